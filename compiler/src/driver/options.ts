@@ -1,0 +1,35 @@
+// Options shared by the driver's commands (TOOLCHAIN.md §3).
+
+export type Sanitizer = 'address' | 'leak' | 'undefined';
+export type RuntimeVariant = 'release' | 'debug' | 'asan' | 'ubsan';
+
+export interface BuildOptions {
+  /** -O level for clang; debug builds are -O0 */
+  optLevel: 0 | 1 | 2 | 3;
+  /** --release: no overflow checks, no leak tracking */
+  release: boolean;
+  /** -g: debug line info (default on in debug builds) */
+  debugInfo: boolean;
+  /** target triple; default the host's */
+  triple: string;
+  sanitize: Sanitizer | null;
+  /** leak checker: default on in debug builds, off in --release and sanitizer builds */
+  checkLeaks: boolean;
+  verbose: boolean;
+  time: boolean;
+}
+
+/** What the front end needs to know of the build (it shapes the MIR: checks are explicit MIR). */
+export interface FrontEndOptions {
+  /** overflow and shift checks (off in --release) */
+  overflowChecks: boolean;
+  /** compile `@test` functions and their harness shims */
+  tests: boolean;
+}
+
+/** The runtime library variant a build links (TOOLCHAIN.md §4). */
+export function runtimeVariant(o: BuildOptions): RuntimeVariant {
+  if (o.sanitize === 'address' || o.sanitize === 'leak') return 'asan';
+  if (o.sanitize === 'undefined') return 'ubsan';
+  return o.release ? 'release' : 'debug';
+}

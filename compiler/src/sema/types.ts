@@ -1,0 +1,289 @@
+// Semantic types. Generic bodies are checked once with `param` types; MIR is built per instantiation with every
+// `param` substituted, so MIR and codegen only ever see closed types (no `param`, no `var`).
+import type { Span } from '../syntax/source.js';
+
+export type IntName = 'I8' | 'I16' | 'I32' | 'I64' | 'I128' | 'U8' | 'U16' | 'U32' | 'U64' | 'U128';
+
+export type Type =
+  | { readonly k: 'int'; readonly name: IntName; readonly bits: number; readonly signed: boolean }
+  | { readonly k: 'float'; readonly bits: 32 | 64 }
+  | { readonly k: 'bool' }
+  | { readonly k: 'char' }
+  | { readonly k: 'str' }
+  | { readonly k: 'unit' }
+  | { readonly k: 'never' }
+  | { readonly k: 'tuple'; readonly elems: readonly Type[] }
+  | { readonly k: 'array'; readonly elem: Type; readonly size: number }
+  | { readonly k: 'adt'; readonly def: AdtDef; readonly args: readonly Type[] }
+  | { readonly k: 'ref'; readonly mutable: boolean; readonly inner: Type }
+  | { readonly k: 'ptr'; readonly inner: Type }
+  | { readonly k: 'func'; readonly params: readonly Type[]; readonly ret: Type }
+  | { readonly k: 'param'; readonly name: string; readonly id: number }
+  | { readonly k: 'var'; readonly id: number; readonly lit: 'int' | 'float' | null }
+  | { readonly k: 'dyn'; readonly behavior: BehaviorDef; readonly args: readonly Type[] }
+  | { readonly k: 'error' };
+
+/** A field of a struct or of an enum variant. Tuple-variant fields are named "0", "1", …. */
+export interface FieldDef {
+  readonly name: string;
+  readonly ty: Type; // may mention the ADT's params
+  readonly span: Span;
+  readonly hasDefault: boolean;
+}
+
+export interface VariantDef {
+  readonly name: string;
+  readonly index: number;
+  readonly fields: FieldDef[];
+  readonly shape: 'unit' | 'tuple' | 'struct';
+  readonly span: Span;
+}
+
+/** Structs, enums and unions, user-defined and library ones (Maybe, Outcome, Ordering, …). */
+export interface AdtDef {
+  readonly kind: 'struct' | 'enum' | 'union';
+  readonly name: string;
+  readonly path: string; // module-qualified, for mangling: "main::Point"
+  readonly params: readonly ParamType[];
+  fields: FieldDef[]; // struct and union
+  variants: VariantDef[]; // enum
+  readonly span: Span;
+  readonly attrs: ReadonlySet<string>;
+  /** The AST node id of the declaration (key for default-value expressions). */
+  readonly nodeId: number;
+}
+
+export type ParamType = Extract<Type, { k: 'param' }>;
+
+export interface BehaviorDef {
+  readonly name: string;
+  readonly path: string;
+  readonly params: readonly ParamType[];
+  readonly assocTypes: readonly string[];
+  supers: BehaviorRef[];
+  readonly span: Span;
+  /** method name → the declaring function (its body is the default, if any) */
+  readonly methods: Map<string, unknown>; // FuncDef, typed in defs.ts (avoids an import cycle)
+}
+
+export interface BehaviorRef {
+  readonly def: BehaviorDef;
+  readonly args: readonly Type[];
+}
+
+// ---------- constructors ----------
+
+const INT_BITS: Record<IntName, number> = { I8: 8, I16: 16, I32: 32, I64: 64, I128: 128, U8: 8, U16: 16, U32: 32, U64: 64, U128: 128 };
+const intCache = new Map<IntName, Type>();
+export function intType(name: IntName): Extract<Type, { k: 'int' }> {
+  let t = intCache.get(name);
+  if (!t) {
+    t = { k: 'int', name, bits: INT_BITS[name], signed: name.startsWith('I') };
+    intCache.set(name, t);
+  }
+  return t as Extract<Type, { k: 'int' }>;
+}
+export function isIntName(s: string): s is IntName {
+  return s in INT_BITS;
+}
+
+export const T = {
+  i8: intType('I8'),
+  i32: intType('I32'),
+  i64: intType('I64'),
+  u8: intType('U8'),
+  u32: intType('U32'),
+  u64: intType('U64'),
+  f32: { k: 'float', bits: 32 } as Type,
+  f64: { k: 'float', bits: 64 } as Type,
+  bool: { k: 'bool' } as Type,
+  char: { k: 'char' } as Type,
+  str: { k: 'str' } as Type,
+  unit: { k: 'unit' } as Type,
+  never: { k: 'never' } as Type,
+  error: { k: 'error' } as Type,
+};
+
+let nextParamId = 1;
+export function newParam(name: string): ParamType {
+  return { k: 'param', name, id: nextParamId++ };
+}
+
+// ---------- queries ----------
+
+export type Subst = ReadonlyMap<number, Type>; // param id → type
+
+export function substitute(t: Type, s: Subst): Type {
+  if (s.size === 0) return t;
+  switch (t.k) {
+    case 'param':
+      return s.get(t.id) ?? t;
+    case 'tuple':
+      return { k: 'tuple', elems: t.elems.map((e) => substitute(e, s)) };
+    case 'array':
+      return { k: 'array', elem: substitute(t.elem, s), size: t.size };
+    case 'adt':
+      return t.args.length === 0 ? t : { k: 'adt', def: t.def, args: t.args.map((a) => substitute(a, s)) };
+    case 'ref':
+      return { k: 'ref', mutable: t.mutable, inner: substitute(t.inner, s) };
+    case 'ptr':
+      return { k: 'ptr', inner: substitute(t.inner, s) };
+    case 'func':
+      return { k: 'func', params: t.params.map((p) => substitute(p, s)), ret: substitute(t.ret, s) };
+    case 'dyn':
+      return t.args.length === 0 ? t : { k: 'dyn', behavior: t.behavior, args: t.args.map((a) => substitute(a, s)) };
+    default:
+      return t;
+  }
+}
+
+export function substFor(params: readonly ParamType[], args: readonly Type[]): Map<number, Type> {
+  const m = new Map<number, Type>();
+  params.forEach((p, i) => m.set(p.id, args[i] ?? T.error));
+  return m;
+}
+
+export function typeEquals(a: Type, b: Type): boolean {
+  if (a === b) return true;
+  if (a.k !== b.k) return false;
+  switch (a.k) {
+    case 'int':
+      return a.name === (b as typeof a).name;
+    case 'float':
+      return a.bits === (b as typeof a).bits;
+    case 'tuple': {
+      const bb = b as typeof a;
+      return a.elems.length === bb.elems.length && a.elems.every((e, i) => typeEquals(e, bb.elems[i]!));
+    }
+    case 'array': {
+      const bb = b as typeof a;
+      return a.size === bb.size && typeEquals(a.elem, bb.elem);
+    }
+    case 'adt': {
+      const bb = b as typeof a;
+      return a.def === bb.def && a.args.length === bb.args.length && a.args.every((x, i) => typeEquals(x, bb.args[i]!));
+    }
+    case 'ref': {
+      const bb = b as typeof a;
+      return a.mutable === bb.mutable && typeEquals(a.inner, bb.inner);
+    }
+    case 'ptr':
+      return typeEquals(a.inner, (b as typeof a).inner);
+    case 'func': {
+      const bb = b as typeof a;
+      return a.params.length === bb.params.length && a.params.every((p, i) => typeEquals(p, bb.params[i]!)) && typeEquals(a.ret, bb.ret);
+    }
+    case 'param':
+      return a.id === (b as typeof a).id;
+    case 'var':
+      return a.id === (b as typeof a).id;
+    case 'dyn': {
+      const bb = b as typeof a;
+      return a.behavior === bb.behavior && a.args.every((x, i) => typeEquals(x, bb.args[i]!));
+    }
+    default:
+      return true;
+  }
+}
+
+/** The type as a TML programmer writes it: `Maybe[I32]`, `(I32, Str)`, `[U8; 4]`, `ref Point`. */
+export function typeToString(t: Type): string {
+  switch (t.k) {
+    case 'int':
+      return t.name;
+    case 'float':
+      return t.bits === 32 ? 'F32' : 'F64';
+    case 'bool':
+      return 'Bool';
+    case 'char':
+      return 'Char';
+    case 'str':
+      return 'Str';
+    case 'unit':
+      return 'Unit';
+    case 'never':
+      return 'Never';
+    case 'tuple':
+      return `(${t.elems.map(typeToString).join(', ')})`;
+    case 'array':
+      return `[${typeToString(t.elem)}; ${t.size}]`;
+    case 'adt':
+      return t.args.length ? `${t.def.name}[${t.args.map(typeToString).join(', ')}]` : t.def.name;
+    case 'ref':
+      return `${t.mutable ? 'mut ref' : 'ref'} ${typeToString(t.inner)}`;
+    case 'ptr':
+      return `*${typeToString(t.inner)}`;
+    case 'func':
+      return `func(${t.params.map(typeToString).join(', ')}) -> ${typeToString(t.ret)}`;
+    case 'param':
+      return t.name;
+    case 'var':
+      return t.lit === 'int' ? '{integer}' : t.lit === 'float' ? '{float}' : '_';
+    case 'dyn':
+      return `dyn ${t.behavior.name}${t.args.length ? `[${t.args.map(typeToString).join(', ')}]` : ''}`;
+    case 'error':
+      return '{error}';
+  }
+}
+
+/** A name usable in symbols: `Maybe$I32$`, `Pair$Str$`. Deterministic and injective enough for mangling. */
+export function mangleType(t: Type): string {
+  switch (t.k) {
+    case 'tuple':
+      return `T${t.elems.length}$${t.elems.map(mangleType).join('$')}$`;
+    case 'array':
+      return `A${t.size}$${mangleType(t.elem)}$`;
+    case 'adt':
+      return t.args.length ? `${t.def.path.replace(/::/g, '.')}$${t.args.map(mangleType).join('$')}$` : t.def.path.replace(/::/g, '.');
+    case 'ref':
+      return `${t.mutable ? 'M' : 'R'}$${mangleType(t.inner)}`;
+    case 'ptr':
+      return `P$${mangleType(t.inner)}`;
+    case 'func':
+      return `F$${t.params.map(mangleType).join('$')}$$${mangleType(t.ret)}$`;
+    case 'dyn':
+      return `D$${t.behavior.path.replace(/::/g, '.')}`;
+    default:
+      return typeToString(t);
+  }
+}
+
+export function isNumeric(t: Type): boolean {
+  return t.k === 'int' || t.k === 'float';
+}
+
+/** Does the type mention a generic parameter or an inference variable? */
+export function isClosed(t: Type): boolean {
+  switch (t.k) {
+    case 'param':
+    case 'var':
+      return false;
+    case 'tuple':
+      return t.elems.every(isClosed);
+    case 'array':
+      return isClosed(t.elem);
+    case 'adt':
+      return t.args.every(isClosed);
+    case 'ref':
+    case 'ptr':
+      return isClosed(t.inner);
+    case 'func':
+      return t.params.every(isClosed) && isClosed(t.ret);
+    case 'dyn':
+      return t.args.every(isClosed);
+    default:
+      return true;
+  }
+}
+
+/** Field types of a struct instance, with the ADT's params substituted. */
+export function structFields(t: Extract<Type, { k: 'adt' }>): { name: string; ty: Type }[] {
+  const s = substFor(t.def.params, t.args);
+  return t.def.fields.map((f) => ({ name: f.name, ty: substitute(f.ty, s) }));
+}
+
+/** Field types of one variant of an enum instance. */
+export function variantFields(t: Extract<Type, { k: 'adt' }>, variant: number): Type[] {
+  const s = substFor(t.def.params, t.args);
+  return t.def.variants[variant]!.fields.map((f) => substitute(f.ty, s));
+}
