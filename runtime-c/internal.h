@@ -1,0 +1,47 @@
+/* internal.h — helpers shared by the runtime's own C files; not part of the ABI that generated code calls. */
+#ifndef TML_INTERNAL_H
+#define TML_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tml_runtime.h"
+
+#if defined(__has_include)
+#if __has_include(<sys/single_threaded.h>)
+#include <sys/single_threaded.h>
+#define TML_HAVE_SINGLE_THREADED 1
+#endif
+#endif
+
+/* True while the process has never created a thread (glibc >= 2.32 keeps this flag). Refcounts and the tracker's
+ * lock use it to skip atomic instructions in single-threaded programs, as libstdc++ does for shared_ptr. Once a
+ * thread is created the flag becomes false for good, and pthread_create is a full barrier, so this is safe. */
+static inline int tml_rt_single_threaded(void) {
+#ifdef TML_HAVE_SINGLE_THREADED
+    return __libc_single_threaded;
+#else
+    return 0;
+#endif
+}
+
+/* stdout is our own buffer (essential.c). Everything that writes to stderr flushes it first, so output that was
+ * printed before a panic or a report is never lost or reordered when both streams go to one terminal. */
+void tml_rt_flush_stdout(void);
+/* Best effort for signal handlers and sanitizer callbacks: flushes only if no other thread holds the buffer. */
+void tml_rt_flush_stdout_try(void);
+/* Flushes stdout, then writes all n bytes to fd 2. */
+void tml_rt_write_stderr(const char *p, size_t n);
+/* printf-style variant of tml_rt_write_stderr (one write for the whole message). */
+void tml_rt_eprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "FILE:LINE:COL", or "<unknown>" for a NULL loc / file. Returns buf. */
+const char *tml_rt_format_loc(char *buf, size_t cap, const TmlLoc *loc);
+/* Flushes stdout and ends the process at once (no atexit handlers, no leak report). */
+TML_NORETURN void tml_rt_die(int32_t status);
+/* Out of memory or an impossible size: message, flush, abort. */
+TML_NORETURN void tml_rt_out_of_memory(int64_t size);
+
+/* The location used for frees the runtime itself performs (Str release, closure environments, split arrays). */
+extern const TmlLoc tml_rt_runtime_loc;
+
+#endif /* TML_INTERNAL_H */
