@@ -1,0 +1,146 @@
+// The backend (TOOLCHAIN.md §2, step 6): the verified LLVM module → IR text, bitcode, an object file, or an
+// executable linked with the runtime library by clang-14. For --sanitize=address every defined function first
+// gets the `sanitize_address` attribute from `opt-14 -passes=forceattrs` (TOOLCHAIN.md §2 (a)): llvm-bindings
+// cannot set attributes, and clang's AddressSanitizer only instruments functions that carry it.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { BuildOptions } from './options.js';
+import { hostTriple } from './settings.js';
+import { runTool } from './toolchain.js';
+
+/** What the backend needs of codegen's result (`generateLLVM` in codegen/program.ts). */
+export interface CodegenOutput {
+  ir(): string;
+  writeBitcode(path: string): void;
+}
+
+export type BackendEmit = 'ir' | 'bc' | 'obj' | null;
+
+export interface BackendRequest {
+  module: CodegenOutput;
+  /** output path; `-` writes IR text to stdout */
+  out: string;
+  /** null: link an executable */
+  emit: BackendEmit;
+  options: BuildOptions;
+  /** the runtime library to link (only for executables) */
+  runtimeLib: string | null;
+  /** private temp dir for intermediate files */
+  workDir: string;
+  /** --verbose lines and tool warnings */
+  log: (line: string) => void;
+  /** --time: one call per phase */
+  timing?: (phase: string, ms: number) => void;
+}
+
+/** Names of the functions an IR text defines (`define … @name(`), unescaped. */
+export function definedFunctionNames(ir: string): string[] {
+  const names: string[] = [];
+  const re = /^define\b[^@\n]*@(?:"((?:[^"\\\n]|\\[0-9A-Fa-f]{2}|\\\\)*)"|([-a-zA-Z$._0-9]+))\(/gm;
+  for (let m = re.exec(ir); m !== null; m = re.exec(ir)) {
+    const quoted = m[1];
+    names.push(
+      quoted !== undefined
+        ? quoted.replace(/\\([0-9A-Fa-f]{2}|\\)/g, (_, h: string) => (h === '\\' ? '\\' : String.fromCharCode(parseInt(h, 16))))
+        : m[2]!,
+    );
+  }
+  return names;
+}
+
+/**
+ * `opt-14` arguments that add `sanitize_address` to the given functions. `-force-attribute` splits at the first
+ * `:`, so a name containing one cannot be named; such names are returned in `skipped`.
+ */
+export function forceSanitizeAddressArgs(names: readonly string[], input: string, output: string): { args: string[]; skipped: string[] } {
+  const skipped = names.filter((n) => n.includes(':'));
+  const args = ['-passes=forceattrs'];
+  for (const n of names) if (!n.includes(':')) args.push(`-force-attribute=${n}:sanitize_address`);
+  args.push(input, '-o', output);
+  return { args, skipped };
+}
+
+/**
+ * The -fsanitize= flag of a build. `--sanitize=leak` links the `asan` runtime variant (TOOLCHAIN.md §4), whose
+ * objects need AddressSanitizer's runtime, so it is linked with -fsanitize=address, which includes
+ * LeakSanitizer; the program's own functions are not instrumented then (no forceattrs), only `address` does that.
+ */
+export function sanitizeFlag(o: BuildOptions): string | null {
+  if (o.sanitize === null) return null;
+  return `-fsanitize=${o.sanitize === 'leak' ? 'address' : o.sanitize}`;
+}
+
+/** clang's code-generation flags: -O<n>, -g, -fsanitize=…, and --target= when it is not the host's default. */
+export function clangCodegenFlags(o: BuildOptions, arch: string = process.arch): string[] {
+  const flags = [`-O${o.optLevel}`];
+  if (o.debugInfo) flags.push('-g');
+  const san = sanitizeFlag(o);
+  if (san !== null) flags.push(san);
+  let host: string | null;
+  try {
+    host = hostTriple(arch);
+  } catch {
+    host = null;
+  }
+  if (o.triple !== host) flags.push(`--target=${o.triple}`);
+  return flags;
+}
+
+/** `clang-14` arguments that link `bitcode` with the runtime into the executable `out`. */
+export function clangLinkArgs(o: BuildOptions, bitcode: string, runtimeLib: string, out: string, arch?: string): string[] {
+  return [...clangCodegenFlags(o, arch), bitcode, runtimeLib, '-lpthread', '-lm', '-o', out];
+}
+
+/** `clang-14` arguments that compile `bitcode` to the object file `out`. */
+export function clangObjectArgs(o: BuildOptions, bitcode: string, out: string, arch?: string): string[] {
+  return ['-c', ...clangCodegenFlags(o, arch), bitcode, '-o', out];
+}
+
+async function timed<T>(req: BackendRequest, phase: string, fn: () => T | Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  try {
+    return await fn();
+  } finally {
+    req.timing?.(phase, performance.now() - t0);
+  }
+}
+
+/** Produce the requested output. Tool failures throw ToolError (a user-facing message). */
+export async function runBackend(req: BackendRequest): Promise<void> {
+  const o = req.options;
+  if (req.emit === 'ir') {
+    const text = await timed(req, 'ir', () => req.module.ir());
+    if (req.out === '-') process.stdout.write(text);
+    else writeFileSync(req.out, text);
+    return;
+  }
+  if (req.emit === 'bc') {
+    await timed(req, 'bitcode', () => req.module.writeBitcode(req.out));
+    return;
+  }
+
+  let bc = path.join(req.workDir, 'prog.bc');
+  await timed(req, 'bitcode', () => req.module.writeBitcode(bc));
+
+  if (o.sanitize === 'address') {
+    const names = definedFunctionNames(req.module.ir());
+    const instrumented = path.join(req.workDir, 'prog.asan.bc');
+    const { args, skipped } = forceSanitizeAddressArgs(names, bc, instrumented);
+    if (skipped.length > 0 && o.verbose) req.log(`tmlc: cannot force sanitize_address on: ${skipped.join(', ')}`);
+    await timed(req, 'opt', () => runTool('opt', args, { verbose: o.verbose, log: req.log }));
+    bc = instrumented;
+  }
+
+  const args =
+    req.emit === 'obj'
+      ? clangObjectArgs(o, bc, req.out)
+      : clangLinkArgs(o, bc, requireLib(req.runtimeLib), req.out);
+  const r = await timed(req, 'clang', () => runTool('clang', args, { verbose: o.verbose, log: req.log }));
+  const warnings = r.stderr.trimEnd();
+  if (warnings !== '') req.log(warnings);
+}
+
+function requireLib(lib: string | null): string {
+  if (lib === null) throw new Error('backend: linking an executable needs the runtime library');
+  return lib;
+}
