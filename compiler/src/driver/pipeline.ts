@@ -1,0 +1,274 @@
+// The pipeline (TOOLCHAIN.md §2): front end → diagnostics → codegen + verify → backend, with --time and
+// --verbose, and the rule that nothing escapes as a bare stack trace: a user error is a message with status 1,
+// bad usage status 2, and anything unexpected an `internal compiler error` with status 70.
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { constants } from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import type { Diagnostic } from '../syntax/diagnostics.js';
+import type { SourceMap } from '../syntax/source.js';
+import type { MirProgram } from '../mir/mir.js';
+import { runBackend, type BackendEmit } from './backend.js';
+import { runFrontEnd } from './frontend.js';
+import { runtimeVariant } from './options.js';
+import { findRuntimeLibrary, isHostTriple } from './runtime_lib.js';
+import { defaultOutput, frontEndOptions, UsageError, type MessageFormat, type PipelineOptions } from './settings.js';
+import { makeTempDir, setSignalDelegate, withTempDir } from './tempdir.js';
+import { formatCommand, locateTool, ToolError } from './toolchain.js';
+
+export const EXIT_OK = 0;
+export const EXIT_COMPILE_ERROR = 1;
+export const EXIT_USAGE = 2;
+/** EX_SOFTWARE: internal compiler error */
+export const EXIT_ICE = 70;
+
+/** Where the driver writes; tests may replace it. */
+export interface Output {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export const processOutput: Output = {
+  out: (t) => void process.stdout.write(t),
+  err: (t) => void process.stderr.write(t),
+};
+
+function line(s: string): string {
+  return s.endsWith('\n') ? s : s + '\n';
+}
+
+/** Print an unexpected exception as an internal compiler error; returns the exit status (70). */
+export function reportInternalError(e: unknown, io: Output = processOutput): number {
+  const message = e instanceof Error ? e.message : String(e);
+  let text = `internal compiler error: ${message}\n`;
+  if (e instanceof Error && e.stack) {
+    // the stack's first line repeats the message; keep the frames
+    const frames = e.stack.split('\n').filter((l) => /^\s+at /.test(l));
+    if (frames.length > 0) text += frames.join('\n') + '\n';
+  }
+  text += 'note: this is a bug in tmlc; please report it with the input that triggers it\n';
+  io.err(text);
+  return EXIT_ICE;
+}
+
+/**
+ * Run a driver action and turn every exception into the right message and exit status: UsageError → 2,
+ * ToolError (missing or failing tool) → 1, anything else → internal compiler error, 70.
+ */
+export async function guarded(fn: () => Promise<number>, io: Output = processOutput): Promise<number> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`error: ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    if (e instanceof ToolError) {
+      io.err(line(e.message));
+      if (e.detail !== '') io.err(line(e.detail));
+      return EXIT_COMPILE_ERROR;
+    }
+    return reportInternalError(e, io);
+  }
+}
+
+/** --time: phases in order, printed to stderr at the end (also when the build fails). */
+export class PhaseTimer {
+  readonly phases: { phase: string; ms: number }[] = [];
+  private readonly t0 = performance.now();
+
+  add(phase: string, ms: number): void {
+    this.phases.push({ phase, ms });
+  }
+
+  async time<T>(phase: string, fn: () => T | Promise<T>): Promise<T> {
+    const t = performance.now();
+    try {
+      return await fn();
+    } finally {
+      this.add(phase, performance.now() - t);
+    }
+  }
+
+  format(): string {
+    const row = (p: string, ms: number): string => `time: ${p.padEnd(12)} ${ms.toFixed(1).padStart(9)} ms\n`;
+    return this.phases.map((p) => row(p.phase, p.ms)).join('') + row('total', performance.now() - this.t0);
+  }
+}
+
+/** Print diagnostics to stderr (human text, or one JSON object per line); returns the number of errors. */
+export async function printDiagnostics(
+  diagnostics: readonly Diagnostic[],
+  sources: SourceMap,
+  format: MessageFormat,
+  io: Output = processOutput,
+): Promise<number> {
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  if (diagnostics.length === 0) return 0;
+  const render = await import('../syntax/render.js');
+  for (const d of diagnostics) {
+    if (format === 'json') io.err(JSON.stringify(render.diagnosticToJson(d, sources)) + '\n');
+    else io.err(line(render.renderDiagnostic(d, sources)));
+  }
+  if (format === 'human' && errors > 0) io.err(line(render.renderSummary(errors)));
+  return errors;
+}
+
+function checkInput(entry: string): void {
+  if (!existsSync(entry)) throw new ToolError(`error: cannot read '${entry}': no such file`);
+  if (statSync(entry).isDirectory()) throw new ToolError(`error: cannot read '${entry}': it is a directory`);
+}
+
+interface FrontEndOutcome {
+  program: MirProgram | null;
+  status: number;
+}
+
+async function frontEnd(entry: string, options: PipelineOptions, tests: boolean, timer: PhaseTimer, io: Output): Promise<FrontEndOutcome> {
+  checkInput(entry);
+  const fe = runFrontEnd(entry, frontEndOptions(options, tests));
+  for (const t of fe.timings) timer.add(t.phase, t.ms);
+  const errors = await printDiagnostics(fe.diagnostics, fe.sources, options.messageFormat, io);
+  if (errors > 0) return { program: null, status: EXIT_COMPILE_ERROR };
+  if (fe.program === null) throw new Error('the front end produced no program and reported no error');
+  return { program: fe.program, status: EXIT_OK };
+}
+
+export interface BuildExtra {
+  /** 'tests': compile `@test` functions with the test harness instead of `main` (for the test runner) */
+  harness?: 'main' | 'tests';
+  io?: Output;
+}
+
+/**
+ * `tmlc build`: compile `entry` to `out` (default: the base name in the current directory; see defaultOutput).
+ * Returns the exit status; never throws.
+ */
+export async function build(entry: string, out: string | null, options: PipelineOptions, extra: BuildExtra = {}): Promise<number> {
+  const io = extra.io ?? processOutput;
+  const timer = new PhaseTimer();
+  try {
+    return await guarded(() => buildUnguarded(entry, out, options, extra.harness ?? 'main', timer, io), io);
+  } finally {
+    if (options.time) io.err(timer.format());
+  }
+}
+
+async function buildUnguarded(
+  entry: string,
+  outArg: string | null,
+  options: PipelineOptions,
+  harness: 'main' | 'tests',
+  timer: PhaseTimer,
+  io: Output,
+): Promise<number> {
+  const out = outArg ?? defaultOutput(entry, options.emit);
+  const log = (l: string): void => io.err(line(l));
+  const fe = await frontEnd(entry, options, harness === 'tests', timer, io);
+  if (fe.program === null) return fe.status;
+  const program = fe.program;
+
+  if (options.emit === 'mir') {
+    const { printProgram } = await import('../mir/print.js');
+    const text = line(printProgram(program));
+    if (out === '-') io.out(text);
+    else writeFileSync(out, text);
+    return EXIT_OK;
+  }
+
+  const { generateLLVM } = await import('../codegen/program.js');
+  // codegen verifies the module eagerly, so the 'codegen' phase includes verification
+  const module = await timer.time('codegen', () =>
+    generateLLVM(program, {
+      triple: options.triple,
+      debugInfo: options.debugInfo,
+      checkLeaks: options.checkLeaks,
+      harness,
+      moduleName: path.basename(entry),
+    }),
+  );
+  const verifyFailure = module.verifyFailure;
+  if (verifyFailure !== null) {
+    // codegen says "in function 'f': <opt-14 -verify's message>" (or "in module: …")
+    const v = verifyFailure.trim();
+    io.err(`internal compiler error: LLVM module failed verification${/^in /.test(v) ? ' ' : ': '}${v}\n`);
+    io.err('note: this is a bug in tmlc; please report it with the input that triggers it\n');
+    return EXIT_ICE;
+  }
+
+  const emit: BackendEmit = options.emit;
+  const runtimeLib =
+    emit === null
+      ? await timer.time('runtime', () => findRuntimeLibrary(runtimeVariant(options), { triple: options.triple, verbose: options.verbose, log }))
+      : null;
+  await withTempDir((workDir) =>
+    runBackend({
+      module,
+      out,
+      emit,
+      options,
+      runtimeLib,
+      workDir,
+      log,
+      timing: (p, ms) => timer.add(p, ms),
+    }),
+  );
+  return EXIT_OK;
+}
+
+/** `tmlc check`: the front end only; diagnostics and the exit status. */
+export async function check(entry: string, options: PipelineOptions, io: Output = processOutput): Promise<number> {
+  const timer = new PhaseTimer();
+  try {
+    return await guarded(async () => (await frontEnd(entry, options, false, timer, io)).status, io);
+  } finally {
+    if (options.time) io.err(timer.format());
+  }
+}
+
+/** Exit status of a finished child as a shell reports it: its code, or 128+n for signal n. */
+export function childStatus(r: { exitCode?: number; signal?: string }): number {
+  if (r.signal !== undefined) return 128 + (constants.signals[r.signal as NodeJS.Signals] ?? 0);
+  return r.exitCode ?? 1;
+}
+
+/**
+ * `tmlc run`: build into a private temp dir, run with stdio inherited, return the program's exit status
+ * (128+n when a signal n ended it). Programs for another architecture run under qemu-aarch64.
+ */
+export async function buildAndRun(entry: string, args: readonly string[], options: PipelineOptions, io: Output = processOutput): Promise<number> {
+  const dir = makeTempDir('tmlc-run');
+  try {
+    const exe = path.join(dir.path, path.basename(entry).replace(/\.tml$/, '') || 'prog');
+    const status = await build(entry, exe, { ...options, emit: null }, { io });
+    if (status !== EXIT_OK) return status;
+    return await guarded(() => runProgram(exe, args, options, io), io);
+  } finally {
+    dir.remove();
+  }
+}
+
+/** Run a built program with stdio inherited; its exit status, or 128+n for signal n. */
+export async function runProgram(exe: string, args: readonly string[], options: PipelineOptions, io: Output): Promise<number> {
+  let file = exe;
+  let argv = [...args];
+  if (!isHostTriple(options.triple)) {
+    file = locateTool('qemu-aarch64');
+    argv = ['-L', '/usr/aarch64-linux-gnu', exe, ...args];
+  }
+  if (options.verbose) io.err(formatCommand(file, argv) + '\n');
+  const child = execa(file, argv, { stdio: 'inherit', reject: false });
+  // The child is in our foreground process group: Ctrl-C reaches it directly. Forward what was sent only to us.
+  const prev = setSignalDelegate((sig) => {
+    if (sig !== 'SIGINT') child.kill(sig);
+  });
+  try {
+    const r = await child;
+    if (r.exitCode === undefined && r.signal === undefined) {
+      throw new ToolError(`error: cannot run '${exe}': ${r.shortMessage}`);
+    }
+    return childStatus(r);
+  } finally {
+    setSignalDelegate(prev);
+  }
+}

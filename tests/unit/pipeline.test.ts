@@ -1,0 +1,153 @@
+// The pipeline end to end with a stand-in front end and codegen (the real ones are tested elsewhere): a hand-written
+// LLVM module goes through the real backend (opt-14, clang-14) and the real runtime lookup; exit statuses of
+// `build` and `run`, --emit, --time, --verbose, and internal compiler errors.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execa, execaSync } from 'execa';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { SourceMap } from '../../compiler/src/syntax/source.js';
+
+const state = vi.hoisted(() => ({
+  ir: '',
+  verifyFailure: null as string | null,
+  frontEndThrows: null as Error | null,
+}));
+
+vi.mock('../../compiler/src/driver/frontend.js', () => ({
+  runFrontEnd: () => {
+    if (state.frontEndThrows) throw state.frontEndThrows;
+    return {
+      program: { functions: [], externs: [], entry: null, tests: [], sources: new SourceMap() },
+      diagnostics: [],
+      sources: new SourceMap(),
+      timings: [
+        { phase: 'parse', ms: 1 },
+        { phase: 'check', ms: 2 },
+      ],
+    };
+  },
+}));
+
+vi.mock('../../compiler/src/codegen/program.js', () => ({
+  generateLLVM: () => ({
+    ir: () => state.ir,
+    writeBitcode: (p: string) => void execaSync('llvm-as-14', ['-', '-o', p], { input: state.ir }),
+    verifyFailure: state.verifyFailure,
+  }),
+}));
+
+const { build, buildAndRun } = await import('../../compiler/src/driver/pipeline.js');
+const { resolveBuildOptions } = await import('../../compiler/src/driver/settings.js');
+
+const triple = resolveBuildOptions({}).triple;
+const HELLO = `target triple = "${triple}"
+@.s = private constant [13 x i8] c"hello, world\\00"
+declare i32 @puts(i8*)
+declare i8* @malloc(i64)
+define i32 @main(i32 %argc, i8** %argv) {
+  call i32 @puts(i8* getelementptr ([13 x i8], [13 x i8]* @.s, i64 0, i64 0))
+  %n = sub i32 %argc, 1
+  ret i32 %n
+}
+`;
+const OVERFLOW = `target triple = "${triple}"
+declare i8* @malloc(i64)
+define i32 @main() {
+  %p = call i8* @malloc(i64 8)
+  %q = getelementptr i8, i8* %p, i64 8
+  store i8 1, i8* %q
+  ret i32 0
+}
+`;
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'tmlc-pipeline-test-'));
+const src = path.join(dir, 'prog.tml');
+writeFileSync(src, 'func main() {}\n');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// a runtime built on demand goes to a private cache, not ~/.cache
+process.env['XDG_CACHE_HOME'] = path.join(dir, 'cache');
+
+function capture() {
+  const io = { o: '', e: '', out: (s: string) => void (io.o += s), err: (s: string) => void (io.e += s) };
+  return io;
+}
+
+beforeEach(() => {
+  state.ir = HELLO;
+  state.verifyFailure = null;
+  state.frontEndThrows = null;
+});
+
+describe('pipeline with a stand-in front end and codegen', () => {
+  it('build links an executable with the runtime; --time and --verbose report on stderr', async () => {
+    const out = path.join(dir, 'hello');
+    const io = capture();
+    const status = await build(src, out, resolveBuildOptions({ time: true, verbose: true }), { io });
+    expect(io.e).not.toMatch(/internal compiler error/);
+    expect(status).toBe(0);
+    expect(statSync(out).mode & 0o111).not.toBe(0);
+    const r = await execa(out, ['a', 'b'], { reject: false });
+    expect(r.stdout).toBe('hello, world');
+    expect(r.exitCode).toBe(2);
+    expect(io.e).toMatch(/^clang-14 -O0 -g .*prog\.bc .*libtml_runtime_debug\.a -lpthread -lm -o /m);
+    for (const phase of ['parse', 'check', 'codegen', 'bitcode', 'clang', 'total']) expect(io.e).toMatch(new RegExp(`^time: ${phase} +[0-9.]+ ms$`, 'm'));
+  });
+
+  it('--emit=ir|bc|obj write to -o', async () => {
+    for (const [emit, file, check] of [
+      ['ir', 'p.ll', (b: Buffer) => expect(b.toString()).toContain('define i32 @main')],
+      ['bc', 'p.bc', (b: Buffer) => expect(b.subarray(0, 2).toString()).toBe('BC')],
+      ['obj', 'p.o', (b: Buffer) => expect(b.subarray(1, 4).toString()).toBe('ELF')],
+    ] as const) {
+      const out = path.join(dir, file);
+      const io = capture();
+      expect(await build(src, out, resolveBuildOptions({ emit }), { io })).toBe(0);
+      check(readFileSync(out));
+    }
+  });
+
+  it('run passes the program status through and removes its temp dir', async () => {
+    const io = capture();
+    const before = new Set(readdirTmp());
+    expect(await buildAndRun(src, ['x', 'y', 'z'], resolveBuildOptions({}), io)).toBe(3);
+    expect(readdirTmp().filter((d) => !before.has(d))).toEqual([]);
+  });
+
+  it('--sanitize=address instruments the generated code (forceattrs): a heap overflow is reported at -O0', async () => {
+    state.ir = OVERFLOW;
+    const out = path.join(dir, 'overflow');
+    const io = capture();
+    expect(await build(src, out, resolveBuildOptions({ sanitize: 'address', verbose: true }), { io })).toBe(0);
+    expect(io.e).toMatch(/^opt-14 -passes=forceattrs -force-attribute=main:sanitize_address /m);
+    const r = await execa(out, [], { reject: false });
+    expect(r.exitCode).not.toBe(0);
+    expect(r.stderr).toMatch(/AddressSanitizer: heap-buffer-overflow/);
+  });
+
+  it('a module that fails verification is an internal compiler error, status 70', async () => {
+    state.verifyFailure = "in function 'f': Instruction does not dominate all uses!";
+    const io = capture();
+    const out = path.join(dir, 'never');
+    expect(await build(src, out, resolveBuildOptions({}), { io })).toBe(70);
+    expect(io.e).toMatch(/^internal compiler error: LLVM module failed verification in function 'f': Instruction does not dominate/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('an exception anywhere is an internal compiler error with the stack, status 70', async () => {
+    state.frontEndThrows = new TypeError('x is undefined');
+    const io = capture();
+    expect(await build(src, path.join(dir, 'never'), resolveBuildOptions({}), { io })).toBe(70);
+    expect(io.e).toMatch(/^internal compiler error: x is undefined\n\s+at /);
+  });
+
+  it('a missing input is a one-line error, status 1', async () => {
+    const io = capture();
+    expect(await build(path.join(dir, 'nope.tml'), null, resolveBuildOptions({}), { io })).toBe(1);
+    expect(io.e).toBe(`error: cannot read '${path.join(dir, 'nope.tml')}': no such file\n`);
+  });
+});
+
+function readdirTmp(): string[] {
+  return readdirSync(os.tmpdir()).filter((d) => d.startsWith('tmlc-run'));
+}
