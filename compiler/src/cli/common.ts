@@ -1,0 +1,53 @@
+// What the command files share: the handlers they call (replaceable in tests), the context they report the exit
+// status through, and the build options of TOOLCHAIN.md §3.
+import { Command, Option } from 'commander';
+import type { Output } from '../driver/pipeline.js';
+import { EMITS, MESSAGE_FORMATS, OPT_LEVELS, SANITIZERS, type PipelineOptions, type TestRunOptions } from '../driver/settings.js';
+
+export interface Handlers {
+  build(entry: string, out: string | null, o: PipelineOptions): Promise<number>;
+  run(entry: string, args: readonly string[], o: PipelineOptions): Promise<number>;
+  check(entry: string, o: PipelineOptions): Promise<number>;
+  test(paths: readonly string[], o: TestRunOptions): Promise<number>;
+}
+
+export interface CliContext {
+  readonly handlers: Handlers;
+  readonly io: Output;
+  /** exit status of the command that ran */
+  status: number;
+}
+
+/** Commander's parsed build flags (attribute names as commander derives them). */
+export interface BuildFlags {
+  output?: string;
+  release?: boolean;
+  O?: string;
+  g?: boolean;
+  target?: string;
+  sanitize?: string;
+  checkLeaks?: boolean;
+  emit?: string;
+  verbose?: boolean;
+  time?: boolean;
+  messageFormat?: string;
+}
+
+/** The build options; `run` leaves out -o and --emit. */
+export function addBuildOptions(cmd: Command, which: { output: boolean; emit: boolean }): Command {
+  if (which.output) cmd.option('-o, --output <OUT>', 'output path (default: the input\'s base name without .tml, in the current directory)');
+  cmd
+    .option('--release', 'optimised build (-O2): no overflow checks, no leak tracking')
+    .addOption(new Option('-O <level>', 'clang optimisation level (default 0, or 2 with --release)').choices(OPT_LEVELS))
+    .option('-g', 'emit debug line info (default in debug builds)')
+    .option('--target <TRIPLE>', 'target triple (default: the host\'s, e.g. x86_64-pc-linux-gnu, aarch64-linux-gnu)')
+    .addOption(new Option('--sanitize <kind>', 'build with a sanitizer').choices(SANITIZERS))
+    .option('--check-leaks', 'report leaked memory at exit (default in debug builds)')
+    .option('--no-check-leaks', 'do not report leaked memory at exit');
+  if (which.emit) cmd.addOption(new Option('--emit <kind>', 'write LLVM IR text, MIR, bitcode or an object file instead of an executable').choices(EMITS));
+  cmd
+    .option('--verbose', 'echo the external commands')
+    .option('--time', 'print the time of each phase')
+    .addOption(new Option('--message-format <format>', 'diagnostics as text or as one JSON object per line').choices(MESSAGE_FORMATS));
+  return cmd;
+}
