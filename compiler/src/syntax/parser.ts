@@ -1,0 +1,35 @@
+// The parser's entry point: a file to a Module. The grammar is spread over parse_*.ts (one concept each) and the
+// cursor over parser_core.ts, which also lists the diagnostic codes. The parser never throws: syntax errors become
+// diagnostics and Error nodes, and an unexpected exception (a parser bug) becomes an `internal compiler error`
+// diagnostic instead of a crash.
+import type { Item, Module } from './ast.js';
+import type { DiagnosticBag } from './diagnostics.js';
+import { tokenize } from './lexer.js';
+import { parseItemsUntilBrace } from './parse_items.js';
+import { Parser } from './parser_core.js';
+import type { SourceFile } from './source.js';
+
+export function parseModule(file: SourceFile, diags: DiagnosticBag): Module {
+  let parser: Parser | null = null;
+  const items: Item[] = [];
+  try {
+    parser = new Parser(file, tokenize(file, diags), diags);
+    while (!parser.atEof()) {
+      items.push(...parseItemsUntilBrace(parser));
+      // a `}` with no `{` at the top level: report it and go on
+      if (parser.at('}')) {
+        parser.error('E0012', 'unexpected closing delimiter `}`', parser.tok.span, 'no `{` to close');
+        parser.recovering = false;
+        parser.advance();
+      }
+    }
+  } catch (e) {
+    const span = parser?.tok.span ?? { file: file.path, start: 0, end: 0 };
+    const where = e instanceof Error ? (e.stack?.split('\n')[1]?.trim() ?? '') : '';
+    diags.error('E0049', `internal compiler error: the parser failed: ${e instanceof Error ? e.message : String(e)}`, span, {
+      label: 'while parsing here',
+      notes: [where === '' ? 'this is a bug in tmlc' : `this is a bug in tmlc (${where})`],
+    });
+  }
+  return { path: file.path, items };
+}

@@ -1,0 +1,258 @@
+// The parser's cursor and its bookkeeping: token access, the newline mode, the struct-literal restriction,
+// error reporting with panic-mode suppression, resynchronisation and speculative parsing. The grammar itself is in
+// parse_*.ts, as functions over a Parser.
+//
+// Syntax diagnostic codes (lexical ones are E0001..E0008, see lexer.ts):
+//   E0010  expected expression
+//   E0011  expected a specific token (`)`, `}`, `=>`, …)
+//   E0012  expected item
+//   E0013  expected type
+//   E0014  expected pattern
+//   E0015  expected identifier
+//   E0016  comparison operators cannot be chained
+//   E0017  unclosed delimiter (end of file inside `(`, `[` or `{`)
+//   E0018  missing type annotation where one is required (`const`)
+//   E0019  invalid alternative in a sum type (`type X = A | B`)
+//   E0020  unexpected tokens after an interpolated expression
+//   E0021  unsupported syntax (`throw`)
+//   E0022  expected class, behavior or impl member
+//   E0023  `let … else` without an initialiser
+//   E0024  misplaced modifier or attribute
+//   E0049  internal compiler error (a parser bug, reported instead of crashing)
+import type { Expr } from './ast.js';
+import type { DiagnosticBag } from './diagnostics.js';
+import type { SourceFile, Span } from './source.js';
+import { describeToken, type Token, type TokenKind } from './tokens.js';
+
+/** Operators that continue an expression when they start a line (LANGUAGE.md §1): every infix operator but `*`. */
+const LINE_CONTINUING = new Set<TokenKind>([
+  '+', '-', '/', '%', '==', '!=', '<', '>', '<=', '>=', '&', '|', '^', '<<', '>>',
+  'and', 'or', 'xor', 'shl', 'shr', 'as', 'is', 'to', 'through', '?', '.',
+  '=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '<<=', '>>=',
+]);
+
+const OPENERS = new Set<TokenKind>(['(', '[', '{']);
+const CLOSERS = new Set<TokenKind>([')', ']', '}']);
+
+/** Words that begin an item; recovery stops before them at the start of a line. */
+export const ITEM_KEYWORDS = new Set<TokenKind>([
+  'func', 'type', 'union', 'behavior', 'impl', 'use', 'pub', 'mod', 'const', 'class', 'interface',
+  'abstract', 'sealed', 'async', '@',
+]);
+
+export class Parser {
+  pos = 0;
+  /** Inside `( )`, `[ ]`, struct-literal braces and `when` bodies newlines do not end anything. */
+  newlinesFree = false;
+  /** In the head of `if`/`when`/`while`/`for`, `Name {` is not a struct literal. */
+  noStructLiteral = false;
+  /** Set by the first error of a statement or item; further errors are dropped until resynchronisation. */
+  recovering = false;
+  /** An operand already parsed, which the expression parser takes as its first primary (see parse_stmts.ts). */
+  pendingOperand: Expr | null = null;
+  private speculating = 0;
+  private speculationFailed = false;
+
+  constructor(
+    readonly file: SourceFile,
+    readonly tokens: Token[],
+    readonly diags: DiagnosticBag,
+  ) {}
+
+  // ---------- cursor ----------
+
+  get tok(): Token {
+    return this.tokens[Math.min(this.pos, this.tokens.length - 1)]!;
+  }
+  peek(ahead = 1): Token {
+    return this.tokens[Math.min(this.pos + ahead, this.tokens.length - 1)]!;
+  }
+  get prev(): Token {
+    return this.tokens[Math.max(0, Math.min(this.pos - 1, this.tokens.length - 1))]!;
+  }
+  at(kind: TokenKind): boolean {
+    return this.tok.kind === kind;
+  }
+  atAny(kinds: ReadonlySet<TokenKind>): boolean {
+    return kinds.has(this.tok.kind);
+  }
+  atEof(): boolean {
+    return this.tok.kind === 'eof';
+  }
+  advance(): Token {
+    const t = this.tok;
+    if (t.kind !== 'eof') this.pos++;
+    return t;
+  }
+  eat(kind: TokenKind): Token | null {
+    return this.at(kind) ? this.advance() : null;
+  }
+  /** Consumes `kind` or reports `expected `kind`, found …` (without consuming anything). */
+  expect(kind: TokenKind, context?: string): Token | null {
+    if (this.at(kind)) return this.advance();
+    this.errorExpected(`\`${kind}\``, context);
+    return null;
+  }
+  /** Reports `expected WHAT, found TOKEN` at the current token. */
+  errorExpected(what: string, context?: string, code?: string): void {
+    const found = this.tok;
+    const unclosed = found.kind === 'eof' && (what === '`)`' || what === '`]`' || what === '`}`');
+    const message = `expected ${what}, found ${describeToken(found)}`;
+    this.error(code ?? (unclosed ? 'E0017' : 'E0011'), message, found.span, context ?? `expected ${what}`);
+  }
+
+  /** The span from offset `start` to the end of the last consumed token. */
+  spanFrom(start: number): Span {
+    const end = Math.max(start, this.pos > 0 ? this.prev.span.end : start);
+    return { file: this.file.path, start, end };
+  }
+  get start(): number {
+    return this.tok.span.start;
+  }
+
+  // ---------- newline rules ----------
+
+  /**
+   * Whether the current token may continue the expression to its left. On the same line, always (the caller
+   * checks it is a continuing token at all); after a newline in statement context, only infix operators other than
+   * `*`, and `.`.
+   */
+  continuesExpression(): boolean {
+    const t = this.tok;
+    if (!t.newlineBefore || this.newlinesFree) return true;
+    return LINE_CONTINUING.has(t.kind);
+  }
+
+  /** Runs `fn` with newlines free (true) or significant (false), restoring the mode after. */
+  withNewlines<T>(free: boolean, fn: () => T): T {
+    const saved = this.newlinesFree;
+    this.newlinesFree = free;
+    try {
+      return fn();
+    } finally {
+      this.newlinesFree = saved;
+    }
+  }
+
+  /** Runs `fn` with struct literals forbidden (control-flow heads) or allowed again (inside delimiters). */
+  withNoStructLiteral<T>(forbidden: boolean, fn: () => T): T {
+    const saved = this.noStructLiteral;
+    this.noStructLiteral = forbidden;
+    try {
+      return fn();
+    } finally {
+      this.noStructLiteral = saved;
+    }
+  }
+
+  /** Inside a delimiter: newlines free, struct literals allowed. */
+  inDelimiters<T>(fn: () => T): T {
+    return this.withNewlines(true, () => this.withNoStructLiteral(false, fn));
+  }
+
+  // ---------- errors ----------
+
+  error(code: string, message: string, span: Span, label?: string): void {
+    if (this.speculating > 0) {
+      this.speculationFailed = true;
+      return;
+    }
+    if (this.recovering) return;
+    this.recovering = true;
+    this.diags.error(code, message, span, label === undefined ? {} : { label });
+  }
+
+  /**
+   * Tries `fn`; if it reports an error or returns null, rewinds and returns null without reporting anything.
+   * Used for the `Name[` rule and similar lookahead.
+   */
+  speculate<T>(fn: () => T | null): T | null {
+    const savedPos = this.pos;
+    const savedFailed = this.speculationFailed;
+    const savedRecovering = this.recovering;
+    this.speculating++;
+    this.speculationFailed = false;
+    let result: T | null = null;
+    try {
+      result = fn();
+    } finally {
+      this.speculating--;
+    }
+    const ok = result !== null && !this.speculationFailed;
+    this.speculationFailed = savedFailed;
+    this.recovering = savedRecovering;
+    if (!ok) this.pos = savedPos;
+    return ok ? result : null;
+  }
+
+  // ---------- recovery ----------
+
+  /**
+   * After an error in a statement (or member) that began at token index `stmtStart`: skips to its end — the first
+   * newline, `;` or `}` at the statement's own nesting depth — and clears the error state. Braces opened since the
+   * statement began are closed first (an error inside a `when` body skips the rest of the `when`); unclosed `(` and
+   * `[` are not waited for, since a missing `)` is a common error and the newline is the better boundary.
+   */
+  syncStatement(stmtStart: number): void {
+    let braces = 0;
+    for (let i = stmtStart; i < this.pos; i++) {
+      const k = this.tokens[i]!.kind;
+      if (k === '{') braces++;
+      else if (k === '}' && braces > 0) braces--;
+    }
+    let groups = 0; // ( and [ opened during the skip
+    const skipStart = this.pos;
+    while (!this.atEof()) {
+      const t = this.tok;
+      if (braces === 0 && groups === 0) {
+        if (t.kind === '}') break;
+        if (t.kind === ';') {
+          this.advance();
+          break;
+        }
+        // a token that begins a line begins the next statement, unless the error is at that very token
+        // and it is the statement's first one (then it must be skipped to make progress)
+        if (t.newlineBefore && (this.pos > skipStart || this.pos > stmtStart)) break;
+      }
+      if (t.kind === '{') braces++;
+      else if (t.kind === '}') braces--;
+      else if (t.kind === '(' || t.kind === '[') groups++;
+      else if ((t.kind === ')' || t.kind === ']') && groups > 0) groups--;
+      this.advance();
+    }
+    this.recovering = false;
+  }
+
+  /**
+   * After an error inside a brace-delimited list (fields, variants, a `use` group): skips to the list's closing
+   * `}` (left for the caller to consume), over nested groups, so the error does not spill out of the list.
+   */
+  skipToCloseBrace(): void {
+    if (!this.recovering) return;
+    let depth = 0;
+    while (!this.atEof()) {
+      const k = this.tok.kind;
+      if (depth === 0 && k === '}') return;
+      if (OPENERS.has(k)) depth++;
+      else if (CLOSERS.has(k) && depth > 0) depth--;
+      this.advance();
+    }
+  }
+
+  /**
+   * After an error in an item header: skips to the next item keyword at the start of a line, or an unmatched `}`
+   * (the end of an enclosing `mod { }`), outside braces.
+   */
+  syncItem(itemStart: number): void {
+    let braces = 0;
+    while (!this.atEof()) {
+      const t = this.tok;
+      const startsItem = ITEM_KEYWORDS.has(t.kind) || (t.kind === 'lowlevel' && this.peek().kind === 'func');
+      if (this.pos > itemStart && braces === 0 && ((t.newlineBefore && startsItem) || t.kind === '}')) break;
+      if (t.kind === '{') braces++;
+      else if (t.kind === '}' && braces > 0) braces--;
+      this.advance();
+    }
+    this.recovering = false;
+  }
+}
