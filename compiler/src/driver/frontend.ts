@@ -1,7 +1,9 @@
 // The front half of the pipeline: parse every reachable module, check, lower to MIR, elaborate drops.
-import type { Diagnostic } from '../syntax/diagnostics.js';
+import { DiagnosticBag, type Diagnostic } from '../syntax/diagnostics.js';
 import { SourceMap } from '../syntax/source.js';
 import type { MirProgram } from '../mir/mir.js';
+import { buildMir } from '../mir/build.js';
+import { checkProgram } from '../sema/program.js';
 import type { FrontEndOptions } from './options.js';
 
 export interface FrontEndResult {
@@ -14,7 +16,15 @@ export interface FrontEndResult {
 }
 
 export function runFrontEnd(entryPath: string, opts: FrontEndOptions): FrontEndResult {
-  void entryPath;
-  void opts;
-  throw new Error('front end not yet wired');
+  const sources = new SourceMap();
+  const diags = new DiagnosticBag();
+  const timings: { phase: string; ms: number }[] = [];
+  let t0 = performance.now();
+  const checked = checkProgram(entryPath, sources, diags, opts.tests);
+  timings.push({ phase: 'parse+check', ms: performance.now() - t0 });
+  if (!checked || diags.hasErrors()) return { program: null, diagnostics: diags.items, sources, timings };
+  t0 = performance.now();
+  const program = buildMir(checked, sources, { overflowChecks: opts.overflowChecks, tests: opts.tests });
+  timings.push({ phase: 'mir', ms: performance.now() - t0 });
+  return { program: diags.hasErrors() ? null : program, diagnostics: diags.items, sources, timings };
 }

@@ -69,6 +69,14 @@ export interface TypedBody {
   readonly self: LocalVar | null;
   /** Let-declared locals for a `loop (var i: I32 < n)` head */
   readonly loopDecls: Map<number, LocalVar>;
-  /** expressions whose value is implicitly read through a reference (auto-deref of `ref` copyables) */
+  /** expressions whose value is implicitly read through references (auto-deref of `ref` copyables): count */
   readonly autoDeref: Map<number, number>;
+  /** expressions formatted by interpolation or print: how to turn them into a Str */
+  readonly displays: Map<number, CallRes>;
+  /** Try (`!`) node id → what it unwraps */
+  readonly tries: Map<number, 'maybe' | 'outcome'>;
+  /** struct literal node id → the struct type and, for enum struct variants, the variant index */
+  readonly structLits: Map<number, { ty: Type; variant: number | null }>;
+  /** Loop node id → whether a `break` leaves it (a bare `loop` without one never ends) */
+  readonly loopBreaks: Set<number>;
 }

@@ -173,7 +173,8 @@ export type Stmt =
 
 // ---------- items ----------
 
-export type Receiver = null | { mutable: boolean; span: Span }; // `this`/`mut this` or `this: ref This`/`this: mut ref This`
+/** `this`/`mut this`, `this: ref This`/`this: mut ref This`; `this: This` consumes the receiver (byValue). */
+export type Receiver = null | { mutable: boolean; span: Span; byValue?: boolean };
 
 export interface Param {
   readonly pattern: Pattern; // usually IdentPat

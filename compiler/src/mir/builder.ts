@@ -1,0 +1,106 @@
+// Building one MIR function: locals, blocks, and the current insertion point.
+import type { Span } from '../syntax/source.js';
+import type { Type } from '../sema/types.js';
+import { T } from '../sema/types.js';
+import type { BasicBlock, BlockId, Callee, LocalDecl, LocalId, MirFunction, Operand, Place, Rvalue, Statement, Terminator } from './mir.js';
+import { place } from './mir.js';
+
+export class FnBuilder {
+  readonly locals: LocalDecl[] = [];
+  readonly blocks: BasicBlock[] = [];
+  cur: BasicBlock;
+  /** true once the current block has been terminated (code after return/break is unreachable) */
+  private terminated = false;
+
+  constructor(retTy: Type, span: Span) {
+    this.newLocal(retTy, null, 'return', span);
+    this.cur = this.newBlock();
+  }
+
+  newLocal(ty: Type, name: string | null, kind: LocalDecl['kind'], span: Span | null): LocalId {
+    const id = this.locals.length;
+    this.locals.push({ id, ty, name, kind, span });
+    return id;
+  }
+
+  temp(ty: Type, span: Span): LocalId {
+    return this.newLocal(ty, null, 'temp', span);
+  }
+
+  newBlock(): BasicBlock {
+    const b: BasicBlock = { id: this.blocks.length, stmts: [], term: { k: 'unreachable' }, termSpan: null };
+    this.blocks.push(b);
+    return b;
+  }
+
+  /** Continue emitting into `b`. */
+  switchTo(b: BasicBlock): void {
+    this.cur = b;
+    this.terminated = false;
+  }
+
+  get isTerminated(): boolean {
+    return this.terminated;
+  }
+
+  emit(s: Statement): void {
+    if (this.terminated) {
+      // unreachable code: give it a fresh (dead) block so emission stays well-formed
+      this.switchTo(this.newBlock());
+    }
+    this.cur.stmts.push(s);
+  }
+
+  assign(p: Place, rvalue: Rvalue, span: Span): void {
+    this.emit({ k: 'assign', place: p, rvalue, span });
+  }
+
+  call(dest: Place | null, callee: Callee, args: Operand[], span: Span, noReturn = false): void {
+    this.emit({ k: 'call', dest, callee, args, span, noReturn });
+    if (noReturn) this.terminate({ k: 'unreachable' }, span);
+  }
+
+  terminate(t: Terminator, span: Span | null): void {
+    if (this.terminated) return;
+    this.cur.term = t;
+    this.cur.termSpan = span;
+    this.terminated = true;
+  }
+
+  goto(target: BasicBlock, span: Span | null = null): void {
+    this.terminate({ k: 'goto', target: target.id }, span);
+  }
+
+  branch(cond: Operand, then: BasicBlock, els: BasicBlock, span: Span): void {
+    this.terminate({ k: 'branch', cond, then: then.id, else: els.id }, span);
+  }
+
+  localTy(id: LocalId): Type {
+    return this.locals[id]!.ty;
+  }
+
+  finish(symbol: string, displayName: string, kind: MirFunction['kind'], argCount: number, span: Span, exported: boolean): MirFunction {
+    if (!this.terminated) this.terminate({ k: 'return' }, null);
+    return { symbol, displayName, kind, locals: this.locals, argCount, retTy: this.locals[0]!.ty, blocks: this.blocks, span, exported };
+  }
+}
+
+export const unitOp: Operand = { k: 'const', value: { k: 'unit' }, ty: T.unit };
+
+export function constInt(value: bigint | number, ty: Type): Operand {
+  return { k: 'const', value: { k: 'int', value: BigInt(value) }, ty };
+}
+
+export function constBool(value: boolean): Operand {
+  return { k: 'const', value: { k: 'bool', value }, ty: T.bool };
+}
+
+export function copyOf(local: LocalId): Operand {
+  return { k: 'copy', place: place(local) };
+}
+
+export function moveOf(local: LocalId): Operand {
+  return { k: 'move', place: place(local) };
+}
+
+export type { BlockId };

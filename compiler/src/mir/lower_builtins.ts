@@ -1,0 +1,516 @@
+// Built-in functions (LANGUAGE.md §6) and methods of primitive types (§3), lowered to runtime calls and MIR.
+import type * as ast from '../syntax/ast.js';
+import type { Span } from '../syntax/source.js';
+import type { CallRes } from '../sema/typed.js';
+import { T, typeToString, type Type } from '../sema/types.js';
+import { constInt, moveOf } from './builder.js';
+import type { LocalId, Operand, Place } from './mir.js';
+import { place } from './mir.js';
+import type { FnLowerer } from './lower_fn.js';
+
+const PTR: Type = { k: 'ptr', inner: T.u8 };
+
+/** Format the value of `e` as a new Str (Display); returns the local holding it (owned). */
+export function lowerDisplay(l: FnLowerer, e: ast.Expr): LocalId {
+  const span = e.span;
+  const res = l.body.displays.get(e.id);
+  const t = l.operandType(e);
+  const out = l.b.temp(T.str, span);
+  if (!res || res.k === 'builtin') {
+    const v = l.operand(e);
+    primToString(l, v, t, place(out), span);
+    return out;
+  }
+  const r = l.refTo(e);
+  let rp: Place = r;
+  // a reference to a reference (auto-deref'd displays) is read through
+  let rt = l.placeType(rp);
+  while (rt.k === 'ref' && rt.inner.k === 'ref') {
+    const tmp = l.b.temp(rt.inner, span);
+    l.b.assign(place(tmp), { k: 'use', op: { k: 'copy', place: { local: rp.local, proj: [...rp.proj, { k: 'deref' }] } } }, span);
+    rp = place(tmp);
+    rt = l.placeType(rp);
+  }
+  const target = l.calleeSymbol(res);
+  if (target.k === 'builtin') {
+    const v = l.readPlace({ local: rp.local, proj: [...rp.proj, { k: 'deref' }] }, t, null);
+    primToString(l, v, t, place(out), span);
+    return out;
+  }
+  l.b.call(place(out), { k: 'fn', symbol: target.symbol }, [{ k: 'copy', place: rp }], span);
+  return out;
+}
+
+/** to_string of a primitive value (which the operand owns). */
+export function primToString(l: FnLowerer, v: Operand, t: Type, dest: Place, span: Span): void {
+  const b = l.b;
+  const call = (sym: string, args: Operand[]) => b.call(dest, { k: 'extern', symbol: sym, ret: T.str }, args, span);
+  switch (t.k) {
+    case 'str':
+      b.assign(dest, { k: 'use', op: v }, span);
+      return;
+    case 'int':
+      if (t.bits === 128) {
+        const tmp = b.temp(t, span);
+        b.assign(place(tmp), { k: 'use', op: v }, span);
+        const lo = b.temp(T.u64, span);
+        const hi = b.temp(T.u64, span);
+        const sh = b.temp(t, span);
+        b.assign(place(lo), { k: 'cast', operand: { k: 'copy', place: place(tmp) }, to: T.u64 }, span);
+        b.assign(place(sh), { k: 'binary', op: 'shr', left: { k: 'copy', place: place(tmp) }, right: constInt(64, t) }, span);
+        b.assign(place(hi), { k: 'cast', operand: { k: 'copy', place: place(sh) }, to: T.u64 }, span);
+        return call(t.signed ? 'tml_str_from_i128' : 'tml_str_from_u128', [{ k: 'copy', place: place(lo) }, { k: 'copy', place: place(hi) }]);
+      }
+      if (t.signed || t.bits < 64) {
+        const w = b.temp(t.signed ? T.i64 : T.u64, span);
+        b.assign(place(w), { k: 'cast', operand: v, to: t.signed ? T.i64 : T.u64 }, span);
+        return call(t.signed ? 'tml_str_from_i64' : 'tml_str_from_u64', [{ k: 'copy', place: place(w) }]);
+      }
+      return call('tml_str_from_u64', [v]);
+    case 'float':
+      return call(t.bits === 32 ? 'tml_str_from_f32' : 'tml_str_from_f64', [v]);
+    case 'bool': {
+      const w = b.temp(T.i32, span);
+      b.assign(place(w), { k: 'cast', operand: v, to: T.i32 }, span);
+      return call('tml_str_from_bool', [{ k: 'copy', place: place(w) }]);
+    }
+    case 'char': {
+      const w = b.temp(T.i32, span);
+      b.assign(place(w), { k: 'cast', operand: v, to: T.i32 }, span);
+      return call('tml_str_from_char', [{ k: 'copy', place: place(w) }]);
+    }
+    case 'unit':
+      b.assign(dest, { k: 'use', op: { k: 'const', value: { k: 'str', value: '()' }, ty: T.str } }, span);
+      return;
+    default:
+      b.assign(dest, { k: 'use', op: { k: 'const', value: { k: 'str', value: typeToString(t) }, ty: T.str } }, span);
+  }
+}
+
+function strConst(s: string): Operand {
+  return { k: 'const', value: { k: 'str', value: s }, ty: T.str };
+}
+
+export function lowerBuiltinCall(l: FnLowerer, e: Extract<ast.Expr, { kind: 'Call' }>, res: Extract<CallRes, { k: 'builtin' }>, dest: Place): void {
+  const b = l.b;
+  const span = e.span;
+  const args = e.args;
+  const unit = () => b.assign(dest, { k: 'use', op: { k: 'const', value: { k: 'unit' }, ty: T.unit } }, span);
+  const ext = (sym: string, ret: Type, ops: Operand[], d: Place | null = dest) => b.call(d, { k: 'extern', symbol: sym, ret }, ops, span, ret.k === 'never');
+  switch (res.name) {
+    case 'print':
+    case 'println':
+    case 'eprint':
+    case 'eprintln': {
+      const toErr = constInt(res.name.startsWith('e') ? 1 : 0, T.i32);
+      const nl = res.name.endsWith('ln');
+      if (args.length === 0) {
+        ext('tml_println', T.unit, [{ k: 'const', value: { k: 'null' }, ty: T.str }, toErr], null);
+        return unit();
+      }
+      let s: LocalId;
+      if (args.length === 1) s = lowerDisplay(l, args[0]!);
+      else {
+        // println("a={} b={}", a, b)
+        const fmt = l.strArg(args[0]!);
+        const parts = args.slice(1).map((a) => lowerDisplay(l, a));
+        const arr = b.temp({ k: 'array', elem: T.str, size: parts.length }, span);
+        b.assign(place(arr), { k: 'aggregate', kind: { k: 'array' }, ops: parts.map((p) => ({ k: 'copy', place: place(p) }) as Operand) }, span);
+        const ap = b.temp({ k: 'ptr', inner: T.str }, span);
+        b.assign(place(ap), { k: 'ref', place: place(arr, { k: 'index', index: zeroIndex(l, span) }), mutable: false, raw: true }, span);
+        s = b.temp(T.str, span);
+        ext('tml_format', T.str, [fmt.op, { k: 'copy', place: place(ap) }, constInt(parts.length, T.i64)], place(s));
+        fmt.release();
+        for (const p of parts) l.dropLocal(p, span);
+      }
+      ext(nl ? 'tml_println' : 'tml_print', T.unit, [{ k: 'copy', place: place(s) }, toErr], null);
+      l.dropLocal(s, span);
+      return unit();
+    }
+    case 'panic': {
+      const m = l.operand(args[0]!);
+      ext('tml_panic', T.never, [l.panicLoc(span), m], null);
+      return;
+    }
+    case 'assert': {
+      const c = l.operand(args[0]!);
+      const ok = b.newBlock();
+      const bad = b.newBlock();
+      b.branch(c, ok, bad, span);
+      b.switchTo(bad);
+      const m = args[1] ? l.operand(args[1]) : ({ k: 'const', value: { k: 'null' }, ty: T.str } as Operand);
+      ext('tml_assert_failed', T.never, [l.panicLoc(span), m], null);
+      b.switchTo(ok);
+      return unit();
+    }
+    case 'assert_eq':
+    case 'assert_ne': {
+      const op = res.name === 'assert_eq' ? '==' : '!=';
+      const lt = l.operandType(args[0]!);
+      const ok = b.temp(T.bool, span);
+      const opRes = l.body.ops.get(e.id);
+      if (opRes?.k === 'call') {
+        const fake = { kind: 'Binary', op, left: args[0]!, right: args[1]!, id: e.id, span } as unknown as ast.Expr;
+        void fake;
+        const lr = l.refTo(args[0]!);
+        const rr = l.refTo(args[1]!);
+        const target = l.calleeSymbol(opRes.call);
+        if (target.k === 'fn') {
+          b.call(place(ok), { k: 'fn', symbol: target.symbol }, [{ k: 'copy', place: lr }, { k: 'copy', place: rr }], span);
+          if (op === '!=') b.assign(place(ok), { k: 'unary', op: 'not', operand: { k: 'copy', place: place(ok) } }, span);
+        }
+      } else if (lt.k === 'str') {
+        const a = l.strArg(args[0]!);
+        const c = l.strArg(args[1]!);
+        const r = b.temp(T.i32, span);
+        ext('tml_str_eq', T.i32, [a.op, c.op], place(r));
+        b.assign(place(ok), { k: 'binary', op: op === '==' ? 'ne' : 'eq', left: { k: 'copy', place: place(r) }, right: constInt(0, T.i32) }, span);
+        a.release();
+        c.release();
+      } else {
+        const a = l.operand(args[0]!);
+        const c = l.operand(args[1]!);
+        b.assign(place(ok), { k: 'binary', op: op === '==' ? 'eq' : 'ne', left: a, right: c }, span);
+      }
+      const good = b.newBlock();
+      const bad = b.newBlock();
+      b.branch({ k: 'copy', place: place(ok) }, good, bad, span);
+      b.switchTo(bad);
+      const ls = lowerDisplay(l, args[0]!);
+      const rs = lowerDisplay(l, args[1]!);
+      const m = args[2] ? l.operand(args[2]) : ({ k: 'const', value: { k: 'null' }, ty: T.str } as Operand);
+      ext('tml_assert_cmp_failed', T.never, [l.panicLoc(span), m, { k: 'copy', place: place(ls) }, { k: 'copy', place: place(rs) }, l.cstr(op)], null);
+      b.switchTo(good);
+      return unit();
+    }
+    case 'size_of':
+    case 'align_of':
+      b.assign(dest, { k: 'use', op: { k: 'const', value: { k: res.name === 'size_of' ? 'sizeof' : 'alignof', of: l.sub(res.typeArgs[0] ?? T.unit) }, ty: T.i64 } }, span);
+      return;
+    case 'type_name':
+      b.assign(dest, { k: 'use', op: strConst(typeToString(l.sub(res.typeArgs[0] ?? T.unit))) }, span);
+      return;
+    case 'alloc':
+    case 'alloc_zeroed': {
+      const n = l.operand(args[0]!);
+      const site: Operand = { k: 'const', value: { k: 'site', span, typeName: 'raw alloc' }, ty: PTR };
+      ext(res.name === 'alloc' ? 'tml_alloc' : 'tml_alloc_zeroed', PTR, [n, site]);
+      return;
+    }
+    case 'realloc': {
+      const p = l.operand(args[0]!);
+      const n = l.operand(args[1]!);
+      const site: Operand = { k: 'const', value: { k: 'site', span, typeName: 'raw alloc' }, ty: PTR };
+      ext('tml_realloc', PTR, [p, n, site]);
+      return;
+    }
+    case 'free':
+    case 'dealloc': {
+      const p = l.operand(args[0]!);
+      ext('tml_free', T.unit, [p, l.loc(span)], null);
+      return unit();
+    }
+    case 'mem_copy':
+    case 'mem_move':
+      ext(res.name === 'mem_copy' ? 'tml_mem_copy' : 'tml_mem_move', T.unit, args.map((a) => l.operand(a)), null);
+      return unit();
+    case 'mem_set': {
+      const p = l.operand(args[0]!);
+      const v = l.operand(args[1]!);
+      const w = b.temp(T.i32, span);
+      b.assign(place(w), { k: 'cast', operand: v, to: T.i32 }, span);
+      ext('tml_mem_set', T.unit, [p, { k: 'copy', place: place(w) }, l.operand(args[2]!)], null);
+      return unit();
+    }
+    case 'mem_compare':
+      ext('tml_mem_compare', T.i32, args.map((a) => l.operand(a)));
+      return;
+    case 'exit':
+      ext('tml_exit', T.never, [l.operand(args[0]!)], null);
+      return;
+    case 'clock_ns':
+      ext('tml_clock_ns', T.i64, []);
+      return;
+    case 'describe_value': {
+      // Display when the type has it, else the type name
+      const t = l.operandType(args[0]!);
+      const inner = t.k === 'ref' ? t.inner : t;
+      const s = l.b.temp(T.str, span);
+      if (inner.k === 'str' || inner.k === 'int' || inner.k === 'float' || inner.k === 'bool' || inner.k === 'char') {
+        const r = l.placeOf(args[0]!);
+        const v = l.readPlace({ local: r.local, proj: [...r.proj, ...(t.k === 'ref' ? [{ k: 'deref' } as const] : [])] }, inner, null);
+        primToString(l, v, inner, place(s), span);
+      } else {
+        b.assign(place(s), { k: 'use', op: strConst(typeToString(inner)) }, span);
+      }
+      b.assign(dest, { k: 'use', op: moveOf(s) }, span);
+      return;
+    }
+    case 'env':
+    case 'read_line':
+    case 'read_file':
+    case 'write_file':
+      return maybeOutOfRuntime(l, res.name, args, dest, span);
+  }
+  throw new Error(`internal: built-in ${res.name} not lowered`);
+}
+
+function zeroIndex(l: FnLowerer, span: Span): LocalId {
+  const z = l.b.temp(T.i64, span);
+  l.b.assign(place(z), { k: 'use', op: constInt(0, T.i64) }, span);
+  return z;
+}
+
+/** env/read_line/read_file/write_file: runtime returns a flag and an out-parameter; wrap as Maybe/Outcome. */
+function maybeOutOfRuntime(l: FnLowerer, name: string, args: ast.Expr[], dest: Place, span: Span): void {
+  const b = l.b;
+  const out = b.temp(T.str, span);
+  b.assign(place(out), { k: 'use', op: { k: 'const', value: { k: 'null' }, ty: T.str } }, span);
+  const outP = b.temp({ k: 'ptr', inner: T.str }, span);
+  b.assign(place(outP), { k: 'ref', place: place(out), mutable: true, raw: true }, span);
+  const flag = b.temp(T.i32, span);
+  const strArgs = args.map((a) => l.strArg(a));
+  const sym = { env: 'tml_env_get', read_line: 'tml_read_line', read_file: 'tml_read_file', write_file: 'tml_write_file' }[name]!;
+  b.call(place(flag), { k: 'extern', symbol: sym, ret: T.i32 }, [...strArgs.map((s) => s.op), { k: 'copy', place: place(outP) }], span);
+  for (const s of strArgs) s.release();
+  const ok = b.newBlock();
+  const bad = b.newBlock();
+  const done = b.newBlock();
+  b.terminate({ k: 'switch', discr: { k: 'copy', place: place(flag) }, cases: [{ value: 1n, target: ok.id }], otherwise: bad.id }, span);
+  b.switchTo(ok);
+  if (name === 'write_file') b.assign(dest, { k: 'aggregate', kind: { k: 'variant', variant: 0 }, ops: [{ k: 'const', value: { k: 'unit' }, ty: T.unit }] }, span);
+  else b.assign(dest, { k: 'aggregate', kind: { k: 'variant', variant: 0 }, ops: [moveOf(out)] }, span);
+  b.goto(done);
+  b.switchTo(bad);
+  if (name === 'env' || name === 'read_line') b.assign(dest, { k: 'aggregate', kind: { k: 'variant', variant: 1 }, ops: [] }, span);
+  else b.assign(dest, { k: 'aggregate', kind: { k: 'variant', variant: 1 }, ops: [moveOf(out)] }, span);
+  b.goto(done);
+  b.switchTo(done);
+}
+
+const STR_RUNTIME: Record<string, { sym: string; ret: Type; bool?: boolean }> = {
+  len: { sym: 'tml_str_len', ret: T.i64 },
+  contains: { sym: 'tml_str_contains', ret: T.i32, bool: true },
+  starts_with: { sym: 'tml_str_starts_with', ret: T.i32, bool: true },
+  ends_with: { sym: 'tml_str_ends_with', ret: T.i32, bool: true },
+  trim: { sym: 'tml_str_trim', ret: T.str },
+  to_upper: { sym: 'tml_str_to_upper', ret: T.str },
+  to_lower: { sym: 'tml_str_to_lower', ret: T.str },
+  repeat: { sym: 'tml_str_repeat', ret: T.str },
+};
+
+export function lowerBuiltinMethod(l: FnLowerer, e: Extract<ast.Expr, { kind: 'MethodCall' }>, res: Extract<CallRes, { k: 'builtin' }>, dest: Place, recvTyOverride?: Type): void {
+  const b = l.b;
+  const span = e.span;
+  let rt = recvTyOverride ?? l.ty(e.receiver);
+  const isRef = rt.k === 'ref';
+  if (rt.k === 'ref') rt = rt.inner;
+  const recvPlace = (): Place => {
+    const p = l.placeOf(e.receiver);
+    return isRef ? { local: p.local, proj: [...p.proj, { k: 'deref' }] } : p;
+  };
+  if (rt.k === 'str') {
+    const recv = l.asPlace(e.receiver) || isRef ? { op: { k: 'copy', place: recvPlace() } as Operand, release: () => {} } : l.strArg(e.receiver);
+    const m = STR_RUNTIME[res.name];
+    if (m) {
+      const sargs = e.args.map((a) => (l.ty(a).k === 'str' ? l.strArg(a) : { op: l.operand(a), release: () => {} }));
+      if (m.bool) {
+        const r = b.temp(T.i32, span);
+        b.call(place(r), { k: 'extern', symbol: m.sym, ret: T.i32 }, [recv.op, ...sargs.map((s) => s.op)], span);
+        b.assign(dest, { k: 'binary', op: 'ne', left: { k: 'copy', place: place(r) }, right: constInt(0, T.i32) }, span);
+      } else b.call(dest, { k: 'extern', symbol: m.sym, ret: m.ret }, [recv.op, ...sargs.map((s) => s.op)], span);
+      for (const s of sargs) s.release();
+      recv.release();
+      return;
+    }
+    switch (res.name) {
+      case 'is_empty': {
+        const n = b.temp(T.i64, span);
+        b.call(place(n), { k: 'extern', symbol: 'tml_str_len', ret: T.i64 }, [recv.op], span);
+        b.assign(dest, { k: 'binary', op: 'eq', left: { k: 'copy', place: place(n) }, right: constInt(0, T.i64) }, span);
+        recv.release();
+        return;
+      }
+      case 'slice': {
+        const a = l.operand(e.args[0]!);
+        const c = l.operand(e.args[1]!);
+        b.call(dest, { k: 'extern', symbol: 'tml_str_slice', ret: T.str }, [recv.op, a, c, l.loc(span)], span);
+        recv.release();
+        return;
+      }
+      case 'char_at': {
+        const i = l.operand(e.args[0]!);
+        const r = b.temp(T.i32, span);
+        b.call(place(r), { k: 'extern', symbol: 'tml_str_char_at', ret: T.i32 }, [recv.op, i, l.loc(span)], span);
+        b.assign(dest, { k: 'cast', operand: { k: 'copy', place: place(r) }, to: T.char }, span);
+        recv.release();
+        return;
+      }
+      case 'to_string':
+      case 'duplicate':
+        b.assign(dest, { k: 'use', op: l.readPlace(l.placeOf(e.receiver), T.str, null) }, span);
+        return;
+      case 'find':
+      case 'parse_i64':
+      case 'parse_f64': {
+        const vt = res.name === 'parse_f64' ? T.f64 : T.i64;
+        const out = b.temp(vt, span);
+        b.assign(place(out), { k: 'use', op: res.name === 'parse_f64' ? { k: 'const', value: { k: 'float', value: 0 }, ty: T.f64 } : constInt(0, T.i64) }, span);
+        const flag = b.temp(T.i32, span);
+        if (res.name === 'find') {
+          const n = l.strArg(e.args[0]!);
+          b.call(place(out), { k: 'extern', symbol: 'tml_str_find', ret: T.i64 }, [recv.op, n.op], span);
+          n.release();
+          b.assign(place(flag), { k: 'cast', operand: { k: 'copy', place: place(out) }, to: T.i32 }, span);
+          const ge = b.temp(T.bool, span);
+          b.assign(place(ge), { k: 'binary', op: 'ge', left: { k: 'copy', place: place(out) }, right: constInt(0, T.i64) }, span);
+          b.assign(place(flag), { k: 'cast', operand: { k: 'copy', place: place(ge) }, to: T.i32 }, span);
+        } else {
+          const op = b.temp({ k: 'ptr', inner: vt }, span);
+          b.assign(place(op), { k: 'ref', place: place(out), mutable: true, raw: true }, span);
+          b.call(place(flag), { k: 'extern', symbol: res.name === 'parse_i64' ? 'tml_str_parse_i64' : 'tml_str_parse_f64', ret: T.i32 }, [recv.op, { k: 'copy', place: place(op) }], span);
+        }
+        recv.release();
+        const ok = b.newBlock();
+        const bad = b.newBlock();
+        const done = b.newBlock();
+        b.terminate({ k: 'switch', discr: { k: 'copy', place: place(flag) }, cases: [{ value: 0n, target: bad.id }], otherwise: ok.id }, span);
+        b.switchTo(ok);
+        b.assign(dest, { k: 'aggregate', kind: { k: 'variant', variant: 0 }, ops: [{ k: 'copy', place: place(out) }] }, span);
+        b.goto(done);
+        b.switchTo(bad);
+        b.assign(dest, { k: 'aggregate', kind: { k: 'variant', variant: 1 }, ops: [] }, span);
+        b.goto(done);
+        b.switchTo(done);
+        return;
+      }
+    }
+  }
+  if (rt.k === 'array' && res.name === 'len') {
+    b.assign(dest, { k: 'use', op: constInt(rt.size, T.i64) }, span);
+    return;
+  }
+  if (rt.k === 'ptr') {
+    const p = l.operand(e.receiver);
+    const pt = b.temp(rt, span);
+    b.assign(place(pt), { k: 'use', op: p }, span);
+    switch (res.name) {
+      case 'read':
+        b.assign(dest, { k: 'use', op: l.readPlace(place(pt, { k: 'deref' }), rt.inner, null) }, span);
+        return;
+      case 'write': {
+        const v = l.operand(e.args[0]!);
+        b.assign(place(pt, { k: 'deref' }), { k: 'use', op: v }, span);
+        b.assign(dest, { k: 'use', op: { k: 'const', value: { k: 'unit' }, ty: T.unit } }, span);
+        return;
+      }
+      case 'offset': {
+        const n = l.operand(e.args[0]!);
+        // pointer + n elements: through an array view of the pointee
+        const asInt = b.temp(T.i64, span);
+        b.assign(place(asInt), { k: 'cast', operand: { k: 'copy', place: place(pt) }, to: T.i64 }, span);
+        const scaled = b.temp(T.i64, span);
+        b.assign(place(scaled), { k: 'binary', op: 'mul', left: n, right: { k: 'const', value: { k: 'sizeof', of: rt.inner }, ty: T.i64 } }, span);
+        b.assign(place(asInt), { k: 'binary', op: 'add', left: { k: 'copy', place: place(asInt) }, right: { k: 'copy', place: place(scaled) } }, span);
+        b.assign(dest, { k: 'cast', operand: { k: 'copy', place: place(asInt) }, to: rt }, span);
+        return;
+      }
+      case 'is_null': {
+        const nul = b.temp(rt, span);
+        b.assign(place(nul), { k: 'use', op: { k: 'const', value: { k: 'null' }, ty: rt } }, span);
+        b.assign(dest, { k: 'binary', op: 'eq', left: { k: 'copy', place: place(pt) }, right: { k: 'copy', place: place(nul) } }, span);
+        return;
+      }
+    }
+  }
+  // numbers, Bool, Char
+  const recvOp = isRef ? l.readPlace(recvPlace(), rt, null) : l.operand(e.receiver);
+  switch (res.name) {
+    case 'to_string':
+      return primToString(l, recvOp, rt, dest, span);
+    case 'duplicate':
+      b.assign(dest, { k: 'use', op: recvOp }, span);
+      return;
+    case 'hash':
+      b.assign(dest, { k: 'cast', operand: recvOp, to: T.i64 }, span);
+      return;
+    case 'abs': {
+      const v = b.temp(rt, span);
+      b.assign(place(v), { k: 'use', op: recvOp }, span);
+      const neg = b.temp(T.bool, span);
+      const zero: Operand = rt.k === 'float' ? { k: 'const', value: { k: 'float', value: 0 }, ty: rt } : constInt(0, rt);
+      b.assign(place(neg), { k: 'binary', op: 'lt', left: { k: 'copy', place: place(v) }, right: zero }, span);
+      const nb = b.newBlock();
+      const pb = b.newBlock();
+      const done = b.newBlock();
+      b.branch({ k: 'copy', place: place(neg) }, nb, pb, span);
+      b.switchTo(nb);
+      if (rt.k === 'int') l.arith('-', zero, { k: 'copy', place: place(v) }, rt, dest, span);
+      else b.assign(dest, { k: 'unary', op: 'neg', operand: { k: 'copy', place: place(v) } }, span);
+      b.goto(done);
+      b.switchTo(pb);
+      b.assign(dest, { k: 'use', op: { k: 'copy', place: place(v) } }, span);
+      b.goto(done);
+      b.switchTo(done);
+      return;
+    }
+    case 'min':
+    case 'max': {
+      const a = b.temp(rt, span);
+      const c = b.temp(rt, span);
+      b.assign(place(a), { k: 'use', op: recvOp }, span);
+      b.assign(place(c), { k: 'use', op: l.operand(e.args[0]!) }, span);
+      const lt = b.temp(T.bool, span);
+      b.assign(place(lt), { k: 'binary', op: res.name === 'min' ? 'le' : 'ge', left: { k: 'copy', place: place(a) }, right: { k: 'copy', place: place(c) } }, span);
+      const x = b.newBlock();
+      const y = b.newBlock();
+      const done = b.newBlock();
+      b.branch({ k: 'copy', place: place(lt) }, x, y, span);
+      b.switchTo(x);
+      b.assign(dest, { k: 'use', op: { k: 'copy', place: place(a) } }, span);
+      b.goto(done);
+      b.switchTo(y);
+      b.assign(dest, { k: 'use', op: { k: 'copy', place: place(c) } }, span);
+      b.goto(done);
+      b.switchTo(done);
+      return;
+    }
+    case 'pow': {
+      // repeated multiplication with overflow checks
+      const base = b.temp(rt, span);
+      const n = b.temp(T.u32, span);
+      b.assign(place(base), { k: 'use', op: recvOp }, span);
+      b.assign(place(n), { k: 'use', op: l.operand(e.args[0]!) }, span);
+      b.assign(dest, { k: 'use', op: constInt(1, rt) }, span);
+      const head = b.newBlock();
+      const body = b.newBlock();
+      const done = b.newBlock();
+      b.goto(head);
+      b.switchTo(head);
+      const more = b.temp(T.bool, span);
+      b.assign(place(more), { k: 'binary', op: 'gt', left: { k: 'copy', place: place(n) }, right: constInt(0, T.u32) }, span);
+      b.branch({ k: 'copy', place: place(more) }, body, done, span);
+      b.switchTo(body);
+      const acc = b.temp(rt, span);
+      l.arith('*', { k: 'copy', place: dest }, { k: 'copy', place: place(base) }, rt, place(acc), span);
+      b.assign(dest, { k: 'use', op: { k: 'copy', place: place(acc) } }, span);
+      b.assign(place(n), { k: 'binary', op: 'sub', left: { k: 'copy', place: place(n) }, right: constInt(1, T.u32) }, span);
+      b.goto(head);
+      b.switchTo(done);
+      return;
+    }
+    case 'sqrt':
+    case 'floor':
+    case 'ceil':
+    case 'round': {
+      const sym = (rt.k === 'float' && rt.bits === 32 ? '' : '') + { sqrt: 'sqrt', floor: 'floor', ceil: 'ceil', round: 'round' }[res.name]!;
+      const wide = b.temp(T.f64, span);
+      b.assign(place(wide), { k: 'cast', operand: recvOp, to: T.f64 }, span);
+      const r = b.temp(T.f64, span);
+      b.call(place(r), { k: 'extern', symbol: sym, ret: T.f64 }, [{ k: 'copy', place: place(wide) }], span);
+      b.assign(dest, { k: 'cast', operand: { k: 'copy', place: place(r) }, to: rt }, span);
+      return;
+    }
+  }
+  throw new Error(`internal: built-in method ${res.name} on ${typeToString(rt)} not lowered`);
+}

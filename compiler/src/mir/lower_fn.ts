@@ -1,0 +1,1306 @@
+// Lowering one function instance from its typed AST to MIR. Values flow as owned operands: a read of a place
+// copies plain data, copies-and-retains runtime-managed data, and moves unique owners. Every owned local and
+// temporary is registered in a scope; leaving the scope drops it (drop elaboration later removes the drops of
+// values that were moved). Checks (overflow, bounds, division) are explicit MIR.
+import type * as ast from '../syntax/ast.js';
+import type { Span } from '../syntax/source.js';
+import type { FuncDef } from '../sema/defs.js';
+import { resolveBehaviorMethod } from '../sema/impls.js';
+import { classify } from '../sema/ownership.js';
+import type { CallRes, LocalVar, TypedBody } from '../sema/typed.js';
+import { structFields, substitute, T, variantFields, type Subst, type Type } from '../sema/types.js';
+import { constBool, constInt, FnBuilder, moveOf, unitOp } from './builder.js';
+import { lowerBuiltinCall, lowerBuiltinMethod, lowerDisplay } from './lower_builtins.js';
+import { lowerPatternTest, bindPattern } from './lower_pattern.js';
+import type { BasicBlock, LocalId, MirFunction, Operand, Place, Rvalue } from './mir.js';
+import { place } from './mir.js';
+import { displayName, type Instance, type Mono } from './mono.js';
+import { ScopeStack } from './scopes.js';
+
+export function lowerInstance(mono: Mono, inst: Instance): MirFunction[] {
+  const body = mono.checked.bodies.get(inst.fn);
+  if (!body) throw new Error(`internal: no checked body for ${inst.fn.path}`);
+  const l = new FnLowerer(mono, inst.fn, body, inst.subst, inst.symbol);
+  return [l.lowerFunction(displayName(inst.fn, inst.typeArgs)), ...l.extra];
+}
+
+export class FnLowerer {
+  readonly b: FnBuilder;
+  readonly scopes = new ScopeStack();
+  readonly localOf = new Map<number, LocalId>(); // LocalVar.id → MIR local
+  readonly extra: MirFunction[] = [];
+  /** for @track_caller functions: the local holding the caller's location */
+  callerLoc: LocalId | null = null;
+  /** inside a closure body: captured LocalVar id → field of the environment */
+  captureField = new Map<number, number>();
+  envLocal: LocalId | null = null;
+  private readonly retTy: Type;
+
+  constructor(
+    readonly mono: Mono,
+    readonly fn: FuncDef,
+    readonly body: TypedBody,
+    readonly subst: Subst,
+    readonly symbol: string,
+    retTy?: Type,
+  ) {
+    this.retTy = retTy ?? this.sub(fn.ret);
+    this.b = new FnBuilder(this.retTy, fn.span);
+  }
+
+  // ---------- types ----------
+
+  sub(t: Type): Type {
+    return substitute(t, this.subst);
+  }
+  ty(e: ast.Expr): Type {
+    const t = this.body.exprTypes.get(e.id);
+    if (!t) throw new Error(`internal: no type for expression at ${e.span.file}:${e.span.start}`);
+    return this.sub(t);
+  }
+  cls(t: Type) {
+    return classify(this.mono.checked.defs, t);
+  }
+  needsDrop(t: Type): boolean {
+    return this.cls(t) !== 'plain';
+  }
+
+  // ---------- function ----------
+
+  lowerFunction(display: string): MirFunction {
+    const b = this.b;
+    const fnScope = this.scopes.push('fn');
+    for (const p of this.body.params) {
+      const id = b.newLocal(this.sub(p.ty), p.name, 'arg', p.span);
+      this.localOf.set(p.id, id);
+      this.own(id, fnScope);
+    }
+    let argCount = this.body.params.length;
+    if (this.isTrackCaller()) {
+      this.callerLoc = b.newLocal({ k: 'ptr', inner: T.u8 }, '__caller', 'arg', null);
+      argCount++;
+    }
+    const decl = this.fn.decl!;
+    this.blockInto(decl.body!, place(0));
+    this.exitScopes(0, decl.body!.span);
+    b.terminate({ k: 'return' }, decl.body!.span);
+    this.scopes.pop();
+    return b.finish(this.symbol, display, 'fn', argCount, this.fn.span, false);
+  }
+
+  isTrackCaller(): boolean {
+    return this.fn.attrs.some((a) => a.name === 'track_caller');
+  }
+
+  /** Register an owned local with a scope, so leaving the scope drops it. */
+  own(id: LocalId, scope = this.scopes.top()): void {
+    if (this.needsDrop(this.b.localTy(id))) scope.entries.push({ k: 'local', id });
+  }
+
+  /** Emit the drops and defers of scopes [from, top], innermost first; does not pop them. */
+  exitScopes(from: number, span: Span): void {
+    for (let i = this.scopes.depth - 1; i >= from; i--) this.exitScope(this.scopes.stack[i]!, span);
+  }
+
+  exitScope(s: { entries: { k: string; id?: LocalId; expr?: ast.Expr }[] }, span: Span): void {
+    for (let j = s.entries.length - 1; j >= 0; j--) {
+      const en = s.entries[j]!;
+      if (this.b.isTerminated) return;
+      if (en.k === 'local') this.dropLocal(en.id!, span);
+      else this.stmtExpr(en.expr!);
+    }
+  }
+
+  dropLocal(id: LocalId, span: Span): void {
+    const t = this.b.localTy(id);
+    if (!this.needsDrop(t)) return;
+    this.mono.glue.dropSymbol(t);
+    this.b.emit({ k: 'drop', place: place(id), flag: null, span });
+  }
+
+  dropPlace(p: Place, t: Type, span: Span): void {
+    if (!this.needsDrop(t)) return;
+    this.mono.glue.dropSymbol(t);
+    this.b.emit({ k: 'drop', place: p, flag: null, span });
+  }
+
+  // ---------- blocks and statements ----------
+
+  blockInto(blk: ast.Block, dest: Place | null): void {
+    this.scopes.push('block');
+    const depth = this.scopes.depth;
+    for (const s of blk.stmts) this.stmt(s);
+    if (blk.tail) {
+      if (dest) this.withTemps(() => this.exprInto(blk.tail!, dest));
+      else this.stmtExpr(blk.tail);
+    } else if (dest && !this.b.isTerminated) {
+      this.b.assign(dest, { k: 'use', op: unitOp }, blk.span);
+    }
+    this.exitScopes(depth - 1, blk.span);
+    this.scopes.pop();
+  }
+
+  /** Run `f` inside a statement-temporaries scope: temporaries it creates are dropped when it ends. */
+  withTemps<R>(f: () => R): R {
+    const s = this.scopes.push('temps');
+    const r = f();
+    this.exitScope(s, { file: '', start: 0, end: 0 });
+    this.scopes.pop();
+    return r;
+  }
+
+  stmt(s: ast.Stmt): void {
+    switch (s.kind) {
+      case 'Let':
+        return this.letStmt(s);
+      case 'ExprStmt':
+        return this.stmtExpr(s.expr);
+      case 'Defer':
+        this.scopes.top().entries.push({ k: 'defer', expr: s.expr });
+        return;
+      case 'ItemStmt':
+        return;
+    }
+  }
+
+  /** An expression evaluated for its effect: its value (if owned) is dropped at the end of the statement. */
+  stmtExpr(e: ast.Expr): void {
+    this.withTemps(() => {
+      const t = this.ty(e);
+      if (t.k === 'unit' || t.k === 'never' || !this.needsDrop(t)) {
+        this.effect(e);
+        return;
+      }
+      const tmp = this.b.temp(t, e.span);
+      this.scopes.top().entries.push({ k: 'local', id: tmp });
+      this.exprInto(e, place(tmp));
+    });
+  }
+
+  /** Evaluate for effect only (value is plain or unit). */
+  private effect(e: ast.Expr): void {
+    const t = this.ty(e);
+    const tmp = this.b.temp(t, e.span);
+    this.exprInto(e, place(tmp));
+  }
+
+  private letStmt(s: Extract<ast.Stmt, { kind: 'Let' }>): void {
+    const p = s.pattern;
+    if (p.kind === 'IdentPat' && this.body.bindings.has(p.id)) {
+      const lv = this.body.bindings.get(p.id)!;
+      const id = this.declare(lv);
+      if (s.init) {
+        this.withTemps(() => this.exprInto(s.init!, place(id)));
+      }
+      this.own(id);
+      return;
+    }
+    if (!s.init) return;
+    // destructuring: evaluate into a temporary owned by this scope, then bind parts (moving them out)
+    const t = this.ty(s.init);
+    const tmp = this.b.temp(t, s.span);
+    this.withTemps(() => this.exprInto(s.init!, place(tmp)));
+    this.own(tmp);
+    if (s.elseBlock) {
+      const ok = this.b.newBlock();
+      const fail = this.b.newBlock();
+      lowerPatternTest(this, p, place(tmp), t, ok, fail);
+      this.b.switchTo(fail);
+      this.blockInto(s.elseBlock, null);
+      this.b.terminate({ k: 'unreachable' }, s.span);
+      this.b.switchTo(ok);
+    }
+    bindPattern(this, p, place(tmp), t, 'move');
+  }
+
+  declare(lv: LocalVar): LocalId {
+    const id = this.b.newLocal(this.sub(lv.ty), lv.name, 'var', lv.span);
+    this.localOf.set(lv.id, id);
+    return id;
+  }
+
+  // ---------- expressions ----------
+
+  /** Evaluate `e` to an owned operand. */
+  operand(e: ast.Expr): Operand {
+    const t = this.ty(e);
+    const pl = this.asPlace(e);
+    if (pl) return this.readPlace(pl, t, e);
+    const c = this.constOperand(e, t);
+    if (c) return c;
+    const tmp = this.b.temp(t, e.span);
+    this.exprInto(e, place(tmp));
+    return moveOf(tmp);
+  }
+
+  private constOperand(e: ast.Expr, t: Type): Operand | null {
+    switch (e.kind) {
+      case 'IntLit':
+        if (t.k === 'float') return { k: 'const', value: { k: 'float', value: Number(e.value) }, ty: t };
+        return { k: 'const', value: { k: 'int', value: e.value }, ty: t };
+      case 'FloatLit':
+        return { k: 'const', value: { k: 'float', value: e.value }, ty: t };
+      case 'BoolLit':
+        return constBool(e.value);
+      case 'CharLit':
+        return { k: 'const', value: { k: 'char', value: e.value }, ty: T.char };
+      case 'StrLit':
+        return { k: 'const', value: { k: 'str', value: e.value }, ty: T.str };
+      case 'UnitLit':
+        return unitOp;
+      case 'NullLit':
+        return { k: 'const', value: { k: 'null' }, ty: t };
+      case 'Unary':
+        if (e.op === '-' && e.operand.kind === 'IntLit') return { k: 'const', value: { k: 'int', value: -e.operand.value }, ty: t };
+        if (e.op === '-' && e.operand.kind === 'FloatLit') return { k: 'const', value: { k: 'float', value: -e.operand.value }, ty: t };
+        return null;
+      default:
+        return null;
+    }
+  }
+
+  /** Read a place as an owned value: copy, copy + retain, or move (MEMORY.md §2). */
+  readPlace(pl: Place, t: Type, e: ast.Expr | null): Operand {
+    let p = pl;
+    let ty = t;
+    const derefs = e ? (this.body.autoDeref.get(e.id) ?? 0) : 0;
+    for (let i = 0; i < derefs; i++) {
+      const rt = this.placeType(p);
+      if (rt.k !== 'ref' && rt.k !== 'ptr') break;
+      p = { local: p.local, proj: [...p.proj, { k: 'deref' }] };
+      ty = rt.inner;
+    }
+    const c = this.cls(ty);
+    if (c === 'plain') return { k: 'copy', place: p };
+    if (c === 'shared') {
+      const tmp = this.b.temp(ty, e?.span ?? null!);
+      this.b.assign(place(tmp), { k: 'use', op: { k: 'copy', place: p } }, e?.span ?? this.fn.span);
+      this.mono.glue.retainSymbol(ty);
+      this.b.emit({ k: 'retain', place: place(tmp), span: e?.span ?? this.fn.span });
+      return moveOf(tmp);
+    }
+    return { k: 'move', place: p };
+  }
+
+  /** The type of a MIR place. */
+  placeType(p: Place): Type {
+    let t = this.b.localTy(p.local);
+    for (const pr of p.proj) {
+      if (pr.k === 'deref') t = t.k === 'ref' || t.k === 'ptr' ? t.inner : T.error;
+      else if (pr.k === 'index') t = t.k === 'array' ? t.elem : T.error;
+      else if (pr.k === 'field') {
+        if (t.k === 'tuple') t = t.elems[pr.index]!;
+        else if (t.k === 'adt') t = structFields(t)[pr.index]!.ty;
+        else if (t.k === 'func') t = { k: 'ptr', inner: T.u8 };
+        else t = T.error;
+      } else if (pr.k === 'variant') t = t.k === 'adt' ? variantFields(t, pr.variant)[pr.index]! : T.error;
+    }
+    return t;
+  }
+
+  /** A place for a place expression (local, field, index, deref, captured variable); null for other expressions. */
+  asPlace(e: ast.Expr): Place | null {
+    switch (e.kind) {
+      case 'Path': {
+        const r = this.body.paths.get(e.id);
+        if (r?.k !== 'local') return null;
+        return this.localPlace(r.local);
+      }
+      case 'Field': {
+        const f = this.body.fields.get(e.id);
+        if (!f) return null;
+        const base = this.placeOf(e.object);
+        let p = base;
+        let t = this.placeType(p);
+        for (let i = 0; i < f.derefs; i++) {
+          p = { local: p.local, proj: [...p.proj, { k: 'deref' }] };
+          t = t.k === 'ref' || t.k === 'ptr' ? t.inner : t;
+        }
+        return { local: p.local, proj: [...p.proj, { k: 'field', index: f.index }] };
+      }
+      case 'Index':
+        return this.indexPlace(e);
+      case 'Unary':
+        if (e.op === '*') {
+          const inner = this.operand(e.operand);
+          const tmp = this.b.temp(this.ty(e.operand), e.span);
+          this.b.assign(place(tmp), { k: 'use', op: inner }, e.span);
+          return place(tmp, { k: 'deref' });
+        }
+        return null;
+      default:
+        return null;
+    }
+  }
+
+  localPlace(lv: LocalVar): Place {
+    const id = this.localOf.get(lv.id);
+    if (id !== undefined) return place(id);
+    const f = this.captureField.get(lv.id);
+    if (f !== undefined && this.envLocal !== null) return place(this.envLocal, { k: 'deref' }, { k: 'field', index: f });
+    throw new Error(`internal: local \`${lv.name}\` has no MIR slot`);
+  }
+
+  /** A place for any expression: non-places are evaluated into a statement temporary (dropped at its end). */
+  placeOf(e: ast.Expr): Place {
+    const p = this.asPlace(e);
+    if (p) return p;
+    const t = this.ty(e);
+    const tmp = this.b.temp(t, e.span);
+    this.exprInto(e, place(tmp));
+    this.scopes.temps().entries.push({ k: 'local', id: tmp });
+    return place(tmp);
+  }
+
+  private indexPlace(e: Extract<ast.Expr, { kind: 'Index' }>): Place {
+    let base = this.placeOf(e.object);
+    let t = this.placeType(base);
+    while (t.k === 'ref') {
+      base = { local: base.local, proj: [...base.proj, { k: 'deref' }] };
+      t = t.inner;
+    }
+    const len = t.k === 'array' ? t.size : 0;
+    const idxOp = this.operand(e.index);
+    const it = this.ty(e.index);
+    const idx = this.b.temp(T.i64, e.span);
+    this.b.assign(place(idx), { k: 'cast', operand: idxOp, to: T.i64 }, e.span);
+    this.boundsCheck(idx, it, len, e.span);
+    return { local: base.local, proj: [...base.proj, { k: 'index', index: idx }] };
+  }
+
+  /** panic unless 0 <= idx < len (an unsigned compare catches negatives) */
+  boundsCheck(idx: LocalId, idxTy: Type, len: number, span: Span): void {
+    void idxTy;
+    const ok = this.b.temp(T.bool, span);
+    const asU = this.b.temp(T.u64, span);
+    this.b.assign(place(asU), { k: 'cast', operand: { k: 'copy', place: place(idx) }, to: T.u64 }, span);
+    this.b.assign(place(ok), { k: 'binary', op: 'lt', left: { k: 'copy', place: place(asU) }, right: constInt(len, T.u64) }, span);
+    const good = this.b.newBlock();
+    const bad = this.b.newBlock();
+    this.b.branch({ k: 'copy', place: place(ok) }, good, bad, span);
+    this.b.switchTo(bad);
+    this.b.call(null, { k: 'extern', symbol: 'tml_panic_bounds', ret: T.never }, [this.loc(span), constInt(len, T.i64), { k: 'copy', place: place(idx) }], span, true);
+    this.b.switchTo(good);
+  }
+
+  loc(span: Span): Operand {
+    return { k: 'const', value: { k: 'loc', span }, ty: { k: 'ptr', inner: T.u8 } };
+  }
+
+  /** The location a panic in this function reports: the caller's for @track_caller functions. */
+  panicLoc(span: Span): Operand {
+    if (this.callerLoc !== null) return { k: 'copy', place: place(this.callerLoc) };
+    return this.loc(span);
+  }
+
+  cstr(s: string): Operand {
+    return { k: 'const', value: { k: 'cstr', value: s }, ty: { k: 'ptr', inner: T.u8 } };
+  }
+
+  /** Evaluate `e` and store its owned value into `dest`. */
+  exprInto(e: ast.Expr, dest: Place): void {
+    const b = this.b;
+    if (b.isTerminated) return;
+    const t = this.ty(e);
+    const span = e.span;
+    const set = (rv: Rvalue) => b.assign(dest, rv, span);
+    switch (e.kind) {
+      case 'IntLit':
+      case 'FloatLit':
+      case 'BoolLit':
+      case 'CharLit':
+      case 'StrLit':
+      case 'UnitLit':
+      case 'NullLit':
+        set({ k: 'use', op: this.constOperand(e, t)! });
+        return;
+      case 'InterpStr':
+        return this.interp(e, dest);
+      case 'Path':
+        return this.pathInto(e, dest, t);
+      case 'Field':
+      case 'Index':
+        set({ k: 'use', op: this.readPlace(this.asPlace(e)!, t, e) });
+        return;
+      case 'Binary':
+        return this.binaryInto(e, dest, t);
+      case 'Unary':
+        return this.unaryInto(e, dest, t);
+      case 'Assign':
+        this.assignExpr(e);
+        set({ k: 'use', op: unitOp });
+        return;
+      case 'Call':
+      case 'MethodCall':
+        return this.callInto(e, dest);
+      case 'Try':
+        return this.tryInto(e, dest);
+      case 'Cast': {
+        const op = this.operand(e.operand);
+        const from = this.body.autoDeref.has(e.operand.id) ? this.derefType(this.ty(e.operand), this.body.autoDeref.get(e.operand.id)!) : this.ty(e.operand);
+        if (from.k === 'int' && t.k === 'int' && from.name === t.name) set({ k: 'use', op });
+        else set({ k: 'cast', operand: op, to: t });
+        return;
+      }
+      case 'If':
+      case 'Ternary':
+        return this.ifInto(e.cond, e.then, e.else, dest, span);
+      case 'IfLet':
+        return this.ifLetInto(e, dest);
+      case 'When':
+        return this.whenInto(e, dest);
+      case 'Loop':
+      case 'While':
+      case 'For':
+        this.loopExpr(e);
+        if (!b.isTerminated) set({ k: 'use', op: unitOp });
+        return;
+      case 'Block':
+        return this.blockInto(e.block, dest);
+      case 'Lowlevel':
+        return this.blockInto(e.block, dest);
+      case 'Closure':
+        return this.closureInto(e, dest);
+      case 'StructLit':
+        return this.structLitInto(e, dest);
+      case 'Tuple':
+        set({ k: 'aggregate', kind: { k: 'tuple' }, ops: e.elems.map((x) => this.operand(x)) });
+        return;
+      case 'ArrayLit':
+        set({ k: 'aggregate', kind: { k: 'array' }, ops: e.elems.map((x) => this.operand(x)) });
+        return;
+      case 'ArrayRepeat': {
+        const v = this.operand(e.value);
+        const n = t.k === 'array' ? t.size : 0;
+        const tmp = b.temp(this.ty(e.value), span);
+        b.assign(place(tmp), { k: 'use', op: v }, span);
+        const ops: Operand[] = [];
+        for (let i = 0; i < n; i++) ops.push(this.readPlace(place(tmp), this.ty(e.value), null));
+        set({ k: 'aggregate', kind: { k: 'array' }, ops });
+        this.dropLocal(tmp, span);
+        return;
+      }
+      case 'Return':
+        return this.returnExpr(e.value, span);
+      case 'Break':
+      case 'Continue': {
+        const lp = this.scopes.loop();
+        if (!lp) return;
+        this.exitScopes(lp.index + 1, span);
+        const target = e.kind === 'Break' ? lp.scope.breakBlock! : lp.scope.continueBlock!;
+        b.terminate({ k: 'goto', target }, span);
+        return;
+      }
+      case 'Range':
+      case 'Is':
+      case 'Await':
+      case 'Error':
+        throw new Error(`internal: cannot lower ${e.kind}`);
+    }
+  }
+
+  derefType(t: Type, n: number): Type {
+    for (let i = 0; i < n; i++) if (t.k === 'ref' || t.k === 'ptr') t = t.inner;
+    return t;
+  }
+
+  returnExpr(value: ast.Expr | null, span: Span): void {
+    if (value) this.exprInto(value, place(0));
+    else this.b.assign(place(0), { k: 'use', op: unitOp }, span);
+    this.exitScopes(this.closureBase, span);
+    this.b.terminate({ k: 'return' }, span);
+  }
+
+  /** scopes below this index belong to an enclosing function (never, in this design: closures are separate) */
+  closureBase = 0;
+
+  private pathInto(e: Extract<ast.Expr, { kind: 'Path' }>, dest: Place, t: Type): void {
+    const r = this.body.paths.get(e.id);
+    const span = e.span;
+    if (!r) throw new Error('internal: unresolved path');
+    switch (r.k) {
+      case 'local':
+        this.b.assign(dest, { k: 'use', op: this.readPlace(this.localPlace(r.local), t, e) }, span);
+        return;
+      case 'const': {
+        const v = r.def.decl.value;
+        const saved = this.body.exprTypes.get(v.id);
+        if (!saved) this.body.exprTypes.set(v.id, r.def.ty);
+        this.exprInto(v, dest);
+        return;
+      }
+      case 'variant':
+        this.b.assign(dest, { k: 'aggregate', kind: { k: 'variant', variant: r.index }, ops: [] }, span);
+        return;
+      case 'fn': {
+        const sym = this.mono.request(r.fn, r.typeArgs.map((a) => this.sub(a)));
+        const thunk = this.thunkFor(sym, r.fn, r.typeArgs.map((a) => this.sub(a)), t);
+        this.b.assign(dest, { k: 'use', op: { k: 'const', value: { k: 'fn', symbol: thunk }, ty: t } }, span);
+        return;
+      }
+      case 'ctor':
+        throw new Error('internal: variant constructors as values are not supported yet');
+    }
+  }
+
+  /** A function used as a `func` value gets a thunk taking (env, args…). */
+  private thunkFor(sym: string, fn: FuncDef, typeArgs: Type[], t: Type): string {
+    const thunk = `${sym}$thunk`;
+    if (this.mono.functions.some((f) => f.symbol === thunk) || this.extra.some((f) => f.symbol === thunk)) return thunk;
+    if (t.k !== 'func') throw new Error('internal: thunk of a non-function type');
+    const b = new FnBuilder(t.ret, fn.span);
+    b.newLocal({ k: 'ptr', inner: T.u8 }, 'env', 'arg', null);
+    const args = t.params.map((p, i) => b.newLocal(p, `a${i}`, 'arg', null));
+    void typeArgs;
+    b.call(place(0), { k: 'fn', symbol: sym }, args.map((a) => moveOf(a)), fn.span);
+    this.extra.push(b.finish(thunk, `${fn.name} (as a value)`, 'thunk', args.length + 1, fn.span, false));
+    return thunk;
+  }
+
+  // ---------- operators ----------
+
+  private binaryInto(e: Extract<ast.Expr, { kind: 'Binary' }>, dest: Place, t: Type): void {
+    const span = e.span;
+    const op = e.op;
+    if (op === 'and' || op === 'or') {
+      // short circuit
+      const l = this.operand(e.left);
+      const rhs = this.b.newBlock();
+      const short = this.b.newBlock();
+      const done = this.b.newBlock();
+      if (op === 'and') this.b.branch(l, rhs, short, span);
+      else this.b.branch(l, short, rhs, span);
+      this.b.switchTo(short);
+      this.b.assign(dest, { k: 'use', op: constBool(op === 'or') }, span);
+      this.b.goto(done);
+      this.b.switchTo(rhs);
+      this.b.assign(dest, { k: 'use', op: this.operand(e.right) }, span);
+      this.b.goto(done);
+      this.b.switchTo(done);
+      return;
+    }
+    const res = this.body.ops.get(e.id);
+    if (res?.k === 'call') return this.opCallInto(e, res.call, res.compare, dest);
+    const lt = this.operandType(e.left);
+    if (lt.k === 'str') {
+      const l = this.strArg(e.left);
+      const r = this.strArg(e.right);
+      if (op === '+') {
+        this.b.call(dest, { k: 'extern', symbol: 'tml_str_concat', ret: T.str }, [l.op, r.op], span);
+      } else {
+        const c = this.b.temp(T.i32, span);
+        this.b.call(place(c), { k: 'extern', symbol: op === '==' || op === '!=' ? 'tml_str_eq' : 'tml_str_cmp', ret: T.i32 }, [l.op, r.op], span);
+        const cmp = op === '==' ? 'ne' : op === '!=' ? 'eq' : binOp(op);
+        this.b.assign(dest, { k: 'binary', op: cmp as never, left: { k: 'copy', place: place(c) }, right: constInt(0, T.i32) }, span);
+      }
+      l.release();
+      r.release();
+      return;
+    }
+    if (lt.k === 'adt' && lt.def.kind === 'enum' && (op === '==' || op === '!=')) {
+      const lp = this.placeOf(e.left);
+      const rp = this.placeOf(e.right);
+      const a = this.b.temp(T.i32, span);
+      const c = this.b.temp(T.i32, span);
+      this.b.assign(place(a), { k: 'discriminant', place: lp }, span);
+      this.b.assign(place(c), { k: 'discriminant', place: rp }, span);
+      this.b.assign(dest, { k: 'binary', op: op === '==' ? 'eq' : 'ne', left: { k: 'copy', place: place(a) }, right: { k: 'copy', place: place(c) } }, span);
+      return;
+    }
+    const l = this.operand(e.left);
+    const r = this.operand(e.right);
+    this.arith(op, l, r, lt, dest, span);
+  }
+
+  /** Type of an operand expression after implicit dereferencing. */
+  operandType(e: ast.Expr): Type {
+    const n = this.body.autoDeref.get(e.id) ?? 0;
+    return this.derefType(this.ty(e), n);
+  }
+
+  /** A Str argument borrowed for a runtime call: reads the place without retaining; temporaries are released after. */
+  strArg(e: ast.Expr): { op: Operand; release: () => void } {
+    const pl = this.asPlace(e);
+    const n = this.body.autoDeref.get(e.id) ?? 0;
+    if (pl) {
+      let p = pl;
+      for (let i = 0; i < n; i++) p = { local: p.local, proj: [...p.proj, { k: 'deref' }] };
+      return { op: { k: 'copy', place: p }, release: () => {} };
+    }
+    if (e.kind === 'StrLit') return { op: { k: 'const', value: { k: 'str', value: e.value }, ty: T.str }, release: () => {} };
+    const tmp = this.b.temp(T.str, e.span);
+    this.exprInto(e, place(tmp));
+    return { op: { k: 'copy', place: place(tmp) }, release: () => this.dropLocal(tmp, e.span) };
+  }
+
+  /** Arithmetic, bitwise and comparison of primitives, with the checks of LANGUAGE.md §3. */
+  arith(op: ast.BinaryOp, l: Operand, r: Operand, t: Type, dest: Place, span: Span): void {
+    const b = this.b;
+    const checked = this.mono.opts.overflowChecks && t.k === 'int';
+    if ((op === '+' || op === '-' || op === '*') && checked) {
+      const pair = b.temp({ k: 'tuple', elems: [t, T.bool] }, span);
+      b.assign(place(pair), { k: 'checked', op: op === '+' ? 'add' : op === '-' ? 'sub' : 'mul', left: l, right: r }, span);
+      this.panicIf({ k: 'copy', place: place(pair, { k: 'field', index: 1 }) }, 'overflow', op === '+' ? 'add' : op === '-' ? 'subtract' : 'multiply', span);
+      b.assign(dest, { k: 'use', op: { k: 'copy', place: place(pair, { k: 'field', index: 0 }) } }, span);
+      return;
+    }
+    if ((op === '/' || op === '%') && t.k === 'int') {
+      const lt = b.temp(t, span);
+      const rt = b.temp(t, span);
+      b.assign(place(lt), { k: 'use', op: l }, span);
+      b.assign(place(rt), { k: 'use', op: r }, span);
+      const z = b.temp(T.bool, span);
+      b.assign(place(z), { k: 'binary', op: 'eq', left: { k: 'copy', place: place(rt) }, right: constInt(0, t) }, span);
+      this.panicIf({ k: 'copy', place: place(z) }, 'cstr', 'attempt to divide by zero', span);
+      if (t.signed) {
+        // MIN / -1 overflows
+        const min = -(1n << BigInt(t.bits - 1));
+        const a = b.temp(T.bool, span);
+        const c = b.temp(T.bool, span);
+        b.assign(place(a), { k: 'binary', op: 'eq', left: { k: 'copy', place: place(lt) }, right: constInt(min, t) }, span);
+        b.assign(place(c), { k: 'binary', op: 'eq', left: { k: 'copy', place: place(rt) }, right: constInt(-1, t) }, span);
+        b.assign(place(a), { k: 'binary', op: 'and', left: { k: 'copy', place: place(a) }, right: { k: 'copy', place: place(c) } }, span);
+        this.panicIf({ k: 'copy', place: place(a) }, 'cstr', op === '/' ? 'attempt to divide with overflow' : 'attempt to calculate the remainder with overflow', span);
+      }
+      b.assign(dest, { k: 'binary', op: op === '/' ? 'div' : 'rem', left: { k: 'copy', place: place(lt) }, right: { k: 'copy', place: place(rt) } }, span);
+      return;
+    }
+    if ((op === '<<' || op === '>>') && this.mono.opts.overflowChecks && t.k === 'int') {
+      const rt = b.temp(T.u64, span);
+      b.assign(place(rt), { k: 'cast', operand: r, to: T.u64 }, span);
+      const bad = b.temp(T.bool, span);
+      b.assign(place(bad), { k: 'binary', op: 'ge', left: { k: 'copy', place: place(rt) }, right: constInt(t.bits, T.u64) }, span);
+      this.panicIf({ k: 'copy', place: place(bad) }, 'overflow', op === '<<' ? 'shift left' : 'shift right', span);
+      const cnt = b.temp(t, span);
+      b.assign(place(cnt), { k: 'cast', operand: { k: 'copy', place: place(rt) }, to: t }, span);
+      b.assign(dest, { k: 'binary', op: op === '<<' ? 'shl' : 'shr', left: l, right: { k: 'copy', place: place(cnt) } }, span);
+      return;
+    }
+    if ((op === '<<' || op === '>>') && t.k === 'int') {
+      const cnt = b.temp(t, span);
+      b.assign(place(cnt), { k: 'cast', operand: r, to: t }, span);
+      b.assign(dest, { k: 'binary', op: op === '<<' ? 'shl' : 'shr', left: l, right: { k: 'copy', place: place(cnt) } }, span);
+      return;
+    }
+    b.assign(dest, { k: 'binary', op: binOp(op), left: l, right: r }, span);
+  }
+
+  /** if cond { panic } — overflow panics name the operation; cstr panics give the text. */
+  panicIf(cond: Operand, kind: 'overflow' | 'cstr', text: string, span: Span): void {
+    const bad = this.b.newBlock();
+    const good = this.b.newBlock();
+    this.b.branch(cond, bad, good, span);
+    this.b.switchTo(bad);
+    if (kind === 'overflow') this.b.call(null, { k: 'extern', symbol: 'tml_panic_overflow', ret: T.never }, [this.loc(span), this.cstr(text)], span, true);
+    else this.b.call(null, { k: 'extern', symbol: 'tml_panic_cstr', ret: T.never }, [this.loc(span), this.cstr(text)], span, true);
+    this.b.switchTo(good);
+  }
+
+  private opCallInto(e: Extract<ast.Expr, { kind: 'Binary' }>, call: CallRes, compare: string | null, dest: Place): void {
+    const span = e.span;
+    const l = this.refTo(e.left);
+    const r = this.refTo(e.right);
+    const sym = this.calleeSymbol(call);
+    if (sym.k === 'builtin') {
+      // a primitive reached through a generic bound: compare directly
+      const lt = this.operandType(e.left);
+      const lv = { k: 'copy', place: { local: l.local, proj: [...l.proj] } } as Operand;
+      void lv;
+      const a = this.readPlace(this.derefAll(this.placeOf(e.left)), lt, null);
+      const c = this.readPlace(this.derefAll(this.placeOf(e.right)), lt, null);
+      this.arith(e.op, a, c, lt, dest, span);
+      return;
+    }
+    if (compare === 'eq' || compare === 'ne') {
+      const res = this.b.temp(T.bool, span);
+      this.b.call(place(res), { k: 'fn', symbol: sym.symbol }, [{ k: 'copy', place: l }, { k: 'copy', place: r }], span);
+      if (compare === 'eq') this.b.assign(dest, { k: 'use', op: { k: 'copy', place: place(res) } }, span);
+      else this.b.assign(dest, { k: 'unary', op: 'not', operand: { k: 'copy', place: place(res) } }, span);
+      return;
+    }
+    // Ord::cmp → Ordering (Less=0, Equal=1, Greater=2)
+    const ord = this.b.temp({ k: 'adt', def: this.mono.checked.defs.langAdt('Ordering'), args: [] }, span);
+    this.b.call(place(ord), { k: 'fn', symbol: sym.symbol }, [{ k: 'copy', place: l }, { k: 'copy', place: r }], span);
+    const d = this.b.temp(T.i32, span);
+    this.b.assign(place(d), { k: 'discriminant', place: place(ord) }, span);
+    const cmpOp = ({ lt: ['eq', 0], le: ['ne', 2], gt: ['eq', 2], ge: ['ne', 0] } as const)[compare as 'lt'];
+    this.b.assign(dest, { k: 'binary', op: cmpOp[0], left: { k: 'copy', place: place(d) }, right: constInt(cmpOp[1], T.i32) }, span);
+  }
+
+  derefAll(p: Place): Place {
+    let t = this.placeType(p);
+    while (t.k === 'ref') {
+      p = { local: p.local, proj: [...p.proj, { k: 'deref' }] };
+      t = t.inner;
+    }
+    return p;
+  }
+
+  /** A `ref` to the value of an expression (its place, or a statement temporary). */
+  refTo(e: ast.Expr): Place {
+    const p = this.placeOf(e);
+    const t = this.placeType(p);
+    if (t.k === 'ref') return p;
+    const r = this.b.temp({ k: 'ref', mutable: false, inner: t }, e.span);
+    this.b.assign(place(r), { k: 'ref', place: p, mutable: false, raw: false }, e.span);
+    return place(r);
+  }
+
+  private unaryInto(e: Extract<ast.Expr, { kind: 'Unary' }>, dest: Place, t: Type): void {
+    const span = e.span;
+    switch (e.op) {
+      case '-': {
+        const c = this.constOperand(e, t);
+        if (c) return this.b.assign(dest, { k: 'use', op: c }, span);
+        const v = this.operand(e.operand);
+        if (t.k === 'int' && this.mono.opts.overflowChecks) {
+          const pair = this.b.temp({ k: 'tuple', elems: [t, T.bool] }, span);
+          this.b.assign(place(pair), { k: 'checked', op: 'sub', left: constInt(0, t), right: v }, span);
+          this.panicIf({ k: 'copy', place: place(pair, { k: 'field', index: 1 }) }, 'overflow', 'negate', span);
+          this.b.assign(dest, { k: 'use', op: { k: 'copy', place: place(pair, { k: 'field', index: 0 }) } }, span);
+          return;
+        }
+        this.b.assign(dest, { k: 'unary', op: 'neg', operand: v }, span);
+        return;
+      }
+      case 'not':
+      case '~':
+        this.b.assign(dest, { k: 'unary', op: 'not', operand: this.operand(e.operand) }, span);
+        return;
+      case 'ref':
+      case 'mutref': {
+        const p = this.placeOf(e.operand);
+        this.b.assign(dest, { k: 'ref', place: p, mutable: e.op === 'mutref', raw: false }, span);
+        return;
+      }
+      case '&': {
+        const p = this.placeOf(e.operand);
+        this.b.assign(dest, { k: 'ref', place: p, mutable: true, raw: true }, span);
+        return;
+      }
+      case '*': {
+        const p = this.asPlace(e)!;
+        this.b.assign(dest, { k: 'use', op: this.readPlace(p, t, null) }, span);
+        return;
+      }
+    }
+  }
+
+  private assignExpr(e: Extract<ast.Expr, { kind: 'Assign' }>): void {
+    const span = e.span;
+    const tt = this.ty(e.target);
+    if (e.op === '=') {
+      // the new value first, then drop the old one, then store (MEMORY.md §2 rule 3)
+      const v = this.operand(e.value);
+      const tmp = this.b.temp(tt, span);
+      this.b.assign(place(tmp), { k: 'use', op: v }, span);
+      const p = this.asPlace(e.target)!;
+      this.dropPlace(p, tt, span);
+      this.b.assign(p, { k: 'use', op: moveOf(tmp) }, span);
+      return;
+    }
+    const p = this.asPlace(e.target)!;
+    const n = this.body.autoDeref.get(e.target.id) ?? 0;
+    let pp = p;
+    for (let i = 0; i < n; i++) pp = { local: pp.local, proj: [...pp.proj, { k: 'deref' }] };
+    const vt = this.derefType(tt, n);
+    const op = e.op.slice(0, -1) as ast.BinaryOp;
+    if (vt.k === 'str') {
+      const r = this.strArg(e.value);
+      const tmp = this.b.temp(T.str, span);
+      this.b.call(place(tmp), { k: 'extern', symbol: 'tml_str_concat', ret: T.str }, [{ k: 'copy', place: pp }, r.op], span);
+      r.release();
+      this.dropPlace(pp, T.str, span);
+      this.b.assign(pp, { k: 'use', op: moveOf(tmp) }, span);
+      return;
+    }
+    const rv = this.operand(e.value);
+    const tmp = this.b.temp(vt, span);
+    this.arith(op, { k: 'copy', place: pp }, rv, vt, place(tmp), span);
+    this.b.assign(pp, { k: 'use', op: moveOf(tmp) }, span);
+  }
+
+  // ---------- calls ----------
+
+  calleeSymbol(c: CallRes): { k: 'fn'; symbol: string; fn: FuncDef } | { k: 'builtin'; name: string } {
+    if (c.k === 'fn') return { k: 'fn', symbol: this.mono.request(c.fn, c.typeArgs.map((a) => this.sub(a))), fn: c.fn };
+    if (c.k === 'behavior') {
+      const self = this.sub(c.selfType);
+      const r = resolveBehaviorMethod(this.mono.checked.defs, self, c.behavior.def, c.method);
+      if (!r) throw new Error(`internal: no impl of ${c.behavior.def.name}::${c.method} for instance`);
+      if (r.k === 'builtin') return { k: 'builtin', name: r.name };
+      const own = c.methodArgs.map((a) => this.sub(a));
+      const fnArgs = r.fn.typeParams.map((p, i) => r.subst.get(p.id) ?? own[i - (r.fn.typeParams.length - own.length)] ?? T.error);
+      return { k: 'fn', symbol: this.mono.request(r.fn, fnArgs), fn: r.fn };
+    }
+    throw new Error(`internal: no symbol for call of kind ${c.k}`);
+  }
+
+  callInto(e: Extract<ast.Expr, { kind: 'Call' | 'MethodCall' }>, dest: Place): void {
+    const res = this.body.calls.get(e.id);
+    const span = e.span;
+    if (!res) throw new Error('internal: unresolved call');
+    switch (res.k) {
+      case 'builtin':
+        if (e.kind === 'Call') return lowerBuiltinCall(this, e, res, dest);
+        return lowerBuiltinMethod(this, e, res, dest);
+      case 'variant':
+        this.b.assign(dest, { k: 'aggregate', kind: { k: 'variant', variant: res.index }, ops: e.args.map((a) => this.operand(a)) }, span);
+        return;
+      case 'closure': {
+        const f = this.operand((e as Extract<ast.Expr, { kind: 'Call' }>).callee);
+        const ft = this.ty((e as Extract<ast.Expr, { kind: 'Call' }>).callee);
+        const ftmp = this.b.temp(ft, span);
+        this.b.assign(place(ftmp), { k: 'use', op: f }, span);
+        const args = e.args.map((a) => this.operand(a));
+        this.b.call(dest, { k: 'closure', value: { k: 'copy', place: place(ftmp) } }, args, span);
+        this.dropLocal(ftmp, span);
+        return;
+      }
+      case 'dyn':
+        throw new Error('internal: dyn dispatch is not implemented yet');
+      case 'fn':
+      case 'behavior': {
+        const target = this.calleeSymbol(res);
+        const args: Operand[] = [];
+        if (e.kind === 'MethodCall') args.push(this.receiver(e.receiver, res.recv ?? 'none'));
+        for (const a of e.args) args.push(this.operand(a));
+        if (target.k === 'builtin') {
+          // a primitive's behavior method reached through a bound (to_string, duplicate, …)
+          const recvTy = this.ty((e as Extract<ast.Expr, { kind: 'MethodCall' }>).receiver);
+          return lowerBuiltinMethod(this, e as Extract<ast.Expr, { kind: 'MethodCall' }>, { k: 'builtin', name: target.name, recv: res.recv, typeArgs: [] }, dest, recvTy);
+        }
+        if (target.fn.attrs.some((a) => a.name === 'track_caller')) args.push(this.panicLoc(span));
+        const retTy = this.ty(e);
+        this.b.call(dest, { k: 'fn', symbol: target.symbol }, args, span, retTy.k === 'never');
+        return;
+      }
+    }
+  }
+
+  /** The receiver operand, adjusted (auto-ref, deref-copy) as the checker decided. */
+  receiver(r: ast.Expr, adj: string): Operand {
+    const span = r.span;
+    switch (adj) {
+      case 'ref':
+      case 'mutref': {
+        const p = this.placeOf(r);
+        const t = this.placeType(p);
+        const tmp = this.b.temp({ k: 'ref', mutable: adj === 'mutref', inner: t }, span);
+        this.b.assign(place(tmp), { k: 'ref', place: p, mutable: adj === 'mutref', raw: false }, span);
+        return moveOf(tmp);
+      }
+      case 'deref': {
+        const p = this.placeOf(r);
+        const t = this.placeType(p);
+        const inner = t.k === 'ref' ? t.inner : t;
+        return this.readPlace({ local: p.local, proj: [...p.proj, { k: 'deref' }] }, inner, null);
+      }
+      default:
+        return this.operand(r);
+    }
+  }
+
+  private tryInto(e: Extract<ast.Expr, { kind: 'Try' }>, dest: Place): void {
+    const span = e.span;
+    const kind = this.body.tries.get(e.id)!;
+    const t = this.ty(e.operand);
+    const tmp = this.b.temp(t, span);
+    this.exprInto(e.operand, place(tmp));
+    const d = this.b.temp(T.i32, span);
+    this.b.assign(place(d), { k: 'discriminant', place: place(tmp) }, span);
+    const ok = this.b.newBlock();
+    const bad = this.b.newBlock();
+    // Maybe: Just = 0, Nothing = 1; Outcome: Ok = 0, Err = 1
+    this.b.terminate({ k: 'switch', discr: { k: 'copy', place: place(d) }, cases: [{ value: 0n, target: ok.id }], otherwise: bad.id }, span);
+    this.b.switchTo(bad);
+    if (kind === 'maybe') {
+      this.b.assign(place(0), { k: 'aggregate', kind: { k: 'variant', variant: 1 }, ops: [] }, span);
+    } else {
+      const errTy = t.k === 'adt' ? variantFields(t, 1)[0]! : T.error;
+      const v = this.readPlace(place(tmp, { k: 'variant', variant: 1, index: 0 }), errTy, null);
+      this.b.assign(place(0), { k: 'aggregate', kind: { k: 'variant', variant: 1 }, ops: [v] }, span);
+    }
+    // the operand's remains (a moved-out payload is not dropped again: drop elaboration)
+    this.dropLocal(tmp, span);
+    this.exitScopes(this.closureBase, span);
+    this.b.terminate({ k: 'return' }, span);
+    this.b.switchTo(ok);
+    const vt = t.k === 'adt' ? variantFields(t, 0)[0]! : T.error;
+    this.b.assign(dest, { k: 'use', op: this.readPlace(place(tmp, { k: 'variant', variant: 0, index: 0 }), vt, null) }, span);
+    // the rest of the temporary (its payload was copied or moved out) is no longer needed
+    this.dropLocal(tmp, span);
+  }
+
+  // ---------- control flow ----------
+
+  ifInto(cond: ast.Expr, then: ast.Expr, els: ast.Expr | null, dest: Place, span: Span): void {
+    const c = this.withTemps(() => {
+      const op = this.operand(cond);
+      const ct = this.b.temp(T.bool, cond.span);
+      this.b.assign(place(ct), { k: 'use', op }, cond.span);
+      return ct;
+    });
+    const tb = this.b.newBlock();
+    const eb = this.b.newBlock();
+    const done = this.b.newBlock();
+    this.b.branch({ k: 'copy', place: place(c) }, tb, eb, span);
+    this.b.switchTo(tb);
+    this.armInto(then, els ? dest : null);
+    this.b.goto(done);
+    this.b.switchTo(eb);
+    if (els) this.armInto(els, dest);
+    else this.b.assign(dest, { k: 'use', op: unitOp }, span);
+    this.b.goto(done);
+    this.b.switchTo(done);
+    if (!els) this.b.assign(dest, { k: 'use', op: unitOp }, span);
+  }
+
+  /** A branch body: its own temporaries scope; a Unit/Never branch result is discarded. */
+  armInto(e: ast.Expr, dest: Place | null): void {
+    if (dest === null) return this.stmtExpr(e);
+    this.withTemps(() => this.exprInto(e, dest));
+  }
+
+  private ifLetInto(e: Extract<ast.Expr, { kind: 'IfLet' }>, dest: Place): void {
+    const span = e.span;
+    this.scopes.push('temps');
+    const depth = this.scopes.depth;
+    const sp = this.placeOf(e.scrutinee);
+    const st = this.ty(e.scrutinee);
+    const tb = this.b.newBlock();
+    const eb = this.b.newBlock();
+    const done = this.b.newBlock();
+    lowerPatternTest(this, e.pattern, sp, st, tb, eb);
+    this.b.switchTo(tb);
+    this.scopes.push('arm');
+    bindPattern(this, e.pattern, sp, st, this.asPlace(e.scrutinee) && st.k !== 'ref' ? 'move' : 'ref');
+    this.armInto(e.then, e.else ? dest : null);
+    this.exitScope(this.scopes.pop(), span);
+    this.b.goto(done);
+    this.b.switchTo(eb);
+    if (e.else) this.armInto(e.else, dest);
+    this.b.goto(done);
+    this.b.switchTo(done);
+    if (!e.else) this.b.assign(dest, { k: 'use', op: unitOp }, span);
+    this.exitScopes(depth - 1, span);
+    this.scopes.pop();
+  }
+
+  private whenInto(e: Extract<ast.Expr, { kind: 'When' }>, dest: Place): void {
+    const span = e.span;
+    const sp = this.placeOf(e.scrutinee);
+    const st = this.ty(e.scrutinee);
+    const done = this.b.newBlock();
+    const resultTy = this.ty(e);
+    const useDest = resultTy.k !== 'never';
+    let next = this.b.newBlock();
+    this.b.goto(next);
+    for (const arm of e.arms) {
+      this.b.switchTo(next);
+      const body = this.b.newBlock();
+      next = this.b.newBlock();
+      lowerPatternTest(this, arm.pattern, sp, st, body, next);
+      this.b.switchTo(body);
+      const armScope = this.scopes.push('arm');
+      bindPattern(this, arm.pattern, sp, st, 'move');
+      if (arm.guard) {
+        const g = this.withTemps(() => this.operand(arm.guard!));
+        const pass = this.b.newBlock();
+        const fail = this.b.newBlock();
+        this.b.branch(g, pass, fail, arm.guard.span);
+        this.b.switchTo(fail);
+        // bindings of a failed guard are dropped; matching goes on with the next arm
+        this.exitScope(armScope, span);
+        this.b.goto(next);
+        this.b.switchTo(pass);
+      }
+      this.armInto(arm.body, useDest ? dest : null);
+      this.exitScope(this.scopes.pop(), span);
+      this.b.goto(done);
+    }
+    this.b.switchTo(next);
+    this.b.terminate({ k: 'unreachable' }, span);
+    this.b.switchTo(done);
+    if (!useDest) this.b.terminate({ k: 'unreachable' }, span);
+  }
+
+  private loopExpr(e: Extract<ast.Expr, { kind: 'Loop' | 'While' | 'For' }>): void {
+    const span = e.span;
+    const b = this.b;
+    const head = b.newBlock();
+    const bodyB = b.newBlock();
+    const cont = b.newBlock();
+    const exit = b.newBlock();
+    this.scopes.push('block');
+    const outer = this.scopes.depth;
+    let step: (() => void) | null = null;
+    if (e.kind === 'For') {
+      const kind = this.body.forKinds.get(e.id);
+      if (kind === 'range' || kind === 'range-inclusive') {
+        const r = e.iter as Extract<ast.Expr, { kind: 'Range' }>;
+        const it = this.ty(r.start);
+        const i = b.temp(it, span);
+        const end = b.temp(it, span);
+        this.withTemps(() => {
+          b.assign(place(i), { k: 'use', op: this.operand(r.start) }, span);
+          b.assign(place(end), { k: 'use', op: this.operand(r.end) }, span);
+        });
+        b.goto(head);
+        b.switchTo(head);
+        const c = b.temp(T.bool, span);
+        b.assign(place(c), { k: 'binary', op: kind === 'range' ? 'lt' : 'le', left: { k: 'copy', place: place(i) }, right: { k: 'copy', place: place(end) } }, span);
+        b.branch({ k: 'copy', place: place(c) }, bodyB, exit, span);
+        b.switchTo(bodyB);
+        const lv = this.patLocal(e.pattern);
+        const x = lv ? this.declare(lv) : b.temp(it, span);
+        b.assign(place(x), { k: 'use', op: { k: 'copy', place: place(i) } }, span);
+        step = () => {
+          if (kind === 'range-inclusive') {
+            // stop after the last value without overflowing past MAX
+            const last = b.temp(T.bool, span);
+            b.assign(place(last), { k: 'binary', op: 'eq', left: { k: 'copy', place: place(i) }, right: { k: 'copy', place: place(end) } }, span);
+            const more = b.newBlock();
+            b.branch({ k: 'copy', place: place(last) }, exit, more, span);
+            b.switchTo(more);
+          }
+          b.assign(place(i), { k: 'binary', op: 'add', left: { k: 'copy', place: place(i) }, right: constInt(1, it) }, span);
+        };
+      } else {
+        // arrays: by value (consuming) or by reference
+        const byRef = kind === 'array-ref';
+        const iterE = byRef ? (e.iter as Extract<ast.Expr, { kind: 'Unary' }>).operand : e.iter;
+        let arrP = this.withTemps(() => this.placeOf(iterE));
+        let at = this.placeType(arrP);
+        if (at.k === 'ref') {
+          arrP = { local: arrP.local, proj: [...arrP.proj, { k: 'deref' }] };
+          at = at.inner;
+        }
+        const n = at.k === 'array' ? at.size : 0;
+        const elemTy = at.k === 'array' ? at.elem : T.error;
+        const i = b.temp(T.i64, span);
+        b.assign(place(i), { k: 'use', op: constInt(0, T.i64) }, span);
+        b.goto(head);
+        b.switchTo(head);
+        const c = b.temp(T.bool, span);
+        b.assign(place(c), { k: 'binary', op: 'lt', left: { k: 'copy', place: place(i) }, right: constInt(n, T.i64) }, span);
+        b.branch({ k: 'copy', place: place(c) }, bodyB, exit, span);
+        b.switchTo(bodyB);
+        const elemP: Place = { local: arrP.local, proj: [...arrP.proj, { k: 'index', index: i }] };
+        const pt = this.sub(this.body.patTypes.get(e.pattern.id) ?? elemTy);
+        const tmp = b.temp(pt, span);
+        if (pt.k === 'ref') b.assign(place(tmp), { k: 'ref', place: elemP, mutable: false, raw: false }, span);
+        else b.assign(place(tmp), { k: 'use', op: this.readPlace(elemP, elemTy, null) }, span);
+        this.scopes.top().entries.push({ k: 'local', id: tmp });
+        bindPattern(this, e.pattern, place(tmp), pt, 'move');
+        step = () => b.assign(place(i), { k: 'binary', op: 'add', left: { k: 'copy', place: place(i) }, right: constInt(1, T.i64) }, span);
+      }
+    } else {
+      if (e.kind === 'Loop' && e.decl) {
+        const lv = this.body.loopDecls.get(e.id)!;
+        const id = this.declare(lv);
+        b.assign(place(id), { k: 'use', op: constInt(0, this.sub(lv.ty)) }, span);
+      }
+      b.goto(head);
+      b.switchTo(head);
+      const cond = e.kind === 'While' ? e.cond : e.cond;
+      if (cond) {
+        const c = this.withTemps(() => {
+          const op = this.operand(cond);
+          const ct = b.temp(T.bool, span);
+          b.assign(place(ct), { k: 'use', op }, span);
+          return ct;
+        });
+        b.branch({ k: 'copy', place: place(c) }, bodyB, exit, span);
+      } else b.goto(bodyB);
+      b.switchTo(bodyB);
+    }
+    // each iteration is its own scope: its locals are dropped before the next one
+    const iterScope = this.scopes.push('loop', { breakBlock: exit.id, continueBlock: cont.id, loopId: e.id });
+    void outer;
+    this.blockInto(e.body, null);
+    this.exitScope(iterScope, span);
+    this.scopes.pop();
+    b.goto(cont);
+    b.switchTo(cont);
+    // the per-iteration element binding (for arrays) lives in the enclosing block scope: drop it each iteration
+    const blockScope = this.scopes.top();
+    for (let j = blockScope.entries.length - 1; j >= 0; j--) {
+      const en = blockScope.entries[j]!;
+      if (en.k === 'local') this.dropLocal(en.id, span);
+    }
+    blockScope.entries.length = 0;
+    if (step) step();
+    b.goto(head);
+    this.scopes.pop();
+    b.switchTo(exit);
+  }
+
+  private patLocal(p: ast.Pattern): LocalVar | null {
+    return p.kind === 'IdentPat' ? (this.body.bindings.get(p.id) ?? null) : null;
+  }
+
+  // ---------- aggregates and closures ----------
+
+  private structLitInto(e: Extract<ast.Expr, { kind: 'StructLit' }>, dest: Place): void {
+    const span = e.span;
+    const info = this.body.structLits.get(e.id)!;
+    const ty = this.sub(info.ty) as Extract<Type, { k: 'adt' }>;
+    const fields = info.variant === null ? ty.def.fields : ty.def.variants[info.variant]!.fields;
+    // evaluate written fields in source order, then fill the rest from the base or defaults
+    const vals = new Map<string, Operand>();
+    for (const f of e.fields) {
+      const op = this.operand(f.value);
+      const tmp = this.b.temp(this.ty(f.value), f.span);
+      this.b.assign(place(tmp), { k: 'use', op }, f.span);
+      vals.set(f.name, moveOf(tmp));
+    }
+    let baseP: Place | null = null;
+    if (e.base) baseP = this.placeOf(e.base);
+    const fieldTys = info.variant === null ? structFields(ty).map((f) => f.ty) : variantFields(ty, info.variant);
+    const ops = fields.map((f, i) => {
+      const v = vals.get(f.name);
+      if (v) return v;
+      if (baseP) return this.readPlace({ local: baseP.local, proj: [...baseP.proj, { k: 'field', index: i }] }, fieldTys[i]!, null);
+      return this.defaultField(ty, f.name, fieldTys[i]!, span);
+    });
+    this.b.assign(dest, { k: 'aggregate', kind: info.variant === null ? { k: 'struct' } : { k: 'variant', variant: info.variant }, ops }, span);
+  }
+
+  private defaultField(ty: Extract<Type, { k: 'adt' }>, name: string, ft: Type, span: Span): Operand {
+    const mod = this.mono.checked.defs.modules;
+    for (const m of mod.values()) {
+      for (const it of m.ast.items) {
+        if (it.kind === 'Struct' && it.id === ty.def.nodeId) {
+          const f = it.fields.find((x) => x.name === name);
+          if (f?.default) {
+            const c = this.constOperand(f.default, ft);
+            if (c) return c;
+            if (f.default.kind === 'StrLit') return { k: 'const', value: { k: 'str', value: f.default.value }, ty: T.str };
+          }
+        }
+      }
+    }
+    void span;
+    return { k: 'const', value: { k: 'zero' }, ty: ft };
+  }
+
+  private closureInto(e: Extract<ast.Expr, { kind: 'Closure' }>, dest: Place): void {
+    const span = e.span;
+    const ft = this.ty(e) as Extract<Type, { k: 'func' }>;
+    const caps = this.body.captures.get(e.id) ?? [];
+    const capTys = caps.map((c) => this.sub(c.ty));
+    const envTy: Type = { k: 'tuple', elems: [T.i64, { k: 'ptr', inner: T.u8 }, ...capTys] };
+    const sym = this.mono.closureSymbol(this.symbol);
+    // the closure body: (env: *Env, params…) -> ret
+    const inner = new FnLowerer(this.mono, this.fn, this.body, this.subst, sym, ft.ret);
+    inner.callerLoc = null;
+    const envL = inner.b.newLocal({ k: 'ptr', inner: envTy }, 'env', 'arg', null);
+    inner.envLocal = envL;
+    caps.forEach((c, i) => inner.captureField.set(c.id, i + 2));
+    // captured variables of an enclosing closure are reached through this closure's own environment
+    const fnScope = inner.scopes.push('fn');
+    const paramLocals = e.params.map((p, i) => {
+      const pt = ft.params[i]!;
+      const id = inner.b.newLocal(pt, p.pattern.kind === 'IdentPat' ? p.pattern.name : null, 'arg', p.span);
+      return id;
+    });
+    e.params.forEach((p, i) => {
+      if (p.pattern.kind === 'IdentPat' && this.body.bindings.has(p.pattern.id)) inner.localOf.set(this.body.bindings.get(p.pattern.id)!.id, paramLocals[i]!);
+      inner.own(paramLocals[i]!, fnScope);
+    });
+    inner.withTemps(() => inner.exprInto(e.body, place(0)));
+    inner.exitScopes(0, span);
+    inner.b.terminate({ k: 'return' }, span);
+    inner.scopes.pop();
+    this.extra.push(inner.b.finish(sym, `closure in ${this.fn.name}`, 'closure', paramLocals.length + 1, span, false), ...inner.extra);
+    // environment drop glue: drops the captures
+    let envDrop: string | null = null;
+    if (caps.length) {
+      envDrop = `${sym}$envdrop`;
+      const g = new FnBuilder(T.unit, span);
+      const p = g.newLocal({ k: 'ptr', inner: envTy }, 'env', 'arg', null);
+      capTys.forEach((ct, i) => {
+        if (this.needsDrop(ct)) {
+          this.mono.glue.dropSymbol(ct);
+          g.emit({ k: 'drop', place: place(p, { k: 'deref' }, { k: 'field', index: i + 2 }), flag: null, span });
+        }
+      });
+      this.extra.push(g.finish(envDrop, `drop captures of ${sym}`, 'drop-glue', 1, span, false));
+    }
+    const ops = caps.map((c) => this.readPlace(this.localPlace(c), this.sub(c.ty), null));
+    this.b.assign(dest, { k: 'aggregate', kind: { k: 'closure', fn: sym, envTy, envDrop }, ops }, span);
+  }
+
+  // ---------- display ----------
+
+  private interp(e: Extract<ast.Expr, { kind: 'InterpStr' }>, dest: Place): void {
+    const span = e.span;
+    // each piece is a Str operand the runtime borrows; owned pieces (formatted values) are dropped after use
+    let acc: LocalId | null = null;
+    const append = (op: Operand, owned: LocalId | null) => {
+      if (acc === null) {
+        acc = this.b.temp(T.str, span);
+        this.b.assign(place(acc), { k: 'use', op: owned !== null ? moveOf(owned) : op }, span);
+        return;
+      }
+      const next = this.b.temp(T.str, span);
+      this.b.call(place(next), { k: 'extern', symbol: 'tml_str_concat', ret: T.str }, [{ k: 'copy', place: place(acc) }, op], span);
+      this.dropLocal(acc, span);
+      if (owned !== null) this.dropLocal(owned, span);
+      acc = next;
+    };
+    for (const p of e.parts) {
+      if (p.kind === 'text') {
+        if (p.text.length) append({ k: 'const', value: { k: 'str', value: p.text }, ty: T.str }, null);
+      } else {
+        const s = lowerDisplay(this, p.expr);
+        append({ k: 'copy', place: place(s) }, s);
+      }
+    }
+    if (acc === null) this.b.assign(dest, { k: 'use', op: { k: 'const', value: { k: 'str', value: '' }, ty: T.str } }, span);
+    else this.b.assign(dest, { k: 'use', op: moveOf(acc) }, span);
+  }
+
+  newBlock(): BasicBlock {
+    return this.b.newBlock();
+  }
+}
+
+export function binOp(op: string): 'add' | 'sub' | 'mul' | 'div' | 'rem' | 'and' | 'or' | 'xor' | 'shl' | 'shr' | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' {
+  switch (op) {
+    case '+':
+      return 'add';
+    case '-':
+      return 'sub';
+    case '*':
+      return 'mul';
+    case '/':
+      return 'div';
+    case '%':
+      return 'rem';
+    case '&':
+      return 'and';
+    case '|':
+      return 'or';
+    case '^':
+      return 'xor';
+    case '<<':
+      return 'shl';
+    case '>>':
+      return 'shr';
+    case '==':
+      return 'eq';
+    case '!=':
+      return 'ne';
+    case '<':
+      return 'lt';
+    case '<=':
+      return 'le';
+    case '>':
+      return 'gt';
+    case '>=':
+      return 'ge';
+  }
+  throw new Error(`internal: operator ${op}`);
+}

@@ -1,0 +1,207 @@
+// Patterns in MIR: a test (does the value at a place match? jump to ok or fail) and binding (declare the pattern's
+// variables from the parts of the place). Matching through a reference reads parts through it.
+import type * as ast from '../syntax/ast.js';
+import { T, structFields, variantFields, type Type } from '../sema/types.js';
+import { constInt } from './builder.js';
+import type { BasicBlock, Operand, Place, Projection } from './mir.js';
+import { place } from './mir.js';
+import type { FnLowerer } from './lower_fn.js';
+
+function extend(p: Place, ...proj: Projection[]): Place {
+  return { local: p.local, proj: [...p.proj, ...proj] };
+}
+
+/** Strip references from the matched place (default binding mode). */
+function through(l: FnLowerer, p: Place, t: Type): { p: Place; t: Type } {
+  while (t.k === 'ref') {
+    p = extend(p, { k: 'deref' });
+    t = t.inner;
+  }
+  return { p, t };
+}
+
+export function lowerPatternTest(l: FnLowerer, pat: ast.Pattern, p0: Place, t0: Type, ok: BasicBlock, fail: BasicBlock): void {
+  const b = l.b;
+  const span = pat.span;
+  const { p, t } = pat.kind === 'IdentPat' && !l.body.patVariants.has(pat.id) ? { p: p0, t: t0 } : through(l, p0, t0);
+  switch (pat.kind) {
+    case 'WildcardPat':
+    case 'RestPat':
+      b.goto(ok);
+      return;
+    case 'IdentPat': {
+      const v = l.body.patVariants.get(pat.id);
+      if (!v) return b.goto(ok);
+      return variantTest(l, p, v.index, ok, fail, span);
+    }
+    case 'LiteralPat': {
+      const c = b.temp(T.bool, span);
+      if (t.k === 'str') {
+        const lit = pat.value.kind === 'StrLit' ? pat.value.value : '';
+        const r = b.temp(T.i32, span);
+        b.call(place(r), { k: 'extern', symbol: 'tml_str_eq', ret: T.i32 }, [{ k: 'copy', place: p }, { k: 'const', value: { k: 'str', value: lit }, ty: T.str }], span);
+        b.assign(place(c), { k: 'binary', op: 'ne', left: { k: 'copy', place: place(r) }, right: constInt(0, T.i32) }, span);
+      } else {
+        const v = l.operand(pat.value);
+        b.assign(place(c), { k: 'binary', op: 'eq', left: { k: 'copy', place: p }, right: v }, span);
+      }
+      b.branch({ k: 'copy', place: place(c) }, ok, fail, span);
+      return;
+    }
+    case 'RangePat': {
+      const lo = l.operand(pat.lo);
+      const hi = l.operand(pat.hi);
+      const a = b.temp(T.bool, span);
+      const c = b.temp(T.bool, span);
+      b.assign(place(a), { k: 'binary', op: 'ge', left: { k: 'copy', place: p }, right: lo }, span);
+      b.assign(place(c), { k: 'binary', op: pat.inclusive ? 'le' : 'lt', left: { k: 'copy', place: p }, right: hi }, span);
+      b.assign(place(a), { k: 'binary', op: 'and', left: { k: 'copy', place: place(a) }, right: { k: 'copy', place: place(c) } }, span);
+      b.branch({ k: 'copy', place: place(a) }, ok, fail, span);
+      return;
+    }
+    case 'TuplePat': {
+      if (t.k !== 'tuple') return b.goto(fail);
+      return sequence(
+        l,
+        pat.elems.map((e, i) => ({ pat: e, p: extend(p, { k: 'field', index: i }), t: t.elems[i]! })),
+        ok,
+        fail,
+      );
+    }
+    case 'ArrayPat': {
+      if (t.k !== 'array') return b.goto(fail);
+      const parts: { pat: ast.Pattern; p: Place; t: Type }[] = [];
+      pat.elems.forEach((e, i) => {
+        if (e.kind === 'RestPat') return;
+        const idx = b.temp(T.i64, span);
+        b.assign(place(idx), { k: 'use', op: constInt(i, T.i64) }, span);
+        parts.push({ pat: e, p: extend(p, { k: 'index', index: idx }), t: t.elem });
+      });
+      return sequence(l, parts, ok, fail);
+    }
+    case 'VariantPat':
+    case 'PathPat':
+    case 'StructPat': {
+      const idx = l.body.patVariantIndex.get(pat.id);
+      if (t.k !== 'adt') return b.goto(fail);
+      const subs: { pat: ast.Pattern; p: Place; t: Type }[] = [];
+      if (idx !== undefined) {
+        const fts = variantFields(t, idx);
+        if (pat.kind === 'VariantPat') pat.args.forEach((a, i) => subs.push({ pat: a, p: extend(p, { k: 'variant', variant: idx, index: i }), t: fts[i]! }));
+        if (pat.kind === 'StructPat') {
+          const names = t.def.variants[idx]!.fields.map((f) => f.name);
+          for (const f of pat.fields) {
+            const i = names.indexOf(f.name);
+            if (i >= 0) subs.push({ pat: f.pattern, p: extend(p, { k: 'variant', variant: idx, index: i }), t: fts[i]! });
+          }
+        }
+        const inner = b.newBlock();
+        variantTest(l, p, idx, inner, fail, span);
+        b.switchTo(inner);
+        return sequence(l, subs, ok, fail);
+      }
+      if (pat.kind === 'StructPat') {
+        const fs = structFields(t);
+        for (const f of pat.fields) {
+          const i = fs.findIndex((x) => x.name === f.name);
+          if (i >= 0) subs.push({ pat: f.pattern, p: extend(p, { k: 'field', index: i }), t: fs[i]!.ty });
+        }
+      }
+      return sequence(l, subs, ok, fail);
+    }
+    case 'OrPat': {
+      let next = b.newBlock();
+      b.goto(next);
+      pat.alts.forEach((a, i) => {
+        b.switchTo(next);
+        next = i === pat.alts.length - 1 ? fail : b.newBlock();
+        lowerPatternTest(l, a, p0, t0, ok, next);
+      });
+      return;
+    }
+  }
+}
+
+function variantTest(l: FnLowerer, p: Place, index: number, ok: BasicBlock, fail: BasicBlock, span: ast.Pattern['span']): void {
+  const d = l.b.temp(T.i32, span);
+  l.b.assign(place(d), { k: 'discriminant', place: p }, span);
+  l.b.terminate({ k: 'switch', discr: { k: 'copy', place: place(d) }, cases: [{ value: BigInt(index), target: ok.id }], otherwise: fail.id }, span);
+}
+
+function sequence(l: FnLowerer, parts: { pat: ast.Pattern; p: Place; t: Type }[], ok: BasicBlock, fail: BasicBlock): void {
+  if (parts.length === 0) {
+    l.b.goto(ok);
+    return;
+  }
+  parts.forEach((part, i) => {
+    const next = i === parts.length - 1 ? ok : l.b.newBlock();
+    lowerPatternTest(l, part.pat, part.p, part.t, next, fail);
+    if (next !== ok) l.b.switchTo(next);
+  });
+}
+
+/** Declare and initialise the pattern's bindings from the matched place. */
+export function bindPattern(l: FnLowerer, pat: ast.Pattern, p0: Place, t0: Type, mode: 'move' | 'ref'): void {
+  const b = l.b;
+  const span = pat.span;
+  if (pat.kind === 'IdentPat') {
+    const lv = l.body.bindings.get(pat.id);
+    if (!lv) return;
+    const id = l.declare(lv);
+    const lt = b.localTy(id);
+    let { p, t } = { p: p0, t: t0 };
+    if (lt.k === 'ref' && t.k !== 'ref') {
+      b.assign(place(id), { k: 'ref', place: p, mutable: false, raw: false }, span);
+      return;
+    }
+    if (lt.k !== 'ref' && t.k === 'ref') ({ p, t } = through(l, p, t));
+    const v: Operand = l.readPlace(p, t, null);
+    b.assign(place(id), { k: 'use', op: v }, span);
+    l.own(id);
+    return;
+  }
+  const { p, t } = through(l, p0, t0);
+  const refMode = t0.k === 'ref' ? 'ref' : mode;
+  switch (pat.kind) {
+    case 'TuplePat':
+      if (t.k === 'tuple') pat.elems.forEach((e, i) => bindPattern(l, e, extend(p, { k: 'field', index: i }), t.elems[i]!, refMode));
+      return;
+    case 'ArrayPat':
+      if (t.k === 'array')
+        pat.elems.forEach((e, i) => {
+          if (e.kind === 'RestPat') return;
+          const idx = b.temp(T.i64, span);
+          b.assign(place(idx), { k: 'use', op: constInt(i, T.i64) }, span);
+          bindPattern(l, e, extend(p, { k: 'index', index: idx }), t.elem, refMode);
+        });
+      return;
+    case 'VariantPat':
+    case 'StructPat': {
+      if (t.k !== 'adt') return;
+      const idx = l.body.patVariantIndex.get(pat.id);
+      if (idx !== undefined) {
+        const fts = variantFields(t, idx);
+        if (pat.kind === 'VariantPat') pat.args.forEach((a, i) => bindPattern(l, a, extend(p, { k: 'variant', variant: idx, index: i }), fts[i]!, refMode));
+        else {
+          const names = t.def.variants[idx]!.fields.map((f) => f.name);
+          for (const f of pat.fields) {
+            const i = names.indexOf(f.name);
+            if (i >= 0) bindPattern(l, f.pattern, extend(p, { k: 'variant', variant: idx, index: i }), fts[i]!, refMode);
+          }
+        }
+      } else if (pat.kind === 'StructPat') {
+        const fs = structFields(t);
+        for (const f of pat.fields) {
+          const i = fs.findIndex((x) => x.name === f.name);
+          if (i >= 0) bindPattern(l, f.pattern, extend(p, { k: 'field', index: i }), fs[i]!.ty, refMode);
+        }
+      }
+      return;
+    }
+    case 'OrPat':
+      // bindings in or-patterns are not supported yet (the checker only allows binding-free alternatives to matter)
+      return;
+    default:
+      return;
+  }
+}

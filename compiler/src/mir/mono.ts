@@ -1,0 +1,116 @@
+// Monomorphization: a work queue of (function, type arguments) instances reached from `main` (and the tests).
+// Each instance is lowered once, under one symbol. Glue functions (drop/retain per type) are requested the same way.
+import type { SourceMap } from '../syntax/source.js';
+import type { FuncDef } from '../sema/defs.js';
+import type { CheckedProgram } from '../sema/program.js';
+import { isClosed, mangleType, substFor, typeToString, type Subst, type Type } from '../sema/types.js';
+import { GlueBuilder } from './glue.js';
+import type { MirExtern, MirFunction, MirProgram, MirTest } from './mir.js';
+
+export interface LowerOptions {
+  /** overflow and shift checks (off in --release) */
+  readonly overflowChecks: boolean;
+  readonly tests: boolean;
+}
+
+export interface Instance {
+  readonly fn: FuncDef;
+  readonly subst: Subst;
+  readonly typeArgs: Type[];
+  readonly symbol: string;
+}
+
+/** Lowers one instance; provided by lower_fn.ts (kept apart to keep this file about the queue). */
+export type InstanceLowerer = (mono: Mono, inst: Instance) => MirFunction[];
+
+export class Mono {
+  readonly functions: MirFunction[] = [];
+  readonly externs = new Map<string, MirExtern>();
+  private readonly queue: Instance[] = [];
+  private readonly requested = new Map<string, Instance>();
+  readonly glue: GlueBuilder;
+  private closureCount = 0;
+
+  constructor(
+    readonly checked: CheckedProgram,
+    readonly sources: SourceMap,
+    readonly opts: LowerOptions,
+    private readonly lowerInstance: InstanceLowerer,
+  ) {
+    this.glue = new GlueBuilder(this);
+  }
+
+  /** The symbol of an instance, queuing it for lowering the first time. */
+  request(fn: FuncDef, typeArgs: readonly Type[]): string {
+    if (fn.externSymbol) {
+      if (!this.externs.has(fn.externSymbol)) {
+        this.externs.set(fn.externSymbol, { symbol: fn.externSymbol, params: fn.params.map((p) => p.ty), ret: fn.ret });
+      }
+      return fn.externSymbol;
+    }
+    for (const t of typeArgs) if (!isClosed(t)) throw new Error(`internal: instance of ${fn.path} with open type ${typeToString(t)}`);
+    const symbol = mangleFn(fn, typeArgs);
+    if (!this.requested.has(symbol)) {
+      const inst: Instance = { fn, typeArgs: [...typeArgs], subst: substFor(fn.typeParams, typeArgs), symbol };
+      this.requested.set(symbol, inst);
+      this.queue.push(inst);
+    }
+    return symbol;
+  }
+
+  closureSymbol(owner: string): string {
+    return `${owner}$closure${this.closureCount++}`;
+  }
+
+  add(f: MirFunction): void {
+    this.functions.push(f);
+  }
+
+  /** Lower everything reachable from the entry (and tests), draining the queue. */
+  run(): MirProgram {
+    const c = this.checked;
+    let entry: MirProgram['entry'] = null;
+    if (c.main && !this.opts.tests) {
+      entry = { symbol: this.request(c.main, []), returnsI32: c.main.ret.k === 'int' };
+    }
+    const tests: MirTest[] = [];
+    if (this.opts.tests) {
+      for (const t of c.tests) {
+        const sym = this.request(t, []);
+        const attr = t.attrs.find((a) => a.name === 'should_panic');
+        let expected: string | null = null;
+        for (const a of attr?.args ?? []) {
+          if (a.kind === 'Assign' && a.value.kind === 'StrLit') expected = a.value.value;
+          else if (a.kind === 'StrLit') expected = a.value;
+        }
+        const r = t.ret;
+        tests.push({
+          name: t.name,
+          symbol: this.glue.testShim(t, sym),
+          returns: r.k === 'unit' ? 'unit' : r.k === 'int' ? 'i32' : 'outcome',
+          shouldPanic: attr ? { expected } : null,
+          ignored: t.attrs.some((a) => a.name === 'ignore'),
+          span: t.span,
+        });
+      }
+    }
+    while (this.queue.length) {
+      const inst = this.queue.shift()!;
+      for (const f of this.lowerInstance(this, inst)) this.functions.push(f);
+    }
+    return { functions: this.functions, externs: [...this.externs.values()], entry, tests, sources: this.sources };
+  }
+}
+
+export function mangleFn(fn: FuncDef, typeArgs: readonly Type[]): string {
+  const base = 'tml.' + fn.path.replace(/::/g, '.');
+  return typeArgs.length ? `${base}$${typeArgs.map(mangleType).join('$')}` : base;
+}
+
+/** A readable instance name: `largest[I32]`, `Maybe[I32]::unwrap`. */
+export function displayName(fn: FuncDef, typeArgs: readonly Type[]): string {
+  const own = typeArgs.slice(typeArgs.length - fn.ownParams.length);
+  const outer = typeArgs.slice(0, typeArgs.length - fn.ownParams.length);
+  const owner = fn.selfType ? (outer.length && fn.selfType.k === 'adt' ? `${fn.selfType.def.name}[${outer.map(typeToString).join(', ')}]::` : `${typeToString(fn.selfType)}::`) : '';
+  return `${owner}${fn.name}${own.length ? `[${own.map(typeToString).join(', ')}]` : ''}`;
+}

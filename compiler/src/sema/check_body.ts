@@ -1,0 +1,1868 @@
+// Type checking of one function body: bidirectional inference over expressions, statements and patterns. Produces a
+// TypedBody (types and resolutions by node id). Ownership (moves, initialisation) is checked later on MIR.
+import type * as ast from '../syntax/ast.js';
+import type { DiagnosticBag } from '../syntax/diagnostics.js';
+import type { Span } from '../syntax/source.js';
+import { BUILTIN_FUNCTIONS, FLOAT_METHODS, INT_METHODS, LOWLEVEL_FUNCTIONS, SIMPLE_METHODS, STR_METHODS } from './builtins.js';
+import type { Bound, FuncDef, ModuleScope, ProgramDefs } from './defs.js';
+import { missingCase } from './exhaustive.js';
+import { ImplFinder, isPrimitive } from './impls.js';
+import { InferCtx } from './infer.js';
+import { classify } from './ownership.js';
+import { lookupName, lookupPath, primitiveType, resolveType, type TypeScope } from './resolve_type.js';
+import type { Adjust, CallRes, LocalVar, TypedBody } from './typed.js';
+import { intType, isIntName, substFor, substitute, T, typeToString, type AdtDef, type BehaviorDef, type Type } from './types.js';
+
+interface LoopCtx {
+  readonly id: number;
+}
+interface ClosureCtx {
+  readonly id: number;
+  readonly scopeDepth: number; // locals in scopes below this index are captures
+  readonly captures: LocalVar[];
+  readonly ret: Type;
+  readonly outerLoops: LoopCtx[];
+}
+
+let nextLocalId = 1;
+
+export class BodyChecker {
+  readonly infer = new InferCtx();
+  readonly finder: ImplFinder;
+  readonly body: TypedBody;
+  private scopes: Map<string, LocalVar>[] = [];
+  private loops: LoopCtx[] = [];
+  private closures: ClosureCtx[] = [];
+  private lowlevel = 0;
+  private readonly intLits: { e: Extract<ast.Expr, { kind: 'IntLit' }>; negated: boolean }[] = [];
+  private readonly obligations: { ty: Type; behavior: BehaviorDef; span: Span }[] = [];
+  private readonly negatedLits = new Set<number>();
+  private readonly ts: TypeScope;
+
+  constructor(
+    readonly defs: ProgramDefs,
+    readonly fn: FuncDef,
+    readonly diags: DiagnosticBag,
+  ) {
+    this.finder = new ImplFinder(defs, this.infer, fn.bounds as Bound[]);
+    this.ts = { module: fn.module, params: new Map(fn.typeParams.map((p) => [p.name, p])), selfType: fn.selfType, defs };
+    this.body = {
+      fn,
+      exprTypes: new Map(),
+      paths: new Map(),
+      calls: new Map(),
+      ops: new Map(),
+      bindings: new Map(),
+      patVariants: new Map(),
+      patTypes: new Map(),
+      patVariantIndex: new Map(),
+      captures: new Map(),
+      forKinds: new Map(),
+      fields: new Map(),
+      params: [],
+      self: null,
+      loopDecls: new Map(),
+      autoDeref: new Map(),
+      displays: new Map(),
+      tries: new Map(),
+      structLits: new Map(),
+      loopBreaks: new Set(),
+    };
+    this.lowlevel = fn.isLowlevel ? 1 : 0;
+  }
+
+  // ---------- entry ----------
+
+  check(): TypedBody {
+    const decl = this.fn.decl!;
+    this.scopes.push(new Map());
+    let self: LocalVar | null = null;
+    if (this.fn.receiver && this.fn.selfType) {
+      const st = this.fn.selfType;
+      const ty: Type = this.fn.receiver === 'value' ? st : { k: 'ref', mutable: this.fn.receiver === 'mutref', inner: st };
+      self = this.declareLocal('this', ty, this.fn.receiver === 'value', decl.receiver!.span);
+    }
+    const params: LocalVar[] = self ? [self] : [];
+    decl.params.forEach((p, i) => {
+      const ty = this.fn.params[i]!.ty;
+      const name = p.pattern.kind === 'IdentPat' ? p.pattern.name : '_';
+      const mutable = p.pattern.kind === 'IdentPat' && p.pattern.mutable;
+      const l = this.declareLocal(name, ty, mutable, p.span);
+      this.body.bindings.set(p.pattern.id, l);
+      params.push(l);
+    });
+    (this.body as { params: LocalVar[] }).params = params;
+    (this.body as { self: LocalVar | null }).self = self;
+    const blockTy = this.checkBlock(decl.body!, this.fn.ret);
+    this.coerce(blockTy, this.fn.ret, decl.body!.tail?.span ?? decl.body!.span, decl.body!.tail ? undefined : 'block');
+    this.scopes.pop();
+    this.finish();
+    return this.body;
+  }
+
+  /** Resolve every recorded type, default literals, and check what could only be checked at the end. */
+  private finish(): void {
+    for (const o of this.obligations) {
+      const t = this.infer.resolve(o.ty, true);
+      if (!this.finder.implements(t, o.behavior)) {
+        this.diags.error('E0277', `the behavior \`${o.behavior.name}\` is not implemented for \`${typeToString(t)}\``, o.span, {
+          label: `\`${typeToString(t)}\` does not implement \`${o.behavior.name}\``,
+        });
+      }
+    }
+    const z = (t: Type) => this.infer.resolve(t, true);
+    for (const [k, t] of this.body.exprTypes) this.body.exprTypes.set(k, z(t));
+    for (const [k, t] of this.body.patTypes) this.body.patTypes.set(k, z(t));
+    for (const l of this.body.bindings.values()) l.ty = z(l.ty);
+    for (const l of this.body.params) l.ty = z(l.ty);
+    for (const caps of this.body.captures.values()) for (const c of caps) c.ty = z(c.ty);
+    for (const l of this.body.loopDecls.values()) l.ty = z(l.ty);
+    const zc = (c: CallRes): CallRes => {
+      switch (c.k) {
+        case 'fn':
+          return { ...c, typeArgs: c.typeArgs.map(z) };
+        case 'behavior':
+          return { ...c, selfType: z(c.selfType), methodArgs: c.methodArgs.map(z), behavior: { def: c.behavior.def, args: c.behavior.args.map(z) } };
+        case 'builtin':
+          return { ...c, typeArgs: c.typeArgs.map(z) };
+        case 'variant':
+          return { ...c, ty: z(c.ty) };
+        default:
+          return c;
+      }
+    };
+    for (const [k, c] of this.body.calls) this.body.calls.set(k, zc(c));
+    for (const [k, c] of this.body.displays) this.body.displays.set(k, zc(c));
+    for (const [k, o] of this.body.ops) if (o.k === 'call') this.body.ops.set(k, { ...o, call: zc(o.call) });
+    for (const [k, p] of this.body.paths) {
+      if (p.k === 'fn') this.body.paths.set(k, { ...p, typeArgs: p.typeArgs.map(z) });
+      else if (p.k === 'variant' || p.k === 'ctor') this.body.paths.set(k, { ...p, ty: z(p.ty) });
+    }
+    for (const [k, s] of this.body.structLits) this.body.structLits.set(k, { ...s, ty: z(s.ty) });
+    for (const [k, v] of this.body.patVariants) this.body.patVariants.set(k, { ...v, ty: z(v.ty) });
+    for (const { e, negated } of this.intLits) this.checkIntRange(e, negated, this.body.exprTypes.get(e.id) ?? T.i32);
+    for (const [id, t] of this.body.exprTypes) {
+      if (t.k === 'var') {
+        this.body.exprTypes.set(id, T.error);
+      }
+    }
+  }
+
+  private checkIntRange(e: Extract<ast.Expr, { kind: 'IntLit' }>, negated: boolean, t: Type): void {
+    if (t.k !== 'int') return;
+    const v = negated ? -e.value : e.value;
+    const bits = BigInt(t.bits);
+    const min = t.signed ? -(1n << (bits - 1n)) : 0n;
+    const max = t.signed ? (1n << (bits - 1n)) - 1n : (1n << bits) - 1n;
+    if (v < min || v > max) {
+      this.diags.error('E0080', `literal out of range for \`${t.name}\``, e.span, {
+        label: `this literal does not fit in \`${t.name}\``,
+        notes: [`the literal \`${negated ? '-' : ''}${e.value}\` does not fit into the type \`${t.name}\` whose range is \`${min}..=${max}\``],
+      });
+    }
+  }
+
+  // ---------- helpers ----------
+
+  private declareLocal(name: string, ty: Type, mutable: boolean, span: Span): LocalVar {
+    const l: LocalVar = { id: nextLocalId++, name, ty, mutable, span };
+    this.scopes[this.scopes.length - 1]!.set(name, l);
+    return l;
+  }
+
+  private lookupLocal(name: string): LocalVar | null {
+    for (let i = this.scopes.length - 1; i >= 0; i--) {
+      const l = this.scopes[i]!.get(name);
+      if (l) {
+        // a local from outside the innermost closures is captured by each closure it crosses
+        for (const c of this.closures) {
+          if (i < c.scopeDepth && !c.captures.includes(l)) c.captures.push(l);
+        }
+        return l;
+      }
+    }
+    return null;
+  }
+
+  private record(e: ast.Expr, t: Type): Type {
+    this.body.exprTypes.set(e.id, t);
+    return t;
+  }
+
+  private resolveTy(te: ast.TypeExpr): Type {
+    return resolveType(te, this.ts, this.diags);
+  }
+
+  private shallow(t: Type): Type {
+    return this.infer.shallow(t);
+  }
+
+  private show(t: Type): string {
+    return typeToString(this.infer.resolve(t, false));
+  }
+
+  /** `actual` must be usable where `expected` is wanted (Never coerces to anything). */
+  coerce(actual: Type, expected: Type, span: Span, what?: string): boolean {
+    const a = this.shallow(actual);
+    if (a.k === 'never') return true;
+    if (this.infer.unify(actual, expected)) return true;
+    this.mismatch(expected, actual, span, what);
+    return false;
+  }
+
+  private mismatch(expected: Type, actual: Type, span: Span, what?: string): void {
+    const notes: string[] = [];
+    if (what === 'block') notes.push('the block has no tail expression, so its value is `Unit`');
+    this.diags.error('E0308', `mismatched types: expected \`${this.show(expected)}\`, found \`${this.show(actual)}\``, span, {
+      label: `expected \`${this.show(expected)}\`, found \`${this.show(actual)}\``,
+      notes,
+    });
+  }
+
+  private maybeOf(t: Type): Type {
+    return { k: 'adt', def: this.defs.langAdt('Maybe'), args: [t] };
+  }
+
+  private requireBehavior(t: Type, name: string, span: Span): void {
+    const b = this.defs.langBehavior(name);
+    if (b) this.obligations.push({ ty: t, behavior: b, span });
+  }
+
+  /** How to turn a value of type t into a Str (Display), recorded for lowering. */
+  private display(e: ast.Expr, t: Type): void {
+    let r = this.shallow(t);
+    let derefs = 0;
+    while (r.k === 'ref') {
+      r = this.shallow(r.inner);
+      derefs++;
+    }
+    if (derefs) this.body.autoDeref.set(e.id, derefs);
+    const disp = this.defs.langBehavior('Display')!;
+    if (r.k === 'var' && !r.lit) {
+      this.diags.error('E0282', 'type annotations needed', e.span, { label: 'cannot infer the type of this value' });
+      return;
+    }
+    if (isPrimitive(r) || r.k === 'var') {
+      this.body.displays.set(e.id, { k: 'builtin', name: 'to_string', recv: null, typeArgs: [] });
+      return;
+    }
+    if (r.k === 'param') {
+      if (!this.finder.implements(r, disp)) this.notImplemented(r, disp, e.span);
+      this.body.displays.set(e.id, { k: 'behavior', behavior: { def: disp, args: [] }, method: 'to_string', selfType: r, methodArgs: [], recv: 'ref' });
+      return;
+    }
+    const m = this.finder.findImpl(r, disp);
+    if (!m) {
+      this.notImplemented(r, disp, e.span);
+      return;
+    }
+    const fn = m.impl.methods.get('to_string')!;
+    this.body.displays.set(e.id, { k: 'fn', fn, typeArgs: m.impl.typeParams.map((p) => m.subst.get(p.id)!), recv: 'ref' });
+  }
+
+  private notImplemented(t: Type, b: BehaviorDef, span: Span): void {
+    this.diags.error('E0277', `\`${this.show(t)}\` does not implement \`${b.name}\``, span, { label: `the behavior \`${b.name}\` is not implemented for \`${this.show(t)}\`` });
+  }
+
+  // ---------- blocks and statements ----------
+
+  checkBlock(b: ast.Block, expected: Type | null): Type {
+    this.scopes.push(new Map());
+    let diverges = false;
+    for (const s of b.stmts) {
+      if (this.checkStmt(s)) diverges = true;
+    }
+    let t: Type = T.unit;
+    if (b.tail) t = this.checkExpr(b.tail, expected);
+    else if (diverges) t = T.never;
+    this.scopes.pop();
+    return t;
+  }
+
+  /** Returns true when the statement never completes (return, break, panic…). */
+  private checkStmt(s: ast.Stmt): boolean {
+    switch (s.kind) {
+      case 'Let':
+        return this.checkLet(s);
+      case 'ExprStmt': {
+        const t = this.checkExpr(s.expr, null);
+        return this.shallow(t).k === 'never';
+      }
+      case 'Defer':
+        this.checkExpr(s.expr, null);
+        return false;
+      case 'ItemStmt':
+        this.diags.error('E0602', 'items inside function bodies are not supported; move the item to the module level', s.span);
+        return false;
+    }
+  }
+
+  private checkLet(s: Extract<ast.Stmt, { kind: 'Let' }>): boolean {
+    const declared = s.type ? this.resolveTy(s.type) : null;
+    let t: Type = declared ?? this.infer.newVar();
+    let diverges = false;
+    if (s.init) {
+      const it = this.checkExpr(s.init, declared);
+      if (this.shallow(it).k === 'never') diverges = true;
+      if (declared) this.coerce(it, declared, s.init.span);
+      else t = this.shallow(it).k === 'never' ? t : it;
+    }
+    if (s.elseBlock) {
+      const et = this.checkBlock(s.elseBlock, null);
+      if (this.shallow(et).k !== 'never') {
+        this.diags.error('E0308', '`else` clause of `let...else` does not diverge', s.elseBlock.span, {
+          label: 'this block must end with `return`, `break`, `continue` or a panic',
+        });
+      }
+    } else if (this.refutable(s.pattern)) {
+      this.diags.error('E0005', 'refutable pattern in local binding', s.pattern.span, {
+        label: 'this pattern does not match every value',
+        notes: ['use `let … else { … }` or `if let` to handle the other values'],
+      });
+    }
+    this.checkPattern(s.pattern, t, 'move', s.mutable);
+    return diverges;
+  }
+
+  private refutable(p: ast.Pattern): boolean {
+    switch (p.kind) {
+      case 'WildcardPat':
+        return false;
+      case 'IdentPat':
+        return this.body.patVariants.has(p.id) || this.unitVariantNamed(p.name) !== null;
+      case 'TuplePat':
+        return p.elems.some((e) => this.refutable(e));
+      case 'StructPat':
+        return p.fields.some((f) => this.refutable(f.pattern));
+      default:
+        return true;
+    }
+  }
+
+  // ---------- expressions ----------
+
+  checkExpr(e: ast.Expr, expected: Type | null): Type {
+    return this.record(e, this.exprInner(e, expected));
+  }
+
+  private exprInner(e: ast.Expr, expected: Type | null): Type {
+    switch (e.kind) {
+      case 'IntLit':
+        return this.intLit(e, expected, false);
+      case 'FloatLit': {
+        if (e.suffix) return e.suffix === 'f32' ? T.f32 : T.f64;
+        const ex = expected ? this.shallow(expected) : null;
+        if (ex?.k === 'float') return ex;
+        return this.infer.newVar('float');
+      }
+      case 'StrLit':
+        return T.str;
+      case 'InterpStr':
+        for (const p of e.parts) {
+          if (p.kind === 'expr') {
+            const t = this.checkExpr(p.expr, null);
+            this.display(p.expr, t);
+          }
+        }
+        return T.str;
+      case 'CharLit':
+        return T.char;
+      case 'BoolLit':
+        return T.bool;
+      case 'NullLit': {
+        const ex = expected ? this.shallow(expected) : null;
+        return ex?.k === 'ptr' ? ex : { k: 'ptr', inner: T.unit };
+      }
+      case 'UnitLit':
+        return T.unit;
+      case 'Path':
+        return this.pathExpr(e, expected);
+      case 'Binary':
+        return this.binary(e, expected);
+      case 'Unary':
+        return this.unary(e, expected);
+      case 'Assign':
+        return this.assign(e);
+      case 'Call':
+        return this.call(e, expected);
+      case 'MethodCall':
+        return this.methodCall(e, expected);
+      case 'Field':
+        return this.field(e);
+      case 'Index':
+        return this.index(e);
+      case 'Try':
+        return this.tryExpr(e);
+      case 'Cast':
+        return this.cast(e);
+      case 'Is':
+        this.checkExpr(e.operand, null);
+        this.diags.error('E0603', '`is` type tests need classes, which are not supported yet', e.span);
+        return T.bool;
+      case 'Range':
+        this.diags.error('E0604', 'a range is only allowed as the iterable of a `for` loop or in a pattern', e.span);
+        this.checkExpr(e.start, null);
+        this.checkExpr(e.end, null);
+        return T.error;
+      case 'If':
+        return this.ifExpr(e.cond, e.then, e.else, expected, e.span);
+      case 'Ternary':
+        return this.ifExpr(e.cond, e.then, e.else, expected, e.span);
+      case 'IfLet':
+        return this.ifLet(e, expected);
+      case 'When':
+        return this.when(e, expected);
+      case 'Loop':
+        return this.loop(e);
+      case 'While': {
+        this.coerce(this.checkExpr(e.cond, T.bool), T.bool, e.cond.span);
+        this.loops.push({ id: e.id });
+        this.checkBlock(e.body, T.unit);
+        this.loops.pop();
+        return T.unit;
+      }
+      case 'For':
+        return this.forExpr(e);
+      case 'Block':
+        return this.checkBlock(e.block, expected);
+      case 'Lowlevel': {
+        this.lowlevel++;
+        const t = this.checkBlock(e.block, expected);
+        this.lowlevel--;
+        return t;
+      }
+      case 'Closure':
+        return this.closure(e, expected);
+      case 'StructLit':
+        return this.structLit(e, expected);
+      case 'Tuple': {
+        const ex = expected ? this.shallow(expected) : null;
+        const elems = e.elems.map((x, i) => this.checkExpr(x, ex?.k === 'tuple' ? (ex.elems[i] ?? null) : null));
+        return { k: 'tuple', elems };
+      }
+      case 'ArrayLit': {
+        const ex = expected ? this.shallow(expected) : null;
+        let elemTy: Type = ex?.k === 'array' ? ex.elem : this.infer.newVar();
+        for (const x of e.elems) {
+          const t = this.checkExpr(x, elemTy);
+          this.coerce(t, elemTy, x.span);
+        }
+        elemTy = this.shallow(elemTy);
+        return { k: 'array', elem: elemTy, size: e.elems.length };
+      }
+      case 'ArrayRepeat': {
+        const ex = expected ? this.shallow(expected) : null;
+        const elemTy = this.checkExpr(e.value, ex?.k === 'array' ? ex.elem : null);
+        this.checkExpr(e.count, T.i64);
+        const n = this.constInt(e.count);
+        if (n === null) {
+          this.diags.error('E0308', 'the length of an array must be a constant integer', e.count.span);
+          return T.error;
+        }
+        if (classify(this.defs, this.infer.resolve(elemTy)) === 'move') {
+          this.diags.error('E0277', `\`[x; N]\` copies its element, and \`${this.show(elemTy)}\` cannot be copied`, e.value.span);
+        }
+        return { k: 'array', elem: elemTy, size: Number(n) };
+      }
+      case 'Return': {
+        const ret = this.closures.length ? this.closures[this.closures.length - 1]!.ret : this.fn.ret;
+        if (e.value) this.coerce(this.checkExpr(e.value, ret), ret, e.value.span);
+        else this.coerce(T.unit, ret, e.span);
+        return T.never;
+      }
+      case 'Break':
+      case 'Continue': {
+        if (this.loops.length === 0) {
+          this.diags.error('E0268', `\`${e.kind === 'Break' ? 'break' : 'continue'}\` outside of a loop`, e.span, { label: 'cannot be used outside of a loop' });
+        } else if (e.kind === 'Break') {
+          this.body.loopBreaks.add(this.loops[this.loops.length - 1]!.id);
+          if (e.value) {
+            this.checkExpr(e.value, null);
+            this.diags.error('E0571', '`break` with a value is not supported; assign to a variable before breaking', e.value.span);
+          }
+        }
+        return T.never;
+      }
+      case 'Await':
+        this.checkExpr(e.operand, null);
+        this.diags.error('E0605', '`await` is not supported yet', e.span);
+        return T.error;
+      case 'Error':
+        return T.error;
+    }
+  }
+
+  private constInt(e: ast.Expr): bigint | null {
+    if (e.kind === 'IntLit') return e.value;
+    if (e.kind === 'Path' && e.segments.length === 1) {
+      const b = lookupName(this.defs, this.fn.module, e.segments[0]!.name);
+      if (b?.k === 'const' && b.def.decl.value.kind === 'IntLit') return b.def.decl.value.value;
+    }
+    return null;
+  }
+
+  private intLit(e: Extract<ast.Expr, { kind: 'IntLit' }>, expected: Type | null, negated: boolean): Type {
+    this.intLits.push({ e, negated });
+    if (e.suffix) {
+      const name = e.suffix.toUpperCase();
+      if (isIntName(name)) return intType(name);
+      if (name === 'F32') return T.f32;
+      if (name === 'F64') return T.f64;
+    }
+    const ex = expected ? this.shallow(expected) : null;
+    if (ex?.k === 'int') return ex;
+    const v = this.infer.newVar('int');
+    if (ex?.k === 'var') this.infer.tryUnify(v, ex);
+    return v;
+  }
+
+  // ---------- paths ----------
+
+  private pathExpr(e: Extract<ast.Expr, { kind: 'Path' }>, expected: Type | null): Type {
+    const segs = e.segments;
+    if (segs.length === 1 && !segs[0]!.args) {
+      const name = segs[0]!.name;
+      const l = this.lookupLocal(name);
+      if (l) {
+        this.body.paths.set(e.id, { k: 'local', local: l });
+        return l.ty;
+      }
+    }
+    const r = this.resolveValuePath(e, expected);
+    return r;
+  }
+
+  /** A unit variant visible unqualified by that name, when exactly one is. */
+  private unitVariantNamed(name: string): { adt: AdtDef; index: number } | null {
+    const list = this.fn.module.variants.get(name) ?? this.defs.prelude?.variants.get(name);
+    if (!list || list.length !== 1) return null;
+    return list[0]!;
+  }
+
+  private variantsNamed(name: string): { adt: AdtDef; index: number }[] {
+    return this.fn.module.variants.get(name) ?? this.defs.prelude?.variants.get(name) ?? [];
+  }
+
+  /** Instantiate an ADT's params with fresh variables, unified with the expected type when it is that ADT. */
+  private freshAdt(def: AdtDef, args: ast.TypeExpr[] | null, expected: Type | null): Type {
+    const ty: Type = { k: 'adt', def, args: args ? args.map((a) => this.resolveTy(a)) : def.params.map(() => this.infer.newVar()) };
+    if (expected) {
+      const ex = this.shallow(expected);
+      if (ex.k === 'adt' && ex.def === def) this.infer.tryUnify(ty, ex);
+    }
+    return ty;
+  }
+
+  /** Resolve `Variant`, `Enum::Variant`, `func`, `CONST`, `Type::func` used as a value. */
+  private resolveValuePath(e: Extract<ast.Expr, { kind: 'Path' }>, expected: Type | null): Type {
+    const segs = e.segments;
+    const names = segs.map((s) => s.name);
+    const last = segs[segs.length - 1]!;
+    if (segs.length === 1) {
+      const b = lookupName(this.defs, this.fn.module, last.name);
+      if (b?.k === 'fn') return this.fnValue(e, b.def, last.args, e.span);
+      if (b?.k === 'const') {
+        this.body.paths.set(e.id, { k: 'const', def: b.def });
+        return b.def.ty;
+      }
+      // an unqualified variant: prefer the one the expected type names
+      const vs = this.variantsNamed(last.name);
+      if (vs.length) {
+        const ex = expected ? this.shallow(expected) : null;
+        const pick = vs.find((v) => ex?.k === 'adt' && ex.def === v.adt) ?? (vs.length === 1 ? vs[0] : null);
+        if (!pick) {
+          this.diags.error('E0659', `\`${last.name}\` is ambiguous: several enums have a variant of that name`, e.span, { notes: ['qualify it: `Enum::Variant`'] });
+          return T.error;
+        }
+        return this.variantValue(e, pick.adt, pick.index, null, expected);
+      }
+      if (BUILTIN_FUNCTIONS.has(last.name)) {
+        this.diags.error('E0423', `built-in function \`${last.name}\` must be called`, e.span);
+        return T.error;
+      }
+      this.diags.error('E0425', `cannot find value \`${last.name}\` in this scope`, e.span, { label: 'not found in this scope' });
+      return T.error;
+    }
+    // Type::member or module::item
+    const owner = segs.slice(0, -1);
+    const ob = lookupPath(this.defs, this.fn.module, owner.map((s) => s.name));
+    if (ob?.k === 'adt' && ob.def.kind === 'enum') {
+      const idx = ob.def.variants.findIndex((v) => v.name === last.name);
+      if (idx >= 0) return this.variantValue(e, ob.def, idx, owner[owner.length - 1]!.args, expected);
+    }
+    if (ob?.k === 'module') {
+      const b = ob.scope.names.get(last.name);
+      if (b?.k === 'fn') return this.fnValue(e, b.def, last.args, e.span);
+      if (b?.k === 'const') {
+        this.body.paths.set(e.id, { k: 'const', def: b.def });
+        return b.def.ty;
+      }
+    }
+    // a static method used as a value: Type::func
+    const ownerTy = this.typeOfPath(owner);
+    if (ownerTy) {
+      const cands = this.finder.methodsFor(ownerTy, last.name);
+      if (cands.length) {
+        const c = cands[0]!;
+        const m = this.finder.matchImpl(c.match.impl, ownerTy)!;
+        const own = c.fn.ownParams.map(() => this.infer.newVar());
+        const typeArgs = [...c.match.impl.typeParams.map((p) => m.subst.get(p.id)!), ...own];
+        this.body.paths.set(e.id, { k: 'fn', fn: c.fn, typeArgs });
+        return this.fnType(c.fn, typeArgs);
+      }
+    }
+    this.diags.error('E0425', `cannot find value \`${names.join('::')}\` in this scope`, e.span, { label: 'not found' });
+    return T.error;
+  }
+
+  /** The type named by a path's leading segments (`Point`, `List[I32]`, `Maybe`), or null. */
+  private typeOfPath(segs: ast.PathSegment[]): Type | null {
+    const lastSeg = segs[segs.length - 1]!;
+    if (segs.length === 1) {
+      const p = this.ts.params.get(lastSeg.name);
+      if (p) return p;
+      if (lastSeg.name === 'This' && this.fn.selfType) return this.fn.selfType;
+      const prim = primitiveType(lastSeg.name);
+      if (prim) return prim;
+    }
+    const b = lookupPath(this.defs, this.fn.module, segs.map((s) => s.name));
+    if (b?.k === 'adt') return this.freshAdt(b.def, lastSeg.args, null);
+    if (b?.k === 'alias') return substitute(b.ty, substFor(b.params, (lastSeg.args ?? []).map((a) => this.resolveTy(a))));
+    return null;
+  }
+
+  private fnValue(e: Extract<ast.Expr, { kind: 'Path' }>, fn: FuncDef, args: ast.TypeExpr[] | null, span: Span): Type {
+    const typeArgs = this.instantiate(fn, args, span);
+    this.body.paths.set(e.id, { k: 'fn', fn, typeArgs });
+    return this.fnType(fn, typeArgs);
+  }
+
+  private fnType(fn: FuncDef, typeArgs: Type[]): Type {
+    const s = substFor(fn.typeParams, typeArgs);
+    const params = fn.params.map((p) => substitute(p.ty, s));
+    if (fn.receiver && fn.selfType) {
+      const st = substitute(fn.selfType, s);
+      params.unshift(fn.receiver === 'value' ? st : { k: 'ref', mutable: fn.receiver === 'mutref', inner: st });
+    }
+    return { k: 'func', params, ret: substitute(fn.ret, s) };
+  }
+
+  /** Fresh type arguments for a function's params (explicit ones for its own params when written). */
+  private instantiate(fn: FuncDef, explicit: ast.TypeExpr[] | null, span: Span): Type[] {
+    const outer = fn.typeParams.length - fn.ownParams.length;
+    const args: Type[] = fn.typeParams.slice(0, outer).map(() => this.infer.newVar());
+    if (explicit) {
+      if (explicit.length !== fn.ownParams.length) {
+        this.diags.error('E0107', `function \`${fn.name}\` takes ${fn.ownParams.length} type argument${fn.ownParams.length === 1 ? '' : 's'} but ${explicit.length} were supplied`, span);
+      }
+      fn.ownParams.forEach((_, i) => args.push(explicit[i] ? this.resolveTy(explicit[i]!) : this.infer.newVar()));
+    } else {
+      fn.ownParams.forEach(() => args.push(this.infer.newVar()));
+    }
+    this.addBoundObligations(fn, args, span);
+    return args;
+  }
+
+  private addBoundObligations(fn: FuncDef, typeArgs: Type[], span: Span): void {
+    const s = substFor(fn.typeParams, typeArgs);
+    for (const b of fn.bounds) {
+      // a method's `This: Behavior` bound is satisfied by the impl that was found
+      if (fn.behavior && b.ty === fn.typeParams[0]) continue;
+      this.obligations.push({ ty: substitute(b.ty, s), behavior: b.behavior.def, span });
+    }
+  }
+
+  private variantValue(e: ast.Expr, adt: AdtDef, index: number, args: ast.TypeExpr[] | null, expected: Type | null): Type {
+    const ty = this.freshAdt(adt, args, expected);
+    const v = adt.variants[index]!;
+    if (v.shape === 'unit') {
+      this.body.paths.set(e.id, { k: 'variant', ty, index });
+      return ty;
+    }
+    // a tuple variant used as a function value
+    this.body.paths.set(e.id, { k: 'ctor', ty, index });
+    const s = substFor(adt.params, (ty as Extract<Type, { k: 'adt' }>).args);
+    return { k: 'func', params: v.fields.map((f) => substitute(f.ty, s)), ret: ty };
+  }
+
+  // ---------- operators ----------
+
+  /** Read through references to copyable values (LANGUAGE.md §3): returns the value type. */
+  private derefOperand(e: ast.Expr, t: Type): Type {
+    let r = this.shallow(t);
+    let n = 0;
+    while (r.k === 'ref') {
+      r = this.shallow(r.inner);
+      n++;
+    }
+    if (n > 0) this.body.autoDeref.set(e.id, n);
+    return n > 0 ? r : t;
+  }
+
+  private binary(e: Extract<ast.Expr, { kind: 'Binary' }>, expected: Type | null): Type {
+    const op = e.op;
+    if (op === 'and' || op === 'or') {
+      this.coerce(this.checkExpr(e.left, T.bool), T.bool, e.left.span);
+      this.coerce(this.checkExpr(e.right, T.bool), T.bool, e.right.span);
+      return T.bool;
+    }
+    const isCmp = op === '==' || op === '!=' || op === '<' || op === '>' || op === '<=' || op === '>=';
+    const isShift = op === '<<' || op === '>>';
+    const lt = this.derefOperand(e.left, this.checkExpr(e.left, isCmp ? null : expected));
+    if (isShift) {
+      const rt = this.derefOperand(e.right, this.checkExpr(e.right, null));
+      const l = this.shallow(lt);
+      const r = this.shallow(rt);
+      if (!(l.k === 'int' || (l.k === 'var' && l.lit === 'int'))) this.badOperand(op, lt, e.left.span);
+      if (!(r.k === 'int' || (r.k === 'var' && r.lit === 'int'))) this.badOperand(op, rt, e.right.span);
+      this.body.ops.set(e.id, { k: 'prim' });
+      return lt;
+    }
+    const rt = this.derefOperand(e.right, this.checkExpr(e.right, lt));
+    if (!this.infer.unify(lt, rt)) {
+      this.diags.error('E0308', `mismatched types: \`${this.show(lt)}\` ${op} \`${this.show(rt)}\``, e.span, {
+        label: `expected \`${this.show(lt)}\`, found \`${this.show(rt)}\``,
+        notes: ['TML has no implicit numeric conversions: use `as`'],
+      });
+      return isCmp ? T.bool : T.error;
+    }
+    const t = this.shallow(lt);
+    if (isCmp) {
+      const prim = t.k === 'int' || t.k === 'float' || t.k === 'bool' || t.k === 'char' || t.k === 'str' || t.k === 'ptr' || t.k === 'var' || t.k === 'error' || t.k === 'unit';
+      if (prim) {
+        if (t.k === 'bool' && op !== '==' && op !== '!=') {
+          /* Bool ordering is allowed (false < true) */
+        }
+        this.body.ops.set(e.id, { k: 'prim' });
+        return T.bool;
+      }
+      const eqOnly = op === '==' || op === '!=';
+      const bname = eqOnly ? 'Eq' : 'Ord';
+      const beh = this.defs.langBehavior(bname)!;
+      const call = this.behaviorCall(t, beh, eqOnly ? 'eq' : 'cmp', e.span);
+      if (!call) {
+        // field-less enums compare by variant (LANGUAGE.md §2.1)
+        if (eqOnly && t.k === 'adt' && t.def.kind === 'enum' && t.def.variants.every((v) => v.fields.length === 0)) {
+          this.body.ops.set(e.id, { k: 'prim' });
+          return T.bool;
+        }
+        this.diags.error('E0369', `binary operation \`${op}\` cannot be applied to type \`${this.show(t)}\``, e.span, {
+          label: `\`${this.show(t)}\` does not implement \`${bname}\``,
+        });
+        return T.bool;
+      }
+      const compare = ({ '==': 'eq', '!=': 'ne', '<': 'lt', '>': 'gt', '<=': 'le', '>=': 'ge' } as const)[op];
+      this.body.ops.set(e.id, { k: 'call', call, compare });
+      return T.bool;
+    }
+    // arithmetic and bitwise
+    const ok =
+      t.k === 'int' ||
+      t.k === 'var' ||
+      t.k === 'error' ||
+      (t.k === 'float' && (op === '+' || op === '-' || op === '*' || op === '/' || op === '%')) ||
+      (t.k === 'str' && op === '+') ||
+      (t.k === 'bool' && (op === '&' || op === '|' || op === '^'));
+    if (!ok) this.badOperand(op, lt, e.span);
+    this.body.ops.set(e.id, { k: 'prim' });
+    return lt;
+  }
+
+  private badOperand(op: string, t: Type, span: Span): void {
+    this.diags.error('E0369', `cannot apply \`${op}\` to a value of type \`${this.show(t)}\``, span, { label: `\`${this.show(t)}\` does not support \`${op}\`` });
+  }
+
+  /** A call of a behavior method on `t` (receiver by reference). */
+  private behaviorCall(t: Type, beh: BehaviorDef, method: string, span: Span): CallRes | null {
+    if (t.k === 'param') {
+      if (!this.finder.implements(t, beh)) return null;
+      return { k: 'behavior', behavior: { def: beh, args: [] }, method, selfType: t, methodArgs: [], recv: 'ref' };
+    }
+    const m = this.finder.findImpl(t, beh);
+    if (!m) return null;
+    const fn = m.impl.methods.get(method) ?? (beh.methods.get(method) as FuncDef);
+    void span;
+    if (m.impl.methods.has(method)) return { k: 'fn', fn, typeArgs: m.impl.typeParams.map((p) => m.subst.get(p.id)!), recv: 'ref' };
+    return { k: 'behavior', behavior: { def: beh, args: [] }, method, selfType: t, methodArgs: [], recv: 'ref' };
+  }
+
+  private unary(e: Extract<ast.Expr, { kind: 'Unary' }>, expected: Type | null): Type {
+    switch (e.op) {
+      case '-': {
+        if (e.operand.kind === 'IntLit') {
+          this.negatedLits.add(e.operand.id);
+          const t = this.record(e.operand, this.intLit(e.operand, expected, true));
+          return t;
+        }
+        const t = this.derefOperand(e.operand, this.checkExpr(e.operand, expected));
+        const s = this.shallow(t);
+        if (!(s.k === 'int' && s.signed) && s.k !== 'float' && s.k !== 'var' && s.k !== 'error') this.badOperand('-', t, e.span);
+        return t;
+      }
+      case 'not': {
+        const t = this.derefOperand(e.operand, this.checkExpr(e.operand, expected));
+        const s = this.shallow(t);
+        if (s.k !== 'bool' && s.k !== 'int' && s.k !== 'var' && s.k !== 'error') this.badOperand('not', t, e.span);
+        return t;
+      }
+      case '~': {
+        const t = this.derefOperand(e.operand, this.checkExpr(e.operand, expected));
+        const s = this.shallow(t);
+        if (s.k !== 'int' && s.k !== 'var' && s.k !== 'error') this.badOperand('~', t, e.span);
+        return t;
+      }
+      case 'ref':
+      case 'mutref': {
+        const ex = expected ? this.shallow(expected) : null;
+        const inner = this.checkExpr(e.operand, ex?.k === 'ref' ? ex.inner : null);
+        if (e.op === 'mutref') this.requireMutablePlace(e.operand, 'borrow');
+        return { k: 'ref', mutable: e.op === 'mutref', inner };
+      }
+      case '*': {
+        const t = this.shallow(this.checkExpr(e.operand, null));
+        if (t.k === 'ref') return t.inner;
+        if (t.k === 'ptr') {
+          if (!this.lowlevel) this.diags.error('E0133', 'dereference of raw pointer is unsafe and requires a `lowlevel` block', e.span);
+          return t.inner;
+        }
+        if (t.k !== 'error') this.diags.error('E0614', `type \`${this.show(t)}\` cannot be dereferenced`, e.span);
+        return T.error;
+      }
+      case '&': {
+        const t = this.checkExpr(e.operand, null);
+        if (!this.lowlevel) this.diags.error('E0133', 'taking a raw address with `&` requires a `lowlevel` block', e.span);
+        return { k: 'ptr', inner: t };
+      }
+    }
+  }
+
+  /** The root local of a place expression (`a`, `a.b.c`, `a[i]`, `*r`). */
+  private placeRoot(e: ast.Expr): { local: LocalVar | null; throughRef: 'mut' | 'shared' | null } {
+    switch (e.kind) {
+      case 'Path': {
+        const r = this.body.paths.get(e.id);
+        return { local: r?.k === 'local' ? r.local : null, throughRef: null };
+      }
+      case 'Field':
+      case 'Index': {
+        const inner = this.placeRoot(e.object);
+        const ot = this.shallow(this.body.exprTypes.get(e.object.id) ?? T.error);
+        if (ot.k === 'ref') return { local: inner.local, throughRef: ot.mutable ? 'mut' : 'shared' };
+        if (ot.k === 'ptr') return { local: inner.local, throughRef: 'mut' };
+        return inner;
+      }
+      case 'Unary':
+        if (e.op === '*') {
+          const ot = this.shallow(this.body.exprTypes.get(e.operand.id) ?? T.error);
+          return { local: null, throughRef: ot.k === 'ref' && !ot.mutable ? 'shared' : 'mut' };
+        }
+        return { local: null, throughRef: null };
+      default:
+        return { local: null, throughRef: null };
+    }
+  }
+
+  private requireMutablePlace(e: ast.Expr, what: 'assign' | 'borrow'): void {
+    const root = this.placeRoot(e);
+    if (root.throughRef === 'mut') return;
+    if (root.throughRef === 'shared') {
+      this.diags.error('E0594', `cannot ${what === 'assign' ? 'assign to' : 'borrow as mutable'} data behind a \`ref\``, e.span, {
+        label: `this is behind a \`ref\`, so it cannot be ${what === 'assign' ? 'assigned' : 'borrowed as mutable'}`,
+        notes: ['take a `mut ref` (or use a `mut this` method) to change it'],
+      });
+      return;
+    }
+    if (root.local && !root.local.mutable) {
+      const n = root.local.name;
+      if (what === 'assign' && e.kind === 'Path') {
+        this.diags.error('E0384', `cannot assign twice to immutable variable \`${n}\``, e.span, {
+          label: 'cannot assign twice to immutable variable',
+          secondary: [{ span: root.local.span, message: `help: declare it mutable: \`var ${n}\` or \`let mut ${n}\`` }],
+        });
+      } else {
+        this.diags.error('E0596', `cannot ${what === 'assign' ? 'assign to a part of' : 'borrow as mutable'} \`${n}\`, as it is not declared as mutable`, e.span, {
+          label: what === 'assign' ? 'cannot assign' : 'cannot borrow as mutable',
+          secondary: [{ span: root.local.span, message: `help: declare it mutable: \`var ${n}\` or \`let mut ${n}\`` }],
+        });
+      }
+    }
+  }
+
+  private assign(e: Extract<ast.Expr, { kind: 'Assign' }>): Type {
+    const isPlace = e.target.kind === 'Path' || e.target.kind === 'Field' || e.target.kind === 'Index' || (e.target.kind === 'Unary' && e.target.op === '*');
+    const tt = this.checkExpr(e.target, null);
+    if (!isPlace) {
+      this.diags.error('E0070', 'invalid left-hand side of assignment', e.target.span, { label: 'cannot assign to this expression' });
+      this.checkExpr(e.value, null);
+      return T.unit;
+    }
+    if (e.target.kind === 'Path' && !this.body.paths.has(e.target.id) && tt.k === 'error') {
+      this.checkExpr(e.value, null);
+      return T.unit;
+    }
+    if (e.target.kind === 'Path' && this.body.paths.get(e.target.id)?.k !== 'local') {
+      this.diags.error('E0070', 'invalid left-hand side of assignment', e.target.span, { label: 'cannot assign to this' });
+    }
+    this.requireMutablePlace(e.target, 'assign');
+    if (e.op === '=') {
+      const vt = this.checkExpr(e.value, tt);
+      this.coerce(vt, tt, e.value.span);
+      return T.unit;
+    }
+    const op = e.op.slice(0, -1);
+    const target = this.derefOperand(e.target, tt);
+    const vt = this.derefOperand(e.value, this.checkExpr(e.value, op === '<<' || op === '>>' ? null : target));
+    const t = this.shallow(target);
+    if (op !== '<<' && op !== '>>') {
+      if (!this.infer.unify(target, vt)) this.mismatch(target, vt, e.value.span);
+    }
+    const ok = t.k === 'int' || t.k === 'var' || t.k === 'error' || (t.k === 'float' && '+-*/%'.includes(op)) || (t.k === 'str' && op === '+') || (t.k === 'bool' && '&|^'.includes(op));
+    if (!ok) this.badOperand(e.op, target, e.span);
+    return T.unit;
+  }
+
+  // ---------- calls ----------
+
+  private checkArgs(params: Type[], args: ast.Expr[], span: Span, what: string): void {
+    if (params.length !== args.length) {
+      this.diags.error('E0061', `${what} takes ${params.length} argument${params.length === 1 ? '' : 's'} but ${args.length} ${args.length === 1 ? 'was' : 'were'} supplied`, span, {
+        label: `expected ${params.length} argument${params.length === 1 ? '' : 's'}`,
+      });
+    }
+    args.forEach((a, i) => {
+      const p = params[i];
+      const t = this.checkExpr(a, p ?? null);
+      if (p) this.coerceArg(a, t, p);
+    });
+  }
+
+  /** Argument coercion: like `coerce`, plus auto-deref of `ref` copyables where a value is expected. */
+  private coerceArg(a: ast.Expr, t: Type, p: Type): void {
+    const st = this.shallow(t);
+    const sp = this.shallow(p);
+    if (st.k === 'ref' && sp.k !== 'ref' && sp.k !== 'var' && this.infer.tryUnify(st.inner, sp)) {
+      this.body.autoDeref.set(a.id, 1);
+      return;
+    }
+    this.coerce(t, p, a.span);
+  }
+
+  private call(e: Extract<ast.Expr, { kind: 'Call' }>, expected: Type | null): Type {
+    const callee = e.callee;
+    if (callee.kind === 'Path') {
+      const segs = callee.segments;
+      const first = segs[0]!;
+      // a local of func type shadows everything
+      const local = segs.length === 1 && !first.args ? this.lookupLocal(first.name) : null;
+      if (!local) {
+        if (segs.length === 1 && BUILTIN_FUNCTIONS.has(first.name)) {
+          const b = lookupName(this.defs, this.fn.module, first.name);
+          if (!b) return this.builtinCall(e, first.name, first.args, expected);
+        }
+        const r = this.staticCall(e, expected);
+        if (r) return r;
+      }
+    }
+    const ct = this.shallow(this.checkExpr(callee, null));
+    if (ct.k === 'func') {
+      this.body.calls.set(e.id, { k: 'closure' });
+      this.checkArgs([...ct.params], e.args, e.span, 'this function');
+      return ct.ret;
+    }
+    if (ct.k !== 'error') this.diags.error('E0618', `expected function, found \`${this.show(ct)}\``, callee.span, { label: 'call expression requires a function' });
+    for (const a of e.args) this.checkExpr(a, null);
+    return T.error;
+  }
+
+  /** Calls of named functions, variant constructors and `Type::func`; null when the callee is a value. */
+  private staticCall(e: Extract<ast.Expr, { kind: 'Call' }>, expected: Type | null): Type | null {
+    const callee = e.callee as Extract<ast.Expr, { kind: 'Path' }>;
+    const segs = callee.segments;
+    const last = segs[segs.length - 1]!;
+    let fnDef: FuncDef | null = null;
+    let variant: { adt: AdtDef; index: number; args: ast.TypeExpr[] | null } | null = null;
+    let typeRel: { ty: Type; name: string } | null = null;
+    if (segs.length === 1) {
+      const b = lookupName(this.defs, this.fn.module, last.name);
+      if (b?.k === 'fn') fnDef = b.def;
+      else if (!b) {
+        const vs = this.variantsNamed(last.name);
+        const ex = expected ? this.shallow(expected) : null;
+        const pick = vs.find((v) => ex?.k === 'adt' && ex.def === v.adt) ?? (vs.length === 1 ? vs[0] : undefined);
+        if (pick) variant = { adt: pick.adt, index: pick.index, args: null };
+        else if (vs.length > 1) {
+          this.diags.error('E0659', `\`${last.name}\` is ambiguous: several enums have a variant of that name`, callee.span, { notes: ['qualify it: `Enum::Variant`'] });
+          for (const a of e.args) this.checkExpr(a, null);
+          return T.error;
+        }
+      } else return null;
+    } else {
+      const owner = segs.slice(0, -1);
+      const ob = lookupPath(this.defs, this.fn.module, owner.map((s) => s.name));
+      if (ob?.k === 'module') {
+        const b = ob.scope.names.get(last.name);
+        if (b?.k === 'fn') fnDef = b.def;
+      } else if (ob?.k === 'adt' && ob.def.kind === 'enum' && ob.def.variants.some((v) => v.name === last.name)) {
+        variant = { adt: ob.def, index: ob.def.variants.findIndex((v) => v.name === last.name), args: owner[owner.length - 1]!.args };
+      } else {
+        const ty = this.typeOfPath(owner);
+        if (ty) typeRel = { ty, name: last.name };
+      }
+    }
+    if (variant) {
+      const v = variant.adt.variants[variant.index]!;
+      const ty = this.freshAdt(variant.adt, variant.args, expected);
+      if (v.shape !== 'tuple') {
+        this.diags.error('E0618', `\`${v.name}\` is not a tuple variant and cannot be called`, callee.span);
+        for (const a of e.args) this.checkExpr(a, null);
+        return ty;
+      }
+      const s = substFor(variant.adt.params, (ty as Extract<Type, { k: 'adt' }>).args);
+      this.body.calls.set(e.id, { k: 'variant', ty, index: variant.index });
+      this.record(callee, T.unit);
+      this.checkArgs(v.fields.map((f) => substitute(f.ty, s)), e.args, e.span, `variant \`${v.name}\``);
+      return ty;
+    }
+    if (typeRel) {
+      const cands = this.finder.methodsFor(typeRel.ty, typeRel.name);
+      if (cands.length === 0) {
+        this.diags.error('E0599', `no function or associated item named \`${typeRel.name}\` found for \`${this.show(typeRel.ty)}\``, last.span, {
+          label: `associated item not found in \`${this.show(typeRel.ty)}\``,
+        });
+        for (const a of e.args) this.checkExpr(a, null);
+        return T.error;
+      }
+      const c = cands[0]!;
+      const m = this.finder.matchImpl(c.match.impl, typeRel.ty)!;
+      const implArgs = c.match.impl.typeParams.map((p) => m.subst.get(p.id)!);
+      let typeArgs: Type[];
+      if (c.fn.behavior) {
+        // a default method of a behavior called through the type: `This` is the type
+        typeArgs = [typeRel.ty, ...c.fn.typeParams.slice(1).map(() => this.infer.newVar())];
+      } else {
+        typeArgs = [...implArgs, ...c.fn.ownParams.map(() => this.infer.newVar())];
+        if (last.args) c.fn.ownParams.forEach((_, i) => last.args![i] && this.infer.unify(typeArgs[implArgs.length + i]!, this.resolveTy(last.args![i]!)));
+      }
+      this.addBoundObligations(c.fn, typeArgs, e.span);
+      return this.finishFnCall(e, c.fn, typeArgs, e.args, null, expected);
+    }
+    if (!fnDef) return null;
+    const typeArgs = this.instantiate(fnDef, last.args, callee.span);
+    return this.finishFnCall(e, fnDef, typeArgs, e.args, null, expected);
+  }
+
+  private finishFnCall(e: ast.Expr, fn: FuncDef, typeArgs: Type[], args: ast.Expr[], recv: Adjust | null, expected: Type | null): Type {
+    if (fn.externSymbol && !this.lowlevel && !fn.isLowlevel) {
+      /* calling an external C function is allowed anywhere; its declaration was marked lowlevel */
+    }
+    const s = substFor(fn.typeParams, typeArgs);
+    const ret = substitute(fn.ret, s);
+    if (expected) this.infer.tryUnify(ret, expected);
+    let params = fn.params.map((p) => substitute(p.ty, s));
+    if (recv === null && fn.receiver && fn.selfType) {
+      // `Type::method(x, …)`: the receiver is the first argument
+      const st = substitute(fn.selfType, s);
+      params = [fn.receiver === 'value' ? st : { k: 'ref', mutable: fn.receiver === 'mutref', inner: st }, ...params];
+    }
+    this.body.calls.set(e.id, { k: 'fn', fn, typeArgs, recv });
+    this.checkArgs(params, args, e.span, `function \`${fn.name}\``);
+    return ret;
+  }
+
+  private builtinCall(e: Extract<ast.Expr, { kind: 'Call' }>, name: string, targs: ast.TypeExpr[] | null, expected: Type | null): Type {
+    const typeArgs = (targs ?? []).map((t) => this.resolveTy(t));
+    this.body.calls.set(e.id, { k: 'builtin', name, recv: null, typeArgs });
+    this.record(e.callee, T.unit);
+    const args = e.args;
+    const arity = (n: number, m = n) => {
+      if (args.length < n || args.length > m) {
+        this.diags.error('E0061', `\`${name}\` takes ${n === m ? n : `${n} to ${m}`} argument${m === 1 ? '' : 's'} but ${args.length} ${args.length === 1 ? 'was' : 'were'} supplied`, e.span);
+      }
+    };
+    if (LOWLEVEL_FUNCTIONS.has(name) && !this.lowlevel) {
+      this.diags.error('E0133', `call to \`${name}\` requires a \`lowlevel\` block`, e.span, { label: 'raw memory is only available inside `lowlevel`' });
+    }
+    const ptrU = { k: 'ptr', inner: T.unit } as Type;
+    const anyPtr = (a: ast.Expr) => {
+      const t = this.shallow(this.checkExpr(a, ptrU));
+      if (t.k !== 'ptr' && t.k !== 'error') this.mismatch(ptrU, t, a.span);
+    };
+    switch (name) {
+      case 'print':
+      case 'println':
+      case 'eprint':
+      case 'eprintln': {
+        if (name.endsWith('ln')) arity(0, 99);
+        else arity(1, 99);
+        if (args.length > 1) this.coerce(this.checkExpr(args[0]!, T.str), T.str, args[0]!.span);
+        const from = args.length > 1 ? 1 : 0;
+        for (let i = from; i < args.length; i++) this.display(args[i]!, this.checkExpr(args[i]!, null));
+        return T.unit;
+      }
+      case 'panic':
+        arity(1);
+        if (args[0]) this.coerce(this.checkExpr(args[0], T.str), T.str, args[0].span);
+        return T.never;
+      case 'assert':
+        arity(1, 2);
+        if (args[0]) this.coerce(this.checkExpr(args[0], T.bool), T.bool, args[0].span);
+        if (args[1]) this.coerce(this.checkExpr(args[1], T.str), T.str, args[1].span);
+        return T.unit;
+      case 'assert_eq':
+      case 'assert_ne': {
+        arity(2, 3);
+        if (args.length < 2) return T.unit;
+        const a = this.derefOperand(args[0]!, this.checkExpr(args[0]!, null));
+        const b = this.derefOperand(args[1]!, this.checkExpr(args[1]!, a));
+        if (!this.infer.unify(a, b)) this.mismatch(a, b, args[1]!.span);
+        if (args[2]) this.coerce(this.checkExpr(args[2], T.str), T.str, args[2].span);
+        const t = this.shallow(a);
+        if (!isPrimitive(t) && t.k !== 'var') {
+          const eq = this.defs.langBehavior('Eq')!;
+          const call = this.behaviorCall(t, eq, 'eq', e.span);
+          if (!call) this.notImplemented(t, eq, e.span);
+          else this.body.ops.set(e.id, { k: 'call', call, compare: name === 'assert_eq' ? 'eq' : 'ne' });
+        } else this.body.ops.set(e.id, { k: 'prim' });
+        this.display(args[0]!, a);
+        this.display(args[1]!, b);
+        return T.unit;
+      }
+      case 'size_of':
+      case 'align_of':
+      case 'type_name':
+        arity(0);
+        if (typeArgs.length !== 1) this.diags.error('E0107', `\`${name}\` takes one type argument: \`${name}[T]()\``, e.span);
+        return name === 'type_name' ? T.str : T.i64;
+      case 'alloc':
+      case 'alloc_zeroed':
+        arity(1);
+        if (args[0]) this.coerce(this.checkExpr(args[0], T.i64), T.i64, args[0].span);
+        return ptrU;
+      case 'realloc':
+        arity(2);
+        if (args[0]) anyPtr(args[0]);
+        if (args[1]) this.coerce(this.checkExpr(args[1], T.i64), T.i64, args[1].span);
+        return ptrU;
+      case 'free':
+      case 'dealloc':
+        arity(1);
+        if (args[0]) anyPtr(args[0]);
+        return T.unit;
+      case 'mem_copy':
+      case 'mem_move':
+        arity(3);
+        if (args[0]) anyPtr(args[0]);
+        if (args[1]) anyPtr(args[1]);
+        if (args[2]) this.coerce(this.checkExpr(args[2], T.i64), T.i64, args[2].span);
+        return T.unit;
+      case 'mem_set':
+        arity(3);
+        if (args[0]) anyPtr(args[0]);
+        if (args[1]) this.coerce(this.checkExpr(args[1], T.u8), T.u8, args[1].span);
+        if (args[2]) this.coerce(this.checkExpr(args[2], T.i64), T.i64, args[2].span);
+        return T.unit;
+      case 'mem_compare':
+        arity(3);
+        if (args[0]) anyPtr(args[0]);
+        if (args[1]) anyPtr(args[1]);
+        if (args[2]) this.coerce(this.checkExpr(args[2], T.i64), T.i64, args[2].span);
+        return T.i32;
+      case 'exit':
+        arity(1);
+        if (args[0]) this.coerce(this.checkExpr(args[0], T.i32), T.i32, args[0].span);
+        return T.never;
+      case 'env':
+        arity(1);
+        if (args[0]) this.coerce(this.checkExpr(args[0], T.str), T.str, args[0].span);
+        return this.maybeOf(T.str);
+      case 'read_line':
+        arity(0);
+        return this.maybeOf(T.str);
+      case 'read_file':
+        arity(1);
+        if (args[0]) this.coerce(this.checkExpr(args[0], T.str), T.str, args[0].span);
+        return { k: 'adt', def: this.defs.langAdt('Outcome'), args: [T.str, T.str] };
+      case 'write_file':
+        arity(2);
+        if (args[0]) this.coerce(this.checkExpr(args[0], T.str), T.str, args[0].span);
+        if (args[1]) this.coerce(this.checkExpr(args[1], T.str), T.str, args[1].span);
+        return { k: 'adt', def: this.defs.langAdt('Outcome'), args: [T.unit, T.str] };
+      case 'clock_ns':
+        arity(0);
+        return T.i64;
+      case 'describe_value': {
+        // library helper: Display when the type has it, else its type name
+        arity(1);
+        const t = args[0] ? this.checkExpr(args[0], null) : T.error;
+        void t;
+        return T.str;
+      }
+    }
+    void expected;
+    return T.error;
+  }
+
+  // ---------- methods ----------
+
+  private methodCall(e: Extract<ast.Expr, { kind: 'MethodCall' }>, expected: Type | null): Type {
+    const rt = this.checkExpr(e.receiver, null);
+    let t = this.shallow(rt);
+    let viaRef: { mutable: boolean } | null = null;
+    if (t.k === 'ref') {
+      viaRef = { mutable: t.mutable };
+      t = this.shallow(t.inner);
+    }
+    if (t.k === 'error') {
+      for (const a of e.args) this.checkExpr(a, null);
+      return T.error;
+    }
+    if (t.k === 'var' && !t.lit) {
+      this.diags.error('E0282', 'type annotations needed', e.receiver.span, { label: 'the type of this value must be known to call a method on it' });
+      for (const a of e.args) this.checkExpr(a, null);
+      return T.error;
+    }
+    // built-in methods of primitive types
+    const bm = this.builtinMethod(e, t, viaRef);
+    if (bm) return bm;
+    // methods from impls (inherent first, then behaviors)
+    const cands = t.k === 'param' ? [] : this.finder.methodsFor(t, e.name);
+    const inherent = cands.filter((c) => c.viaBehavior === null);
+    const pick = inherent[0] ?? cands[0];
+    if (pick) {
+      const fn = pick.fn;
+      if (fn.receiver === null) {
+        this.diags.error('E0599', `\`${e.name}\` is an associated function, not a method`, e.nameSpan, { notes: [`call it as \`${this.show(t)}::${e.name}(…)\``] });
+        for (const a of e.args) this.checkExpr(a, null);
+        return T.error;
+      }
+      const m = this.finder.matchImpl(pick.match.impl, t)!;
+      const implArgs = pick.match.impl.typeParams.map((p) => m.subst.get(p.id)!);
+      const recv = this.receiverAdjust(fn.receiver, viaRef, e);
+      if (fn.behavior) {
+        // default method inherited from the behavior: dispatch at instantiation
+        const typeArgs = [t, ...fn.typeParams.slice(1).map(() => this.infer.newVar())];
+        const own = typeArgs.slice(fn.typeParams.length - fn.ownParams.length);
+        this.body.calls.set(e.id, { k: 'behavior', behavior: { def: fn.behavior, args: [] }, method: e.name, selfType: t, methodArgs: own, recv });
+        return this.checkMethodArgs(e, fn, typeArgs, expected);
+      }
+      const own = fn.ownParams.map(() => this.infer.newVar());
+      if (e.typeArgs) e.typeArgs.forEach((ta, i) => own[i] && this.infer.unify(own[i]!, this.resolveTy(ta)));
+      const typeArgs = [...implArgs, ...own];
+      this.addBoundObligations(fn, typeArgs, e.span);
+      this.body.calls.set(e.id, { k: 'fn', fn, typeArgs, recv });
+      return this.checkMethodArgs(e, fn, typeArgs, expected);
+    }
+    // methods from bounds on a generic param, or a dyn object
+    if (t.k === 'param' || t.k === 'dyn') {
+      const behaviors = t.k === 'param' ? this.finder.boundsOf(t) : [t.behavior];
+      for (const b of behaviors) {
+        const found = this.findBehaviorMethod(b, e.name);
+        if (!found) continue;
+        const fn = found.fn;
+        const recv = this.receiverAdjust(fn.receiver, viaRef, e);
+        const typeArgs = [t, ...fn.typeParams.slice(1).map(() => this.infer.newVar())];
+        const own = typeArgs.slice(fn.typeParams.length - fn.ownParams.length);
+        if (t.k === 'dyn') this.body.calls.set(e.id, { k: 'dyn', behavior: { def: found.def, args: [] }, method: e.name, recv });
+        else this.body.calls.set(e.id, { k: 'behavior', behavior: { def: found.def, args: [] }, method: e.name, selfType: t, methodArgs: own, recv });
+        return this.checkMethodArgs(e, fn, typeArgs, expected);
+      }
+    }
+    // a field of func type called like a method: (this.f)(x) is written this.f(x) in TML too
+    if (t.k === 'adt' && t.def.kind === 'struct') {
+      const f = t.def.fields.find((x) => x.name === e.name);
+      if (f) {
+        this.diags.error('E0599', `no method named \`${e.name}\` found for \`${this.show(t)}\``, e.nameSpan, {
+          notes: [`\`${e.name}\` is a field; to call a function stored in it, write \`(x.${e.name})(…)\``],
+        });
+        for (const a of e.args) this.checkExpr(a, null);
+        return T.error;
+      }
+    }
+    this.diags.error('E0599', `no method named \`${e.name}\` found for \`${this.show(t)}\``, e.nameSpan, { label: `method not found in \`${this.show(t)}\`` });
+    for (const a of e.args) this.checkExpr(a, null);
+    return T.error;
+  }
+
+  private findBehaviorMethod(b: BehaviorDef, name: string): { fn: FuncDef; def: BehaviorDef } | null {
+    const fn = b.methods.get(name) as FuncDef | undefined;
+    if (fn) return { fn, def: b };
+    for (const s of b.supers) {
+      const r = this.findBehaviorMethod(s.def, name);
+      if (r) return r;
+    }
+    return null;
+  }
+
+  private checkMethodArgs(e: Extract<ast.Expr, { kind: 'MethodCall' }>, fn: FuncDef, typeArgs: Type[], expected: Type | null): Type {
+    const s = substFor(fn.typeParams, typeArgs);
+    const ret = substitute(fn.ret, s);
+    if (expected) this.infer.tryUnify(ret, expected);
+    this.checkArgs(
+      fn.params.map((p) => substitute(p.ty, s)),
+      e.args,
+      e.span,
+      `method \`${fn.name}\``,
+    );
+    return ret;
+  }
+
+  /** How the receiver expression is passed, given the method's receiver kind. */
+  private receiverAdjust(kind: FuncDef['receiver'], viaRef: { mutable: boolean } | null, e: Extract<ast.Expr, { kind: 'MethodCall' }>): Adjust {
+    if (kind === 'value') {
+      if (viaRef) {
+        const rt = this.infer.resolve(this.body.exprTypes.get(e.receiver.id)!);
+        const inner = rt.k === 'ref' ? rt.inner : rt;
+        if (classify(this.defs, inner) === 'move') {
+          this.diags.error('E0507', `cannot move out of \`${this.show(inner)}\` behind a reference`, e.receiver.span, {
+            label: `\`${e.name}\` takes its receiver by value`,
+          });
+        }
+        return 'deref';
+      }
+      return 'none';
+    }
+    if (kind === 'mutref') {
+      if (viaRef) {
+        if (!viaRef.mutable) {
+          this.diags.error('E0596', `cannot borrow data behind a \`ref\` as mutable`, e.receiver.span, { label: `\`${e.name}\` needs a \`mut this\`` });
+        }
+        return 'none';
+      }
+      this.requireMutablePlace(e.receiver, 'borrow');
+      return 'mutref';
+    }
+    return viaRef ? 'none' : 'ref';
+  }
+
+  private builtinMethod(e: Extract<ast.Expr, { kind: 'MethodCall' }>, t: Type, viaRef: { mutable: boolean } | null): Type | null {
+    const recv: Adjust = viaRef ? 'deref' : 'none';
+    const finish = (params: Type[], ret: Type): Type => {
+      this.body.calls.set(e.id, { k: 'builtin', name: e.name, recv, typeArgs: [] });
+      this.checkArgs(params, e.args, e.span, `method \`${e.name}\``);
+      return ret;
+    };
+    const selfy = (sig: { params: ('self' | Type)[]; ret: 'self' | Type }) =>
+      finish(
+        sig.params.map((p) => (p === 'self' ? t : p)),
+        sig.ret === 'self' ? t : sig.ret,
+      );
+    if (t.k === 'str') {
+      const m = STR_METHODS[e.name];
+      if (!m) return null;
+      const ret = m.ret === 'maybe-i64' ? this.maybeOf(T.i64) : m.ret === 'maybe-f64' ? this.maybeOf(T.f64) : m.ret;
+      return finish(m.params, ret);
+    }
+    if (t.k === 'int' || (t.k === 'var' && t.lit === 'int')) {
+      const m = INT_METHODS[e.name];
+      if (!m) return null;
+      if (e.name === 'abs' && t.k === 'int' && !t.signed) return null;
+      return selfy(m);
+    }
+    if (t.k === 'float' || (t.k === 'var' && t.lit === 'float')) {
+      const m = FLOAT_METHODS[e.name];
+      return m ? selfy(m) : null;
+    }
+    if (t.k === 'bool' || t.k === 'char') {
+      const m = SIMPLE_METHODS[e.name];
+      return m ? selfy(m) : null;
+    }
+    if (t.k === 'array' && e.name === 'len') return finish([], T.i64);
+    if (t.k === 'ptr') {
+      if (!this.lowlevel && e.name !== 'is_null') {
+        this.diags.error('E0133', `raw pointer method \`${e.name}\` requires a \`lowlevel\` block`, e.span);
+      }
+      switch (e.name) {
+        case 'read':
+          return finish([], t.inner);
+        case 'write':
+          return finish([t.inner], T.unit);
+        case 'offset':
+          return finish([T.i64], t);
+        case 'is_null':
+          return finish([], T.bool);
+      }
+      return null;
+    }
+    return null;
+  }
+
+  // ---------- places ----------
+
+  private field(e: Extract<ast.Expr, { kind: 'Field' }>): Type {
+    const ot = this.checkExpr(e.object, null);
+    let t = this.shallow(ot);
+    let derefs = 0;
+    while (t.k === 'ref') {
+      t = this.shallow(t.inner);
+      derefs++;
+    }
+    if (t.k === 'tuple') {
+      const i = Number(e.name);
+      if (Number.isInteger(i) && i >= 0 && i < t.elems.length) {
+        this.body.fields.set(e.id, { index: i, derefs });
+        return t.elems[i]!;
+      }
+    } else if (t.k === 'adt' && (t.def.kind === 'struct' || t.def.kind === 'union')) {
+      const i = t.def.fields.findIndex((f) => f.name === e.name);
+      if (i >= 0) {
+        this.body.fields.set(e.id, { index: i, derefs });
+        return substitute(t.def.fields[i]!.ty, substFor(t.def.params, t.args));
+      }
+    } else if (t.k === 'error') return T.error;
+    else if (t.k === 'var') {
+      this.diags.error('E0282', 'type annotations needed', e.object.span, { label: 'the type of this value must be known to access a field' });
+      return T.error;
+    }
+    this.diags.error('E0609', `no field \`${e.name}\` on type \`${this.show(t)}\``, e.nameSpan, { label: 'unknown field' });
+    return T.error;
+  }
+
+  private index(e: Extract<ast.Expr, { kind: 'Index' }>): Type {
+    const ot = this.checkExpr(e.object, null);
+    let t = this.shallow(ot);
+    while (t.k === 'ref') t = this.shallow(t.inner);
+    const it = this.derefOperand(e.index, this.checkExpr(e.index, T.i64));
+    const its = this.shallow(it);
+    if (its.k !== 'int' && its.k !== 'error' && !(its.k === 'var' && its.lit === 'int')) {
+      this.diags.error('E0277', `arrays are indexed by integers, not \`${this.show(it)}\``, e.index.span);
+    }
+    if (t.k === 'array') return t.elem;
+    if (t.k === 'error') return T.error;
+    this.diags.error('E0608', `cannot index into a value of type \`${this.show(t)}\``, e.object.span);
+    return T.error;
+  }
+
+  private tryExpr(e: Extract<ast.Expr, { kind: 'Try' }>): Type {
+    const t = this.shallow(this.checkExpr(e.operand, null));
+    const ret = this.shallow(this.closures.length ? this.closures[this.closures.length - 1]!.ret : this.fn.ret);
+    const maybe = this.defs.langAdt('Maybe');
+    const outcome = this.defs.langAdt('Outcome');
+    if (t.k === 'adt' && t.def === maybe) {
+      this.body.tries.set(e.id, 'maybe');
+      if (!(ret.k === 'adt' && ret.def === maybe) && ret.k !== 'error') {
+        this.diags.error('E0277', 'the `!` operator can only be used on `Maybe` in a function that returns `Maybe`', e.span, {
+          label: `this function returns \`${this.show(ret)}\``,
+        });
+      }
+      return t.args[0]!;
+    }
+    if (t.k === 'adt' && t.def === outcome) {
+      this.body.tries.set(e.id, 'outcome');
+      if (ret.k === 'adt' && ret.def === outcome) {
+        if (!this.infer.unify(t.args[1]!, ret.args[1]!)) {
+          this.diags.error('E0277', `\`!\` cannot convert the error type \`${this.show(t.args[1]!)}\` into \`${this.show(ret.args[1]!)}\``, e.span);
+        }
+      } else if (ret.k !== 'error') {
+        this.diags.error('E0277', 'the `!` operator can only be used on `Outcome` in a function that returns `Outcome`', e.span, {
+          label: `this function returns \`${this.show(ret)}\``,
+        });
+      }
+      return t.args[0]!;
+    }
+    if (t.k !== 'error') this.diags.error('E0277', `the \`!\` operator applies to \`Maybe\` and \`Outcome\`, not \`${this.show(t)}\``, e.span);
+    return T.error;
+  }
+
+  private cast(e: Extract<ast.Expr, { kind: 'Cast' }>): Type {
+    const to = this.resolveTy(e.type);
+    const from = this.derefOperand(e.operand, this.checkExpr(e.operand, null));
+    let f = this.shallow(from);
+    if (f.k === 'var' && f.lit) {
+      // an unsuffixed literal cast: give it the target type when that is numeric of the same kind, else default
+      const tk = this.shallow(to);
+      if ((f.lit === 'int' && tk.k === 'int') || (f.lit === 'float' && tk.k === 'float')) this.infer.unify(f, tk);
+      else this.infer.unify(f, f.lit === 'int' ? T.i32 : T.f64);
+      f = this.shallow(from);
+    }
+    const tt = this.shallow(to);
+    const num = (x: Type) => x.k === 'int' || x.k === 'float';
+    const ok =
+      f.k === 'error' ||
+      tt.k === 'error' ||
+      (num(f) && num(tt)) ||
+      (f.k === 'char' && tt.k === 'int') ||
+      (f.k === 'int' && tt.k === 'char' && tt.k === 'char' && (f.name === 'U8' || f.name === 'U32' || f.name === 'I32')) ||
+      (f.k === 'bool' && tt.k === 'int') ||
+      (f.k === 'ptr' && tt.k === 'ptr') ||
+      (((f.k === 'ptr' && tt.k === 'int') || (f.k === 'int' && tt.k === 'ptr')) && this.lowlevel > 0) ||
+      this.infer.tryUnify(f, tt);
+    if (!ok) {
+      this.diags.error('E0605', `non-primitive cast: \`${this.show(from)}\` as \`${this.show(to)}\``, e.span, { label: 'an `as` expression can only be used to convert between primitive types' });
+    }
+    return to;
+  }
+
+  // ---------- control flow ----------
+
+  private join(a: Type, b: Type, span: Span): Type {
+    const sa = this.shallow(a);
+    const sb = this.shallow(b);
+    if (sa.k === 'never') return b;
+    if (sb.k === 'never') return a;
+    if (!this.infer.unify(a, b)) {
+      this.diags.error('E0308', `\`if\` and \`else\` have incompatible types: \`${this.show(a)}\` and \`${this.show(b)}\``, span, {
+        label: `expected \`${this.show(a)}\`, found \`${this.show(b)}\``,
+      });
+    }
+    return a;
+  }
+
+  private ifExpr(cond: ast.Expr, then: ast.Expr, els: ast.Expr | null, expected: Type | null, span: Span): Type {
+    this.coerce(this.checkExpr(cond, T.bool), T.bool, cond.span);
+    const tt = this.checkExpr(then, els ? expected : null);
+    if (!els) {
+      const s = this.shallow(tt);
+      if (s.k !== 'unit' && s.k !== 'never' && s.k !== 'error') {
+        this.diags.error('E0317', '`if` may be missing an `else` clause', then.span, { label: `expected \`Unit\`, found \`${this.show(tt)}\`` });
+      }
+      return T.unit;
+    }
+    const et = this.checkExpr(els, expected ?? (this.shallow(tt).k === 'never' ? null : tt));
+    return this.join(tt, et, els.span ?? span);
+  }
+
+  private ifLet(e: Extract<ast.Expr, { kind: 'IfLet' }>, expected: Type | null): Type {
+    const st = this.checkExpr(e.scrutinee, null);
+    this.scopes.push(new Map());
+    this.checkPattern(e.pattern, st, 'move', false);
+    const tt = this.checkExpr(e.then, e.else ? expected : null);
+    this.scopes.pop();
+    if (!e.else) return T.unit;
+    const et = this.checkExpr(e.else, expected ?? tt);
+    return this.join(tt, et, e.span);
+  }
+
+  private when(e: Extract<ast.Expr, { kind: 'When' }>, expected: Type | null): Type {
+    const st = this.checkExpr(e.scrutinee, null);
+    let result: Type | null = null;
+    for (const arm of e.arms) {
+      this.scopes.push(new Map());
+      this.checkPattern(arm.pattern, st, 'move', false);
+      if (arm.guard) this.coerce(this.checkExpr(arm.guard, T.bool), T.bool, arm.guard.span);
+      const t = this.checkExpr(arm.body, expected ?? (result && this.shallow(result).k !== 'never' ? result : null));
+      this.scopes.pop();
+      if (result === null) result = t;
+      else {
+        const a = this.shallow(result);
+        const b = this.shallow(t);
+        if (a.k === 'never') result = t;
+        else if (b.k !== 'never' && !this.infer.unify(result, t)) {
+          this.diags.error('E0308', `\`when\` arms have incompatible types: expected \`${this.show(result)}\`, found \`${this.show(t)}\``, arm.body.span, {
+            label: `expected \`${this.show(result)}\``,
+          });
+        }
+      }
+    }
+    const missing = missingCase(
+      e.arms.map((a) => ({ pattern: a.pattern, guarded: a.guard !== null })),
+      st,
+      { body: this.body, resolve: (t) => this.infer.resolve(t, true) },
+    );
+    if (missing !== null) {
+      this.diags.error('E0004', `non-exhaustive patterns: \`${missing}\` not covered`, e.keywordSpan, {
+        label: `pattern \`${missing}\` not covered`,
+        notes: [`the matched value has type \`${this.show(st)}\``, 'add an arm for it, or a wildcard arm `_ => …`'],
+      });
+    }
+    return result ?? T.never;
+  }
+
+  private loop(e: Extract<ast.Expr, { kind: 'Loop' }>): Type {
+    this.scopes.push(new Map());
+    if (e.decl) {
+      const ty = e.decl.type ? this.resolveTy(e.decl.type) : T.i32;
+      const l = this.declareLocal(e.decl.name, ty, true, e.decl.span);
+      this.body.loopDecls.set(e.id, l);
+    }
+    if (e.cond) this.coerce(this.checkExpr(e.cond, T.bool), T.bool, e.cond.span);
+    this.loops.push({ id: e.id });
+    this.checkBlock(e.body, T.unit);
+    this.loops.pop();
+    this.scopes.pop();
+    const infinite = e.cond === null || (e.cond.kind === 'BoolLit' && e.cond.value);
+    return infinite && !this.body.loopBreaks.has(e.id) ? T.never : T.unit;
+  }
+
+  private forExpr(e: Extract<ast.Expr, { kind: 'For' }>): Type {
+    const it = e.iter;
+    let elemTy: Type = T.error;
+    if (it.kind === 'Range') {
+      const a = this.checkExpr(it.start, null);
+      const b = this.checkExpr(it.end, a);
+      if (!this.infer.unify(a, b)) this.mismatch(a, b, it.end.span);
+      const s = this.shallow(a);
+      if (s.k !== 'int' && !(s.k === 'var' && s.lit === 'int') && s.k !== 'error') this.diags.error('E0277', `a range needs integer bounds, not \`${this.show(a)}\``, it.span);
+      this.record(it, T.unit);
+      elemTy = a;
+      this.body.forKinds.set(e.id, it.inclusive ? 'range-inclusive' : 'range');
+    } else if (it.kind === 'Unary' && it.op === 'ref') {
+      const ct = this.shallow(this.checkExpr(it.operand, null));
+      this.record(it, { k: 'ref', mutable: false, inner: ct });
+      if (ct.k === 'array') {
+        elemTy = classify(this.defs, this.infer.resolve(ct.elem)) === 'move' ? { k: 'ref', mutable: false, inner: ct.elem } : ct.elem;
+        this.body.forKinds.set(e.id, 'array-ref');
+      } else if (ct.k !== 'error') this.diags.error('E0277', `\`${this.show(ct)}\` is not iterable`, it.span);
+    } else {
+      const ct = this.shallow(this.checkExpr(it, null));
+      if (ct.k === 'array') {
+        elemTy = ct.elem;
+        this.body.forKinds.set(e.id, 'array');
+      } else if (ct.k === 'ref' && this.shallow(ct.inner).k === 'array') {
+        const arr = this.shallow(ct.inner) as Extract<Type, { k: 'array' }>;
+        elemTy = classify(this.defs, this.infer.resolve(arr.elem)) === 'move' ? { k: 'ref', mutable: false, inner: arr.elem } : arr.elem;
+        this.body.forKinds.set(e.id, 'array-ref');
+      } else if (ct.k !== 'error') this.diags.error('E0277', `\`${this.show(ct)}\` is not iterable`, it.span, { notes: ['iterate over a range (`0 to n`), an array, or `ref` of a collection'] });
+    }
+    this.scopes.push(new Map());
+    this.checkPattern(e.pattern, elemTy, 'move', false);
+    this.loops.push({ id: e.id });
+    this.checkBlock(e.body, T.unit);
+    this.loops.pop();
+    this.scopes.pop();
+    return T.unit;
+  }
+
+  private closure(e: Extract<ast.Expr, { kind: 'Closure' }>, expected: Type | null): Type {
+    const ex = expected ? this.shallow(expected) : null;
+    const exf = ex?.k === 'func' && ex.params.length === e.params.length ? ex : null;
+    const params = e.params.map((p, i) => (p.type ? this.resolveTy(p.type) : (exf?.params[i] ?? this.infer.newVar())));
+    if (exf) params.forEach((p, i) => this.infer.tryUnify(p, exf.params[i]!));
+    const ret = e.ret ? this.resolveTy(e.ret) : (exf?.ret ?? this.infer.newVar());
+    const ctx: ClosureCtx = { id: e.id, scopeDepth: this.scopes.length, captures: [], ret, outerLoops: this.loops };
+    this.closures.push(ctx);
+    const savedLoops = this.loops;
+    this.loops = [];
+    this.scopes.push(new Map());
+    e.params.forEach((p, i) => this.checkPattern(p.pattern, params[i]!, 'move', false));
+    const bt = this.checkExpr(e.body, ret);
+    this.coerce(bt, ret, e.body.span);
+    this.scopes.pop();
+    this.loops = savedLoops;
+    this.closures.pop();
+    this.body.captures.set(e.id, ctx.captures);
+    // captures of an inner closure that come from outside this one are this one's captures too (lookupLocal did it)
+    return { k: 'func', params, ret };
+  }
+
+  private structLit(e: Extract<ast.Expr, { kind: 'StructLit' }>, expected: Type | null): Type {
+    const segs = e.path;
+    const names = segs.map((s) => s.name);
+    let b = lookupPath(this.defs, this.fn.module, names);
+    let variant: number | null = null;
+    let adt: AdtDef | null = null;
+    if (b?.k === 'adt' && b.def.kind === 'struct') adt = b.def;
+    else if (segs.length >= 2) {
+      const ob = lookupPath(this.defs, this.fn.module, names.slice(0, -1));
+      if (ob?.k === 'adt' && ob.def.kind === 'enum') {
+        const i = ob.def.variants.findIndex((v) => v.name === names[names.length - 1]);
+        if (i >= 0 && ob.def.variants[i]!.shape === 'struct') {
+          adt = ob.def;
+          variant = i;
+        }
+      }
+    } else if (!b) {
+      const vs = this.variantsNamed(names[0]!).filter((v) => v.adt.variants[v.index]!.shape === 'struct');
+      if (vs.length === 1) {
+        adt = vs[0]!.adt;
+        variant = vs[0]!.index;
+      }
+    }
+    if (segs.length === 1 && names[0] === 'This' && this.fn.selfType?.k === 'adt') {
+      adt = this.fn.selfType.def;
+      b = { k: 'adt', def: adt };
+    }
+    if (!adt) {
+      this.diags.error('E0422', `cannot find struct \`${names.join('::')}\` in this scope`, e.span, { label: 'not a struct' });
+      for (const f of e.fields) this.checkExpr(f.value, null);
+      if (e.base) this.checkExpr(e.base, null);
+      return T.error;
+    }
+    const ty = this.freshAdt(adt, segs[segs.length - 1]!.args ?? (segs.length > 1 ? segs[segs.length - 2]!.args : null), expected) as Extract<Type, { k: 'adt' }>;
+    const s = substFor(adt.params, ty.args);
+    const fields = variant === null ? adt.fields : adt.variants[variant]!.fields;
+    const seen = new Set<string>();
+    for (const f of e.fields) {
+      const fd = fields.find((x) => x.name === f.name);
+      if (!fd) {
+        this.diags.error('E0560', `struct \`${adt.name}\` has no field named \`${f.name}\``, f.span, { label: 'unknown field' });
+        this.checkExpr(f.value, null);
+        continue;
+      }
+      if (seen.has(f.name)) this.diags.error('E0062', `field \`${f.name}\` specified more than once`, f.span);
+      seen.add(f.name);
+      const ft = substitute(fd.ty, s);
+      this.coerceArg(f.value, this.checkExpr(f.value, ft), ft);
+    }
+    if (e.base) {
+      this.coerce(this.checkExpr(e.base, ty), ty, e.base.span);
+    } else {
+      const missing = fields.filter((f) => !seen.has(f.name) && !f.hasDefault).map((f) => `\`${f.name}\``);
+      if (missing.length) this.diags.error('E0063', `missing field${missing.length > 1 ? 's' : ''} ${missing.join(', ')} in initializer of \`${adt.name}\``, e.span, { label: 'missing fields' });
+    }
+    this.body.structLits.set(e.id, { ty, variant });
+    return ty;
+  }
+
+  // ---------- patterns ----------
+
+  /** Check a pattern against a type; `mode` is how bindings take their parts (moving, or by reference). */
+  checkPattern(p: ast.Pattern, ty: Type, mode: 'move' | 'ref', mutable: boolean): void {
+    this.body.patTypes.set(p.id, ty);
+    let t = this.shallow(ty);
+    // default binding mode: a non-reference pattern against a reference matches the referent by reference
+    if (t.k === 'ref' && p.kind !== 'IdentPat' && p.kind !== 'WildcardPat') {
+      mode = 'ref';
+      t = this.shallow(t.inner);
+    }
+    switch (p.kind) {
+      case 'WildcardPat':
+      case 'RestPat':
+        return;
+      case 'IdentPat': {
+        const v = this.unitVariantNamed(p.name);
+        const lt = t.k === 'ref' ? this.shallow(t.inner) : t;
+        if (v && (lt.k !== 'adt' || lt.def === v.adt || lt.k === 'adt') && this.variantsNamed(p.name).length > 0 && v.adt.variants[v.index]!.shape === 'unit') {
+          const vty = lt.k === 'adt' && lt.def === v.adt ? lt : this.freshAdt(v.adt, null, null);
+          if (!this.infer.unify(vty, lt)) this.mismatch(lt, vty, p.span);
+          this.body.patVariants.set(p.id, { ty: vty, index: v.index });
+          this.body.patVariantIndex.set(p.id, v.index);
+          return;
+        }
+        let bt: Type = ty;
+        if (mode === 'ref') {
+          const copyable = classify(this.defs, this.infer.resolve(ty)) !== 'move';
+          bt = copyable ? ty : { k: 'ref', mutable: false, inner: ty };
+        }
+        const l = this.declareLocal(p.name, bt, p.mutable || mutable, p.span);
+        this.body.bindings.set(p.id, l);
+        return;
+      }
+      case 'LiteralPat': {
+        const lt = this.checkExpr(p.value, t);
+        if (!this.infer.unify(lt, t)) this.mismatch(t, lt, p.span);
+        return;
+      }
+      case 'RangePat': {
+        const a = this.checkExpr(p.lo, t);
+        const b = this.checkExpr(p.hi, t);
+        if (!this.infer.unify(a, t)) this.mismatch(t, a, p.lo.span);
+        if (!this.infer.unify(b, t)) this.mismatch(t, b, p.hi.span);
+        const s = this.shallow(t);
+        if (s.k !== 'int' && s.k !== 'char' && !(s.k === 'var' && s.lit === 'int') && s.k !== 'error') {
+          this.diags.error('E0029', `only integers and characters can be matched by a range, not \`${this.show(t)}\``, p.span);
+        }
+        return;
+      }
+      case 'TuplePat': {
+        if (t.k === 'var') {
+          const elems = p.elems.map(() => this.infer.newVar());
+          this.infer.unify(t, { k: 'tuple', elems });
+          t = this.shallow(t);
+        }
+        if (t.k !== 'tuple' || t.elems.length !== p.elems.length) {
+          if (t.k !== 'error') this.diags.error('E0308', `mismatched types: expected \`${this.show(t)}\`, found a tuple pattern with ${p.elems.length} elements`, p.span);
+          for (const x of p.elems) this.checkPattern(x, T.error, mode, mutable);
+          return;
+        }
+        const tt = t;
+        p.elems.forEach((x, i) => this.checkPattern(x, tt.elems[i]!, mode, mutable));
+        return;
+      }
+      case 'ArrayPat': {
+        if (t.k !== 'array') {
+          if (t.k !== 'error') this.diags.error('E0529', `expected an array, found \`${this.show(t)}\``, p.span);
+          return;
+        }
+        const at = t;
+        for (const x of p.elems) {
+          if (x.kind === 'RestPat') {
+            if (x.binding) this.diags.error('E0606', '`..rest` bindings in array patterns are not supported yet', x.span);
+            continue;
+          }
+          this.checkPattern(x, at.elem, mode, mutable);
+        }
+        return;
+      }
+      case 'VariantPat':
+      case 'PathPat':
+      case 'StructPat':
+        return this.variantPattern(p, t, mode, mutable);
+      case 'OrPat': {
+        for (const a of p.alts) this.checkPattern(a, ty, mode, mutable);
+        return;
+      }
+    }
+  }
+
+  private variantPattern(p: Extract<ast.Pattern, { kind: 'VariantPat' | 'PathPat' | 'StructPat' }>, t: Type, mode: 'move' | 'ref', mutable: boolean): void {
+    const names = p.path.map((s) => s.name);
+    let adt: AdtDef | null = null;
+    let index: number | null = null;
+    if (names.length === 1) {
+      const b = lookupName(this.defs, this.fn.module, names[0]!);
+      if (b?.k === 'adt' && b.def.kind === 'struct' && p.kind === 'StructPat') adt = b.def;
+      else {
+        const vs = this.variantsNamed(names[0]!);
+        const pick = vs.find((v) => t.k === 'adt' && t.def === v.adt) ?? (vs.length === 1 ? vs[0] : undefined);
+        if (pick) {
+          adt = pick.adt;
+          index = pick.index;
+        }
+      }
+    } else {
+      const ob = lookupPath(this.defs, this.fn.module, names.slice(0, -1));
+      if (ob?.k === 'adt' && ob.def.kind === 'enum') {
+        const i = ob.def.variants.findIndex((v) => v.name === names[names.length - 1]);
+        if (i >= 0) {
+          adt = ob.def;
+          index = i;
+        }
+      }
+    }
+    if (!adt) {
+      this.diags.error('E0531', `cannot find variant or struct \`${names.join('::')}\` in this scope`, p.span, { label: 'not found in this scope' });
+      this.bindAllErr(p);
+      return;
+    }
+    const ty = this.freshAdt(adt, null, t) as Extract<Type, { k: 'adt' }>;
+    if (!this.infer.unify(ty, t)) {
+      if (t.k !== 'error') this.mismatch(t, ty, p.span);
+      this.bindAllErr(p);
+      return;
+    }
+    if (index !== null) this.body.patVariantIndex.set(p.id, index);
+    const s = substFor(adt.params, ty.args);
+    const fields = index === null ? adt.fields : adt.variants[index]!.fields;
+    if (p.kind === 'VariantPat') {
+      const v = adt.variants[index!]!;
+      if (v.shape !== 'tuple' || v.fields.length !== p.args.length) {
+        this.diags.error('E0023', `this pattern has ${p.args.length} field${p.args.length === 1 ? '' : 's'}, but the variant \`${v.name}\` has ${v.fields.length}`, p.span);
+      }
+      p.args.forEach((a, i) => this.checkPattern(a, fields[i] ? substitute(fields[i]!.ty, s) : T.error, mode, mutable));
+    } else if (p.kind === 'StructPat') {
+      for (const f of p.fields) {
+        const fd = fields.find((x) => x.name === f.name);
+        if (!fd) {
+          this.diags.error('E0026', `\`${names.join('::')}\` has no field named \`${f.name}\``, f.span);
+          this.checkPattern(f.pattern, T.error, mode, mutable);
+          continue;
+        }
+        this.checkPattern(f.pattern, substitute(fd.ty, s), mode, mutable);
+      }
+      if (!p.rest) {
+        const missing = fields.filter((f) => !p.fields.some((x) => x.name === f.name)).map((f) => `\`${f.name}\``);
+        if (missing.length) this.diags.error('E0027', `pattern does not mention field${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`, p.span, { notes: ['add `..` to ignore the other fields'] });
+      }
+    } else if (index !== null && adt.variants[index]!.shape !== 'unit') {
+      this.diags.error('E0532', `expected unit variant, found tuple variant \`${names.join('::')}\``, p.span, { notes: [`write \`${names.join('::')}(…)\``] });
+    }
+  }
+
+  private bindAllErr(p: ast.Pattern): void {
+    if (p.kind === 'IdentPat') this.checkPattern(p, T.error, 'move', false);
+    else if (p.kind === 'VariantPat') p.args.forEach((a) => this.bindAllErr(a));
+    else if (p.kind === 'StructPat') p.fields.forEach((f) => this.bindAllErr(f.pattern));
+    else if (p.kind === 'TuplePat') p.elems.forEach((a) => this.bindAllErr(a));
+    else if (p.kind === 'OrPat') p.alts.forEach((a) => this.bindAllErr(a));
+  }
+}

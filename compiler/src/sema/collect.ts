@@ -1,0 +1,407 @@
+// Collecting items into definitions: module scopes, ADTs, behaviors, functions, impls and consts, with their
+// signatures resolved. Bodies are checked later (check_body.ts).
+import type * as ast from '../syntax/ast.js';
+import type { DiagnosticBag } from '../syntax/diagnostics.js';
+import type { Span } from '../syntax/source.js';
+import { ProgramDefs, type Binding, type Bound, type FuncDef, type ImplDef, type ModuleScope, type Receiver } from './defs.js';
+import type { LoadedModule, ModuleLoader } from './modules.js';
+import { PRELUDE } from './modules.js';
+import { resolveBound, resolveType, type TypeScope } from './resolve_type.js';
+import { newParam, T, type AdtDef, type BehaviorDef, type ParamType, type Type } from './types.js';
+
+export class Collector {
+  readonly defs = new ProgramDefs();
+  private pendingUses: { scope: ModuleScope; item: Extract<ast.Item, { kind: 'Use' }>; mod: LoadedModule }[] = [];
+
+  constructor(
+    private readonly loader: ModuleLoader,
+    private readonly diags: DiagnosticBag,
+  ) {}
+
+  collect(): ProgramDefs {
+    // declare names in every module, loading `use`d modules as they are found
+    const seen = new Set<string>();
+    let progress = true;
+    while (progress) {
+      progress = false;
+      for (const mod of [...this.loader.modules.values()]) {
+        if (seen.has(mod.name)) continue;
+        seen.add(mod.name);
+        progress = true;
+        this.declareModule(mod);
+      }
+    }
+    this.defs.prelude = this.defs.modules.get(PRELUDE) ?? null;
+    for (const name of ['Maybe', 'Outcome', 'Ordering', 'Display', 'Debug', 'Eq', 'Ord', 'Duplicate', 'Drop', 'Default', 'Hash']) {
+      const b = this.defs.prelude?.names.get(name);
+      if (b?.k === 'adt') this.defs.lang.set(name, b.def);
+      if (b?.k === 'behavior') this.defs.lang.set(name, b.def);
+    }
+    for (const u of this.pendingUses) this.resolveUse(u.scope, u.item, u.mod);
+    for (const mod of this.defs.modules.values()) this.defineModule(mod);
+    return this.defs;
+  }
+
+  // ---------- pass 1: names ----------
+
+  private declareModule(mod: LoadedModule): void {
+    const scope: ModuleScope = { path: mod.name, file: mod.file, names: new Map(), variants: new Map(), ast: mod.ast };
+    this.defs.modules.set(mod.name, scope);
+    for (const item of mod.ast.items) this.declareItem(scope, item, mod);
+  }
+
+  private bindName(scope: ModuleScope, name: string, b: Binding, span: Span): void {
+    if (scope.names.has(name)) {
+      this.diags.error('E0428', `the name \`${name}\` is defined multiple times`, span, { label: `\`${name}\` redefined here` });
+      return;
+    }
+    scope.names.set(name, b);
+  }
+
+  private declareItem(scope: ModuleScope, item: ast.Item, mod: LoadedModule): void {
+    switch (item.kind) {
+      case 'Struct':
+      case 'Enum':
+      case 'Union': {
+        const params = 'typeParams' in item ? item.typeParams.map((p) => newParam(p.name)) : [];
+        const def: AdtDef = {
+          kind: item.kind === 'Struct' ? 'struct' : item.kind === 'Enum' ? 'enum' : 'union',
+          name: item.name,
+          path: `${scope.path}::${item.name}`,
+          params,
+          fields: [],
+          variants: [],
+          span: item.nameSpan,
+          attrs: new Set(item.attrs.map((a) => a.name)),
+          nodeId: item.id,
+        };
+        this.defs.adts.push(def);
+        this.bindName(scope, item.name, { k: 'adt', def }, item.nameSpan);
+        if (item.kind === 'Enum') {
+          item.variants.forEach((v, index) => {
+            const list = scope.variants.get(v.name) ?? [];
+            list.push({ adt: def, index });
+            scope.variants.set(v.name, list);
+          });
+        }
+        return;
+      }
+      case 'Behavior': {
+        const def: BehaviorDef = {
+          name: item.name,
+          path: `${scope.path}::${item.name}`,
+          params: item.typeParams.map((p) => newParam(p.name)),
+          assocTypes: item.assocTypes.map((a) => a.name),
+          supers: [],
+          span: item.nameSpan,
+          methods: new Map(),
+        };
+        this.defs.behaviors.push(def);
+        this.bindName(scope, item.name, { k: 'behavior', def }, item.nameSpan);
+        return;
+      }
+      case 'Func': {
+        const fn = this.makeFunc(item, scope, [], null, null, null);
+        this.bindName(scope, item.name, { k: 'fn', def: fn }, item.nameSpan);
+        return;
+      }
+      case 'Const':
+        this.bindName(scope, item.name, { k: 'const', def: { name: item.name, decl: item, ty: T.error, module: scope } }, item.nameSpan);
+        return;
+      case 'TypeAlias':
+        this.bindName(scope, item.name, { k: 'alias', params: item.typeParams.map((p) => newParam(p.name)), ty: T.error, decl: item.type }, item.nameSpan);
+        return;
+      case 'Use':
+        this.loadUse(scope, item, mod);
+        return;
+      case 'Class':
+      case 'Interface':
+        this.diags.error('E0601', `${item.kind === 'Class' ? 'classes' : 'interfaces'} are not supported yet`, item.nameSpan, {
+          notes: ['classes come with the object-model work (issue 5); use `type` structs and `behavior`s meanwhile'],
+        });
+        return;
+      case 'Mod':
+      case 'Impl':
+        return;
+    }
+  }
+
+  private loadUse(scope: ModuleScope, item: Extract<ast.Item, { kind: 'Use' }>, mod: LoadedModule): void {
+    // load the longest prefix of the path that names a module file, so its items can be resolved later
+    const segs = item.path;
+    for (let n = segs.length; n >= 1; n--) {
+      if (this.loader.resolveModule(segs.slice(0, n), mod.file, mod.isStd)) break;
+    }
+    this.pendingUses.push({ scope, item, mod });
+  }
+
+  private resolveUse(scope: ModuleScope, item: Extract<ast.Item, { kind: 'Use' }>, mod: LoadedModule): void {
+    const segs = item.path;
+    // `use a::b` where a::b is a module; `use a::b::X` where a::b is a module and X an item in it
+    for (let n = segs.length; n >= 1; n--) {
+      const modName = this.loader.resolveModule(segs.slice(0, n), mod.file, mod.isStd);
+      if (!modName) continue;
+      const target = this.defs.modules.get(modName);
+      if (!target) continue;
+      const rest = segs.slice(n);
+      if (rest.length === 0) {
+        this.importModule(scope, target, item, segs[segs.length - 1]!);
+        return;
+      }
+      if (rest.length === 1) {
+        this.importItems(scope, target, rest[0]!, item);
+        return;
+      }
+    }
+    // `use core::alloc::heap::Heap`, `use std::…`: library names that live in the prelude
+    if (segs[0] === 'core' || segs[0] === 'std') {
+      const prelude = this.defs.modules.get(PRELUDE);
+      if (prelude) {
+        if (item.items === 'glob') return; // the prelude is visible everywhere already
+        const names = item.items ? item.items.map((i) => i.name) : [segs[segs.length - 1]!];
+        const missing = names.filter((n) => !prelude.names.has(n) && !BUILTIN_TYPE_NAMES.has(n));
+        if (missing.length === 0 || item.items === null) return;
+        for (const m of missing) this.diags.error('E0432', `unresolved import \`${segs.join('::')}::${m}\``, item.span, { label: 'no such item in the library' });
+        return;
+      }
+    }
+    this.diags.error('E0432', `unresolved import \`${segs.join('::')}\``, item.span, {
+      label: 'no module file found',
+      notes: [`looked for \`${segs.join('/')}.tml\` next to the importing file and in the standard library`],
+    });
+  }
+
+  private importModule(scope: ModuleScope, target: ModuleScope, item: Extract<ast.Item, { kind: 'Use' }>, name: string): void {
+    if (item.items === 'glob') return this.importAll(scope, target);
+    if (Array.isArray(item.items)) {
+      for (const u of item.items) this.importOne(scope, target, u.name, u.alias ?? u.name, u.span);
+      return;
+    }
+    scope.names.set(name, { k: 'module', scope: target });
+    // `use test` brings the test helpers into scope unqualified (LANGUAGE.md §6)
+    if (target.path === 'test') this.importAll(scope, target);
+  }
+
+  private importItems(scope: ModuleScope, target: ModuleScope, last: string, item: Extract<ast.Item, { kind: 'Use' }>): void {
+    const sub = target.names.get(last);
+    if (sub?.k === 'module') return this.importModule(scope, sub.scope, item, last);
+    if (item.items === 'glob' || Array.isArray(item.items)) {
+      this.diags.error('E0432', `unresolved import \`${item.path.join('::')}\``, item.span, { label: 'not a module' });
+      return;
+    }
+    this.importOne(scope, target, last, last, item.span);
+  }
+
+  private importAll(scope: ModuleScope, target: ModuleScope): void {
+    for (const [n, b] of target.names) if (!scope.names.has(n) && b.k !== 'module') scope.names.set(n, b);
+    for (const [n, v] of target.variants) if (!scope.variants.has(n)) scope.variants.set(n, v);
+  }
+
+  private importOne(scope: ModuleScope, target: ModuleScope, name: string, alias: string, span: Span): void {
+    const b = target.names.get(name);
+    if (!b) {
+      this.diags.error('E0432', `unresolved import: \`${name}\` is not defined in \`${target.path}\``, span);
+      return;
+    }
+    scope.names.set(alias, b);
+    if (b.k === 'adt' && b.def.kind === 'enum') {
+      for (const [n, v] of target.variants) if (v.some((x) => x.adt === b.def)) scope.variants.set(n, v);
+    }
+  }
+
+  // ---------- pass 2: signatures ----------
+
+  private defineModule(scope: ModuleScope): void {
+    for (const item of scope.ast.items) this.defineItem(scope, item);
+  }
+
+  private typeScope(scope: ModuleScope, params: ParamType[], selfType: Type | null): TypeScope {
+    return { module: scope, params: new Map(params.map((p) => [p.name, p])), selfType, defs: this.defs };
+  }
+
+  private defineItem(scope: ModuleScope, item: ast.Item): void {
+    switch (item.kind) {
+      case 'Struct':
+      case 'Union': {
+        const b = scope.names.get(item.name);
+        if (b?.k !== 'adt' || b.def.nodeId !== item.id) return;
+        const ts = this.typeScope(scope, [...b.def.params], null);
+        b.def.fields = item.fields.map((f) => ({ name: f.name, ty: resolveType(f.type, ts, this.diags), span: f.span, hasDefault: f.default !== null }));
+        return;
+      }
+      case 'Enum': {
+        const b = scope.names.get(item.name);
+        if (b?.k !== 'adt' || b.def.nodeId !== item.id) return;
+        const ts = this.typeScope(scope, [...b.def.params], null);
+        b.def.variants = item.variants.map((v, index) => ({
+          name: v.name,
+          index,
+          shape: v.shape.kind,
+          span: v.span,
+          fields:
+            v.shape.kind === 'unit'
+              ? []
+              : v.shape.kind === 'tuple'
+                ? v.shape.types.map((t, i) => ({ name: String(i), ty: resolveType(t, ts, this.diags), span: t.span, hasDefault: false }))
+                : v.shape.fields.map((f) => ({ name: f.name, ty: resolveType(f.type, ts, this.diags), span: f.span, hasDefault: false })),
+        }));
+        return;
+      }
+      case 'TypeAlias': {
+        const b = scope.names.get(item.name);
+        if (b?.k !== 'alias') return;
+        scope.names.set(item.name, { ...b, ty: resolveType(item.type, this.typeScope(scope, b.params, null), this.diags) });
+        return;
+      }
+      case 'Const': {
+        const b = scope.names.get(item.name);
+        if (b?.k === 'const') b.def.ty = resolveType(item.type, this.typeScope(scope, [], null), this.diags);
+        return;
+      }
+      case 'Behavior':
+        return this.defineBehavior(scope, item);
+      case 'Func': {
+        const b = scope.names.get(item.name);
+        if (b?.k === 'fn' && b.def.decl === item) this.defineSignature(b.def);
+        return;
+      }
+      case 'Impl':
+        return this.defineImpl(scope, item);
+      default:
+        return;
+    }
+  }
+
+  private defineBehavior(scope: ModuleScope, item: Extract<ast.Item, { kind: 'Behavior' }>): void {
+    const b = scope.names.get(item.name);
+    if (b?.k !== 'behavior') return;
+    const def = b.def;
+    const self = newParam('This');
+    const ts = this.typeScope(scope, [...def.params], self);
+    def.supers = item.supers.map((s) => resolveBound(s, ts, this.diags)).filter((x) => x !== null);
+    for (const m of item.methods) {
+      const fn = this.makeFunc(m, scope, [self, ...def.params], self, null, def);
+      fn.bounds.push({ ty: self, behavior: { def, args: def.params } });
+      this.defineSignature(fn);
+      def.methods.set(m.name, fn);
+    }
+  }
+
+  private defineImpl(scope: ModuleScope, item: Extract<ast.Item, { kind: 'Impl' }>): void {
+    const params = item.typeParams.map((p) => newParam(p.name));
+    const ts0 = this.typeScope(scope, params, null);
+    const target = resolveType(item.target, ts0, this.diags);
+    const ts = this.typeScope(scope, params, target);
+    const behavior = item.behavior ? resolveBound(item.behavior, ts, this.diags) : null;
+    if (item.behavior && !behavior) return;
+    const impl: ImplDef = {
+      typeParams: params,
+      bounds: [],
+      behavior,
+      target,
+      methods: new Map(),
+      assocTypes: new Map(),
+      module: scope,
+      span: item.span,
+      decl: item,
+    };
+    impl.bounds = this.bounds(item.typeParams, params, item.where, ts);
+    for (const a of item.assocTypes) impl.assocTypes.set(a.name, resolveType(a.type, ts, this.diags));
+    for (const m of item.methods) {
+      const fn = this.makeFunc(m, scope, params, target, impl, null);
+      fn.bounds.push(...impl.bounds);
+      this.defineSignature(fn);
+      if (impl.methods.has(m.name)) this.diags.error('E0201', `duplicate definitions with name \`${m.name}\``, m.nameSpan);
+      impl.methods.set(m.name, fn);
+    }
+    if (behavior) {
+      for (const [name] of behavior.def.methods) {
+        const decl = behavior.def.methods.get(name) as FuncDef;
+        if (!impl.methods.has(name) && decl.decl && !decl.decl.body) {
+          this.diags.error('E0046', `not all behavior items implemented, missing: \`${name}\``, item.span, {
+            label: `missing \`${name}\` in implementation of \`${behavior.def.name}\``,
+          });
+        }
+      }
+      for (const name of impl.methods.keys()) {
+        if (!behavior.def.methods.has(name)) {
+          this.diags.error('E0407', `method \`${name}\` is not a member of behavior \`${behavior.def.name}\``, impl.methods.get(name)!.span);
+        }
+      }
+      if (behavior.def.name === 'Drop' && behavior.def === this.defs.lang.get('Drop')) {
+        if (target.k === 'adt') {
+          if (this.defs.dropImpls.has(target.def)) this.diags.error('E0119', `conflicting implementations of \`Drop\` for \`${target.def.name}\``, item.span);
+          else this.defs.dropImpls.set(target.def, impl);
+        } else {
+          this.diags.error('E0120', 'the `Drop` behavior may only be implemented for structs and enums', item.span);
+        }
+      }
+    }
+    this.defs.impls.push(impl);
+  }
+
+  private bounds(tps: ast.TypeParam[], params: ParamType[], where: ast.WherePredicate[], ts: TypeScope): Bound[] {
+    const out: Bound[] = [];
+    tps.forEach((tp, i) => {
+      for (const b of tp.bounds) {
+        const r = resolveBound(b, ts, this.diags);
+        if (r) out.push({ ty: params[i]!, behavior: r });
+      }
+    });
+    for (const w of where) {
+      const ty = resolveType(w.type, ts, this.diags);
+      for (const b of w.bounds) {
+        const r = resolveBound(b, ts, this.diags);
+        if (r) out.push({ ty, behavior: r });
+      }
+    }
+    return out;
+  }
+
+  private makeFunc(decl: ast.FuncDecl, scope: ModuleScope, outer: ParamType[], selfType: Type | null, impl: ImplDef | null, behavior: BehaviorDef | null): FuncDef {
+    const own = decl.typeParams.map((p) => newParam(p.name));
+    const receiver: Receiver = decl.receiver === null ? null : decl.receiver.byValue ? 'value' : decl.receiver.mutable ? 'mutref' : 'ref';
+    const ext = decl.attrs.find((a) => a.name === 'extern');
+    const extSym = ext && ext.args[0]?.kind === 'StrLit' ? ext.args[0].value : null;
+    const isExtern = decl.body === null && behavior === null && (decl.isLowlevel || ext !== undefined);
+    const owner = impl ? (impl.target.k === 'adt' ? impl.target.def.name : 'impl') : behavior ? behavior.name : null;
+    const fn: FuncDef = {
+      name: decl.name,
+      path: `${scope.path}::${owner ? owner + '::' : ''}${decl.name}`,
+      decl,
+      typeParams: [...outer, ...own],
+      ownParams: own,
+      bounds: [],
+      params: [],
+      ret: T.unit,
+      receiver,
+      selfType,
+      impl,
+      behavior,
+      module: scope,
+      externSymbol: isExtern ? (extSym ?? decl.name) : null,
+      isLowlevel: decl.isLowlevel,
+      attrs: decl.attrs,
+      span: decl.nameSpan,
+    };
+    if (!impl && !behavior) this.defs.functions.push(fn);
+    return fn;
+  }
+
+  private defineSignature(fn: FuncDef): void {
+    const decl = fn.decl!;
+    const ts = this.typeScope(fn.module, fn.typeParams, fn.selfType);
+    fn.bounds.push(...this.bounds(decl.typeParams, fn.ownParams, decl.where, ts));
+    fn.params = decl.params.map((p) => ({
+      name: p.pattern.kind === 'IdentPat' ? p.pattern.name : '_',
+      ty: resolveType(p.type, ts, this.diags),
+      span: p.span,
+    }));
+    fn.ret = decl.ret ? resolveType(decl.ret, ts, this.diags) : T.unit;
+    if (fn.impl === null && fn.behavior === null) return;
+    if (fn.receiver === null && fn.selfType === null) return;
+  }
+}
+
+/** Library type names the prelude will provide; `use core::…::Heap` of them is accepted. */
+export const BUILTIN_TYPE_NAMES = new Set(['List', 'HashMap', 'Heap', 'Shared', 'Weak', 'Sync', 'Buffer', 'Pool', 'Pooled', 'GrowthPolicy', 'Arena', 'ArenaRef', 'Task', 'Channel', 'Mutex']);

@@ -1,0 +1,128 @@
+// Which types implement which behaviors, and finding the impl (and its type arguments) for a type. Used while
+// checking (with inference variables) and while monomorphizing (closed types).
+import type { Bound, FuncDef, ImplDef, ProgramDefs } from './defs.js';
+import { InferCtx } from './infer.js';
+import { substitute, type BehaviorDef, type Subst, type Type } from './types.js';
+
+/** Behaviors every primitive type (integers, floats, Bool, Char, Str) has built in. */
+const PRIMITIVE_BEHAVIORS = new Set(['Display', 'Debug', 'Eq', 'Ord', 'Duplicate', 'Hash', 'Default']);
+
+export function isPrimitive(t: Type): boolean {
+  return t.k === 'int' || t.k === 'float' || t.k === 'bool' || t.k === 'char' || t.k === 'str' || t.k === 'unit';
+}
+
+export interface ImplMatch {
+  readonly impl: ImplDef;
+  /** impl param id → type */
+  readonly subst: Map<number, Type>;
+}
+
+export class ImplFinder {
+  constructor(
+    readonly defs: ProgramDefs,
+    readonly infer: InferCtx,
+    /** bounds in scope (the function being checked): what its type params are known to implement */
+    readonly bounds: readonly Bound[],
+  ) {}
+
+  /** Does `ty` implement `behavior`? Unknown (unresolved) types are assumed to, to avoid cascades. */
+  implements(ty: Type, behavior: BehaviorDef, depth = 0): boolean {
+    const t = this.infer.shallow(ty);
+    if (t.k === 'error' || t.k === 'never') return true;
+    if (t.k === 'var') return true;
+    if (depth > 8) return false;
+    if (t.k === 'param') return this.boundsOf(t).some((b) => behaviorIncludes(b, behavior));
+    if (t.k === 'dyn') return behaviorIncludes(t.behavior, behavior);
+    if (isPrimitive(t) && PRIMITIVE_BEHAVIORS.has(behavior.name) && this.defs.langBehavior(behavior.name) === behavior) return true;
+    if (t.k === 'ref' && (behavior.name === 'Display' || behavior.name === 'Eq' || behavior.name === 'Ord')) return this.implements(t.inner, behavior, depth + 1);
+    return this.findImpl(t, behavior, depth) !== null;
+  }
+
+  /** The behaviors a param is bounded by, including super-behaviors. */
+  boundsOf(p: Type): BehaviorDef[] {
+    const out: BehaviorDef[] = [];
+    for (const b of this.bounds) {
+      const bt = this.infer.shallow(b.ty);
+      if (bt.k === 'param' && p.k === 'param' && bt.id === p.id) out.push(b.behavior.def);
+    }
+    return out;
+  }
+
+  /** The impl of `behavior` (or, with null, any inherent impl) whose target unifies with `ty`. */
+  findImpl(ty: Type, behavior: BehaviorDef | null, depth = 0): ImplMatch | null {
+    for (const impl of this.defs.impls) {
+      if ((impl.behavior?.def ?? null) !== behavior) continue;
+      const m = this.matchImpl(impl, ty, depth);
+      if (m) return m;
+    }
+    return null;
+  }
+
+  /** Instantiate the impl's params with fresh variables and unify its target with `ty` (rolled back on failure). */
+  matchImpl(impl: ImplDef, ty: Type, depth = 0): ImplMatch | null {
+    const snap = this.infer.snapshot();
+    const subst = new Map<number, Type>();
+    for (const p of impl.typeParams) subst.set(p.id, this.infer.newVar());
+    if (!this.infer.unify(substitute(impl.target, subst), ty)) {
+      this.infer.rollback(snap);
+      return null;
+    }
+    for (const b of impl.bounds) {
+      if (!this.implements(substitute(b.ty, subst), b.behavior.def, depth + 1)) {
+        this.infer.rollback(snap);
+        return null;
+      }
+    }
+    return { impl, subst };
+  }
+
+  /** All inherent and behavior methods named `name` applicable to `ty`. */
+  methodsFor(ty: Type, name: string): { fn: FuncDef; match: ImplMatch; viaBehavior: BehaviorDef | null }[] {
+    const out: { fn: FuncDef; match: ImplMatch; viaBehavior: BehaviorDef | null }[] = [];
+    for (const impl of this.defs.impls) {
+      const own = impl.methods.get(name);
+      const dflt = !own && impl.behavior ? (impl.behavior.def.methods.get(name) as FuncDef | undefined) : undefined;
+      const fn = own ?? dflt;
+      if (!fn) continue;
+      const snap = this.infer.snapshot();
+      const m = this.matchImpl(impl, ty);
+      if (!m) continue;
+      this.infer.rollback(snap);
+      out.push({ fn, match: m, viaBehavior: impl.behavior?.def ?? null });
+    }
+    return out;
+  }
+}
+
+export function behaviorIncludes(b: BehaviorDef, target: BehaviorDef): boolean {
+  if (b === target) return true;
+  return b.supers.some((s) => behaviorIncludes(s.def, target));
+}
+
+/** For monomorphization: the concrete function implementing `behavior.method` for a closed `selfType`. */
+export type ResolvedMethod =
+  | { readonly k: 'fn'; readonly fn: FuncDef; readonly subst: Subst }
+  | { readonly k: 'builtin'; readonly name: string };
+
+export function resolveBehaviorMethod(defs: ProgramDefs, selfType: Type, behavior: BehaviorDef, method: string): ResolvedMethod | null {
+  if (isPrimitive(selfType) && PRIMITIVE_BEHAVIORS.has(behavior.name)) return { k: 'builtin', name: method };
+  const infer = new InferCtx();
+  const finder = new ImplFinder(defs, infer, []);
+  for (const impl of defs.impls) {
+    if (!impl.behavior || !behaviorIncludes(impl.behavior.def, behavior) && impl.behavior.def !== behavior) continue;
+    if (impl.behavior.def !== behavior && !impl.methods.has(method)) continue;
+    const m = finder.matchImpl(impl, selfType);
+    if (!m) continue;
+    const subst = new Map<number, Type>();
+    for (const [k, v] of m.subst) subst.set(k, infer.resolve(v, true));
+    const own = impl.methods.get(method);
+    if (own) return { k: 'fn', fn: own, subst };
+    const dflt = impl.behavior.def.methods.get(method) as FuncDef | undefined;
+    if (dflt) {
+      // a default method: its first param is `This`
+      subst.set(dflt.typeParams[0]!.id, selfType);
+      return { k: 'fn', fn: dflt, subst };
+    }
+  }
+  return null;
+}

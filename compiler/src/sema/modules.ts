@@ -1,0 +1,87 @@
+// Finding and parsing every module a program reaches: the entry file, the prelude, and each `use`d module
+// (sibling files, `foo/bar.tml`, and the standard library). Each file is parsed once.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type * as ast from '../syntax/ast.js';
+import type { DiagnosticBag } from '../syntax/diagnostics.js';
+import { parseModule } from '../syntax/parser.js';
+import type { SourceMap } from '../syntax/source.js';
+
+export interface LoadedModule {
+  /** `main` for the entry file, else the `::` path it was imported by (`test`, `util::strings`) */
+  readonly name: string;
+  readonly file: string;
+  readonly ast: ast.Module;
+  readonly isStd: boolean;
+}
+
+/** The standard library directory: `stdlib/` at the package root. */
+export function stdlibDir(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  // compiler/src/sema (sources) or dist/compiler/src/sema (built)
+  for (const up of ['../../..', '../../../..']) {
+    const dir = path.resolve(here, up, 'stdlib');
+    if (fs.existsSync(path.join(dir, 'core', 'prelude.tml'))) return dir;
+  }
+  return path.resolve(here, '../../../stdlib');
+}
+
+export const PRELUDE = 'core::prelude';
+
+export class ModuleLoader {
+  readonly modules = new Map<string, LoadedModule>();
+  private readonly std = stdlibDir();
+
+  constructor(
+    private readonly sources: SourceMap,
+    private readonly diags: DiagnosticBag,
+  ) {}
+
+  /** Parse the entry file and everything it reaches. Returns false when the entry cannot be read. */
+  loadProgram(entry: string): boolean {
+    const text = readText(entry);
+    if (text === null) return false;
+    this.parse(PRELUDE, path.join(this.std, 'core', 'prelude.tml'), true);
+    this.parseText('main', entry, text, false);
+    return true;
+  }
+
+  /** Resolve a `use` path to a module name, loading it if needed. `fromFile` is the importing file. */
+  resolveModule(segments: string[], fromFile: string, fromStd: boolean): string | null {
+    const key = segments.join('::');
+    if (this.modules.has(key)) return key;
+    const rel = path.join(...segments) + '.tml';
+    const candidates: [string, boolean][] = [];
+    if (!fromStd || true) candidates.push([path.join(path.dirname(fromFile), rel), fromStd]);
+    candidates.push([path.join(this.std, rel), true]);
+    for (const [file, isStd] of candidates) {
+      if (fs.existsSync(file)) {
+        this.parse(key, file, isStd);
+        return key;
+      }
+    }
+    return null;
+  }
+
+  private parse(name: string, file: string, isStd: boolean): void {
+    if (this.modules.has(name)) return;
+    const text = readText(file);
+    if (text === null) return;
+    this.parseText(name, file, text, isStd);
+  }
+
+  private parseText(name: string, file: string, text: string, isStd: boolean): void {
+    const src = this.sources.add(file, text);
+    const mod = parseModule(src, this.diags);
+    this.modules.set(name, { name, file, ast: mod, isStd });
+  }
+}
+
+function readText(file: string): string | null {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,77 @@
+// Checking a whole program: load modules, collect definitions, check every function body once (generic bodies with
+// their params abstract). The result is what MIR lowering consumes.
+import type { DiagnosticBag } from '../syntax/diagnostics.js';
+import type { SourceMap } from '../syntax/source.js';
+import { BodyChecker } from './check_body.js';
+import { Collector } from './collect.js';
+import type { FuncDef, ProgramDefs } from './defs.js';
+import { ModuleLoader } from './modules.js';
+import type { TypedBody } from './typed.js';
+import { T, typeToString } from './types.js';
+
+export interface CheckedProgram {
+  readonly defs: ProgramDefs;
+  readonly bodies: Map<FuncDef, TypedBody>;
+  readonly main: FuncDef | null;
+  readonly tests: FuncDef[];
+}
+
+export function checkProgram(entry: string, sources: SourceMap, diags: DiagnosticBag, wantTests: boolean): CheckedProgram | null {
+  const loader = new ModuleLoader(sources, diags);
+  if (!loader.loadProgram(entry)) {
+    diags.error('E0000', `cannot read \`${entry}\``, { file: entry, start: 0, end: 0 });
+    return null;
+  }
+  const defs = new Collector(loader, diags).collect();
+  const bodies = new Map<FuncDef, TypedBody>();
+  const all = allFunctions(defs);
+  for (const fn of all) {
+    if (!fn.decl?.body) continue;
+    if (diags.full()) break;
+    bodies.set(fn, new BodyChecker(defs, fn, diags).check());
+  }
+  const mainScope = defs.modules.get('main');
+  const mainB = mainScope?.names.get('main');
+  let main: FuncDef | null = mainB?.k === 'fn' ? mainB.def : null;
+  if (main) {
+    const ret = main.ret;
+    if (main.params.length || (ret.k !== 'unit' && !(ret.k === 'int' && ret.name === 'I32')) || main.typeParams.length) {
+      diags.error('E0580', '`main` must be `func main()` or `func main() -> I32`', main.span, { label: `found \`${typeToString(ret)}\` result or parameters` });
+      main = null;
+    }
+  }
+  const tests = wantTests ? collectTests(defs, diags) : [];
+  if (!main && !wantTests && mainScope) {
+    diags.error('E0601', '`main` function not found', { file: mainScope.file, start: 0, end: 0 }, { notes: ['add `func main() { … }` to the entry file'] });
+  }
+  return { defs, bodies, main, tests };
+}
+
+export function allFunctions(defs: ProgramDefs): FuncDef[] {
+  const out: FuncDef[] = [...defs.functions];
+  for (const impl of defs.impls) out.push(...impl.methods.values());
+  for (const b of defs.behaviors) for (const m of b.methods.values()) out.push(m as FuncDef);
+  return out;
+}
+
+function collectTests(defs: ProgramDefs, diags: DiagnosticBag): FuncDef[] {
+  const out: FuncDef[] = [];
+  const scope = defs.modules.get('main');
+  if (!scope) return out;
+  for (const b of scope.names.values()) {
+    if (b.k !== 'fn' || b.def.module !== scope) continue;
+    const fn = b.def;
+    if (!fn.attrs.some((a) => a.name === 'test')) continue;
+    const r = fn.ret;
+    const outcome = defs.langAdt('Outcome');
+    const ok = r.k === 'unit' || (r.k === 'int' && r.name === 'I32') || (r.k === 'adt' && r.def === outcome && r.args[0]?.k === 'unit' && r.args[1]?.k === 'str');
+    if (fn.params.length || fn.typeParams.length || !ok) {
+      diags.error('E0618', 'a `@test` function takes no parameters and returns `Unit`, `I32` or `Outcome[(), Str]`', fn.span);
+      continue;
+    }
+    out.push(fn);
+  }
+  return out.sort((a, b) => a.span.start - b.span.start);
+}
+
+export { T };

@@ -1,0 +1,185 @@
+// Resolving written types (`List[I32]`, `ref Point`, `func(I32) -> Str`) and names in module scopes.
+import type * as ast from '../syntax/ast.js';
+import type { DiagnosticBag } from '../syntax/diagnostics.js';
+import type { Binding, ModuleScope, ProgramDefs } from './defs.js';
+import { isIntName, intType, substFor, substitute, T, typeToString, type BehaviorRef, type ParamType, type Type } from './types.js';
+
+export interface TypeScope {
+  readonly module: ModuleScope;
+  readonly params: ReadonlyMap<string, ParamType>;
+  readonly selfType: Type | null;
+  readonly defs: ProgramDefs;
+}
+
+/** A name as seen from a module: its own items and imports, then the prelude. */
+export function lookupName(defs: ProgramDefs, scope: ModuleScope, name: string): Binding | undefined {
+  return scope.names.get(name) ?? defs.prelude?.names.get(name);
+}
+
+/** Follow a `::` path through modules; returns the binding of the last segment. */
+export function lookupPath(defs: ProgramDefs, scope: ModuleScope, names: string[]): Binding | undefined {
+  let b = lookupName(defs, scope, names[0]!);
+  for (let i = 1; i < names.length; i++) {
+    if (b?.k !== 'module') return undefined;
+    b = b.scope.names.get(names[i]!);
+  }
+  return b;
+}
+
+export function primitiveType(name: string): Type | null {
+  if (isIntName(name)) return intType(name);
+  switch (name) {
+    case 'F32':
+      return T.f32;
+    case 'F64':
+      return T.f64;
+    case 'Bool':
+      return T.bool;
+    case 'Char':
+      return T.char;
+    case 'Str':
+    case 'String':
+      return T.str;
+    case 'Unit':
+      return T.unit;
+    case 'Never':
+      return T.never;
+    default:
+      return null;
+  }
+}
+
+export function resolveType(te: ast.TypeExpr, ts: TypeScope, diags: DiagnosticBag): Type {
+  switch (te.kind) {
+    case 'PathType':
+      return resolvePathType(te, ts, diags);
+    case 'RefType':
+      return { k: 'ref', mutable: te.mutable, inner: resolveType(te.inner, ts, diags) };
+    case 'PtrType':
+      return { k: 'ptr', inner: resolveType(te.inner, ts, diags) };
+    case 'TupleType':
+      return te.elems.length === 0 ? T.unit : { k: 'tuple', elems: te.elems.map((e) => resolveType(e, ts, diags)) };
+    case 'ArrayType': {
+      const elem = resolveType(te.elem, ts, diags);
+      const size = constArraySize(te.size, ts);
+      if (size === null) {
+        diags.error('E0308', 'array length must be a non-negative integer literal or constant', te.size.span);
+        return T.error;
+      }
+      return { k: 'array', elem, size };
+    }
+    case 'FuncType':
+      return { k: 'func', params: te.params.map((p) => resolveType(p, ts, diags)), ret: te.ret ? resolveType(te.ret, ts, diags) : T.unit };
+    case 'DynType': {
+      const b = resolveBound(te.behavior, ts, diags);
+      return b ? { k: 'dyn', behavior: b.def, args: b.args } : T.error;
+    }
+    case 'ImplType':
+      diags.error('E0562', '`impl Behavior` types are not supported yet', te.span);
+      return T.error;
+    case 'InferType':
+      diags.error('E0121', 'the placeholder `_` is not allowed in this type', te.span);
+      return T.error;
+  }
+}
+
+function constArraySize(e: ast.Expr, ts: TypeScope): number | null {
+  if (e.kind === 'IntLit') return Number(e.value);
+  if (e.kind === 'Path' && e.segments.length === 1) {
+    const b = lookupName(ts.defs, ts.module, e.segments[0]!.name);
+    if (b?.k === 'const' && b.def.decl.value.kind === 'IntLit') return Number(b.def.decl.value.value);
+  }
+  return null;
+}
+
+function resolvePathType(te: Extract<ast.TypeExpr, { kind: 'PathType' }>, ts: TypeScope, diags: DiagnosticBag): Type {
+  const segs = te.segments;
+  const last = segs[segs.length - 1]!;
+  const args = (last.args ?? []).map((a) => resolveType(a, ts, diags));
+  if (segs.length === 1) {
+    const name = last.name;
+    if (name === 'This') {
+      if (ts.selfType) return ts.selfType;
+      diags.error('E0411', 'cannot find type `This` in this scope', te.span, { notes: ['`This` is only available in impls and behaviors'] });
+      return T.error;
+    }
+    const p = ts.params.get(name);
+    if (p) return p;
+    const prim = primitiveType(name);
+    if (prim) return expectNoArgs(prim, name, args, te, diags);
+    if (name === 'Ptr') {
+      if (args.length !== 1) return wrongArgs(name, 1, args.length, te, diags);
+      return { k: 'ptr', inner: args[0]! };
+    }
+  }
+  if (segs.length === 2 && segs[0]!.name === 'This') {
+    diags.error('E0220', `associated type \`This::${last.name}\` is not supported yet`, te.span);
+    return T.error;
+  }
+  const b = lookupPath(ts.defs, ts.module, segs.map((s) => s.name));
+  if (!b) {
+    diags.error('E0412', `cannot find type \`${segs.map((s) => s.name).join('::')}\` in this scope`, te.span, { label: 'not found in this scope' });
+    return T.error;
+  }
+  switch (b.k) {
+    case 'adt':
+      if (args.length !== b.def.params.length) return wrongArgs(b.def.name, b.def.params.length, args.length, te, diags);
+      return { k: 'adt', def: b.def, args };
+    case 'alias':
+      if (args.length !== b.params.length) return wrongArgs(last.name, b.params.length, args.length, te, diags);
+      return substitute(b.ty, substFor(b.params, args));
+    case 'type':
+      return b.ty;
+    default:
+      diags.error('E0573', `expected type, found ${describeBinding(b)} \`${last.name}\``, te.span, { label: 'not a type' });
+      return T.error;
+  }
+}
+
+export function resolveBound(te: ast.TypeExpr, ts: TypeScope, diags: DiagnosticBag): BehaviorRef | null {
+  if (te.kind !== 'PathType') {
+    diags.error('E0404', 'expected a behavior', te.span);
+    return null;
+  }
+  const b = lookupPath(ts.defs, ts.module, te.segments.map((s) => s.name));
+  if (b?.k !== 'behavior') {
+    const name = te.segments.map((s) => s.name).join('::');
+    if (!b) diags.error('E0405', `cannot find behavior \`${name}\` in this scope`, te.span, { label: 'not found in this scope' });
+    else diags.error('E0404', `expected behavior, found ${describeBinding(b)} \`${name}\``, te.span, { label: 'not a behavior' });
+    return null;
+  }
+  const args = (te.segments[te.segments.length - 1]!.args ?? []).map((a) => resolveType(a, ts, diags));
+  return { def: b.def, args };
+}
+
+function expectNoArgs(t: Type, name: string, args: Type[], te: ast.TypeExpr, diags: DiagnosticBag): Type {
+  if (args.length) diags.error('E0107', `type \`${name}\` takes no type arguments`, te.span);
+  return t;
+}
+
+function wrongArgs(name: string, want: number, got: number, te: ast.TypeExpr, diags: DiagnosticBag): Type {
+  diags.error('E0107', `type \`${name}\` takes ${want} type argument${want === 1 ? '' : 's'} but ${got} ${got === 1 ? 'was' : 'were'} supplied`, te.span);
+  return T.error;
+}
+
+export function describeBinding(b: Binding): string {
+  switch (b.k) {
+    case 'adt':
+      return b.def.kind === 'enum' ? 'enum' : 'struct';
+    case 'behavior':
+      return 'behavior';
+    case 'fn':
+      return 'function';
+    case 'const':
+      return 'constant';
+    case 'variant':
+      return 'variant';
+    case 'module':
+      return 'module';
+    case 'alias':
+    case 'type':
+      return 'type';
+  }
+}
+
+export { typeToString };

@@ -1,0 +1,113 @@
+// `tmlc test`: discover test files, compile each once with the test harness, run every test in its own process
+// (in parallel), judge it (LANGUAGE.md §7, TOOLCHAIN.md §5) and print one line per test and the final count.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { execa } from 'execa';
+import { runFrontEnd } from '../driver/frontend.js';
+import { build, processOutput } from '../driver/pipeline.js';
+import type { TestRunOptions } from '../driver/settings.js';
+import { makeTempDir } from '../driver/tempdir.js';
+import type { MirTest } from '../mir/mir.js';
+
+const TEST_TIMEOUT_MS = 60_000;
+
+export function discoverTestFiles(paths: readonly string[]): string[] {
+  const out: string[] = [];
+  const walk = (p: string, underTests: boolean) => {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(p);
+    } catch {
+      return;
+    }
+    if (st.isDirectory()) {
+      const base = path.basename(p);
+      if (base === 'node_modules' || base.startsWith('.')) return;
+      for (const e of fs.readdirSync(p).sort()) walk(path.join(p, e), underTests || base === 'tests');
+    } else if (p.endsWith('.test.tml') || (underTests && p.endsWith('.tml'))) out.push(p);
+  };
+  for (const p of paths) {
+    if (p.endsWith('.tml') && fs.existsSync(p)) out.push(p);
+    else walk(p, false);
+  }
+  return [...new Set(out)];
+}
+
+interface Outcome {
+  readonly name: string;
+  readonly status: 'ok' | 'FAILED' | 'ignored';
+  readonly detail: string;
+}
+
+/** The verdict for one test process. */
+export function judge(t: MirTest, r: { exitCode?: number; signal?: string; timedOut?: boolean; stderr: string; stdout: string }): { pass: boolean; why: string } {
+  if (r.timedOut) return { pass: false, why: `timed out after ${TEST_TIMEOUT_MS / 1000} s` };
+  if (r.signal) return { pass: false, why: `killed by signal ${r.signal}` };
+  const code = r.exitCode ?? -1;
+  if (t.shouldPanic) {
+    if (code !== 101) return { pass: false, why: code === 0 ? 'did not panic' : `exit status ${code}, expected a panic` };
+    if (t.shouldPanic.expected !== null && !r.stderr.includes(t.shouldPanic.expected)) return { pass: false, why: `panic message did not contain "${t.shouldPanic.expected}"` };
+    return { pass: true, why: '' };
+  }
+  if (code === 0) return { pass: true, why: '' };
+  if (code === 102) return { pass: false, why: 'leaked memory' };
+  if (code === 101) return { pass: false, why: 'panicked' };
+  return { pass: false, why: `exit status ${code}` };
+}
+
+export async function runTests(paths: readonly string[], o: TestRunOptions): Promise<number> {
+  const io = processOutput;
+  const files = discoverTestFiles(paths);
+  const tmp = makeTempDir();
+  let passed = 0;
+  let failed = 0;
+  let skipped = 0;
+  const failures: string[] = [];
+  try {
+    for (const [fi, file] of files.entries()) {
+      const fe = runFrontEnd(file, { overflowChecks: !o.build.release, tests: true });
+      const exe = path.join(tmp.path, `t${fi}`);
+      const status = await build(file, exe, { ...o.build, emit: null, messageFormat: o.messageFormat }, { harness: 'tests' });
+      if (status !== 0 || !fe.program) {
+        io.out(`FAILED  ${file}: does not compile\n`);
+        failed++;
+        continue;
+      }
+      const tests = fe.program.tests.filter((t) => o.filter === null || t.name.includes(o.filter));
+      const results: Outcome[] = new Array(tests.length);
+      let next = 0;
+      const worker = async () => {
+        while (next < tests.length) {
+          const i = next++;
+          const t = tests[i]!;
+          if (t.ignored) {
+            results[i] = { name: t.name, status: 'ignored', detail: '' };
+            continue;
+          }
+          const cmd = o.valgrind
+            ? ['valgrind', '--leak-check=full', '--errors-for-leak-kinds=definite', '--error-exitcode=103', '-q', exe, t.name]
+            : [exe, t.name];
+          const r = await execa(cmd[0]!, cmd.slice(1), { reject: false, timeout: TEST_TIMEOUT_MS, stdin: 'ignore' });
+          const v = judge(t, { exitCode: r.exitCode, signal: r.signal ?? undefined, timedOut: r.timedOut, stderr: String(r.stderr), stdout: String(r.stdout) });
+          const why = o.valgrind && r.exitCode === 103 ? 'valgrind reported errors' : v.why;
+          results[i] = { name: t.name, status: v.pass ? 'ok' : 'FAILED', detail: v.pass ? '' : `${why}\n${String(r.stdout)}${String(r.stderr)}` };
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(o.jobs, Math.max(1, tests.length)) }, worker));
+      for (const r of results) {
+        io.out(`test ${path.basename(file)}::${r.name} ... ${r.status}\n`);
+        if (r.status === 'ok') passed++;
+        else if (r.status === 'ignored') skipped++;
+        else {
+          failed++;
+          failures.push(`---- ${path.basename(file)}::${r.name} ----\n${r.detail.trimEnd()}\n`);
+        }
+      }
+    }
+  } finally {
+    tmp.remove();
+  }
+  if (failures.length) io.out(`\nfailures:\n\n${failures.join('\n')}\n`);
+  io.out(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+  return failed > 0 ? 1 : 0;
+}
