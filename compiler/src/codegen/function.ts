@@ -1,0 +1,664 @@
+// One MIR function → one LLVM function body.
+//
+// Every local gets an alloca in the entry block (parameters are stored into theirs); a place is an address
+// computed from its local's alloca by GEPs (fields, enum payloads through a bitcast to the variant's field struct,
+// array elements) and loads (deref); operands are loads or constants; a statement computes its value and stores
+// it; terminators map one to one. Local 0 is loaded and returned (`ret void` for Unit/Never).
+import llvm, { ice, isIntegerType, isPointerType, ptrTo } from './llvm.js';
+import { isVoidLike } from './layout.js';
+import type { DeclaredFn, ModuleContext } from './context.js';
+import { mangleType, structFields, T, typeEquals, typeToString, variantFields, type Type } from '../sema/types.js';
+import type {
+  AggregateKind,
+  BinOp,
+  Callee,
+  ConstValue,
+  LocalDecl,
+  MirFunction,
+  Operand,
+  Place,
+  Rvalue,
+  Statement,
+  Terminator,
+} from '../mir/mir.js';
+import type { Span } from '../syntax/source.js';
+
+type Adt = Extract<Type, { k: 'adt' }>;
+
+export function emitFunctionBody(mc: ModuleContext, decl: DeclaredFn): void {
+  new FunctionEmitter(mc, decl).emit();
+}
+
+class FunctionEmitter {
+  private readonly b: llvm.IRBuilder;
+  private readonly mir: MirFunction;
+  private readonly locals = new Map<number, LocalDecl>();
+  private readonly slots = new Map<number, llvm.AllocaInst>();
+  private readonly blocks = new Map<number, llvm.BasicBlock>();
+  private sp: llvm.DISubprogram | null = null;
+  private deadCount = 0;
+
+  constructor(
+    private readonly mc: ModuleContext,
+    private readonly decl: DeclaredFn,
+  ) {
+    this.b = mc.builder;
+    this.mir = decl.mir;
+  }
+
+  private get L() {
+    return this.mc.layouts;
+  }
+
+  emit(): void {
+    const { mc, mir, b } = this;
+    const fn = this.decl.fn;
+    if (mir.blocks.length === 0) ice(`function ${mir.symbol} has no blocks`);
+    if (mc.debug) this.sp = mc.debug.subprogram(fn, mir.displayName, mir.symbol, mir.span, !mir.exported);
+
+    const entry = llvm.BasicBlock.Create(mc.ctx, 'entry', fn);
+    b.SetInsertPoint(entry);
+    this.at(mir.span);
+
+    for (const l of mir.locals) {
+      if (this.locals.has(l.id)) ice(`${mir.symbol}: local _${l.id} declared twice`);
+      this.locals.set(l.id, l);
+      const slot = b.CreateAlloca(this.L.llvmType(l.ty), null, l.name ?? `_${l.id}`);
+      this.slots.set(l.id, slot);
+    }
+    for (let i = 1; i <= mir.argCount; i++) b.CreateStore(fn.getArg(i - 1), this.slot(i));
+    if (mc.debug && this.sp) {
+      for (const l of mir.locals) {
+        if (l.name === null || l.kind === 'return' || l.kind === 'flag') continue;
+        mc.debug.declareLocal(this.sp, l.name, l.ty, l.span ?? mir.span, l.kind === 'arg' ? l.id : null, this.slot(l.id), entry);
+      }
+    }
+
+    for (const bb of mir.blocks) {
+      if (this.blocks.has(bb.id)) ice(`${mir.symbol}: block bb${bb.id} declared twice`);
+      this.blocks.set(bb.id, llvm.BasicBlock.Create(mc.ctx, `bb${bb.id}`, fn));
+    }
+    b.CreateBr(this.block(mir.blocks[0]!.id));
+
+    for (const bb of mir.blocks) {
+      b.SetInsertPoint(this.block(bb.id));
+      for (const s of bb.stmts) this.statement(s);
+      this.at(bb.termSpan ?? mir.span);
+      this.terminator(bb.term);
+    }
+  }
+
+  // ---------- helpers ----------
+
+  private at(span: Span | null): void {
+    if (this.mc.debug && this.sp) this.mc.debug.setLocation(this.b, this.sp, span);
+  }
+
+  private where(): string {
+    return `in ${this.mir.symbol} (${this.mir.displayName})`;
+  }
+
+  private slot(id: number): llvm.AllocaInst {
+    const s = this.slots.get(id);
+    if (!s) ice(`${this.where()}: no local _${id}`);
+    return s;
+  }
+
+  private localTy(id: number): Type {
+    const l = this.locals.get(id);
+    if (!l) ice(`${this.where()}: no local _${id}`);
+    return l.ty;
+  }
+
+  private block(id: number): llvm.BasicBlock {
+    const bb = this.blocks.get(id);
+    if (!bb) ice(`${this.where()}: no block bb${id}`);
+    return bb;
+  }
+
+  private i32(n: number): llvm.Constant {
+    return llvm.ConstantInt.get(this.L.i32, n, true);
+  }
+
+  /** Make `v` have LLVM type `to`: pointers are bitcast (a no-op when the types are already equal); other kinds
+   * must already agree. (Full type equality is not available: `llvm.Type.isSameType` compares structurally and
+   * recurses forever on recursive named structs.) */
+  private coerce(v: llvm.Value, to: llvm.Type, what: string): llvm.Value {
+    const from = v.getType();
+    if (isPointerType(from) && isPointerType(to)) return this.b.CreateBitCast(v, to);
+    if (from.getTypeID() !== to.getTypeID()) ice(`${this.where()}: ${what}: LLVM type mismatch`);
+    return v;
+  }
+
+  /** Start a fresh block for code that follows a terminator emitted mid-block (after a no-return call). */
+  private deadBlock(): void {
+    const bb = llvm.BasicBlock.Create(this.mc.ctx, `dead${this.deadCount++}`, this.decl.fn);
+    this.b.SetInsertPoint(bb);
+  }
+
+  // ---------- places ----------
+
+  placeType(p: Place): Type {
+    let t = this.localTy(p.local);
+    for (const pr of p.proj) t = this.projType(t, pr);
+    return t;
+  }
+
+  private projType(t: Type, pr: Place['proj'][number]): Type {
+    switch (pr.k) {
+      case 'field':
+        if (t.k === 'tuple') return t.elems[pr.index] ?? ice(`${this.where()}: tuple ${typeToString(t)} has no field ${pr.index}`);
+        if (t.k === 'adt' && t.def.kind !== 'enum') {
+          return structFields(t)[pr.index]?.ty ?? ice(`${this.where()}: ${typeToString(t)} has no field ${pr.index}`);
+        }
+        // a func value { fnptr, env }: field 0 is the function pointer, field 1 the environment (glue uses these)
+        if (t.k === 'func' && (pr.index === 0 || pr.index === 1)) return { k: 'ptr', inner: T.u8 };
+        // a func value is { fnptr, env }: MIR reads the environment (field 1) in retain/drop glue
+        if (t.k === 'func' && (pr.index === 0 || pr.index === 1)) return { k: 'ptr', inner: T.u8 };
+        return ice(`${this.where()}: field projection on ${typeToString(t)}`);
+      case 'variant':
+        if (t.k === 'adt' && t.def.kind === 'enum' && t.def.variants[pr.variant]) {
+          return variantFields(t, pr.variant)[pr.index] ?? ice(`${this.where()}: variant ${pr.variant} of ${typeToString(t)} has no field ${pr.index}`);
+        }
+        return ice(`${this.where()}: variant projection on ${typeToString(t)}`);
+      case 'deref':
+        if (t.k === 'ref' || t.k === 'ptr') return t.inner;
+        return ice(`${this.where()}: deref of ${typeToString(t)}`);
+      case 'index':
+        if (t.k === 'array') return t.elem;
+        return ice(`${this.where()}: index projection on ${typeToString(t)}`);
+    }
+  }
+
+  /** Address of a place, typed as a pointer to its LLVM type. */
+  placeAddr(p: Place): llvm.Value {
+    const b = this.b;
+    let t = this.localTy(p.local);
+    let addr: llvm.Value = this.slot(p.local);
+    for (const pr of p.proj) {
+      const inner = this.projType(t, pr);
+      const innerLL = this.L.llvmType(inner);
+      switch (pr.k) {
+        case 'field':
+          if (t.k === 'adt' && t.def.kind === 'union') addr = b.CreateBitCast(addr, ptrTo(innerLL));
+          else addr = b.CreateInBoundsGEP(this.L.llvmType(t), addr, [this.i32(0), this.i32(pr.index)]);
+          break;
+        case 'variant': {
+          const vs = this.L.variantStruct(t as Adt, pr.variant);
+          const payload = b.CreateInBoundsGEP(this.L.llvmType(t), addr, [this.i32(0), this.i32(1)]);
+          const typed = b.CreateBitCast(payload, ptrTo(vs));
+          addr = b.CreateInBoundsGEP(vs, typed, [this.i32(0), this.i32(pr.index)]);
+          break;
+        }
+        case 'deref': {
+          const ptr = b.CreateLoad(this.L.llvmType(t), addr);
+          addr = this.coerce(ptr, ptrTo(innerLL), 'deref');
+          break;
+        }
+        case 'index': {
+          const it = this.localTy(pr.index);
+          if (it.k !== 'int') ice(`${this.where()}: array index _${pr.index} has type ${typeToString(it)}`);
+          const raw = b.CreateLoad(this.L.llvmType(it), this.slot(pr.index));
+          const idx = it.bits === 64 ? raw : b.CreateIntCast(raw, this.L.i64, it.signed);
+          addr = b.CreateInBoundsGEP(this.L.llvmType(t), addr, [llvm.ConstantInt.get(this.L.i64, 0, false), idx]);
+          break;
+        }
+      }
+      t = inner;
+    }
+    return addr;
+  }
+
+  private load(p: Place): llvm.Value {
+    return this.b.CreateLoad(this.L.llvmType(this.placeType(p)), this.placeAddr(p));
+  }
+
+  private store(v: llvm.Value, p: Place, what: string): void {
+    const addr = this.placeAddr(p);
+    this.b.CreateStore(this.coerce(v, this.L.llvmType(this.placeType(p)), what), addr);
+  }
+
+  // ---------- operands ----------
+
+  operandType(op: Operand): Type {
+    return op.k === 'const' ? op.ty : this.placeType(op.place);
+  }
+
+  operand(op: Operand): llvm.Value {
+    return op.k === 'const' ? this.constant(op.value, op.ty) : this.load(op.place);
+  }
+
+  private constant(c: ConstValue, ty: Type): llvm.Value {
+    const { L, mc } = this;
+    const lt = L.llvmType(ty);
+    switch (c.k) {
+      case 'int':
+        switch (ty.k) {
+          case 'int':
+          case 'char':
+            return mc.consts.int(intBits(ty), c.value);
+          case 'bool':
+            return llvm.ConstantInt.get(lt, c.value !== 0n ? 1 : 0, false);
+          case 'float':
+            return llvm.ConstantFP.get(lt, Number(c.value));
+          case 'ptr':
+          case 'ref':
+            return this.b.CreateIntToPtr(mc.consts.int(64, c.value), lt);
+          default:
+            return ice(`${this.where()}: integer constant of type ${typeToString(ty)}`);
+        }
+      case 'float':
+        if (ty.k !== 'float') ice(`${this.where()}: float constant of type ${typeToString(ty)}`);
+        return llvm.ConstantFP.get(lt, c.value);
+      case 'bool':
+        if (ty.k !== 'bool') ice(`${this.where()}: Bool constant of type ${typeToString(ty)}`);
+        return c.value ? llvm.ConstantInt.getTrue(mc.ctx) : llvm.ConstantInt.getFalse(mc.ctx);
+      case 'char':
+        return llvm.ConstantInt.get(lt, c.value, false);
+      case 'str':
+        return this.coerce(mc.consts.str(c.value), lt, 'Str constant');
+      case 'unit':
+      case 'null':
+      case 'zero':
+        return llvm.Constant.getNullValue(lt);
+      case 'fn': {
+        const target = mc.fns.get(c.symbol) ?? ice(`${this.where()}: function value of unknown symbol '${c.symbol}'`);
+        if (ty.k !== 'func') ice(`${this.where()}: function constant of type ${typeToString(ty)}`);
+        return llvm.ConstantStruct.get(L.funcValueTy, [llvm.ConstantExpr.getBitCast(target.fn, L.i8p), llvm.ConstantPointerNull.get(L.i8p)]);
+      }
+      case 'loc':
+        return this.coerce(mc.consts.loc(c.span), lt, 'loc constant');
+      case 'site':
+        return this.coerce(mc.consts.site(c.span, c.typeName), lt, 'site constant');
+      case 'cstr':
+        return this.coerce(mc.consts.cstr(c.value), lt, 'cstr constant');
+      case 'sizeof':
+        return mc.consts.int(intBits(ty), BigInt(L.sizeOf(c.of)));
+      case 'alignof':
+        return mc.consts.int(intBits(ty), BigInt(L.alignOf(c.of)));
+    }
+  }
+
+  // ---------- statements ----------
+
+  private statement(s: Statement): void {
+    if (s.k === 'nop') return;
+    this.at(s.span);
+    switch (s.k) {
+      case 'assign':
+        this.assign(s.place, s.rvalue, s.span);
+        return;
+      case 'call':
+        this.call(s.dest, s.callee, s.args, s.noReturn);
+        return;
+      case 'drop':
+        this.glue('drop$', s.place, s.flag);
+        return;
+      case 'retain':
+        this.glue('retain$', s.place, null);
+        return;
+    }
+  }
+
+  private glue(prefix: string, place: Place, flag: number | null): void {
+    const ty = this.placeType(place);
+    const symbol = prefix + mangleType(ty);
+    const glue = this.mc.fns.get(symbol) ?? ice(`${this.where()}: missing glue function '${symbol}' for ${typeToString(ty)}`);
+    if (glue.params.length !== 1) ice(`glue function '${symbol}' must take exactly one parameter`);
+    let cont: llvm.BasicBlock | null = null;
+    if (flag !== null) {
+      if (this.localTy(flag).k !== 'bool') ice(`${this.where()}: drop flag _${flag} is not Bool`);
+      const f = this.b.CreateLoad(llvm.Type.getInt1Ty(this.mc.ctx), this.slot(flag));
+      const run = llvm.BasicBlock.Create(this.mc.ctx, 'drop', this.decl.fn);
+      cont = llvm.BasicBlock.Create(this.mc.ctx, 'drop.done', this.decl.fn);
+      this.b.CreateCondBr(f, run, cont);
+      this.b.SetInsertPoint(run);
+    }
+    const addr = this.coerce(this.placeAddr(place), glue.params[0]!, `argument of ${symbol}`);
+    this.b.CreateCall(glue.type, glue.fn, [addr]);
+    if (cont) {
+      this.b.CreateBr(cont);
+      this.b.SetInsertPoint(cont);
+    }
+  }
+
+  private call(dest: Place | null, callee: Callee, args: readonly Operand[], noReturn: boolean): void {
+    const { b, L, mc } = this;
+    const values = args.map((a) => this.operand(a));
+    let result: llvm.Value | null = null;
+    switch (callee.k) {
+      case 'fn': {
+        const target = mc.fns.get(callee.symbol) ?? ice(`${this.where()}: call of unknown function '${callee.symbol}'`);
+        if (target.params.length !== values.length) {
+          ice(`${this.where()}: ${callee.symbol} takes ${target.params.length} arguments, called with ${values.length}`);
+        }
+        const call = b.CreateCall(
+          target.type,
+          target.fn,
+          values.map((v, i) => this.coerce(v, target.params[i]!, `argument ${i + 1} of ${callee.symbol}`)),
+        );
+        if (!target.ret.isVoidTy()) result = call;
+        break;
+      }
+      case 'extern': {
+        result = mc.externs.call(
+          callee.symbol,
+          args.map((a) => this.operandType(a)),
+          values,
+          callee.ret,
+        );
+        break;
+      }
+      case 'closure': {
+        const fty = this.operandType(callee.value);
+        if (fty.k !== 'func') ice(`${this.where()}: calling a value of type ${typeToString(fty)}`);
+        const fv = this.operand(callee.value);
+        const fnptr = b.CreateExtractValue(fv, [0]);
+        const env = b.CreateExtractValue(fv, [1]);
+        const params = fty.params.map((p) => L.llvmType(p));
+        const type = llvm.FunctionType.get(L.returnType(fty.ret), [L.i8p, ...params], false);
+        if (params.length !== values.length) ice(`${this.where()}: closure of ${fty.params.length} parameters called with ${values.length}`);
+        const call = b.CreateCall(type, b.CreateBitCast(fnptr, ptrTo(type)), [
+          env,
+          ...values.map((v, i) => this.coerce(v, params[i]!, `closure argument ${i + 1}`)),
+        ]);
+        if (!isVoidLike(fty.ret)) result = call;
+        break;
+      }
+    }
+    if (noReturn) {
+      b.CreateUnreachable();
+      this.deadBlock();
+      return;
+    }
+    if (dest && result) {
+      const dt = this.placeType(dest);
+      if (!isVoidLike(dt)) this.store(result, dest, 'call result');
+    }
+  }
+
+  private assign(dest: Place, rv: Rvalue, span: Span): void {
+    const { b, L } = this;
+    switch (rv.k) {
+      case 'use':
+        this.store(this.operand(rv.op), dest, 'use');
+        return;
+      case 'binary':
+        this.store(this.binary(rv.op, rv.left, rv.right), dest, `binary ${rv.op}`);
+        return;
+      case 'checked': {
+        const t = this.operandType(rv.left);
+        if (t.k !== 'int') ice(`${this.where()}: checked ${rv.op} on ${typeToString(t)}`);
+        const name = `${t.signed ? 's' : 'u'}${rv.op}_with_overflow` as const;
+        const intrinsic = llvm.Intrinsic.getDeclaration(this.mc.module, llvm.Intrinsic[name], [L.llvmType(t)]);
+        const pair = b.CreateCall(intrinsic, [this.operand(rv.left), this.operand(rv.right)]);
+        const dt = this.placeType(dest);
+        if (dt.k !== 'tuple' || dt.elems.length !== 2) ice(`${this.where()}: checked result stored in ${typeToString(dt)}`);
+        const addr = this.placeAddr(dest);
+        const dl = L.llvmType(dt);
+        b.CreateStore(b.CreateExtractValue(pair, [0]), b.CreateInBoundsGEP(dl, addr, [this.i32(0), this.i32(0)]));
+        b.CreateStore(b.CreateExtractValue(pair, [1]), b.CreateInBoundsGEP(dl, addr, [this.i32(0), this.i32(1)]));
+        return;
+      }
+      case 'unary': {
+        const t = this.operandType(rv.operand);
+        const v = this.operand(rv.operand);
+        let r: llvm.Value;
+        if (rv.op === 'neg') {
+          if (t.k === 'float') r = b.CreateFNeg(v);
+          else if (t.k === 'int') r = b.CreateNeg(v);
+          else return ice(`${this.where()}: neg on ${typeToString(t)}`);
+        } else {
+          if (t.k !== 'int' && t.k !== 'bool') ice(`${this.where()}: not on ${typeToString(t)}`);
+          r = b.CreateNot(v);
+        }
+        this.store(r, dest, rv.op);
+        return;
+      }
+      case 'cast': {
+        const from = this.operandType(rv.operand);
+        this.store(this.cast(this.operand(rv.operand), from, rv.to), dest, 'cast');
+        return;
+      }
+      case 'ref':
+        this.store(this.placeAddr(rv.place), dest, 'ref');
+        return;
+      case 'discriminant': {
+        const t = this.placeType(rv.place);
+        if (t.k !== 'adt' || t.def.kind !== 'enum') ice(`${this.where()}: discriminant of ${typeToString(t)}`);
+        const tagAddr = b.CreateInBoundsGEP(L.llvmType(t), this.placeAddr(rv.place), [this.i32(0), this.i32(0)]);
+        const tag = b.CreateLoad(L.i32, tagAddr);
+        const dt = this.placeType(dest);
+        const dl = L.llvmType(dt);
+        this.store(dt.k === 'int' && dt.bits !== 32 ? b.CreateIntCast(tag, dl, false) : tag, dest, 'discriminant');
+        return;
+      }
+      case 'aggregate':
+        this.aggregate(dest, rv.kind, rv.ops, span);
+        return;
+    }
+  }
+
+  private aggregate(dest: Place, kind: AggregateKind, ops: readonly Operand[], span: Span): void {
+    const { b, L, mc } = this;
+    const values = ops.map((o) => this.operand(o));
+    const dt = this.placeType(dest);
+    const dl = L.llvmType(dt);
+    const field = (base: llvm.Value, ty: llvm.Type, i: number, v: llvm.Value, fieldTy: llvm.Type, what: string) => {
+      b.CreateStore(this.coerce(v, fieldTy, what), b.CreateInBoundsGEP(ty, base, [this.i32(0), this.i32(i)]));
+    };
+    switch (kind.k) {
+      case 'tuple':
+      case 'struct': {
+        let fieldTys: Type[];
+        if (kind.k === 'tuple' && dt.k === 'tuple') fieldTys = [...dt.elems];
+        else if (kind.k === 'struct' && dt.k === 'adt' && dt.def.kind === 'struct') fieldTys = structFields(dt).map((f) => f.ty);
+        else return ice(`${this.where()}: ${kind.k} aggregate stored in ${typeToString(dt)}`);
+        if (fieldTys.length !== values.length) ice(`${this.where()}: ${typeToString(dt)} has ${fieldTys.length} fields, aggregate has ${values.length}`);
+        const addr = this.placeAddr(dest);
+        values.forEach((v, i) => field(addr, dl, i, v, L.llvmType(fieldTys[i]!), `field ${i} of ${typeToString(dt)}`));
+        return;
+      }
+      case 'array': {
+        if (dt.k !== 'array' || dt.size !== values.length) ice(`${this.where()}: array aggregate of ${values.length} stored in ${typeToString(dt)}`);
+        const addr = this.placeAddr(dest);
+        const et = L.llvmType(dt.elem);
+        values.forEach((v, i) =>
+          b.CreateStore(this.coerce(v, et, `element ${i}`), b.CreateInBoundsGEP(dl, addr, [llvm.ConstantInt.get(L.i64, 0, false), llvm.ConstantInt.get(L.i64, i, false)])),
+        );
+        return;
+      }
+      case 'variant': {
+        if (dt.k !== 'adt' || dt.def.kind !== 'enum') return ice(`${this.where()}: variant aggregate stored in ${typeToString(dt)}`);
+        const fts = variantFields(dt, kind.variant);
+        if (fts.length !== values.length) ice(`${this.where()}: variant ${kind.variant} of ${typeToString(dt)} has ${fts.length} fields, aggregate has ${values.length}`);
+        const addr = this.placeAddr(dest);
+        b.CreateStore(this.i32(kind.variant), b.CreateInBoundsGEP(dl, addr, [this.i32(0), this.i32(0)]));
+        if (values.length > 0) {
+          const vs = L.variantStruct(dt, kind.variant);
+          const payload = b.CreateBitCast(b.CreateInBoundsGEP(dl, addr, [this.i32(0), this.i32(1)]), ptrTo(vs));
+          values.forEach((v, i) => field(payload, vs, i, v, L.llvmType(fts[i]!), `field ${i} of variant ${kind.variant}`));
+        }
+        return;
+      }
+      case 'closure': {
+        if (dt.k !== 'func') ice(`${this.where()}: closure stored in ${typeToString(dt)}`);
+        const body = mc.fns.get(kind.fn) ?? ice(`${this.where()}: closure body '${kind.fn}' is not a function of the program`);
+        let env: llvm.Value = llvm.ConstantPointerNull.get(L.i8p);
+        if (values.length > 0) {
+          const et = kind.envTy;
+          if (et.k !== 'tuple' || et.elems.length !== values.length + 2) {
+            ice(`${this.where()}: closure environment ${typeToString(et)} does not fit ${values.length} captures`);
+          }
+          const el = L.llvmType(et) as llvm.StructType;
+          const raw = mc.externs.callC('tml_alloc', 'ptr', ['i64', 'ptr'], [
+            mc.consts.int(64, BigInt(L.sizeOfLLVM(el))),
+            mc.consts.site(span, 'closure'),
+          ]);
+          const typed = b.CreateBitCast(raw, ptrTo(el));
+          field(typed, el, 0, mc.consts.int(intBits(et.elems[0]!), 1n), L.llvmType(et.elems[0]!), 'closure refcount');
+          const dropTy = L.llvmType(et.elems[1]!);
+          if (!isPointerType(dropTy)) ice(`${this.where()}: closure environment field 1 has type ${typeToString(et.elems[1]!)}`);
+          let drop: llvm.Value = llvm.Constant.getNullValue(dropTy);
+          if (kind.envDrop !== null) {
+            const glue = mc.fns.get(kind.envDrop) ?? ice(`${this.where()}: closure drop glue '${kind.envDrop}' is not a function of the program`);
+            drop = llvm.ConstantExpr.getBitCast(glue.fn, dropTy);
+          }
+          field(typed, el, 1, drop, dropTy, 'closure drop glue');
+          values.forEach((v, i) => field(typed, el, i + 2, v, L.llvmType(et.elems[i + 2]!), `capture ${i}`));
+          env = raw;
+        }
+        let fv: llvm.Value = llvm.UndefValue.get(L.funcValueTy);
+        fv = b.CreateInsertValue(fv, llvm.ConstantExpr.getBitCast(body.fn, L.i8p), [0]);
+        fv = b.CreateInsertValue(fv, env, [1]);
+        this.store(fv, dest, 'closure value');
+        return;
+      }
+    }
+  }
+
+  // ---------- arithmetic ----------
+
+  private binary(op: BinOp, left: Operand, right: Operand): llvm.Value {
+    const b = this.b;
+    const t = this.operandType(left);
+    const l = this.operand(left);
+    let r = this.operand(right);
+    const bad = (): never => ice(`${this.where()}: binary ${op} on ${typeToString(t)}`);
+
+    if (t.k === 'float') {
+      switch (op) {
+        case 'add': return b.CreateFAdd(l, r);
+        case 'sub': return b.CreateFSub(l, r);
+        case 'mul': return b.CreateFMul(l, r);
+        case 'div': return b.CreateFDiv(l, r);
+        case 'rem': return b.CreateFRem(l, r);
+        case 'eq': return b.CreateFCmpOEQ(l, r);
+        case 'ne': return b.CreateFCmpUNE(l, r);
+        case 'lt': return b.CreateFCmpOLT(l, r);
+        case 'le': return b.CreateFCmpOLE(l, r);
+        case 'gt': return b.CreateFCmpOGT(l, r);
+        case 'ge': return b.CreateFCmpOGE(l, r);
+        default: return bad();
+      }
+    }
+    if (t.k === 'unit') {
+      const yes = op === 'eq' || op === 'le' || op === 'ge';
+      if (!['eq', 'ne', 'lt', 'le', 'gt', 'ge'].includes(op)) bad();
+      return yes ? llvm.ConstantInt.getTrue(this.mc.ctx) : llvm.ConstantInt.getFalse(this.mc.ctx);
+    }
+    const isPtr = t.k === 'ptr' || t.k === 'ref' || t.k === 'str';
+    if (t.k !== 'int' && t.k !== 'bool' && t.k !== 'char' && !isPtr) return bad();
+    const signed = t.k === 'int' && t.signed;
+    if (isPtr) {
+      if (!['eq', 'ne', 'lt', 'le', 'gt', 'ge'].includes(op)) bad();
+      r = this.coerce(r, l.getType(), 'pointer comparison');
+    }
+    switch (op) {
+      case 'eq': return b.CreateICmpEQ(l, r);
+      case 'ne': return b.CreateICmpNE(l, r);
+      case 'lt': return signed ? b.CreateICmpSLT(l, r) : b.CreateICmpULT(l, r);
+      case 'le': return signed ? b.CreateICmpSLE(l, r) : b.CreateICmpULE(l, r);
+      case 'gt': return signed ? b.CreateICmpSGT(l, r) : b.CreateICmpUGT(l, r);
+      case 'ge': return signed ? b.CreateICmpSGE(l, r) : b.CreateICmpUGE(l, r);
+      case 'and': return b.CreateAnd(l, r);
+      case 'or': return b.CreateOr(l, r);
+      case 'xor': return b.CreateXor(l, r);
+      default:
+        break;
+    }
+    if (t.k !== 'int') return bad();
+    switch (op) {
+      case 'add': return b.CreateAdd(l, r);
+      case 'sub': return b.CreateSub(l, r);
+      case 'mul': return b.CreateMul(l, r);
+      case 'div': return signed ? b.CreateSDiv(l, r) : b.CreateUDiv(l, r);
+      case 'rem': return signed ? b.CreateSRem(l, r) : b.CreateURem(l, r);
+      case 'shl':
+      case 'shr': {
+        const lt = l.getType();
+        // the count may have another integer type; it is taken modulo the bit width
+        r = b.CreateIntCast(r, lt, false); // no-op when the types agree
+        const count = b.CreateAnd(r, this.mc.consts.int(t.bits, BigInt(t.bits - 1)));
+        if (op === 'shl') return b.CreateShl(l, count);
+        return signed ? b.CreateAShr(l, count) : b.CreateLShr(l, count);
+      }
+      default:
+        return bad();
+    }
+  }
+
+  private cast(v: llvm.Value, from: Type, to: Type): llvm.Value {
+    const b = this.b;
+    const toLL = this.L.llvmType(to);
+    if (typeEquals(from, to)) return v;
+    const bad = (): never => ice(`${this.where()}: cast from ${typeToString(from)} to ${typeToString(to)}`);
+    const isPtr = (t: Type) => t.k === 'ptr' || t.k === 'ref' || t.k === 'str';
+    const isIntLike = (t: Type) => t.k === 'int' || t.k === 'char' || t.k === 'bool';
+    // Char and Bool count as unsigned integers of their width
+    const signedInt = (t: Type) => t.k === 'int' && t.signed;
+
+    if (isIntLike(from) && to.k === 'bool') return b.CreateICmpNE(v, llvm.Constant.getNullValue(v.getType()));
+    if (isIntLike(from) && isIntLike(to)) return b.CreateIntCast(v, toLL, signedInt(from));
+    if (isIntLike(from) && to.k === 'float') return signedInt(from) ? b.CreateSIToFP(v, toLL) : b.CreateUIToFP(v, toLL);
+    if (from.k === 'float' && to.k === 'float') return from.bits === to.bits ? v : from.bits < to.bits ? b.CreateFPExt(v, toLL) : b.CreateFPTrunc(v, toLL);
+    if (from.k === 'float' && (to.k === 'int' || to.k === 'char')) {
+      const id = to.k === 'int' && to.signed ? llvm.Intrinsic.fptosi_sat : llvm.Intrinsic.fptoui_sat;
+      const f = llvm.Intrinsic.getDeclaration(this.mc.module, id, [toLL, v.getType()]);
+      return b.CreateCall(f, [v]);
+    }
+    if (isPtr(from) && isPtr(to)) return b.CreateBitCast(v, toLL);
+    if (isPtr(from) && to.k === 'int') return b.CreatePtrToInt(v, toLL);
+    if (from.k === 'int' && isPtr(to)) return b.CreateIntToPtr(v, toLL);
+    return bad();
+  }
+
+  // ---------- terminators ----------
+
+  private terminator(t: Terminator): void {
+    const b = this.b;
+    switch (t.k) {
+      case 'goto':
+        b.CreateBr(this.block(t.target));
+        return;
+      case 'branch': {
+        let c = this.operand(t.cond);
+        if (this.operandType(t.cond).k !== 'bool') c = b.CreateICmpNE(c, llvm.Constant.getNullValue(c.getType()));
+        b.CreateCondBr(c, this.block(t.then), this.block(t.else));
+        return;
+      }
+      case 'switch': {
+        const dt = this.operandType(t.discr);
+        const v = this.operand(t.discr);
+        if (!isIntegerType(v.getType())) ice(`${this.where()}: switch on ${typeToString(dt)}`);
+        const sw = b.CreateSwitch(v, this.block(t.otherwise), t.cases.length);
+        for (const c of t.cases) {
+          sw.addCase(this.mc.consts.int(intBits(dt), c.value) as llvm.ConstantInt, this.block(c.target));
+        }
+        return;
+      }
+      case 'return': {
+        if (this.decl.ret.isVoidTy()) b.CreateRetVoid();
+        else b.CreateRet(b.CreateLoad(this.decl.ret, this.slot(0)));
+        return;
+      }
+      case 'unreachable':
+        b.CreateUnreachable();
+        return;
+    }
+  }
+}
+
+/** Bit width of an integer-like type (Char is a 32-bit scalar value, Bool is i1). */
+function intBits(t: Type): number {
+  switch (t.k) {
+    case 'int':
+      return t.bits;
+    case 'char':
+      return 32;
+    case 'bool':
+      return 1;
+    default:
+      return ice(`expected an integer type, found ${typeToString(t)}`);
+  }
+}

@@ -1,0 +1,45 @@
+// The one place that imports `llvm-bindings` (a CommonJS native addon; the default import works under NodeNext with
+// esModuleInterop). Everything else in codegen imports `llvm` from here.
+import llvm from 'llvm-bindings';
+
+export default llvm;
+export { llvm };
+
+let targetsInitialised = false;
+
+/** Register every target compiled into LLVM (once per process). */
+export function initTargets(): void {
+  if (targetsInitialised) return;
+  llvm.InitializeAllTargetInfos();
+  llvm.InitializeAllTargets();
+  llvm.InitializeAllTargetMCs();
+  targetsInitialised = true;
+}
+
+/** An internal compiler error raised by code generation (a bug in tmlc, never a user error). */
+export class CodegenError extends Error {
+  constructor(message: string) {
+    super(`internal compiler error (codegen): ${message}`);
+    this.name = 'CodegenError';
+  }
+}
+
+export function ice(message: string): never {
+  throw new CodegenError(message);
+}
+
+// llvm-bindings returns every type and value as its most derived wrapper class (IntegerType, PointerType, …), and
+// those classes only accept the methods they declare themselves (the d.ts "duplicated" ones): calling an inherited
+// method such as `getPointerTo` on an IntegerType throws "Illegal invocation". These helpers work on any type.
+
+export function ptrTo(ty: llvm.Type): llvm.PointerType {
+  return llvm.PointerType.getUnqual(ty);
+}
+
+export function isPointerType(ty: llvm.Type): boolean {
+  return ty.getTypeID() === llvm.Type.TypeID.PointerTyID;
+}
+
+export function isIntegerType(ty: llvm.Type): boolean {
+  return ty.getTypeID() === llvm.Type.TypeID.IntegerTyID;
+}

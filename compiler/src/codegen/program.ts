@@ -1,0 +1,188 @@
+// MIR program → one LLVM module: target and data layout, every MIR function declared first (so bodies can refer
+// to each other and to glue), FFI externs, bodies, the C `main` (program entry or test harness), debug info,
+// verification.
+import llvm, { ice, ptrTo } from './llvm.js';
+import { ConstantPool } from './constants.js';
+import type { DeclaredFn, ModuleContext } from './context.js';
+import { DebugInfo } from './debuginfo.js';
+import { Externs } from './externs.js';
+import { emitFunctionBody } from './function.js';
+import { Layouts } from './layout.js';
+import { dataLayoutFor } from './target.js';
+import { verify } from './verify.js';
+import type { MirFunction, MirProgram } from '../mir/mir.js';
+
+export interface CodegenOptions {
+  triple: string;
+  debugInfo: boolean;
+  checkLeaks: boolean;
+  harness: 'main' | 'tests';
+  moduleName: string;
+}
+
+export interface CodegenResult {
+  /** the module as LLVM assembly */
+  ir(): string;
+  /** write the bitcode; refuses (internal error) when the module failed verification */
+  writeBitcode(path: string): void;
+  /** null when the module verified; else the first broken function and `opt-14 -verify`'s message */
+  verifyFailure: string | null;
+}
+
+export function generateLLVM(program: MirProgram, opts: CodegenOptions): CodegenResult {
+  const layoutString = dataLayoutFor(opts.triple);
+  const ctx = new llvm.LLVMContext();
+  const module = new llvm.Module(opts.moduleName, ctx);
+  module.setTargetTriple(opts.triple);
+  module.setDataLayout(layoutString);
+  const builder = new llvm.IRBuilder(ctx);
+  const layouts = new Layouts(ctx, module.getDataLayout());
+  const consts = new ConstantPool(ctx, module, builder, layouts, program.sources);
+  const fns = new Map<string, DeclaredFn>();
+  const externs = new Externs(ctx, module, builder, layouts, (s) => fns.has(s) || s === 'main');
+  const mainFile = mainSourceFile(program, opts.moduleName);
+  const debug = opts.debugInfo ? new DebugInfo(ctx, module, program.sources, mainFile) : null;
+  const mc: ModuleContext = { ctx, module, builder, layouts, consts, externs, debug, program, fns };
+
+  for (const f of program.functions) {
+    if (fns.has(f.symbol)) ice(`function symbol '${f.symbol}' is defined twice`);
+    if (f.symbol === 'main') ice(`a MIR function may not be named 'main' (the C entry point)`);
+    fns.set(f.symbol, declareFunction(mc, f));
+  }
+  for (const e of program.externs) externs.declare(e.symbol, e.params, e.ret);
+  for (const f of fns.values()) emitFunctionBody(mc, f);
+
+  if (debug) debug.clearLocation(builder);
+  const cMain = opts.harness === 'main' ? emitProgramMain(mc, opts) : emitTestMain(mc, opts);
+
+  if (debug) debug.finalize();
+  const defined = [...fns.values()].map((f) => ({ name: f.mir.symbol, fn: f.fn }));
+  if (cMain) defined.push({ name: 'main', fn: cMain });
+  const verifyFailure = verify(module, defined);
+  return {
+    ir: () => module.print(),
+    writeBitcode(path: string) {
+      if (verifyFailure !== null) ice(`refusing to write a module that failed verification: ${verifyFailure}`);
+      llvm.WriteBitcodeToFile(module, path);
+    },
+    verifyFailure,
+  };
+}
+
+function mainSourceFile(program: MirProgram, fallback: string): string {
+  const entry = program.entry ? program.functions.find((f) => f.symbol === program.entry!.symbol) : undefined;
+  return entry?.span.file ?? program.tests[0]?.span.file ?? program.functions[0]?.span.file ?? fallback;
+}
+
+function declareFunction(mc: ModuleContext, f: MirFunction): DeclaredFn {
+  const L = mc.layouts;
+  const params = [];
+  for (let i = 1; i <= f.argCount; i++) {
+    const l = f.locals.find((x) => x.id === i) ?? ice(`${f.symbol}: argument local _${i} is missing`);
+    params.push(L.llvmType(l.ty));
+  }
+  const ret = L.returnType(f.retTy);
+  const type = llvm.FunctionType.get(ret, params, false);
+  const linkage = f.exported ? llvm.GlobalValue.LinkageTypes.ExternalLinkage : llvm.GlobalValue.LinkageTypes.InternalLinkage;
+  const fn = llvm.Function.Create(type, linkage, f.symbol, mc.module);
+  return { mir: f, fn, type, params, ret };
+}
+
+function createCMain(mc: ModuleContext): { fn: llvm.Function; argc: llvm.Value; argv: llvm.Value } {
+  const L = mc.layouts;
+  const type = llvm.FunctionType.get(L.i32, [L.i32, ptrTo(L.i8p)], false);
+  const fn = llvm.Function.Create(type, llvm.GlobalValue.LinkageTypes.ExternalLinkage, 'main', mc.module);
+  const argc = fn.getArg(0);
+  const argv = fn.getArg(1);
+  argc.setName('argc');
+  argv.setName('argv');
+  return { fn, argc, argv };
+}
+
+function runtimeInit(mc: ModuleContext, argc: llvm.Value, argv: llvm.Value, checkLeaks: boolean): void {
+  const L = mc.layouts;
+  mc.externs.callC('tml_runtime_init', 'void', ['i32', 'ptr', 'i32'], [
+    argc,
+    argv,
+    llvm.ConstantInt.get(L.i32, checkLeaks ? 1 : 0, false),
+  ]);
+}
+
+function runtimeExit(mc: ModuleContext, status: llvm.Value): void {
+  const L = mc.layouts;
+  mc.builder.CreateRet(mc.externs.callC('tml_runtime_exit', 'i32', ['i32'], [status]));
+}
+
+/** Call a no-argument MIR function whose I32 result (if it has one) is a status; otherwise the status is 0. */
+function callForStatus(mc: ModuleContext, symbol: string, useResult: boolean): llvm.Value {
+  const f = mc.fns.get(symbol) ?? ice(`entry/test function '${symbol}' is not defined`);
+  if (f.params.length !== 0) ice(`entry/test function '${symbol}' must take no parameters`);
+  const call = mc.builder.CreateCall(f.type, f.fn, []);
+  if (useResult && f.mir.retTy.k === 'int' && f.mir.retTy.name === 'I32') return call;
+  if (useResult && f.mir.retTy.k !== 'unit' && f.mir.retTy.k !== 'never') {
+    ice(`'${symbol}' returns a value that is not an exit status`);
+  }
+  return llvm.ConstantInt.get(mc.layouts.i32, 0, false);
+}
+
+/** `int main(argc, argv)`: init the runtime, run the entry, exit through the runtime (leak check). */
+function emitProgramMain(mc: ModuleContext, opts: CodegenOptions): llvm.Function | null {
+  const entry = mc.program.entry;
+  if (!entry) return null;
+  const { fn, argc, argv } = createCMain(mc);
+  mc.builder.SetInsertPoint(llvm.BasicBlock.Create(mc.ctx, 'entry', fn));
+  runtimeInit(mc, argc, argv, opts.checkLeaks);
+  const status = callForStatus(mc, entry.symbol, entry.returnsI32);
+  runtimeExit(mc, status);
+  return fn;
+}
+
+/** `int main(argc, argv)` of a test executable: `prog NAME` runs test NAME and exits with its status through the
+ * runtime; `prog --list` prints the test names, one per line; no or an unknown name: "unknown test", status 2. */
+function emitTestMain(mc: ModuleContext, opts: CodegenOptions): llvm.Function {
+  const { ctx, builder: b, externs } = mc;
+  const L = mc.layouts;
+  const { fn, argc, argv } = createCMain(mc);
+  const block = (name: string) => llvm.BasicBlock.Create(ctx, name, fn);
+  const write = (fd: number, text: string) => {
+    externs.callC('write', 'i64', ['i32', 'ptr', 'i64'], [
+      llvm.ConstantInt.get(L.i32, fd, false),
+      mc.consts.cstr(text),
+      llvm.ConstantInt.get(L.i64, Buffer.byteLength(text, 'utf8'), false),
+    ]);
+  };
+  const equals = (s: llvm.Value, text: string) =>
+    b.CreateICmpEQ(externs.callC('strcmp', 'i32', ['ptr', 'ptr'], [s, mc.consts.cstr(text)]), llvm.ConstantInt.get(L.i32, 0, false));
+
+  const entry = block('entry');
+  const haveArg = block('have.arg');
+  const list = block('list');
+  const unknown = block('unknown');
+  b.SetInsertPoint(entry);
+  b.CreateCondBr(b.CreateICmpSGE(argc, llvm.ConstantInt.get(L.i32, 2, true)), haveArg, unknown);
+
+  b.SetInsertPoint(haveArg);
+  const name = b.CreateLoad(L.i8p, b.CreateInBoundsGEP(L.i8p, argv, [llvm.ConstantInt.get(L.i64, 1, false)]));
+  let next = block('match.0');
+  b.CreateCondBr(equals(name, '--list'), list, next);
+  mc.program.tests.forEach((t, i) => {
+    b.SetInsertPoint(next);
+    const run = block(`run.${i}`);
+    next = block(`match.${i + 1}`);
+    b.CreateCondBr(equals(name, t.name), run, next);
+    b.SetInsertPoint(run);
+    runtimeInit(mc, argc, argv, opts.checkLeaks);
+    runtimeExit(mc, callForStatus(mc, t.symbol, true));
+  });
+  b.SetInsertPoint(next);
+  b.CreateBr(unknown);
+
+  b.SetInsertPoint(list);
+  if (mc.program.tests.length > 0) write(1, mc.program.tests.map((t) => `${t.name}\n`).join(''));
+  b.CreateRet(llvm.ConstantInt.get(L.i32, 0, false));
+
+  b.SetInsertPoint(unknown);
+  write(2, 'unknown test\n');
+  b.CreateRet(llvm.ConstantInt.get(L.i32, 2, false));
+  return fn;
+}

@@ -1,0 +1,686 @@
+// Code generation: MIR programs built by hand → LLVM IR (always verified), and several of them compiled with
+// clang-14 against the C runtime and run, checking exact stdout and exit status.
+import { execaSync } from 'execa';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateLLVM, type CodegenOptions, type CodegenResult } from '../../compiler/src/codegen/program.js';
+import { CodegenError } from '../../compiler/src/codegen/llvm.js';
+import type {
+  BasicBlock,
+  Callee,
+  ConstValue,
+  LocalDecl,
+  MirExtern,
+  MirFunction,
+  MirProgram,
+  MirTest,
+  Operand,
+  Place,
+  Projection,
+  Rvalue,
+  Statement,
+  Terminator,
+} from '../../compiler/src/mir/mir.js';
+import { mangleType, newParam, T, intType, type AdtDef, type Type, type VariantDef } from '../../compiler/src/sema/types.js';
+import { SourceMap, type Span } from '../../compiler/src/syntax/source.js';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+// ---------- a fake source file (for locations) ----------
+
+const FILE = 'tests/codegen_fake.tml';
+const LINES = Array.from({ length: 120 }, (_, i) => `    line ${i + 1} of a fake TML source`);
+const sources = new SourceMap();
+sources.add(FILE, LINES.join('\n'));
+
+function sp(line = 1, col = 5): Span {
+  let off = 0;
+  for (let i = 0; i < line - 1; i++) off += LINES[i]!.length + 1;
+  return { file: FILE, start: off + col - 1, end: off + col };
+}
+
+// ---------- MIR construction helpers ----------
+
+const I32 = T.i32;
+const I64 = T.i64;
+const U8 = T.u8;
+const U64 = T.u64;
+const I128 = intType('I128');
+const ptr = (inner: Type): Type => ({ k: 'ptr', inner });
+const ref = (inner: Type, mutable = false): Type => ({ k: 'ref', mutable, inner });
+const tuple = (...elems: Type[]): Type => ({ k: 'tuple', elems });
+const array = (elem: Type, size: number): Type => ({ k: 'array', elem, size });
+const func = (params: Type[], ret: Type): Type => ({ k: 'func', params, ret });
+
+const pl = (local: number, ...proj: Projection[]): Place => ({ local, proj });
+const field = (index: number): Projection => ({ k: 'field', index });
+const variant = (v: number, index: number): Projection => ({ k: 'variant', variant: v, index });
+const deref: Projection = { k: 'deref' };
+const index = (local: number): Projection => ({ k: 'index', index: local });
+
+const copy = (local: number, ...proj: Projection[]): Operand => ({ k: 'copy', place: pl(local, ...proj) });
+const move = (local: number, ...proj: Projection[]): Operand => ({ k: 'move', place: pl(local, ...proj) });
+const cv = (value: ConstValue, ty: Type): Operand => ({ k: 'const', value, ty });
+const int = (v: number | bigint, ty: Type = I64): Operand => cv({ k: 'int', value: BigInt(v) }, ty);
+const float = (v: number): Operand => cv({ k: 'float', value: v }, T.f64);
+const bool = (v: boolean): Operand => cv({ k: 'bool', value: v }, T.bool);
+const str = (s: string): Operand => cv({ k: 'str', value: s }, T.str);
+const loc = (line: number, col = 5): Operand => cv({ k: 'loc', span: sp(line, col) }, ptr(U8));
+const cstr = (s: string): Operand => cv({ k: 'cstr', value: s }, ptr(U8));
+
+const assign = (place: Place, rvalue: Rvalue, line = 1): Statement => ({ k: 'assign', place, rvalue, span: sp(line) });
+const use = (op: Operand): Rvalue => ({ k: 'use', op });
+const bin = (op: Extract<Rvalue, { k: 'binary' }>['op'], left: Operand, right: Operand): Rvalue => ({ k: 'binary', op, left, right });
+const call = (dest: Place | null, callee: Callee, args: Operand[], opts: { noReturn?: boolean; line?: number } = {}): Statement => ({
+  k: 'call',
+  dest,
+  callee,
+  args,
+  span: sp(opts.line ?? 1),
+  noReturn: opts.noReturn ?? false,
+});
+const fnc = (symbol: string): Callee => ({ k: 'fn', symbol });
+const ext = (symbol: string, ret: Type = T.unit): Callee => ({ k: 'extern', symbol, ret });
+
+class Fn {
+  readonly locals: LocalDecl[] = [];
+  readonly blocks: BasicBlock[] = [];
+  constructor(
+    readonly symbol: string,
+    readonly retTy: Type,
+    readonly params: Type[] = [],
+    readonly line = 1,
+  ) {
+    this.local(retTy, 'return');
+    params.forEach((p, i) => this.local(p, 'arg', `arg${i + 1}`));
+  }
+  local(ty: Type, kind: LocalDecl['kind'] = 'temp', name: string | null = null): number {
+    const id = this.locals.length;
+    this.locals.push({ id, ty, name, kind, span: sp(this.line) });
+    return id;
+  }
+  var(ty: Type, name: string): number {
+    return this.local(ty, 'var', name);
+  }
+  block(stmts: Statement[] = [], term: Terminator = { k: 'return' }): BasicBlock {
+    const b: BasicBlock = { id: this.blocks.length, stmts, term, termSpan: sp(this.line) };
+    this.blocks.push(b);
+    return b;
+  }
+  build(kind: MirFunction['kind'] = 'fn', exported = false): MirFunction {
+    return {
+      symbol: this.symbol,
+      displayName: this.symbol,
+      kind,
+      locals: this.locals,
+      argCount: this.params.length,
+      retTy: this.retTy,
+      blocks: this.blocks,
+      span: sp(this.line),
+      exported,
+    };
+  }
+}
+
+function program(
+  functions: MirFunction[],
+  opts: { entry?: string | null; returnsI32?: boolean; tests?: MirTest[]; externs?: MirExtern[] } = {},
+): MirProgram {
+  return {
+    functions,
+    externs: opts.externs ?? [],
+    entry: opts.entry === null ? null : { symbol: opts.entry ?? 'test::main', returnsI32: opts.returnsI32 ?? false },
+    tests: opts.tests ?? [],
+    sources,
+  };
+}
+
+function adt(kind: AdtDef['kind'], name: string, params: AdtDef['params'] = []): AdtDef {
+  return { kind, name, path: `test::${name}`, params, fields: [], variants: [], span: sp(1), attrs: new Set(), nodeId: 0 };
+}
+function variantDef(name: string, index: number, fields: Type[]): VariantDef {
+  return {
+    name,
+    index,
+    fields: fields.map((ty, i) => ({ name: String(i), ty, span: sp(1), hasDefault: false })),
+    shape: fields.length ? 'tuple' : 'unit',
+    span: sp(1),
+  };
+}
+
+/** fn print_i64(v: I64): println(Str(v)) */
+function printI64(): MirFunction {
+  const f = new Fn('test::print_i64', T.unit, [I64]);
+  const s = f.local(T.str);
+  f.block([
+    call(pl(s), ext('tml_str_from_i64', T.str), [copy(1)]),
+    call(null, ext('tml_println'), [copy(s), int(0, I32)]),
+    call(null, ext('tml_str_release'), [move(s)]),
+  ]);
+  return f.build();
+}
+const printCall = (op: Operand, line = 1) => call(null, fnc('test::print_i64'), [op], { line });
+
+// ---------- building, compiling, running ----------
+
+const BASE: CodegenOptions = { triple: 'x86_64-pc-linux-gnu', debugInfo: true, checkLeaks: true, harness: 'main', moduleName: 'codegen_test' };
+const HOST_TRIPLE = process.arch === 'arm64' ? 'aarch64-linux-gnu' : 'x86_64-pc-linux-gnu';
+
+function gen(p: MirProgram, opts: Partial<CodegenOptions> = {}): { result: CodegenResult; ir: string } {
+  const result = generateLLVM(p, { ...BASE, triple: HOST_TRIPLE, ...opts });
+  expect(result.verifyFailure).toBeNull();
+  return { result, ir: result.ir() };
+}
+
+let workDir = '';
+let runtimeLib = '';
+let runtimeNote = '';
+let counter = 0;
+
+function compileAndRun(p: MirProgram, args: string[] = [], opts: Partial<CodegenOptions> = {}) {
+  const { result, ir } = gen(p, opts);
+  const n = counter++;
+  const bc = path.join(workDir, `prog${n}.bc`);
+  const exe = path.join(workDir, `prog${n}`);
+  result.writeBitcode(bc);
+  execaSync('clang-14', ['-O0', bc, runtimeLib, '-lpthread', '-lm', '-o', exe]);
+  const r = execaSync(exe, args, { reject: false, env: { TML_MEM_STATS: '' } });
+  return { ir, stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
+}
+
+// A last resort when the real runtime cannot be built: the few entry points these tests call.
+const STUB_RUNTIME = String.raw`
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+typedef struct { const char *file; int32_t line, col; } TmlLoc;
+typedef struct { int64_t rc, len; char bytes[]; } TmlStr;
+typedef struct Env { int64_t rc; void (*drop_fn)(struct Env *); } Env;
+static long live;
+void *tml_alloc(int64_t n, const void *site) { (void)site; live++; return malloc((size_t)n); }
+void tml_free(void *p, const void *loc) { (void)loc; if (p) { live--; free(p); } }
+void tml_str_release(TmlStr *s) { if (s && s->rc != INT64_MIN && --s->rc == 0) tml_free(s, 0); }
+static TmlStr *mk(const char *b, int64_t n) { TmlStr *s = tml_alloc(16 + n + 1, 0); s->rc = 1; s->len = n; memcpy(s->bytes, b, (size_t)n); s->bytes[n] = 0; return s; }
+TmlStr *tml_str_concat(TmlStr *a, TmlStr *b) { char buf[4096]; memcpy(buf, a->bytes, (size_t)a->len); memcpy(buf + a->len, b->bytes, (size_t)b->len); return mk(buf, a->len + b->len); }
+TmlStr *tml_str_from_i64(int64_t v) { char buf[32]; int n = snprintf(buf, sizeof buf, "%lld", (long long)v); return mk(buf, n); }
+void tml_print(TmlStr *s, int32_t e) { fwrite(s->bytes, 1, (size_t)s->len, e ? stderr : stdout); }
+void tml_println(TmlStr *s, int32_t e) { if (s) tml_print(s, e); fputc('\n', e ? stderr : stdout); }
+void tml_closure_release(Env *e) { if (e && --e->rc == 0) { if (e->drop_fn) e->drop_fn(e); tml_free(e, 0); } }
+void tml_panic_overflow(const TmlLoc *l, const char *op) { fflush(stdout); fprintf(stderr, "panic at %s:%d:%d: attempt to %s with overflow\n", l->file, l->line, l->col, op); exit(101); }
+void tml_runtime_init(int32_t c, char **v, int32_t k) { (void)c; (void)v; (void)k; }
+int32_t tml_runtime_exit(int32_t s) { fflush(stdout); if (live) { fprintf(stderr, "tmlc: %ld leaks\n", live); return 102; } return s; }
+`;
+
+beforeAll(() => {
+  workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tmlc-codegen-test-'));
+  const prebuilt = path.join(REPO, 'build/lib/libtml_runtime_debug.a');
+  if (fs.existsSync(prebuilt)) {
+    runtimeLib = prebuilt;
+    runtimeNote = 'prebuilt debug runtime';
+    return;
+  }
+  const buildDir = path.join(workDir, 'runtime-build');
+  try {
+    execaSync('cmake', ['-S', REPO, '-B', buildDir, '-DTML_ENABLE_ASAN=OFF', '-DTML_ENABLE_UBSAN=OFF', '-DTML_ENABLE_LSAN=OFF', '-DTML_BUILD_TESTS=OFF']);
+    execaSync('cmake', ['--build', buildDir, '--target', 'tml_runtime_debug', '-j2']);
+    runtimeLib = path.join(buildDir, 'lib/libtml_runtime_debug.a');
+    runtimeNote = 'debug runtime built for this test';
+  } catch {
+    const c = path.join(workDir, 'stub.c');
+    fs.writeFileSync(c, STUB_RUNTIME);
+    runtimeLib = path.join(workDir, 'stub.o');
+    execaSync('clang-14', ['-c', '-O0', c, '-o', runtimeLib]);
+    runtimeNote = 'C stub runtime (the real runtime did not build)';
+  }
+}, 300_000);
+
+afterAll(() => {
+  if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
+});
+
+// ---------- programs ----------
+
+/** add_checked(a, b): checked add, panics via tml_panic_overflow on overflow */
+function overflowProgram(): MirProgram {
+  const add = new Fn('test::add_checked', I32, [I32, I32], 3);
+  const pair = add.local(tuple(I32, T.bool));
+  add.block([assign(pl(pair), { k: 'checked', op: 'add', left: copy(1), right: copy(2) }, 4)], {
+    k: 'branch',
+    cond: copy(pair, field(1)),
+    then: 1,
+    else: 2,
+  });
+  add.block([call(null, ext('tml_panic_overflow', T.never), [loc(4, 12), cstr('add')], { noReturn: true, line: 4 })], { k: 'unreachable' });
+  add.block([assign(pl(0), use(copy(pair, field(0))), 4)]);
+
+  const main = new Fn('test::main', T.unit, [], 10);
+  const r = main.var(I32, 'r');
+  const w = main.local(I64);
+  main.block([
+    call(pl(r), fnc('test::add_checked'), [int(40, I32), int(2, I32)], { line: 11 }),
+    assign(pl(w), { k: 'cast', operand: copy(r), to: I64 }, 11),
+    printCall(copy(w), 11),
+    call(pl(r), fnc('test::add_checked'), [int(2147483647, I32), int(1, I32)], { line: 12 }),
+    assign(pl(w), { k: 'cast', operand: copy(r), to: I64 }, 12),
+    printCall(copy(w), 12),
+  ]);
+  return program([add.build(), main.build(), printI64()]);
+}
+
+function helloProgram(): MirProgram {
+  const main = new Fn('test::main', I32, [], 2);
+  main.block([
+    call(null, ext('tml_println'), [str('Hello, TML!'), int(0, I32)], { line: 2 }),
+    call(null, ext('tml_println'), [str('Hello, TML!'), int(0, I32)], { line: 3 }),
+    call(null, ext('tml_print'), [str('héllo — ünï\n'), int(0, I32)], { line: 4 }),
+    call(null, ext('tml_println'), [str('to stderr'), int(1, I32)], { line: 5 }),
+    assign(pl(0), use(int(3, I32)), 6),
+  ]);
+  return program([main.build()], { returnsI32: true });
+}
+
+function shapeType(): Type {
+  const def = adt('enum', 'Shape');
+  def.variants = [variantDef('Circle', 0, [I64]), variantDef('Rect', 1, [I64, I64]), variantDef('Empty', 2, [])];
+  return { k: 'adt', def, args: [] };
+}
+
+function maybeType(arg: Type): Type {
+  const p = newParam('T');
+  const def = adt('enum', 'Maybe', [p]);
+  def.variants = [variantDef('Just', 0, [p]), variantDef('Nothing', 1, [])];
+  return { k: 'adt', def, args: [arg] };
+}
+
+function enumProgram(): MirProgram {
+  const Shape = shapeType();
+  const area = new Fn('test::area', I64, [Shape], 20);
+  const tag = area.local(I32);
+  const a = area.local(I64);
+  const b = area.local(I64);
+  area.block([assign(pl(tag), { k: 'discriminant', place: pl(1) })], {
+    k: 'switch',
+    discr: copy(tag),
+    cases: [
+      { value: 0n, target: 1 },
+      { value: 1n, target: 2 },
+    ],
+    otherwise: 3,
+  });
+  area.block([
+    assign(pl(a), use(copy(1, variant(0, 0)))),
+    assign(pl(0), bin('mul', copy(a), copy(a))),
+    assign(pl(0), bin('mul', copy(0), int(3))),
+  ]);
+  area.block([
+    assign(pl(a), use(copy(1, variant(1, 0)))),
+    assign(pl(b), use(copy(1, variant(1, 1)))),
+    assign(pl(0), bin('mul', copy(a), copy(b))),
+  ]);
+  area.block([assign(pl(0), use(int(0)))]);
+
+  // unwrap_or(m: Maybe[I64], d: I64) -> I64, a generic enum instance
+  const Maybe = maybeType(I64);
+  const unwrap = new Fn('test::unwrap_or', I64, [Maybe, I64], 30);
+  const t2 = unwrap.local(I32);
+  unwrap.block([assign(pl(t2), { k: 'discriminant', place: pl(1) })], { k: 'switch', discr: copy(t2), cases: [{ value: 0n, target: 1 }], otherwise: 2 });
+  unwrap.block([assign(pl(0), use(copy(1, variant(0, 0))))]);
+  unwrap.block([assign(pl(0), use(copy(2)))]);
+
+  const main = new Fn('test::main', T.unit, [], 40);
+  const s = main.var(Shape, 's');
+  const r = main.var(I64, 'r');
+  const m = main.var(Maybe, 'm');
+  main.block([
+    assign(pl(s), { k: 'aggregate', kind: { k: 'variant', variant: 0 }, ops: [int(5)] }),
+    call(pl(r), fnc('test::area'), [copy(s)]),
+    printCall(copy(r)),
+    assign(pl(s), { k: 'aggregate', kind: { k: 'variant', variant: 1 }, ops: [int(3), int(4)] }),
+    call(pl(r), fnc('test::area'), [copy(s)]),
+    printCall(copy(r)),
+    assign(pl(s), { k: 'aggregate', kind: { k: 'variant', variant: 2 }, ops: [] }),
+    call(pl(r), fnc('test::area'), [copy(s)]),
+    printCall(copy(r)),
+    assign(pl(m), { k: 'aggregate', kind: { k: 'variant', variant: 0 }, ops: [int(-7)] }),
+    call(pl(r), fnc('test::unwrap_or'), [copy(m), int(99)]),
+    printCall(copy(r)),
+    assign(pl(m), { k: 'aggregate', kind: { k: 'variant', variant: 1 }, ops: [] }),
+    call(pl(r), fnc('test::unwrap_or'), [copy(m), int(99)]),
+    printCall(copy(r)),
+  ]);
+  return program([area.build(), unwrap.build(), main.build(), printI64()]);
+}
+
+function closureProgram(): MirProgram {
+  const envTy = tuple(I64, ptr(U8), T.str);
+  const fnTy = func([I64], I64);
+
+  // the closure body: prints the captured Str, returns n * 2
+  const body = new Fn('test::main::{closure}', I64, [ref(envTy), I64], 50);
+  const cap = body.local(T.str);
+  body.block([
+    assign(pl(cap), use(copy(1, deref, field(2)))),
+    call(null, ext('tml_println'), [copy(cap), int(0, I32)]),
+    assign(pl(0), bin('mul', copy(2), int(2))),
+  ]);
+
+  // environment drop glue: releases the captured Str
+  const envDrop = new Fn('test::main::{closure}::drop_env', T.unit, [ref(envTy, true)], 50);
+  envDrop.block([call(null, ext('tml_str_release'), [copy(1, deref, field(2))])]);
+
+  // drop glue of the func type: release the environment (the func value viewed as (*U8, *U8))
+  const glue = new Fn(`drop$${mangleType(fnTy)}`, T.unit, [ref(fnTy, true)], 1);
+  const pair = glue.local(ptr(tuple(ptr(U8), ptr(U8))));
+  glue.block([
+    assign(pl(pair), { k: 'cast', operand: copy(1), to: ptr(tuple(ptr(U8), ptr(U8))) }),
+    call(null, ext('tml_closure_release'), [copy(pair, deref, field(1))]),
+  ]);
+
+  // a thunk used as a function value: (env, n) -> n + 1
+  const thunk = new Fn('test::inc::{thunk}', I64, [ptr(U8), I64], 55);
+  thunk.block([assign(pl(0), bin('add', copy(2), int(1)))]);
+
+  const main = new Fn('test::main', T.unit, [], 60);
+  const s = main.var(T.str, 's');
+  const f = main.var(fnTy, 'f');
+  const r = main.var(I64, 'r');
+  const flag = main.local(T.bool, 'flag');
+  const g = main.var(fnTy, 'g');
+  main.block([
+    call(pl(s), ext('tml_str_concat', T.str), [str('cap'), str('tured')]),
+    assign(pl(f), {
+      k: 'aggregate',
+      kind: { k: 'closure', fn: 'test::main::{closure}', envTy, envDrop: 'test::main::{closure}::drop_env' },
+      ops: [move(s)],
+    }),
+    call(pl(r), { k: 'closure', value: copy(f) }, [int(21)]),
+    printCall(copy(r)),
+    call(pl(r), { k: 'closure', value: copy(f) }, [int(50)]),
+    printCall(copy(r)),
+    assign(pl(flag), use(bool(true))),
+    { k: 'drop', place: pl(f), flag, span: sp(61) },
+    assign(pl(flag), use(bool(false))),
+    // a second drop of the same closure would be a double free: the false flag must skip it
+    { k: 'drop', place: pl(f), flag, span: sp(62) },
+    assign(pl(g), use(cv({ k: 'fn', symbol: 'test::inc::{thunk}' }, fnTy))),
+    call(pl(r), { k: 'closure', value: copy(g) }, [int(41)]),
+    printCall(copy(r)),
+    // a capture-less closure: null environment, dropping it is a no-op
+    assign(pl(g), { k: 'aggregate', kind: { k: 'closure', fn: 'test::inc::{thunk}', envTy: tuple(I64, ptr(U8)), envDrop: null }, ops: [] }),
+    call(pl(r), { k: 'closure', value: copy(g) }, [int(-1)]),
+    printCall(copy(r)),
+    { k: 'drop', place: pl(g), flag: null, span: sp(63) },
+  ]);
+  return program([body.build('closure'), envDrop.build('drop-glue'), glue.build('drop-glue'), thunk.build('thunk'), main.build(), printI64()]);
+}
+
+function loopProgram(): MirProgram {
+  const main = new Fn('test::main', T.unit, [], 70);
+  const i = main.var(I64, 'i');
+  const sum = main.var(I64, 'sum');
+  const c = main.local(T.bool);
+  const arr = main.var(array(I64, 5), 'arr');
+  const k = main.var(U64, 'k');
+  const x = main.var(T.f64, 'x');
+  const u = main.local(U8);
+  const big = main.local(I128);
+  const tot = main.local(tuple(I64, T.bool));
+  // bb0: i = 1; sum = 0
+  main.block([assign(pl(i), use(int(1))), assign(pl(sum), use(int(0)))], { k: 'goto', target: 1 });
+  // bb1: while i <= 10
+  main.block([assign(pl(c), bin('le', copy(i), int(10)))], { k: 'branch', cond: copy(c), then: 2, else: 3 });
+  // bb2: sum += i; i += 1
+  main.block([assign(pl(sum), bin('add', copy(sum), copy(i))), assign(pl(i), bin('add', copy(i), int(1)))], { k: 'goto', target: 1 });
+  // bb3: print sum; arr = [10, 20, 30, 40, 50]; k = 0; sum = 0
+  main.block(
+    [
+      printCall(copy(sum)),
+      assign(pl(arr), { k: 'aggregate', kind: { k: 'array' }, ops: [int(10), int(20), int(30), int(40), int(50)] }),
+      assign(pl(k), use(int(0, U64))),
+      assign(pl(sum), use(int(0))),
+    ],
+    { k: 'goto', target: 4 },
+  );
+  // bb4: while k < 5
+  main.block([assign(pl(c), bin('lt', copy(k), int(5, U64)))], { k: 'branch', cond: copy(c), then: 5, else: 6 });
+  // bb5: sum += arr[k]; k += 1
+  main.block([assign(pl(sum), bin('add', copy(sum), copy(arr, index(k)))), assign(pl(k), bin('add', copy(k), int(1, U64)))], { k: 'goto', target: 4 });
+  // bb6: shifts, saturating float→int casts, i128 constants, checked mul without overflow
+  main.block([
+    printCall(copy(sum)),
+    assign(pl(i), bin('shl', int(1), int(65))),
+    printCall(copy(i)),
+    assign(pl(i), bin('shr', int(-16), int(2))),
+    printCall(copy(i)),
+    assign(pl(k), bin('shr', int(-16n & 0xffffffffffffffffn, U64), int(60, U64))),
+    assign(pl(i), { k: 'cast', operand: copy(k), to: I64 }),
+    printCall(copy(i)),
+    assign(pl(x), use(float(1e20))),
+    assign(pl(i), { k: 'cast', operand: copy(x), to: I64 }),
+    printCall(copy(i)),
+    assign(pl(x), use(float(-1.5))),
+    assign(pl(u), { k: 'cast', operand: copy(x), to: U8 }),
+    assign(pl(i), { k: 'cast', operand: copy(u), to: I64 }),
+    printCall(copy(i)),
+    assign(pl(big), use(int(1n << 100n, I128))),
+    assign(pl(big), bin('shr', copy(big), int(64, I128))),
+    assign(pl(i), { k: 'cast', operand: copy(big), to: I64 }),
+    printCall(copy(i)),
+    assign(pl(tot), { k: 'checked', op: 'mul', left: int(-3_000_000_000), right: int(3) }),
+    printCall(copy(tot, field(0))),
+    assign(pl(i), { k: 'unary', op: 'neg', operand: copy(tot, field(0)) }),
+    printCall(copy(i)),
+    assign(pl(i), { k: 'cast', operand: cv({ k: 'sizeof', of: tuple(T.bool, I64) }, I64), to: I64 }),
+    printCall(copy(i)),
+  ]);
+  return program([main.build(), printI64()]);
+}
+
+function testsProgram(): MirProgram {
+  const pass = new Fn('test::passes', I32, [], 80);
+  pass.block([call(null, ext('tml_println'), [str('running passes'), int(0, I32)]), assign(pl(0), use(int(0, I32)))]);
+  const fail = new Fn('test::fails', I32, [], 81);
+  fail.block([assign(pl(0), use(int(1, I32)))]);
+  const unit = new Fn('test::unit_test', T.unit, [], 82);
+  unit.block([]);
+  const t = (name: string, symbol: string, returns: MirTest['returns']): MirTest => ({ name, symbol, returns, shouldPanic: null, ignored: false, span: sp(80) });
+  return program([pass.build('test'), fail.build('test'), unit.build('test')], {
+    entry: null,
+    tests: [t('passes', 'test::passes', 'i32'), t('fails', 'test::fails', 'i32'), t('unit test', 'test::unit_test', 'unit')],
+  });
+}
+
+// ---------- tests ----------
+
+describe('codegen: compiled and run', () => {
+  it('checked arithmetic panics through tml_panic_overflow', () => {
+    const r = compileAndRun(overflowProgram());
+    expect(r.ir).toContain('@llvm.sadd.with.overflow.i32');
+    expect(r.stdout).toBe('42');
+    expect(r.stderr).toContain('attempt to add with overflow');
+    expect(r.stderr).toContain(`${FILE}:4:12`);
+    expect(r.exitCode, runtimeNote).toBe(101);
+  });
+
+  it('prints string literals (deduplicated static Strs) and returns main’s I32 status', () => {
+    const r = compileAndRun(helloProgram());
+    expect(r.stdout).toBe('Hello, TML!\nHello, TML!\nhéllo — ünï');
+    expect(r.stderr).toContain('to stderr');
+    expect(r.exitCode).toBe(3);
+    // one global for the repeated literal: { i64 TML_RC_STATIC, i64 len, [len+1 x i8] }
+    expect(r.ir.match(/c"Hello, TML!\\00"/g)?.length).toBe(1);
+    expect(r.ir).toContain('{ i64 -9223372036854775808, i64 11, [12 x i8] c"Hello, TML!\\00" }');
+    expect(r.ir).toContain('i64 17, [18 x i8]'); // 'héllo — ünï\n' is 17 UTF-8 bytes
+  });
+
+  it('switches on an enum with payloads (and a generic enum instance)', () => {
+    const r = compileAndRun(enumProgram());
+    expect(r.stdout).toBe('75\n12\n0\n-7\n99');
+    expect(r.exitCode).toBe(0);
+    expect(r.ir).toMatch(/%"?test\.Shape"? = type \{ i32, \[2 x i64\] \}/);
+    expect(r.ir).toContain('switch i32');
+  });
+
+  it('runs closures with a captured Str, env drop glue and drop flags, and function values', () => {
+    const r = compileAndRun(closureProgram());
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('captured\n42\ncaptured\n100\n42\n0');
+    expect(r.exitCode, 'leak check or double free').toBe(0);
+    expect(r.ir).toContain('@tml_alloc');
+    expect(r.ir).toContain('drop$F$I64$$I64$');
+  });
+
+  it('runs loops, array indexing, shifts, casts and wide constants', () => {
+    const r = compileAndRun(loopProgram());
+    expect(r.stdout).toBe(['55', '150', '2', '-4', '15', '9223372036854775807', '0', '68719476736', '-9000000000', '9000000000', '16'].join('\n'));
+    expect(r.exitCode).toBe(0);
+    expect(r.ir).toContain('@llvm.fptosi.sat.i64.f64');
+    expect(r.ir).toContain('@llvm.fptoui.sat.i8.f64');
+  });
+
+  it('generates a test harness main', () => {
+    const p = testsProgram();
+    const list = compileAndRun(p, ['--list'], { harness: 'tests' });
+    expect(list.stdout).toBe('passes\nfails\nunit test');
+    expect(list.exitCode).toBe(0);
+    const ok = compileAndRun(p, ['passes'], { harness: 'tests' });
+    expect(ok.stdout).toBe('running passes');
+    expect(ok.exitCode).toBe(0);
+    expect(compileAndRun(p, ['fails'], { harness: 'tests' }).exitCode).toBe(1);
+    expect(compileAndRun(p, ['unit test'], { harness: 'tests' }).exitCode).toBe(0);
+    const unknown = compileAndRun(p, ['nope'], { harness: 'tests' });
+    expect(unknown.stderr).toBe('unknown test');
+    expect(unknown.exitCode).toBe(2);
+    expect(compileAndRun(p, [], { harness: 'tests' }).exitCode).toBe(2);
+  });
+});
+
+describe('codegen: IR', () => {
+  it('emits debug info: module flags, subprograms, locations', () => {
+    const { ir } = gen(overflowProgram(), { debugInfo: true });
+    expect(ir).toContain('"Debug Info Version"');
+    expect(ir).toContain('"Dwarf Version"');
+    expect(ir).toMatch(/distinct !DISubprogram\(name: "test::add_checked"/);
+    expect(ir).toMatch(/!DILocation\(line: 4, column: 5/);
+    expect(ir).toContain('llvm.dbg.declare');
+  });
+
+  it('emits no debug info when asked not to', () => {
+    const { ir } = gen(overflowProgram(), { debugInfo: false });
+    expect(ir).not.toContain('DISubprogram');
+    expect(ir).not.toContain('!dbg');
+  });
+
+  it('targets aarch64 and x86_64 with their data layouts', () => {
+    for (const triple of ['aarch64-linux-gnu', 'x86_64-pc-linux-gnu']) {
+      const { result, ir } = gen(closureProgram(), { triple });
+      expect(ir).toContain(`target triple = "${triple}"`);
+      expect(ir).toContain('target datalayout = "e-m:e-');
+      // the backend accepts it: clang-14 emits an object for that target
+      const bc = path.join(workDir, `cross-${triple}.bc`);
+      result.writeBitcode(bc);
+      execaSync('clang-14', [`--target=${triple}`, '-c', bc, '-o', `${bc}.o`]);
+      expect(fs.statSync(`${bc}.o`).size).toBeGreaterThan(0);
+    }
+    expect(() => generateLLVM(loopProgram(), { ...BASE, triple: 'riscv64-linux-gnu' })).toThrow(CodegenError);
+  });
+
+  it('deduplicates locations, sites and C strings', () => {
+    const main = new Fn('test::main', T.unit, [], 1);
+    const p = main.local(ptr(U8));
+    const site = (line: number, name: string): Operand => cv({ k: 'site', span: sp(line), typeName: name }, ptr(U8));
+    main.block([
+      assign(pl(p), use(loc(7))),
+      assign(pl(p), use(loc(7))),
+      assign(pl(p), use(loc(8))),
+      assign(pl(p), use(site(7, 'Heap[Node]'))),
+      assign(pl(p), use(site(7, 'Heap[Node]'))),
+      assign(pl(p), use(cstr('x'))),
+      assign(pl(p), use(cstr('x'))),
+    ]);
+    const { ir } = gen(program([main.build()]));
+    expect(ir.match(/^@loc\.\d+ = /gm)?.length).toBe(2);
+    expect(ir.match(/^@site\.\d+ = /gm)?.length).toBe(1);
+    expect(ir.match(/c"x\\00"/g)?.length).toBe(1);
+    expect(ir.match(/c"tests\/codegen_fake\.tml\\00"/g)?.length).toBe(1);
+    expect(ir).toContain('i32 7, i32 5 }');
+  });
+
+  it('lays out recursive types through pointers, structs and unions', () => {
+    const node = adt('struct', 'Node');
+    const Node: Type = { k: 'adt', def: node, args: [] };
+    const list = adt('enum', 'List');
+    const List: Type = { k: 'adt', def: list, args: [] };
+    node.fields = [
+      { name: 'value', ty: I64, span: sp(1), hasDefault: false },
+      { name: 'next', ty: ptr(Node), span: sp(1), hasDefault: false },
+      { name: 'rest', ty: List, span: sp(1), hasDefault: false },
+    ];
+    list.variants = [variantDef('Cons', 0, [ref(Node), I32]), variantDef('Nil', 1, [])];
+    const un = adt('union', 'Bits');
+    un.fields = [
+      { name: 'f', ty: T.f64, span: sp(1), hasDefault: false },
+      { name: 'b', ty: array(U8, 12), span: sp(1), hasDefault: false },
+    ];
+    const Bits: Type = { k: 'adt', def: un, args: [] };
+    const f = new Fn('test::layout', I64, [Node, Bits]);
+    const b = f.local(array(U8, 12));
+    f.block([
+      assign(pl(0), use(copy(1, field(1), deref, field(0)))),
+      assign(pl(b), use(copy(2, field(1)))),
+      assign(pl(0), use(cv({ k: 'sizeof', of: Node }, I64))),
+      assign(pl(0), use(cv({ k: 'alignof', of: Bits }, I64))),
+    ]);
+    const { ir } = gen(program([f.build()], { entry: null }), { triple: 'x86_64-pc-linux-gnu' });
+    expect(ir).toMatch(/%"?test\.Node"? = type \{ i64, %"?test\.Node"?\*, %"?test\.List"? \}/);
+    expect(ir).toMatch(/%"?test\.List"? = type \{ i32, \[2 x i64\] \}/);
+    expect(ir).toMatch(/%"?test\.Bits"? = type \{ \[2 x i64\] \}/);
+    expect(ir).toContain('store i64 40, i64*'); // sizeof Node = 8 + 8 + 24
+    expect(ir).toContain('store i64 8, i64*'); // alignof Bits
+  });
+
+  it('reports a module that fails verification, and refuses to write it', () => {
+    const f = new Fn('test::broken', T.unit, [I32], 1);
+    f.block([], { k: 'switch', discr: copy(1), cases: [{ value: 1n, target: 1 }, { value: 1n, target: 1 }], otherwise: 1 });
+    f.block([]);
+    const result = generateLLVM(program([f.build()], { entry: null }), { ...BASE, triple: HOST_TRIPLE });
+    expect(result.verifyFailure).toContain("in function 'test::broken'");
+    expect(result.verifyFailure).toMatch(/duplicate case value in switch|Duplicate integer as switch case/);
+    expect(() => result.writeBitcode(path.join(workDir, 'broken.bc'))).toThrow(CodegenError);
+  });
+
+  it('names a missing glue function', () => {
+    const f = new Fn('test::main', T.unit, [], 1);
+    const s = f.local(T.str);
+    f.block([{ k: 'drop', place: pl(s), flag: null, span: sp(1) }]);
+    expect(() => generateLLVM(program([f.build()]), { ...BASE, triple: HOST_TRIPLE })).toThrow(/drop\$Str/);
+  });
+
+  it('rejects dyn types with an internal error naming them', () => {
+    const behavior = { name: 'Show', path: 'test::Show', params: [], assocTypes: [], supers: [], span: sp(1), methods: new Map() };
+    const f = new Fn('test::main', T.unit, [], 1);
+    f.local({ k: 'dyn', behavior, args: [] });
+    f.block([]);
+    expect(() => generateLLVM(program([f.build()]), { ...BASE, triple: HOST_TRIPLE })).toThrow(/dyn Show/);
+  });
+
+  it('declares an extern once even when called with different signatures', () => {
+    const f = new Fn('test::main', T.unit, [], 1);
+    const n = f.local(I64);
+    const b = f.local(T.bool);
+    f.block([
+      call(pl(n), ext('ffi_thing', I64), [int(1, U8), str('a')]),
+      call(pl(n), ext('ffi_thing', I64), [int(2, U8), str('b')]),
+      call(pl(b), ext('ffi_thing', T.bool), [bool(true)]),
+    ]);
+    const { ir } = gen(program([f.build()], { externs: [{ symbol: 'ffi_other', params: [T.str, I64], ret: T.unit }] }));
+    expect(ir.match(/^declare .*@ffi_thing\(/gm)?.length).toBe(1);
+    expect(ir).toContain('declare i64 @ffi_thing(i32, i8*)');
+    expect(ir).toContain('declare void @ffi_other(i8*, i64)');
+    expect(ir).toContain('bitcast (i64 (i32, i8*)* @ffi_thing to i8 (i32)*)');
+  });
+});
