@@ -372,13 +372,10 @@ function closureProgram(): MirProgram {
   const envDrop = new Fn('test::main::{closure}::drop_env', T.unit, [ref(envTy, true)], 50);
   envDrop.block([call(null, ext('tml_str_release'), [copy(1, deref, field(2))])]);
 
-  // drop glue of the func type: release the environment (the func value viewed as (*U8, *U8))
+  // drop glue of the func type (as mir/glue.ts builds it): release the environment, field 1 of the func value
   const glue = new Fn(`drop$${mangleType(fnTy)}`, T.unit, [ref(fnTy, true)], 1);
-  const pair = glue.local(ptr(tuple(ptr(U8), ptr(U8))));
-  glue.block([
-    assign(pl(pair), { k: 'cast', operand: copy(1), to: ptr(tuple(ptr(U8), ptr(U8))) }),
-    call(null, ext('tml_closure_release'), [copy(pair, deref, field(1))]),
-  ]);
+  const env = glue.local(ptr(U8));
+  glue.block([assign(pl(env), use(copy(1, deref, field(1)))), call(null, ext('tml_closure_release'), [move(env)])]);
 
   // a thunk used as a function value: (env, n) -> n + 1
   const thunk = new Fn('test::inc::{thunk}', I64, [ptr(U8), I64], 55);

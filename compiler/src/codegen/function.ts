@@ -151,9 +151,8 @@ class FunctionEmitter {
         if (t.k === 'adt' && t.def.kind !== 'enum') {
           return structFields(t)[pr.index]?.ty ?? ice(`${this.where()}: ${typeToString(t)} has no field ${pr.index}`);
         }
-        // a func value { fnptr, env }: field 0 is the function pointer, field 1 the environment (glue uses these)
-        if (t.k === 'func' && (pr.index === 0 || pr.index === 1)) return { k: 'ptr', inner: T.u8 };
-        // a func value is { fnptr, env }: MIR reads the environment (field 1) in retain/drop glue
+        // a func value is { fnptr, env }: field 0 is the function pointer, field 1 the environment (the retain/drop
+        // glue of func types reads field 1)
         if (t.k === 'func' && (pr.index === 0 || pr.index === 1)) return { k: 'ptr', inner: T.u8 };
         return ice(`${this.where()}: field projection on ${typeToString(t)}`);
       case 'variant':
