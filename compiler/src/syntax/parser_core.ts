@@ -220,7 +220,8 @@ export class Parser {
       else if ((t.kind === ')' || t.kind === ']') && groups > 0) groups--;
       this.advance();
     }
-    this.recovering = false;
+    // at the end of the file every enclosing `}` is missing too: that is the same error, not a new one
+    this.recovering = this.atEof();
   }
 
   /**
@@ -253,6 +254,6 @@ export class Parser {
       else if (t.kind === '}' && braces > 0) braces--;
       this.advance();
     }
-    this.recovering = false;
+    this.recovering = this.atEof();
   }
 }
