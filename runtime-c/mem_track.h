@@ -1,9 +1,9 @@
 /* mem_track.h — the debug tracking allocator (mem_track.c), compiled in when TML_DEBUG_MEMORY is defined
  * (the `debug` and `ubsan` runtime variants). mem.c routes tml_alloc/tml_realloc/tml_free here.
  *
- * Every block carries a 48-byte header in front of the user pointer (so the user pointer keeps malloc's 16-byte
- * alignment): size, allocation site, a magic word, an allocation sequence number and the links of an intrusive
- * doubly-linked list of live blocks. A free marks the header FREED and parks the block in a bounded FIFO
+ * Every block carries a 32-byte header in front of the user pointer (so the user pointer keeps malloc's 16-byte
+ * alignment): the links of an intrusive doubly-linked list of live blocks (kept in allocation order), the
+ * allocation site, and the size packed with a magic word (LIVE, allow-listed or FREED). A free marks the header FREED and parks the block in a bounded FIFO
  * quarantine (TML_TRACK_QUARANTINE_BLOCKS blocks / TML_TRACK_QUARANTINE_BYTES bytes) so that a second free of a
  * recent block is recognised. */
 #ifndef TML_MEM_TRACK_H

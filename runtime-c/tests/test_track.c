@@ -186,7 +186,7 @@ static void test_report_format(void) {
     blocks[4] = tml_alloc(24, &site_raw);
     blocks[5] = tml_alloc(5, NULL); /* unknown site */
     blocks[6] = tml_alloc(1, &site_node);
-    blocks[6] = tml_realloc(blocks[6], 64, &site_node); /* realloc keeps the block's place in the order */
+    blocks[6] = tml_realloc(blocks[6], 64, &site_node); /* reported with its new size */
     for (int i = 0; i < 10; i++) tml_free(tml_alloc(8, &site_node), &free_loc); /* freed: not reported */
     CHECK_EQ_CSTR(report_text(&n),
                   "tmlc: 7 leaks (181 bytes) at exit\n"
