@@ -219,7 +219,8 @@ static void child_exit(void *p) {
     char *argv[] = {"prog", NULL};
     tml_runtime_init(1, argv, x->check_leaks);
     TU_LIT(out, "done");
-    if (x->leak) tml_alloc(64, &(TmlAllocSite){{"leak_raw.tml", 3, 20}, "raw alloc"});
+    static const TmlAllocSite leak_site = {{"leak_raw.tml", 3, 20}, "raw alloc"}; /* must outlive the report */
+    if (x->leak) tml_alloc(64, &leak_site);
     tml_free(tml_alloc(32, &site_raw), &free_loc);
     tml_println(out, 0);
     if (x->how == 1) tml_panic_cstr(&free_loc, "boom");
