@@ -163,6 +163,8 @@ describe('parser: newlines', () => {
   it('ends block-like statements at their closing brace', () => {
     expect(body('if c { 1 } else { 2 }\n-1')).toEqual(['(if c {1} {2})', '(neg 1)']);
     expect(body('when x { _ => 1 }.foo()')).toEqual(['(method (when x (arm _ 1)) foo)']);
+    expect(body('when x { _ => 1 }\n  .foo()')).toEqual(['(method (when x (arm _ 1)) foo)']);
+    expect(body('if c { a } else { b } + 1')).toEqual(['(+ (if c {a} {b}) 1)']);
     expect(body('for i in xs { }\n(a)')).toEqual(['(for i xs {})', 'a']);
   });
 

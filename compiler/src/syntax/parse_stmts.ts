@@ -63,13 +63,14 @@ export function parseStatement(p: Parser): Stmt | null {
 
 /**
  * `if … { }`, `when … { }`, `for … { }` as a statement: it ends at its closing brace, so a next line starting
- * with `-` begins a new statement. On the same line a method call or an operator may still follow
- * (`when x { … }.len()`, `if c { 1 } else { 2 } + 3`).
+ * with `-` begins a new statement. A method chain may still follow (`when x { … }.len()`, also on the next line,
+ * since no statement starts with `.`), and so may an operator on the same line (`if c { 1 } else { 2 } + 3`).
  */
 function parseBlockLikeStatement(p: Parser): Expr {
   const expr = parsePrimary(p);
   if (p.prev.kind !== '}') return expr; // `if c then a else b` already took its whole expression
-  if (p.tok.newlineBefore || !(p.at('.') || CONTINUING_OPERATORS.has(p.tok.kind))) return expr;
+  const continues = p.at('.') || (!p.tok.newlineBefore && CONTINUING_OPERATORS.has(p.tok.kind));
+  if (!continues) return expr;
   p.pendingOperand = expr;
   return parseExpr(p);
 }
