@@ -288,6 +288,11 @@ function maybeOutOfRuntime(l: FnLowerer, name: string, args: ast.Expr[], dest: P
   b.switchTo(done);
 }
 
+/** Expressions that denote a place (evaluating them creates no new value). */
+function isPlaceExpr(e: ast.Expr): boolean {
+  return e.kind === 'Path' || e.kind === 'Field' || e.kind === 'Index' || (e.kind === 'Unary' && e.op === '*');
+}
+
 const STR_RUNTIME: Record<string, { sym: string; ret: Type; bool?: boolean }> = {
   len: { sym: 'tml_str_len', ret: T.i64 },
   contains: { sym: 'tml_str_contains', ret: T.i32, bool: true },
@@ -305,12 +310,18 @@ export function lowerBuiltinMethod(l: FnLowerer, e: Extract<ast.Expr, { kind: 'M
   let rt = recvTyOverride ?? l.ty(e.receiver);
   const isRef = rt.k === 'ref';
   if (rt.k === 'ref') rt = rt.inner;
+  // the receiver is evaluated exactly once (it may have effects or create a temporary)
+  let cached: Place | null = null;
   const recvPlace = (): Place => {
-    const p = l.placeOf(e.receiver);
-    return isRef ? { local: p.local, proj: [...p.proj, { k: 'deref' }] } : p;
+    if (!cached) {
+      const p = l.placeOf(e.receiver);
+      cached = isRef ? { local: p.local, proj: [...p.proj, { k: 'deref' }] } : p;
+    }
+    return cached;
   };
   if (rt.k === 'str') {
-    const recv = l.asPlace(e.receiver) || isRef ? { op: { k: 'copy', place: recvPlace() } as Operand, release: () => {} } : l.strArg(e.receiver);
+    // a Str receiver is borrowed for the runtime call: a place is read without retaining; a temporary is released after
+    const recv = isRef || isPlaceExpr(e.receiver) ? { op: { k: 'copy', place: recvPlace() } as Operand, release: () => {} } : l.strArg(e.receiver);
     const m = STR_RUNTIME[res.name];
     if (m) {
       const sargs = e.args.map((a) => (l.ty(a).k === 'str' ? l.strArg(a) : { op: l.operand(a), release: () => {} }));
@@ -347,9 +358,15 @@ export function lowerBuiltinMethod(l: FnLowerer, e: Extract<ast.Expr, { kind: 'M
         return;
       }
       case 'to_string':
-      case 'duplicate':
-        b.assign(dest, { k: 'use', op: l.readPlace(l.placeOf(e.receiver), T.str, null) }, span);
+      case 'duplicate': {
+        const tmp = b.temp(T.str, span);
+        b.assign(place(tmp), { k: 'use', op: recv.op }, span);
+        l.mono.glue.retainSymbol(T.str);
+        b.emit({ k: 'retain', place: place(tmp), span });
+        recv.release();
+        b.assign(dest, { k: 'use', op: moveOf(tmp) }, span);
         return;
+      }
       case 'find':
       case 'parse_i64':
       case 'parse_f64': {
