@@ -22,7 +22,8 @@ export class DebugInfo {
   ) {
     const W = llvm.Module.ModFlagBehavior.Warning;
     module.addModuleFlag(W, 'Debug Info Version', llvm.LLVMConstants.DEBUG_METADATA_VERSION);
-    module.addModuleFlag(W, 'Dwarf Version', llvm.dwarf.LLVMConstants.DWARF_VERSION);
+    // DWARF 4: Valgrind 3.19 (Debian 12) cannot read the DWARF 5 that LLVM 14 defaults to
+    module.addModuleFlag(W, 'Dwarf Version', 4);
     this.di = new llvm.DIBuilder(module);
     this.cu = this.di.createCompileUnit(llvm.dwarf.SourceLanguage.DW_LANG_C, this.file(mainFile), 'tmlc', false, '', 0);
     this.fnType = this.di.createSubroutineType(this.di.getOrCreateTypeArray([]));

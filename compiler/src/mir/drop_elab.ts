@@ -1,165 +1,138 @@
-// Drop elaboration (its own pass, as in rustc): lowering put a `drop` at every scope exit for every owned local;
-// this pass computes, for each local at each drop, whether it is initialised (assigned and not moved since) on
-// every path, on none, or on some. Definitely-initialised drops stay, definitely-moved drops go, and the rest get a
-// drop flag: a Bool local set when the value is assigned, cleared when it is moved, and tested by the drop.
-import { T } from '../sema/types.js';
-import type { LocalId, MirFunction, Operand, Rvalue, Statement } from './mir.js';
+// Drop elaboration (its own pass, as in rustc): lowering put a `drop` at every scope exit for every owned local.
+// Using the initialisation dataflow over move paths, each drop becomes:
+//   - itself, when the value is initialised on every path;
+//   - nothing, when it was moved out on every path;
+//   - a flagged drop, when it was moved on some paths only: a Bool drop flag, set where the value is assigned,
+//     cleared where it is moved or dropped, and tested by the drop;
+//   - drops of the remaining fields, when some fields were moved out (a partial move; MEMORY.md §2 rule 5).
+import type { Span } from '../syntax/source.js';
+import { structFields, T, type Type } from '../sema/types.js';
+import type { ProgramDefs } from '../sema/defs.js';
+import type { LocalId, MirFunction, Place, Statement } from './mir.js';
+import { initDataflow, MAYBE_INIT, MAYBE_UNINIT, MovePaths, stmtDest, stmtOperands, transfer, type InitState } from './move_paths.js';
 
-type State = Uint8Array; // per local: bit 1 = maybe init, bit 2 = maybe uninit
+export function elaborateDrops(f: MirFunction, defs: ProgramDefs): void {
+  const mp = new MovePaths(f);
+  const ins = initDataflow(mp);
+  const flags = new Map<number, LocalId>(); // path → flag local
+  const flagFor = (path: number): LocalId => {
+    let id = flags.get(path);
+    if (id === undefined) {
+      id = f.locals.length;
+      f.locals.push({ id, ty: T.bool, name: null, kind: 'flag', span: null });
+      flags.set(path, id);
+    }
+    return id;
+  };
 
-export function elaborateDrops(f: MirFunction): void {
-  const n = f.locals.length;
-  const nb = f.blocks.length;
-  const entry: State = new Uint8Array(n);
-  for (let i = 0; i < n; i++) entry[i] = i >= 1 && i <= f.argCount ? 1 : 2;
-  const ins: (State | null)[] = Array(nb).fill(null);
-  ins[0] = entry;
-  const preds = successorsOf(f);
-  const work = [0];
-  const outs: State[] = Array(nb);
-  while (work.length) {
-    const bi = work.shift()!;
-    const st = new Uint8Array(ins[bi]!);
-    for (const s of f.blocks[bi]!.stmts) transfer(s, st);
-    outs[bi] = st;
-    for (const succ of preds[bi]!) {
-      const prev = ins[succ];
-      if (!prev) {
-        ins[succ] = new Uint8Array(st);
-        work.push(succ);
-        continue;
-      }
-      let changed = false;
-      for (let i = 0; i < n; i++) {
-        const j = prev[i]! | st[i]!;
-        if (j !== prev[i]) {
-          prev[i] = j;
-          changed = true;
-        }
-      }
-      if (changed && !work.includes(succ)) work.push(succ);
+  /** The drops that replace `drop(place)` for move path `path`, given the state before it. */
+  const elaborate = (path: number, pl: Place, ty: Type, st: InitState, span: Span): Statement[] => {
+    const node = st[path]!;
+    const sub = mp.descendants(path);
+    const uniform = sub.every((d) => st[d] === node);
+    if (uniform) {
+      if (node === MAYBE_INIT) return [{ k: 'drop', place: pl, flag: null, span }];
+      if (node === MAYBE_UNINIT || node === 0) return [];
+      return [{ k: 'drop', place: pl, flag: flagFor(path), span }];
     }
-  }
-  // decide each drop; collect locals needing flags
-  const flagged = new Set<LocalId>();
-  for (let bi = 0; bi < nb; bi++) {
-    const st0 = ins[bi];
-    if (!st0) continue;
-    const st = new Uint8Array(st0);
-    for (const s of f.blocks[bi]!.stmts) {
-      if (s.k === 'drop' && s.place.proj.length === 0) {
-        const v = st[s.place.local]!;
-        if (v === 3) flagged.add(s.place.local);
-      }
-      transfer(s, st);
-    }
-  }
-  const flagOf = new Map<LocalId, LocalId>();
-  for (const l of flagged) {
-    const id = f.locals.length;
-    f.locals.push({ id, ty: T.bool, name: null, kind: 'flag', span: null });
-    flagOf.set(l, id);
-  }
-  for (let bi = 0; bi < nb; bi++) {
-    const st0 = ins[bi];
-    const blk = f.blocks[bi]!;
-    if (!st0) continue;
-    const st = new Uint8Array(st0);
+    // some fields were moved out: drop the others one by one (a type with `impl Drop` cannot be partially moved)
+    const fieldTys = fieldTypes(ty);
+    if (!fieldTys) return [{ k: 'drop', place: pl, flag: null, span }];
     const out: Statement[] = [];
+    fieldTys.forEach((ft, i) => {
+      const child = mp.paths[path]!.children.find((c) => mp.paths[c]!.fields[mp.paths[c]!.fields.length - 1] === i);
+      const cpl: Place = { local: pl.local, proj: [...pl.proj, { k: 'field', index: i }] };
+      if (child === undefined) {
+        // never moved by itself: it shares its parent's own state
+        if (node === MAYBE_INIT) out.push({ k: 'drop', place: cpl, flag: null, span });
+        else if (node & MAYBE_INIT) out.push({ k: 'drop', place: cpl, flag: flagFor(path), span });
+        return;
+      }
+      out.push(...elaborate(child, cpl, ft, st, span));
+    });
+    void defs;
+    return out;
+  };
+
+  const placeTy = (pl: Place): Type => {
+    let t = f.locals[pl.local]!.ty;
+    for (const pr of pl.proj) if (pr.k === 'field') t = fieldTypes(t)?.[pr.index] ?? T.error;
+    return t;
+  };
+
+  // pass 1: rewrite drops (flags are created on demand)
+  const rewritten: Statement[][] = f.blocks.map(() => []);
+  f.blocks.forEach((blk, bi) => {
+    const st0 = ins[bi];
+    if (!st0) {
+      rewritten[bi] = blk.stmts;
+      return;
+    }
+    const st = new Uint8Array(st0);
+    const out = rewritten[bi]!;
     for (const s of blk.stmts) {
-      const before = s.k === 'drop' && s.place.proj.length === 0 ? st[s.place.local]! : 0;
-      transfer(s, st);
-      if (s.k === 'drop' && s.place.proj.length === 0) {
-        if (before === 2 || before === 0) continue; // definitely moved out (or never set): nothing to drop
-        const flag = flagOf.get(s.place.local);
-        if (before === 3 && flag !== undefined) {
-          out.push({ ...s, flag });
-          out.push(setFlag(flag, false, s));
+      if (s.k === 'drop' && s.flag === null) {
+        const path = mp.pathOfPlace(s.place);
+        if (path !== null && mp.isWhole(s.place)) {
+          out.push(...elaborate(path, s.place, placeTy(s.place), st, s.span));
+          transfer(mp, s, st);
           continue;
         }
-        out.push(s);
-        if (flag !== undefined) out.push(setFlag(flag, false, s));
-        continue;
       }
       out.push(s);
-      // keep flags in step: set on assignment, clear on move
-      for (const [l, flag] of flagOf) {
-        if (assigns(s, l)) out.push(setFlag(flag, true, s));
-        else if (moves(s, l)) out.push(setFlag(flag, false, s));
-      }
-    }
-    blk.stmts = out;
-  }
-  if (flagOf.size) {
-    // flags start cleared (arguments start set)
-    const init: Statement[] = [];
-    for (const [l, flag] of flagOf) init.push(setFlag(flag, l >= 1 && l <= f.argCount, null));
-    f.blocks[0]!.stmts.unshift(...init);
-  }
-}
-
-function setFlag(flag: LocalId, v: boolean, s: Statement | null): Statement {
-  const span = s && 'span' in s ? s.span : { file: '', start: 0, end: 0 };
-  return { k: 'assign', place: { local: flag, proj: [] }, rvalue: { k: 'use', op: { k: 'const', value: { k: 'bool', value: v }, ty: T.bool } }, span };
-}
-
-function successorsOf(f: MirFunction): number[][] {
-  return f.blocks.map((b) => {
-    const t = b.term;
-    switch (t.k) {
-      case 'goto':
-        return [t.target];
-      case 'branch':
-        return [t.then, t.else];
-      case 'switch':
-        return [...t.cases.map((c) => c.target), t.otherwise];
-      default:
-        return [];
+      transfer(mp, s, st);
     }
   });
-}
-
-function operandsOf(r: Rvalue): Operand[] {
-  switch (r.k) {
-    case 'use':
-      return [r.op];
-    case 'binary':
-    case 'checked':
-      return [r.left, r.right];
-    case 'unary':
-      return [r.operand];
-    case 'cast':
-      return [r.operand];
-    case 'aggregate':
-      return [...r.ops];
-    default:
-      return [];
+  // pass 2: keep every flag in step with the value it guards
+  if (flags.size) {
+    const ancestorsOrSelf = (path: number): Set<number> => {
+      const s = new Set<number>();
+      for (let p: number | null = path; p !== null; p = mp.paths[p]!.parent) s.add(p);
+      return s;
+    };
+    const flagged = [...flags.entries()].map(([path, flag]) => ({ path, flag, anc: ancestorsOrSelf(path) }));
+    rewritten.forEach((stmts, bi) => {
+      const out: Statement[] = [];
+      for (const s of stmts) {
+        out.push(s);
+        const span = 'span' in s ? s.span : f.span;
+        const moved = new Set<number>();
+        for (const o of stmtOperands(s)) {
+          if (o.k !== 'move') continue;
+          const p = mp.pathOfPlace(o.place);
+          if (p !== null) moved.add(p);
+        }
+        if (s.k === 'drop') {
+          const p = mp.pathOfPlace(s.place);
+          if (p !== null) moved.add(p);
+        }
+        const dest = stmtDest(s);
+        const destPath = dest && mp.isWhole(dest) ? mp.pathOfPlace(dest) : null;
+        for (const fl of flagged) {
+          if ([...moved].some((m) => fl.anc.has(m))) out.push(setFlag(fl.flag, false, span));
+          else if (destPath !== null && fl.anc.has(destPath)) out.push(setFlag(fl.flag, true, span));
+        }
+      }
+      f.blocks[bi]!.stmts = out;
+    });
+    const init: Statement[] = [];
+    for (const [path, flag] of flags) {
+      const local = mp.paths[path]!.local;
+      init.push(setFlag(flag, local >= 1 && local <= f.argCount, f.span));
+    }
+    f.blocks[0]!.stmts.unshift(...init);
+  } else {
+    rewritten.forEach((stmts, bi) => (f.blocks[bi]!.stmts = stmts));
   }
 }
 
-function stmtOperands(s: Statement): Operand[] {
-  if (s.k === 'assign') return operandsOf(s.rvalue);
-  if (s.k === 'call') return [...s.args, ...(s.callee.k === 'closure' ? [s.callee.value] : [])];
-  return [];
+/** Field types of a struct (without a Drop impl) or tuple; null for anything else. */
+function fieldTypes(t: Type): Type[] | null {
+  if (t.k === 'tuple') return [...t.elems];
+  if (t.k === 'adt' && t.def.kind === 'struct') return structFields(t).map((f) => f.ty);
+  return null;
 }
 
-function moves(s: Statement, l: LocalId): boolean {
-  return stmtOperands(s).some((o) => o.k === 'move' && o.place.local === l);
-}
-
-function assigns(s: Statement, l: LocalId): boolean {
-  if (s.k === 'assign') return s.place.local === l && s.place.proj.length === 0;
-  if (s.k === 'call') return s.dest !== null && s.dest.local === l && s.dest.proj.length === 0;
-  return false;
-}
-
-function transfer(s: Statement, st: State): void {
-  // moves happen before the destination is written
-  for (const o of stmtOperands(s)) {
-    // moving any part of a local ends its owner's responsibility for the whole (partial moves: see docs)
-    if (o.k === 'move' && !o.place.proj.some((p) => p.k === 'deref')) st[o.place.local] = 2;
-  }
-  if (s.k === 'assign' && s.place.proj.length === 0) st[s.place.local] = 1;
-  if (s.k === 'call' && s.dest && s.dest.proj.length === 0) st[s.dest.local] = 1;
-  if (s.k === 'drop' && s.place.proj.length === 0) st[s.place.local] = 2;
+function setFlag(flag: LocalId, v: boolean, span: Span): Statement {
+  return { k: 'assign', place: { local: flag, proj: [] }, rvalue: { k: 'use', op: { k: 'const', value: { k: 'bool', value: v }, ty: T.bool } }, span };
 }

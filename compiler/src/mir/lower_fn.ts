@@ -271,15 +271,16 @@ export class FnLowerer {
       ty = rt.inner;
     }
     const c = this.cls(ty);
-    if (c === 'plain') return { k: 'copy', place: p };
+    const span = e?.span;
+    if (c === 'plain') return { k: 'copy', place: p, span };
     if (c === 'shared') {
       const tmp = this.b.temp(ty, e?.span ?? null!);
-      this.b.assign(place(tmp), { k: 'use', op: { k: 'copy', place: p } }, e?.span ?? this.fn.span);
+      this.b.assign(place(tmp), { k: 'use', op: { k: 'copy', place: p, span } }, e?.span ?? this.fn.span);
       this.mono.glue.retainSymbol(ty);
       this.b.emit({ k: 'retain', place: place(tmp), span: e?.span ?? this.fn.span });
       return moveOf(tmp);
     }
-    return { k: 'move', place: p };
+    return { k: 'move', place: p, span };
   }
 
   /** The type of a MIR place. */

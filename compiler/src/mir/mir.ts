@@ -56,9 +56,10 @@ export type ConstValue =
   /** alignment in bytes of a type; operand type is I64 */
   | { readonly k: 'alignof'; readonly of: Type };
 
+/** `span`, when present, is the source expression the operand reads (for the move checker's messages). */
 export type Operand =
-  | { readonly k: 'copy'; readonly place: Place }
-  | { readonly k: 'move'; readonly place: Place }
+  | { readonly k: 'copy'; readonly place: Place; readonly span?: Span }
+  | { readonly k: 'move'; readonly place: Place; readonly span?: Span }
   | { readonly k: 'const'; readonly value: ConstValue; readonly ty: Type };
 
 export type BinOp = 'add' | 'sub' | 'mul' | 'div' | 'rem' | 'and' | 'or' | 'xor' | 'shl' | 'shr' | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';

@@ -1,0 +1,191 @@
+// Move paths and the initialisation dataflow that both drop elaboration and the move checker stand on.
+// A move path is a local or a chain of field projections of it (`_3`, `_3.1`, `_3.1.0`); moving or assigning a
+// place affects its path and every path below it. The analysis computes, before every statement, whether each
+// path may be initialised and whether it may be uninitialised (two bits), by a forward fixpoint over the CFG.
+import type { BasicBlock, LocalId, MirFunction, Operand, Place, Rvalue, Statement } from './mir.js';
+
+export interface MovePath {
+  readonly index: number;
+  readonly local: LocalId;
+  /** field indices from the local */
+  readonly fields: readonly number[];
+  readonly parent: number | null;
+  readonly children: number[];
+}
+
+export const MAYBE_INIT = 1;
+export const MAYBE_UNINIT = 2;
+
+export class MovePaths {
+  readonly paths: MovePath[] = [];
+  private readonly byKey = new Map<string, number>();
+
+  constructor(readonly f: MirFunction) {
+    for (const l of f.locals) this.pathFor(l.id, []);
+    // create the paths of every field chain that is moved, assigned or dropped
+    for (const b of f.blocks) {
+      for (const s of b.stmts) {
+        for (const o of stmtOperands(s)) if (o.k === 'move') this.pathOfPlace(o.place, true);
+        const d = stmtDest(s);
+        if (d) this.pathOfPlace(d, true);
+        if (s.k === 'drop') this.pathOfPlace(s.place, true);
+      }
+    }
+  }
+
+  private pathFor(local: LocalId, fields: number[]): number {
+    const key = `${local}:${fields.join('.')}`;
+    const found = this.byKey.get(key);
+    if (found !== undefined) return found;
+    const parent = fields.length ? this.pathFor(local, fields.slice(0, -1)) : null;
+    const p: MovePath = { index: this.paths.length, local, fields, parent, children: [] };
+    this.paths.push(p);
+    this.byKey.set(key, p.index);
+    if (parent !== null) this.paths[parent]!.children.push(p.index);
+    return p.index;
+  }
+
+  /** The path a place belongs to: its local and the leading field projections (stopping at a deref, index or
+   * variant projection, whose insides are tracked as part of the path before them). null when it goes through a
+   * deref (the place is not owned by this function's locals). */
+  pathOfPlace(p: Place, create = false): number | null {
+    const fields: number[] = [];
+    for (const pr of p.proj) {
+      if (pr.k === 'deref') return null;
+      if (pr.k !== 'field') break;
+      fields.push(pr.index);
+    }
+    if (create) return this.pathFor(p.local, fields);
+    // the deepest existing path
+    for (let n = fields.length; n >= 0; n--) {
+      const key = `${p.local}:${fields.slice(0, n).join('.')}`;
+      const found = this.byKey.get(key);
+      if (found !== undefined) return found;
+    }
+    return null;
+  }
+
+  /** Does the place stop at its path (a whole-path access), or go inside it (a variant payload, an element)? */
+  isWhole(p: Place): boolean {
+    return p.proj.every((pr) => pr.k === 'field');
+  }
+
+  descendants(i: number): number[] {
+    const out = [i];
+    for (let k = 0; k < out.length; k++) out.push(...this.paths[out[k]!]!.children);
+    return out;
+  }
+}
+
+export type InitState = Uint8Array;
+
+/** The effect of one statement on the initialisation state. */
+export function transfer(mp: MovePaths, s: Statement, st: InitState): void {
+  for (const o of stmtOperands(s)) {
+    if (o.k !== 'move') continue;
+    const p = mp.pathOfPlace(o.place);
+    if (p === null) continue;
+    for (const d of mp.descendants(p)) st[d] = MAYBE_UNINIT;
+  }
+  const dest = stmtDest(s);
+  if (dest) {
+    const p = mp.pathOfPlace(dest);
+    if (p !== null && mp.isWhole(dest)) for (const d of mp.descendants(p)) st[d] = MAYBE_INIT;
+  }
+  if (s.k === 'drop' && s.flag === null) {
+    const p = mp.pathOfPlace(s.place);
+    if (p !== null) for (const d of mp.descendants(p)) st[d] = MAYBE_UNINIT;
+  }
+}
+
+/** Initialisation state at the entry of every block (null: unreachable). Arguments start initialised. */
+export function initDataflow(mp: MovePaths): (InitState | null)[] {
+  const f = mp.f;
+  const n = mp.paths.length;
+  const entry = new Uint8Array(n);
+  for (const p of mp.paths) entry[p.index] = p.local >= 1 && p.local <= f.argCount ? MAYBE_INIT : MAYBE_UNINIT;
+  const ins: (InitState | null)[] = f.blocks.map(() => null);
+  ins[0] = entry;
+  const succ = successors(f);
+  const work = [0];
+  const queued = new Set(work);
+  while (work.length) {
+    const bi = work.shift()!;
+    queued.delete(bi);
+    const st = new Uint8Array(ins[bi]!);
+    for (const s of f.blocks[bi]!.stmts) transfer(mp, s, st);
+    for (const t of succ[bi]!) {
+      const prev = ins[t];
+      if (!prev) {
+        ins[t] = new Uint8Array(st);
+        if (!queued.has(t)) (work.push(t), queued.add(t));
+        continue;
+      }
+      let changed = false;
+      for (let i = 0; i < n; i++) {
+        const j = prev[i]! | st[i]!;
+        if (j !== prev[i]) {
+          prev[i] = j;
+          changed = true;
+        }
+      }
+      if (changed && !queued.has(t)) (work.push(t), queued.add(t));
+    }
+  }
+  return ins;
+}
+
+export function successors(f: MirFunction): number[][] {
+  return f.blocks.map((b: BasicBlock) => {
+    const t = b.term;
+    switch (t.k) {
+      case 'goto':
+        return [t.target];
+      case 'branch':
+        return [t.then, t.else];
+      case 'switch':
+        return [...t.cases.map((c) => c.target), t.otherwise];
+      default:
+        return [];
+    }
+  });
+}
+
+function rvalueOperands(r: Rvalue): Operand[] {
+  switch (r.k) {
+    case 'use':
+      return [r.op];
+    case 'binary':
+    case 'checked':
+      return [r.left, r.right];
+    case 'unary':
+      return [r.operand];
+    case 'cast':
+      return [r.operand];
+    case 'aggregate':
+      return [...r.ops];
+    default:
+      return [];
+  }
+}
+
+export function stmtOperands(s: Statement): Operand[] {
+  if (s.k === 'assign') return rvalueOperands(s.rvalue);
+  if (s.k === 'call') return [...s.args, ...(s.callee.k === 'closure' ? [s.callee.value] : [])];
+  return [];
+}
+
+/** Places read by a statement (operands, and places borrowed or inspected). */
+export function stmtReads(s: Statement): Place[] {
+  const out: Place[] = [];
+  for (const o of stmtOperands(s)) if (o.k !== 'const') out.push(o.place);
+  if (s.k === 'assign' && (s.rvalue.k === 'ref' || s.rvalue.k === 'discriminant')) out.push(s.rvalue.place);
+  if (s.k === 'retain') out.push(s.place);
+  return out;
+}
+
+export function stmtDest(s: Statement): Place | null {
+  if (s.k === 'assign') return s.place;
+  if (s.k === 'call') return s.dest;
+  return null;
+}
