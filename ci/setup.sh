@@ -44,7 +44,9 @@ else
   # (allowScripts)
   say "npm ci"
   log=$(mktemp)
-  if ! npm ci 2>&1 | tee "$log"; then
+  if npm ci >"$log" 2>&1; then
+    cat "$log"
+  else
     # The registry these machines reach has no packages for other platforms (e.g. @rollup/rollup-android-arm64 is a
     # 404), so the lock file lacks rollup's optional platform packages and npm 11's `npm ci` refuses it as "not in
     # sync". `npm install` installs the same locked versions and accepts that.
@@ -52,6 +54,7 @@ else
       say "npm ci refused the lock file (optional platform packages missing); using npm install"
       npm install --no-audit --no-fund
     else
+      cat "$log"
       rm -f "$log"
       exit 1
     fi
