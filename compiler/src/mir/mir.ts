@@ -88,7 +88,10 @@ export type Rvalue =
   | { readonly k: 'ref'; readonly place: Place; readonly mutable: boolean; readonly raw: boolean }
   | { readonly k: 'aggregate'; readonly kind: AggregateKind; readonly ops: readonly Operand[] }
   /** the variant index (I32) of an enum place */
-  | { readonly k: 'discriminant'; readonly place: Place };
+  | { readonly k: 'discriminant'; readonly place: Place }
+  /** a thin pointer/reference to a concrete T made into a fat pointer/reference to `dyn B` (the destination's type):
+   * { data: the pointer as *U8, vtable: the address of vtable `vtable` } */
+  | { readonly k: 'unsize'; readonly operand: Operand; readonly vtable: string };
 
 export type Callee =
   /** a MIR function of this program, by symbol */
@@ -96,7 +99,10 @@ export type Callee =
   /** a C function (runtime or FFI); its LLVM signature comes from the argument and destination types */
   | { readonly k: 'extern'; readonly symbol: string; readonly ret: Type }
   /** a closure value of `func` type: call its function pointer with its environment first */
-  | { readonly k: 'closure'; readonly value: Operand };
+  | { readonly k: 'closure'; readonly value: Operand }
+  /** dynamic dispatch: `object` is a fat pointer/reference to `dyn B`; calls the function in slot `slot` of its
+   * vtable with the data pointer first, then the arguments; `ret` is the result type */
+  | { readonly k: 'virtual'; readonly object: Operand; readonly slot: number; readonly ret: Type };
 
 export type Statement =
   | { readonly k: 'assign'; readonly place: Place; readonly rvalue: Rvalue; readonly span: Span }
@@ -139,6 +145,18 @@ export interface MirFunction {
   readonly exported: boolean;
 }
 
+/** A vtable: a constant table of function addresses, one per slot. Slot 0 is always the drop glue of the concrete
+ * type (a function taking a `mut ref T`); the others are the behavior's methods in declaration order (each taking
+ * the `ref T`/`mut ref T` receiver first). Fat pointers (`ref dyn B`, `mut ref dyn B`, `*dyn B`) are
+ * { data: *U8, vtable: *U8 }: field 0 and field 1 of such a place read them. A place `(*p)` with `p` a fat pointer
+ * denotes the object: only `ref`/`drop` of it (whose reference is `p` itself) and virtual calls use it. */
+export interface MirVtable {
+  readonly symbol: string;
+  readonly slots: readonly string[];
+  /** for --emit=mir and debugging: `Cat as dyn Describe` */
+  readonly displayName: string;
+}
+
 export interface MirExtern {
   readonly symbol: string;
   readonly params: readonly Type[];
@@ -149,6 +167,7 @@ export interface MirProgram {
   readonly functions: MirFunction[];
   /** FFI functions declared by the program (`lowlevel func`, `@extern`) */
   readonly externs: MirExtern[];
+  readonly vtables: MirVtable[];
   /** symbol of the user's `main`, and whether it returns I32 (its value is the exit status) */
   readonly entry: { readonly symbol: string; readonly returnsI32: boolean } | null;
   /** tests (for the test harness): name → symbol and how the result is judged */

@@ -5,7 +5,7 @@ import type { FuncDef } from '../sema/defs.js';
 import type { CheckedProgram } from '../sema/program.js';
 import { isClosed, mangleType, substFor, typeToString, type Subst, type Type } from '../sema/types.js';
 import { GlueBuilder } from './glue.js';
-import type { MirExtern, MirFunction, MirProgram, MirTest } from './mir.js';
+import type { MirExtern, MirFunction, MirProgram, MirTest, MirVtable } from './mir.js';
 
 export interface LowerOptions {
   /** overflow and shift checks (off in --release) */
@@ -26,6 +26,7 @@ export type InstanceLowerer = (mono: Mono, inst: Instance) => MirFunction[];
 export class Mono {
   readonly functions: MirFunction[] = [];
   readonly externs = new Map<string, MirExtern>();
+  readonly vtables = new Map<string, MirVtable>();
   private readonly queue: Instance[] = [];
   private readonly requested = new Map<string, Instance>();
   readonly glue: GlueBuilder;
@@ -98,7 +99,7 @@ export class Mono {
       const inst = this.queue.shift()!;
       for (const f of this.lowerInstance(this, inst)) this.functions.push(f);
     }
-    return { functions: this.functions, externs: [...this.externs.values()], entry, tests, sources: this.sources };
+    return { functions: this.functions, externs: [...this.externs.values()], vtables: [...this.vtables.values()], entry, tests, sources: this.sources };
   }
 }
 

@@ -3,7 +3,8 @@ import { typeToString } from '../sema/types.js';
 import type { ConstValue, MirFunction, MirProgram, Operand, Place, Rvalue, Statement, Terminator } from './mir.js';
 
 export function printProgram(p: MirProgram): string {
-  return p.functions.map(printFunction).join('\n');
+  const vt = p.vtables.map((v) => `vtable ${v.displayName} [${v.symbol}] = [${v.slots.join(', ')}]`);
+  return [...vt, ...p.functions.map(printFunction)].join('\n');
 }
 
 export function printFunction(f: MirFunction): string {
@@ -89,6 +90,8 @@ function printRvalue(r: Rvalue): string {
       return `${r.raw ? '&raw ' : r.mutable ? 'mut ref ' : 'ref '}${printPlace(r.place)}`;
     case 'discriminant':
       return `discriminant(${printPlace(r.place)})`;
+    case 'unsize':
+      return `unsize(${printOperand(r.operand)}, vtable ${r.vtable})`;
     case 'aggregate': {
       const ops = r.ops.map(printOperand).join(', ');
       switch (r.kind.k) {
@@ -112,7 +115,9 @@ export function printStatement(s: Statement): string {
     case 'assign':
       return `${printPlace(s.place)} = ${printRvalue(s.rvalue)}`;
     case 'call': {
-      const callee = s.callee.k === 'closure' ? `(${printOperand(s.callee.value)})` : s.callee.k === 'extern' ? `extern ${s.callee.symbol}` : s.callee.symbol;
+      const c = s.callee;
+      const callee =
+        c.k === 'closure' ? `(${printOperand(c.value)})` : c.k === 'extern' ? `extern ${c.symbol}` : c.k === 'virtual' ? `virtual[${c.slot}](${printOperand(c.object)})` : c.symbol;
       return `${s.dest ? `${printPlace(s.dest)} = ` : ''}call ${callee}(${s.args.map(printOperand).join(', ')})${s.noReturn ? ' -> !' : ''}`;
     }
     case 'drop':
