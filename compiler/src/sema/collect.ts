@@ -12,6 +12,8 @@ import { newParam, T, type AdtDef, type BehaviorDef, type ParamType, type Type }
 export class Collector {
   readonly defs = new ProgramDefs();
   private pendingUses: { scope: ModuleScope; item: Extract<ast.Item, { kind: 'Use' }>; mod: LoadedModule }[] = [];
+  /** `@deref`/`@index` are resolved once every struct's fields are known */
+  private pendingAttrs: { def: AdtDef; attrs: ast.Attribute[] }[] = [];
 
   constructor(
     private readonly loader: ModuleLoader,
@@ -39,6 +41,7 @@ export class Collector {
     }
     for (const u of this.pendingUses) this.resolveUse(u.scope, u.item, u.mod);
     for (const mod of this.defs.modules.values()) this.defineModule(mod);
+    for (const p of this.pendingAttrs) this.libraryAttrs(p.def, p.attrs);
     return this.defs;
   }
 
@@ -101,6 +104,11 @@ export class Collector {
         return;
       }
       case 'Func': {
+        if (scope.names.has(item.name)) {
+          // reported once; the duplicate is not checked (its signature is never resolved)
+          this.bindName(scope, item.name, { k: 'type', ty: T.error }, item.nameSpan);
+          return;
+        }
         const fn = this.makeFunc(item, scope, [], null, null, null);
         this.bindName(scope, item.name, { k: 'fn', def: fn }, item.nameSpan);
         return;
@@ -227,6 +235,7 @@ export class Collector {
         if (b?.k !== 'adt' || b.def.nodeId !== item.id) return;
         const ts = this.typeScope(scope, [...b.def.params], null);
         b.def.fields = item.fields.map((f) => ({ name: f.name, ty: resolveType(f.type, ts, this.diags), span: f.span, hasDefault: f.default !== null }));
+        if (item.kind === 'Struct' && item.attrs.length) this.pendingAttrs.push({ def: b.def, attrs: item.attrs });
         return;
       }
       case 'Enum': {
@@ -269,6 +278,44 @@ export class Collector {
         return this.defineImpl(scope, item);
       default:
         return;
+    }
+  }
+
+  /** `@deref(…)` and `@index(…)`: how library pointer and collection types are dereferenced and indexed. */
+  private libraryAttrs(def: AdtDef, attrs: ast.Attribute[]): void {
+    const names = (a: ast.Attribute) => a.args.map((x) => (x.kind === 'Path' && x.segments.length === 1 ? x.segments[0]!.name : ''));
+    for (const a of attrs) {
+      if (a.name === 'deref') {
+        const [first, ...rest] = names(a);
+        const i = def.fields.findIndex((f) => f.name === first);
+        const f = def.fields[i];
+        if (!f || f.ty.k !== 'ptr') {
+          this.diags.error('E0610', '`@deref(f, …)` needs a raw-pointer field `f`', a.span);
+          continue;
+        }
+        const path = [i];
+        let t: Type = f.ty.inner;
+        for (const n of rest) {
+          const target: Type = t;
+          const j = target.k === 'adt' ? target.def.fields.findIndex((x) => x.name === n) : -1;
+          if (j < 0 || target.k !== 'adt') {
+            this.diags.error('E0610', `\`@deref\`: no field \`${n}\` in the pointee`, a.span);
+            break;
+          }
+          path.push(j);
+          t = target.def.fields[j]!.ty;
+        }
+        def.deref = path;
+      } else if (a.name === 'index') {
+        const [d, l] = names(a);
+        const di = def.fields.findIndex((f) => f.name === d);
+        const li = def.fields.findIndex((f) => f.name === l);
+        if (di < 0 || li < 0 || def.fields[di]!.ty.k !== 'ptr') {
+          this.diags.error('E0610', '`@index(data, len)` needs a raw-pointer field `data` and an integer field `len`', a.span);
+          continue;
+        }
+        def.index = { data: di, len: li };
+      }
     }
   }
 

@@ -139,7 +139,11 @@ function useful(rows: Pat[][], types: Type[], input: CoverageInput, depth = 0): 
     for (const r of rows) {
       const h = r[0]!;
       if (h.k === 'wild') spec.push([...Array(c.arity).fill({ k: 'wild' }), ...r.slice(1)]);
-      else if (h.k === 'ctor' && h.ctor === c.ctor) spec.push([...h.args, ...r.slice(1)]);
+      else if (h.k === 'ctor' && h.ctor === c.ctor) {
+        // a pattern of the wrong arity was reported by the checker; cover its missing fields with wildcards
+        const args = Array.from({ length: c.arity }, (_, i) => h.args[i] ?? ({ k: 'wild' } as Pat));
+        spec.push([...args, ...r.slice(1)]);
+      }
     }
     const w = useful(spec, [...c.fieldTypes, ...restTys], input, depth + 1);
     if (w) return [c.show(w.slice(0, c.arity)), ...w.slice(c.arity)];

@@ -51,6 +51,11 @@ export interface AdtDef {
   readonly attrs: ReadonlySet<string>;
   /** The AST node id of the declaration (key for default-value expressions). */
   readonly nodeId: number;
+  /** `@deref(f, g…)`: `*x`, field access and method calls reach the pointee through raw-pointer field `f`, then
+   * fields `g…` of what it points to (library smart pointers: Heap, Shared, Sync) */
+  deref?: number[];
+  /** `@index(data, len)`: `x[i]` is element i of raw-pointer field `data`, checked against field `len` (List) */
+  index?: { data: number; len: number };
 }
 
 export type ParamType = Extract<Type, { k: 'param' }>;
