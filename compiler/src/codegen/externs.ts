@@ -5,12 +5,13 @@
 //     i32 (what a C callee expects whether it takes int32_t or a narrow type);
 //   - a Bool result is declared i8 and tested against 0 (reads a C `bool` or an int32_t 0/1 correctly); narrower
 //     integer results are read at their own width; Unit/Never results are void;
-//   - aggregates (tuples, structs, enums, arrays, func values) cannot cross: an internal error.
+//   - aggregates (tuples, structs, enums, arrays, func values, fat pointers to `dyn`) cannot cross: an internal
+//     error.
 // A symbol called with different signatures at different places is declared with the first one and called
 // through a bitcast function pointer elsewhere. Signatures are compared by their C scalar kinds (`CType`), never
 // with `llvm.Type.isSameType` (which recurses forever on recursive named structs in llvm-bindings 0.4.2).
 import llvm, { ice, ptrTo } from './llvm.js';
-import type { Layouts } from './layout.js';
+import { isFatPointer, type Layouts } from './layout.js';
 import { typeToString, type Type } from '../sema/types.js';
 
 /** The scalar kinds that cross the C boundary. */
@@ -105,6 +106,7 @@ export class Externs {
       case 'str':
       case 'ref':
       case 'ptr':
+        if (isFatPointer(t)) return ice(`a fat pointer (${typeToString(t)}) cannot be passed to C function '${symbol}'`);
         return 'ptr';
       default:
         return ice(`a value of type ${typeToString(t)} cannot be passed to C function '${symbol}'`);
@@ -127,6 +129,7 @@ export class Externs {
       case 'str':
       case 'ref':
       case 'ptr':
+        if (isFatPointer(t)) return ice(`C function '${symbol}' cannot return a fat pointer (${typeToString(t)})`);
         return 'ptr';
       default:
         return ice(`C function '${symbol}' cannot return a value of type ${typeToString(t)}`);

@@ -7,7 +7,9 @@
 //          field struct and K·A bytes cover the biggest one; a variant's fields are reached by bitcasting the
 //          payload's address to that variant's field struct (literal struct of its field types),
 //   union → named struct { [K x iA] }, every field at offset 0,
-//   ref/ptr → pointer to the inner type (`*Unit`/`*Never` → i8*), func → { i8* fnptr, i8* env }.
+//   ref/ptr → pointer to the inner type (`*Unit`/`*Never` → i8*), func → { i8* fnptr, i8* env },
+//   ref/mut ref/ptr to `dyn B` → a fat pointer { i8* data, i8* vtable } (see `isFatPointer`); a bare `dyn B`
+//          value never exists (MIR only reaches the object through a fat pointer), so it is an internal error.
 //
 // Named struct types are created as shells first and given their bodies afterwards, so types that refer to
 // themselves (or to each other) through pointers work. Bodies of types reached only through a pointer are
@@ -31,6 +33,8 @@ export class Layouts {
   readonly i32: llvm.IntegerType;
   readonly i64: llvm.IntegerType;
   readonly funcValueTy: llvm.StructType;
+  /** `{ i8* data, i8* vtable }`: the LLVM type of `ref dyn B`, `mut ref dyn B` and `*dyn B` */
+  readonly fatPtrTy: llvm.StructType;
 
   constructor(
     private readonly ctx: llvm.LLVMContext,
@@ -42,6 +46,7 @@ export class Layouts {
     this.i32 = llvm.Type.getInt32Ty(ctx);
     this.i64 = llvm.Type.getInt64Ty(ctx);
     this.funcValueTy = llvm.StructType.get(ctx, [this.i8p, this.i8p]);
+    this.fatPtrTy = llvm.StructType.get(ctx, [this.i8p, this.i8p]);
   }
 
   get unit(): llvm.StructType {
@@ -111,6 +116,7 @@ export class Layouts {
         return this.funcValueTy;
       case 'ref':
       case 'ptr':
+        if (t.inner.k === 'dyn') return this.fatPtrTy;
         return ptrTo(this.pointee(t.inner));
       case 'tuple':
       case 'array': {
@@ -130,7 +136,7 @@ export class Layouts {
         return shell;
       }
       case 'dyn':
-        return ice(`'dyn' types are not implemented in codegen yet (${typeToString(t)})`);
+        return ice(`a bare '${typeToString(t)}' value has no layout (a trait object is only reached through a fat pointer)`);
       case 'param':
       case 'var':
       case 'error':
@@ -233,6 +239,11 @@ export class Layouts {
       this.depth--;
     }
   }
+}
+
+/** `ref dyn B`, `mut ref dyn B`, `*dyn B`: a { data, vtable } pair rather than a plain LLVM pointer. */
+export function isFatPointer(t: Type): boolean {
+  return (t.k === 'ref' || t.k === 'ptr') && t.inner.k === 'dyn';
 }
 
 export function isVoidLike(t: Type): boolean {
