@@ -17,6 +17,7 @@ import type {
   MirFunction,
   MirProgram,
   MirTest,
+  MirVtable,
   Operand,
   Place,
   Projection,
@@ -127,11 +128,12 @@ class Fn {
 
 function program(
   functions: MirFunction[],
-  opts: { entry?: string | null; returnsI32?: boolean; tests?: MirTest[]; externs?: MirExtern[] } = {},
+  opts: { entry?: string | null; returnsI32?: boolean; tests?: MirTest[]; externs?: MirExtern[]; vtables?: MirVtable[] } = {},
 ): MirProgram {
   return {
     functions,
     externs: opts.externs ?? [],
+    vtables: opts.vtables ?? [],
     entry: opts.entry === null ? null : { symbol: opts.entry ?? 'test::main', returnsI32: opts.returnsI32 ?? false },
     tests: opts.tests ?? [],
     sources,

@@ -25,4 +25,6 @@ export interface ModuleContext {
   readonly debug: DebugInfo | null;
   readonly program: MirProgram;
   readonly fns: ReadonlyMap<string, DeclaredFn>;
+  /** vtable symbol → its constant `[N x i8*]` global */
+  readonly vtables: ReadonlyMap<string, llvm.GlobalVariable>;
 }

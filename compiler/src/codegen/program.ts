@@ -1,7 +1,7 @@
 // MIR program → one LLVM module: target and data layout, every MIR function declared first (so bodies can refer
-// to each other and to glue), FFI externs, bodies, the C `main` (program entry or test harness), debug info,
-// verification.
-import llvm, { ice, ptrTo } from './llvm.js';
+// to each other and to glue), vtables (constant tables of those functions), FFI externs, bodies, the C `main`
+// (program entry or test harness), debug info, verification.
+import llvm, { ice, isPointerType, ptrTo } from './llvm.js';
 import { ConstantPool } from './constants.js';
 import type { DeclaredFn, ModuleContext } from './context.js';
 import { DebugInfo } from './debuginfo.js';
@@ -10,7 +10,7 @@ import { emitFunctionBody } from './function.js';
 import { Layouts } from './layout.js';
 import { dataLayoutFor } from './target.js';
 import { verify } from './verify.js';
-import type { MirFunction, MirProgram } from '../mir/mir.js';
+import type { MirFunction, MirProgram, MirVtable } from '../mir/mir.js';
 
 export interface CodegenOptions {
   triple: string;
@@ -39,15 +39,21 @@ export function generateLLVM(program: MirProgram, opts: CodegenOptions): Codegen
   const layouts = new Layouts(ctx, module.getDataLayout());
   const consts = new ConstantPool(ctx, module, builder, layouts, program.sources);
   const fns = new Map<string, DeclaredFn>();
-  const externs = new Externs(ctx, module, builder, layouts, (s) => fns.has(s) || s === 'main');
+  const vtables = new Map<string, llvm.GlobalVariable>();
+  const externs = new Externs(ctx, module, builder, layouts, (s) => fns.has(s) || vtables.has(s) || s === 'main');
   const mainFile = mainSourceFile(program, opts.moduleName);
   const debug = opts.debugInfo ? new DebugInfo(ctx, module, program.sources, mainFile) : null;
-  const mc: ModuleContext = { ctx, module, builder, layouts, consts, externs, debug, program, fns };
+  const mc: ModuleContext = { ctx, module, builder, layouts, consts, externs, debug, program, fns, vtables };
 
   for (const f of program.functions) {
     if (fns.has(f.symbol)) ice(`function symbol '${f.symbol}' is defined twice`);
     if (f.symbol === 'main') ice(`a MIR function may not be named 'main' (the C entry point)`);
     fns.set(f.symbol, declareFunction(mc, f));
+  }
+  for (const v of program.vtables) {
+    if (vtables.has(v.symbol)) ice(`vtable symbol '${v.symbol}' is defined twice`);
+    if (fns.has(v.symbol) || v.symbol === 'main') ice(`vtable '${v.symbol}' has the name of a function`);
+    vtables.set(v.symbol, emitVtable(mc, v));
   }
   for (const e of program.externs) externs.declare(e.symbol, e.params, e.ret);
   for (const f of fns.values()) emitFunctionBody(mc, f);
@@ -86,6 +92,23 @@ function declareFunction(mc: ModuleContext, f: MirFunction): DeclaredFn {
   const linkage = f.exported ? llvm.GlobalValue.LinkageTypes.ExternalLinkage : llvm.GlobalValue.LinkageTypes.InternalLinkage;
   const fn = llvm.Function.Create(type, linkage, f.symbol, mc.module);
   return { mir: f, fn, type, params, ret };
+}
+
+/** An internal constant `[N x i8*]` of the slot functions (slot 0: the concrete type's drop glue). Each slot is
+ * called through the vtable with an i8* data pointer as its first argument, so it must take a pointer first. */
+function emitVtable(mc: ModuleContext, v: MirVtable): llvm.GlobalVariable {
+  const L = mc.layouts;
+  if (v.slots.length === 0) ice(`vtable '${v.symbol}' (${v.displayName}) has no slots (slot 0 is the drop glue)`);
+  const entries = v.slots.map((symbol, i) => {
+    const f = mc.fns.get(symbol) ?? ice(`slot ${i} of vtable '${v.symbol}' (${v.displayName}) is '${symbol}', not a function of the program`);
+    if (f.params.length === 0 || !isPointerType(f.params[0]!)) {
+      ice(`slot ${i} of vtable '${v.symbol}' (${v.displayName}): '${symbol}' does not take a pointer receiver first`);
+    }
+    return llvm.ConstantExpr.getBitCast(f.fn, L.i8p);
+  });
+  const ty = llvm.ArrayType.get(L.i8p, entries.length);
+  const init = llvm.ConstantArray.get(ty, entries);
+  return new llvm.GlobalVariable(mc.module, ty, true, llvm.GlobalValue.LinkageTypes.InternalLinkage, init, v.symbol);
 }
 
 function createCMain(mc: ModuleContext): { fn: llvm.Function; argc: llvm.Value; argv: llvm.Value } {
