@@ -4,8 +4,14 @@
 // computed from its local's alloca by GEPs (fields, enum payloads through a bitcast to the variant's field struct,
 // array elements) and loads (deref); operands are loads or constants; a statement computes its value and stores
 // it; terminators map one to one. Local 0 is loaded and returned (`ret void` for Unit/Never).
+//
+// Trait objects: a fat pointer (`ref dyn B`, `mut ref dyn B`, `*dyn B`) is a { i8* data, i8* vtable } value; its
+// field 0/1 projections address those two halves. The object place `(*p)` (p a fat pointer) has no address of its
+// own: `ref (*p)` is p's value and `drop((*p))` passes p's value to the `dyn` type's drop glue; any other use is an
+// internal error. `unsize` pairs a thin pointer with a vtable's address; a `virtual` call loads a slot of the
+// vtable and calls it with the data pointer first.
 import llvm, { ice, isIntegerType, isPointerType, ptrTo } from './llvm.js';
-import { isVoidLike } from './layout.js';
+import { isFatPointer, isVoidLike } from './layout.js';
 import type { DeclaredFn, ModuleContext } from './context.js';
 import { mangleType, structFields, T, typeEquals, typeToString, variantFields, type Type } from '../sema/types.js';
 import type {
@@ -154,6 +160,8 @@ class FunctionEmitter {
         // a func value is { fnptr, env }: field 0 is the function pointer, field 1 the environment (the retain/drop
         // glue of func types reads field 1)
         if (t.k === 'func' && (pr.index === 0 || pr.index === 1)) return { k: 'ptr', inner: T.u8 };
+        // a fat pointer is { data, vtable }: field 0 is the data pointer, field 1 the vtable's address
+        if (isFatPointer(t) && (pr.index === 0 || pr.index === 1)) return { k: 'ptr', inner: T.u8 };
         return ice(`${this.where()}: field projection on ${typeToString(t)}`);
       case 'variant':
         if (t.k === 'adt' && t.def.kind === 'enum' && t.def.variants[pr.variant]) {
@@ -176,6 +184,9 @@ class FunctionEmitter {
     let addr: llvm.Value = this.slot(p.local);
     for (const pr of p.proj) {
       const inner = this.projType(t, pr);
+      if (pr.k === 'deref' && isFatPointer(t)) {
+        ice(`${this.where()}: the trait object ${showPlace(p)} (through ${typeToString(t)}) can only be referenced or dropped`);
+      }
       const innerLL = this.L.llvmType(inner);
       switch (pr.k) {
         case 'field':
@@ -208,8 +219,24 @@ class FunctionEmitter {
     return addr;
   }
 
+  /** The fat pointer `q` of an object place `(*q)` (a trait object); null for any other place. */
+  private objectPointer(p: Place): Place | null {
+    const last = p.proj[p.proj.length - 1];
+    if (last?.k !== 'deref') return null;
+    const q: Place = { local: p.local, proj: p.proj.slice(0, -1) };
+    return isFatPointer(this.placeType(q)) ? q : null;
+  }
+
+  /** For the object place `(*q)`: q's fat pointer value, which is what a reference to the object is. Null for any
+   * other place. */
+  private objectRef(p: Place): llvm.Value | null {
+    const q = this.objectPointer(p);
+    return q ? this.b.CreateLoad(this.L.fatPtrTy, this.placeAddr(q)) : null;
+  }
+
   private load(p: Place): llvm.Value {
-    return this.b.CreateLoad(this.L.llvmType(this.placeType(p)), this.placeAddr(p));
+    const addr = this.placeAddr(p); // first: it names a misused trait object place
+    return this.b.CreateLoad(this.L.llvmType(this.placeType(p)), addr);
   }
 
   private store(v: llvm.Value, p: Place, what: string): void {
@@ -242,6 +269,7 @@ class FunctionEmitter {
             return llvm.ConstantFP.get(lt, Number(c.value));
           case 'ptr':
           case 'ref':
+            if (isFatPointer(ty)) ice(`${this.where()}: integer constant of fat pointer type ${typeToString(ty)}`);
             return this.b.CreateIntToPtr(mc.consts.int(64, c.value), lt);
           default:
             return ice(`${this.where()}: integer constant of type ${typeToString(ty)}`);
@@ -300,6 +328,9 @@ class FunctionEmitter {
   }
 
   private glue(prefix: string, place: Place, flag: number | null): void {
+    // dropping a trait object: its glue takes the fat `mut ref dyn B`, which is the fat pointer's own value
+    const isObject = this.objectPointer(place) !== null;
+    if (isObject && prefix !== 'drop$') ice(`${this.where()}: the trait object ${showPlace(place)} can only be referenced or dropped`);
     const ty = this.placeType(place);
     const symbol = prefix + mangleType(ty);
     const glue = this.mc.fns.get(symbol) ?? ice(`${this.where()}: missing glue function '${symbol}' for ${typeToString(ty)}`);
@@ -313,7 +344,11 @@ class FunctionEmitter {
       this.b.CreateCondBr(f, run, cont);
       this.b.SetInsertPoint(run);
     }
-    const addr = this.coerce(this.placeAddr(place), glue.params[0]!, `argument of ${symbol}`);
+    if (isObject && !isFatPointer(glue.mir.locals.find((l) => l.id === 1)?.ty ?? T.unit)) {
+      ice(`glue function '${symbol}' must take a fat 'mut ref ${typeToString(ty)}'`);
+    }
+    // (computed after the flag test: the load of the fat pointer belongs in the conditional block)
+    const addr = this.coerce(isObject ? this.objectRef(place)! : this.placeAddr(place), glue.params[0]!, `argument of ${symbol}`);
     this.b.CreateCall(glue.type, glue.fn, [addr]);
     if (cont) {
       this.b.CreateBr(cont);
@@ -362,6 +397,20 @@ class FunctionEmitter {
           ...values.map((v, i) => this.coerce(v, params[i]!, `closure argument ${i + 1}`)),
         ]);
         if (!isVoidLike(fty.ret)) result = call;
+        break;
+      }
+      case 'virtual': {
+        const ot = this.operandType(callee.object);
+        if (!isFatPointer(ot)) ice(`${this.where()}: virtual call through a value of type ${typeToString(ot)}`);
+        const fat = this.operand(callee.object);
+        const data = b.CreateExtractValue(fat, [0]);
+        const vtable = b.CreateBitCast(b.CreateExtractValue(fat, [1]), ptrTo(L.i8p));
+        const slotAddr = b.CreateInBoundsGEP(L.i8p, vtable, [llvm.ConstantInt.get(L.i64, callee.slot, false)]);
+        const slot = b.CreateLoad(L.i8p, slotAddr);
+        const params = args.map((a) => L.llvmType(this.operandType(a)));
+        const type = llvm.FunctionType.get(L.returnType(callee.ret), [L.i8p, ...params], false);
+        const call = b.CreateCall(type, b.CreateBitCast(slot, ptrTo(type)), [data, ...values]);
+        if (!isVoidLike(callee.ret)) result = call;
         break;
       }
     }
@@ -419,9 +468,29 @@ class FunctionEmitter {
         this.store(this.cast(this.operand(rv.operand), from, rv.to), dest, 'cast');
         return;
       }
-      case 'ref':
+      case 'ref': {
+        const obj = this.objectRef(rv.place);
+        if (obj) {
+          const dt = this.placeType(dest);
+          if (!isFatPointer(dt)) ice(`${this.where()}: reference to the trait object ${showPlace(rv.place)} stored in ${typeToString(dt)}`);
+          this.store(obj, dest, 'ref of a trait object');
+          return;
+        }
         this.store(this.placeAddr(rv.place), dest, 'ref');
         return;
+      }
+      case 'unsize': {
+        const from = this.operandType(rv.operand);
+        const dt = this.placeType(dest);
+        if (!isFatPointer(dt)) ice(`${this.where()}: unsize stored in ${typeToString(dt)}, not a fat pointer`);
+        if ((from.k !== 'ref' && from.k !== 'ptr') || isFatPointer(from)) ice(`${this.where()}: unsize of ${typeToString(from)}, not a thin pointer`);
+        const vt = this.mc.vtables.get(rv.vtable) ?? ice(`${this.where()}: unsize with unknown vtable '${rv.vtable}'`);
+        let fat: llvm.Value = llvm.UndefValue.get(L.fatPtrTy);
+        fat = b.CreateInsertValue(fat, b.CreateBitCast(this.operand(rv.operand), L.i8p), [0]);
+        fat = b.CreateInsertValue(fat, llvm.ConstantExpr.getBitCast(vt, L.i8p), [1]);
+        this.store(fat, dest, 'unsize');
+        return;
+      }
       case 'discriminant': {
         const t = this.placeType(rv.place);
         if (t.k !== 'adt' || t.def.kind !== 'enum') ice(`${this.where()}: discriminant of ${typeToString(t)}`);
@@ -546,6 +615,7 @@ class FunctionEmitter {
       if (!['eq', 'ne', 'lt', 'le', 'gt', 'ge'].includes(op)) bad();
       return yes ? llvm.ConstantInt.getTrue(this.mc.ctx) : llvm.ConstantInt.getFalse(this.mc.ctx);
     }
+    if (isFatPointer(t)) return bad(); // comparing fat pointers is not defined by MIR
     const isPtr = t.k === 'ptr' || t.k === 'ref' || t.k === 'str';
     if (t.k !== 'int' && t.k !== 'bool' && t.k !== 'char' && !isPtr) return bad();
     const signed = t.k === 'int' && t.signed;
@@ -597,6 +667,8 @@ class FunctionEmitter {
     // Char and Bool count as unsigned integers of their width
     const signedInt = (t: Type) => t.k === 'int' && t.signed;
 
+    // `*dyn B` ↔ `ref dyn B` ↔ `mut ref dyn B`: the same { data, vtable } pair; nothing else converts a fat pointer
+    if (isFatPointer(from) || isFatPointer(to)) return isFatPointer(from) && isFatPointer(to) ? v : bad();
     if (isIntLike(from) && to.k === 'bool') return b.CreateICmpNE(v, llvm.Constant.getNullValue(v.getType()));
     if (isIntLike(from) && isIntLike(to)) return b.CreateIntCast(v, toLL, signedInt(from));
     if (isIntLike(from) && to.k === 'float') return signedInt(from) ? b.CreateSIToFP(v, toLL) : b.CreateUIToFP(v, toLL);
@@ -646,6 +718,17 @@ class FunctionEmitter {
         return;
     }
   }
+}
+
+function showPlace(p: Place): string {
+  let s = `_${p.local}`;
+  for (const pr of p.proj) {
+    if (pr.k === 'deref') s = `(*${s})`;
+    else if (pr.k === 'field') s = `${s}.${pr.index}`;
+    else if (pr.k === 'variant') s = `${s}.v${pr.variant}.${pr.index}`;
+    else s = `${s}[_${pr.index}]`;
+  }
+  return s;
 }
 
 /** Bit width of an integer-like type (Char is a 32-bit scalar value, Bool is i1). */
