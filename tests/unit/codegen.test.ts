@@ -479,6 +479,129 @@ function loopProgram(): MirProgram {
   return program([main.build(), printI64()]);
 }
 
+// ---------- trait objects ----------
+
+const describeBehavior = { name: 'Describe', path: 'test::Describe', params: [], assocTypes: [], supers: [], span: sp(1), methods: new Map() };
+const DynDescribe: Type = { k: 'dyn', behavior: describeBehavior, args: [] };
+
+/** Two concrete types behind `dyn Describe` (slot 0: drop glue, slot 1: `describe(self, n: I64) -> I64`), boxed with
+ * tml_alloc, unsized (one from a `*Cat`, one from a `ref Dog`), kept in an array of two `*dyn Describe`, called
+ * through the vtable in a loop and dropped through `drop((*objs[i]))`: the `dyn` drop glue runs slot 0 and frees
+ * the box. Dog owns a runtime Str, released by its own drop glue (the leak checker sees a missed one). */
+function dynProgram(): MirProgram {
+  const catDef = adt('struct', 'Cat');
+  catDef.fields = [{ name: 'lives', ty: I64, span: sp(1), hasDefault: false }];
+  const Cat: Type = { k: 'adt', def: catDef, args: [] };
+  const dogDef = adt('struct', 'Dog');
+  dogDef.fields = [
+    { name: 'name', ty: T.str, span: sp(1), hasDefault: false },
+    { name: 'age', ty: I64, span: sp(1), hasDefault: false },
+  ];
+  const Dog: Type = { k: 'adt', def: dogDef, args: [] };
+  const dynPtr = ptr(DynDescribe);
+  const dynRef = ref(DynDescribe);
+
+  // Cat::describe(self: ref Cat, n: I64) -> I64 { println("cat"); self.lives + n }
+  const catDescribe = new Fn('test::Cat::describe', I64, [ref(Cat), I64], 90);
+  catDescribe.block([call(null, ext('tml_println'), [str('cat'), int(0, I32)]), assign(pl(0), bin('add', copy(1, deref, field(0)), copy(2)))]);
+  // Dog::describe(self: ref Dog, n: I64) -> I64 { println(self.name); self.age * n }
+  const dogDescribe = new Fn('test::Dog::describe', I64, [ref(Dog), I64], 91);
+  dogDescribe.block([call(null, ext('tml_println'), [copy(1, deref, field(0)), int(0, I32)]), assign(pl(0), bin('mul', copy(1, deref, field(1)), copy(2)))]);
+  // concrete drop glue (slot 0)
+  const catDrop = new Fn(`drop$${mangleType(Cat)}`, T.unit, [ref(Cat, true)], 92);
+  catDrop.block([call(null, ext('tml_println'), [str('drop cat'), int(0, I32)])]);
+  const dogDrop = new Fn(`drop$${mangleType(Dog)}`, T.unit, [ref(Dog, true)], 93);
+  dogDrop.block([call(null, ext('tml_println'), [str('drop dog'), int(0, I32)]), call(null, ext('tml_str_release'), [copy(1, deref, field(0))])]);
+  // drop glue of `dyn Describe`: virtual slot 0 on the object, then free the box (field 0: the data pointer)
+  const dynDrop = new Fn(`drop$${mangleType(DynDescribe)}`, T.unit, [ref(DynDescribe, true)], 94);
+  dynDrop.block([
+    call(null, { k: 'virtual', object: copy(1), slot: 0, ret: T.unit }, []),
+    call(null, ext('tml_free'), [copy(1, field(0)), loc(94)]),
+  ]);
+  // fat pointers by value: id(x: ref dyn Describe) -> ref dyn Describe
+  const id = new Fn('test::id', dynRef, [dynRef], 95);
+  id.block([assign(pl(0), use(copy(1)))]);
+
+  const vtables: MirVtable[] = [
+    { symbol: 'vtable$test.Cat$Describe', slots: [catDrop.symbol, catDescribe.symbol], displayName: 'Cat as dyn Describe' },
+    { symbol: 'vtable$test.Dog$Describe', slots: [dogDrop.symbol, dogDescribe.symbol], displayName: 'Dog as dyn Describe' },
+  ];
+
+  const main = new Fn('test::main', T.unit, [], 100);
+  const raw = main.local(ptr(U8));
+  const c = main.var(ptr(Cat), 'c');
+  const d = main.var(ptr(Dog), 'd');
+  const name = main.local(T.str);
+  const rdog = main.local(ref(Dog));
+  const rd = main.var(dynRef, 'rd');
+  const pc = main.local(dynPtr);
+  const pd = main.local(dynPtr);
+  const objs = main.var(array(dynPtr, 2), 'objs');
+  const i = main.var(U64, 'i');
+  const cond = main.local(T.bool);
+  const p = main.var(dynPtr, 'p');
+  const r = main.var(dynRef, 'r');
+  const n = main.var(I64, 'n');
+  const site = (line: number, typeName: string): Operand => cv({ k: 'site', span: sp(line), typeName }, ptr(U8));
+  const sizeof = (t: Type): Operand => cv({ k: 'sizeof', of: t }, I64);
+  // bb0: box a Cat and a Dog, unsize them, store them in objs; i = 0
+  main.block(
+    [
+      call(pl(raw), ext('tml_alloc', ptr(U8)), [sizeof(Cat), site(101, 'Cat')], { line: 101 }),
+      assign(pl(c), { k: 'cast', operand: move(raw), to: ptr(Cat) }, 101),
+      assign(pl(c, deref), { k: 'aggregate', kind: { k: 'struct' }, ops: [int(9)] }, 101),
+      assign(pl(pc), { k: 'unsize', operand: copy(c), vtable: 'vtable$test.Cat$Describe' }, 101),
+      call(pl(raw), ext('tml_alloc', ptr(U8)), [sizeof(Dog), site(102, 'Dog')], { line: 102 }),
+      assign(pl(d), { k: 'cast', operand: move(raw), to: ptr(Dog) }, 102),
+      call(pl(name), ext('tml_str_concat', T.str), [str('Re'), str('x')], { line: 102 }),
+      assign(pl(d, deref), { k: 'aggregate', kind: { k: 'struct' }, ops: [move(name), int(3)] }, 102),
+      assign(pl(rdog), { k: 'ref', place: pl(d, deref), mutable: false, raw: false }, 102),
+      assign(pl(rd), { k: 'unsize', operand: copy(rdog), vtable: 'vtable$test.Dog$Describe' }, 102),
+      assign(pl(pd), { k: 'cast', operand: copy(rd), to: dynPtr }, 102),
+      assign(pl(objs), { k: 'aggregate', kind: { k: 'array' }, ops: [move(pc), move(pd)] }, 103),
+      assign(pl(i), use(int(0, U64))),
+    ],
+    { k: 'goto', target: 1 },
+  );
+  // bb1: while i < 2
+  main.block([assign(pl(cond), bin('lt', copy(i), int(2, U64)))], { k: 'branch', cond: copy(cond), then: 2, else: 3 });
+  // bb2: p = objs[i]; r = id(ref (*p)); n = r.describe(100); print n; i += 1
+  main.block(
+    [
+      assign(pl(p), use(copy(objs, index(i))), 104),
+      assign(pl(r), { k: 'ref', place: pl(p, deref), mutable: false, raw: false }, 104),
+      call(pl(r), fnc('test::id'), [move(r)], { line: 104 }),
+      call(pl(n), { k: 'virtual', object: copy(r), slot: 1, ret: I64 }, [int(100)], { line: 105 }),
+      printCall(copy(n), 105),
+      assign(pl(i), bin('add', copy(i), int(1, U64))),
+    ],
+    { k: 'goto', target: 1 },
+  );
+  // bb3: i = 0
+  main.block([assign(pl(i), use(int(0, U64)))], { k: 'goto', target: 4 });
+  // bb4: while i < 2
+  main.block([assign(pl(cond), bin('lt', copy(i), int(2, U64)))], { k: 'branch', cond: copy(cond), then: 5, else: 6 });
+  // bb5: drop((*objs[i])) (under a drop flag that is true here); i += 1
+  main.block(
+    [{ k: 'drop', place: pl(objs, index(i), deref), flag: cond, span: sp(106) }, assign(pl(i), bin('add', copy(i), int(1, U64)))],
+    { k: 'goto', target: 4 },
+  );
+  main.block([]);
+  return program(
+    [
+      catDescribe.build(),
+      dogDescribe.build(),
+      catDrop.build('drop-glue'),
+      dogDrop.build('drop-glue'),
+      dynDrop.build('drop-glue'),
+      id.build(),
+      main.build(),
+      printI64(),
+    ],
+    { vtables },
+  );
+}
+
 function testsProgram(): MirProgram {
   const pass = new Fn('test::passes', I32, [], 80);
   pass.block([call(null, ext('tml_println'), [str('running passes'), int(0, I32)]), assign(pl(0), use(int(0, I32)))]);
@@ -555,6 +678,76 @@ describe('codegen: compiled and run', () => {
     expect(unknown.stderr).toBe('unknown test');
     expect(unknown.exitCode).toBe(2);
     expect(compileAndRun(p, [], { harness: 'tests' }).exitCode).toBe(2);
+  });
+});
+
+describe('codegen: trait objects', () => {
+  it('calls methods through vtables and drops trait objects through their glue', () => {
+    const r = compileAndRun(dynProgram());
+    expect(r.stderr, runtimeNote).toBe('');
+    expect(r.stdout).toBe(['cat', '109', 'Rex', '300', 'drop cat', 'drop dog'].join('\n'));
+    expect(r.exitCode, 'leak check or double free').toBe(0);
+  });
+
+  it('lays out fat pointers and emits vtables as internal constant arrays', () => {
+    const { ir } = gen(dynProgram());
+    expect(ir).toMatch(/^@"vtable\$test\.Cat\$Describe" = internal constant \[2 x i8\*\] \[i8\* bitcast \(void \(%"?test\.Cat"?\*\)\* @"drop\$test\.Cat" to i8\*\), i8\* bitcast \(i64 \(%"?test\.Cat"?\*, i64\)\* @"test::Cat::describe" to i8\*\)\]/m);
+    expect(ir).toMatch(/^@"vtable\$test\.Dog\$Describe" = internal constant \[2 x i8\*\]/m);
+    expect(ir).toContain('define internal { i8*, i8* } @"test::id"({ i8*, i8* } %0)');
+    expect(ir).toContain('define internal void @"drop$D$test.Describe"({ i8*, i8* } %0)');
+    expect(ir).toContain('%objs = alloca [2 x { i8*, i8* }]');
+    // the virtual call: slot 1 of the vtable, called with the data pointer first
+    expect(ir).toMatch(/getelementptr inbounds i8\*, i8\*\* %\S+, i64 1/);
+    expect(ir).toMatch(/call i64 %\S+\(i8\* %\S+, i64 100\)/);
+    expect(ir).toMatch(/call void @"drop\$D\$test\.Describe"\(\{ i8\*, i8\* \} %\S+\)/);
+  });
+
+  const dynMain = (build: (f: Fn) => void, vtables: MirVtable[] = [], extra: MirFunction[] = []) => {
+    const f = new Fn('test::main', T.unit, [], 1);
+    build(f);
+    return () => generateLLVM(program([f.build(), ...extra], { vtables }), { ...BASE, triple: HOST_TRIPLE });
+  };
+
+  it('rejects other uses of a trait object place and a bare dyn value', () => {
+    const read = dynMain((f) => {
+      const p = f.local(ptr(DynDescribe));
+      const x = f.local(I64);
+      f.block([assign(pl(x), use(copy(p, deref)))]);
+    });
+    expect(read).toThrow(CodegenError);
+    expect(read).toThrow(/trait object \(\*_1\) .*can only be referenced or dropped/);
+    const retain = dynMain((f) => {
+      const p = f.local(ptr(DynDescribe));
+      f.block([{ k: 'retain', place: pl(p, deref), span: sp(1) }]);
+    });
+    expect(retain).toThrow(/trait object \(\*_1\) can only be referenced or dropped/);
+    const byValue = new Fn('test::take', T.unit, [DynDescribe], 1);
+    byValue.block([]);
+    expect(dynMain((f) => f.block([]), [], [byValue.build()])).toThrow(/bare 'dyn Describe'/);
+  });
+
+  it('rejects unknown vtables, slots that are not functions, and unsizing into a thin pointer', () => {
+    expect(
+      dynMain((f) => {
+        const p = f.local(ptr(DynDescribe));
+        f.block([assign(pl(p), { k: 'unsize', operand: cv({ k: 'null' }, ptr(I64)), vtable: 'vtable$nope' })]);
+      }),
+    ).toThrow(/unknown vtable 'vtable\$nope'/);
+    expect(dynMain((f) => f.block([]), [{ symbol: 'vt', slots: ['drop$nothing'], displayName: 'X as dyn Describe' }])).toThrow(
+      /slot 0 of vtable 'vt' \(X as dyn Describe\) is 'drop\$nothing', not a function of the program/,
+    );
+    const glue = new Fn('drop$I64', T.unit, [ref(I64, true)], 1);
+    glue.block([]);
+    expect(
+      dynMain(
+        (f) => {
+          const q = f.local(ptr(U8));
+          f.block([assign(pl(q), { k: 'unsize', operand: cv({ k: 'null' }, ptr(I64)), vtable: 'vt' })]);
+        },
+        [{ symbol: 'vt', slots: ['drop$I64'], displayName: 'I64 as dyn Describe' }],
+        [glue.build('drop-glue')],
+      ),
+    ).toThrow(/unsize stored in \*U8, not a fat pointer/);
   });
 });
 
@@ -659,7 +852,7 @@ describe('codegen: IR', () => {
     expect(() => generateLLVM(program([f.build()]), { ...BASE, triple: HOST_TRIPLE })).toThrow(/drop\$Str/);
   });
 
-  it('rejects dyn types with an internal error naming them', () => {
+  it('rejects a bare dyn value (a dyn local) with an internal error naming its type', () => {
     const behavior = { name: 'Show', path: 'test::Show', params: [], assocTypes: [], supers: [], span: sp(1), methods: new Map() };
     const f = new Fn('test::main', T.unit, [], 1);
     f.local({ k: 'dyn', behavior, args: [] });
