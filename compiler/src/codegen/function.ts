@@ -10,6 +10,7 @@
 // own: `ref (*p)` is p's value and `drop((*p))` passes p's value to the `dyn` type's drop glue; any other use is an
 // internal error. `unsize` pairs a thin pointer with a vtable's address; a `virtual` call loads a slot of the
 // vtable and calls it with the data pointer first.
+import { printStatement } from '../mir/print.js';
 import llvm, { ice, isIntegerType, isPointerType, ptrTo } from './llvm.js';
 import { isFatPointer, isVoidLike } from './layout.js';
 import type { DeclaredFn, ModuleContext } from './context.js';
@@ -88,7 +89,10 @@ class FunctionEmitter {
 
     for (const bb of mir.blocks) {
       b.SetInsertPoint(this.block(bb.id));
-      for (const s of bb.stmts) this.statement(s);
+      for (const s of bb.stmts) {
+        this.curStmt = s;
+        this.statement(s);
+      }
       this.at(bb.termSpan ?? mir.span);
       this.terminator(bb.term);
     }
@@ -99,6 +103,9 @@ class FunctionEmitter {
   private at(span: Span | null): void {
     if (this.mc.debug && this.sp) this.mc.debug.setLocation(this.b, this.sp, span);
   }
+
+  /** the statement being emitted, for internal error messages */
+  private curStmt: Statement | null = null;
 
   private where(): string {
     return `in ${this.mir.symbol} (${this.mir.displayName})`;
@@ -132,7 +139,7 @@ class FunctionEmitter {
   private coerce(v: llvm.Value, to: llvm.Type, what: string): llvm.Value {
     const from = v.getType();
     if (isPointerType(from) && isPointerType(to)) return this.b.CreateBitCast(v, to);
-    if (from.getTypeID() !== to.getTypeID()) ice(`${this.where()}: ${what}: LLVM type mismatch`);
+    if (from.getTypeID() !== to.getTypeID()) ice(`${this.where()}: ${what}: LLVM type mismatch (type ids ${from.getTypeID()} → ${to.getTypeID()}) at statement ${this.curStmt ? printStatement(this.curStmt) : '-'}`);
     return v;
   }
 

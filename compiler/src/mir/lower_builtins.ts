@@ -231,6 +231,36 @@ export function lowerBuiltinCall(l: FnLowerer, e: Extract<ast.Expr, { kind: 'Cal
     case 'clock_ns':
       ext('tml_clock_ns', T.i64, []);
       return;
+    case 'alloc_for':
+    case 'realloc_for': {
+      const site: Operand = { k: 'const', value: { k: 'site', span, typeName: typeToString(l.sub(res.typeArgs[0] ?? T.unit)) }, ty: PTR };
+      if (res.name === 'alloc_for') ext('tml_alloc', PTR, [l.operand(args[0]!), site]);
+      else ext('tml_realloc', PTR, [l.operand(args[0]!), l.operand(args[1]!), site]);
+      return;
+    }
+    case 'drop_in_place': {
+      // run the drop glue of *p; the memory stays
+      const pt = l.ty(args[0]!);
+      const tmp = b.temp(pt, span);
+      b.assign(place(tmp), { k: 'use', op: l.operand(args[0]!) }, span);
+      if (pt.k === 'ptr') l.dropPlace(place(tmp, { k: 'deref' }), pt.inner, span);
+      return unit();
+    }
+    case 'copy_out': {
+      // a copy of *p: retained when runtime-managed (MEMORY.md: `get` needs a copyable T)
+      const pt = l.ty(args[0]!);
+      const tmp = b.temp(pt, span);
+      b.assign(place(tmp), { k: 'use', op: l.operand(args[0]!) }, span);
+      b.assign(dest, { k: 'use', op: l.readPlace(place(tmp, { k: 'deref' }), pt.k === 'ptr' ? pt.inner : T.error, null) }, span);
+      return;
+    }
+    case 'forget': {
+      // the value moves into a temporary that nothing drops
+      const t = l.ty(args[0]!);
+      const sink = b.temp(t, span);
+      b.assign(place(sink), { k: 'use', op: l.operand(args[0]!) }, span);
+      return unit();
+    }
     case 'describe_value': {
       // Display when the type has it, else the type name
       const t = l.operandType(args[0]!);
@@ -302,21 +332,26 @@ const STR_RUNTIME: Record<string, { sym: string; ret: Type; bool?: boolean }> = 
   to_upper: { sym: 'tml_str_to_upper', ret: T.str },
   to_lower: { sym: 'tml_str_to_lower', ret: T.str },
   repeat: { sym: 'tml_str_repeat', ret: T.str },
+  hash: { sym: 'tml_str_hash', ret: T.i64 },
 };
 
 export function lowerBuiltinMethod(l: FnLowerer, e: Extract<ast.Expr, { kind: 'MethodCall' }>, res: Extract<CallRes, { k: 'builtin' }>, dest: Place, recvTyOverride?: Type): void {
   const b = l.b;
   const span = e.span;
-  let rt = recvTyOverride ?? l.ty(e.receiver);
-  const isRef = rt.k === 'ref';
-  if (rt.k === 'ref') rt = rt.inner;
+  const n = l.body.autoDeref.get(e.receiver.id) ?? 0;
+  // (a primitive's behavior method reached through a generic bound passes the same receiver type)
+  void recvTyOverride;
+  let rt = l.derefType(l.ty(e.receiver), n);
+  const isRef = n > 0 || rt.k === 'ref';
+  let extra = 0;
+  if (rt.k === 'ref') {
+    rt = rt.inner;
+    extra = 1;
+  }
   // the receiver is evaluated exactly once (it may have effects or create a temporary)
   let cached: Place | null = null;
   const recvPlace = (): Place => {
-    if (!cached) {
-      const p = l.placeOf(e.receiver);
-      cached = isRef ? { local: p.local, proj: [...p.proj, { k: 'deref' }] } : p;
-    }
+    if (!cached) cached = l.derefN(l.placeOf(e.receiver), n + extra);
     return cached;
   };
   if (rt.k === 'str') {
@@ -413,7 +448,8 @@ export function lowerBuiltinMethod(l: FnLowerer, e: Extract<ast.Expr, { kind: 'M
     b.assign(place(pt), { k: 'use', op: p }, span);
     switch (res.name) {
       case 'read':
-        b.assign(dest, { k: 'use', op: l.readPlace(place(pt, { k: 'deref' }), rt.inner, null) }, span);
+        // a bitwise move out of memory the program manages: ownership passes to the result, nothing is retained
+        b.assign(dest, { k: 'use', op: { k: 'copy', place: place(pt, { k: 'deref' }) } }, span);
         return;
       case 'write': {
         const v = l.operand(e.args[0]!);
@@ -442,6 +478,7 @@ export function lowerBuiltinMethod(l: FnLowerer, e: Extract<ast.Expr, { kind: 'M
   }
   // numbers, Bool, Char
   const recvOp = isRef ? l.readPlace(recvPlace(), rt, null) : l.operand(e.receiver);
+  void recvTyOverride;
   switch (res.name) {
     case 'to_string':
       return primToString(l, recvOp, rt, dest, span);

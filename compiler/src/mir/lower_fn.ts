@@ -8,7 +8,7 @@ import type { FuncDef } from '../sema/defs.js';
 import { resolveBehaviorMethod } from '../sema/impls.js';
 import { classify } from '../sema/ownership.js';
 import type { CallRes, LocalVar, TypedBody } from '../sema/typed.js';
-import { structFields, substitute, T, variantFields, type Subst, type Type } from '../sema/types.js';
+import { derefTarget, structFields, substitute, T, variantFields, type Subst, type Type } from '../sema/types.js';
 import { constBool, constInt, FnBuilder, moveOf, unitOp } from './builder.js';
 import { lowerBuiltinCall, lowerBuiltinMethod, lowerDisplay } from './lower_builtins.js';
 import { lowerPatternTest, bindPattern } from './lower_pattern.js';
@@ -230,6 +230,11 @@ export class FnLowerer {
     if (c) return c;
     const tmp = this.b.temp(t, e.span);
     this.exprInto(e, place(tmp));
+    if (this.body.autoDeref.has(e.id)) {
+      // a value read through what the expression produced (a reference, or an owner dropped after the statement)
+      if (this.needsDrop(t)) this.scopes.temps().entries.push({ k: 'local', id: tmp });
+      return this.readPlace(place(tmp), t, e);
+    }
     return moveOf(tmp);
   }
 
@@ -264,11 +269,9 @@ export class FnLowerer {
     let p = pl;
     let ty = t;
     const derefs = e ? (this.body.autoDeref.get(e.id) ?? 0) : 0;
-    for (let i = 0; i < derefs; i++) {
-      const rt = this.placeType(p);
-      if (rt.k !== 'ref' && rt.k !== 'ptr') break;
-      p = { local: p.local, proj: [...p.proj, { k: 'deref' }] };
-      ty = rt.inner;
+    if (derefs) {
+      p = this.derefN(p, derefs);
+      ty = this.placeType(p);
     }
     const c = this.cls(ty);
     const span = e?.span;
@@ -281,6 +284,22 @@ export class FnLowerer {
       return moveOf(tmp);
     }
     return { k: 'move', place: p, span };
+  }
+
+  /** One dereference of a place: through a reference or raw pointer, or a library pointer's `@deref` path. */
+  derefOnce(p: Place): Place {
+    const t = this.placeType(p);
+    if (t.k === 'ref' || t.k === 'ptr') return { local: p.local, proj: [...p.proj, { k: 'deref' }] };
+    if (t.k === 'adt' && t.def.deref) {
+      const [first, ...rest] = t.def.deref;
+      return { local: p.local, proj: [...p.proj, { k: 'field', index: first! }, { k: 'deref' }, ...rest.map((i) => ({ k: 'field', index: i }) as const)] };
+    }
+    throw new Error(`internal: cannot dereference a place of type ${t.k}`);
+  }
+
+  derefN(p: Place, n: number): Place {
+    for (let i = 0; i < n; i++) p = this.derefOnce(p);
+    return p;
   }
 
   /** The type of a MIR place. */
@@ -310,24 +329,13 @@ export class FnLowerer {
       case 'Field': {
         const f = this.body.fields.get(e.id);
         if (!f) return null;
-        const base = this.placeOf(e.object);
-        let p = base;
-        let t = this.placeType(p);
-        for (let i = 0; i < f.derefs; i++) {
-          p = { local: p.local, proj: [...p.proj, { k: 'deref' }] };
-          t = t.k === 'ref' || t.k === 'ptr' ? t.inner : t;
-        }
+        const p = this.derefN(this.placeOf(e.object), f.derefs);
         return { local: p.local, proj: [...p.proj, { k: 'field', index: f.index }] };
       }
       case 'Index':
         return this.indexPlace(e);
       case 'Unary':
-        if (e.op === '*') {
-          const inner = this.operand(e.operand);
-          const tmp = this.b.temp(this.ty(e.operand), e.span);
-          this.b.assign(place(tmp), { k: 'use', op: inner }, e.span);
-          return place(tmp, { k: 'deref' });
-        }
+        if (e.op === '*') return this.derefOnce(this.placeOf(e.operand));
         return null;
       default:
         return null;
@@ -360,27 +368,47 @@ export class FnLowerer {
       base = { local: base.local, proj: [...base.proj, { k: 'deref' }] };
       t = t.inner;
     }
-    const len = t.k === 'array' ? t.size : 0;
     const idxOp = this.operand(e.index);
-    const it = this.ty(e.index);
     const idx = this.b.temp(T.i64, e.span);
     this.b.assign(place(idx), { k: 'cast', operand: idxOp, to: T.i64 }, e.span);
-    this.boundsCheck(idx, it, len, e.span);
+    if (t.k === 'adt' && t.def.index) return this.elementPlace(base, t, idx, e.span);
+    const len = t.k === 'array' ? t.size : 0;
+    this.boundsCheck(idx, constInt(len, T.i64), e.span);
     return { local: base.local, proj: [...base.proj, { k: 'index', index: idx }] };
   }
 
+  /** Element `idx` of an `@index(data, len)` collection at `base`, bounds-checked against its `len` field. */
+  elementPlace(base: Place, t: Extract<Type, { k: 'adt' }>, idx: LocalId, span: Span): Place {
+    const { data, len } = t.def.index!;
+    const elemPtrTy = structFields(t)[data]!.ty;
+    const elemTy = elemPtrTy.k === 'ptr' ? elemPtrTy.inner : T.error;
+    this.boundsCheck(idx, { k: 'copy', place: { local: base.local, proj: [...base.proj, { k: 'field', index: len }] } }, span);
+    // data + idx * size_of[T]
+    const addr = this.b.temp(T.i64, span);
+    const off = this.b.temp(T.i64, span);
+    this.b.assign(place(addr), { k: 'cast', operand: { k: 'copy', place: { local: base.local, proj: [...base.proj, { k: 'field', index: data }] } }, to: T.i64 }, span);
+    this.b.assign(place(off), { k: 'binary', op: 'mul', left: { k: 'copy', place: place(idx) }, right: { k: 'const', value: { k: 'sizeof', of: elemTy }, ty: T.i64 } }, span);
+    this.b.assign(place(addr), { k: 'binary', op: 'add', left: { k: 'copy', place: place(addr) }, right: { k: 'copy', place: place(off) } }, span);
+    const ptr = this.b.temp(elemPtrTy, span);
+    this.b.assign(place(ptr), { k: 'cast', operand: { k: 'copy', place: place(addr) }, to: elemPtrTy }, span);
+    return place(ptr, { k: 'deref' });
+  }
+
   /** panic unless 0 <= idx < len (an unsigned compare catches negatives) */
-  boundsCheck(idx: LocalId, idxTy: Type, len: number, span: Span): void {
-    void idxTy;
+  boundsCheck(idx: LocalId, len: Operand, span: Span): void {
     const ok = this.b.temp(T.bool, span);
     const asU = this.b.temp(T.u64, span);
+    const lenL = this.b.temp(T.i64, span);
+    const lenU = this.b.temp(T.u64, span);
+    this.b.assign(place(lenL), { k: 'use', op: len }, span);
     this.b.assign(place(asU), { k: 'cast', operand: { k: 'copy', place: place(idx) }, to: T.u64 }, span);
-    this.b.assign(place(ok), { k: 'binary', op: 'lt', left: { k: 'copy', place: place(asU) }, right: constInt(len, T.u64) }, span);
+    this.b.assign(place(lenU), { k: 'cast', operand: { k: 'copy', place: place(lenL) }, to: T.u64 }, span);
+    this.b.assign(place(ok), { k: 'binary', op: 'lt', left: { k: 'copy', place: place(asU) }, right: { k: 'copy', place: place(lenU) } }, span);
     const good = this.b.newBlock();
     const bad = this.b.newBlock();
     this.b.branch({ k: 'copy', place: place(ok) }, good, bad, span);
     this.b.switchTo(bad);
-    this.b.call(null, { k: 'extern', symbol: 'tml_panic_bounds', ret: T.never }, [this.loc(span), constInt(len, T.i64), { k: 'copy', place: place(idx) }], span, true);
+    this.b.call(null, { k: 'extern', symbol: 'tml_panic_bounds', ret: T.never }, [this.loc(span), { k: 'copy', place: place(lenL) }, { k: 'copy', place: place(idx) }], span, true);
     this.b.switchTo(good);
   }
 
@@ -454,7 +482,9 @@ export class FnLowerer {
       case 'While':
       case 'For':
         this.loopExpr(e);
-        if (!b.isTerminated) set({ k: 'use', op: unitOp });
+        // a loop that never ends (type Never) has no value: its exit block is unreachable
+        if (t.k === 'never') b.terminate({ k: 'unreachable' }, span);
+        else if (!b.isTerminated) set({ k: 'use', op: unitOp });
         return;
       case 'Block':
         return this.blockInto(e.block, dest);
@@ -501,7 +531,7 @@ export class FnLowerer {
   }
 
   derefType(t: Type, n: number): Type {
-    for (let i = 0; i < n; i++) if (t.k === 'ref' || t.k === 'ptr') t = t.inner;
+    for (let i = 0; i < n; i++) t = derefTarget(t) ?? t;
     return t;
   }
 
@@ -586,14 +616,8 @@ export class FnLowerer {
     if (lt.k === 'str') {
       const l = this.strArg(e.left);
       const r = this.strArg(e.right);
-      if (op === '+') {
-        this.b.call(dest, { k: 'extern', symbol: 'tml_str_concat', ret: T.str }, [l.op, r.op], span);
-      } else {
-        const c = this.b.temp(T.i32, span);
-        this.b.call(place(c), { k: 'extern', symbol: op === '==' || op === '!=' ? 'tml_str_eq' : 'tml_str_cmp', ret: T.i32 }, [l.op, r.op], span);
-        const cmp = op === '==' ? 'ne' : op === '!=' ? 'eq' : binOp(op);
-        this.b.assign(dest, { k: 'binary', op: cmp as never, left: { k: 'copy', place: place(c) }, right: constInt(0, T.i32) }, span);
-      }
+      if (op === '+') this.b.call(dest, { k: 'extern', symbol: 'tml_str_concat', ret: T.str }, [l.op, r.op], span);
+      else this.strCompare(op, l.op, r.op, dest, span);
       l.release();
       r.release();
       return;
@@ -611,6 +635,14 @@ export class FnLowerer {
     const l = this.operand(e.left);
     const r = this.operand(e.right);
     this.arith(op, l, r, lt, dest, span);
+  }
+
+  /** A comparison of two borrowed Str operands (bytes, then length). */
+  strCompare(op: string, l: Operand, r: Operand, dest: Place, span: Span): void {
+    const c = this.b.temp(T.i32, span);
+    this.b.call(place(c), { k: 'extern', symbol: op === '==' || op === '!=' ? 'tml_str_eq' : 'tml_str_cmp', ret: T.i32 }, [l, r], span);
+    const cmp = op === '==' ? 'ne' : op === '!=' ? 'eq' : binOp(op);
+    this.b.assign(dest, { k: 'binary', op: cmp, left: { k: 'copy', place: place(c) }, right: constInt(0, T.i32) }, span);
   }
 
   /** Type of an operand expression after implicit dereferencing. */
@@ -703,13 +735,12 @@ export class FnLowerer {
     const r = this.refTo(e.right);
     const sym = this.calleeSymbol(call);
     if (sym.k === 'builtin') {
-      // a primitive reached through a generic bound: compare directly
+      // a primitive reached through a generic bound: compare the values directly (Str through the runtime)
       const lt = this.operandType(e.left);
-      const lv = { k: 'copy', place: { local: l.local, proj: [...l.proj] } } as Operand;
-      void lv;
-      const a = this.readPlace(this.derefAll(this.placeOf(e.left)), lt, null);
-      const c = this.readPlace(this.derefAll(this.placeOf(e.right)), lt, null);
-      this.arith(e.op, a, c, lt, dest, span);
+      const lp = { local: l.local, proj: [...l.proj, { k: 'deref' }] } as Place;
+      const rp = { local: r.local, proj: [...r.proj, { k: 'deref' }] } as Place;
+      if (lt.k === 'str') return this.strCompare(e.op, { k: 'copy', place: lp }, { k: 'copy', place: rp }, dest, span);
+      this.arith(e.op, { k: 'copy', place: lp }, { k: 'copy', place: rp }, lt, dest, span);
       return;
     }
     if (compare === 'eq' || compare === 'ne') {
@@ -882,22 +913,18 @@ export class FnLowerer {
   /** The receiver operand, adjusted (auto-ref, deref-copy) as the checker decided. */
   receiver(r: ast.Expr, adj: string): Operand {
     const span = r.span;
+    const n = this.body.autoDeref.get(r.id) ?? 0;
     switch (adj) {
       case 'ref':
       case 'mutref': {
-        const p = this.placeOf(r);
+        const p = this.derefN(this.placeOf(r), n);
         const t = this.placeType(p);
         const tmp = this.b.temp({ k: 'ref', mutable: adj === 'mutref', inner: t }, span);
         this.b.assign(place(tmp), { k: 'ref', place: p, mutable: adj === 'mutref', raw: false }, span);
-        return moveOf(tmp);
-      }
-      case 'deref': {
-        const p = this.placeOf(r);
-        const t = this.placeType(p);
-        const inner = t.k === 'ref' ? t.inner : t;
-        return this.readPlace({ local: p.local, proj: [...p.proj, { k: 'deref' }] }, inner, null);
+        return { k: 'move', place: place(tmp), span };
       }
       default:
+        // by value: the place after the automatic dereferences, read (copied, retained or moved)
         return this.operand(r);
     }
   }
@@ -1077,17 +1104,20 @@ export class FnLowerer {
           arrP = { local: arrP.local, proj: [...arrP.proj, { k: 'deref' }] };
           at = at.inner;
         }
-        const n = at.k === 'array' ? at.size : 0;
-        const elemTy = at.k === 'array' ? at.elem : T.error;
+        const isList = kind === 'list-ref' && at.k === 'adt';
+        const n: Operand = isList
+          ? { k: 'copy', place: { local: arrP.local, proj: [...arrP.proj, { k: 'field', index: (at as Extract<Type, { k: 'adt' }>).def.index!.len }] } }
+          : constInt(at.k === 'array' ? at.size : 0, T.i64);
+        const elemTy = at.k === 'array' ? at.elem : isList ? ((derefTarget(structFields(at as Extract<Type, { k: 'adt' }>)[(at as Extract<Type, { k: 'adt' }>).def.index!.data]!.ty) ?? T.error)) : T.error;
         const i = b.temp(T.i64, span);
         b.assign(place(i), { k: 'use', op: constInt(0, T.i64) }, span);
         b.goto(head);
         b.switchTo(head);
         const c = b.temp(T.bool, span);
-        b.assign(place(c), { k: 'binary', op: 'lt', left: { k: 'copy', place: place(i) }, right: constInt(n, T.i64) }, span);
+        b.assign(place(c), { k: 'binary', op: 'lt', left: { k: 'copy', place: place(i) }, right: n }, span);
         b.branch({ k: 'copy', place: place(c) }, bodyB, exit, span);
         b.switchTo(bodyB);
-        const elemP: Place = { local: arrP.local, proj: [...arrP.proj, { k: 'index', index: i }] };
+        const elemP: Place = isList ? this.elementPlace(arrP, at as Extract<Type, { k: 'adt' }>, i, span) : { local: arrP.local, proj: [...arrP.proj, { k: 'index', index: i }] };
         const pt = this.sub(this.body.patTypes.get(e.pattern.id) ?? elemTy);
         const tmp = b.temp(pt, span);
         if (pt.k === 'ref') b.assign(place(tmp), { k: 'ref', place: elemP, mutable: false, raw: false }, span);

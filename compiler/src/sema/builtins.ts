@@ -26,6 +26,7 @@ export const STR_METHODS: Record<string, { params: Type[]; ret: Type | 'maybe-i6
   to_string: { params: [], ret: T.str },
   repeat: { params: [T.i64], ret: T.str },
   duplicate: { params: [], ret: T.str },
+  hash: { params: [], ret: T.i64 },
 };
 
 /** Methods of integer types: `self` stands for the receiver's type. */
@@ -62,7 +63,12 @@ export const BUILTIN_FUNCTIONS = new Set([
   'size_of', 'align_of', 'type_name', 'alloc', 'alloc_zeroed', 'realloc', 'free', 'dealloc',
   'mem_copy', 'mem_move', 'mem_set', 'mem_compare', 'exit', 'env', 'read_line', 'read_file', 'write_file',
   'clock_ns', 'describe_value',
+  // library intrinsics (lowlevel): see stdlib/core/alloc.tml
+  'alloc_for', 'realloc_for', 'drop_in_place', 'copy_out', 'forget',
 ]);
 
 /** Built-ins that may only be called inside `lowlevel` (MEMORY.md §7). */
-export const LOWLEVEL_FUNCTIONS = new Set(['alloc', 'alloc_zeroed', 'realloc', 'free', 'dealloc', 'mem_copy', 'mem_move', 'mem_set', 'mem_compare']);
+export const LOWLEVEL_FUNCTIONS = new Set([
+  'alloc', 'alloc_zeroed', 'realloc', 'free', 'dealloc', 'mem_copy', 'mem_move', 'mem_set', 'mem_compare',
+  'alloc_for', 'realloc_for', 'drop_in_place', 'copy_out', 'forget',
+]);

@@ -11,7 +11,7 @@ import { InferCtx } from './infer.js';
 import { classify } from './ownership.js';
 import { lookupName, lookupPath, primitiveType, resolveType, type TypeScope } from './resolve_type.js';
 import type { Adjust, CallRes, LocalVar, TypedBody } from './typed.js';
-import { intType, isIntName, substFor, substitute, T, typeToString, type AdtDef, type BehaviorDef, type Type } from './types.js';
+import { derefTarget, indexElement, intType, isIntName, substFor, substitute, T, typeToString, type AdtDef, type BehaviorDef, type Type } from './types.js';
 
 interface LoopCtx {
   readonly id: number;
@@ -825,6 +825,7 @@ export class BodyChecker {
           if (!this.lowlevel) this.diags.error('E0133', 'dereference of raw pointer is unsafe and requires a `lowlevel` block', e.span);
           return t.inner;
         }
+        if (t.k === 'adt' && t.def.deref) return derefTarget(this.infer.resolve(t)) ?? T.error;
         if (t.k !== 'error') this.diags.error('E0614', `type \`${this.show(t)}\` cannot be dereferenced`, e.span);
         return T.error;
       }
@@ -1190,6 +1191,34 @@ export class BodyChecker {
       case 'clock_ns':
         arity(0);
         return T.i64;
+      case 'alloc_for':
+        arity(1);
+        if (typeArgs.length !== 1) this.diags.error('E0107', '`alloc_for` takes one type argument: `alloc_for[T](bytes)`', e.span);
+        if (args[0]) this.coerce(this.checkExpr(args[0], T.i64), T.i64, args[0].span);
+        return ptrU;
+      case 'realloc_for':
+        arity(2);
+        if (typeArgs.length !== 1) this.diags.error('E0107', '`realloc_for` takes one type argument: `realloc_for[T](p, bytes)`', e.span);
+        if (args[0]) anyPtr(args[0]);
+        if (args[1]) this.coerce(this.checkExpr(args[1], T.i64), T.i64, args[1].span);
+        return ptrU;
+      case 'drop_in_place':
+        arity(1);
+        if (args[0]) anyPtr(args[0]);
+        return T.unit;
+      case 'copy_out': {
+        arity(1);
+        const pt = args[0] ? this.shallow(this.checkExpr(args[0], null)) : T.error;
+        if (pt.k !== 'ptr') {
+          if (pt.k !== 'error') this.diags.error('E0308', `\`copy_out\` takes a raw pointer, not \`${this.show(pt)}\``, e.span);
+          return T.error;
+        }
+        return pt.inner;
+      }
+      case 'forget':
+        arity(1);
+        if (args[0]) this.checkExpr(args[0], null);
+        return T.unit;
       case 'describe_value': {
         // library helper: Display when the type has it, else its type name
         arity(1);
@@ -1207,25 +1236,41 @@ export class BodyChecker {
   private methodCall(e: Extract<ast.Expr, { kind: 'MethodCall' }>, expected: Type | null): Type {
     const rt = this.checkExpr(e.receiver, null);
     let t = this.shallow(rt);
-    let viaRef: { mutable: boolean } | null = null;
-    if (t.k === 'ref') {
-      viaRef = { mutable: t.mutable };
-      t = this.shallow(t.inner);
-    }
     if (t.k === 'error') {
       for (const a of e.args) this.checkExpr(a, null);
       return T.error;
     }
-    if (t.k === 'var' && !t.lit) {
-      this.diags.error('E0282', 'type annotations needed', e.receiver.span, { label: 'the type of this value must be known to call a method on it' });
-      for (const a of e.args) this.checkExpr(a, null);
-      return T.error;
+    // try the receiver's type, then what it dereferences to (references, Heap, Shared, …), nearest first
+    let derefs = 0;
+    const through: ('ref' | 'mutref' | 'ptr')[] = [];
+    for (;;) {
+      if (t.k === 'var' && !t.lit) {
+        this.diags.error('E0282', 'type annotations needed', e.receiver.span, { label: 'the type of this value must be known to call a method on it' });
+        for (const a of e.args) this.checkExpr(a, null);
+        return T.error;
+      }
+      if (t.k !== 'ref') {
+        const r = this.methodOn(e, t, derefs, through, expected);
+        if (r) return r;
+      }
+      const next = t.k === 'ref' ? t.inner : t.k === 'adt' ? derefTarget(this.infer.resolve(t)) : null;
+      if (!next || derefs > 8) break;
+      through.push(t.k === 'ref' ? (t.mutable ? 'mutref' : 'ref') : 'ptr');
+      t = this.shallow(next);
+      derefs++;
     }
-    // built-in methods of primitive types
-    const bm = this.builtinMethod(e, t, viaRef);
+    const shown = this.shallow(rt).k === 'ref' ? this.shallow((this.shallow(rt) as { inner: Type }).inner) : this.shallow(rt);
+    this.diags.error('E0599', `no method named \`${e.name}\` found for \`${this.show(shown)}\``, e.nameSpan, { label: `method not found in \`${this.show(shown)}\`` });
+    for (const a of e.args) this.checkExpr(a, null);
+    return T.error;
+  }
+
+  /** A method named e.name on exactly type t (reached after `derefs` dereferences), or null. */
+  private methodOn(e: Extract<ast.Expr, { kind: 'MethodCall' }>, t: Type, derefs: number, through: ('ref' | 'mutref' | 'ptr')[], expected: Type | null): Type | null {
+    const viaRef = derefs > 0 ? { mutable: !through.includes('ref') } : null;
+    const bm = this.builtinMethod(e, t, viaRef, derefs);
     if (bm) return bm;
-    // methods from impls (inherent first, then behaviors)
-    const cands = t.k === 'param' ? [] : this.finder.methodsFor(t, e.name);
+    const cands = t.k === 'param' || t.k === 'dyn' ? [] : this.finder.methodsFor(t, e.name);
     const inherent = cands.filter((c) => c.viaBehavior === null);
     const pick = inherent[0] ?? cands[0];
     if (pick) {
@@ -1237,9 +1282,8 @@ export class BodyChecker {
       }
       const m = this.finder.matchImpl(pick.match.impl, t)!;
       const implArgs = pick.match.impl.typeParams.map((p) => m.subst.get(p.id)!);
-      const recv = this.receiverAdjust(fn.receiver, viaRef, e);
+      const recv = this.receiverAdjust(fn.receiver, derefs, through, t, e);
       if (fn.behavior) {
-        // default method inherited from the behavior: dispatch at instantiation
         const typeArgs = [t, ...fn.typeParams.slice(1).map(() => this.infer.newVar())];
         const own = typeArgs.slice(fn.typeParams.length - fn.ownParams.length);
         this.body.calls.set(e.id, { k: 'behavior', behavior: { def: fn.behavior, args: [] }, method: e.name, selfType: t, methodArgs: own, recv });
@@ -1252,14 +1296,13 @@ export class BodyChecker {
       this.body.calls.set(e.id, { k: 'fn', fn, typeArgs, recv });
       return this.checkMethodArgs(e, fn, typeArgs, expected);
     }
-    // methods from bounds on a generic param, or a dyn object
     if (t.k === 'param' || t.k === 'dyn') {
       const behaviors = t.k === 'param' ? this.finder.boundsOf(t) : [t.behavior];
       for (const b of behaviors) {
         const found = this.findBehaviorMethod(b, e.name);
         if (!found) continue;
         const fn = found.fn;
-        const recv = this.receiverAdjust(fn.receiver, viaRef, e);
+        const recv = this.receiverAdjust(fn.receiver, derefs, through, t, e);
         const typeArgs = [t, ...fn.typeParams.slice(1).map(() => this.infer.newVar())];
         const own = typeArgs.slice(fn.typeParams.length - fn.ownParams.length);
         if (t.k === 'dyn') this.body.calls.set(e.id, { k: 'dyn', behavior: { def: found.def, args: [] }, method: e.name, recv });
@@ -1267,20 +1310,7 @@ export class BodyChecker {
         return this.checkMethodArgs(e, fn, typeArgs, expected);
       }
     }
-    // a field of func type called like a method: (this.f)(x) is written this.f(x) in TML too
-    if (t.k === 'adt' && t.def.kind === 'struct') {
-      const f = t.def.fields.find((x) => x.name === e.name);
-      if (f) {
-        this.diags.error('E0599', `no method named \`${e.name}\` found for \`${this.show(t)}\``, e.nameSpan, {
-          notes: [`\`${e.name}\` is a field; to call a function stored in it, write \`(x.${e.name})(…)\``],
-        });
-        for (const a of e.args) this.checkExpr(a, null);
-        return T.error;
-      }
-    }
-    this.diags.error('E0599', `no method named \`${e.name}\` found for \`${this.show(t)}\``, e.nameSpan, { label: `method not found in \`${this.show(t)}\`` });
-    for (const a of e.args) this.checkExpr(a, null);
-    return T.error;
+    return null;
   }
 
   private findBehaviorMethod(b: BehaviorDef, name: string): { fn: FuncDef; def: BehaviorDef } | null {
@@ -1306,37 +1336,30 @@ export class BodyChecker {
     return ret;
   }
 
-  /** How the receiver expression is passed, given the method's receiver kind. */
-  private receiverAdjust(kind: FuncDef['receiver'], viaRef: { mutable: boolean } | null, e: Extract<ast.Expr, { kind: 'MethodCall' }>): Adjust {
+  /** How the receiver expression is passed: after `derefs` automatic dereferences, by reference or by value. */
+  private receiverAdjust(kind: FuncDef['receiver'], derefs: number, through: ('ref' | 'mutref' | 'ptr')[], t: Type, e: Extract<ast.Expr, { kind: 'MethodCall' }>): Adjust {
+    if (derefs) this.body.autoDeref.set(e.receiver.id, derefs);
     if (kind === 'value') {
-      if (viaRef) {
-        const rt = this.infer.resolve(this.body.exprTypes.get(e.receiver.id)!);
-        const inner = rt.k === 'ref' ? rt.inner : rt;
-        if (classify(this.defs, inner) === 'move') {
-          this.diags.error('E0507', `cannot move out of \`${this.show(inner)}\` behind a reference`, e.receiver.span, {
-            label: `\`${e.name}\` takes its receiver by value`,
-          });
-        }
-        return 'deref';
+      if (derefs > 0 && classify(this.defs, this.infer.resolve(t)) === 'move') {
+        this.diags.error('E0507', `cannot move out of \`${this.show(t)}\` behind a reference`, e.receiver.span, {
+          label: `\`${e.name}\` takes its receiver by value`,
+        });
       }
       return 'none';
     }
     if (kind === 'mutref') {
-      if (viaRef) {
-        if (!viaRef.mutable) {
-          this.diags.error('E0596', `cannot borrow data behind a \`ref\` as mutable`, e.receiver.span, { label: `\`${e.name}\` needs a \`mut this\`` });
-        }
-        return 'none';
-      }
-      this.requireMutablePlace(e.receiver, 'borrow');
+      if (through.includes('ref')) {
+        this.diags.error('E0596', 'cannot borrow data behind a `ref` as mutable', e.receiver.span, { label: `\`${e.name}\` needs a \`mut this\`` });
+      } else if (!through.includes('mutref')) this.requireMutablePlace(e.receiver, 'borrow');
       return 'mutref';
     }
-    return viaRef ? 'none' : 'ref';
+    return 'ref';
   }
 
-  private builtinMethod(e: Extract<ast.Expr, { kind: 'MethodCall' }>, t: Type, viaRef: { mutable: boolean } | null): Type | null {
+  private builtinMethod(e: Extract<ast.Expr, { kind: 'MethodCall' }>, t: Type, viaRef: { mutable: boolean } | null, derefs: number): Type | null {
     const recv: Adjust = viaRef ? 'deref' : 'none';
     const finish = (params: Type[], ret: Type): Type => {
+      if (derefs) this.body.autoDeref.set(e.receiver.id, derefs);
       this.body.calls.set(e.id, { k: 'builtin', name: e.name, recv, typeArgs: [] });
       this.checkArgs(params, e.args, e.span, `method \`${e.name}\``);
       return ret;
@@ -1392,8 +1415,14 @@ export class BodyChecker {
     const ot = this.checkExpr(e.object, null);
     let t = this.shallow(ot);
     let derefs = 0;
-    while (t.k === 'ref') {
-      t = this.shallow(t.inner);
+    // through references and library pointers, until a type that has the field
+    for (;;) {
+      const hasField =
+        (t.k === 'tuple' && /^[0-9]+$/.test(e.name)) || (t.k === 'adt' && (t.def.kind === 'struct' || t.def.kind === 'union') && t.def.fields.some((f) => f.name === e.name));
+      if (hasField) break;
+      const next = t.k === 'ref' ? t.inner : t.k === 'adt' ? derefTarget(this.infer.resolve(t)) : null;
+      if (!next || derefs > 8) break;
+      t = this.shallow(next);
       derefs++;
     }
     if (t.k === 'tuple') {
@@ -1428,6 +1457,8 @@ export class BodyChecker {
     }
     if (t.k === 'array') return t.elem;
     if (t.k === 'error') return T.error;
+    const elem = indexElement(t);
+    if (elem) return elem;
     this.diags.error('E0608', `cannot index into a value of type \`${this.show(t)}\``, e.object.span);
     return T.error;
   }
@@ -1598,9 +1629,13 @@ export class BodyChecker {
     } else if (it.kind === 'Unary' && it.op === 'ref') {
       const ct = this.shallow(this.checkExpr(it.operand, null));
       this.record(it, { k: 'ref', mutable: false, inner: ct });
+      const listElem = indexElement(this.infer.resolve(ct));
       if (ct.k === 'array') {
         elemTy = classify(this.defs, this.infer.resolve(ct.elem)) === 'move' ? { k: 'ref', mutable: false, inner: ct.elem } : ct.elem;
         this.body.forKinds.set(e.id, 'array-ref');
+      } else if (listElem) {
+        elemTy = classify(this.defs, listElem) === 'move' ? { k: 'ref', mutable: false, inner: listElem } : listElem;
+        this.body.forKinds.set(e.id, 'list-ref');
       } else if (ct.k !== 'error') this.diags.error('E0277', `\`${this.show(ct)}\` is not iterable`, it.span);
     } else {
       const ct = this.shallow(this.checkExpr(it, null));

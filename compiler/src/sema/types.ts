@@ -292,3 +292,27 @@ export function variantFields(t: Extract<Type, { k: 'adt' }>, variant: number): 
   const s = substFor(t.def.params, t.args);
   return t.def.variants[variant]!.fields.map((f) => substitute(f.ty, s));
 }
+
+/** What `*x` reaches for a reference, raw pointer, or library pointer type (`@deref`); null when nothing. */
+export function derefTarget(t: Type): Type | null {
+  if (t.k === 'ref' || t.k === 'ptr') return t.inner;
+  if (t.k === 'adt' && t.def.deref) {
+    const path = t.def.deref;
+    const first = structFields(t)[path[0]!]!.ty;
+    if (first.k !== 'ptr') return null;
+    let cur: Type = first.inner;
+    for (const j of path.slice(1)) {
+      if (cur.k !== 'adt') return null;
+      cur = structFields(cur)[j]!.ty;
+    }
+    return cur;
+  }
+  return null;
+}
+
+/** The element type of a library collection with `@index(data, len)` (List), or null. */
+export function indexElement(t: Type): Type | null {
+  if (t.k !== 'adt' || !t.def.index) return null;
+  const d = structFields(t)[t.def.index.data]!.ty;
+  return d.k === 'ptr' ? d.inner : null;
+}
