@@ -136,3 +136,8 @@ void tml_closure_release(TmlClosureEnv *env) {
     if (env->drop_fn) env->drop_fn(env);
     tml_free(env, &tml_rt_runtime_loc);
 }
+
+/* Sync[T]'s counts: always atomic (the value may be shared between tasks). */
+int64_t tml_atomic_add_i64(int64_t *p, int64_t delta) { return __atomic_fetch_add(p, delta, __ATOMIC_SEQ_CST); }
+
+int64_t tml_atomic_load_i64(int64_t *p) { return __atomic_load_n(p, __ATOMIC_SEQ_CST); }

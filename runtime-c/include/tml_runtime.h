@@ -126,6 +126,10 @@ int32_t tml_mem_compare(const void *a, const void *b, int64_t n);
 void tml_rc_retain(void *block);
 int32_t tml_rc_release(void *block);                        /* 1 when the count reached zero (caller frees) */
 
+/* atomic 64-bit counters for library types (Sync[T]); sequentially consistent */
+int64_t tml_atomic_add_i64(int64_t *p, int64_t delta);      /* returns the value before the addition */
+int64_t tml_atomic_load_i64(int64_t *p);
+
 /* closures: the environment is { rc, drop_fn, captures... }; drop_fn drops the captures (not the block) */
 typedef struct TmlClosureEnv {
     int64_t rc;

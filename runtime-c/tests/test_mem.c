@@ -124,7 +124,28 @@ static void test_atomic_rc(void) {
     tml_str_release(shared_str);
 }
 
+static int64_t counter;
+
+static void *add_many(void *arg) {
+    (void)arg;
+    for (int i = 0; i < 100000; i++) tml_atomic_add_i64(&counter, 1);
+    return NULL;
+}
+
+/* Sync[T]'s counters: concurrent increments are never lost, and the result is the value before the addition */
+static void test_atomic_counters(void) {
+    counter = 5;
+    CHECK_EQ_I64(tml_atomic_add_i64(&counter, -2), 5);
+    CHECK_EQ_I64(tml_atomic_load_i64(&counter), 3);
+    counter = 0;
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++) pthread_create(&t[i], NULL, add_many, NULL);
+    for (int i = 0; i < 4; i++) pthread_join(t[i], NULL);
+    CHECK_EQ_I64(tml_atomic_load_i64(&counter), 400000);
+}
+
 int main(void) {
+    test_atomic_counters();
     test_alloc();
     test_mem_ops();
     test_rc();
