@@ -904,7 +904,9 @@ export class FnLowerer {
         }
         if (target.fn.attrs.some((a) => a.name === 'track_caller')) args.push(this.panicLoc(span));
         const retTy = this.ty(e);
-        this.b.call(dest, { k: 'fn', symbol: target.symbol }, args, span, retTy.k === 'never');
+        // an external C function (`lowlevel func`, `@extern`) is called by its C symbol
+        const callee = target.fn.externSymbol ? ({ k: 'extern', symbol: target.fn.externSymbol, ret: retTy } as const) : ({ k: 'fn', symbol: target.symbol } as const);
+        this.b.call(dest, callee, args, span, retTy.k === 'never');
         return;
       }
     }
