@@ -69,6 +69,10 @@ export class GlueBuilder {
       case 'array':
         this.eachElement(b, p, ty, (pl) => dropPlace(pl, ty.elem));
         break;
+      case 'dyn':
+        // the concrete type's drop glue, from slot 0 of the object's vtable
+        b.call(null, { k: 'virtual', object: { k: 'copy', place: place(p) }, slot: 0, ret: T.unit }, [], span);
+        break;
       case 'adt': {
         const impl = this.mono.checked.defs.dropImpls.get(ty.def);
         if (impl) {

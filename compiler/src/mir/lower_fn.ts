@@ -223,6 +223,8 @@ export class FnLowerer {
 
   /** Evaluate `e` to an owned operand. */
   operand(e: ast.Expr): Operand {
+    const target = this.body.unsizes.get(e.id);
+    if (target) return this.unsize(e, this.sub(target));
     const t = this.ty(e);
     const pl = this.asPlace(e);
     if (pl) return this.readPlace(pl, t, e);
@@ -261,6 +263,47 @@ export class FnLowerer {
         return null;
       default:
         return null;
+    }
+  }
+
+  /** A trait-object coercion: `ref T` → `ref dyn B`, or `Heap[T]` → `Heap[dyn B]` (the box is reused). */
+  private unsize(e: ast.Expr, target: Type): Operand {
+    const span = e.span;
+    const from = this.ty(e);
+    const b = this.b;
+    if (target.k === 'ref' && from.k === 'ref' && target.inner.k === 'dyn') {
+      const vt = this.mono.vtableFor(from.inner, target.inner.behavior);
+      const v = this.operandNoUnsize(e);
+      const out = b.temp(target, span);
+      b.assign(place(out), { k: 'unsize', operand: v, vtable: vt }, span);
+      return moveOf(out);
+    }
+    if (target.k === 'adt' && from.k === 'adt' && target.args[0]?.k === 'dyn') {
+      const dyn = target.args[0];
+      const concrete = from.args[0]!;
+      const vt = this.mono.vtableFor(concrete, dyn.behavior);
+      const field = target.def.deref![0]!;
+      const box = b.temp(from, span);
+      b.assign(place(box), { k: 'use', op: this.operandNoUnsize(e) }, span);
+      const fat = b.temp({ k: 'ptr', inner: dyn }, span);
+      b.assign(place(fat), { k: 'unsize', operand: { k: 'copy', place: place(box, { k: 'field', index: field }) }, vtable: vt }, span);
+      // the concrete box's ownership passes to the new value: it is not dropped
+      const sink = b.temp(from, span);
+      b.assign(place(sink), { k: 'use', op: moveOf(box) }, span);
+      const out = b.temp(target, span);
+      b.assign(place(out), { k: 'aggregate', kind: { k: 'struct' }, ops: [moveOf(fat)] }, span);
+      return moveOf(out);
+    }
+    throw new Error('internal: unsupported unsizing coercion');
+  }
+
+  private operandNoUnsize(e: ast.Expr): Operand {
+    const saved = this.body.unsizes.get(e.id)!;
+    this.body.unsizes.delete(e.id);
+    try {
+      return this.operand(e);
+    } finally {
+      this.body.unsizes.set(e.id, saved);
     }
   }
 
@@ -430,6 +473,10 @@ export class FnLowerer {
   exprInto(e: ast.Expr, dest: Place): void {
     const b = this.b;
     if (b.isTerminated) return;
+    if (this.body.unsizes.has(e.id)) {
+      b.assign(dest, { k: 'use', op: this.operand(e) }, e.span);
+      return;
+    }
     const t = this.ty(e);
     const span = e.span;
     const set = (rv: Rvalue) => b.assign(dest, rv, span);
@@ -465,6 +512,13 @@ export class FnLowerer {
       case 'Try':
         return this.tryInto(e, dest);
       case 'Cast': {
+        const ot = this.ty(e.operand);
+        if ((ot.k === 'ptr' || ot.k === 'ref') && ot.inner.k === 'dyn' && t.k === 'ptr' && t.inner.k !== 'dyn') {
+          // a trait-object pointer to a thin one: its data pointer
+          const fat = this.placeOf(e.operand);
+          set({ k: 'cast', operand: { k: 'copy', place: { local: fat.local, proj: [...fat.proj, { k: 'field', index: 0 }] } }, to: t });
+          return;
+        }
         const op = this.operand(e.operand);
         const from = this.body.autoDeref.has(e.operand.id) ? this.derefType(this.ty(e.operand), this.body.autoDeref.get(e.operand.id)!) : this.ty(e.operand);
         if (from.k === 'int' && t.k === 'int' && from.name === t.name) set({ k: 'use', op });
@@ -889,8 +943,17 @@ export class FnLowerer {
         this.dropLocal(ftmp, span);
         return;
       }
-      case 'dyn':
-        throw new Error('internal: dyn dispatch is not implemented yet');
+      case 'dyn': {
+        // dispatch through the vtable: the receiver is the fat pointer to the object
+        const m = e as Extract<ast.Expr, { kind: 'MethodCall' }>;
+        const obj = this.receiver(m.receiver, 'ref');
+        const objT = this.b.temp({ k: 'ref', mutable: false, inner: this.derefType(this.ty(m.receiver), this.body.autoDeref.get(m.receiver.id) ?? 0) }, span);
+        this.b.assign(place(objT), { k: 'use', op: obj }, span);
+        const args = e.args.map((a) => this.operand(a));
+        const slot = this.mono.vtableSlot(res.behavior.def, res.method);
+        this.b.call(dest, { k: 'virtual', object: { k: 'copy', place: place(objT) }, slot, ret: this.ty(e) }, args, span);
+        return;
+      }
       case 'fn':
       case 'behavior': {
         const target = this.calleeSymbol(res);

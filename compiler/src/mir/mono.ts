@@ -3,7 +3,8 @@
 import type { SourceMap } from '../syntax/source.js';
 import type { FuncDef } from '../sema/defs.js';
 import type { CheckedProgram } from '../sema/program.js';
-import { isClosed, mangleType, substFor, typeToString, type Subst, type Type } from '../sema/types.js';
+import { resolveBehaviorMethod } from '../sema/impls.js';
+import { isClosed, mangleType, substFor, typeToString, type BehaviorDef, type Subst, type Type } from '../sema/types.js';
 import { GlueBuilder } from './glue.js';
 import type { MirExtern, MirFunction, MirProgram, MirTest, MirVtable } from './mir.js';
 
@@ -57,6 +58,26 @@ export class Mono {
       this.queue.push(inst);
     }
     return symbol;
+  }
+
+  /** The vtable of concrete type `ty` as `dyn behavior`: slot 0 its drop glue, then the behavior's methods in
+   * declaration order (each resolved to the impl's method or the behavior's default). */
+  vtableFor(ty: Type, behavior: BehaviorDef): string {
+    const symbol = `vtable$${mangleType(ty)}$${behavior.path.replace(/::/g, '.')}`;
+    if (this.vtables.has(symbol)) return symbol;
+    const slots = [this.glue.dropSymbol(ty)];
+    for (const [name] of behavior.methods) {
+      const r = resolveBehaviorMethod(this.checked.defs, ty, behavior, name);
+      if (!r || r.k !== 'fn') throw new Error(`internal: \`${typeToString(ty)}\` has no method \`${name}\` for \`dyn ${behavior.name}\``);
+      slots.push(this.request(r.fn, r.fn.typeParams.map((p) => r.subst.get(p.id) ?? ty)));
+    }
+    this.vtables.set(symbol, { symbol, slots, displayName: `${typeToString(ty)} as dyn ${behavior.name}` });
+    return symbol;
+  }
+
+  /** The slot of a behavior method in every vtable of that behavior. */
+  vtableSlot(behavior: BehaviorDef, method: string): number {
+    return [...behavior.methods.keys()].indexOf(method) + 1;
   }
 
   closureSymbol(owner: string): string {

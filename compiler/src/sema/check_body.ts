@@ -66,6 +66,7 @@ export class BodyChecker {
       displays: new Map(),
       tries: new Map(),
       structLits: new Map(),
+      unsizes: new Map(),
       loopBreaks: new Set(),
     };
     this.lowlevel = fn.isLowlevel ? 1 : 0;
@@ -139,6 +140,7 @@ export class BodyChecker {
       else if (p.k === 'variant' || p.k === 'ctor') this.body.paths.set(k, { ...p, ty: z(p.ty) });
     }
     for (const [k, s] of this.body.structLits) this.body.structLits.set(k, { ...s, ty: z(s.ty) });
+    for (const [k, t] of this.body.unsizes) this.body.unsizes.set(k, z(t));
     for (const [k, v] of this.body.patVariants) this.body.patVariants.set(k, { ...v, ty: z(v.ty) });
     for (const { e, negated } of this.intLits) this.checkIntRange(e, negated, this.body.exprTypes.get(e.id) ?? T.i32);
     for (const [id, t] of this.body.exprTypes) {
@@ -199,6 +201,40 @@ export class BodyChecker {
 
   private show(t: Type): string {
     return typeToString(this.infer.resolve(t, false));
+  }
+
+  /** Like `coerce`, for the value of expression `e`: also accepts an unsizing coercion to a trait object
+   * (`ref T` → `ref dyn B`, `Heap[T]` → `Heap[dyn B]` where T implements B), recorded for lowering. */
+  coerceExpr(e: ast.Expr, actual: Type, expected: Type): boolean {
+    const a = this.shallow(actual);
+    const x = this.shallow(expected);
+    const target = this.unsizeTarget(a, x);
+    if (target) {
+      const [from, dyn] = target;
+      if (!this.finder.implements(from, dyn.behavior)) {
+        this.diags.error('E0277', `\`${this.show(from)}\` does not implement \`${dyn.behavior.name}\``, e.span, {
+          label: `cannot be used as \`dyn ${dyn.behavior.name}\``,
+        });
+      }
+      this.body.unsizes.set(e.id, x);
+      return true;
+    }
+    return this.coerce(actual, expected, e.span);
+  }
+
+  /** When `a` can be unsized to `x`: the concrete type and the dyn type. */
+  private unsizeTarget(a: Type, x: Type): [Type, Extract<Type, { k: 'dyn' }>] | null {
+    if (x.k === 'ref' && a.k === 'ref' && (a.mutable || !x.mutable)) {
+      const xi = this.shallow(x.inner);
+      const ai = this.shallow(a.inner);
+      if (xi.k === 'dyn' && ai.k !== 'dyn' && ai.k !== 'var') return [ai, xi];
+    }
+    if (x.k === 'adt' && a.k === 'adt' && x.def === a.def && x.def.deref?.length === 1 && x.args.length === 1) {
+      const xi = this.shallow(x.args[0]!);
+      const ai = this.shallow(a.args[0]!);
+      if (xi.k === 'dyn' && ai.k !== 'dyn' && ai.k !== 'var') return [ai, xi];
+    }
+    return null;
   }
 
   /** `actual` must be usable where `expected` is wanted (Never coerces to anything). */
@@ -304,7 +340,7 @@ export class BodyChecker {
     if (s.init) {
       const it = this.checkExpr(s.init, declared);
       if (this.shallow(it).k === 'never') diverges = true;
-      if (declared) this.coerce(it, declared, s.init.span);
+      if (declared) this.coerceExpr(s.init, it, declared);
       else t = this.shallow(it).k === 'never' ? t : it;
     }
     if (s.elseBlock) {
@@ -445,7 +481,7 @@ export class BodyChecker {
         let elemTy: Type = ex?.k === 'array' ? ex.elem : this.infer.newVar();
         for (const x of e.elems) {
           const t = this.checkExpr(x, elemTy);
-          this.coerce(t, elemTy, x.span);
+          this.coerceExpr(x, t, elemTy);
         }
         elemTy = this.shallow(elemTy);
         return { k: 'array', elem: elemTy, size: e.elems.length };
@@ -546,7 +582,7 @@ export class BodyChecker {
   /** Instantiate an ADT's params with fresh variables, unified with the expected type when it is that ADT. */
   private freshAdt(def: AdtDef, args: ast.TypeExpr[] | null, expected: Type | null): Type {
     const ty: Type = { k: 'adt', def, args: args ? args.map((a) => this.resolveTy(a)) : def.params.map(() => this.infer.newVar()) };
-    if (expected) {
+    if (expected && !mentionsDyn(this.infer.resolve(expected))) {
       const ex = this.shallow(expected);
       if (ex.k === 'adt' && ex.def === def) this.infer.tryUnify(ty, ex);
     }
@@ -945,7 +981,7 @@ export class BodyChecker {
       this.body.autoDeref.set(a.id, 1);
       return;
     }
-    this.coerce(t, p, a.span);
+    this.coerceExpr(a, t, p);
   }
 
   private call(e: Extract<ast.Expr, { kind: 'Call' }>, expected: Type | null): Type {
@@ -1058,7 +1094,7 @@ export class BodyChecker {
     }
     const s = substFor(fn.typeParams, typeArgs);
     const ret = substitute(fn.ret, s);
-    if (expected) this.infer.tryUnify(ret, expected);
+    if (expected && !mentionsDyn(this.infer.resolve(expected))) this.infer.tryUnify(ret, expected);
     let params = fn.params.map((p) => substitute(p.ty, s));
     if (recv === null && fn.receiver && fn.selfType) {
       // `Type::method(x, …)`: the receiver is the first argument
@@ -1899,5 +1935,24 @@ export class BodyChecker {
     else if (p.kind === 'StructPat') p.fields.forEach((f) => this.bindAllErr(f.pattern));
     else if (p.kind === 'TuplePat') p.elems.forEach((a) => this.bindAllErr(a));
     else if (p.kind === 'OrPat') p.alts.forEach((a) => this.bindAllErr(a));
+  }
+}
+
+/** Does a type mention a trait object anywhere? (Such expected types are coercion targets, not unification hints.) */
+function mentionsDyn(t: Type): boolean {
+  switch (t.k) {
+    case 'dyn':
+      return true;
+    case 'adt':
+      return t.args.some(mentionsDyn);
+    case 'ref':
+    case 'ptr':
+      return mentionsDyn(t.inner);
+    case 'tuple':
+      return t.elems.some(mentionsDyn);
+    case 'array':
+      return mentionsDyn(t.elem);
+    default:
+      return false;
   }
 }

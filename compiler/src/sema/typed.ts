@@ -77,6 +77,8 @@ export interface TypedBody {
   readonly tries: Map<number, 'maybe' | 'outcome'>;
   /** struct literal node id → the struct type and, for enum struct variants, the variant index */
   readonly structLits: Map<number, { ty: Type; variant: number | null }>;
+  /** expression id → the `dyn` type its value is coerced to (`ref T` → `ref dyn B`, `Heap[T]` → `Heap[dyn B]`) */
+  readonly unsizes: Map<number, Type>;
   /** Loop node id → whether a `break` leaves it (a bare `loop` without one never ends) */
   readonly loopBreaks: Set<number>;
 }
