@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# Compile-speed benchmark (issue 2): tmlc next to clang-14 -O0 on an equivalent C program.
+#
+#   benchmarks/compile_speed.sh [-n RUNS] [--lines N] [--time-runs N] [--no-check] [--loop]
+#
+#   hello        node bin/tmlc.js build examples/hello.tml    vs  clang-14 -O0 benchmarks/c/hello.c
+#   large-fe     node bin/tmlc.js build --emit=ir large.tml   vs  clang-14 -O0 -S -emit-llvm large.c
+#                (front end: parse + check + MIR + LLVM IR, no clang; C: preprocess, parse, sema, IR)
+#   large        node bin/tmlc.js build large.tml             vs  clang-14 -O0 large.c
+#
+# large.tml (about 10,000 lines) and its C twin large.c come from benchmarks/gen_large.mjs; unless --no-check,
+# both are built and run first and must print the same text. Each command runs RUNS times (default 5) after one
+# warm-up run, timed by hyperfine when it is installed (the script tries `apt-get install -y hyperfine` when it is
+# root and hyperfine is missing) or else by a bash loop (also with --loop) that alternates tmlc and clang runs.
+# Reported: the median wall time, the mean CPU time (user + sys, the process and its children), and the ratios
+# tmlc / clang; then the per-phase times (`--time`, median of --time-runs runs, default 3) of hello and of the
+# large program, and how hello's wall time splits into Node start-up, module loading and the build.
+# Everything printed is also written to benchmarks/out/compile_speed.txt (benchmarks/out/ is not committed).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+RUNS=5
+LINES=10000
+TIME_RUNS=3
+CHECK=1
+LOOP=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -n | --runs) RUNS="$2"; shift 2 ;;
+    --lines) LINES="$2"; shift 2 ;;
+    --time-runs) TIME_RUNS="$2"; shift 2 ;;
+    --no-check) CHECK=0; shift ;;
+    --loop) LOOP=1; shift ;;
+    -h | --help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "compile_speed.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+OUT="$ROOT/benchmarks/out"
+mkdir -p "$OUT"
+REPORT="$OUT/compile_speed.txt"
+: >"$REPORT"
+say() { printf '%s\n' "$*" | tee -a "$REPORT"; }
+
+for tool in node clang-14; do
+  command -v "$tool" >/dev/null || { echo "compile_speed.sh: '$tool' is not on PATH" >&2; exit 1; }
+done
+
+# The compiler: build dist/ when it is missing or older than a source file.
+MAIN=dist/compiler/src/cli/main.js
+if [ ! -f "$MAIN" ] || [ -n "$(find compiler/src -name '*.ts' -newer "$MAIN" -print -quit)" ]; then
+  echo "building the compiler (npx tsc -p tsconfig.json)…" >&2
+  npx tsc -p tsconfig.json
+fi
+
+# The timer: hyperfine if there (or installable), else the bash loop.
+if [ "$LOOP" = 0 ] && ! command -v hyperfine >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing hyperfine (apt-get install -y hyperfine)…" >&2
+    apt-get install -y hyperfine >/dev/null 2>&1 || { apt-get update >/dev/null 2>&1 && apt-get install -y hyperfine >/dev/null 2>&1; } || true
+  fi
+  command -v hyperfine >/dev/null || echo "hyperfine is not available; timing with a bash loop" >&2
+fi
+if [ "$LOOP" = 0 ] && command -v hyperfine >/dev/null; then TIMER="hyperfine $(hyperfine --version | cut -d' ' -f2)"; else TIMER="bash loop"; LOOP=1; fi
+
+TMLC=(node "$ROOT/bin/tmlc.js")
+HELLO_TML="$ROOT/examples/hello.tml"
+HELLO_C="$ROOT/benchmarks/c/hello.c"
+LARGE_TML="$OUT/large.tml"
+LARGE_C="$OUT/large.c"
+
+# The large pair.
+if [ "$CHECK" = 1 ]; then
+  node benchmarks/gen_large.mjs --lines "$LINES" --out "$OUT" --check >&2
+else
+  node benchmarks/gen_large.mjs --lines "$LINES" --out "$OUT" >&2
+fi
+"${TMLC[@]}" build "$HELLO_TML" -o "$OUT/hello_tml"
+clang-14 -O0 "$HELLO_C" -o "$OUT/hello_c"
+[ "$("$OUT/hello_tml")" = "$("$OUT/hello_c")" ] || { echo "compile_speed.sh: hello.tml and hello.c print different text" >&2; exit 1; }
+
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+say "# tmlc compile speed, $(date -u '+%Y-%m-%d %H:%M UTC')"
+say "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), node $(node --version), $(clang-14 --version | head -1)"
+say "timer: $TIMER, $RUNS runs after 1 warm-up; load average before: $(load)"
+say "large.tml: $(wc -l <"$LARGE_TML") lines; large.c: $(wc -l <"$LARGE_C") lines"
+
+# measure NAME TMLC_CMD CLANG_CMD: writes $OUT/NAME.json as {results: [{command, median, user, system, times}]}
+# (hyperfine's format; times in seconds) with the tmlc command first.
+measure() {
+  local name="$1" tcmd="$2" ccmd="$3"
+  if [ "$LOOP" = 0 ]; then
+    hyperfine -N -w 1 -r "$RUNS" --export-json "$OUT/$name.json" -n tmlc "$tcmd" -n clang "$ccmd" >/dev/null 2>&1
+    return
+  fi
+  # bash loop: alternate the two commands so that both see the same machine load; bash's `time` gives the
+  # wall time and the CPU time of the command's processes
+  local raw="$OUT/$name.raw" i which cmd
+  : >"$raw"
+  local TIMEFORMAT="%3R %3U %3S"
+  for ((i = 0; i <= RUNS; i++)); do
+    for which in tmlc clang; do
+      if [ "$which" = tmlc ]; then cmd="$tcmd"; else cmd="$ccmd"; fi
+      if [ "$i" = 0 ]; then
+        $cmd >/dev/null 2>&1 # warm-up
+      else
+        { time $cmd >/dev/null 2>&1; } 2>>"$raw.$which"
+      fi
+    done
+  done
+  node --input-type=module - "$raw" "$OUT/$name.json" "$tcmd" "$ccmd" <<'EOF'
+import { readFileSync, writeFileSync, rmSync } from 'node:fs';
+const [raw, out, tcmd, ccmd] = process.argv.slice(2);
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const results = ['tmlc', 'clang'].map((which, j) => {
+  const rows = readFileSync(`${raw}.${which}`, 'utf8').trim().split('\n').map((l) => l.split(' ').map(Number));
+  rmSync(`${raw}.${which}`);
+  const times = rows.map((r) => r[0]);
+  return { command: j === 0 ? tcmd : ccmd, median: median(times), user: mean(rows.map((r) => r[1])), system: mean(rows.map((r) => r[2])), times };
+});
+rmSync(raw, { force: true });
+writeFileSync(out, JSON.stringify({ results }));
+EOF
+}
+
+echo "timing hello…" >&2
+measure hello "${TMLC[*]} build $HELLO_TML -o $OUT/hello_tml" "clang-14 -O0 $HELLO_C -o $OUT/hello_c"
+echo "timing the large program's front end…" >&2
+measure large-fe "${TMLC[*]} build --emit=ir $LARGE_TML -o $OUT/large_tml.ll" "clang-14 -O0 -S -emit-llvm $LARGE_C -o $OUT/large_c.ll"
+echo "timing the large program end to end…" >&2
+measure large "${TMLC[*]} build $LARGE_TML -o $OUT/large_tml" "clang-14 -O0 $LARGE_C -o $OUT/large_c"
+LOAD_AFTER="$(load)"
+
+# --time phase breakdowns (median per phase over TIME_RUNS runs), with the start-up probe for the split of the
+# wall time: Node ready → tmlc's modules loaded and the command line parsed → the build (--time's total) →
+# --time's report printed → the 'exit' event → the process gone.
+phases() {
+  local name="$1"
+  shift
+  local i
+  : >"$OUT/$name.time"
+  for ((i = 0; i < TIME_RUNS; i++)); do
+    local t0 t1
+    t0=$(date +%s%N)
+    node --import "$ROOT/benchmarks/startup_probe.mjs" "$ROOT/bin/tmlc.js" "$@" --time >/dev/null 2>>"$OUT/$name.time"
+    t1=$(date +%s%N)
+    echo "wall: $(((t1 - t0) / 1000)) us" >>"$OUT/$name.time"
+  done
+}
+echo "collecting --time phase breakdowns…" >&2
+phases hello build "$HELLO_TML" -o "$OUT/hello_tml"
+phases large-fe build --emit=ir "$LARGE_TML" -o "$OUT/large_tml.ll"
+phases large build "$LARGE_TML" -o "$OUT/large_tml"
+
+node --input-type=module - "$OUT" "$RUNS" "$TIME_RUNS" "$LOAD_AFTER" <<'EOF' | tee -a "$REPORT"
+import { readFileSync } from 'node:fs';
+const [out, runs, timeRuns, loadAfter] = process.argv.slice(2);
+const ms = (s) => (s * 1000).toFixed(1);
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const rows = [
+  ['hello', 'hello: `tmlc build hello.tml` vs `clang-14 -O0 hello.c`'],
+  ['large-fe', 'large, front end: `tmlc build --emit=ir` vs `clang-14 -O0 -S -emit-llvm`'],
+  ['large', 'large, end to end: `tmlc build` vs `clang-14 -O0`'],
+];
+console.log(`load average after: ${loadAfter}\n`);
+console.log('| benchmark | tmlc wall (median) | clang wall (median) | ratio wall | tmlc CPU (mean) | clang CPU (mean) | ratio CPU |');
+console.log('|---|---:|---:|---:|---:|---:|---:|');
+let helloRatio = null;
+for (const [name, label] of rows) {
+  const [t, c] = JSON.parse(readFileSync(`${out}/${name}.json`, 'utf8')).results;
+  const tc = t.user + t.system, cc = c.user + c.system;
+  if (name === 'hello') helloRatio = t.median / c.median;
+  console.log(`| ${label} | ${ms(t.median)} ms | ${ms(c.median)} ms | ${(t.median / c.median).toFixed(2)}x | ${ms(tc)} ms | ${ms(cc)} ms | ${(tc / cc).toFixed(2)}x |`);
+}
+console.log(`\ngoal (whole \`tmlc build hello.tml\` within 2x of clang on hello.c): ${helloRatio <= 2 ? 'met' : 'NOT met'} (${helloRatio.toFixed(2)}x)`);
+
+// --time breakdowns
+for (const [name, label] of rows) {
+  const text = readFileSync(`${out}/${name}.time`, 'utf8');
+  const by = new Map();
+  const push = (k, v) => { if (!by.has(k)) by.set(k, []); by.get(k).push(v); };
+  for (const line of text.split('\n')) {
+    let m;
+    if ((m = line.match(/^time: (\S+)\s+([\d.]+) ms/))) push(m[1], Number(m[2]));
+    else if ((m = line.match(/^probe: node ready ([\d.]+) ms; report ([\d.]+) ms; exit ([\d.]+) ms/))) {
+      push('(node ready)', Number(m[1]));
+      push('(report)', Number(m[2]));
+      push('(exit)', Number(m[3]));
+    }
+    else if ((m = line.match(/^wall: (\d+) us/))) push('(wall)', Number(m[1]) / 1000);
+  }
+  const med = (k) => median(by.get(k) ?? [NaN]);
+  console.log(`\n${label} — \`--time\`, median of ${timeRuns} runs (ms):`);
+  for (const [k, v] of by) if (!k.startsWith('(') && k !== 'total') console.log(`  ${k.padEnd(28)} ${median(v).toFixed(1).padStart(9)}`);
+  const ready = med('(node ready)'), report = med('(report)'), exit = med('(exit)'), total = med('total'), wall = med('(wall)');
+  const phaseSum = [...by].filter(([k]) => !k.startsWith('(') && k !== 'total').reduce((a, [, v]) => a + median(v), 0);
+  console.log(`  ${'(outside the phases)'.padEnd(28)} ${(total - phaseSum).toFixed(1).padStart(9)}   loading codegen + llvm-bindings, temp dir, …`);
+  console.log(`  ${'total (the build)'.padEnd(28)} ${total.toFixed(1).padStart(9)}`);
+  const f = (x) => x.toFixed(1);
+  console.log(`  wall ${f(wall)} ms = Node start-up ${f(ready)} + loading tmlc and parsing the command line ${f(report - total - ready)}` +
+    ` + the build (--time's total) ${f(total)} + after the build until the 'exit' event ${f(exit - report)} + process exit ${f(wall - exit)}`);
+}
+EOF
+echo "(written to ${REPORT#"$ROOT"/})" >&2
