@@ -7,10 +7,14 @@ import { lowerInstance } from './lower_fn.js';
 import type { MirProgram } from './mir.js';
 import { Mono, type LowerOptions } from './mono.js';
 import { checkMoves } from './move_check.js';
+import { checkBorrows } from './borrow_check.js';
 
 export function buildMir(checked: CheckedProgram, sources: SourceMap, opts: LowerOptions, diags: DiagnosticBag): MirProgram {
   const program = new Mono(checked, sources, opts, lowerInstance).run();
-  for (const f of program.functions) checkMoves(f, diags);
+  for (const f of program.functions) {
+    checkMoves(f, diags);
+    checkBorrows(f, diags);
+  }
   for (const f of program.functions) elaborateDrops(f, checked.defs);
   return program;
 }

@@ -6,6 +6,7 @@ import type { Span } from '../syntax/source.js';
 import { BUILTIN_FUNCTIONS, FLOAT_METHODS, INT_METHODS, LOWLEVEL_FUNCTIONS, SIMPLE_METHODS, STR_METHODS } from './builtins.js';
 import type { Bound, FuncDef, ModuleScope, ProgramDefs } from './defs.js';
 import { missingCase } from './exhaustive.js';
+import { containsRef } from './collect.js';
 import { ImplFinder, isPrimitive } from './impls.js';
 import { InferCtx } from './infer.js';
 import { classify } from './ownership.js';
@@ -484,6 +485,9 @@ export class BodyChecker {
           this.coerceExpr(x, t, elemTy);
         }
         elemTy = this.shallow(elemTy);
+        if (containsRef(this.infer.resolve(elemTy))) {
+          this.diags.error('E0106', 'an array cannot hold references', e.span, { notes: ['references are second-class: never elements of collections'] });
+        }
         return { k: 'array', elem: elemTy, size: e.elems.length };
       }
       case 'ArrayRepeat': {
@@ -1711,6 +1715,15 @@ export class BodyChecker {
     this.loops = savedLoops;
     this.closures.pop();
     this.body.captures.set(e.id, ctx.captures);
+    for (const c of ctx.captures) {
+      if (containsRef(this.infer.resolve(c.ty))) {
+        this.diags.error('E0373', `a closure cannot capture the reference \`${c.name}\``, e.span, {
+          label: `captures \`${c.name}\`, a reference`,
+          secondary: [{ span: c.span, message: `\`${c.name}\` declared here` }],
+          notes: ['references are second-class: capture an owner or a copy (use `move do` to move an owner in)'],
+        });
+      }
+    }
     // captures of an inner closure that come from outside this one are this one's captures too (lookupLocal did it)
     return { k: 'func', params, ret };
   }

@@ -236,6 +236,7 @@ export class Collector {
         const ts = this.typeScope(scope, [...b.def.params], null);
         b.def.fields = item.fields.map((f) => ({ name: f.name, ty: resolveType(f.type, ts, this.diags), span: f.span, hasDefault: f.default !== null }));
         if (item.kind === 'Struct' && item.attrs.length) this.pendingAttrs.push({ def: b.def, attrs: item.attrs });
+        b.def.fields.forEach((f) => this.noRefField(f.ty, f.span));
         return;
       }
       case 'Enum': {
@@ -254,6 +255,7 @@ export class Collector {
                 ? v.shape.types.map((t, i) => ({ name: String(i), ty: resolveType(t, ts, this.diags), span: t.span, hasDefault: false }))
                 : v.shape.fields.map((f) => ({ name: f.name, ty: resolveType(f.type, ts, this.diags), span: f.span, hasDefault: false })),
         }));
+        for (const v of b.def.variants) v.fields.forEach((f) => this.noRefField(f.ty, f.span));
         return;
       }
       case 'TypeAlias': {
@@ -435,6 +437,16 @@ export class Collector {
     return fn;
   }
 
+  /** References are second-class (MEMORY.md §3): never fields of structs or enums. */
+  private noRefField(t: Type, span: Span): void {
+    if (containsRef(t)) {
+      this.diags.error('E0106', 'a reference cannot be a field', span, {
+        label: 'this field holds a reference',
+        notes: ['references are second-class: store an owner (`Heap`, `Shared`) or a copy instead'],
+      });
+    }
+  }
+
   private defineSignature(fn: FuncDef): void {
     const decl = fn.decl!;
     const ts = this.typeScope(fn.module, fn.typeParams, fn.selfType);
@@ -445,6 +457,14 @@ export class Collector {
       span: p.span,
     }));
     fn.ret = decl.ret ? resolveType(decl.ret, ts, this.diags) : T.unit;
+    // references are second-class: never returned (the library's `HashMap::get` is the one confined exception)
+    const mod = this.loader.modules.get(fn.module.path);
+    if (decl.ret && containsRef(fn.ret) && !mod?.isStd) {
+      this.diags.error('E0106', 'a function cannot return a reference', decl.ret.span, {
+        label: 'this return type contains a reference',
+        notes: ['references are second-class: return an owner or a copy instead'],
+      });
+    }
     if (fn.impl === null && fn.behavior === null) return;
     if (fn.receiver === null && fn.selfType === null) return;
   }
@@ -452,3 +472,22 @@ export class Collector {
 
 /** Library type names the prelude will provide; `use core::…::Heap` of them is accepted. */
 export const BUILTIN_TYPE_NAMES = new Set(['List', 'HashMap', 'Heap', 'Shared', 'Weak', 'Sync', 'Buffer', 'Pool', 'Pooled', 'GrowthPolicy', 'Arena', 'ArenaRef', 'Task', 'Channel', 'Mutex']);
+
+/** Does a type contain a reference (at any depth of its type arguments)? */
+export function containsRef(t: Type): boolean {
+  switch (t.k) {
+    case 'ref':
+      return true;
+    case 'adt':
+    case 'dyn':
+      return t.args.some(containsRef);
+    case 'tuple':
+      return t.elems.some(containsRef);
+    case 'array':
+      return containsRef(t.elem);
+    case 'func':
+      return false;
+    default:
+      return false;
+  }
+}
