@@ -377,6 +377,22 @@ export function lowerBuiltinMethod(l: FnLowerer, e: Extract<ast.Expr, { kind: 'M
         recv.release();
         return;
       }
+      case 'split': {
+        // the runtime returns a tml_alloc'ed array of new Strs; it becomes the List's buffer
+        const sep = l.strArg(e.args[0]!);
+        const arr = b.temp({ k: 'ptr', inner: T.str }, span);
+        b.assign(place(arr), { k: 'use', op: { k: 'const', value: { k: 'null' }, ty: { k: 'ptr', inner: T.str } } }, span);
+        const arrP = b.temp({ k: 'ptr', inner: { k: 'ptr', inner: T.str } }, span);
+        b.assign(place(arrP), { k: 'ref', place: place(arr), mutable: true, raw: true }, span);
+        const n = b.temp(T.i64, span);
+        const listTy = l.placeType(dest);
+        const site: Operand = { k: 'const', value: { k: 'site', span, typeName: typeToString(listTy) }, ty: PTR };
+        b.call(place(n), { k: 'extern', symbol: 'tml_str_split', ret: T.i64 }, [recv.op, sep.op, { k: 'copy', place: place(arrP) }, site], span);
+        sep.release();
+        recv.release();
+        b.assign(dest, { k: 'aggregate', kind: { k: 'struct' }, ops: [{ k: 'copy', place: place(arr) }, { k: 'copy', place: place(n) }, { k: 'copy', place: place(n) }] }, span);
+        return;
+      }
       case 'slice': {
         const a = l.operand(e.args[0]!);
         const c = l.operand(e.args[1]!);

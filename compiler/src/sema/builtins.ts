@@ -9,7 +9,8 @@ export interface BuiltinMethod {
 }
 
 /** Methods of `Str`; `maybe(x)` types are built by the checker (Maybe is a library type). */
-export const STR_METHODS: Record<string, { params: Type[]; ret: Type | 'maybe-i64' | 'maybe-f64' }> = {
+export const STR_METHODS: Record<string, { params: Type[]; ret: Type | 'maybe-i64' | 'maybe-f64' | 'list-str' }> = {
+  split: { params: [T.str], ret: 'list-str' },
   len: { params: [], ret: T.i64 },
   is_empty: { params: [], ret: T.bool },
   slice: { params: [T.i64, T.i64], ret: T.str },

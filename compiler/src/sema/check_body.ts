@@ -1412,7 +1412,11 @@ export class BodyChecker {
     if (t.k === 'str') {
       const m = STR_METHODS[e.name];
       if (!m) return null;
-      const ret = m.ret === 'maybe-i64' ? this.maybeOf(T.i64) : m.ret === 'maybe-f64' ? this.maybeOf(T.f64) : m.ret;
+      const listOf = (): Type => {
+        const b = lookupName(this.defs, this.fn.module, 'List');
+        return b?.k === 'adt' ? { k: 'adt', def: b.def, args: [T.str] } : T.error;
+      };
+      const ret = m.ret === 'maybe-i64' ? this.maybeOf(T.i64) : m.ret === 'maybe-f64' ? this.maybeOf(T.f64) : m.ret === 'list-str' ? listOf() : m.ret;
       return finish(m.params, ret);
     }
     if (t.k === 'int' || (t.k === 'var' && t.lit === 'int')) {
