@@ -8,7 +8,8 @@
 #   bundle          dist/ bundled into one ES module by esbuild (llvm-bindings stays external)
 #   bundle+no-execa both
 # and the floors: `node -e 0` (Node's own start-up), tmlc's own clang-14 command on the bitcode of hello
-# (the backend step, alone), and clang-14 -O0 on benchmarks/c/hello.c (the reference).
+# (the backend step, alone), that step split in two (clang-14 -c to an object; the `ld` command that clang's
+# driver runs, run directly), and clang-14 -O0 on benchmarks/c/hello.c (the reference).
 #
 #   benchmarks/startup_experiments.sh [RUNS]        (default 15; needs hyperfine and node_modules/.bin/esbuild)
 set -euo pipefail
@@ -63,11 +64,17 @@ for v in noexeca bundle bundle_noexeca; do
   [ "$("$OUT/hello_$v")" = "Hello, TML!" ] || { echo "variant $v builds a wrong program" >&2; exit 1; }
 done
 
+clang-14 -O0 -g -c "$OUT/hello.bc" -o "$OUT/hello.o"
+# the linker command clang's driver runs (its -### output, unquoted: no path here has a space)
+LD_CMD="$(clang-14 -### "$OUT/hello.o" "$LIB" -lpthread -lm -o "$OUT/hello_ld" 2>&1 | tail -1 | tr -d '"' | sed 's/^ *//')"
+
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $RUNS runs each"
 hyperfine -N -w 3 -r "$RUNS" --export-json "$OUT/exp.json" \
   -n "node -e 0 (Node start-up)" "node -e 0" \
   -n "clang-14 -O0 hello.c (reference)" "clang-14 -O0 benchmarks/c/hello.c -o $OUT/hello_c" \
   -n "tmlc's clang-14 step alone" "clang-14 -O0 -g $OUT/hello.bc $LIB -lpthread -lm -o $OUT/hello_bc" \
+  -n "backend split: clang-14 -c on the bitcode" "clang-14 -O0 -g -c $OUT/hello.bc -o $OUT/hello_split.o" \
+  -n "backend split: ld run directly" "$LD_CMD" \
   -n "tmlc build: baseline" "node bin/tmlc.js build examples/hello.tml -o $OUT/hello_base" \
   -n "tmlc build: no execa" "node $EXP/noexeca/dist/compiler/src/cli/main.js build examples/hello.tml -o $OUT/hello_1" \
   -n "tmlc build: esbuild bundle" "node $EXP/bundle/dist/compiler/src/cli/main.js build examples/hello.tml -o $OUT/hello_2" \
@@ -78,8 +85,12 @@ node --input-type=module - "$OUT/exp.json" <<'EOF'
 import { readFileSync } from 'node:fs';
 const { results } = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const ms = (s) => (s * 1000).toFixed(1);
-const ref = results.find((r) => r.command.includes('reference')).median;
-console.log(`| what | median wall ms | mean user+sys ms | / clang hello.c |`);
+const ref = results.find((r) => r.command.includes('reference'));
+console.log(`| what | wall ms: median (min) | CPU ms: user+sys (mean) | / clang hello.c: median (min) (CPU) |`);
 console.log(`|---|---:|---:|---:|`);
-for (const r of results) console.log(`| ${r.command} | ${ms(r.median)} | ${ms(r.user + r.system)} | ${(r.median / ref).toFixed(2)}x |`);
+for (const r of results) {
+  const cpu = r.user + r.system;
+  const x = (a, b) => `${(a / b).toFixed(2)}x`;
+  console.log(`| ${r.command} | ${ms(r.median)} (${ms(r.min)}) | ${ms(cpu)} | ${x(r.median, ref.median)} (${x(r.min, ref.min)}) (${x(cpu, ref.user + ref.system)}) |`);
+}
 EOF
