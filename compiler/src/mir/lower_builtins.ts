@@ -233,7 +233,11 @@ export function lowerBuiltinCall(l: FnLowerer, e: Extract<ast.Expr, { kind: 'Cal
       return;
     case 'alloc_for':
     case 'realloc_for': {
-      const site: Operand = { k: 'const', value: { k: 'site', span, typeName: typeToString(l.sub(res.typeArgs[0] ?? T.unit)) }, ty: PTR };
+      // inside a @track_caller function the caller's site names the user's line (and the type it allocates for)
+      const site: Operand =
+        l.callerLoc !== null
+          ? { k: 'copy', place: place(l.callerLoc) }
+          : { k: 'const', value: { k: 'site', span, typeName: typeToString(l.sub(res.typeArgs[0] ?? T.unit)) }, ty: PTR };
       if (res.name === 'alloc_for') ext('tml_alloc', PTR, [l.operand(args[0]!), site]);
       else ext('tml_realloc', PTR, [l.operand(args[0]!), l.operand(args[1]!), site]);
       return;

@@ -8,7 +8,7 @@ import type { FuncDef } from '../sema/defs.js';
 import { resolveBehaviorMethod } from '../sema/impls.js';
 import { classify } from '../sema/ownership.js';
 import type { CallRes, LocalVar, TypedBody } from '../sema/typed.js';
-import { derefTarget, structFields, substitute, T, variantFields, type Subst, type Type } from '../sema/types.js';
+import { derefTarget, structFields, substFor, substitute, T, typeToString, variantFields, type Subst, type Type } from '../sema/types.js';
 import { constBool, constInt, FnBuilder, moveOf, unitOp } from './builder.js';
 import { lowerBuiltinCall, lowerBuiltinMethod, lowerDisplay } from './lower_builtins.js';
 import { lowerPatternTest, bindPattern } from './lower_pattern.js';
@@ -457,6 +457,19 @@ export class FnLowerer {
 
   loc(span: Span): Operand {
     return { k: 'const', value: { k: 'loc', span }, ty: { k: 'ptr', inner: T.u8 } };
+  }
+
+  /** The hidden argument of a `@track_caller` callee: a TmlAllocSite (which begins with its TmlLoc) naming this
+   * call and the type the callee allocates for — or, inside a `@track_caller` function, our own caller's, passed
+   * through — so panics and leak reports point at the user's code, not the library's. */
+  callerSite(span: Span, callee: FuncDef, res: CallRes): Operand {
+    if (this.callerLoc !== null) return { k: 'copy', place: place(this.callerLoc) };
+    let typeName = callee.name;
+    if (callee.selfType && res.k === 'fn') {
+      const self = substitute(callee.selfType, substFor(callee.typeParams, res.typeArgs.map((a) => this.sub(a))));
+      typeName = typeToString(self);
+    }
+    return { k: 'const', value: { k: 'site', span, typeName }, ty: { k: 'ptr', inner: T.u8 } };
   }
 
   /** The location a panic in this function reports: the caller's for @track_caller functions. */
@@ -965,7 +978,7 @@ export class FnLowerer {
           const recvTy = this.ty((e as Extract<ast.Expr, { kind: 'MethodCall' }>).receiver);
           return lowerBuiltinMethod(this, e as Extract<ast.Expr, { kind: 'MethodCall' }>, { k: 'builtin', name: target.name, recv: res.recv, typeArgs: [] }, dest, recvTy);
         }
-        if (target.fn.attrs.some((a) => a.name === 'track_caller')) args.push(this.panicLoc(span));
+        if (target.fn.attrs.some((a) => a.name === 'track_caller')) args.push(this.callerSite(span, target.fn, res));
         const retTy = this.ty(e);
         // an external C function (`lowlevel func`, `@extern`) is called by its C symbol
         const callee = target.fn.externSymbol ? ({ k: 'extern', symbol: target.fn.externSymbol, ret: retTy } as const) : ({ k: 'fn', symbol: target.symbol } as const);
