@@ -134,9 +134,9 @@ describe('lexer: errors', () => {
     expect(errors('a # b $ c')).toEqual(['E0001 1:3', 'E0001 1:7']);
     expect(errors('let s = "abc\nlet t = 1')).toEqual(['E0002 1:9']);
     expect(errors('a /* b /* c */')).toEqual(['E0003 1:3']);
-    expect(errors('"a\\qb"')).toEqual(['E0004 1:3']);
-    expect(errors('"\\xFF"')).toEqual(['E0004 1:2']);
-    expect(errors('12abc 0x 1.5u8')).toEqual(['E0005 1:3', 'E0005 1:7', 'E0005 1:13']);
+    expect(errors('"a\\qb"')).toEqual(['E0009 1:3']);
+    expect(errors('"\\xFF"')).toEqual(['E0009 1:2']);
+    expect(errors('12abc 0x 1.5u8')).toEqual(['E0025 1:3', 'E0025 1:7', 'E0025 1:13']);
     expect(errors("'' 'ab' 'c")).toEqual(['E0006 1:1', 'E0006 1:4', 'E0006 1:9']);
     expect(errors('"\\u{D800}" "\\u{110000}" "\\u41"')).toEqual(['E0007 1:2', 'E0007 1:13', 'E0007 1:26']);
     expect(errors('"a {b + c"')).toEqual(['E0008 1:4']);

@@ -5,8 +5,8 @@
 //   E0001  unknown character
 //   E0002  unterminated string literal
 //   E0003  unterminated block comment
-//   E0004  unknown or malformed escape sequence
-//   E0005  malformed number literal (missing digits, invalid suffix)
+//   E0009  unknown or malformed escape sequence
+//   E0025  malformed number literal (missing digits, invalid suffix)
 //   E0006  malformed character literal (empty, unterminated, more than one character)
 //   E0007  invalid unicode escape (`\u{…}` that is not a Unicode scalar value)
 //   E0008  unterminated interpolation `{…` in a string literal
@@ -206,12 +206,12 @@ class Lexer {
       suffix = this.src.slice(suffixStart, this.pos);
       const valid = INT_SUFFIXES.has(suffix) || (radix === 10 && FLOAT_SUFFIXES.has(suffix));
       if (!valid || (isFloat && !FLOAT_SUFFIXES.has(suffix)) || afterDot) {
-        this.error('E0005', `invalid suffix \`${suffix}\` for number literal`, suffixStart, this.pos, 'expected one of i8 … i128, u8 … u128, f32, f64');
+        this.error('E0025', `invalid suffix \`${suffix}\` for number literal`, suffixStart, this.pos, 'expected one of i8 … i128, u8 … u128, f32, f64');
         suffix = null;
       }
     }
     if (digits.length === 0) {
-      this.error('E0005', 'missing digits in number literal', start, this.pos);
+      this.error('E0025', 'missing digits in number literal', start, this.pos);
       digits = '0';
     }
     if (isFloat || (suffix !== null && FLOAT_SUFFIXES.has(suffix))) {
@@ -324,7 +324,7 @@ class Lexer {
     this.pos++;
     const c = this.peek();
     if (c === undefined || c === '\n') {
-      this.error('E0004', 'incomplete escape sequence', start, this.pos);
+      this.error('E0009', 'incomplete escape sequence', start, this.pos);
       return '';
     }
     this.pos++;
@@ -344,12 +344,12 @@ class Lexer {
           this.pos += 2;
           const v = parseInt(hex, 16);
           if (v > 0x7f) {
-            this.error('E0004', `out of range hex escape \`\\x${hex}\``, start, this.pos, 'must be at most \\x7F; use \\u{…} for other characters');
+            this.error('E0009', `out of range hex escape \`\\x${hex}\``, start, this.pos, 'must be at most \\x7F; use \\u{…} for other characters');
             return '';
           }
           return String.fromCharCode(v);
         }
-        this.error('E0004', 'invalid hex escape: `\\x` needs two hex digits', start, this.pos);
+        this.error('E0009', 'invalid hex escape: `\\x` needs two hex digits', start, this.pos);
         return '';
       }
       case 'u':
@@ -357,7 +357,7 @@ class Lexer {
       default: {
         const ch = String.fromCodePoint(this.src.codePointAt(this.pos - 1)!);
         this.pos += ch.length - 1;
-        this.error('E0004', `unknown escape sequence \`\\${ch}\``, start, this.pos);
+        this.error('E0009', `unknown escape sequence \`\\${ch}\``, start, this.pos);
         return '';
       }
     }

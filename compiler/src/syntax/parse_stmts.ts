@@ -92,7 +92,7 @@ function parseLet(p: Parser): Stmt {
   if (p.at('else')) {
     const elseTok = p.advance();
     elseBlock = parseBlock(p);
-    if (init === null) p.error('E0023', '`let … else` needs an initialiser', elseTok.span, 'write `let PATTERN = VALUE else { … }`');
+    if (init === null) p.error('E0028', '`let … else` needs an initialiser', elseTok.span, 'write `let PATTERN = VALUE else { … }`');
   }
   p.eat(';');
   return { kind: 'Let', id: newId(), span: p.spanFrom(start), pattern, mutable, type, init, elseBlock };

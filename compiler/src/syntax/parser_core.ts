@@ -16,7 +16,7 @@
 //   E0020  unexpected tokens after an interpolated expression
 //   E0021  unsupported syntax (`throw`)
 //   E0022  expected class, behavior or impl member
-//   E0023  `let … else` without an initialiser
+//   E0028  `let … else` without an initialiser
 //   E0024  misplaced modifier or attribute
 //   E0049  internal compiler error (a parser bug, reported instead of crashing)
 import type { Expr } from './ast.js';
