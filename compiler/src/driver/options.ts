@@ -17,6 +17,8 @@ export interface BuildOptions {
   checkLeaks: boolean;
   verbose: boolean;
   time: boolean;
+  /** link the untracked runtime in a debug build (for Valgrind, which must see leaks itself) */
+  untrackedRuntime?: boolean;
 }
 
 /** What the front end needs to know of the build (it shapes the MIR: checks are explicit MIR). */
@@ -31,5 +33,5 @@ export interface FrontEndOptions {
 export function runtimeVariant(o: BuildOptions): RuntimeVariant {
   if (o.sanitize === 'address' || o.sanitize === 'leak') return 'asan';
   if (o.sanitize === 'undefined') return 'ubsan';
-  return o.release ? 'release' : 'debug';
+  return o.release || o.untrackedRuntime ? 'release' : 'debug';
 }
