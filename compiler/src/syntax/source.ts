@@ -59,6 +59,10 @@ export class SourceMap {
   get(path: string): SourceFile | undefined {
     return this.files.get(path);
   }
+  /** Every file read, in the order it was added. */
+  paths(): string[] {
+    return [...this.files.keys()];
+  }
   position(span: Span): { line: number; col: number } {
     const f = this.files.get(span.file);
     return f ? f.position(span.start) : { line: 0, col: 0 };

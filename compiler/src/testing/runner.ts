@@ -9,8 +9,10 @@ import type { TestRunOptions } from '../driver/settings.js';
 import { makeTempDir } from '../driver/tempdir.js';
 import { packageRoot } from '../driver/runtime_lib.js';
 import type { MirTest } from '../mir/mir.js';
+import { TestCache } from './cache.js';
 
-const TEST_TIMEOUT_MS = 60_000;
+/** per test process; TMLC_TEST_TIMEOUT_MS overrides (the runner's own tests use a short one) */
+const TEST_TIMEOUT_MS = Number(process.env['TMLC_TEST_TIMEOUT_MS'] ?? 60_000);
 /** accepted exceptions, each justified in the file (TOOLCHAIN.md §5) */
 const VALGRIND_SUPP = path.join(packageRoot(), 'runtime-c', 'valgrind.supp');
 
@@ -65,20 +67,33 @@ export async function runTests(paths: readonly string[], o: TestRunOptions): Pro
   let passed = 0;
   let failed = 0;
   let skipped = 0;
+  let cachedFiles = 0;
   const failures: string[] = [];
   try {
     for (const [fi, file] of files.entries()) {
-      const fe = runFrontEnd(file, { overflowChecks: !o.build.release, tests: true });
-      const exe = path.join(tmp.path, `t${fi}`);
       // under Valgrind the runtime must not track allocations itself: Valgrind has to see leaked blocks as lost
       const buildOpts = o.valgrind ? { ...o.build, untrackedRuntime: true, checkLeaks: false } : o.build;
-      const status = await build(file, exe, { ...buildOpts, emit: null, messageFormat: o.messageFormat }, { harness: 'tests' });
-      if (status !== 0 || !fe.program) {
-        io.out(`FAILED  ${file}: does not compile\n`);
-        failed++;
-        continue;
+      const cache = new TestCache(buildOpts);
+      let exe: string;
+      let allTests: readonly MirTest[];
+      const hit = cache.lookup(file);
+      if (hit) {
+        exe = hit.exe;
+        allTests = hit.tests;
+        cachedFiles++;
+      } else {
+        const fe = runFrontEnd(file, { overflowChecks: !o.build.release, tests: true });
+        exe = fe.program ? cache.exePath(file) : path.join(tmp.path, `t${fi}`);
+        const status = await build(file, exe, { ...buildOpts, emit: null, messageFormat: o.messageFormat }, { harness: 'tests' });
+        if (status !== 0 || !fe.program) {
+          io.out(`FAILED  ${file}: does not compile\n`);
+          failed++;
+          continue;
+        }
+        allTests = fe.program.tests;
+        cache.store(file, fe.sources.paths(), allTests);
       }
-      const tests = fe.program.tests.filter((t) => o.filter === null || t.name.includes(o.filter));
+      const tests = allTests.filter((t) => o.filter === null || t.name.includes(o.filter));
       const results: Outcome[] = new Array(tests.length);
       let next = 0;
       const worker = async () => {
@@ -100,7 +115,8 @@ export async function runTests(paths: readonly string[], o: TestRunOptions): Pro
       };
       await Promise.all(Array.from({ length: Math.min(o.jobs, Math.max(1, tests.length)) }, worker));
       for (const r of results) {
-        io.out(`test ${path.basename(file)}::${r.name} ... ${r.status}\n`);
+        if (o.messageFormat === 'json') io.out(JSON.stringify({ type: 'test', file, name: r.name, status: r.status, detail: r.detail || null }) + '\n');
+        else io.out(`test ${path.basename(file)}::${r.name} ... ${r.status}\n`);
         if (r.status === 'ok') passed++;
         else if (r.status === 'ignored') skipped++;
         else {
@@ -112,7 +128,8 @@ export async function runTests(paths: readonly string[], o: TestRunOptions): Pro
   } finally {
     tmp.remove();
   }
-  if (failures.length) io.out(`\nfailures:\n\n${failures.join('\n')}\n`);
+  if (failures.length && o.messageFormat !== 'json') io.out(`\nfailures:\n\n${failures.join('\n')}\n`);
+  if (cachedFiles) io.err(`(${cachedFiles} of ${files.length} test file${files.length === 1 ? '' : 's'} unchanged: not recompiled)\n`);
   io.out(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
   return failed > 0 ? 1 : 0;
 }

@@ -1,0 +1,129 @@
+// `tmlc test` (LANGUAGE.md §7, TOOLCHAIN.md §5): verdicts per test process, signals and time-outs named, leaks failing
+// a test, --filter, JSON output, the final count line, and the cache of compiled test executables.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+
+const root = path.resolve(new URL('../../', import.meta.url).pathname);
+const tmlc = path.join(root, 'bin/tmlc.js');
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tmlc-runner-'));
+const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'tmlc-cache-'));
+
+async function test(args: string[], env: Record<string, string> = {}) {
+  const r = await execa('node', [tmlc, 'test', ...args], { reject: false, env: { XDG_CACHE_HOME: cache, ...env }, cwd: work });
+  return { status: r.exitCode, out: String(r.stdout), err: String(r.stderr), last: String(r.stdout).trim().split('\n').pop() };
+}
+
+const ZOO = `use test
+
+@test
+func ok_unit() { assert_eq(1 + 1, 2, "math") }
+
+@test
+func ok_i32() -> I32 { 0 }
+
+@test
+func bad_i32() -> I32 { 3 }
+
+@test
+func ok_outcome() -> Outcome[(), Str] { Ok(()) }
+
+@test
+func bad_outcome() -> Outcome[(), Str] { Err("the reason") }
+
+@test
+@should_panic(expected = "boom")
+func panics_right() { panic("boom now") }
+
+@test
+@should_panic(expected = "boom")
+func panics_wrong() { panic("bang") }
+
+@test
+@should_panic
+func does_not_panic() { }
+
+@test
+func segfaults() {
+    lowlevel {
+        let p: *I32 = null
+        println(p.read())
+    }
+}
+
+@test
+func leaks() {
+    lowlevel { let p = alloc(8) }
+}
+
+@test
+@ignore
+func skipped() { panic("never run") }
+
+@test
+func spins() { loop { } }
+
+func main() { println("a test file may have a main; the runner ignores it") }
+`;
+
+describe('tmlc test', () => {
+  const file = path.join(work, 'zoo.test.tml');
+  fs.writeFileSync(file, ZOO);
+
+  it('judges every test in its own process and ends with the count line', async () => {
+    const r = await test(['zoo.test.tml'], { TMLC_TEST_TIMEOUT_MS: '3000' });
+    const verdict = (name: string) => r.out.split('\n').find((l) => l.startsWith(`test zoo.test.tml::${name} ...`))?.split('... ')[1];
+    expect(verdict('ok_unit')).toBe('ok');
+    expect(verdict('ok_i32')).toBe('ok');
+    expect(verdict('bad_i32')).toBe('FAILED');
+    expect(verdict('ok_outcome')).toBe('ok');
+    expect(verdict('bad_outcome')).toBe('FAILED');
+    expect(verdict('panics_right')).toBe('ok');
+    expect(verdict('panics_wrong')).toBe('FAILED');
+    expect(verdict('does_not_panic')).toBe('FAILED');
+    expect(verdict('segfaults')).toBe('FAILED');
+    expect(verdict('leaks')).toBe('FAILED');
+    expect(verdict('skipped')).toBe('ignored');
+    expect(verdict('spins')).toBe('FAILED');
+    expect(r.out).toContain('killed by signal SIGSEGV');
+    expect(r.out).toContain('leaked memory');
+    expect(r.out).toContain('timed out after 3 s');
+    expect(r.out).toContain('the reason');
+    expect(r.out).toContain('panic message did not contain "boom"');
+    expect(r.last).toBe('4 passed, 7 failed, 1 skipped');
+    expect(r.status).toBe(1);
+  });
+
+  it('--filter runs only matching tests; all passing gives status 0', async () => {
+    const r = await test(['zoo.test.tml', '--filter', 'ok_']);
+    expect(r.last).toBe('3 passed, 0 failed');
+    expect(r.status).toBe(0);
+  });
+
+  it('--message-format=json prints one object per test', async () => {
+    const r = await test(['zoo.test.tml', '--filter', 'bad_i32', '--message-format=json']);
+    const obj = JSON.parse(r.out.split('\n')[0]!);
+    expect(obj).toMatchObject({ type: 'test', name: 'bad_i32', status: 'FAILED' });
+    expect(r.last).toBe('0 passed, 1 failed');
+  });
+
+  it('reuses compiled test executables until an input changes', async () => {
+    const dir = path.join(work, 'tests');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'helper.tml'), 'pub func two() -> I32 { 2 }\n');
+    fs.writeFileSync(path.join(dir, 'a.test.tml'), 'use helper\n@test\nfunc t() { assert_eq(helper::two(), 2, "two") }\n');
+    const cold = await test(['tests/a.test.tml']);
+    expect(cold.last).toBe('1 passed, 0 failed');
+    expect(cold.err).not.toContain('not recompiled');
+    const warm = await test(['tests/a.test.tml']);
+    expect(warm.last).toBe('1 passed, 0 failed');
+    expect(warm.err).toContain('(1 of 1 test file unchanged: not recompiled)');
+    // an imported module changes: the executable is rebuilt
+    fs.writeFileSync(path.join(dir, 'helper.tml'), 'pub func two() -> I32 { 3 }\n');
+    const changed = await test(['tests/a.test.tml']);
+    expect(changed.err).not.toContain('not recompiled');
+    expect(changed.last).toBe('0 passed, 1 failed');
+  });
+});
