@@ -147,10 +147,10 @@ describe('build: defaults per mode', () => {
     expect(runtimeVariant(ur.o)).toBe('ubsan');
   });
 
-  it('--no-check-leaks / --check-leaks in a debug build', async () => {
+  it('--no-check-leaks / --check-leaks in a debug build (without the leak checker, the untracked runtime)', async () => {
     const n = only((await cli(['build', 'a.tml', '--no-check-leaks'])).calls, 'build');
     expect(n.o.checkLeaks).toBe(false);
-    expect(runtimeVariant(n.o)).toBe('debug');
+    expect(runtimeVariant(n.o)).toBe('release');
     const y = only((await cli(['build', 'a.tml', '--check-leaks'])).calls, 'build');
     expect(y.o.checkLeaks).toBe(true);
   });

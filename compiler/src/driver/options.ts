@@ -17,8 +17,6 @@ export interface BuildOptions {
   checkLeaks: boolean;
   verbose: boolean;
   time: boolean;
-  /** link the untracked runtime in a debug build (for Valgrind, which must see leaks itself) */
-  untrackedRuntime?: boolean;
 }
 
 /** What the front end needs to know of the build (it shapes the MIR: checks are explicit MIR). */
@@ -33,5 +31,7 @@ export interface FrontEndOptions {
 export function runtimeVariant(o: BuildOptions): RuntimeVariant {
   if (o.sanitize === 'address' || o.sanitize === 'leak') return 'asan';
   if (o.sanitize === 'undefined') return 'ubsan';
-  return o.release || o.untrackedRuntime ? 'release' : 'debug';
+  // the tracking runtime is the leak checker (MEMORY.md §9): without it (--release, --no-check-leaks) allocation
+  // is plain malloc, with zero tracking overhead, and Valgrind sees leaked blocks as lost
+  return o.release || !o.checkLeaks ? 'release' : 'debug';
 }

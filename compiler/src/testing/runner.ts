@@ -72,7 +72,7 @@ export async function runTests(paths: readonly string[], o: TestRunOptions): Pro
   try {
     for (const [fi, file] of files.entries()) {
       // under Valgrind the runtime must not track allocations itself: Valgrind has to see leaked blocks as lost
-      const buildOpts = o.valgrind ? { ...o.build, untrackedRuntime: true, checkLeaks: false } : o.build;
+      const buildOpts = o.valgrind ? { ...o.build, checkLeaks: false } : o.build;
       const cache = new TestCache(buildOpts);
       let exe: string;
       let allTests: readonly MirTest[];
