@@ -7,9 +7,11 @@
 #                   (node:child_process only)
 #   bundle          dist/ bundled into one ES module by esbuild (llvm-bindings stays external)
 #   bundle+no-execa both
-# and the floors: `node -e 0` (Node's own start-up), tmlc's own clang-14 command on the bitcode of hello
-# (the backend step, alone), that step split in two (clang-14 -c to an object; the `ld` command that clang's
-# driver runs, run directly), and clang-14 -O0 on benchmarks/c/hello.c (the reference).
+# the first and the last also with NODE_EXTRA_CA_CERTS unset (this machine's environment sets it, and Node then
+# reads and parses that CA bundle at every start-up), and the floors: `node -e 0` (Node's own start-up, with and
+# without it), tmlc's own clang-14 command on the bitcode of hello (the backend step, alone), that step split in
+# two (clang-14 -c to an object; the `ld` command that clang's driver runs, run directly), and clang-14 -O0 on
+# benchmarks/c/hello.c (the reference).
 #
 #   benchmarks/startup_experiments.sh [RUNS]        (default 15; needs hyperfine and node_modules/.bin/esbuild)
 set -euo pipefail
@@ -79,6 +81,9 @@ hyperfine -N -w 3 -r "$RUNS" --export-json "$OUT/exp.json" \
   -n "tmlc build: no execa" "node $EXP/noexeca/dist/compiler/src/cli/main.js build examples/hello.tml -o $OUT/hello_1" \
   -n "tmlc build: esbuild bundle" "node $EXP/bundle/dist/compiler/src/cli/main.js build examples/hello.tml -o $OUT/hello_2" \
   -n "tmlc build: bundle + no execa" "node $EXP/bundle_noexeca/dist/compiler/src/cli/main.js build examples/hello.tml -o $OUT/hello_3" \
+  -n "node -e 0, without NODE_EXTRA_CA_CERTS" "env -u NODE_EXTRA_CA_CERTS node -e 0" \
+  -n "tmlc build: baseline, without NODE_EXTRA_CA_CERTS" "env -u NODE_EXTRA_CA_CERTS node bin/tmlc.js build examples/hello.tml -o $OUT/hello_4" \
+  -n "tmlc build: bundle + no execa, without NODE_EXTRA_CA_CERTS" "env -u NODE_EXTRA_CA_CERTS node $EXP/bundle_noexeca/dist/compiler/src/cli/main.js build examples/hello.tml -o $OUT/hello_5" \
   >/dev/null
 
 node --input-type=module - "$OUT/exp.json" <<'EOF'
