@@ -225,6 +225,16 @@ export class FnLowerer {
   operand(e: ast.Expr): Operand {
     const target = this.body.unsizes.get(e.id);
     if (target) return this.unsize(e, this.sub(target));
+    const coerce = this.body.refCoercions.get(e.id);
+    if (coerce) {
+      // `ref Heap[T]` → `ref T`: through the reference, then the pointers' @deref paths
+      const r = this.placeOf(e);
+      const p = this.derefN({ local: r.local, proj: [...r.proj, { k: 'deref' }] }, coerce);
+      const t = this.placeType(p);
+      const out = this.b.temp({ k: 'ref', mutable: (this.ty(e) as { mutable?: boolean }).mutable ?? false, inner: t }, e.span);
+      this.b.assign(place(out), { k: 'ref', place: p, mutable: (this.ty(e) as { mutable?: boolean }).mutable ?? false, raw: false }, e.span);
+      return moveOf(out);
+    }
     const t = this.ty(e);
     const pl = this.asPlace(e);
     if (pl) return this.readPlace(pl, t, e);
@@ -486,7 +496,7 @@ export class FnLowerer {
   exprInto(e: ast.Expr, dest: Place): void {
     const b = this.b;
     if (b.isTerminated) return;
-    if (this.body.unsizes.has(e.id)) {
+    if (this.body.unsizes.has(e.id) || this.body.refCoercions.has(e.id)) {
       b.assign(dest, { k: 'use', op: this.operand(e) }, e.span);
       return;
     }
@@ -1176,7 +1186,8 @@ export class FnLowerer {
         // arrays: by value (consuming) or by reference
         const byRef = kind === 'array-ref';
         const iterE = byRef ? (e.iter as Extract<ast.Expr, { kind: 'Unary' }>).operand : e.iter;
-        let arrP = this.withTemps(() => this.placeOf(iterE));
+        // a temporary iterable lives until the end of the statement holding the loop, not just its own evaluation
+        let arrP = this.placeOf(iterE);
         let at = this.placeType(arrP);
         if (at.k === 'ref') {
           arrP = { local: arrP.local, proj: [...arrP.proj, { k: 'deref' }] };

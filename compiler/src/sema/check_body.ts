@@ -68,6 +68,7 @@ export class BodyChecker {
       tries: new Map(),
       structLits: new Map(),
       unsizes: new Map(),
+      refCoercions: new Map(),
       loopBreaks: new Set(),
     };
     this.lowlevel = fn.isLowlevel ? 1 : 0;
@@ -209,6 +210,19 @@ export class BodyChecker {
   coerceExpr(e: ast.Expr, actual: Type, expected: Type): boolean {
     const a = this.shallow(actual);
     const x = this.shallow(expected);
+    // deref coercion: `ref Heap[T]` (or any `ref` to a library pointer to T) where `ref T` is expected
+    if (a.k === 'ref' && x.k === 'ref' && (a.mutable || !x.mutable) && !this.infer.tryUnify(a.inner, x.inner)) {
+      let t = this.shallow(a.inner);
+      for (let n = 1; n <= 4 && t.k === 'adt' && t.def.deref; n++) {
+        const next = derefTarget(this.infer.resolve(t));
+        if (!next) break;
+        t = this.shallow(next);
+        if (this.infer.tryUnify(t, x.inner)) {
+          this.body.refCoercions.set(e.id, n);
+          return true;
+        }
+      }
+    }
     const target = this.unsizeTarget(a, x);
     if (target) {
       const [from, dyn] = target;

@@ -77,6 +77,9 @@ export interface TypedBody {
   readonly tries: Map<number, 'maybe' | 'outcome'>;
   /** struct literal node id → the struct type and, for enum struct variants, the variant index */
   readonly structLits: Map<number, { ty: Type; variant: number | null }>;
+  /** expression id → how many library-pointer dereferences turn its `ref Heap[T]` into the expected `ref T`
+   * (deref coercion, LANGUAGE.md §3) */
+  readonly refCoercions: Map<number, number>;
   /** expression id → the `dyn` type its value is coerced to (`ref T` → `ref dyn B`, `Heap[T]` → `Heap[dyn B]`) */
   readonly unsizes: Map<number, Type>;
   /** Loop node id → whether a `break` leaves it (a bare `loop` without one never ends) */
