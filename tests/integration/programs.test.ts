@@ -1,0 +1,178 @@
+// Integration corpus: every program under tests/programs/run is built with `tmlc build`, run, and compared with its
+// sidecars; every program under tests/programs/compile_fail must be rejected by `tmlc check` with the expected
+// diagnostics. tests/programs/pending (programs the compiler does not handle yet) is ignored.
+//
+// Sidecars of tests/programs/run/NAME.tml (the format of ../shared/conformance):
+//   NAME.stdout  expected standard output, exactly (required)
+//   NAME.status  expected exit status: a number (default 0) or `nonzero`
+//   NAME.stderr  lines that must each appear somewhere in standard error
+//   NAME.flags   extra `tmlc build` options, separated by spaces
+// Sidecar of tests/programs/compile_fail/NAME.tml:
+//   NAME.stderr  lines that must each appear in the diagnostics of `tmlc check tests/programs/compile_fail/NAME.tml`
+//
+// Programs expected to exit with status 0 also run under Valgrind when `valgrind` is on PATH; a definite leak or a
+// memory error (Valgrind's status 99) fails the test.
+//
+// The compiler must be built first (`npx tsc -p tsconfig.json`). Runs two programs at a time (2-core machines).
+import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
+import { execa } from 'execa';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const TMLC = path.join(ROOT, 'bin', 'tmlc.js');
+const CLI_MAIN = path.join(ROOT, 'dist', 'compiler', 'src', 'cli', 'main.js');
+const RUN_DIR = 'tests/programs/run';
+const FAIL_DIR = 'tests/programs/compile_fail';
+const RUN_TIMEOUT_MS = 60_000;
+const BUILD_TIMEOUT_MS = 180_000;
+const TEST_TIMEOUT_MS = 600_000;
+
+// Two programs at a time: the runner's own limiter, so a queued test's timeout does not start while it waits.
+vi.setConfig({ maxConcurrency: 2 });
+
+function programs(dir: string): string[] {
+  const abs = path.join(ROOT, dir);
+  if (!fs.existsSync(abs)) return [];
+  return fs
+    .readdirSync(abs)
+    .filter((f) => f.endsWith('.tml'))
+    .map((f) => f.slice(0, -'.tml'.length))
+    .sort();
+}
+
+function sidecar(dir: string, name: string, ext: string): string | null {
+  const p = path.join(ROOT, dir, `${name}.${ext}`);
+  return fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : null;
+}
+
+function needles(text: string | null): string[] {
+  if (text === null) return [];
+  return text.split('\n').filter((l) => l.trim() !== '');
+}
+
+type Status = number | 'nonzero';
+
+function expectedStatus(dir: string, name: string): Status {
+  const s = sidecar(dir, name, 'status')?.trim();
+  if (!s) return 0;
+  if (s === 'nonzero') return 'nonzero';
+  const n = Number(s);
+  if (!Number.isInteger(n)) throw new Error(`${dir}/${name}.status: not a number or \`nonzero\`: ${s}`);
+  return n;
+}
+
+function hasValgrind(): boolean {
+  for (const d of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (d && fs.existsSync(path.join(d, 'valgrind'))) return true;
+  }
+  return false;
+}
+
+const VALGRIND = hasValgrind();
+let workDir = '';
+
+beforeAll(() => {
+  if (!fs.existsSync(CLI_MAIN)) {
+    throw new Error(`tmlc is not built (${path.relative(ROOT, CLI_MAIN)} is missing): run \`npx tsc -p tsconfig.json\``);
+  }
+  workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tmlc-programs-'));
+});
+
+afterAll(() => {
+  if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
+});
+
+/** Keeps a failure message readable when a program prints a lot. */
+function clip(s: string, max = 4000): string {
+  return s.length <= max ? s : `${s.slice(0, max)}\n… (${s.length - max} more characters)`;
+}
+
+describe.concurrent('run programs', () => {
+  const names = programs(RUN_DIR);
+
+  it('has programs', () => {
+    expect(names.length).toBeGreaterThan(0);
+  });
+
+  for (const name of names) {
+    it(name, async () => {
+      const src = `${RUN_DIR}/${name}.tml`;
+      const stdoutWant = sidecar(RUN_DIR, name, 'stdout');
+      if (stdoutWant === null) throw new Error(`${src} has no .stdout sidecar`);
+      const status = expectedStatus(RUN_DIR, name);
+      const stderrWant = needles(sidecar(RUN_DIR, name, 'stderr'));
+      const flags = (sidecar(RUN_DIR, name, 'flags') ?? '').split(/\s+/).filter((f) => f !== '');
+      const exe = path.join(workDir, name);
+
+      const build = await execa('node', [TMLC, 'build', src, '-o', exe, ...flags], {
+        cwd: ROOT,
+        reject: false,
+        timeout: BUILD_TIMEOUT_MS,
+        stdin: 'ignore',
+      });
+      if (build.exitCode !== 0) {
+        throw new Error(`build of ${src} failed (status ${build.exitCode}):\n${clip(build.stderr)}${clip(build.stdout)}`);
+      }
+
+      const run = await execa(exe, [], {
+        cwd: workDir,
+        reject: false,
+        timeout: RUN_TIMEOUT_MS,
+        stdin: 'ignore',
+        stripFinalNewline: false,
+      });
+      expect(run.timedOut, `${name} timed out after ${RUN_TIMEOUT_MS / 1000} s`).toBe(false);
+      const context = `${name}: exit status ${run.exitCode}${run.signal ? ` (signal ${run.signal})` : ''}\nstderr:\n${clip(run.stderr)}`;
+      expect(run.stdout, context).toBe(stdoutWant);
+      if (status === 'nonzero') {
+        expect(run.exitCode !== 0, context).toBe(true);
+      } else {
+        expect(run.exitCode, context).toBe(status);
+      }
+      for (const line of stderrWant) {
+        expect(run.stderr, `${name}: stderr lacks ${JSON.stringify(line)}`).toContain(line);
+      }
+
+      if (VALGRIND && status === 0) {
+        const vg = await execa(
+          'valgrind',
+          ['-q', '--leak-check=full', '--errors-for-leak-kinds=definite', '--error-exitcode=99', exe],
+          { cwd: workDir, reject: false, timeout: TEST_TIMEOUT_MS / 2, stdin: 'ignore' },
+        );
+        expect(vg.timedOut, `${name} timed out under Valgrind`).toBe(false);
+        expect(vg.exitCode, `${name} under Valgrind:\n${clip(vg.stderr)}`).not.toBe(99);
+      }
+    }, TEST_TIMEOUT_MS);
+  }
+});
+
+describe.concurrent('compile_fail programs', () => {
+  const names = programs(FAIL_DIR);
+
+  it('has programs', () => {
+    expect(names.length).toBeGreaterThan(0);
+  });
+
+  for (const name of names) {
+    it(name, async () => {
+      const src = `${FAIL_DIR}/${name}.tml`;
+      const want = needles(sidecar(FAIL_DIR, name, 'stderr'));
+      if (want.length === 0) throw new Error(`${src} has no (or an empty) .stderr sidecar`);
+      const r = await execa('node', [TMLC, 'check', src], {
+        cwd: ROOT,
+        reject: false,
+        timeout: BUILD_TIMEOUT_MS,
+        stdin: 'ignore',
+      });
+      const context = `${name}: \`tmlc check\` exit status ${r.exitCode}\nstderr:\n${clip(r.stderr)}`;
+      expect(r.exitCode, context).toBe(1);
+      expect(r.stderr, context).not.toContain('internal compiler error');
+      for (const line of want) {
+        expect(r.stderr, `${name}: diagnostics lack ${JSON.stringify(line)}\n${context}`).toContain(line);
+      }
+    }, TEST_TIMEOUT_MS);
+  }
+});
