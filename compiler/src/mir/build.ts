@@ -12,7 +12,7 @@ import { checkBorrows } from './borrow_check.js';
 export function buildMir(checked: CheckedProgram, sources: SourceMap, opts: LowerOptions, diags: DiagnosticBag): MirProgram {
   const program = new Mono(checked, sources, opts, lowerInstance).run();
   for (const f of program.functions) {
-    checkMoves(f, diags);
+    checkMoves(f, diags, checked.defs);
     checkBorrows(f, diags);
   }
   for (const f of program.functions) elaborateDrops(f, checked.defs);

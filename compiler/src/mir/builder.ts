@@ -17,9 +17,9 @@ export class FnBuilder {
     this.cur = this.newBlock();
   }
 
-  newLocal(ty: Type, name: string | null, kind: LocalDecl['kind'], span: Span | null): LocalId {
+  newLocal(ty: Type, name: string | null, kind: LocalDecl['kind'], span: Span | null, assignOnce = false): LocalId {
     const id = this.locals.length;
-    this.locals.push({ id, ty, name, kind, span });
+    this.locals.push(assignOnce ? { id, ty, name, kind, span, assignOnce } : { id, ty, name, kind, span });
     return id;
   }
 

@@ -8,6 +8,7 @@
 import type { Span } from '../syntax/source.js';
 import { structFields, T, type Type } from '../sema/types.js';
 import type { ProgramDefs } from '../sema/defs.js';
+import { classify } from '../sema/ownership.js';
 import type { LocalId, MirFunction, Place, Statement } from './mir.js';
 import { initDataflow, MAYBE_INIT, MAYBE_UNINIT, MovePaths, stmtDest, stmtOperands, transfer, type InitState } from './move_paths.js';
 
@@ -40,6 +41,7 @@ export function elaborateDrops(f: MirFunction, defs: ProgramDefs): void {
     if (!fieldTys) return [{ k: 'drop', place: pl, flag: null, span }];
     const out: Statement[] = [];
     fieldTys.forEach((ft, i) => {
+      if (classify(defs, ft) === 'plain') return; // nothing to drop in plain data
       const child = mp.paths[path]!.children.find((c) => mp.paths[c]!.fields[mp.paths[c]!.fields.length - 1] === i);
       const cpl: Place = { local: pl.local, proj: [...pl.proj, { k: 'field', index: i }] };
       if (child === undefined) {
@@ -50,7 +52,6 @@ export function elaborateDrops(f: MirFunction, defs: ProgramDefs): void {
       }
       out.push(...elaborate(child, cpl, ft, st, span));
     });
-    void defs;
     return out;
   };
 
@@ -102,10 +103,8 @@ export function elaborateDrops(f: MirFunction, defs: ProgramDefs): void {
           const p = mp.pathOfPlace(o.place);
           if (p !== null) moved.add(p);
         }
-        if (s.k === 'drop') {
-          const p = mp.pathOfPlace(s.place);
-          if (p !== null) moved.add(p);
-        }
+        // (a drop clears no flag: nothing drops the same value again unless it is first re-assigned, which sets
+        // the flag; and the field drops made above have no move path of their own, only their parent's)
         const dest = stmtDest(s);
         const destPath = dest && mp.isWhole(dest) ? mp.pathOfPlace(dest) : null;
         for (const fl of flagged) {

@@ -214,7 +214,7 @@ export class FnLowerer {
   }
 
   declare(lv: LocalVar): LocalId {
-    const id = this.b.newLocal(this.sub(lv.ty), lv.name, 'var', lv.span);
+    const id = this.b.newLocal(this.sub(lv.ty), lv.name, 'var', lv.span, lv.lateInit === true && !lv.mutable);
     this.localOf.set(lv.id, id);
     return id;
   }
@@ -227,8 +227,15 @@ export class FnLowerer {
     if (target) return this.unsize(e, this.sub(target));
     const coerce = this.body.refCoercions.get(e.id);
     if (coerce) {
-      // `ref Heap[T]` → `ref T`: through the reference, then the pointers' @deref paths
-      const r = this.placeOf(e);
+      // `ref Heap[T]` → `ref T`: through the reference, then the pointers' @deref paths (the expression itself is
+      // evaluated without the coercion)
+      this.body.refCoercions.delete(e.id);
+      let r: Place;
+      try {
+        r = this.placeOf(e);
+      } finally {
+        this.body.refCoercions.set(e.id, coerce);
+      }
       const p = this.derefN({ local: r.local, proj: [...r.proj, { k: 'deref' }] }, coerce);
       const t = this.placeType(p);
       const out = this.b.temp({ k: 'ref', mutable: (this.ty(e) as { mutable?: boolean }).mutable ?? false, inner: t }, e.span);
@@ -242,11 +249,10 @@ export class FnLowerer {
     if (c) return c;
     const tmp = this.b.temp(t, e.span);
     this.exprInto(e, place(tmp));
-    if (this.body.autoDeref.has(e.id)) {
-      // a value read through what the expression produced (a reference, or an owner dropped after the statement)
-      if (this.needsDrop(t)) this.scopes.temps().entries.push({ k: 'local', id: tmp });
-      return this.readPlace(place(tmp), t, e);
-    }
+    // an owned temporary belongs to its statement until it is moved into what consumes it: an early exit (`!`,
+    // `return`, `break`) in between must drop it; once moved, drop elaboration removes this drop
+    if (this.needsDrop(t)) this.scopes.temps().entries.push({ k: 'local', id: tmp });
+    if (this.body.autoDeref.has(e.id)) return this.readPlace(place(tmp), t, e);
     return moveOf(tmp);
   }
 
@@ -334,6 +340,7 @@ export class FnLowerer {
       this.b.assign(place(tmp), { k: 'use', op: { k: 'copy', place: p, span } }, e?.span ?? this.fn.span);
       this.mono.glue.retainSymbol(ty);
       this.b.emit({ k: 'retain', place: place(tmp), span: e?.span ?? this.fn.span });
+      this.scopes.temps().entries.push({ k: 'local', id: tmp });
       return moveOf(tmp);
     }
     return { k: 'move', place: p, span };
@@ -442,7 +449,8 @@ export class FnLowerer {
     this.b.assign(place(addr), { k: 'cast', operand: { k: 'copy', place: { local: base.local, proj: [...base.proj, { k: 'field', index: data }] } }, to: T.i64 }, span);
     this.b.assign(place(off), { k: 'binary', op: 'mul', left: { k: 'copy', place: place(idx) }, right: { k: 'const', value: { k: 'sizeof', of: elemTy }, ty: T.i64 } }, span);
     this.b.assign(place(addr), { k: 'binary', op: 'add', left: { k: 'copy', place: place(addr) }, right: { k: 'copy', place: place(off) } }, span);
-    const ptr = this.b.temp(elemPtrTy, span);
+    const ptr = this.b.newLocal(elemPtrTy, null, 'temp', span);
+    (this.b.locals[ptr] as { origin?: string }).origin = `index of \`${typeToString(t)}\``;
     this.b.assign(place(ptr), { k: 'cast', operand: { k: 'copy', place: place(addr) }, to: elemPtrTy }, span);
     return place(ptr, { k: 'deref' });
   }
@@ -889,7 +897,7 @@ export class FnLowerer {
       }
       case '*': {
         const p = this.asPlace(e)!;
-        this.b.assign(dest, { k: 'use', op: this.readPlace(p, t, null) }, span);
+        this.b.assign(dest, { k: 'use', op: this.readPlace(p, t, e) }, span);
         return;
       }
     }
@@ -1273,6 +1281,7 @@ export class FnLowerer {
       const op = this.operand(f.value);
       const tmp = this.b.temp(this.ty(f.value), f.span);
       this.b.assign(place(tmp), { k: 'use', op }, f.span);
+      if (this.needsDrop(this.ty(f.value))) this.scopes.temps().entries.push({ k: 'local', id: tmp });
       vals.set(f.name, moveOf(tmp));
     }
     let baseP: Place | null = null;

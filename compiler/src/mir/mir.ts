@@ -15,6 +15,10 @@ export interface LocalDecl {
   readonly name: string | null;
   readonly kind: 'return' | 'arg' | 'var' | 'temp' | 'flag';
   readonly span: Span | null;
+  /** an immutable `let x: T` declared without a value: it may be assigned exactly once (the move checker) */
+  readonly assignOnce?: boolean;
+  /** what a compiler-made pointer temporary points into, for messages (`index of \`List[Token]\``) */
+  readonly origin?: string;
 }
 
 export type Projection =

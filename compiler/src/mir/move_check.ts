@@ -1,54 +1,149 @@
 // The move checker (MEMORY.md §2, LANGUAGE.md §8): a use of a variable that may have been moved out — on any path,
-// including a previous loop iteration — or that may never have been assigned, is a compile error. It runs on MIR,
-// on the same initialisation dataflow as drop elaboration, before elaboration rewrites the drops.
+// including a previous loop iteration, or earlier in the same statement — or that may never have been assigned, is
+// a compile error; so is moving out through a reference, out of an index, or out of a field of a type with `impl
+// Drop`, and assigning twice to an immutable `let` declared without a value. It runs on MIR, on the same
+// initialisation dataflow as drop elaboration, before elaboration rewrites the drops.
 import type { DiagnosticBag, Label } from '../syntax/diagnostics.js';
 import type { Span } from '../syntax/source.js';
-import type { MirFunction, Place, Statement } from './mir.js';
-import { initDataflow, MAYBE_UNINIT, MovePaths, stmtOperands, stmtReads, transfer } from './move_paths.js';
+import type { ProgramDefs } from '../sema/defs.js';
+import { structFields, typeToString, variantFields, type Type } from '../sema/types.js';
+import type { MirFunction, Operand, Place, Statement } from './mir.js';
+import { initDataflow, MAYBE_INIT, MAYBE_UNINIT, MovePaths, stmtDest, stmtOperands, stmtReads, transfer, type InitState } from './move_paths.js';
 
-export function checkMoves(f: MirFunction, diags: DiagnosticBag): void {
+export function checkMoves(f: MirFunction, diags: DiagnosticBag, defs: ProgramDefs): void {
   const mp = new MovePaths(f);
   const ins = initDataflow(mp);
   const reported = new Set<number>();
   const moveSites = collectMoves(f, mp);
+  const named = (local: number) => {
+    const l = f.locals[local]!;
+    return l.name !== null && (l.kind === 'var' || l.kind === 'arg') ? l : null;
+  };
+
+  /** Report a read of `pl` (at `span`) that may see a moved or uninitialised value. */
+  const checkRead = (pl: Place, span: Span, st: InitState) => {
+    const local = named(pl.local);
+    if (!local || reported.has(local.id)) return;
+    const path = mp.pathOfPlace(pl);
+    if (path === null) return;
+    // the path's own state, and every tracked path inside the place read (not its siblings)
+    const fields = placeFields(pl);
+    const inside = mp.descendants(path).filter((d) => d === path || startsWith(mp.paths[d]!.fields, fields));
+    if (!inside.some((d) => st[d]! & MAYBE_UNINIT)) return;
+    reported.add(local.id);
+    const moves = moveSites.filter((m) => inside.includes(m.path) || isAncestor(mp, m.path, path));
+    if (moves.length === 0) {
+      diags.error('E0381', `used binding \`${local.name}\` isn't initialized`, span, {
+        label: `\`${local.name}\` used here but it isn't initialized`,
+        secondary: local.span ? [{ span: local.span, message: 'binding declared here but left uninitialized' }] : [],
+      });
+      return;
+    }
+    const before = moves.filter((m) => m.span.start < span.start);
+    const site = before.length ? before[before.length - 1]! : moves[0]!;
+    const inLoop = site.span.start >= span.start;
+    const partial = site.path !== path && isAncestor(mp, path, site.path);
+    const secondary: Label[] = [{ span: site.span, message: inLoop ? 'value moved here, in previous iteration of loop' : 'value moved here' }];
+    diags.error('E0382', `use of ${partial ? 'partially moved value' : 'moved value'} \`${local.name}\``, span, {
+      label: 'value used here after move',
+      secondary,
+      notes: inLoop ? ['the value is moved in one iteration and used again in the next'] : [],
+    });
+  };
+
   f.blocks.forEach((blk, bi) => {
     const st0 = ins[bi];
     if (!st0) return;
     const st = new Uint8Array(st0);
     for (const s of blk.stmts) {
-      for (const pl of readsWithSpans(s)) {
-        const local = f.locals[pl.place.local]!;
-        if (local.name === null || (local.kind !== 'var' && local.kind !== 'arg') || reported.has(local.id)) continue;
-        const path = mp.pathOfPlace(pl.place);
-        if (path === null) continue;
-        const sub = mp.descendants(path);
-        const bad = sub.filter((d) => st[d]! & MAYBE_UNINIT);
-        if (bad.length === 0) continue;
-        reported.add(local.id);
-        const span = pl.span ?? ('span' in s ? s.span : f.span);
-        const moves = moveSites.filter((m) => sub.includes(m.path) || isAncestor(mp, m.path, path));
-        if (moves.length === 0) {
-          diags.error('E0381', `used binding \`${local.name}\` isn't initialized`, span, {
-            label: `\`${local.name}\` used here but it isn't initialized`,
-            secondary: local.span ? [{ span: local.span, message: 'binding declared here but left uninitialized' }] : [],
-          });
-          continue;
+      const span = 'span' in s ? s.span : f.span;
+      // operands in order: a value moved by an earlier operand of the same statement is gone for the later ones
+      const seen = new Uint8Array(st);
+      for (const o of stmtOperands(s)) {
+        if (o.k === 'const') continue;
+        checkRead(o.place, o.span ?? span, seen);
+        if (o.k === 'move') {
+          checkMoveOut(f, o, span, diags, defs);
+          const p = mp.pathOfPlace(o.place);
+          if (p !== null) for (const d of mp.descendants(p)) seen[d] = MAYBE_UNINIT;
         }
-        const before = moves.filter((m) => m.span.start < span.start);
-        const site = before.length ? before[before.length - 1]! : moves[0]!;
-        const inLoop = site.span.start >= span.start;
-        const partial = !sub.includes(site.path) || site.path !== path;
-        const what = partial && isAncestor(mp, path, site.path) && site.path !== path ? 'partially moved value' : 'moved value';
-        const secondary: Label[] = [{ span: site.span, message: inLoop ? 'value moved here, in previous iteration of loop' : 'value moved here' }];
-        diags.error('E0382', `use of ${what} \`${local.name}\``, span, {
-          label: 'value used here after move',
-          secondary,
-          notes: inLoop ? ['the value is moved in one iteration and used again in the next'] : [],
-        });
+      }
+      for (const pl of stmtReads(s)) if (!stmtOperands(s).some((o) => o.k !== 'const' && o.place === pl)) checkRead(pl, span, st);
+      // an immutable late-initialised binding is assigned once
+      const dest = stmtDest(s);
+      if (dest && dest.proj.length === 0 && f.locals[dest.local]!.assignOnce) {
+        const p = mp.pathOfPlace(dest);
+        const l = f.locals[dest.local]!;
+        if (p !== null && st[p]! & MAYBE_INIT && !reported.has(l.id)) {
+          reported.add(l.id);
+          diags.error('E0384', `cannot assign twice to immutable variable \`${l.name}\``, span, {
+            label: 'cannot assign twice to immutable variable',
+            secondary: l.span ? [{ span: l.span, message: `help: declare it mutable: \`var ${l.name}\`` }] : [],
+          });
+        }
       }
       transfer(mp, s, st);
     }
   });
+}
+
+/** Moving out of a place is only possible from something this function owns: not through a reference or an index,
+ * and not a field of a value whose type has `impl Drop` (its `drop` needs the whole value). */
+function checkMoveOut(f: MirFunction, o: Extract<Operand, { k: 'move' }>, stmtSpan: Span, diags: DiagnosticBag, defs: ProgramDefs): void {
+  if (!o.span) return; // compiler-made moves (temporaries, glue) are correct by construction
+  let t: Type = f.locals[o.place.local]!.ty;
+  const span = o.span ?? stmtSpan;
+  for (const pr of o.place.proj) {
+    if (pr.k === 'deref') {
+      const origin = f.locals[o.place.local]!.origin;
+      if (origin) {
+        diags.error('E0507', `cannot move out of ${origin}`, span, {
+          label: 'move occurs here',
+          notes: ['borrow the element, or take it out with a method such as `pop`'],
+        });
+        return;
+      }
+      const what = t.k === 'ptr' ? 'a raw pointer' : t.k === 'ref' && t.mutable ? 'a mutable reference' : 'a shared reference';
+      diags.error('E0507', `cannot move out of a value behind ${what}`, span, {
+        label: `move occurs because the value has type \`${typeToString(derefTy(t))}\`, which cannot be copied`,
+        notes: ['borrow it instead, or copy it out with `.duplicate()` where the type implements `Duplicate`'],
+      });
+      return;
+    }
+    if (pr.k === 'index') {
+      diags.error('E0508', `cannot move out of an element of \`${typeToString(t)}\``, span, {
+        label: 'cannot move out of here',
+        notes: ['borrow the element, or take it out with a method such as `pop`'],
+      });
+      return;
+    }
+    if (t.k === 'adt' && defs.dropImpls.has(t.def)) {
+      diags.error('E0509', `cannot move out of type \`${typeToString(t)}\`, which implements the \`Drop\` behavior`, span, {
+        label: 'cannot move out of here',
+        notes: ['its `drop` needs the whole value'],
+      });
+      return;
+    }
+    if (pr.k === 'field') t = t.k === 'tuple' ? t.elems[pr.index]! : t.k === 'adt' ? structFields(t)[pr.index]!.ty : t;
+    else if (pr.k === 'variant') t = t.k === 'adt' ? variantFields(t, pr.variant)[pr.index]! : t;
+  }
+}
+
+function derefTy(t: Type): Type {
+  return t.k === 'ref' || t.k === 'ptr' ? t.inner : t;
+}
+
+function placeFields(p: Place): number[] {
+  const out: number[] = [];
+  for (const pr of p.proj) {
+    if (pr.k !== 'field') break;
+    out.push(pr.index);
+  }
+  return out;
+}
+
+function startsWith(a: readonly number[], prefix: readonly number[]): boolean {
+  return prefix.length <= a.length && prefix.every((x, i) => a[i] === x);
 }
 
 function isAncestor(mp: MovePaths, anc: number, p: number): boolean {
@@ -69,8 +164,7 @@ function collectMoves(f: MirFunction, mp: MovePaths): MoveSite[] {
         if (o.k !== 'move') continue;
         const p = mp.pathOfPlace(o.place);
         if (p === null) continue;
-        const l = f.locals[o.place.local]!;
-        if (l.name === null) continue;
+        if (f.locals[o.place.local]!.name === null) continue;
         out.push({ path: p, span: o.span ?? ('span' in s ? s.span : f.span) });
       }
     }
@@ -78,10 +172,4 @@ function collectMoves(f: MirFunction, mp: MovePaths): MoveSite[] {
   return out.sort((a, b) => a.span.start - b.span.start);
 }
 
-/** The places a statement reads, with the span of the source expression when the operand knows it. */
-function readsWithSpans(s: Statement): { place: Place; span: Span | undefined }[] {
-  const out: { place: Place; span: Span | undefined }[] = [];
-  for (const o of stmtOperands(s)) if (o.k !== 'const') out.push({ place: o.place, span: o.span });
-  for (const p of stmtReads(s)) if (!out.some((x) => x.place === p)) out.push({ place: p, span: undefined });
-  return out;
-}
+export type { Statement };

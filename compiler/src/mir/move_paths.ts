@@ -92,7 +92,8 @@ export function transfer(mp: MovePaths, s: Statement, st: InitState): void {
     const p = mp.pathOfPlace(dest);
     if (p !== null && mp.isWhole(dest)) for (const d of mp.descendants(p)) st[d] = MAYBE_INIT;
   }
-  if (s.k === 'drop' && s.flag === null) {
+  // dropping an element (`arr[i]` before it is reassigned) leaves the rest of the value as it was
+  if (s.k === 'drop' && s.flag === null && mp.isWhole(s.place)) {
     const p = mp.pathOfPlace(s.place);
     if (p !== null) for (const d of mp.descendants(p)) st[d] = MAYBE_UNINIT;
   }

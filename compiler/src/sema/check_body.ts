@@ -116,7 +116,15 @@ export class BodyChecker {
     const z = (t: Type) => this.infer.resolve(t, true);
     for (const [k, t] of this.body.exprTypes) this.body.exprTypes.set(k, z(t));
     for (const [k, t] of this.body.patTypes) this.body.patTypes.set(k, z(t));
-    for (const l of this.body.bindings.values()) l.ty = z(l.ty);
+    for (const l of this.body.bindings.values()) {
+      l.ty = z(l.ty);
+      // references are second-class: no collection or owner holds one (however the type was inferred)
+      if (!this.fn.module.isStd && refInCollection(l.ty)) {
+        this.diags.error('E0106', `\`${l.name}\` would hold references in a collection: \`${typeToString(l.ty)}\``, l.span, {
+          notes: ['references are second-class: never elements of collections'],
+        });
+      }
+    }
     for (const l of this.body.params) l.ty = z(l.ty);
     for (const caps of this.body.captures.values()) for (const c of caps) c.ty = z(c.ty);
     for (const l of this.body.loopDecls.values()) l.ty = z(l.ty);
@@ -372,6 +380,10 @@ export class BodyChecker {
       });
     }
     this.checkPattern(s.pattern, t, 'move', s.mutable);
+    if (!s.init && s.pattern.kind === 'IdentPat') {
+      const l = this.body.bindings.get(s.pattern.id);
+      if (l) l.lateInit = true;
+    }
     return diverges;
   }
 
@@ -927,7 +939,8 @@ export class BodyChecker {
       });
       return;
     }
-    if (root.local && !root.local.mutable) {
+    // a late-initialised binding is assigned (once: checked on MIR) even when immutable
+    if (root.local && !root.local.mutable && !(what === 'assign' && e.kind === 'Path' && root.local.lateInit)) {
       const n = root.local.name;
       if (what === 'assign' && e.kind === 'Path') {
         this.diags.error('E0384', `cannot assign twice to immutable variable \`${n}\``, e.span, {
@@ -1734,6 +1747,13 @@ export class BodyChecker {
     this.closures.pop();
     this.body.captures.set(e.id, ctx.captures);
     for (const c of ctx.captures) {
+      if (!e.isMove && !containsRef(this.infer.resolve(c.ty)) && classify(this.defs, this.infer.resolve(c.ty)) === 'move') {
+        this.diags.error('E0507', `a plain \`do\` cannot capture \`${c.name}\`, which cannot be copied`, e.span, {
+          label: `captures \`${c.name}\``,
+          secondary: [{ span: c.span, message: `\`${c.name}\` declared here` }],
+          notes: [`a plain \`do\` captures copies; use \`move do\` to move \`${c.name}\` into the closure`],
+        });
+      }
       if (containsRef(this.infer.resolve(c.ty))) {
         this.diags.error('E0373', `a closure cannot capture the reference \`${c.name}\``, e.span, {
           label: `captures \`${c.name}\`, a reference`,
@@ -1986,4 +2006,15 @@ function mentionsDyn(t: Type): boolean {
     default:
       return false;
   }
+}
+
+/** A library collection or owner (anything but Maybe/Outcome, which carry `HashMap.get`'s result) of a reference. */
+function refInCollection(t: Type): boolean {
+  if (t.k === 'adt') {
+    if (t.def.name !== 'Maybe' && t.def.name !== 'Outcome' && t.args.some((a) => a.k === 'ref')) return true;
+    return t.args.some(refInCollection);
+  }
+  if (t.k === 'tuple') return t.elems.some(refInCollection);
+  if (t.k === 'array') return refInCollection(t.elem);
+  return false;
 }

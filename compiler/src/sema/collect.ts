@@ -48,7 +48,7 @@ export class Collector {
   // ---------- pass 1: names ----------
 
   private declareModule(mod: LoadedModule): void {
-    const scope: ModuleScope = { path: mod.name, file: mod.file, names: new Map(), variants: new Map(), ast: mod.ast };
+    const scope: ModuleScope = { path: mod.name, file: mod.file, names: new Map(), variants: new Map(), ast: mod.ast, isStd: mod.isStd };
     this.defs.modules.set(mod.name, scope);
     for (const item of mod.ast.items) this.declareItem(scope, item, mod);
   }
@@ -458,8 +458,7 @@ export class Collector {
     }));
     fn.ret = decl.ret ? resolveType(decl.ret, ts, this.diags) : T.unit;
     // references are second-class: never returned (the library's `HashMap::get` is the one confined exception)
-    const mod = this.loader.modules.get(fn.module.path);
-    if (decl.ret && containsRef(fn.ret) && !mod?.isStd) {
+    if (decl.ret && containsRef(fn.ret) && !fn.module.isStd) {
       this.diags.error('E0106', 'a function cannot return a reference', decl.ret.span, {
         label: 'this return type contains a reference',
         notes: ['references are second-class: return an owner or a copy instead'],

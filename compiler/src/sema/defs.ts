@@ -74,6 +74,8 @@ export interface ModuleScope {
   /** unit and tuple variants reachable unqualified (`Just`, `Red`) when unambiguous */
   readonly variants: Map<string, { adt: AdtDef; index: number }[]>;
   readonly ast: ast.Module;
+  /** part of the standard library (which may use `lowlevel` freely and return `Maybe[ref V]`) */
+  readonly isStd: boolean;
 }
 
 /** The whole program's tables. */

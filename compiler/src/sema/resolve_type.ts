@@ -124,6 +124,11 @@ function resolvePathType(te: Extract<ast.TypeExpr, { kind: 'PathType' }>, ts: Ty
   switch (b.k) {
     case 'adt':
       if (args.length !== b.def.params.length) return wrongArgs(b.def.name, b.def.params.length, args.length, te, diags);
+      // references are second-class: never elements of collections or contents of owners (Maybe/Outcome may
+      // carry the confined result of `HashMap.get`)
+      if (!ts.module.isStd && b.def.name !== 'Maybe' && b.def.name !== 'Outcome' && args.some((a) => a.k === 'ref')) {
+        diags.error('E0106', `\`${b.def.name}\` cannot hold references`, te.span, { notes: ['references are second-class: store owners or copies instead'] });
+      }
       return { k: 'adt', def: b.def, args };
     case 'alias':
       if (args.length !== b.params.length) return wrongArgs(last.name, b.params.length, args.length, te, diags);

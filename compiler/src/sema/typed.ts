@@ -10,6 +10,8 @@ export interface LocalVar {
   ty: Type;
   readonly mutable: boolean;
   readonly span: Span;
+  /** `let x: T` without a value: assignable once even when immutable (checked on MIR) */
+  lateInit?: boolean;
 }
 
 /** What a `Path` expression denotes. */
