@@ -2,7 +2,7 @@
 // executable linked with the runtime library by clang-14. For --sanitize=address every defined function first
 // gets the `sanitize_address` attribute from `opt-14 -passes=forceattrs` (TOOLCHAIN.md §2 (a)): llvm-bindings
 // cannot set attributes, and clang's AddressSanitizer only instruments functions that carry it.
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BuildOptions } from './options.js';
 import { hostTriple } from './settings.js';
@@ -129,6 +129,17 @@ export async function runBackend(req: BackendRequest): Promise<void> {
     if (skipped.length > 0 && o.verbose) req.log(`tmlc: cannot force sanitize_address on: ${skipped.join(', ')}`);
     await timed(req, 'opt', () => runTool('opt', args, { verbose: o.verbose, log: req.log }));
     bc = instrumented;
+  }
+
+  // --release: the runtime's own bitcode is linked into the program before optimisation (TOOLCHAIN.md §2 (b)), so
+  // its hot helpers (tml_alloc → malloc, refcounts) inline; the static library still provides the rest
+  if (req.emit !== 'obj' && o.release && o.sanitize === null && req.runtimeLib) {
+    const runtimeBc = path.join(path.dirname(req.runtimeLib), 'tml_runtime_release.bc');
+    if (existsSync(runtimeBc) && path.basename(req.runtimeLib) === 'libtml_runtime_release.a') {
+      const linked = path.join(req.workDir, 'prog.linked.bc');
+      await timed(req, 'llvm-link', () => runTool('llvm-link', [bc, runtimeBc, '-o', linked], { verbose: o.verbose, log: req.log }));
+      bc = linked;
+    }
   }
 
   const args =

@@ -496,6 +496,44 @@ export function lowerBuiltinMethod(l: FnLowerer, e: Extract<ast.Expr, { kind: 'M
       }
     }
   }
+  // Ord::cmp / Eq::eq of a primitive: compare with the argument (a reference)
+  if (res.name === 'cmp' || res.name === 'eq') {
+    const a = b.temp(rt, span);
+    if (rt.k === 'str') b.assign(place(a), { k: 'use', op: { k: 'copy', place: recvPlace() } }, span);
+    else b.assign(place(a), { k: 'use', op: isRef ? { k: 'copy', place: recvPlace() } : l.operand(e.receiver) }, span);
+    const r = b.temp({ k: 'ref', mutable: false, inner: rt }, span);
+    b.assign(place(r), { k: 'use', op: l.operand(e.args[0]!) }, span);
+    const other: Operand = { k: 'copy', place: place(r, { k: 'deref' }) };
+    const mine: Operand = { k: 'copy', place: place(a) };
+    if (res.name === 'eq') {
+      if (rt.k === 'str') l.strCompare('==', mine, other, dest, span);
+      else b.assign(dest, { k: 'binary', op: 'eq', left: mine, right: other }, span);
+      return;
+    }
+    // Less = 0, Equal = 1, Greater = 2
+    const lt = b.temp(T.bool, span);
+    const gt = b.temp(T.bool, span);
+    if (rt.k === 'str') {
+      l.strCompare('<', mine, other, place(lt), span);
+      l.strCompare('>', mine, other, place(gt), span);
+    } else {
+      b.assign(place(lt), { k: 'binary', op: 'lt', left: mine, right: other }, span);
+      b.assign(place(gt), { k: 'binary', op: 'gt', left: mine, right: other }, span);
+    }
+    const blocks = [b.newBlock(), b.newBlock(), b.newBlock()];
+    const check2 = b.newBlock();
+    const done = b.newBlock();
+    b.branch({ k: 'copy', place: place(lt) }, blocks[0]!, check2, span);
+    b.switchTo(check2);
+    b.branch({ k: 'copy', place: place(gt) }, blocks[2]!, blocks[1]!, span);
+    blocks.forEach((blk, v) => {
+      b.switchTo(blk);
+      b.assign(dest, { k: 'aggregate', kind: { k: 'variant', variant: v }, ops: [] }, span);
+      b.goto(done);
+    });
+    b.switchTo(done);
+    return;
+  }
   // numbers, Bool, Char
   const recvOp = isRef ? l.readPlace(recvPlace(), rt, null) : l.operand(e.receiver);
   void recvTyOverride;

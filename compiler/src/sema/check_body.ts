@@ -525,7 +525,7 @@ export class BodyChecker {
           this.diags.error('E0308', 'the length of an array must be a constant integer', e.count.span);
           return T.error;
         }
-        if (classify(this.defs, this.infer.resolve(elemTy)) === 'move') {
+        if (classify(this.defs, this.infer.resolve(elemTy, true)) === 'move') {
           this.diags.error('E0277', `\`[x; N]\` copies its element, and \`${this.show(elemTy)}\` cannot be copied`, e.value.span);
         }
         return { k: 'array', elem: elemTy, size: Number(n) };
@@ -1436,6 +1436,11 @@ export class BodyChecker {
         sig.params.map((p) => (p === 'self' ? t : p)),
         sig.ret === 'self' ? t : sig.ret,
       );
+    // the built-in Ord and Eq of primitives: `a.cmp(ref b)`, `a.eq(ref b)`
+    if ((e.name === 'cmp' || e.name === 'eq') && (isPrimitive(t) || (t.k === 'var' && t.lit))) {
+      const ordering: Type = { k: 'adt', def: this.defs.langAdt('Ordering'), args: [] };
+      return finish([{ k: 'ref', mutable: false, inner: t }], e.name === 'cmp' ? ordering : T.bool);
+    }
     if (t.k === 'str') {
       const m = STR_METHODS[e.name];
       if (!m) return null;
@@ -1458,8 +1463,9 @@ export class BodyChecker {
     }
     if (t.k === 'bool' || t.k === 'char') {
       const m = SIMPLE_METHODS[e.name];
-      return m ? selfy(m) : null;
+      if (m) return selfy(m);
     }
+    if (t.k === 'bool' || t.k === 'char') return null;
     if (t.k === 'array' && e.name === 'len') return finish([], T.i64);
     if (t.k === 'ptr') {
       if (!this.lowlevel && e.name !== 'is_null') {
