@@ -639,10 +639,9 @@ export class FnLowerer {
         this.b.assign(dest, { k: 'use', op: this.readPlace(this.localPlace(r.local), t, e) }, span);
         return;
       case 'const': {
-        const v = r.def.decl.value;
-        const saved = this.body.exprTypes.get(v.id);
-        if (!saved) this.body.exprTypes.set(v.id, r.def.ty);
-        this.exprInto(v, dest);
+        // a constant's value is its (checked, inlinable) value function
+        const fn = r.def.fn!;
+        this.b.call(dest, { k: 'fn', symbol: this.mono.request(fn, []) }, [], span);
         return;
       }
       case 'variant':
@@ -1296,22 +1295,15 @@ export class FnLowerer {
     this.b.assign(dest, { k: 'aggregate', kind: info.variant === null ? { k: 'struct' } : { k: 'variant', variant: info.variant }, ops }, span);
   }
 
+  /** A field's default value: a call of its value function (instantiated for the struct's type arguments). */
   private defaultField(ty: Extract<Type, { k: 'adt' }>, name: string, ft: Type, span: Span): Operand {
-    const mod = this.mono.checked.defs.modules;
-    for (const m of mod.values()) {
-      for (const it of m.ast.items) {
-        if (it.kind === 'Struct' && it.id === ty.def.nodeId) {
-          const f = it.fields.find((x) => x.name === name);
-          if (f?.default) {
-            const c = this.constOperand(f.default, ft);
-            if (c) return c;
-            if (f.default.kind === 'StrLit') return { k: 'const', value: { k: 'str', value: f.default.value }, ty: T.str };
-          }
-        }
-      }
-    }
-    void span;
-    return { k: 'const', value: { k: 'zero' }, ty: ft };
+    const f = ty.def.fields.find((x) => x.name === name);
+    const fn = f?.defaultFn as FuncDef | undefined;
+    if (!fn) throw new Error(`internal: field ${name} of ${ty.def.name} has no default`);
+    const tmp = this.b.temp(ft, span);
+    this.b.call(place(tmp), { k: 'fn', symbol: this.mono.request(fn, ty.args) }, [], span);
+    if (this.needsDrop(ft)) this.scopes.temps().entries.push({ k: 'local', id: tmp });
+    return moveOf(tmp);
   }
 
   private closureInto(e: Extract<ast.Expr, { kind: 'Closure' }>, dest: Place): void {

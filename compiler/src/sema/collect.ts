@@ -1,6 +1,7 @@
 // Collecting items into definitions: module scopes, ADTs, behaviors, functions, impls and consts, with their
 // signatures resolved. Bodies are checked later (check_body.ts).
-import type * as ast from '../syntax/ast.js';
+import * as ast from '../syntax/ast.js';
+import { newId } from '../syntax/ast.js';
 import type { DiagnosticBag } from '../syntax/diagnostics.js';
 import type { Span } from '../syntax/source.js';
 import { ProgramDefs, type Binding, type Bound, type FuncDef, type ImplDef, type ModuleScope, type Receiver } from './defs.js';
@@ -114,7 +115,7 @@ export class Collector {
         return;
       }
       case 'Const':
-        this.bindName(scope, item.name, { k: 'const', def: { name: item.name, decl: item, ty: T.error, module: scope } }, item.nameSpan);
+        this.bindName(scope, item.name, { k: 'const', def: { name: item.name, decl: item, ty: T.error, module: scope, fn: null } }, item.nameSpan);
         return;
       case 'TypeAlias':
         this.bindName(scope, item.name, { k: 'alias', params: item.typeParams.map((p) => newParam(p.name)), ty: T.error, decl: item.type }, item.nameSpan);
@@ -234,7 +235,13 @@ export class Collector {
         const b = scope.names.get(item.name);
         if (b?.k !== 'adt' || b.def.nodeId !== item.id) return;
         const ts = this.typeScope(scope, [...b.def.params], null);
-        b.def.fields = item.fields.map((f) => ({ name: f.name, ty: resolveType(f.type, ts, this.diags), span: f.span, hasDefault: f.default !== null }));
+        b.def.fields = item.fields.map((f) => ({
+          name: f.name,
+          ty: resolveType(f.type, ts, this.diags),
+          span: f.span,
+          hasDefault: f.default !== null,
+          defaultFn: f.default ? this.valueFunction(`${item.name}::default_${f.name}`, scope, [...b.def.params], f.type, f.default) : undefined,
+        }));
         if (item.kind === 'Struct' && item.attrs.length) this.pendingAttrs.push({ def: b.def, attrs: item.attrs });
         b.def.fields.forEach((f) => this.noRefField(f.ty, f.span));
         return;
@@ -266,7 +273,9 @@ export class Collector {
       }
       case 'Const': {
         const b = scope.names.get(item.name);
-        if (b?.k === 'const') b.def.ty = resolveType(item.type, this.typeScope(scope, [], null), this.diags);
+        if (b?.k !== 'const' || b.def.decl !== item) return;
+        b.def.ty = resolveType(item.type, this.typeScope(scope, [], null), this.diags);
+        b.def.fn = this.valueFunction(`${item.name}`, scope, [], item.type, item.value);
         return;
       }
       case 'Behavior':
@@ -281,6 +290,50 @@ export class Collector {
       default:
         return;
     }
+  }
+
+  /** A constant's value or a field's default as a function of no arguments (`ret` its declared type): it is
+   * checked like any function body and called where the value is needed (LLVM folds the simple ones). */
+  private valueFunction(name: string, scope: ModuleScope, params: ParamType[], ret: ast.TypeExpr, value: ast.Expr): FuncDef {
+    const decl: ast.FuncDecl = {
+      kind: 'Func',
+      id: newId(),
+      span: value.span,
+      name,
+      nameSpan: value.span,
+      isPub: false,
+      attrs: [],
+      typeParams: [],
+      receiver: null,
+      params: [],
+      ret,
+      where: [],
+      body: { id: newId(), span: value.span, stmts: [], tail: value },
+      isLowlevel: false,
+      isAsync: false,
+      modifiers: [],
+    };
+    const fn: FuncDef = {
+      name,
+      path: `${scope.path}::${name}`,
+      decl,
+      typeParams: params,
+      ownParams: [],
+      bounds: [],
+      params: [],
+      ret: resolveType(ret, this.typeScope(scope, params, null), this.diags),
+      receiver: null,
+      selfType: null,
+      impl: null,
+      behavior: null,
+      module: scope,
+      externSymbol: null,
+      isLowlevel: false,
+      attrs: [],
+      span: value.span,
+    };
+    this.defs.functions.push(fn);
+    return fn;
   }
 
   /** `@deref(…)` and `@index(…)`: how library pointer and collection types are dereferenced and indexed. */

@@ -54,6 +54,8 @@ export interface ConstDef {
   readonly decl: Extract<ast.Item, { kind: 'Const' }>;
   ty: Type;
   readonly module: ModuleScope;
+  /** the value as a function of no arguments: checked like any body, called where the constant is used */
+  fn: FuncDef | null;
 }
 
 /** What a name in a module scope refers to. */

@@ -29,6 +29,8 @@ export interface FieldDef {
   readonly ty: Type; // may mention the ADT's params
   readonly span: Span;
   readonly hasDefault: boolean;
+  /** the default value as a function (a FuncDef, typed loosely to keep this module free of defs.ts) */
+  defaultFn?: unknown;
 }
 
 export interface VariantDef {
