@@ -144,6 +144,16 @@ function sequence(l: FnLowerer, parts: { pat: ast.Pattern; p: Place; t: Type }[]
 export function bindPattern(l: FnLowerer, pat: ast.Pattern, p0: Place, t0: Type, mode: 'move' | 'ref'): void {
   const b = l.b;
   const span = pat.span;
+  // moving owners out of an enum payload (MEMORY.md §2, `when` on an owned value): the scrutinee moves, once, into
+  // an untracked holder; bindings take their parts from it, and every owned part no binding takes becomes a hidden
+  // local dropped where the scrutinee would have been dropped (its own scope; a temporary: the end of the statement)
+  if (mode === 'move' && t0.k === 'adt' && t0.def.kind === 'enum' && (pat.kind === 'VariantPat' || pat.kind === 'StructPat') && movesOwner(l, pat)) {
+    const holder = b.temp(t0, span);
+    b.assign(place(holder), { k: 'use', op: { k: 'move', place: p0, span } }, span);
+    const home = homeOf(l, p0.local);
+    bindFromHolder(l, pat, place(holder), t0, home);
+    return;
+  }
   if (pat.kind === 'IdentPat') {
     const lv = l.body.bindings.get(pat.id);
     if (!lv) return;
@@ -204,4 +214,99 @@ export function bindPattern(l: FnLowerer, pat: ast.Pattern, p0: Place, t0: Type,
     default:
       return;
   }
+}
+
+/** Does binding the pattern by value move a unique owner (not a copy) out of the value? */
+function movesOwner(l: FnLowerer, pat: ast.Pattern): boolean {
+  switch (pat.kind) {
+    case 'IdentPat': {
+      const lv = l.body.bindings.get(pat.id);
+      return lv !== undefined && l.cls(l.sub(lv.ty)) === 'move';
+    }
+    case 'TuplePat':
+      return pat.elems.some((e) => movesOwner(l, e));
+    case 'ArrayPat':
+      return pat.elems.some((e) => movesOwner(l, e));
+    case 'VariantPat':
+      return pat.args.some((a) => movesOwner(l, a));
+    case 'StructPat':
+      return pat.fields.some((f) => movesOwner(l, f.pattern));
+    default:
+      return false;
+  }
+}
+
+/** Where the matched value's remains are dropped: the scope that owns its local, at that local's position. */
+interface Home {
+  readonly entries: { k: string }[];
+  readonly after: number; // insert after this index (-1: at the end)
+}
+
+function homeOf(l: FnLowerer, local: number): Home {
+  for (let i = l.scopes.stack.length - 1; i >= 0; i--) {
+    const entries = l.scopes.stack[i]!.entries;
+    const at = entries.findIndex((e) => e.k === 'local' && e.id === local);
+    if (at >= 0) return { entries, after: at };
+  }
+  return { entries: l.scopes.temps().entries, after: -1 };
+}
+
+/** Bind from a place inside the untracked holder: each part is transferred (a bit copy: the holder is never
+ * dropped), and owned parts that nothing binds are handed to hidden locals at `home`. */
+function bindFromHolder(l: FnLowerer, pat: ast.Pattern, pl: Place, t: Type, home: Home): void {
+  const b = l.b;
+  const span = pat.span;
+  const hidden = (p: Place, ty: Type) => {
+    if (!l.needsDrop(ty)) return;
+    const u = b.temp(ty, span);
+    b.assign(place(u), { k: 'use', op: { k: 'copy', place: p } }, span);
+    // inserted at the same index each time, so that (walked in reverse at scope exit) parts drop in field order
+    const entry = { k: 'local', id: u } as const;
+    if (home.after < 0) home.entries.push(entry);
+    else home.entries.splice(home.after + 1, 0, entry);
+  };
+  switch (pat.kind) {
+    case 'IdentPat': {
+      const lv = l.body.bindings.get(pat.id);
+      if (!lv || l.body.patVariants.has(pat.id)) return hidden(pl, t);
+      const id = l.declare(lv);
+      b.assign(place(id), { k: 'use', op: { k: 'copy', place: pl } }, span);
+      l.own(id);
+      return;
+    }
+    case 'TuplePat':
+      if (t.k === 'tuple') t.elems.forEach((et, i) => bindFromHolder(l, pat.elems[i] ?? wild(pat), extend(pl, { k: 'field', index: i }), et, home));
+      else hidden(pl, t);
+      return;
+    case 'VariantPat':
+    case 'StructPat': {
+      if (t.k !== 'adt') return hidden(pl, t);
+      const idx = l.body.patVariantIndex.get(pat.id);
+      if (idx !== undefined) {
+        const fts = variantFields(t, idx);
+        const names = t.def.variants[idx]!.fields.map((f) => f.name);
+        fts.forEach((ft, i) => {
+          const sub = pat.kind === 'VariantPat' ? pat.args[i] : pat.fields.find((f) => f.name === names[i])?.pattern;
+          bindFromHolder(l, sub ?? wild(pat), extend(pl, { k: 'variant', variant: idx, index: i }), ft, home);
+        });
+        return;
+      }
+      if (pat.kind === 'StructPat') {
+        const fs = structFields(t);
+        fs.forEach((f, i) => {
+          const sub = pat.fields.find((x) => x.name === f.name)?.pattern;
+          bindFromHolder(l, sub ?? wild(pat), extend(pl, { k: 'field', index: i }), f.ty, home);
+        });
+        return;
+      }
+      return hidden(pl, t);
+    }
+    default:
+      // `_`, literals, ranges, unit variants, or-patterns: nothing is bound; the part stays owned
+      return hidden(pl, t);
+  }
+}
+
+function wild(near: ast.Pattern): ast.Pattern {
+  return { kind: 'WildcardPat', id: -1, span: near.span };
 }

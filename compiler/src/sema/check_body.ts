@@ -387,6 +387,25 @@ export class BodyChecker {
     return diverges;
   }
 
+  /** A binding of the pattern that takes a unique owner by value, if any. */
+  private movedBinding(p: ast.Pattern): LocalVar | null {
+    switch (p.kind) {
+      case 'IdentPat': {
+        const l = this.body.bindings.get(p.id);
+        return l && classify(this.defs, this.infer.resolve(l.ty, true)) === 'move' ? l : null;
+      }
+      case 'TuplePat':
+      case 'ArrayPat':
+        return p.elems.map((e) => this.movedBinding(e)).find((x) => x) ?? null;
+      case 'VariantPat':
+        return p.args.map((e) => this.movedBinding(e)).find((x) => x) ?? null;
+      case 'StructPat':
+        return p.fields.map((f) => this.movedBinding(f.pattern)).find((x) => x) ?? null;
+      default:
+        return null;
+    }
+  }
+
   private refutable(p: ast.Pattern): boolean {
     switch (p.kind) {
       case 'WildcardPat':
@@ -1646,7 +1665,17 @@ export class BodyChecker {
     for (const arm of e.arms) {
       this.scopes.push(new Map());
       this.checkPattern(arm.pattern, st, 'move', false);
-      if (arm.guard) this.coerce(this.checkExpr(arm.guard, T.bool), T.bool, arm.guard.span);
+      if (arm.guard) {
+        this.coerce(this.checkExpr(arm.guard, T.bool), T.bool, arm.guard.span);
+        // a failed guard must leave the value intact for the next arm: no owner may be moved into its bindings
+        const moved = this.movedBinding(arm.pattern);
+        if (moved && this.shallow(st).k !== 'ref') {
+          this.diags.error('E0008', `cannot bind \`${moved.name}\` by move into a pattern with a guard`, moved.span, {
+            label: 'moves a value the guard may give back',
+            notes: ['match on `ref` of the value, or move the condition into the arm body'],
+          });
+        }
+      }
       const t = this.checkExpr(arm.body, expected ?? (result && this.shallow(result).k !== 'never' ? result : null));
       this.scopes.pop();
       if (result === null) result = t;
