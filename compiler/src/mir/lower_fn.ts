@@ -11,7 +11,7 @@ import type { CallRes, LocalVar, TypedBody } from '../sema/typed.js';
 import { derefTarget, structFields, substFor, substitute, T, typeToString, variantFields, type Subst, type Type } from '../sema/types.js';
 import { constBool, constInt, FnBuilder, moveOf, unitOp } from './builder.js';
 import { lowerBuiltinCall, lowerBuiltinMethod, lowerDisplay } from './lower_builtins.js';
-import { lowerPatternTest, bindPattern } from './lower_pattern.js';
+import { lowerPatternTest, bindPattern, matchAndBind } from './lower_pattern.js';
 import type { BasicBlock, LocalId, MirFunction, Operand, Place, Rvalue } from './mir.js';
 import { place } from './mir.js';
 import { displayName, type Instance, type Mono } from './mono.js';
@@ -92,10 +92,15 @@ export class FnLowerer {
     return this.fn.attrs.some((a) => a.name === 'track_caller');
   }
 
-  /** Register an owned local with a scope, so leaving the scope drops it. */
+  /** Register an owned local with a scope, so leaving the scope drops it (once). */
   own(id: LocalId, scope = this.scopes.top()): void {
-    if (this.needsDrop(this.b.localTy(id))) scope.entries.push({ k: 'local', id });
+    if (!this.needsDrop(this.b.localTy(id))) return;
+    if (scope.entries.some((e) => e.k === 'local' && e.id === id)) return;
+    scope.entries.push({ k: 'local', id });
   }
+
+  /** set while binding the alternatives of an or-pattern */
+  orBinding = false;
 
   /** Emit the drops and defers of scopes [from, top], innermost first; does not pop them. */
   exitScopes(from: number, span: Span): void {
@@ -214,6 +219,9 @@ export class FnLowerer {
   }
 
   declare(lv: LocalVar): LocalId {
+    // the alternatives of an or-pattern bind the same variable (each in its own block)
+    const existing = this.localOf.get(lv.id);
+    if (existing !== undefined && this.orBinding) return existing;
     const id = this.b.newLocal(this.sub(lv.ty), lv.name, 'var', lv.span, lv.lateInit === true && !lv.mutable);
     this.localOf.set(lv.id, id);
     return id;
@@ -1094,10 +1102,9 @@ export class FnLowerer {
     const tb = this.b.newBlock();
     const eb = this.b.newBlock();
     const done = this.b.newBlock();
-    lowerPatternTest(this, e.pattern, sp, st, tb, eb);
-    this.b.switchTo(tb);
     this.scopes.push('arm');
-    bindPattern(this, e.pattern, sp, st, this.asPlace(e.scrutinee) && st.k !== 'ref' ? 'move' : 'ref');
+    matchAndBind(this, e.pattern, sp, st, this.asPlace(e.scrutinee) && st.k !== 'ref' ? 'move' : 'ref', tb, eb);
+    this.b.switchTo(tb);
     this.armInto(e.then, e.else ? dest : null);
     this.exitScope(this.scopes.pop(), span);
     this.b.goto(done);
@@ -1123,10 +1130,9 @@ export class FnLowerer {
       this.b.switchTo(next);
       const body = this.b.newBlock();
       next = this.b.newBlock();
-      lowerPatternTest(this, arm.pattern, sp, st, body, next);
-      this.b.switchTo(body);
       const armScope = this.scopes.push('arm');
-      bindPattern(this, arm.pattern, sp, st, 'move');
+      matchAndBind(this, arm.pattern, sp, st, 'move', body, next);
+      this.b.switchTo(body);
       if (arm.guard) {
         const g = this.withTemps(() => this.operand(arm.guard!));
         const pass = this.b.newBlock();

@@ -310,3 +310,51 @@ function bindFromHolder(l: FnLowerer, pat: ast.Pattern, pl: Place, t: Type, home
 function wild(near: ast.Pattern): ast.Pattern {
   return { kind: 'WildcardPat', id: -1, span: near.span };
 }
+
+/** Test the pattern against the place and, when it matches, bind its variables, then go to `ok`; else to `fail`.
+ * An or-pattern with bindings tests and binds each alternative in its own block (they share the variables). */
+export function matchAndBind(l: FnLowerer, pat: ast.Pattern, p: Place, t: Type, mode: 'move' | 'ref', ok: BasicBlock, fail: BasicBlock): void {
+  const b = l.b;
+  if (pat.kind === 'OrPat' && hasBindings(l, pat)) {
+    let next = b.newBlock();
+    b.goto(next);
+    pat.alts.forEach((alt, i) => {
+      b.switchTo(next);
+      const bind = b.newBlock();
+      next = i === pat.alts.length - 1 ? fail : b.newBlock();
+      lowerPatternTest(l, alt, p, t, bind, next);
+      b.switchTo(bind);
+      l.orBinding = true;
+      try {
+        bindPattern(l, alt, p, t, mode);
+      } finally {
+        l.orBinding = false;
+      }
+      b.goto(ok);
+    });
+    return;
+  }
+  const bind = b.newBlock();
+  lowerPatternTest(l, pat, p, t, bind, fail);
+  b.switchTo(bind);
+  bindPattern(l, pat, p, t, mode);
+  b.goto(ok);
+}
+
+function hasBindings(l: FnLowerer, pat: ast.Pattern): boolean {
+  switch (pat.kind) {
+    case 'IdentPat':
+      return l.body.bindings.has(pat.id);
+    case 'TuplePat':
+    case 'ArrayPat':
+      return pat.elems.some((e) => hasBindings(l, e));
+    case 'VariantPat':
+      return pat.args.some((e) => hasBindings(l, e));
+    case 'StructPat':
+      return pat.fields.some((f) => hasBindings(l, f.pattern));
+    case 'OrPat':
+      return pat.alts.some((a) => hasBindings(l, a));
+    default:
+      return false;
+  }
+}

@@ -35,6 +35,9 @@ export class BodyChecker {
   private loops: LoopCtx[] = [];
   private closures: ClosureCtx[] = [];
   private lowlevel = 0;
+  /** inside an or-pattern: the variables its alternatives share, and the names the current one binds */
+  private orShare: Map<string, LocalVar> | null = null;
+  private orBound: Set<string> | null = null;
   private readonly intLits: { e: Extract<ast.Expr, { kind: 'IntLit' }>; negated: boolean }[] = [];
   private readonly obligations: { ty: Type; behavior: BehaviorDef; span: Span }[] = [];
   private readonly negatedLits = new Set<number>();
@@ -1890,7 +1893,15 @@ export class BodyChecker {
           const copyable = classify(this.defs, this.infer.resolve(ty)) !== 'move';
           bt = copyable ? ty : { k: 'ref', mutable: false, inner: ty };
         }
+        this.orBound?.add(p.name);
+        const shared = this.orShare?.get(p.name);
+        if (shared) {
+          if (!this.infer.unify(shared.ty, bt)) this.mismatch(shared.ty, bt, p.span);
+          this.body.bindings.set(p.id, shared);
+          return;
+        }
         const l = this.declareLocal(p.name, bt, p.mutable || mutable, p.span);
+        this.orShare?.set(p.name, l);
         this.body.bindings.set(p.id, l);
         return;
       }
@@ -1945,7 +1956,28 @@ export class BodyChecker {
       case 'StructPat':
         return this.variantPattern(p, t, mode, mutable);
       case 'OrPat': {
-        for (const a of p.alts) this.checkPattern(a, ty, mode, mutable);
+        // every alternative binds the same names, to the same variables (the arm sees one of each)
+        const outer = this.orShare;
+        const shared = new Map<string, LocalVar>();
+        this.orShare = shared;
+        let first: Set<string> | null = null;
+        for (const a of p.alts) {
+          const before = new Set(shared.keys());
+          const bound = new Set<string>();
+          this.orBound = bound;
+          this.checkPattern(a, ty, mode, mutable);
+          if (first === null) first = bound;
+          else {
+            for (const n of new Set([...first, ...bound])) {
+              if (!(first.has(n) && bound.has(n))) {
+                this.diags.error('E0408', `variable \`${n}\` is not bound in all alternatives of the pattern`, a.span, { label: `pattern doesn't bind \`${n}\`` });
+              }
+            }
+          }
+          void before;
+        }
+        this.orShare = outer;
+        this.orBound = null;
         return;
       }
     }
