@@ -416,7 +416,10 @@ export class BodyChecker {
       case 'IdentPat':
         return this.body.patVariants.has(p.id) || this.unitVariantNamed(p.name) !== null;
       case 'TuplePat':
+      case 'ArrayPat':
         return p.elems.some((e) => this.refutable(e));
+      case 'RestPat':
+        return false;
       case 'StructPat':
         return p.fields.some((f) => this.refutable(f.pattern));
       default:

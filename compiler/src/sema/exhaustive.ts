@@ -9,7 +9,8 @@ import { variantFields, type Type } from './types.js';
 type Pat =
   | { k: 'wild' }
   | { k: 'ctor'; ctor: string; args: Pat[] } // enum variant (by index), tuple ('tuple'), struct ('struct'), bool ('true'/'false')
-  | { k: 'lit' } // a literal or range: covers some, never all, values of an infinite type
+  | { k: 'lit' } // a literal of an infinite type (Str, floats): covers some values, never all
+  | { k: 'range'; lo: bigint; hi: bigint } // integers and Char: an inclusive interval
   | { k: 'or'; alts: Pat[] };
 
 export interface CoverageInput {
@@ -34,15 +35,29 @@ function lower(p: ast.Pattern, input: CoverageInput): Pat {
       const v = input.body.patVariants.get(p.id);
       return v ? { k: 'ctor', ctor: String(v.index), args: [] } : { k: 'wild' };
     }
-    case 'LiteralPat':
+    case 'LiteralPat': {
       if (p.value.kind === 'BoolLit') return { k: 'ctor', ctor: String(p.value.value), args: [] };
-      return { k: 'lit' };
-    case 'RangePat':
-      return { k: 'lit' };
+      const v = scalar(p.value);
+      return v === null ? { k: 'lit' } : { k: 'range', lo: v, hi: v };
+    }
+    case 'RangePat': {
+      const lo = scalar(p.lo);
+      const hi = scalar(p.hi);
+      if (lo === null || hi === null) return { k: 'lit' };
+      return { k: 'range', lo, hi: p.inclusive ? hi : hi - 1n };
+    }
     case 'TuplePat':
       return { k: 'ctor', ctor: 'tuple', args: p.elems.map((e) => lower(e, input)) };
-    case 'ArrayPat':
-      return { k: 'lit' };
+    case 'ArrayPat': {
+      // a fixed-size array: its elements, with `..` standing for as many wildcards as fill the size
+      let t = input.resolve(input.body.patTypes.get(p.id) ?? { k: 'error' });
+      if (t.k === 'ref') t = input.resolve(t.inner);
+      if (t.k !== 'array') return { k: 'lit' };
+      const rest = p.elems.findIndex((e) => e.kind === 'RestPat');
+      const elems = rest < 0 ? p.elems : [...p.elems.slice(0, rest), ...Array(Math.max(0, t.size - p.elems.length + 1)).fill({ kind: 'WildcardPat', id: -1, span: p.span }), ...p.elems.slice(rest + 1)];
+      if (elems.length !== t.size) return { k: 'lit' };
+      return { k: 'ctor', ctor: 'array', args: elems.map((e: ast.Pattern) => lower(e, input)) };
+    }
     case 'VariantPat':
     case 'PathPat': {
       const idx = input.body.patVariantIndex.get(p.id);
@@ -73,6 +88,7 @@ function constructors(t: Type, input: CoverageInput): { ctor: string; arity: num
   if (t.k === 'bool') return ['true', 'false'].map((c) => ({ ctor: c, arity: 0, fieldTypes: [], show: () => c }));
   if (t.k === 'tuple') return [{ ctor: 'tuple', arity: t.elems.length, fieldTypes: [...t.elems], show: (a) => `(${a.join(', ')})` }];
   if (t.k === 'unit') return [{ ctor: 'tuple', arity: 0, fieldTypes: [], show: () => '()' }];
+  if (t.k === 'array') return [{ ctor: 'array', arity: t.size, fieldTypes: Array(t.size).fill(t.elem), show: (a) => `[${a.join(', ')}]` }];
   if (t.k === 'adt' && t.def.kind === 'enum') {
     const adt = t;
     return t.def.variants.map((v, i) => {
@@ -124,8 +140,10 @@ function useful(rows: Pat[][], types: Type[], input: CoverageInput, depth = 0): 
   if (types.length === 0) return rows.length === 0 ? [] : null;
   if (depth > 64) return null;
   const [ty, ...restTys] = types as [Type, ...Type[]];
-  const ctors = constructors(ty, input);
   const heads = rows.map((r) => r[0]!);
+  const domain = scalarDomain(input.resolve(ty));
+  if (domain && heads.some((h) => h.k === 'range')) return usefulRanges(rows, domain, ty, restTys, input, depth);
+  const ctors = constructors(ty, input);
   if (ctors === null || !heads.some((h) => h.k === 'ctor')) {
     // only wildcards (or literals of an infinite type) matter: the default matrix
     const rest = rows.filter((r) => r[0]!.k === 'wild').map((r) => r.slice(1));
@@ -147,6 +165,48 @@ function useful(rows: Pat[][], types: Type[], input: CoverageInput, depth = 0): 
     }
     const w = useful(spec, [...c.fieldTypes, ...restTys], input, depth + 1);
     if (w) return [c.show(w.slice(0, c.arity)), ...w.slice(c.arity)];
+  }
+  return null;
+}
+
+/** The value of an integer or Char literal pattern (with a leading minus), or null. */
+function scalar(e: ast.Expr): bigint | null {
+  if (e.kind === 'IntLit') return e.value;
+  if (e.kind === 'CharLit') return BigInt(e.value);
+  if (e.kind === 'Unary' && e.op === '-' && e.operand.kind === 'IntLit') return -e.operand.value;
+  return null;
+}
+
+/** All values of an integer type or of Char, as an inclusive interval. */
+function scalarDomain(t: Type): { lo: bigint; hi: bigint; char: boolean } | null {
+  if (t.k === 'ref') return null;
+  if (t.k === 'char') return { lo: 0n, hi: 0x10ffffn, char: true };
+  if (t.k !== 'int') return null;
+  const bits = BigInt(t.bits);
+  return t.signed ? { lo: -(1n << (bits - 1n)), hi: (1n << (bits - 1n)) - 1n, char: false } : { lo: 0n, hi: (1n << bits) - 1n, char: false };
+}
+
+/** Usefulness over an integer/Char column: split the domain at every pattern bound into elementary intervals; each
+ * is matched by the rows whose head is a wildcard or an interval containing it. */
+function usefulRanges(rows: Pat[][], d: { lo: bigint; hi: bigint; char: boolean }, _ty: Type, restTys: Type[], input: CoverageInput, depth: number): string[] | null {
+  const cuts = new Set<bigint>([d.lo, d.hi + 1n]);
+  for (const r of rows) {
+    const h = r[0]!;
+    if (h.k === 'range') {
+      if (h.lo > d.lo && h.lo <= d.hi) cuts.add(h.lo);
+      if (h.hi + 1n > d.lo && h.hi + 1n <= d.hi) cuts.add(h.hi + 1n);
+    }
+  }
+  const points = [...cuts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  for (let i = 0; i + 1 < points.length; i++) {
+    const lo = points[i]!;
+    const hi = points[i + 1]! - 1n;
+    const spec = rows.filter((r) => r[0]!.k === 'wild' || (r[0]!.k === 'range' && (r[0] as { lo: bigint }).lo <= lo && hi <= (r[0] as { hi: bigint }).hi)).map((r) => r.slice(1));
+    const w = useful(spec, restTys, input, depth + 1);
+    if (w) {
+      const show = d.char ? `'${String.fromCodePoint(Number(lo))}'` : String(lo);
+      return [lo === hi ? show : `${show} through ${d.char ? `'${String.fromCodePoint(Number(hi))}'` : String(hi)}`, ...w];
+    }
   }
   return null;
 }
