@@ -401,7 +401,7 @@ export class FnLowerer {
         return { local: p.local, proj: [...p.proj, { k: 'field', index: f.index }] };
       }
       case 'Index':
-        return this.indexPlace(e);
+        return this.body.paths.has(e.id) ? null : this.indexPlace(e);
       case 'Unary':
         if (e.op === '*') return this.derefOnce(this.placeOf(e.operand));
         return null;
@@ -535,6 +535,8 @@ export class FnLowerer {
         return this.pathInto(e, dest, t);
       case 'Field':
       case 'Index':
+        // `identity[I32]` is a function value, not an index
+        if (e.kind === 'Index' && this.body.paths.has(e.id)) return this.pathInto(e as unknown as Extract<ast.Expr, { kind: 'Path' }>, dest, t);
         set({ k: 'use', op: this.readPlace(this.asPlace(e)!, t, e) });
         return;
       case 'Binary':

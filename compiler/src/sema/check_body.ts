@@ -1549,6 +1549,9 @@ export class BodyChecker {
   }
 
   private index(e: Extract<ast.Expr, { kind: 'Index' }>): Type {
+    // `identity[I32]` as a value: a generic function with explicit type arguments (LANGUAGE.md §5, the `Name[` rule)
+    const inst = this.explicitInstance(e);
+    if (inst) return inst;
     const ot = this.checkExpr(e.object, null);
     let t = this.shallow(ot);
     while (t.k === 'ref') t = this.shallow(t.inner);
@@ -1563,6 +1566,20 @@ export class BodyChecker {
     if (elem) return elem;
     this.diags.error('E0608', `cannot index into a value of type \`${this.show(t)}\``, e.object.span);
     return T.error;
+  }
+
+  private explicitInstance(e: Extract<ast.Expr, { kind: 'Index' }>): Type | null {
+    const o = e.object;
+    if (o.kind !== 'Path' || o.segments.length !== 1 || o.segments[0]!.args || e.index.kind !== 'Path') return null;
+    const name = o.segments[0]!.name;
+    if (this.scopes.some((sc) => sc.has(name))) return null;
+    const b = lookupName(this.defs, this.fn.module, name);
+    if (b?.k !== 'fn' || b.def.ownParams.length !== 1) return null;
+    const idx = e.index;
+    const te: ast.TypeExpr = { kind: 'PathType', id: idx.id, span: idx.span, segments: idx.segments };
+    const fnTy = this.fnValue(e as unknown as Extract<ast.Expr, { kind: 'Path' }>, b.def, [te], e.span);
+    this.record(o, fnTy);
+    return fnTy;
   }
 
   private tryExpr(e: Extract<ast.Expr, { kind: 'Try' }>): Type {
