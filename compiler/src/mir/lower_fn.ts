@@ -107,11 +107,12 @@ export class FnLowerer {
     for (let i = this.scopes.depth - 1; i >= from; i--) this.exitScope(this.scopes.stack[i]!, span);
   }
 
-  exitScope(s: { entries: { k: string; id?: LocalId; expr?: ast.Expr }[] }, span: Span): void {
+  exitScope(s: { entries: { k: string; id?: LocalId; expr?: ast.Expr; emit?: () => void }[] }, span: Span): void {
     for (let j = s.entries.length - 1; j >= 0; j--) {
       const en = s.entries[j]!;
       if (this.b.isTerminated) return;
       if (en.k === 'local') this.dropLocal(en.id!, span);
+      else if (en.k === 'emit') en.emit!();
       else this.stmtExpr(en.expr!);
     }
   }
@@ -463,6 +464,21 @@ export class FnLowerer {
     return place(ptr, { k: 'deref' });
   }
 
+  /** Element `idx` of an `@index` collection, without a bounds check (the caller knows it is in range). */
+  rawElement(base: Place, t: Extract<Type, { k: 'adt' }>, idx: LocalId, span: Span): Place {
+    const { data } = t.def.index!;
+    const elemPtrTy = structFields(t)[data]!.ty;
+    const elemTy = elemPtrTy.k === 'ptr' ? elemPtrTy.inner : T.error;
+    const addr = this.b.temp(T.i64, span);
+    const off = this.b.temp(T.i64, span);
+    this.b.assign(place(addr), { k: 'cast', operand: { k: 'copy', place: { local: base.local, proj: [...base.proj, { k: 'field', index: data }] } }, to: T.i64 }, span);
+    this.b.assign(place(off), { k: 'binary', op: 'mul', left: { k: 'copy', place: place(idx) }, right: { k: 'const', value: { k: 'sizeof', of: elemTy }, ty: T.i64 } }, span);
+    this.b.assign(place(addr), { k: 'binary', op: 'add', left: { k: 'copy', place: place(addr) }, right: { k: 'copy', place: place(off) } }, span);
+    const ptr = this.b.temp(elemPtrTy, span);
+    this.b.assign(place(ptr), { k: 'cast', operand: { k: 'copy', place: place(addr) }, to: elemPtrTy }, span);
+    return place(ptr, { k: 'deref' });
+  }
+
   /** panic unless 0 <= idx < len (an unsigned compare catches negatives) */
   boundsCheck(idx: LocalId, len: Operand, span: Span): void {
     const ok = this.b.temp(T.bool, span);
@@ -613,6 +629,15 @@ export class FnLowerer {
         const lp = this.scopes.loop();
         if (!lp) return;
         this.exitScopes(lp.index + 1, span);
+        if (e.kind === 'Break') {
+          // this iteration's values (the element a loop took, its bindings) live just outside the loop scope;
+          // `continue` drops them at the loop's continue block, `break` here
+          const iteration = this.scopes.stack[lp.index - 1];
+          if (iteration) for (let j = iteration.entries.length - 1; j >= 0; j--) {
+            const en = iteration.entries[j]!;
+            if (en.k === 'local') this.dropLocal(en.id, span);
+          }
+        }
         const target = e.kind === 'Break' ? lp.scope.breakBlock! : lp.scope.continueBlock!;
         b.terminate({ k: 'goto', target }, span);
         return;
@@ -1197,8 +1222,52 @@ export class FnLowerer {
           }
           b.assign(place(i), { k: 'binary', op: 'add', left: { k: 'copy', place: place(i) }, right: constInt(1, it) }, span);
         };
+      } else if (kind === 'array' || kind === 'list') {
+        // consuming: the iterable moves into a holder; each iteration takes the next element (the index advances
+        // first, so `break` leaves it at the first element not taken); on every exit the rest is dropped
+        const srcT = this.ty(e.iter);
+        const holder = b.temp(srcT, span);
+        this.withTemps(() => b.assign(place(holder), { k: 'use', op: this.operand(e.iter) }, span));
+        const listT = srcT.k === 'adt' && srcT.def.index ? srcT : null;
+        const elemTy = listT ? (derefTarget(structFields(listT)[listT.def.index!.data]!.ty) ?? T.error) : srcT.k === 'array' ? srcT.elem : T.error;
+        const n: Operand = listT ? { k: 'copy', place: place(holder, { k: 'field', index: listT.def.index!.len }) } : constInt(srcT.k === 'array' ? srcT.size : 0, T.i64);
+        const i = b.temp(T.i64, span);
+        b.assign(place(i), { k: 'use', op: constInt(0, T.i64) }, span);
+        const elem = (idx: LocalId): Place => (listT ? this.rawElement(place(holder), listT, idx, span) : place(holder, { k: 'index', index: idx }));
+        this.scopes.top().entries.push({
+          k: 'emit',
+          emit: () => {
+            const j = b.temp(T.i64, span);
+            b.assign(place(j), { k: 'use', op: { k: 'copy', place: place(i) } }, span);
+            const h = b.newBlock();
+            const bd = b.newBlock();
+            const out = b.newBlock();
+            b.goto(h);
+            b.switchTo(h);
+            const more = b.temp(T.bool, span);
+            b.assign(place(more), { k: 'binary', op: 'lt', left: { k: 'copy', place: place(j) }, right: n }, span);
+            b.branch({ k: 'copy', place: place(more) }, bd, out, span);
+            b.switchTo(bd);
+            this.dropPlace(elem(j), elemTy, span);
+            b.assign(place(j), { k: 'binary', op: 'add', left: { k: 'copy', place: place(j) }, right: constInt(1, T.i64) }, span);
+            b.goto(h);
+            b.switchTo(out);
+            if (listT) b.call(null, { k: 'extern', symbol: 'tml_free', ret: T.unit }, [{ k: 'copy', place: place(holder, { k: 'field', index: listT.def.index!.data }) }, this.loc(span)], span);
+          },
+        });
+        b.goto(head);
+        b.switchTo(head);
+        const c = b.temp(T.bool, span);
+        b.assign(place(c), { k: 'binary', op: 'lt', left: { k: 'copy', place: place(i) }, right: n }, span);
+        b.branch({ k: 'copy', place: place(c) }, bodyB, exit, span);
+        b.switchTo(bodyB);
+        const tmp = b.temp(elemTy, span);
+        b.assign(place(tmp), { k: 'use', op: { k: 'copy', place: elem(i) } }, span);
+        b.assign(place(i), { k: 'binary', op: 'add', left: { k: 'copy', place: place(i) }, right: constInt(1, T.i64) }, span);
+        this.scopes.top().entries.push({ k: 'local', id: tmp });
+        bindPattern(this, e.pattern, place(tmp), elemTy, 'move');
       } else {
-        // arrays: by value (consuming) or by reference
+        // arrays and lists by reference
         const byRef = kind === 'array-ref';
         const iterE = byRef ? (e.iter as Extract<ast.Expr, { kind: 'Unary' }>).operand : e.iter;
         // a temporary iterable lives until the end of the statement holding the loop, not just its own evaluation
@@ -1264,11 +1333,15 @@ export class FnLowerer {
       const en = blockScope.entries[j]!;
       if (en.k === 'local') this.dropLocal(en.id, span);
     }
+    const kept = blockScope.entries.filter((en) => en.k === 'emit');
     blockScope.entries.length = 0;
+    blockScope.entries.push(...kept);
     if (step) step();
     b.goto(head);
     this.scopes.pop();
     b.switchTo(exit);
+    // what the loop has not consumed (normal end or `break`)
+    for (const en of kept) if (en.k === 'emit') en.emit();
   }
 
   private patLocal(p: ast.Pattern): LocalVar | null {

@@ -4,7 +4,11 @@
 import type * as ast from '../syntax/ast.js';
 import type { LocalId } from './mir.js';
 
-export type ScopeEntry = { readonly k: 'local'; readonly id: LocalId } | { readonly k: 'defer'; readonly expr: ast.Expr };
+export type ScopeEntry =
+  | { readonly k: 'local'; readonly id: LocalId }
+  | { readonly k: 'defer'; readonly expr: ast.Expr }
+  /** compiler cleanup code run at scope exit (what a consuming loop has not yet taken) */
+  | { readonly k: 'emit'; readonly emit: () => void };
 
 export interface Scope {
   readonly kind: 'fn' | 'block' | 'temps' | 'loop' | 'arm';

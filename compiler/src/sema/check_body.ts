@@ -1768,9 +1768,13 @@ export class BodyChecker {
       } else if (ct.k !== 'error') this.diags.error('E0277', `\`${this.show(ct)}\` is not iterable`, it.span);
     } else {
       const ct = this.shallow(this.checkExpr(it, null));
+      const consumed = indexElement(this.infer.resolve(ct));
       if (ct.k === 'array') {
         elemTy = ct.elem;
         this.body.forKinds.set(e.id, 'array');
+      } else if (consumed) {
+        elemTy = consumed;
+        this.body.forKinds.set(e.id, 'list');
       } else if (ct.k === 'ref' && this.shallow(ct.inner).k === 'array') {
         const arr = this.shallow(ct.inner) as Extract<Type, { k: 'array' }>;
         elemTy = classify(this.defs, this.infer.resolve(arr.elem)) === 'move' ? { k: 'ref', mutable: false, inner: arr.elem } : arr.elem;
