@@ -1693,7 +1693,7 @@ export class BodyChecker {
         // a failed guard must leave the value intact for the next arm: no owner may be moved into its bindings
         const moved = this.movedBinding(arm.pattern);
         if (moved && this.shallow(st).k !== 'ref') {
-          this.diags.error('E0008', `cannot bind \`${moved.name}\` by move into a pattern with a guard`, moved.span, {
+          this.diags.error('E0301', `cannot bind \`${moved.name}\` by move into a pattern with a guard`, moved.span, {
             label: 'moves a value the guard may give back',
             notes: ['match on `ref` of the value, or move the condition into the arm body'],
           });
