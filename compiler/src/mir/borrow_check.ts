@@ -7,7 +7,7 @@
 //   - reading `x` while it is mutably borrowed is E0503.
 import type { DiagnosticBag } from '../syntax/diagnostics.js';
 import type { Span } from '../syntax/source.js';
-import type { Type } from '../sema/types.js';
+import { containsRef } from '../sema/collect.js';
 import type { LocalId, MirFunction, Place, Statement } from './mir.js';
 import { stmtDest, stmtOperands, successors } from './move_paths.js';
 
@@ -41,7 +41,7 @@ export function checkBorrows(f: MirFunction, diags: DiagnosticBag): void {
     for (const b of f.blocks)
       for (const s of b.stmts) {
         const dest = stmtDest(s);
-        if (!dest || !mentionsRef(f.locals[dest.local]!.ty)) continue;
+        if (!dest || !containsRef(f.locals[dest.local]!.ty)) continue;
         const into = hold(dest.local);
         for (const o of stmtOperands(s)) {
           if (o.k === 'const') continue;
@@ -110,21 +110,6 @@ export function checkBorrows(f: MirFunction, diags: DiagnosticBag): void {
 /** The local a place belongs to when it does not go through a reference or pointer (owned by this function). */
 function ownedRoot(p: Place): LocalId | null {
   return p.proj.some((x) => x.k === 'deref') ? null : p.local;
-}
-
-function mentionsRef(t: Type): boolean {
-  switch (t.k) {
-    case 'ref':
-      return true;
-    case 'adt':
-      return t.args.some(mentionsRef);
-    case 'tuple':
-      return t.elems.some(mentionsRef);
-    case 'array':
-      return mentionsRef(t.elem);
-    default:
-      return false;
-  }
 }
 
 /** Backward liveness of locals: which locals are read later. */

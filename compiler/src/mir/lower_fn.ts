@@ -448,20 +448,11 @@ export class FnLowerer {
 
   /** Element `idx` of an `@index(data, len)` collection at `base`, bounds-checked against its `len` field. */
   elementPlace(base: Place, t: Extract<Type, { k: 'adt' }>, idx: LocalId, span: Span): Place {
-    const { data, len } = t.def.index!;
-    const elemPtrTy = structFields(t)[data]!.ty;
-    const elemTy = elemPtrTy.k === 'ptr' ? elemPtrTy.inner : T.error;
-    this.boundsCheck(idx, { k: 'copy', place: { local: base.local, proj: [...base.proj, { k: 'field', index: len }] } }, span);
-    // data + idx * size_of[T]
-    const addr = this.b.temp(T.i64, span);
-    const off = this.b.temp(T.i64, span);
-    this.b.assign(place(addr), { k: 'cast', operand: { k: 'copy', place: { local: base.local, proj: [...base.proj, { k: 'field', index: data }] } }, to: T.i64 }, span);
-    this.b.assign(place(off), { k: 'binary', op: 'mul', left: { k: 'copy', place: place(idx) }, right: { k: 'const', value: { k: 'sizeof', of: elemTy }, ty: T.i64 } }, span);
-    this.b.assign(place(addr), { k: 'binary', op: 'add', left: { k: 'copy', place: place(addr) }, right: { k: 'copy', place: place(off) } }, span);
-    const ptr = this.b.newLocal(elemPtrTy, null, 'temp', span);
-    (this.b.locals[ptr] as { origin?: string }).origin = `index of \`${typeToString(t)}\``;
-    this.b.assign(place(ptr), { k: 'cast', operand: { k: 'copy', place: place(addr) }, to: elemPtrTy }, span);
-    return place(ptr, { k: 'deref' });
+    this.boundsCheck(idx, { k: 'copy', place: { local: base.local, proj: [...base.proj, { k: 'field', index: t.def.index!.len }] } }, span);
+    const el = this.rawElement(base, t, idx, span);
+    // name what the pointer points into, for the move checker's messages
+    (this.b.locals[el.local] as { origin?: string }).origin = `index of \`${typeToString(t)}\``;
+    return el;
   }
 
   /** Element `idx` of an `@index` collection, without a bounds check (the caller knows it is in range). */
