@@ -37,6 +37,12 @@ const TmlLoc tml_rt_runtime_loc = {"<runtime>", 0, 0};
 /* Every Str the runtime allocates is attributed to this site in the leak report. */
 static const TmlAllocSite str_site = {{"<runtime>", 0, 0}, "Str"};
 
+/* The TML source site of the runtime call in progress (debug builds set it before every call that makes strings),
+ * so a leaked string names the line that made it. Thread-local: tasks make strings concurrently. */
+static _Thread_local const TmlAllocSite *current_site;
+
+void tml_here(const TmlAllocSite *site) { current_site = site; }
+
 /* ======================================================================================================
  * Low-level output: stdout is our own buffer (line-buffered on a terminal, block-buffered otherwise); stderr is
  * unbuffered and always preceded by a flush of stdout.
@@ -173,7 +179,7 @@ void __asan_on_error(void) { tml_rt_flush_stdout_try(); }
 static TmlStr *str_alloc(int64_t len) {
     if (len == 0) return str_empty;
     if (len < 0 || (uint64_t)len > (uint64_t)INT64_MAX - sizeof(TmlStr) - 1) tml_rt_out_of_memory(len);
-    TmlStr *s = tml_alloc((int64_t)sizeof(TmlStr) + len + 1, &str_site);
+    TmlStr *s = tml_alloc((int64_t)sizeof(TmlStr) + len + 1, current_site ? current_site : &str_site);
     s->rc = 1;
     s->len = len;
     s->bytes[len] = '\0';

@@ -42,6 +42,9 @@ typedef struct TmlStr {
     char bytes[]; /* len bytes followed by a NUL */
 } TmlStr;
 
+/* debug builds: the TML site of the runtime call about to make strings (leak reports name it) */
+void tml_here(const TmlAllocSite *site);
+
 void tml_str_retain(TmlStr *s);
 void tml_str_release(TmlStr *s);
 TmlStr *tml_str_new(const char *bytes, int64_t len);      /* copies */

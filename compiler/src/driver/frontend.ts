@@ -24,7 +24,7 @@ export function runFrontEnd(entryPath: string, opts: FrontEndOptions): FrontEndR
   timings.push({ phase: 'parse+check', ms: performance.now() - t0 });
   if (!checked || diags.hasErrors()) return { program: null, diagnostics: diags.items, sources, timings };
   t0 = performance.now();
-  const program = buildMir(checked, sources, { overflowChecks: opts.overflowChecks, tests: opts.tests }, diags);
+  const program = buildMir(checked, sources, { overflowChecks: opts.overflowChecks, tests: opts.tests, trackSites: opts.overflowChecks }, diags);
   timings.push({ phase: 'mir', ms: performance.now() - t0 });
   return { program: diags.hasErrors() ? null : program, diagnostics: diags.items, sources, timings };
 }

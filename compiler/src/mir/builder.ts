@@ -55,7 +55,14 @@ export class FnBuilder {
     this.emit({ k: 'assign', place: p, rvalue, span });
   }
 
+  /** debug builds: name the TML site before each runtime call that makes strings (for leak reports) */
+  trackStringSites = false;
+
   call(dest: Place | null, callee: Callee, args: Operand[], span: Span, noReturn = false): void {
+    if (this.trackStringSites && callee.k === 'extern' && (callee.ret.k === 'str' || MAKES_STRINGS.has(callee.symbol))) {
+      const site: Operand = { k: 'const', value: { k: 'site', span, typeName: 'Str' }, ty: { k: 'ptr', inner: T.u8 } };
+      this.emit({ k: 'call', dest: null, callee: { k: 'extern', symbol: 'tml_here', ret: T.unit }, args: [site], span, noReturn: false });
+    }
     this.emit({ k: 'call', dest, callee, args, span, noReturn });
     if (noReturn) this.terminate({ k: 'unreachable' }, span);
   }
@@ -84,6 +91,9 @@ export class FnBuilder {
     return { symbol, displayName, kind, locals: this.locals, argCount, retTy: this.locals[0]!.ty, blocks: this.blocks, span, exported };
   }
 }
+
+/** runtime functions that make strings without returning one (through out-parameters) */
+const MAKES_STRINGS = new Set(['tml_str_split', 'tml_env_get', 'tml_read_line', 'tml_read_file', 'tml_write_file', 'tml_str_parse_i64']);
 
 export const unitOp: Operand = { k: 'const', value: { k: 'unit' }, ty: T.unit };
 

@@ -46,6 +46,7 @@ export class FnLowerer {
   ) {
     this.retTy = retTy ?? this.sub(fn.ret);
     this.b = new FnBuilder(this.retTy, fn.span);
+    this.b.trackStringSites = mono.opts.trackSites;
   }
 
   // ---------- types ----------

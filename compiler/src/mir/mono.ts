@@ -12,6 +12,8 @@ export interface LowerOptions {
   /** overflow and shift checks (off in --release) */
   readonly overflowChecks: boolean;
   readonly tests: boolean;
+  /** debug builds: record the TML site of runtime string allocations (for leak reports) */
+  readonly trackSites: boolean;
 }
 
 export interface Instance {
