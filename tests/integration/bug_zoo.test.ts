@@ -15,6 +15,7 @@ type Tool = 'tracker' | 'asan' | 'valgrind';
 /** What each tool must print for the buggy program (null: the tool is not expected to see this bug). */
 const ZOO: Record<string, Record<Tool, string[] | null>> = {
   raw_leak: { tracker: ['1 leak (48 bytes)', 'raw alloc', 'raw_leak.tml:4:17'], asan: ['LeakSanitizer: detected memory leaks'], valgrind: ['definitely lost'] },
+  str_leak: { tracker: ['1 leak (23 bytes)', 'Str', 'str_leak.tml:4:23'], asan: ['LeakSanitizer: detected memory leaks'], valgrind: ['definitely lost'] },
   heap_into_raw: { tracker: ['1 leak (16 bytes)', 'Heap[Point]', 'heap_into_raw.tml:4:13'], asan: ['LeakSanitizer: detected memory leaks'], valgrind: ['definitely lost'] },
   shared_cycle: { tracker: ['2 leaks', 'Shared[Node]'], asan: ['LeakSanitizer: detected memory leaks'], valgrind: ['definitely lost'] },
   double_free: { tracker: ['tmlc: double free at', 'double_free.tml:6:9', '(24 bytes allocated at', 'double_free.tml:4:17'], asan: ['attempting double-free'], valgrind: ['Invalid free'] },
