@@ -12,16 +12,32 @@ const PTR: Type = { k: 'ptr', inner: T.u8 };
 
 /** Format the value of `e` as a new Str (Display); returns the local holding it (owned). */
 export function lowerDisplay(l: FnLowerer, e: ast.Expr): LocalId {
+  const res = l.body.displays.get(e.id);
+  if (!res || res.k === 'builtin') {
+    const out = l.b.temp(T.str, e.span);
+    primToString(l, l.operand(e), l.operandType(e), place(out), e.span);
+    return out;
+  }
+  return displayFrom(l, e, l.placeOf(e));
+}
+
+/** Format a value already evaluated into `p` (the value of expression `e`, before its automatic dereferences). */
+export function displayFrom(l: FnLowerer, e: ast.Expr, p: Place): LocalId {
   const span = e.span;
   const res = l.body.displays.get(e.id);
   const t = l.operandType(e);
   const out = l.b.temp(T.str, span);
   if (!res || res.k === 'builtin') {
-    const v = l.operand(e);
+    const v = l.readPlace(l.derefN(p, l.body.autoDeref.get(e.id) ?? 0), t, null);
     primToString(l, v, t, place(out), span);
     return out;
   }
-  const r = l.refTo(e);
+  let r = p;
+  if (l.placeType(r).k !== 'ref') {
+    const tmp = l.b.temp({ k: 'ref', mutable: false, inner: l.placeType(r) }, span);
+    l.b.assign(place(tmp), { k: 'ref', place: r, mutable: false, raw: false }, span);
+    r = place(tmp);
+  }
   let rp: Place = r;
   // a reference to a reference (auto-deref'd displays) is read through
   let rt = l.placeType(rp);
@@ -145,39 +161,37 @@ export function lowerBuiltinCall(l: FnLowerer, e: Extract<ast.Expr, { kind: 'Cal
     }
     case 'assert_eq':
     case 'assert_ne': {
+      // each side is evaluated once, into a place that both the comparison and the failure message read
       const op = res.name === 'assert_eq' ? '==' : '!=';
       const lt = l.operandType(args[0]!);
+      const pa = l.placeOf(args[0]!);
+      const pb = l.placeOf(args[1]!);
+      const va = l.derefN(pa, l.body.autoDeref.get(args[0]!.id) ?? 0);
+      const vb = l.derefN(pb, l.body.autoDeref.get(args[1]!.id) ?? 0);
       const ok = b.temp(T.bool, span);
       const opRes = l.body.ops.get(e.id);
       if (opRes?.k === 'call') {
-        const fake = { kind: 'Binary', op, left: args[0]!, right: args[1]!, id: e.id, span } as unknown as ast.Expr;
-        void fake;
-        const lr = l.refTo(args[0]!);
-        const rr = l.refTo(args[1]!);
         const target = l.calleeSymbol(opRes.call);
+        const refOf = (p: Place) => {
+          const r = b.temp({ k: 'ref', mutable: false, inner: l.placeType(p) }, span);
+          b.assign(place(r), { k: 'ref', place: p, mutable: false, raw: false }, span);
+          return { k: 'copy', place: place(r) } as Operand;
+        };
         if (target.k === 'fn') {
-          b.call(place(ok), { k: 'fn', symbol: target.symbol }, [{ k: 'copy', place: lr }, { k: 'copy', place: rr }], span);
+          b.call(place(ok), { k: 'fn', symbol: target.symbol }, [refOf(va), refOf(vb)], span);
           if (op === '!=') b.assign(place(ok), { k: 'unary', op: 'not', operand: { k: 'copy', place: place(ok) } }, span);
-        }
+        } else b.assign(place(ok), { k: 'binary', op: op === '==' ? 'eq' : 'ne', left: { k: 'copy', place: va }, right: { k: 'copy', place: vb } }, span);
       } else if (lt.k === 'str') {
-        const a = l.strArg(args[0]!);
-        const c = l.strArg(args[1]!);
-        const r = b.temp(T.i32, span);
-        ext('tml_str_eq', T.i32, [a.op, c.op], place(r));
-        b.assign(place(ok), { k: 'binary', op: op === '==' ? 'ne' : 'eq', left: { k: 'copy', place: place(r) }, right: constInt(0, T.i32) }, span);
-        a.release();
-        c.release();
+        l.strCompare(op, { k: 'copy', place: va }, { k: 'copy', place: vb }, place(ok), span);
       } else {
-        const a = l.operand(args[0]!);
-        const c = l.operand(args[1]!);
-        b.assign(place(ok), { k: 'binary', op: op === '==' ? 'eq' : 'ne', left: a, right: c }, span);
+        b.assign(place(ok), { k: 'binary', op: op === '==' ? 'eq' : 'ne', left: { k: 'copy', place: va }, right: { k: 'copy', place: vb } }, span);
       }
       const good = b.newBlock();
       const bad = b.newBlock();
       b.branch({ k: 'copy', place: place(ok) }, good, bad, span);
       b.switchTo(bad);
-      const ls = lowerDisplay(l, args[0]!);
-      const rs = lowerDisplay(l, args[1]!);
+      const ls = displayFrom(l, args[0]!, pa);
+      const rs = displayFrom(l, args[1]!, pb);
       const m = args[2] ? l.operand(args[2]) : ({ k: 'const', value: { k: 'null' }, ty: T.str } as Operand);
       ext('tml_assert_cmp_failed', T.never, [l.panicLoc(span), m, { k: 'copy', place: place(ls) }, { k: 'copy', place: place(rs) }, l.cstr(op)], null);
       b.switchTo(good);
