@@ -8,7 +8,7 @@ import type { FuncDef } from '../sema/defs.js';
 import { resolveBehaviorMethod } from '../sema/impls.js';
 import { classify } from '../sema/ownership.js';
 import type { CallRes, LocalVar, TypedBody } from '../sema/typed.js';
-import { derefTarget, structFields, substFor, substitute, T, typeToString, variantFields, type Subst, type Type } from '../sema/types.js';
+import { derefTarget, mangleType, structFields, substFor, substitute, T, typeToString, variantFields, type Subst, type Type } from '../sema/types.js';
 import { constBool, constInt, FnBuilder, moveOf, unitOp } from './builder.js';
 import { lowerBuiltinCall, lowerBuiltinMethod, lowerDisplay } from './lower_builtins.js';
 import { lowerPatternTest, bindPattern, matchAndBind } from './lower_pattern.js';
@@ -680,8 +680,21 @@ export class FnLowerer {
         this.b.assign(dest, { k: 'use', op: { k: 'const', value: { k: 'fn', symbol: thunk }, ty: t } }, span);
         return;
       }
-      case 'ctor':
-        throw new Error('internal: variant constructors as values are not supported yet');
+      case 'ctor': {
+        // a tuple variant as a function value: a thunk (env, fields…) that builds the variant
+        if (t.k !== 'func') throw new Error('internal: a variant constructor value without a function type');
+        const enumTy = this.sub(r.ty);
+        const sym = `ctor$${mangleType(enumTy)}$${r.index}`;
+        if (!this.mono.functions.some((f) => f.symbol === sym) && !this.extra.some((f) => f.symbol === sym)) {
+          const tb = new FnBuilder(t.ret, span);
+          tb.newLocal({ k: 'ptr', inner: T.u8 }, 'env', 'arg', null);
+          const args = t.params.map((p, i) => tb.newLocal(p, `f${i}`, 'arg', null));
+          tb.assign(place(0), { k: 'aggregate', kind: { k: 'variant', variant: r.index }, ops: args.map((a) => moveOf(a)) }, span);
+          this.extra.push(tb.finish(sym, `variant ${r.index} of ${typeToString(enumTy)} (as a value)`, 'thunk', args.length + 1, span, false));
+        }
+        this.b.assign(dest, { k: 'use', op: { k: 'const', value: { k: 'fn', symbol: sym }, ty: t } }, span);
+        return;
+      }
     }
   }
 
