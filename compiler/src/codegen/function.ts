@@ -73,7 +73,9 @@ class FunctionEmitter {
       const slot = b.CreateAlloca(this.L.llvmType(l.ty), null, l.name ?? `_${l.id}`);
       this.slots.set(l.id, slot);
     }
-    for (let i = 1; i <= mir.argCount; i++) b.CreateStore(fn.getArg(i - 1), this.slot(i));
+    for (let i = 1; i <= mir.argCount; i++) {
+      if (this.L.sizeOf(mir.locals[i]!.ty) > 0) b.CreateStore(fn.getArg(i - 1), this.slot(i));
+    }
     if (mc.debug && this.sp) {
       for (const l of mir.locals) {
         if (l.name === null || l.kind === 'return' || l.kind === 'flag') continue;
@@ -243,12 +245,17 @@ class FunctionEmitter {
 
   private load(p: Place): llvm.Value {
     const addr = this.placeAddr(p); // first: it names a misused trait object place
-    return this.b.CreateLoad(this.L.llvmType(this.placeType(p)), addr);
+    const ty = this.L.llvmType(this.placeType(p));
+    // zero-sized values (Unit, empty structs) have no memory: no load (AddressSanitizer mis-checks 0-byte accesses)
+    if (this.L.sizeOfLLVM(ty) === 0) return llvm.Constant.getNullValue(ty);
+    return this.b.CreateLoad(ty, addr);
   }
 
   private store(v: llvm.Value, p: Place, what: string): void {
     const addr = this.placeAddr(p);
-    this.b.CreateStore(this.coerce(v, this.L.llvmType(this.placeType(p)), what), addr);
+    const ty = this.L.llvmType(this.placeType(p));
+    if (this.L.sizeOfLLVM(ty) === 0) return; // nothing to store (see load)
+    this.b.CreateStore(this.coerce(v, ty, what), addr);
   }
 
   // ---------- operands ----------
@@ -520,6 +527,7 @@ class FunctionEmitter {
     const dt = this.placeType(dest);
     const dl = L.llvmType(dt);
     const field = (base: llvm.Value, ty: llvm.Type, i: number, v: llvm.Value, fieldTy: llvm.Type, what: string) => {
+      if (L.sizeOfLLVM(fieldTy) === 0) return; // a zero-sized field has no memory
       b.CreateStore(this.coerce(v, fieldTy, what), b.CreateInBoundsGEP(ty, base, [this.i32(0), this.i32(i)]));
     };
     switch (kind.k) {
@@ -538,6 +546,7 @@ class FunctionEmitter {
         if (dt.k !== 'array' || dt.size !== values.length) ice(`${this.where()}: array aggregate of ${values.length} stored in ${typeToString(dt)}`);
         const addr = this.placeAddr(dest);
         const et = L.llvmType(dt.elem);
+        if (L.sizeOfLLVM(et) === 0) return;
         values.forEach((v, i) =>
           b.CreateStore(this.coerce(v, et, `element ${i}`), b.CreateInBoundsGEP(dl, addr, [llvm.ConstantInt.get(L.i64, 0, false), llvm.ConstantInt.get(L.i64, i, false)])),
         );
