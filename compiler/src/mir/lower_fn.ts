@@ -8,7 +8,7 @@ import type { FuncDef } from '../sema/defs.js';
 import { resolveBehaviorMethod } from '../sema/impls.js';
 import { classify } from '../sema/ownership.js';
 import type { CallRes, LocalVar, TypedBody } from '../sema/typed.js';
-import { derefTarget, mangleType, structFields, substFor, substitute, T, typeToString, variantFields, type Subst, type Type } from '../sema/types.js';
+import { derefTarget, mangleType, mapParts, structFields, substFor, substitute, T, typeToString, variantFields, type Subst, type Type } from '../sema/types.js';
 import { constBool, constInt, FnBuilder, moveOf, unitOp } from './builder.js';
 import { lowerBuiltinCall, lowerBuiltinMethod, lowerDisplay } from './lower_builtins.js';
 import { lowerPatternTest, bindPattern, matchAndBind } from './lower_pattern.js';
@@ -454,6 +454,14 @@ export class FnLowerer {
     // name what the pointer points into, for the move checker's messages
     (this.b.locals[el.local] as { origin?: string }).origin = `index of \`${typeToString(t)}\``;
     return el;
+  }
+
+  /** A `for … in ref c` loop borrows `c` while it runs (MEMORY.md §3): a reference taken before the loop, through
+   * which every access goes, so the borrow checker sees it live until the loop ends. */
+  iterationBorrow(p: Place, t: Type, span: Span): Place {
+    const holder = this.b.temp({ k: 'ref', mutable: false, inner: t }, span);
+    this.b.assign(place(holder), { k: 'ref', place: p, mutable: false, raw: false }, span);
+    return place(holder, { k: 'deref' });
   }
 
   /** Element `idx` of an `@index` collection, without a bounds check (the caller knows it is in range). */
@@ -1271,6 +1279,50 @@ export class FnLowerer {
         b.assign(place(i), { k: 'binary', op: 'add', left: { k: 'copy', place: place(i) }, right: constInt(1, T.i64) }, span);
         this.scopes.top().entries.push({ k: 'local', id: tmp });
         bindPattern(this, e.pattern, place(tmp), elemTy, 'move');
+      } else if (kind === 'map-ref') {
+        // `for (k, v) in ref map`: the `Full(k, v)` entries of the map's entries list, in insertion order
+        let mapP = this.placeOf((e.iter as Extract<ast.Expr, { kind: 'Unary' }>).operand);
+        let mt = this.placeType(mapP);
+        while (mt.k === 'ref') {
+          mapP = { local: mapP.local, proj: [...mapP.proj, { k: 'deref' }] };
+          mt = mt.inner;
+        }
+        // iterating borrows the map: every access goes through this reference, live for the whole loop
+        mapP = this.iterationBorrow(mapP, mt, span);
+        const parts = mapParts(mt)!;
+        const listT = parts.entries as Extract<Type, { k: 'adt' }>;
+        const listP: Place = { local: mapP.local, proj: [...mapP.proj, { k: 'field', index: (mt as Extract<Type, { k: 'adt' }>).def.mapEntries! }] };
+        const i = b.temp(T.i64, span);
+        b.assign(place(i), { k: 'use', op: constInt(0, T.i64) }, span);
+        b.goto(head);
+        b.switchTo(head);
+        const c = b.temp(T.bool, span);
+        b.assign(place(c), { k: 'binary', op: 'lt', left: { k: 'copy', place: place(i) }, right: { k: 'copy', place: { local: listP.local, proj: [...listP.proj, { k: 'field', index: listT.def.index!.len }] } } }, span);
+        b.branch({ k: 'copy', place: place(c) }, bodyB, exit, span);
+        b.switchTo(bodyB);
+        const entry = this.rawElement(listP, listT, i, span);
+        const d = b.temp(T.i32, span);
+        b.assign(place(d), { k: 'discriminant', place: entry }, span);
+        const full = b.newBlock();
+        // a removed entry: straight on to the next one
+        b.terminate({ k: 'switch', discr: { k: 'copy', place: place(d) }, cases: [{ value: 0n, target: full.id }], otherwise: cont.id }, span);
+        b.switchTo(full);
+        const tupleTy = this.sub(this.body.patTypes.get(e.pattern.id) ?? T.error) as Extract<Type, { k: 'tuple' }>;
+        const ops = [parts.key, parts.value].map((pt, j) => {
+          const fp: Place = { local: entry.local, proj: [...entry.proj, { k: 'variant', variant: 0, index: j }] };
+          const want = tupleTy.elems[j]!;
+          if (want.k === 'ref') {
+            const r = b.temp(want, span);
+            b.assign(place(r), { k: 'ref', place: fp, mutable: false, raw: false }, span);
+            return moveOf(r);
+          }
+          return this.readPlace(fp, pt, null);
+        });
+        const tmp = b.temp(tupleTy, span);
+        b.assign(place(tmp), { k: 'aggregate', kind: { k: 'tuple' }, ops }, span);
+        this.scopes.top().entries.push({ k: 'local', id: tmp });
+        bindPattern(this, e.pattern, place(tmp), tupleTy, 'move');
+        step = () => b.assign(place(i), { k: 'binary', op: 'add', left: { k: 'copy', place: place(i) }, right: constInt(1, T.i64) }, span);
       } else {
         // arrays and lists by reference
         const byRef = kind === 'array-ref';
@@ -1282,6 +1334,7 @@ export class FnLowerer {
           arrP = { local: arrP.local, proj: [...arrP.proj, { k: 'deref' }] };
           at = at.inner;
         }
+        if (byRef) arrP = this.iterationBorrow(arrP, at, span);
         const isList = kind === 'list-ref' && at.k === 'adt';
         const n: Operand = isList
           ? { k: 'copy', place: { local: arrP.local, proj: [...arrP.proj, { k: 'field', index: (at as Extract<Type, { k: 'adt' }>).def.index!.len }] } }

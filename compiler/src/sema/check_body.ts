@@ -12,7 +12,7 @@ import { InferCtx } from './infer.js';
 import { classify } from './ownership.js';
 import { lookupName, lookupPath, primitiveType, resolveType, type TypeScope } from './resolve_type.js';
 import type { Adjust, CallRes, LocalVar, TypedBody } from './typed.js';
-import { derefTarget, indexElement, intType, isIntName, substFor, substitute, T, typeToString, type AdtDef, type BehaviorDef, type Type } from './types.js';
+import { derefTarget, indexElement, mapParts, intType, isIntName, substFor, substitute, T, typeToString, type AdtDef, type BehaviorDef, type Type } from './types.js';
 
 interface LoopCtx {
   readonly id: number;
@@ -1759,7 +1759,13 @@ export class BodyChecker {
       const ct = this.shallow(this.checkExpr(it.operand, null));
       this.record(it, { k: 'ref', mutable: false, inner: ct });
       const listElem = indexElement(this.infer.resolve(ct));
-      if (ct.k === 'array') {
+      const map = mapParts(this.infer.resolve(ct));
+      if (map) {
+        // (key, value): copyable parts by value, the others by reference
+        const part = (t: Type): Type => (classify(this.defs, t) === 'move' ? { k: 'ref', mutable: false, inner: t } : t);
+        elemTy = { k: 'tuple', elems: [part(map.key), part(map.value)] };
+        this.body.forKinds.set(e.id, 'map-ref');
+      } else if (ct.k === 'array') {
         elemTy = classify(this.defs, this.infer.resolve(ct.elem)) === 'move' ? { k: 'ref', mutable: false, inner: ct.elem } : ct.elem;
         this.body.forKinds.set(e.id, 'array-ref');
       } else if (listElem) {

@@ -361,6 +361,14 @@ export class Collector {
           t = target.def.fields[j]!.ty;
         }
         def.deref = path;
+      } else if (a.name === 'map') {
+        const [e] = names(a);
+        const i = def.fields.findIndex((f) => f.name === e);
+        if (i < 0) {
+          this.diags.error('E0610', '`@map(entries)` needs a field `entries` (a List of an enum whose first variant is `Full(K, V)`)', a.span);
+          continue;
+        }
+        def.mapEntries = i;
       } else if (a.name === 'index') {
         const [d, l] = names(a);
         const di = def.fields.findIndex((f) => f.name === d);

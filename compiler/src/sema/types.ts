@@ -58,6 +58,8 @@ export interface AdtDef {
   deref?: number[];
   /** `@index(data, len)`: `x[i]` is element i of raw-pointer field `data`, checked against field `len` (List) */
   index?: { data: number; len: number };
+  /** `@map(entries)`: `for (k, v) in ref m` walks the `Full(k, v)` entries of List field `entries` (HashMap) */
+  mapEntries?: number;
 }
 
 export type ParamType = Extract<Type, { k: 'param' }>;
@@ -317,4 +319,15 @@ export function indexElement(t: Type): Type | null {
   if (t.k !== 'adt' || !t.def.index) return null;
   const d = structFields(t)[t.def.index.data]!.ty;
   return d.k === 'ptr' ? d.inner : null;
+}
+
+/** For a `@map(entries)` type: the entries list type and the key and value types of its `Full` variant. */
+export function mapParts(t: Type): { entries: Type; key: Type; value: Type } | null {
+  if (t.k !== 'adt' || t.def.mapEntries === undefined) return null;
+  const entries = structFields(t)[t.def.mapEntries]!.ty;
+  const entry = indexElement(entries);
+  if (!entry || entry.k !== 'adt' || entry.def.kind !== 'enum') return null;
+  const full = variantFields(entry, 0);
+  if (full.length !== 2) return null;
+  return { entries, key: full[0]!, value: full[1]! };
 }
