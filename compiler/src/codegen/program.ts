@@ -33,7 +33,8 @@ export function generateLLVM(program: MirProgram, opts: CodegenOptions): Codegen
   const layoutString = dataLayoutFor(opts.triple);
   const ctx = new llvm.LLVMContext();
   const module = new llvm.Module(opts.moduleName, ctx);
-  module.setTargetTriple(opts.triple);
+  // clang's own spelling of the triple (it rewrites `aarch64-linux-gnu` with a warning otherwise)
+  module.setTargetTriple(opts.triple.replace(/^(aarch64|arm64)-linux-gnu$/, 'aarch64-unknown-linux-gnu'));
   module.setDataLayout(layoutString);
   const builder = new llvm.IRBuilder(ctx);
   const layouts = new Layouts(ctx, module.getDataLayout());
