@@ -82,6 +82,23 @@ export class FnBuilder {
     this.terminate({ k: 'branch', cond, then: then.id, else: els.id }, span);
   }
 
+  /** while counter < bound { body(); counter += 1 } over I64: element-wise glue and cleanups */
+  countedLoop(counter: LocalId, bound: Operand, span: Span, body: () => void): void {
+    const head = this.newBlock();
+    const loop = this.newBlock();
+    const done = this.newBlock();
+    this.goto(head);
+    this.switchTo(head);
+    const more = this.temp(T.bool, span);
+    this.assign(place(more), { k: 'binary', op: 'lt', left: { k: 'copy', place: place(counter) }, right: bound }, span);
+    this.branch({ k: 'copy', place: place(more) }, loop, done, span);
+    this.switchTo(loop);
+    body();
+    this.assign(place(counter), { k: 'binary', op: 'add', left: { k: 'copy', place: place(counter) }, right: constInt(1, T.i64) }, span);
+    this.goto(head);
+    this.switchTo(done);
+  }
+
   localTy(id: LocalId): Type {
     return this.locals[id]!.ty;
   }

@@ -147,19 +147,7 @@ export class GlueBuilder {
     const span = NO_SPAN;
     const i = b.temp(T.i64, span);
     b.assign(place(i), { k: 'use', op: constInt(0, T.i64) }, span);
-    const head = b.newBlock();
-    const loop = b.newBlock();
-    const done = b.newBlock();
-    b.goto(head);
-    b.switchTo(head);
-    const c = b.temp(T.bool, span);
-    b.assign(place(c), { k: 'binary', op: 'lt', left: { k: 'copy', place: place(i) }, right: constInt(ty.size, T.i64) }, span);
-    b.branch({ k: 'copy', place: place(c) }, loop, done, span);
-    b.switchTo(loop);
-    body(place(p, { k: 'deref' }, { k: 'index', index: i }));
-    b.assign(place(i), { k: 'binary', op: 'add', left: { k: 'copy', place: place(i) }, right: constInt(1, T.i64) }, span);
-    b.goto(head);
-    b.switchTo(done);
+    b.countedLoop(i, constInt(ty.size, T.i64), span, () => body(place(p, { k: 'deref' }, { k: 'index', index: i })));
   }
 
   /** switch on the variant; body(variant, field types) in each variant's block. */

@@ -1252,19 +1252,7 @@ export class FnLowerer {
           emit: () => {
             const j = b.temp(T.i64, span);
             b.assign(place(j), { k: 'use', op: { k: 'copy', place: place(i) } }, span);
-            const h = b.newBlock();
-            const bd = b.newBlock();
-            const out = b.newBlock();
-            b.goto(h);
-            b.switchTo(h);
-            const more = b.temp(T.bool, span);
-            b.assign(place(more), { k: 'binary', op: 'lt', left: { k: 'copy', place: place(j) }, right: n }, span);
-            b.branch({ k: 'copy', place: place(more) }, bd, out, span);
-            b.switchTo(bd);
-            this.dropPlace(elem(j), elemTy, span);
-            b.assign(place(j), { k: 'binary', op: 'add', left: { k: 'copy', place: place(j) }, right: constInt(1, T.i64) }, span);
-            b.goto(h);
-            b.switchTo(out);
+            b.countedLoop(j, n, span, () => this.dropPlace(elem(j), elemTy, span));
             if (listT) b.call(null, { k: 'extern', symbol: 'tml_free', ret: T.unit }, [{ k: 'copy', place: place(holder, { k: 'field', index: listT.def.index!.data }) }, this.loc(span)], span);
           },
         });
