@@ -27,4 +27,6 @@ export interface ModuleContext {
   readonly fns: ReadonlyMap<string, DeclaredFn>;
   /** vtable symbol → its constant `[N x i8*]` global */
   readonly vtables: ReadonlyMap<string, llvm.GlobalVariable>;
+  /** program globals (static fields, class pools) by symbol */
+  readonly globals: ReadonlyMap<string, llvm.GlobalVariable>;
 }

@@ -14,7 +14,7 @@ import { printStatement } from '../mir/print.js';
 import llvm, { ice, isIntegerType, isPointerType, ptrTo } from './llvm.js';
 import { isFatPointer, isVoidLike } from './layout.js';
 import type { DeclaredFn, ModuleContext } from './context.js';
-import { mangleType, structFields, T, typeEquals, typeToString, variantFields, type Type } from '../sema/types.js';
+import { derefPlaceType, isClass, mangleType, structFields, T, typeEquals, typeToString, variantFields, type Type } from '../sema/types.js';
 import type {
   AggregateKind,
   BinOp,
@@ -178,8 +178,7 @@ class FunctionEmitter {
         }
         return ice(`${this.where()}: variant projection on ${typeToString(t)}`);
       case 'deref':
-        if (t.k === 'ref' || t.k === 'ptr') return t.inner;
-        return ice(`${this.where()}: deref of ${typeToString(t)}`);
+        return derefPlaceType(t) ?? ice(`${this.where()}: deref of ${typeToString(t)}`);
       case 'index':
         if (t.k === 'array') return t.elem;
         return ice(`${this.where()}: index projection on ${typeToString(t)}`);
@@ -317,6 +316,14 @@ class FunctionEmitter {
         return mc.consts.int(intBits(ty), BigInt(L.sizeOf(c.of)));
       case 'alignof':
         return mc.consts.int(intBits(ty), BigInt(L.alignOf(c.of)));
+      case 'global': {
+        const g = mc.globals.get(c.symbol) ?? ice(`${this.where()}: unknown global '${c.symbol}'`);
+        return llvm.ConstantExpr.getBitCast(g, lt);
+      }
+      case 'vtable': {
+        const v = mc.vtables.get(c.symbol) ?? ice(`${this.where()}: unknown vtable '${c.symbol}'`);
+        return llvm.ConstantExpr.getBitCast(v, lt);
+      }
     }
   }
 
@@ -411,6 +418,16 @@ class FunctionEmitter {
           ...values.map((v, i) => this.coerce(v, params[i]!, `closure argument ${i + 1}`)),
         ]);
         if (!isVoidLike(fty.ret)) result = call;
+        break;
+      }
+      case 'slot': {
+        const vtable = b.CreateBitCast(this.operand(callee.vtable), ptrTo(L.i8p));
+        const slotAddr = b.CreateInBoundsGEP(L.i8p, vtable, [llvm.ConstantInt.get(L.i64, callee.slot, false)]);
+        const slot = b.CreateLoad(L.i8p, slotAddr);
+        const params = args.map((a) => L.llvmType(this.operandType(a)));
+        const type = llvm.FunctionType.get(L.returnType(callee.ret), params, false);
+        const call = b.CreateCall(type, b.CreateBitCast(slot, ptrTo(type)), values);
+        if (!isVoidLike(callee.ret)) result = call;
         break;
       }
       case 'virtual': {
@@ -535,7 +552,7 @@ class FunctionEmitter {
       case 'struct': {
         let fieldTys: Type[];
         if (kind.k === 'tuple' && dt.k === 'tuple') fieldTys = [...dt.elems];
-        else if (kind.k === 'struct' && dt.k === 'adt' && dt.def.kind === 'struct') fieldTys = structFields(dt).map((f) => f.ty);
+        else if (kind.k === 'struct' && dt.k === 'adt' && (dt.def.kind === 'struct' || dt.def.kind === 'interface')) fieldTys = structFields(dt).map((f) => f.ty);
         else return ice(`${this.where()}: ${kind.k} aggregate stored in ${typeToString(dt)}`);
         if (fieldTys.length !== values.length) ice(`${this.where()}: ${typeToString(dt)} has ${fieldTys.length} fields, aggregate has ${values.length}`);
         const addr = this.placeAddr(dest);
@@ -678,7 +695,7 @@ class FunctionEmitter {
     const toLL = this.L.llvmType(to);
     if (typeEquals(from, to)) return v;
     const bad = (): never => ice(`${this.where()}: cast from ${typeToString(from)} to ${typeToString(to)}`);
-    const isPtr = (t: Type) => t.k === 'ptr' || t.k === 'ref' || t.k === 'str';
+    const isPtr = (t: Type) => t.k === 'ptr' || t.k === 'ref' || t.k === 'str' || isClass(t);
     const isIntLike = (t: Type) => t.k === 'int' || t.k === 'char' || t.k === 'bool';
     // Char and Bool count as unsigned integers of their width
     const signedInt = (t: Type) => t.k === 'int' && t.signed;

@@ -131,6 +131,10 @@ export class Layouts {
         return ty;
       }
       case 'adt': {
+        // a class value is a pointer to its object (bitcast to the object's struct where a field is reached); an
+        // interface value is { object, vtable }
+        if (t.def.kind === 'class') return this.i8p;
+        if (t.def.kind === 'interface') return this.fatPtrTy;
         const shell = this.shell(t);
         this.defineBody(t);
         return shell;
@@ -147,7 +151,7 @@ export class Layouts {
   /** The pointee LLVM type of a pointer to `inner`; ADT bodies are deferred (see the header). */
   private pointee(inner: Type): llvm.Type {
     if (isVoidLike(inner)) return this.i8;
-    if (inner.k === 'adt') {
+    if (inner.k === 'adt' && inner.def.kind !== 'class' && inner.def.kind !== 'interface') {
       const shell = this.shell(inner);
       if (!this.defined.has(mangleType(inner))) this.pending.push(inner);
       return shell;

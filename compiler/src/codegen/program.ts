@@ -41,10 +41,16 @@ export function generateLLVM(program: MirProgram, opts: CodegenOptions): Codegen
   const consts = new ConstantPool(ctx, module, builder, layouts, program.sources);
   const fns = new Map<string, DeclaredFn>();
   const vtables = new Map<string, llvm.GlobalVariable>();
-  const externs = new Externs(ctx, module, builder, layouts, (s) => fns.has(s) || vtables.has(s) || s === 'main');
+  const globals = new Map<string, llvm.GlobalVariable>();
+  const externs = new Externs(ctx, module, builder, layouts, (s) => fns.has(s) || vtables.has(s) || globals.has(s) || s === 'main');
   const mainFile = mainSourceFile(program, opts.moduleName);
   const debug = opts.debugInfo ? new DebugInfo(ctx, module, program.sources, mainFile) : null;
-  const mc: ModuleContext = { ctx, module, builder, layouts, consts, externs, debug, program, fns, vtables };
+  const mc: ModuleContext = { ctx, module, builder, layouts, consts, externs, debug, program, fns, vtables, globals };
+  for (const g of program.globals) {
+    if (globals.has(g.symbol) || fns.has(g.symbol)) ice(`global '${g.symbol}' is defined twice`);
+    const ty = layouts.llvmType(g.ty);
+    globals.set(g.symbol, new llvm.GlobalVariable(module, ty, false, llvm.GlobalValue.LinkageTypes.InternalLinkage, llvm.Constant.getNullValue(ty), g.symbol));
+  }
 
   for (const f of program.functions) {
     if (fns.has(f.symbol)) ice(`function symbol '${f.symbol}' is defined twice`);
@@ -137,6 +143,13 @@ function runtimeExit(mc: ModuleContext, status: llvm.Value): void {
   mc.builder.CreateRet(mc.externs.callC('tml_runtime_exit', 'i32', ['i32'], [status]));
 }
 
+/** The static fields' initialiser (before the entry) or finaliser (after it), when the program has statics. */
+function callStatics(mc: ModuleContext, symbol: string | null): void {
+  if (!symbol) return;
+  const f = mc.fns.get(symbol) ?? ice(`statics function '${symbol}' is not defined`);
+  mc.builder.CreateCall(f.type, f.fn, []);
+}
+
 /** Call a no-argument MIR function whose I32 result (if it has one) is a status; otherwise the status is 0. */
 function callForStatus(mc: ModuleContext, symbol: string, useResult: boolean): llvm.Value {
   const f = mc.fns.get(symbol) ?? ice(`entry/test function '${symbol}' is not defined`);
@@ -156,7 +169,9 @@ function emitProgramMain(mc: ModuleContext, opts: CodegenOptions): llvm.Function
   const { fn, argc, argv } = createCMain(mc);
   mc.builder.SetInsertPoint(llvm.BasicBlock.Create(mc.ctx, 'entry', fn));
   runtimeInit(mc, argc, argv, opts.checkLeaks);
+  callStatics(mc, mc.program.staticInit);
   const status = callForStatus(mc, entry.symbol, entry.returnsI32);
+  callStatics(mc, mc.program.staticDrop);
   runtimeExit(mc, status);
   return fn;
 }
@@ -196,7 +211,10 @@ function emitTestMain(mc: ModuleContext, opts: CodegenOptions): llvm.Function {
     b.CreateCondBr(equals(name, t.name), run, next);
     b.SetInsertPoint(run);
     runtimeInit(mc, argc, argv, opts.checkLeaks);
-    runtimeExit(mc, callForStatus(mc, t.symbol, true));
+    callStatics(mc, mc.program.staticInit);
+    const status = callForStatus(mc, t.symbol, true);
+    callStatics(mc, mc.program.staticDrop);
+    runtimeExit(mc, status);
   });
   b.SetInsertPoint(next);
   b.CreateBr(unknown);

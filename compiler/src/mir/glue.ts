@@ -74,6 +74,13 @@ export class GlueBuilder {
         b.call(null, { k: 'virtual', object: { k: 'copy', place: place(p) }, slot: 0, ret: T.unit }, [], span);
         break;
       case 'adt': {
+        if (ty.def.kind === 'class' || ty.def.kind === 'interface') {
+          // release the object; at zero the runtime runs the destructor from slot 0 of its vtable
+          const obj = b.temp({ k: 'ptr', inner: T.u8 }, span);
+          b.assign(place(obj), ty.def.kind === 'class' ? { k: 'cast', operand: { k: 'copy', place: self() }, to: { k: 'ptr', inner: T.u8 } } : { k: 'use', op: { k: 'copy', place: self({ k: 'field', index: 0 }) } }, span);
+          b.call(null, { k: 'extern', symbol: 'tml_obj_release', ret: T.unit }, [moveOf(obj)], span);
+          break;
+        }
         const impl = this.mono.checked.defs.dropImpls.get(ty.def);
         if (impl) {
           const drop = this.userDrop(ty);
@@ -125,7 +132,11 @@ export class GlueBuilder {
         this.eachElement(b, p, ty, (pl) => retainPlace(pl, ty.elem));
         break;
       case 'adt':
-        if (ty.def.kind === 'struct') structFields(ty).forEach((f, i) => retainPlace(self({ k: 'field', index: i }), f.ty));
+        if (ty.def.kind === 'class' || ty.def.kind === 'interface') {
+          const obj = b.temp({ k: 'ptr', inner: T.u8 }, span);
+          b.assign(place(obj), ty.def.kind === 'class' ? { k: 'cast', operand: { k: 'copy', place: self() }, to: { k: 'ptr', inner: T.u8 } } : { k: 'use', op: { k: 'copy', place: self({ k: 'field', index: 0 }) } }, span);
+          b.call(null, { k: 'extern', symbol: 'tml_obj_retain', ret: T.unit }, [moveOf(obj)], span);
+        } else if (ty.def.kind === 'struct') structFields(ty).forEach((f, i) => retainPlace(self({ k: 'field', index: i }), f.ty));
         else if (ty.def.kind === 'enum') this.eachVariant(b, p, ty, (v, fts) => fts.forEach((ft, i) => retainPlace(self({ k: 'variant', variant: v, index: i }), ft)));
         break;
       default:
@@ -134,7 +145,7 @@ export class GlueBuilder {
     return b.finish(sym, `retain[${typeToString(ty)}]`, 'retain-glue', 1, span, false);
   }
 
-  private userDrop(ty: Extract<Type, { k: 'adt' }>): string | null {
+  userDrop(ty: Extract<Type, { k: 'adt' }>): string | null {
     const dropB = this.mono.checked.defs.langBehavior('Drop');
     if (!dropB) return null;
     const r = resolveBehaviorMethod(this.mono.checked.defs, ty, dropB, 'drop');

@@ -8,10 +8,11 @@ import type { FuncDef } from '../sema/defs.js';
 import { resolveBehaviorMethod } from '../sema/impls.js';
 import { classify } from '../sema/ownership.js';
 import type { CallRes, LocalVar, TypedBody } from '../sema/typed.js';
-import { derefTarget, mangleType, mapParts, structFields, substFor, substitute, T, typeToString, variantFields, type Subst, type Type } from '../sema/types.js';
+import { classObject, derefPlaceType, derefTarget, isClass, mangleType, mapParts, structFields, substFor, substitute, T, typeToString, variantFields, type Subst, type Type } from '../sema/types.js';
 import { constBool, constInt, FnBuilder, moveOf, unitOp } from './builder.js';
 import { lowerBuiltinCall, lowerBuiltinMethod, lowerDisplay } from './lower_builtins.js';
 import { lowerPatternTest, bindPattern, matchAndBind } from './lower_pattern.js';
+import { classUpcast, constructorPrologue, ctorFieldFlag, lowerClassCall, lowerIsTest } from './lower_class.js';
 import type { BasicBlock, LocalId, MirFunction, Operand, Place, Rvalue } from './mir.js';
 import { place } from './mir.js';
 import { displayName, type Instance, type Mono } from './mono.js';
@@ -82,12 +83,17 @@ export class FnLowerer {
       argCount++;
     }
     const decl = this.fn.decl!;
+    if (this.fn.ctor) this.ctorFlags = constructorPrologue(this);
     this.blockInto(decl.body!, place(0));
     this.exitScopes(0, decl.body!.span);
     b.terminate({ k: 'return' }, decl.body!.span);
     this.scopes.pop();
     return b.finish(this.symbol, display, 'fn', argCount, this.fn.span, false);
   }
+
+  /** in a constructor: own field index → the flag that says it has been assigned (its first assignment drops
+   * nothing: the object's memory starts zeroed, and zero is not a value of every type) */
+  ctorFlags: Map<number, LocalId> | null = null;
 
   isTrackCaller(): boolean {
     return this.fn.attrs.some((a) => a.name === 'track_caller');
@@ -320,10 +326,11 @@ export class FnLowerer {
       b.assign(place(out), { k: 'aggregate', kind: { k: 'struct' }, ops: [moveOf(fat)] }, span);
       return moveOf(out);
     }
+    if (target.k === 'adt' && (target.def.kind === 'class' || target.def.kind === 'interface')) return classUpcast(this, e, from, target, this.operandNoUnsize(e));
     throw new Error('internal: unsupported unsizing coercion');
   }
 
-  private operandNoUnsize(e: ast.Expr): Operand {
+  operandNoUnsize(e: ast.Expr): Operand {
     const saved = this.body.unsizes.get(e.id)!;
     this.body.unsizes.delete(e.id);
     try {
@@ -376,7 +383,7 @@ export class FnLowerer {
   placeType(p: Place): Type {
     let t = this.b.localTy(p.local);
     for (const pr of p.proj) {
-      if (pr.k === 'deref') t = t.k === 'ref' || t.k === 'ptr' ? t.inner : T.error;
+      if (pr.k === 'deref') t = derefPlaceType(t) ?? T.error;
       else if (pr.k === 'index') t = t.k === 'array' ? t.elem : T.error;
       else if (pr.k === 'field') {
         if (t.k === 'tuple') t = t.elems[pr.index]!;
@@ -393,6 +400,11 @@ export class FnLowerer {
     switch (e.kind) {
       case 'Path': {
         const r = this.body.paths.get(e.id);
+        if (r?.k === 'static') {
+          const p = this.b.temp({ k: 'ptr', inner: r.def.ty }, e.span);
+          this.b.assign(place(p), { k: 'use', op: this.mono.classes.staticAddr(r.def) }, e.span);
+          return place(p, { k: 'deref' });
+        }
         if (r?.k !== 'local') return null;
         return this.localPlace(r.local);
       }
@@ -400,6 +412,8 @@ export class FnLowerer {
         const f = this.body.fields.get(e.id);
         if (!f) return null;
         const p = this.derefN(this.placeOf(e.object), f.derefs);
+        // a class field lives in the object the class reference points to, after its { rc, vtable } header
+        if (isClass(this.placeType(p))) return { local: p.local, proj: [...p.proj, { k: 'deref' }, { k: 'field', index: f.index + 2 }] };
         return { local: p.local, proj: [...p.proj, { k: 'field', index: f.index }] };
       }
       case 'Index':
@@ -642,8 +656,9 @@ export class FnLowerer {
         b.terminate({ k: 'goto', target }, span);
         return;
       }
-      case 'Range':
       case 'Is':
+        return lowerIsTest(this, e, dest);
+      case 'Range':
       case 'Await':
       case 'Error':
         throw new Error(`internal: cannot lower ${e.kind}`);
@@ -672,6 +687,9 @@ export class FnLowerer {
     switch (r.k) {
       case 'local':
         this.b.assign(dest, { k: 'use', op: this.readPlace(this.localPlace(r.local), t, e) }, span);
+        return;
+      case 'static':
+        this.b.assign(dest, { k: 'use', op: this.readPlace(this.asPlace(e)!, t, e) }, span);
         return;
       case 'const': {
         // a constant's value is its (checked, inlinable) value function
@@ -959,6 +977,16 @@ export class FnLowerer {
       const tmp = this.b.temp(tt, span);
       this.b.assign(place(tmp), { k: 'use', op: v }, span);
       const p = this.asPlace(e.target)!;
+      const flag = this.ctorFlags ? ctorFieldFlag(this, e.target) : null;
+      if (flag !== null) {
+        if (this.needsDrop(tt)) {
+          this.mono.glue.dropSymbol(tt);
+          this.b.emit({ k: 'drop', place: p, flag, span });
+        }
+        this.b.assign(p, { k: 'use', op: moveOf(tmp) }, span);
+        this.b.assign(place(flag), { k: 'use', op: constBool(true) }, span);
+        return;
+      }
       this.dropPlace(p, tt, span);
       this.b.assign(p, { k: 'use', op: moveOf(tmp) }, span);
       return;
@@ -1032,6 +1060,10 @@ export class FnLowerer {
         this.b.call(dest, { k: 'virtual', object: { k: 'copy', place: place(objT) }, slot, ret: this.ty(e) }, args, span);
         return;
       }
+      case 'new':
+      case 'virtual':
+      case 'iface':
+        return lowerClassCall(this, e, res, dest);
       case 'fn':
       case 'behavior': {
         const target = this.calleeSymbol(res);
@@ -1419,11 +1451,18 @@ export class FnLowerer {
       if (baseP) return this.readPlace({ local: baseP.local, proj: [...baseP.proj, { k: 'field', index: i }] }, fieldTys[i]!, null);
       return this.defaultField(ty, f.name, fieldTys[i]!, span);
     });
+    if (isClass(ty)) {
+      // a class literal: a new object, its fields set in declaration order
+      const obj = this.mono.classes.allocObject(this.b, ty, span);
+      ops.forEach((op, i) => this.b.assign(place(obj, { k: 'deref' }, { k: 'field', index: i + 2 }), { k: 'use', op }, span));
+      this.b.assign(dest, { k: 'use', op: moveOf(obj) }, span);
+      return;
+    }
     this.b.assign(dest, { k: 'aggregate', kind: info.variant === null ? { k: 'struct' } : { k: 'variant', variant: info.variant }, ops }, span);
   }
 
   /** A field's default value: a call of its value function (instantiated for the struct's type arguments). */
-  private defaultField(ty: Extract<Type, { k: 'adt' }>, name: string, ft: Type, span: Span): Operand {
+  defaultField(ty: Extract<Type, { k: 'adt' }>, name: string, ft: Type, span: Span): Operand {
     const f = ty.def.fields.find((x) => x.name === name);
     const fn = f?.defaultFn as FuncDef | undefined;
     if (!fn) throw new Error(`internal: field ${name} of ${ty.def.name} has no default`);

@@ -55,6 +55,10 @@ export type ConstValue =
   | { readonly k: 'site'; readonly span: Span; readonly typeName: string }
   /** pointer to a constant NUL-terminated C string; operand type is `*U8` */
   | { readonly k: 'cstr'; readonly value: string }
+  /** the address of program global `symbol` (a static field, a class pool); operand type is `*T` */
+  | { readonly k: 'global'; readonly symbol: string }
+  /** the address of vtable `symbol` as `*U8` */
+  | { readonly k: 'vtable'; readonly symbol: string }
   /** size in bytes of a type (from the target DataLayout); operand type is I64 */
   | { readonly k: 'sizeof'; readonly of: Type }
   /** alignment in bytes of a type; operand type is I64 */
@@ -106,7 +110,10 @@ export type Callee =
   | { readonly k: 'closure'; readonly value: Operand }
   /** dynamic dispatch: `object` is a fat pointer/reference to `dyn B`; calls the function in slot `slot` of its
    * vtable with the data pointer first, then the arguments; `ret` is the result type */
-  | { readonly k: 'virtual'; readonly object: Operand; readonly slot: number; readonly ret: Type };
+  | { readonly k: 'virtual'; readonly object: Operand; readonly slot: number; readonly ret: Type }
+  /** a class method through a vtable: calls the function in slot `slot` of the table `vtable` (a `*U8`) with the
+   * arguments as given (the receiver first: a `ref` to the class reference) */
+  | { readonly k: 'slot'; readonly vtable: Operand; readonly slot: number; readonly ret: Type };
 
 export type Statement =
   | { readonly k: 'assign'; readonly place: Place; readonly rvalue: Rvalue; readonly span: Span }
@@ -161,6 +168,14 @@ export interface MirVtable {
   readonly displayName: string;
 }
 
+/** A mutable program global, zero-initialised: static fields (set by the statics initialiser before `main`, dropped
+ * after it) and class pools. */
+export interface MirGlobal {
+  readonly symbol: string;
+  readonly ty: Type;
+  readonly displayName: string;
+}
+
 export interface MirExtern {
   readonly symbol: string;
   readonly params: readonly Type[];
@@ -172,6 +187,10 @@ export interface MirProgram {
   /** FFI functions declared by the program (`lowlevel func`, `@extern`) */
   readonly externs: MirExtern[];
   readonly vtables: MirVtable[];
+  readonly globals: MirGlobal[];
+  /** functions run before the entry (or a test) and after it: static fields' initialisation and drops */
+  readonly staticInit: string | null;
+  readonly staticDrop: string | null;
   /** symbol of the user's `main`, and whether it returns I32 (its value is the exit status) */
   readonly entry: { readonly symbol: string; readonly returnsI32: boolean } | null;
   /** tests (for the test harness): name → symbol and how the result is judged */

@@ -6,6 +6,7 @@ import type { CheckedProgram } from '../sema/program.js';
 import { resolveBehaviorMethod } from '../sema/impls.js';
 import { isClosed, mangleType, substFor, typeToString, type BehaviorDef, type Subst, type Type } from '../sema/types.js';
 import { GlueBuilder } from './glue.js';
+import { ClassGen } from './classes.js';
 import type { MirExtern, MirFunction, MirProgram, MirTest, MirVtable } from './mir.js';
 
 export interface LowerOptions {
@@ -33,6 +34,7 @@ export class Mono {
   private readonly queue: Instance[] = [];
   private readonly requested = new Map<string, Instance>();
   readonly glue: GlueBuilder;
+  readonly classes: ClassGen;
   private closureCount = 0;
 
   constructor(
@@ -42,6 +44,7 @@ export class Mono {
     private readonly lowerInstance: InstanceLowerer,
   ) {
     this.glue = new GlueBuilder(this);
+    this.classes = new ClassGen(this);
   }
 
   /** The symbol of an instance, queuing it for lowering the first time. */
@@ -118,11 +121,23 @@ export class Mono {
         });
       }
     }
+    this.classes.registerStatics(c.defs.adts.filter((d) => d.params.length === 0));
+    const statics = this.classes.staticFunctions();
     while (this.queue.length) {
       const inst = this.queue.shift()!;
       for (const f of this.lowerInstance(this, inst)) this.functions.push(f);
     }
-    return { functions: this.functions, externs: [...this.externs.values()], vtables: [...this.vtables.values()], entry, tests, sources: this.sources };
+    return {
+      functions: this.functions,
+      externs: [...this.externs.values()],
+      vtables: [...this.vtables.values()],
+      globals: this.classes.globals,
+      staticInit: statics.init,
+      staticDrop: statics.drop,
+      entry,
+      tests,
+      sources: this.sources,
+    };
   }
 }
 

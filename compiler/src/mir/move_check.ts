@@ -6,7 +6,7 @@
 import type { DiagnosticBag, Label } from '../syntax/diagnostics.js';
 import type { Span } from '../syntax/source.js';
 import type { ProgramDefs } from '../sema/defs.js';
-import { structFields, typeToString, variantFields, type Type } from '../sema/types.js';
+import { derefPlaceType, structFields, typeToString, variantFields, type Type } from '../sema/types.js';
 import type { MirFunction, Operand, Place, Statement } from './mir.js';
 import { initDataflow, MAYBE_INIT, MAYBE_UNINIT, MovePaths, stmtDest, stmtOperands, stmtReads, transfer, type InitState } from './move_paths.js';
 
@@ -130,7 +130,7 @@ function checkMoveOut(f: MirFunction, o: Extract<Operand, { k: 'move' }>, stmtSp
 }
 
 function derefTy(t: Type): Type {
-  return t.k === 'ref' || t.k === 'ptr' ? t.inner : t;
+  return derefPlaceType(t) ?? t;
 }
 
 function placeFields(p: Place): number[] {

@@ -66,6 +66,9 @@ function printConst(c: ConstValue): string {
       return `size_of[${typeToString(c.of)}]`;
     case 'alignof':
       return `align_of[${typeToString(c.of)}]`;
+    case 'global':
+    case 'vtable':
+      return `&${c.symbol}`;
   }
 }
 
@@ -117,7 +120,7 @@ export function printStatement(s: Statement): string {
     case 'call': {
       const c = s.callee;
       const callee =
-        c.k === 'closure' ? `(${printOperand(c.value)})` : c.k === 'extern' ? `extern ${c.symbol}` : c.k === 'virtual' ? `virtual[${c.slot}](${printOperand(c.object)})` : c.symbol;
+        c.k === 'closure' ? `(${printOperand(c.value)})` : c.k === 'extern' ? `extern ${c.symbol}` : c.k === 'virtual' ? `virtual[${c.slot}](${printOperand(c.object)})` : c.k === 'slot' ? `slot[${c.slot}](${printOperand(c.vtable)})` : c.symbol;
       return `${s.dest ? `${printPlace(s.dest)} = ` : ''}call ${callee}(${s.args.map(printOperand).join(', ')})${s.noReturn ? ' -> !' : ''}`;
     }
     case 'drop':

@@ -1,6 +1,6 @@
 // The MIR validator: structural and type invariants every MIR program must satisfy before codegen. The compiler's
 // tests run it on every program they compile; a violation is a compiler bug, reported with the function and block.
-import { isClosed, mangleType, structFields, typeEquals, typeToString, variantFields, type Type } from '../sema/types.js';
+import { derefPlaceType, isClosed, mangleType, structFields, typeEquals, typeToString, variantFields, type Type } from '../sema/types.js';
 import type { MirFunction, MirProgram, Operand, Place, Statement } from './mir.js';
 import { printPlace, printStatement } from './print.js';
 
@@ -33,8 +33,11 @@ export function validateFunction(f: MirFunction, fns: Map<string, MirFunction>, 
     for (const pr of pl.proj) {
       switch (pr.k) {
         case 'deref':
-          if (t.k !== 'ref' && t.k !== 'ptr') return `deref of ${typeToString(t)} in ${printPlace(pl)}`;
-          t = t.inner;
+          {
+            const inner = derefPlaceType(t);
+            if (!inner) return `deref of ${typeToString(t)} in ${printPlace(pl)}`;
+            t = inner;
+          }
           break;
         case 'field':
           if (t.k === 'tuple') {

@@ -12,7 +12,9 @@ import { InferCtx } from './infer.js';
 import { classify } from './ownership.js';
 import { lookupName, lookupPath, primitiveType, resolveType, type TypeScope } from './resolve_type.js';
 import type { Adjust, CallRes, LocalVar, TypedBody } from './typed.js';
-import { derefTarget, indexElement, mapParts, intType, isIntName, substFor, substitute, T, typeToString, type AdtDef, type BehaviorDef, type Type } from './types.js';
+import { ancestorOf, baseClass, derefTarget, implementsInterface, indexElement, isClass, mapParts, intType, isIntName, substFor, substitute, T, typeToString, type AdtDef, type BehaviorDef, type StaticDef, type Type } from './types.js';
+import { allVirtuals, findMethod, interfaceSlots } from './collect_classes.js';
+import { checkConstructorInit } from './ctor_init.js';
 
 interface LoopCtx {
   readonly id: number;
@@ -73,6 +75,8 @@ export class BodyChecker {
       unsizes: new Map(),
       refCoercions: new Map(),
       loopBreaks: new Set(),
+      isTargets: new Map(),
+      baseCall: null,
     };
     this.lowlevel = fn.isLowlevel ? 1 : 0;
   }
@@ -99,11 +103,28 @@ export class BodyChecker {
     });
     (this.body as { params: LocalVar[] }).params = params;
     (this.body as { self: LocalVar | null }).self = self;
+    if (this.fn.ctor) this.baseCall(this.fn.ctor);
     const blockTy = this.checkBlock(decl.body!, this.fn.ret);
+    if (this.fn.ctor) checkConstructorInit(this.fn.ctor.cls, decl.body!, this.diags);
     this.coerce(blockTy, this.fn.ret, decl.body!.tail?.span ?? decl.body!.span, decl.body!.tail ? undefined : 'block');
     this.scopes.pop();
     this.finish();
     return this.body;
+  }
+
+  /** A constructor's `: base(args)`: the base constructor of that arity, checked like a call. */
+  private baseCall(ctor: NonNullable<FuncDef['ctor']>): void {
+    const base = ctor.cls.cls?.base;
+    if (!ctor.baseArgs || !base) return;
+    const fn = (base.def.cls!.ctors as FuncDef[]).find((c) => c.params.length === ctor.baseArgs!.length);
+    if (!fn) {
+      this.diags.error('E0061', `no constructor of \`${base.def.name}\` takes ${ctor.baseArgs.length} argument${ctor.baseArgs.length === 1 ? '' : 's'}`, this.fn.decl!.span);
+      for (const a of ctor.baseArgs) this.checkExpr(a, null);
+      return;
+    }
+    const s = substFor(fn.typeParams, base.args);
+    this.checkArgs(fn.params.map((p) => substitute(p.ty, s)), ctor.baseArgs, this.fn.decl!.span, `\`${base.def.name}\`'s constructor`);
+    this.body.baseCall = { fn, typeArgs: [...base.args] };
   }
 
   /** Resolve every recorded type, default literals, and check what could only be checked at the end. */
@@ -141,6 +162,9 @@ export class BodyChecker {
           return { ...c, typeArgs: c.typeArgs.map(z) };
         case 'variant':
           return { ...c, ty: z(c.ty) };
+        case 'new':
+        case 'virtual':
+          return { ...c, typeArgs: c.typeArgs.map(z) };
         default:
           return c;
       }
@@ -154,6 +178,8 @@ export class BodyChecker {
     }
     for (const [k, s] of this.body.structLits) this.body.structLits.set(k, { ...s, ty: z(s.ty) });
     for (const [k, t] of this.body.unsizes) this.body.unsizes.set(k, z(t));
+    for (const [k, t] of this.body.isTargets) this.body.isTargets.set(k, z(t));
+    if (this.body.baseCall) this.body.baseCall = { fn: this.body.baseCall.fn, typeArgs: this.body.baseCall.typeArgs.map(z) };
     for (const [k, v] of this.body.patVariants) this.body.patVariants.set(k, { ...v, ty: z(v.ty) });
     for (const { e, negated } of this.intLits) this.checkIntRange(e, negated, this.body.exprTypes.get(e.id) ?? T.i32);
     for (const [id, t] of this.body.exprTypes) {
@@ -234,6 +260,7 @@ export class BodyChecker {
         }
       }
     }
+    if (this.classUpcast(e, a, x)) return true;
     const target = this.unsizeTarget(a, x);
     if (target) {
       const [from, dyn] = target;
@@ -246,6 +273,20 @@ export class BodyChecker {
       return true;
     }
     return this.coerce(actual, expected, e.span);
+  }
+
+  /** A class reference used as a base class or an interface it implements (LANGUAGE.md §2.3): recorded as an
+   * unsizing coercion (the pointer is reused; an interface value pairs it with the class's interface vtable). */
+  private classUpcast(e: ast.Expr, a: Type, x: Type): boolean {
+    if (!isClass(a) || x.k !== 'adt' || x.def === a.def) return false;
+    if (x.def.kind === 'class') {
+      const anc = ancestorOf(a, x.def);
+      if (!anc || !this.infer.tryUnify(anc, x)) return false;
+    } else if (x.def.kind === 'interface') {
+      if (!implementsInterface(a, x.def)) return false;
+    } else return false;
+    this.body.unsizes.set(e.id, x);
+    return true;
   }
 
   /** When `a` can be unsized to `x`: the concrete type and the dyn type. */
@@ -484,9 +525,7 @@ export class BodyChecker {
       case 'Cast':
         return this.cast(e);
       case 'Is':
-        this.checkExpr(e.operand, null);
-        this.diags.error('E0603', '`is` type tests need classes, which are not supported yet', e.span);
-        return T.bool;
+        return this.isTest(e);
       case 'Range':
         this.diags.error('E0604', 'a range is only allowed as the iterable of a `for` loop or in a pattern', e.span);
         this.checkExpr(e.start, null);
@@ -581,6 +620,20 @@ export class BodyChecker {
       case 'Error':
         return T.error;
     }
+  }
+
+  /** `x is C`: a runtime class test of a class or interface value against a class or interface. */
+  private isTest(e: Extract<ast.Expr, { kind: 'Is' }>): Type {
+    let ot = this.shallow(this.checkExpr(e.operand, null));
+    if (ot.k === 'ref') ot = this.shallow(ot.inner);
+    const target = this.shallow(this.resolveTy(e.type));
+    const refKind = (t: Type) => t.k === 'adt' && (t.def.kind === 'class' || t.def.kind === 'interface');
+    if (ot.k !== 'error' && !refKind(ot)) {
+      this.diags.error('E0716', `\`is\` tests a class or interface value, not \`${this.show(ot)}\``, e.operand.span);
+    } else if (target.k !== 'error' && !refKind(target)) {
+      this.diags.error('E0716', `\`is\` needs a class or interface, not \`${this.show(target)}\``, e.type.span);
+    } else this.body.isTargets.set(e.id, target);
+    return T.bool;
   }
 
   private constInt(e: ast.Expr): bigint | null {
@@ -691,6 +744,11 @@ export class BodyChecker {
     }
     // a static method used as a value: Type::func
     const ownerTy = this.typeOfPath(owner);
+    const st = ownerTy ? this.staticField(ownerTy, last.name) : null;
+    if (st) {
+      this.body.paths.set(e.id, { k: 'static', def: st });
+      return st.ty;
+    }
     if (ownerTy) {
       const cands = this.finder.methodsFor(ownerTy, last.name);
       if (cands.length) {
@@ -704,6 +762,15 @@ export class BodyChecker {
     }
     this.diags.error('E0425', `cannot find value \`${names.join('::')}\` in this scope`, e.span, { label: 'not found' });
     return T.error;
+  }
+
+  /** A static field of a class or its bases, or null. */
+  private staticField(t: Type, name: string): StaticDef | null {
+    for (let c: Type | null = this.shallow(t); c && isClass(c); c = baseClass(c)) {
+      const st = c.def.cls!.statics.find((x) => x.name === name);
+      if (st) return st;
+    }
+    return null;
   }
 
   /** The type named by a path's leading segments (`Point`, `List[I32]`, `Maybe`), or null. */
@@ -939,6 +1006,8 @@ export class BodyChecker {
       case 'Index': {
         const inner = this.placeRoot(e.object);
         const ot = this.shallow(this.body.exprTypes.get(e.object.id) ?? T.error);
+        // a class value is a reference to its object: its fields can be assigned through any binding
+        if (e.kind === 'Field' && (isClass(ot) || (ot.k === 'ref' && isClass(this.shallow(ot.inner))))) return { local: inner.local, throughRef: 'mut' };
         if (ot.k === 'ref') return { local: inner.local, throughRef: ot.mutable ? 'mut' : 'shared' };
         if (ot.k === 'ptr') return { local: inner.local, throughRef: 'mut' };
         return inner;
@@ -993,7 +1062,7 @@ export class BodyChecker {
       this.checkExpr(e.value, null);
       return T.unit;
     }
-    if (e.target.kind === 'Path' && this.body.paths.get(e.target.id)?.k !== 'local') {
+    if (e.target.kind === 'Path' && this.body.paths.get(e.target.id)?.k !== 'local' && this.body.paths.get(e.target.id)?.k !== 'static') {
       this.diags.error('E0070', 'invalid left-hand side of assignment', e.target.span, { label: 'cannot assign to this' });
     }
     this.requireMutablePlace(e.target, 'assign');
@@ -1116,6 +1185,7 @@ export class BodyChecker {
       this.checkArgs(v.fields.map((f) => substitute(f.ty, s)), e.args, e.span, `variant \`${v.name}\``);
       return ty;
     }
+    if (typeRel && typeRel.name === 'new' && isClass(this.shallow(typeRel.ty))) return this.newCall(e, this.shallow(typeRel.ty) as Extract<Type, { k: 'adt' }>);
     if (typeRel) {
       const cands = this.finder.methodsFor(typeRel.ty, typeRel.name);
       if (cands.length === 0) {
@@ -1142,6 +1212,26 @@ export class BodyChecker {
     if (!fnDef) return null;
     const typeArgs = this.instantiate(fnDef, last.args, callee.span);
     return this.finishFnCall(e, fnDef, typeArgs, e.args, null, expected);
+  }
+
+  /** `Class::new(args)`: the constructor taking that many arguments. */
+  private newCall(e: Extract<ast.Expr, { kind: 'Call' }>, ty: Extract<Type, { k: 'adt' }>): Type {
+    const cls = ty.def.cls!;
+    const fn = (cls.ctors as FuncDef[]).find((c) => c.params.length === e.args.length);
+    if (cls.isAbstract) this.diags.error('E0717', `cannot instantiate abstract class \`${ty.def.name}\``, e.span, { notes: ['create an instance of a concrete class derived from it'] });
+    if (!fn) {
+      const have = (cls.ctors as FuncDef[]).map((c) => c.params.length).sort();
+      this.diags.error('E0061', `no constructor of \`${ty.def.name}\` takes ${e.args.length} argument${e.args.length === 1 ? '' : 's'}`, e.span, {
+        notes: [have.length ? `constructors take ${have.join(' or ')} argument(s)` : `\`${ty.def.name}\` declares no constructor: use a class literal \`${ty.def.name} { … }\``],
+      });
+      for (const a of e.args) this.checkExpr(a, null);
+      return ty;
+    }
+    const s = substFor(fn.typeParams, ty.args);
+    this.body.calls.set(e.id, { k: 'new', fn, typeArgs: [...ty.args] });
+    this.record(e.callee, T.unit);
+    this.checkArgs(fn.params.map((p) => substitute(p.ty, s)), e.args, e.span, `\`${ty.def.name}\`'s constructor`);
+    return ty;
   }
 
   private finishFnCall(e: ast.Expr, fn: FuncDef, typeArgs: Type[], args: ast.Expr[], recv: Adjust | null, expected: Type | null): Type {
@@ -1326,6 +1416,7 @@ export class BodyChecker {
   // ---------- methods ----------
 
   private methodCall(e: Extract<ast.Expr, { kind: 'MethodCall' }>, expected: Type | null): Type {
+    if (e.receiver.kind === 'Path' && e.receiver.segments.length === 1 && e.receiver.segments[0]!.name === 'base') return this.baseMethodCall(e, expected);
     const rt = this.checkExpr(e.receiver, null);
     let t = this.shallow(rt);
     if (t.k === 'error') {
@@ -1357,11 +1448,64 @@ export class BodyChecker {
     return T.error;
   }
 
+  /** `base.method(…)`: the base class's version, called statically with `this`. */
+  private baseMethodCall(e: Extract<ast.Expr, { kind: 'MethodCall' }>, expected: Type | null): Type {
+    const self = this.lookupLocal('this');
+    const st = this.fn.selfType ? this.shallow(this.fn.selfType) : null;
+    const base = st && isClass(st) ? baseClass(st) : null;
+    const found = base ? findMethod(base.def, e.name) : null;
+    if (!self || !base || !found || !found.fn.receiver || found.abstract) {
+      this.diags.error('E0719', !base ? '`base` is only available in methods of a derived class' : `no method \`${e.name}\` with a body in the base classes of \`${st && st.k === 'adt' ? st.def.name : '?'}\``, e.receiver.span);
+      for (const a of e.args) this.checkExpr(a, null);
+      return T.error;
+    }
+    this.body.paths.set(e.receiver.id, { k: 'local', local: self });
+    this.record(e.receiver, self.ty);
+    const owner = ancestorOf(base, found.owner)!;
+    const typeArgs = [...owner.args, ...found.fn.ownParams.map(() => this.infer.newVar())];
+    this.body.calls.set(e.id, { k: 'fn', fn: found.fn, typeArgs, recv: 'none' });
+    return this.checkMethodArgs(e, found.fn, typeArgs, expected);
+  }
+
+  /** Methods of classes (own or inherited; virtual ones through the vtable) and of interface values. */
+  private classMethod(e: Extract<ast.Expr, { kind: 'MethodCall' }>, t: Extract<Type, { k: 'adt' }>, derefs: number, through: ('ref' | 'mutref' | 'ptr')[], expected: Type | null): Type | null {
+    if (t.def.kind === 'interface') {
+      const slots = interfaceSlots(t.def);
+      const i = slots.findIndex((m) => m.name === e.name);
+      if (i < 0) return null;
+      const fn = slots[i]!.fn;
+      const recv = this.receiverAdjust(fn.receiver, derefs, through, t, e);
+      this.body.calls.set(e.id, { k: 'iface', fn, iface: t.def, slot: i + 2, recv });
+      return this.checkMethodArgs(e, fn, [...t.args], expected);
+    }
+    const found = findMethod(t.def, e.name);
+    if (!found) return null;
+    const fn = found.fn;
+    if (fn.receiver === null) {
+      this.diags.error('E0599', `\`${e.name}\` is a static method, not a method of an instance`, e.nameSpan, { notes: [`call it as \`${t.def.name}::${e.name}(…)\``] });
+      for (const a of e.args) this.checkExpr(a, null);
+      return T.error;
+    }
+    const owner = ancestorOf(t, found.owner)!;
+    const own = fn.ownParams.map(() => this.infer.newVar());
+    if (e.typeArgs) e.typeArgs.forEach((ta, i) => own[i] && this.infer.unify(own[i]!, this.resolveTy(ta)));
+    const typeArgs = [...owner.args, ...own];
+    this.addBoundObligations(fn, typeArgs, e.span);
+    const recv = this.receiverAdjust(fn.receiver, derefs, through, t, e);
+    if (found.virtual) this.body.calls.set(e.id, { k: 'virtual', fn, typeArgs, recv, slot: allVirtuals(t.def).indexOf(e.name) + 2 });
+    else this.body.calls.set(e.id, { k: 'fn', fn, typeArgs, recv });
+    return this.checkMethodArgs(e, fn, typeArgs, expected);
+  }
+
   /** A method named e.name on exactly type t (reached after `derefs` dereferences), or null. */
   private methodOn(e: Extract<ast.Expr, { kind: 'MethodCall' }>, t: Type, derefs: number, through: ('ref' | 'mutref' | 'ptr')[], expected: Type | null): Type | null {
     const viaRef = derefs > 0 ? { mutable: !through.includes('ref') } : null;
     const bm = this.builtinMethod(e, t, viaRef, derefs);
     if (bm) return bm;
+    if (t.k === 'adt' && (t.def.kind === 'class' || t.def.kind === 'interface')) {
+      const r = this.classMethod(e, t, derefs, through, expected);
+      if (r) return r;
+    }
     const cands = t.k === 'param' || t.k === 'dyn' ? [] : this.finder.methodsFor(t, e.name);
     const inherent = cands.filter((c) => c.viaBehavior === null);
     const pick = inherent[0] ?? cands[0];
@@ -1520,7 +1664,7 @@ export class BodyChecker {
     // through references and library pointers, until a type that has the field
     for (;;) {
       const hasField =
-        (t.k === 'tuple' && /^[0-9]+$/.test(e.name)) || (t.k === 'adt' && (t.def.kind === 'struct' || t.def.kind === 'union') && t.def.fields.some((f) => f.name === e.name));
+        (t.k === 'tuple' && /^[0-9]+$/.test(e.name)) || (t.k === 'adt' && (t.def.kind === 'struct' || t.def.kind === 'union' || t.def.kind === 'class') && t.def.fields.some((f) => f.name === e.name));
       if (hasField) break;
       const next = t.k === 'ref' ? t.inner : t.k === 'adt' ? derefTarget(this.infer.resolve(t)) : null;
       if (!next || derefs > 8) break;
@@ -1533,7 +1677,7 @@ export class BodyChecker {
         this.body.fields.set(e.id, { index: i, derefs });
         return t.elems[i]!;
       }
-    } else if (t.k === 'adt' && (t.def.kind === 'struct' || t.def.kind === 'union')) {
+    } else if (t.k === 'adt' && (t.def.kind === 'struct' || t.def.kind === 'union' || t.def.kind === 'class')) {
       const i = t.def.fields.findIndex((f) => f.name === e.name);
       if (i >= 0) {
         this.body.fields.set(e.id, { index: i, derefs });
@@ -1840,7 +1984,7 @@ export class BodyChecker {
     let b = lookupPath(this.defs, this.fn.module, names);
     let variant: number | null = null;
     let adt: AdtDef | null = null;
-    if (b?.k === 'adt' && b.def.kind === 'struct') adt = b.def;
+    if (b?.k === 'adt' && (b.def.kind === 'struct' || b.def.kind === 'class')) adt = b.def;
     else if (segs.length >= 2) {
       const ob = lookupPath(this.defs, this.fn.module, names.slice(0, -1));
       if (ob?.k === 'adt' && ob.def.kind === 'enum') {
@@ -1868,6 +2012,11 @@ export class BodyChecker {
       return T.error;
     }
     const ty = this.freshAdt(adt, segs[segs.length - 1]!.args ?? (segs.length > 1 ? segs[segs.length - 2]!.args : null), expected) as Extract<Type, { k: 'adt' }>;
+    if (adt.kind === 'class' && (adt.cls!.base || adt.cls!.isAbstract || e.base)) {
+      this.diags.error('E0718', adt.cls!.isAbstract ? `cannot instantiate abstract class \`${adt.name}\`` : `a literal of class \`${adt.name}\` cannot set inherited fields or copy another instance`, e.span, {
+        notes: ['use a constructor: `' + adt.name + '::new(…)`'],
+      });
+    }
     const s = substFor(adt.params, ty.args);
     const fields = variant === null ? adt.fields : adt.variants[variant]!.fields;
     const seen = new Set<string>();
@@ -2115,3 +2264,4 @@ function refInCollection(t: Type): boolean {
   if (t.k === 'array') return refInCollection(t.elem);
   return false;
 }
+

@@ -9,16 +9,18 @@ import type { LoadedModule, ModuleLoader } from './modules.js';
 import { PRELUDE } from './modules.js';
 import { resolveBound, resolveType, type TypeScope } from './resolve_type.js';
 import { newParam, T, type AdtDef, type BehaviorDef, type ParamType, type Type } from './types.js';
+import { ClassDefiner, declareClass, declareInterface, defineInterface, type CollectorHooks } from './collect_classes.js';
 
-export class Collector {
+export class Collector implements CollectorHooks {
   readonly defs = new ProgramDefs();
+  private readonly classes = new Map<AdtDef, { scope: ModuleScope; item: Extract<ast.Item, { kind: 'Class' }> }>();
   private pendingUses: { scope: ModuleScope; item: Extract<ast.Item, { kind: 'Use' }>; mod: LoadedModule }[] = [];
   /** `@deref`/`@index` are resolved once every struct's fields are known */
   private pendingAttrs: { def: AdtDef; attrs: ast.Attribute[] }[] = [];
 
   constructor(
     private readonly loader: ModuleLoader,
-    private readonly diags: DiagnosticBag,
+    readonly diags: DiagnosticBag,
   ) {}
 
   collect(): ProgramDefs {
@@ -42,6 +44,7 @@ export class Collector {
     }
     for (const u of this.pendingUses) this.resolveUse(u.scope, u.item, u.mod);
     for (const mod of this.defs.modules.values()) this.defineModule(mod);
+    new ClassDefiner(this, this.classes).defineAll();
     for (const p of this.pendingAttrs) this.libraryAttrs(p.def, p.attrs);
     return this.defs;
   }
@@ -123,12 +126,19 @@ export class Collector {
       case 'Use':
         this.loadUse(scope, item, mod);
         return;
-      case 'Class':
-      case 'Interface':
-        this.diags.error('E0601', `${item.kind === 'Class' ? 'classes' : 'interfaces'} are not supported yet`, item.nameSpan, {
-          notes: ['classes come with the object-model work (issue 5); use `type` structs and `behavior`s meanwhile'],
-        });
+      case 'Class': {
+        const def = declareClass(scope, item, item.typeParams.map((p) => newParam(p.name)));
+        this.defs.adts.push(def);
+        this.classes.set(def, { scope, item });
+        this.bindName(scope, item.name, { k: 'adt', def }, item.nameSpan);
         return;
+      }
+      case 'Interface': {
+        const def = declareInterface(scope, item, item.typeParams.map((p) => newParam(p.name)));
+        this.defs.adts.push(def);
+        this.bindName(scope, item.name, { k: 'adt', def }, item.nameSpan);
+        return;
+      }
       case 'Mod':
       case 'Impl':
         return;
@@ -224,7 +234,7 @@ export class Collector {
     for (const item of scope.ast.items) this.defineItem(scope, item);
   }
 
-  private typeScope(scope: ModuleScope, params: ParamType[], selfType: Type | null): TypeScope {
+  typeScope(scope: ModuleScope, params: ParamType[], selfType: Type | null): TypeScope {
     return { module: scope, params: new Map(params.map((p) => [p.name, p])), selfType, defs: this.defs };
   }
 
@@ -287,6 +297,11 @@ export class Collector {
       }
       case 'Impl':
         return this.defineImpl(scope, item);
+      case 'Interface': {
+        const b = scope.names.get(item.name);
+        if (b?.k === 'adt' && b.def.nodeId === item.id) defineInterface(this, scope, item, b.def);
+        return;
+      }
       default:
         return;
     }
@@ -294,7 +309,7 @@ export class Collector {
 
   /** A constant's value or a field's default as a function of no arguments (`ret` its declared type): it is
    * checked like any function body and called where the value is needed (LLVM folds the simple ones). */
-  private valueFunction(name: string, scope: ModuleScope, params: ParamType[], ret: ast.TypeExpr, value: ast.Expr): FuncDef {
+  valueFunction(name: string, scope: ModuleScope, params: ParamType[], ret: ast.TypeExpr, value: ast.Expr): FuncDef {
     const decl: ast.FuncDecl = {
       kind: 'Func',
       id: newId(),
@@ -439,7 +454,7 @@ export class Collector {
         }
       }
       if (behavior.def.name === 'Drop' && behavior.def === this.defs.lang.get('Drop')) {
-        if (target.k === 'adt') {
+        if (target.k === 'adt' && target.def.kind !== 'interface') {
           if (this.defs.dropImpls.has(target.def)) this.diags.error('E0119', `conflicting implementations of \`Drop\` for \`${target.def.name}\``, item.span);
           else this.defs.dropImpls.set(target.def, impl);
         } else {
@@ -468,9 +483,13 @@ export class Collector {
     return out;
   }
 
-  private makeFunc(decl: ast.FuncDecl, scope: ModuleScope, outer: ParamType[], selfType: Type | null, impl: ImplDef | null, behavior: BehaviorDef | null): FuncDef {
+  makeFunc(decl: ast.FuncDecl, scope: ModuleScope, outer: ParamType[], selfType: Type | null, impl: ImplDef | null, behavior: BehaviorDef | null, receiverOverride?: 'ref'): FuncDef {
     const own = decl.typeParams.map((p) => newParam(p.name));
-    const receiver: Receiver = decl.receiver === null ? null : decl.receiver.byValue ? 'value' : decl.receiver.mutable ? 'mutref' : 'ref';
+    let receiver: Receiver = decl.receiver === null ? null : decl.receiver.byValue ? 'value' : decl.receiver.mutable ? 'mutref' : 'ref';
+    // a class value is a reference: `mut this` changes the object, not the caller's variable, so every receiver of a
+    // class (or interface) method is a shared `ref` to the class reference
+    const refType = selfType?.k === 'adt' && (selfType.def.kind === 'class' || selfType.def.kind === 'interface');
+    if (receiver !== null && (receiverOverride || (refType && receiver === 'mutref'))) receiver = 'ref';
     const ext = decl.attrs.find((a) => a.name === 'extern');
     const extSym = ext && ext.args[0]?.kind === 'StrLit' ? ext.args[0].value : null;
     const isExtern = decl.body === null && behavior === null && (decl.isLowlevel || ext !== undefined);
@@ -499,7 +518,7 @@ export class Collector {
   }
 
   /** References are second-class (MEMORY.md §3): never fields of structs or enums. */
-  private noRefField(t: Type, span: Span): void {
+  noRefField(t: Type, span: Span): void {
     if (containsRef(t)) {
       this.diags.error('E0106', 'a reference cannot be a field', span, {
         label: 'this field holds a reference',
@@ -508,7 +527,7 @@ export class Collector {
     }
   }
 
-  private defineSignature(fn: FuncDef): void {
+  defineSignature(fn: FuncDef): void {
     const decl = fn.decl!;
     const ts = this.typeScope(fn.module, fn.typeParams, fn.selfType);
     fn.bounds.push(...this.bounds(decl.typeParams, fn.ownParams, decl.where, ts));

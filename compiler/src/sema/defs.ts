@@ -29,6 +29,8 @@ export interface FuncDef {
   readonly isLowlevel: boolean;
   readonly attrs: ast.Attribute[];
   readonly span: Span;
+  /** a class constructor: `this` is the object being built; `Class::new(…)` picks one by arity */
+  ctor?: { readonly cls: AdtDef; readonly index: number; readonly baseArgs: ast.Expr[] | null };
 }
 
 /** `T: Ord` — a param (or any type mentioning params) must implement a behavior. */

@@ -29,6 +29,8 @@ export function classify(defs: ProgramDefs, t: Type, seen: Set<unknown> = new Se
     case 'array':
       return classify(defs, t.elem, seen);
     case 'adt': {
+      // class references are runtime-managed: a copy retains the object, a drop releases it (MEMORY.md §4)
+      if (t.def.kind === 'class' || t.def.kind === 'interface') return 'shared';
       if (defs.dropImpls.has(t.def)) return 'move';
       if (t.def.attrs.has('move')) return 'move';
       if (seen.has(t.def)) return 'plain'; // recursion goes through an owner, which decides

@@ -1,7 +1,7 @@
 // The checker's output for one function body: types and resolutions keyed by AST node id. Types may mention the
 // function's generic params; lowering substitutes them per instantiation.
 import type { Span } from '../syntax/source.js';
-import type { BehaviorRef, Type } from './types.js';
+import type { AdtDef, BehaviorRef, StaticDef, Type } from './types.js';
 import type { ConstDef, FuncDef } from './defs.js';
 
 export interface LocalVar {
@@ -20,7 +20,8 @@ export type PathRes =
   | { readonly k: 'fn'; readonly fn: FuncDef; readonly typeArgs: Type[] } // a function used as a value
   | { readonly k: 'const'; readonly def: ConstDef }
   | { readonly k: 'variant'; readonly ty: Type; readonly index: number } // a unit variant value (ty: the enum type)
-  | { readonly k: 'ctor'; readonly ty: Type; readonly index: number }; // a tuple variant used as a function value
+  | { readonly k: 'ctor'; readonly ty: Type; readonly index: number } // a tuple variant used as a function value
+  | { readonly k: 'static'; readonly def: StaticDef }; // a class's static field: `Animal::count`
 
 /** How a receiver is passed to a method. */
 export type Adjust = 'none' | 'ref' | 'mutref' | 'deref' | 'deref-ref' | 'deref-mutref';
@@ -38,7 +39,14 @@ export type CallRes =
   /** calling a value of `func` type */
   | { readonly k: 'closure' }
   /** a method call on a `dyn B` value: dispatch through the vtable */
-  | { readonly k: 'dyn'; readonly behavior: BehaviorRef; readonly method: string; readonly recv: Adjust | null };
+  | { readonly k: 'dyn'; readonly behavior: BehaviorRef; readonly method: string; readonly recv: Adjust | null }
+  /** `Class::new(…)`: allocate an instance and run the constructor `fn` (chosen by arity) */
+  | { readonly k: 'new'; readonly fn: FuncDef; readonly typeArgs: Type[] }
+  /** a virtual method of a class: through slot `slot` of the object's vtable (`fn` is the nearest declaration,
+   * typed for the receiver's static class `cls`) */
+  | { readonly k: 'virtual'; readonly fn: FuncDef; readonly typeArgs: Type[]; readonly recv: Adjust | null; readonly slot: number }
+  /** a method of an interface value: through slot `slot` of the (class, interface) vtable it carries */
+  | { readonly k: 'iface'; readonly fn: FuncDef; readonly iface: AdtDef; readonly slot: number; readonly recv: Adjust | null };
 
 /** Operator resolution for Binary/Unary nodes whose operands are not primitives. */
 export type OpRes =
@@ -86,4 +94,8 @@ export interface TypedBody {
   readonly unsizes: Map<number, Type>;
   /** Loop node id → whether a `break` leaves it (a bare `loop` without one never ends) */
   readonly loopBreaks: Set<number>;
+  /** `x is C` node id → the class or interface type tested */
+  readonly isTargets: Map<number, Type>;
+  /** a constructor's `: base(…)`: the base constructor and the base class's type arguments */
+  baseCall: { fn: FuncDef; typeArgs: Type[] } | null;
 }

@@ -43,7 +43,9 @@ export interface VariantDef {
 
 /** Structs, enums and unions, user-defined and library ones (Maybe, Outcome, Ordering, …). */
 export interface AdtDef {
-  readonly kind: 'struct' | 'enum' | 'union';
+  /** `class`: a reference type (a pointer to a refcounted heap object, LANGUAGE.md §2.3); `interface`: a class
+   * reference seen through an interface ({object, vtable}) */
+  readonly kind: 'struct' | 'enum' | 'union' | 'class' | 'interface';
   readonly name: string;
   readonly path: string; // module-qualified, for mangling: "main::Point"
   readonly params: readonly ParamType[];
@@ -60,6 +62,41 @@ export interface AdtDef {
   index?: { data: number; len: number };
   /** `@map(entries)`: `for (k, v) in ref m` walks the `Full(k, v)` entries of List field `entries` (HashMap) */
   mapEntries?: number;
+  /** classes: inheritance, constructors, virtual methods, statics */
+  cls?: ClassInfo;
+  /** interfaces: the methods an implementing class provides, in slot order (after the two fixed slots) */
+  iface?: { methods: Map<string, unknown>; supers: AdtDef[] };
+}
+
+/** What a class adds to its AdtDef. `fields` of the AdtDef are the base's fields followed by the class's own. */
+export interface ClassInfo {
+  base: Extract<Type, { k: 'adt' }> | null;
+  interfaces: Extract<Type, { k: 'adt' }>[];
+  /** index in `fields` of the first field the class declares itself */
+  ownFieldStart: number;
+  readonly isAbstract: boolean;
+  readonly isSealed: boolean;
+  /** `@pool` / `@pool(thread_local)`: instances come from a per-class pool */
+  readonly pool: null | 'global' | 'thread_local';
+  /** constructors (FuncDefs), any order; overloaded by arity */
+  readonly ctors: unknown[];
+  /** methods declared in this class (FuncDefs), by name */
+  readonly methods: Map<string, unknown>;
+  /** names of the methods this class declares `virtual`, `abstract` or `override` */
+  readonly virtuals: Set<string>;
+  readonly statics: StaticDef[];
+  /** the heap object: a struct { rc: I64, vtable: *U8, fields… } (made on first use) */
+  object?: AdtDef;
+}
+
+/** `static count: I32 = 0`: one global per program, initialised before `main`, dropped after it. */
+export interface StaticDef {
+  readonly name: string;
+  ty: Type;
+  /** the initial value as a function of no arguments (FuncDef) */
+  fn: unknown;
+  readonly symbol: string;
+  readonly span: Span;
 }
 
 export type ParamType = Extract<Type, { k: 'param' }>;
@@ -295,6 +332,63 @@ export function structFields(t: Extract<Type, { k: 'adt' }>): { name: string; ty
 export function variantFields(t: Extract<Type, { k: 'adt' }>, variant: number): Type[] {
   const s = substFor(t.def.params, t.args);
   return t.def.variants[variant]!.fields.map((f) => substitute(f.ty, s));
+}
+
+export function isClass(t: Type): t is Extract<Type, { k: 'adt' }> {
+  return t.k === 'adt' && t.def.kind === 'class';
+}
+
+/** The heap object of a class instance: `{ rc: I64, vtable: *U8, fields… }`; field i of the class is field i + 2. */
+export function classObject(t: Extract<Type, { k: 'adt' }>): Extract<Type, { k: 'adt' }> {
+  const def = t.def;
+  const cls = def.cls!;
+  if (!cls.object) {
+    cls.object = {
+      kind: 'struct',
+      name: `${def.name}.object`,
+      path: `${def.path}.object`,
+      params: def.params,
+      fields: [
+        { name: 'rc', ty: intType('I64'), span: def.span, hasDefault: false },
+        { name: 'vtable', ty: { k: 'ptr', inner: intType('U8') }, span: def.span, hasDefault: false },
+        ...def.fields,
+      ],
+      variants: [],
+      span: def.span,
+      attrs: new Set(),
+      nodeId: def.nodeId,
+    };
+  }
+  return { k: 'adt', def: cls.object, args: t.args };
+}
+
+/** What a `deref` projection of a MIR place of type `t` reaches: the pointee of a reference or raw pointer, or the
+ * heap object of a class instance; null for anything else. */
+export function derefPlaceType(t: Type): Type | null {
+  if (t.k === 'ref' || t.k === 'ptr') return t.inner;
+  if (isClass(t)) return classObject(t);
+  return null;
+}
+
+/** The base class of a class instance type, with the derived class's arguments substituted; null at the root. */
+export function baseClass(t: Extract<Type, { k: 'adt' }>): Extract<Type, { k: 'adt' }> | null {
+  const b = t.def.cls?.base;
+  return b ? (substitute(b, substFor(t.def.params, t.args)) as Extract<Type, { k: 'adt' }>) : null;
+}
+
+/** Does class `a` derive from (or equal) class `b`'s definition? Returns the matching ancestor type. */
+export function ancestorOf(a: Extract<Type, { k: 'adt' }>, b: AdtDef): Extract<Type, { k: 'adt' }> | null {
+  for (let t: Extract<Type, { k: 'adt' }> | null = a; t; t = baseClass(t)) if (t.def === b) return t;
+  return null;
+}
+
+/** Does class `a` (or an ancestor) implement interface `i` (directly or through interface supers)? */
+export function implementsInterface(a: Extract<Type, { k: 'adt' }>, i: AdtDef): boolean {
+  const viaIface = (d: AdtDef): boolean => d === i || (d.iface?.supers ?? []).some(viaIface);
+  for (let t: Extract<Type, { k: 'adt' }> | null = a; t; t = baseClass(t)) {
+    if ((t.def.cls?.interfaces ?? []).some((x) => viaIface(x.def))) return true;
+  }
+  return false;
 }
 
 /** What `*x` reaches for a reference, raw pointer, or library pointer type (`@deref`); null when nothing. */
