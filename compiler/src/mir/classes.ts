@@ -53,8 +53,13 @@ export class ClassGen {
     const symbol = `vtable$${mangleType(t)}$${iface.path.replace(/::/g, '.')}`;
     if (this.made.has(symbol)) return symbol;
     this.made.add(symbol);
+    // `t` is the static class of the upcast value: the object may be of a derived class, so a virtual method's slot
+    // dispatches again through the object's own vtable (slots 0 and 1 are never called through this table)
     const slots = [this.destroyFn(t), this.isaFn(t)];
-    for (const m of interfaceSlots(iface)) slots.push(this.methodSymbol(t, m.name));
+    for (const m of interfaceSlots(iface)) {
+      const found = findMethod(t.def, m.name);
+      slots.push(found?.virtual ? this.virtualThunk(t, m.name) : this.methodSymbol(t, m.name));
+    }
     this.mono.vtables.set(symbol, { symbol, slots, displayName: `${typeToString(t)} as ${iface.name}` });
     return symbol;
   }
@@ -64,6 +69,26 @@ export class ClassGen {
     if (!found || found.abstract) throw new Error(`internal: \`${typeToString(t)}\` has no body for \`${name}\``);
     const owner = ancestorOf(t, found.owner)!;
     return this.mono.request(found.fn, owner.args);
+  }
+
+  /** vcall$C$m(this: ref C, args…): calls virtual method m through the object's vtable. */
+  private virtualThunk(t: Adt, name: string): string {
+    const sym = `vcall$${mangleType(t)}$${name}`;
+    if (this.made.has(sym)) return sym;
+    this.made.add(sym);
+    const found = findMethod(t.def, name)!;
+    const owner = ancestorOf(t, found.owner)!;
+    const s = substFor(found.fn.typeParams, owner.args);
+    const span = found.fn.span;
+    const b = new FnBuilder(substitute(found.fn.ret, s), span);
+    const recv = b.newLocal({ k: 'ref', mutable: false, inner: t }, 'this', 'arg', null);
+    const args = found.fn.params.map((p) => b.newLocal(substitute(p.ty, s), p.name, 'arg', null));
+    const vt = b.temp(U8P, span);
+    b.assign(place(vt), { k: 'use', op: { k: 'copy', place: place(recv, { k: 'deref' }, { k: 'deref' }, { k: 'field', index: 1 }) } }, span);
+    const slot = allVirtuals(t.def).indexOf(name) + 2;
+    b.call(place(0), { k: 'slot', vtable: moveOf(vt), slot, ret: b.localTy(0) }, [moveOf(recv), ...args.map(moveOf)], span);
+    this.mono.add(b.finish(sym, `${typeToString(t)}::${name} (virtual)`, 'thunk', args.length + 1, span, false));
+    return sym;
   }
 
   /** destroy$C(obj: *U8): the user drops derived → base, then every field in declaration order, then the memory. */
@@ -159,15 +184,42 @@ export class ClassGen {
     if (this.made.has(sym)) return sym;
     this.made.add(sym);
     const span = ctor.span;
-    const b = new FnBuilder(t, span);
     const s = substFor(ctor.typeParams, t.args);
+    const failure = ctor.ctor?.failure ? substitute(ctor.ctor.failure, s) : null;
+    const outcome = this.mono.checked.defs.langAdt('Outcome');
+    const b = new FnBuilder(failure ? { k: 'adt', def: outcome, args: [t, failure] } : t, span);
     const args = ctor.params.map((p) => b.newLocal(substitute(p.ty, s), p.name, 'arg', p.span));
     const site = b.newLocal(U8P, '__site', 'arg', null);
     const obj = this.allocObject(b, t, span, { k: 'copy', place: place(site) });
     const r = b.temp({ k: 'ref', mutable: false, inner: t }, span);
     b.assign(place(r), { k: 'ref', place: place(obj), mutable: false, raw: false }, span);
-    b.call(null, { k: 'fn', symbol: this.mono.request(ctor, t.args) }, [moveOf(r), ...args.map(moveOf)], span);
-    b.assign(place(0), { k: 'use', op: moveOf(obj) }, span);
+    if (!failure) {
+      b.call(null, { k: 'fn', symbol: this.mono.request(ctor, t.args) }, [moveOf(r), ...args.map(moveOf)], span);
+      b.assign(place(0), { k: 'use', op: moveOf(obj) }, span);
+    } else {
+      // Ok: the object; Err: the constructor dropped what it had set, the memory goes back, the error is passed on
+      const res = b.temp({ k: 'adt', def: outcome, args: [T.unit, failure] }, span);
+      b.call(place(res), { k: 'fn', symbol: this.mono.request(ctor, t.args) }, [moveOf(r), ...args.map(moveOf)], span);
+      const d = b.temp(T.i32, span);
+      b.assign(place(d), { k: 'discriminant', place: place(res) }, span);
+      const ok = b.newBlock();
+      const bad = b.newBlock();
+      const done = b.newBlock();
+      b.terminate({ k: 'switch', discr: { k: 'copy', place: place(d) }, cases: [{ value: 0n, target: ok.id }], otherwise: bad.id }, span);
+      b.switchTo(ok);
+      b.assign(place(0), { k: 'aggregate', kind: { k: 'variant', variant: 0 }, ops: [moveOf(obj)] }, span);
+      b.goto(done);
+      b.switchTo(bad);
+      const raw = b.temp(U8P, span);
+      b.assign(place(raw), { k: 'cast', operand: moveOf(obj), to: U8P }, span);
+      const pool = t.def.cls!.pool;
+      if (pool === 'global') b.call(null, { k: 'extern', symbol: 'tml_class_pool_free', ret: T.unit }, [this.poolAddr(t), moveOf(raw)], span);
+      else if (pool === 'thread_local') b.call(null, { k: 'extern', symbol: 'tml_class_tlpool_free', ret: T.unit }, [moveOf(raw)], span);
+      else b.call(null, { k: 'extern', symbol: 'tml_obj_free', ret: T.unit }, [moveOf(raw)], span);
+      b.assign(place(0), { k: 'aggregate', kind: { k: 'variant', variant: 1 }, ops: [{ k: 'move', place: place(res, { k: 'variant', variant: 1, index: 0 }) }] }, span);
+      b.goto(done);
+      b.switchTo(done);
+    }
     this.mono.add(b.finish(sym, `${typeToString(t)}::new/${ctor.params.length}`, 'fn', args.length + 1, span, false));
     return sym;
   }

@@ -64,8 +64,11 @@ export function lowerIsTest(l: FnLowerer, e: Extract<ast.Expr, { kind: 'Is' }>, 
       l.b.assign(place(vt), { k: 'use', op: { k: 'copy', place: { local: p.local, proj: [...p.proj, { k: 'deref' }, { k: 'field', index: 1 }] } } }, span);
       l.b.assign(place(obj), { k: 'cast', operand: { k: 'copy', place: p }, to: U8P }, span);
     } else {
-      l.b.assign(place(vt), { k: 'use', op: { k: 'copy', place: { local: p.local, proj: [...p.proj, { k: 'field', index: 1 }] } } }, span);
+      // an interface value: the object's own vtable (the interface's is that of the class it was made from)
       l.b.assign(place(obj), { k: 'use', op: { k: 'copy', place: { local: p.local, proj: [...p.proj, { k: 'field', index: 0 }] } } }, span);
+      const header = l.b.temp({ k: 'ptr', inner: { k: 'tuple', elems: [T.i64, U8P] } }, span);
+      l.b.assign(place(header), { k: 'cast', operand: { k: 'copy', place: place(obj) }, to: l.b.localTy(header) }, span);
+      l.b.assign(place(vt), { k: 'use', op: { k: 'copy', place: place(header, { k: 'deref' }, { k: 'field', index: 1 }) } }, span);
     }
     const id = constInt(l.mono.classes.classId(target), T.i64);
     l.b.call(dest, { k: 'slot', vtable: moveOf(vt), slot: 1, ret: T.bool }, [moveOf(obj), id], span);
@@ -80,30 +83,86 @@ export function constructorPrologue(l: FnLowerer): Map<number, LocalId> {
   const span = fn.decl!.span;
   const self = l.localOf.get(l.body.self!.id)!;
   const t = l.sub(fn.selfType!) as Adt;
-  const bc = l.body.baseCall;
-  if (bc) {
-    l.withTemps(() => {
-      const args: Operand[] = [{ k: 'copy', place: place(self) }, ...(ctor.baseArgs ?? []).map((a) => l.operand(a))];
-      l.b.call(null, { k: 'fn', symbol: l.mono.request(bc.fn, bc.typeArgs.map((a) => l.sub(a))) }, args, span);
-    });
-  }
+  // flags first: every exit (a failing base constructor included) reads them
   const flags = new Map<number, LocalId>();
   const start = t.def.cls?.ownFieldStart ?? 0;
   const objField = (i: number): Place => place(self, { k: 'deref' }, { k: 'deref' }, { k: 'field', index: i + 2 });
-  t.def.fields.forEach((f, i) => {
-    if (i < start) return;
-    if (f.hasDefault) {
-      l.withTemps(() => {
-        const ft = l.placeType(objField(i));
-        l.b.assign(objField(i), { k: 'use', op: l.defaultField(t, f.name, ft, span) }, span);
-      });
-      return;
-    }
+  t.def.fields.forEach((_, i) => {
+    if (i < start || !l.needsDrop(l.placeType(objField(i)))) return;
     const flag = l.b.temp(T.bool, span);
     l.b.assign(place(flag), { k: 'use', op: constBool(false) }, span);
     flags.set(i, flag);
   });
+  const bc = l.body.baseCall;
+  if (bc) {
+    const done = l.b.temp(T.bool, span);
+    l.b.assign(place(done), { k: 'use', op: constBool(false) }, span);
+    l.baseDone = done;
+    l.withTemps(() => {
+      const args: Operand[] = [{ k: 'copy', place: place(self) }, ...(ctor.baseArgs ?? []).map((a) => l.operand(a))];
+      const sym = l.mono.request(bc.fn, bc.typeArgs.map((a) => l.sub(a)));
+      if (!bc.fn.ctor?.failure) {
+        l.b.call(null, { k: 'fn', symbol: sym }, args, span);
+        return;
+      }
+      // the base constructor failed: pass its error on (it has dropped what it set)
+      const r = l.b.temp(l.retTyOf(), span);
+      l.b.call(place(r), { k: 'fn', symbol: sym }, args, span);
+      const d = l.b.temp(T.i32, span);
+      l.b.assign(place(d), { k: 'discriminant', place: place(r) }, span);
+      const ok = l.b.newBlock();
+      const bad = l.b.newBlock();
+      l.b.terminate({ k: 'switch', discr: { k: 'copy', place: place(d) }, cases: [{ value: 0n, target: ok.id }], otherwise: bad.id }, span);
+      l.b.switchTo(bad);
+      l.b.assign(place(0), { k: 'use', op: moveOf(r) }, span);
+      l.exitScopes(l.closureBase, span);
+      l.b.terminate({ k: 'return' }, span);
+      l.b.switchTo(ok);
+    });
+    l.b.assign(place(done), { k: 'use', op: constBool(true) }, span);
+  }
+  t.def.fields.forEach((f, i) => {
+    if (i < start || !f.hasDefault) return;
+    l.withTemps(() => {
+      const ft = l.placeType(objField(i));
+      l.b.assign(objField(i), { k: 'use', op: l.defaultField(t, f.name, ft, span) }, span);
+    });
+    const flag = flags.get(i);
+    if (flag !== undefined) l.b.assign(place(flag), { k: 'use', op: constBool(true) }, span);
+  });
   return flags;
+}
+
+/** Every return of a constructor that can fail goes through one exit that, for `Err`, drops the fields set so far
+ * (own fields by their flags, inherited ones once the base constructor has succeeded); the `new` wrapper then frees
+ * the memory. No user `drop` runs: the object never existed. */
+export function constructorFailureExit(l: FnLowerer): void {
+  const b = l.b;
+  const span = l.fn.decl!.span;
+  const self = l.localOf.get(l.body.self!.id)!;
+  const t = l.sub(l.fn.selfType!) as Adt;
+  const start = t.def.cls?.ownFieldStart ?? 0;
+  const returns = b.blocks.filter((bb) => bb.term.k === 'return');
+  const exit = b.newBlock();
+  const cleanup = b.newBlock();
+  const ret = b.newBlock();
+  for (const bb of returns) bb.term = { k: 'goto', target: exit.id };
+  b.switchTo(exit);
+  const d = b.temp(T.i32, span);
+  b.assign(place(d), { k: 'discriminant', place: place(0) }, span);
+  b.terminate({ k: 'switch', discr: { k: 'copy', place: place(d) }, cases: [{ value: 0n, target: ret.id }], otherwise: cleanup.id }, span);
+  b.switchTo(cleanup);
+  t.def.fields.forEach((_, i) => {
+    const fp = place(self, { k: 'deref' }, { k: 'deref' }, { k: 'field', index: i + 2 });
+    const ft = l.placeType(fp);
+    if (!l.needsDrop(ft)) return;
+    const flag = i < start ? l.baseDone : (l.ctorFlags?.get(i) ?? null);
+    l.mono.glue.dropSymbol(ft);
+    b.emit({ k: 'drop', place: fp, flag, span });
+  });
+  b.goto(ret);
+  b.switchTo(ret);
+  b.terminate({ k: 'return' }, span);
 }
 
 /** The flag of `this.f` in a constructor, when `f` is an own field without a default. */

@@ -12,7 +12,7 @@ import { classObject, derefPlaceType, derefTarget, isClass, mangleType, mapParts
 import { constBool, constInt, FnBuilder, moveOf, unitOp } from './builder.js';
 import { lowerBuiltinCall, lowerBuiltinMethod, lowerDisplay } from './lower_builtins.js';
 import { lowerPatternTest, bindPattern, matchAndBind } from './lower_pattern.js';
-import { classUpcast, constructorPrologue, ctorFieldFlag, lowerClassCall, lowerIsTest } from './lower_class.js';
+import { classUpcast, constructorFailureExit, constructorPrologue, ctorFieldFlag, lowerClassCall, lowerIsTest } from './lower_class.js';
 import type { BasicBlock, LocalId, MirFunction, Operand, Place, Rvalue } from './mir.js';
 import { place } from './mir.js';
 import { displayName, type Instance, type Mono } from './mono.js';
@@ -84,6 +84,16 @@ export class FnLowerer {
     }
     const decl = this.fn.decl!;
     if (this.fn.ctor) this.ctorFlags = constructorPrologue(this);
+    if (this.fn.ctor?.failure) {
+      // a constructor that can fail: the body's end is `Ok(())`; every exit drops what is set when it is `Err`
+      this.blockInto(decl.body!, null);
+      if (!b.isTerminated) b.assign(place(0), { k: 'aggregate', kind: { k: 'variant', variant: 0 }, ops: [unitOp] }, decl.body!.span);
+      this.exitScopes(0, decl.body!.span);
+      b.terminate({ k: 'return' }, decl.body!.span);
+      constructorFailureExit(this);
+      this.scopes.pop();
+      return b.finish(this.symbol, display, 'fn', argCount, this.fn.span, false);
+    }
     this.blockInto(decl.body!, place(0));
     this.exitScopes(0, decl.body!.span);
     b.terminate({ k: 'return' }, decl.body!.span);
@@ -94,6 +104,12 @@ export class FnLowerer {
   /** in a constructor: own field index → the flag that says it has been assigned (its first assignment drops
    * nothing: the object's memory starts zeroed, and zero is not a value of every type) */
   ctorFlags: Map<number, LocalId> | null = null;
+  /** in a constructor with a base constructor: set once the base part is initialised */
+  baseDone: LocalId | null = null;
+
+  retTyOf(): Type {
+    return this.retTy;
+  }
 
   isTrackCaller(): boolean {
     return this.fn.attrs.some((a) => a.name === 'track_caller');

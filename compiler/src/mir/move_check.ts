@@ -6,7 +6,7 @@
 import type { DiagnosticBag, Label } from '../syntax/diagnostics.js';
 import type { Span } from '../syntax/source.js';
 import type { ProgramDefs } from '../sema/defs.js';
-import { derefPlaceType, structFields, typeToString, variantFields, type Type } from '../sema/types.js';
+import { derefPlaceType, isClass, structFields, typeToString, variantFields, type Type } from '../sema/types.js';
 import type { MirFunction, Operand, Place, Statement } from './mir.js';
 import { initDataflow, MAYBE_INIT, MAYBE_UNINIT, MovePaths, stmtDest, stmtOperands, stmtReads, transfer, type InitState } from './move_paths.js';
 
@@ -103,7 +103,7 @@ function checkMoveOut(f: MirFunction, o: Extract<Operand, { k: 'move' }>, stmtSp
         });
         return;
       }
-      const what = t.k === 'ptr' ? 'a raw pointer' : t.k === 'ref' && t.mutable ? 'a mutable reference' : 'a shared reference';
+      const what = t.k === 'ptr' ? 'a raw pointer' : t.k === 'ref' && t.mutable ? 'a mutable reference' : isClass(t) ? 'a class reference (its object is shared)' : 'a shared reference';
       diags.error('E0507', `cannot move out of a value behind ${what}`, span, {
         label: `move occurs because the value has type \`${typeToString(derefTy(t))}\`, which cannot be copied`,
         notes: ['borrow it instead, or copy it out with `.duplicate()` where the type implements `Duplicate`'],

@@ -104,9 +104,11 @@ export class BodyChecker {
     (this.body as { params: LocalVar[] }).params = params;
     (this.body as { self: LocalVar | null }).self = self;
     if (this.fn.ctor) this.baseCall(this.fn.ctor);
-    const blockTy = this.checkBlock(decl.body!, this.fn.ret);
-    if (this.fn.ctor) checkConstructorInit(this.fn.ctor.cls, decl.body!, this.diags);
-    this.coerce(blockTy, this.fn.ret, decl.body!.tail?.span ?? decl.body!.span, decl.body!.tail ? undefined : 'block');
+    // a constructor's body produces nothing (a failing one leaves early through `!` or `return Err(e)`)
+    const bodyRet = this.fn.ctor ? T.unit : this.fn.ret;
+    const blockTy = this.checkBlock(decl.body!, bodyRet);
+    if (this.fn.ctor) checkConstructorInit(this.fn.ctor.cls, decl.body!, this.diags, this.fn.ctor.failure !== null);
+    this.coerce(blockTy, bodyRet, decl.body!.tail?.span ?? decl.body!.span, decl.body!.tail ? undefined : 'block');
     this.scopes.pop();
     this.finish();
     return this.body;
@@ -124,6 +126,10 @@ export class BodyChecker {
     }
     const s = substFor(fn.typeParams, base.args);
     this.checkArgs(fn.params.map((p) => substitute(p.ty, s)), ctor.baseArgs, this.fn.decl!.span, `\`${base.def.name}\`'s constructor`);
+    const bf = fn.ctor?.failure ? substitute(fn.ctor.failure, s) : null;
+    if (bf && !(ctor.failure && this.infer.tryUnify(bf, ctor.failure))) {
+      this.diags.error('E0721', `\`${base.def.name}\`'s constructor can fail with \`${this.show(bf)}\`, so this constructor must return \`Outcome[This, ${this.show(bf)}]\``, this.fn.decl!.span);
+    }
     this.body.baseCall = { fn, typeArgs: [...base.args] };
   }
 
@@ -1231,6 +1237,7 @@ export class BodyChecker {
     this.body.calls.set(e.id, { k: 'new', fn, typeArgs: [...ty.args] });
     this.record(e.callee, T.unit);
     this.checkArgs(fn.params.map((p) => substitute(p.ty, s)), e.args, e.span, `\`${ty.def.name}\`'s constructor`);
+    if (fn.ctor!.failure) return { k: 'adt', def: this.defs.langAdt('Outcome'), args: [ty, substitute(fn.ctor!.failure, s)] };
     return ty;
   }
 

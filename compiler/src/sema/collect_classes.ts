@@ -196,14 +196,28 @@ export class ClassDefiner {
         receiver: { mutable: true, span: c.span }, params: c.params, ret: null, where: [], body: c.body, isLowlevel: false, isAsync: false, modifiers: [],
       };
       const fn = h.makeFunc(decl, scope, [...def.params], self, null, null, value ? undefined : 'ref');
-      (fn as { ctor?: FuncDef['ctor'] }).ctor = { cls: def, index, baseArgs: c.baseArgs };
+      (fn as { ctor?: FuncDef['ctor'] }).ctor = { cls: def, index, baseArgs: c.baseArgs, failure: null };
       (fn as { path: string }).path = `${def.path}::new$${c.params.length}`;
       h.defineSignature(fn);
+      if (c.ret) this.fallible(fn, c.ret, ts, self);
       cls.ctors.push(fn);
       if (c.baseArgs && !cls.base) h.diags.error('E0711', '`base(…)` in a class without a base class', c.span);
     });
     this.active.delete(def);
     this.done.add(def);
+  }
+
+  /** `new(…) -> Outcome[This, E]`: the body runs like a function returning `Outcome[Unit, E]` (`!` propagates). */
+  private fallible(fn: FuncDef, ret: ast.TypeExpr, ts: TypeScope, self: Type): void {
+    const t = resolveType(ret, ts, this.h.diags);
+    const outcome = this.h.defs.langAdt('Outcome');
+    const ok = t.k === 'adt' && t.def === outcome && t.args[0]?.k === 'adt' && (t.args[0] as { def: AdtDef }).def === (self as { def: AdtDef }).def;
+    if (!ok) {
+      if (t.k !== 'error') this.h.diags.error('E0721', 'a constructor returns nothing, or `Outcome[This, E]` when it can fail', ret.span);
+      return;
+    }
+    fn.ctor!.failure = (t as { args: readonly Type[] }).args[1]!;
+    fn.ret = { k: 'adt', def: outcome, args: [T.unit, fn.ctor!.failure] };
   }
 
   private checkModifiers(def: AdtDef, m: ast.FuncDecl, value: boolean): void {

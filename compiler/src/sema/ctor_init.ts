@@ -8,12 +8,14 @@ import type { AdtDef } from './types.js';
 
 type Assigned = Set<string> | 'diverges';
 
-export function checkConstructorInit(cls: AdtDef, body: ast.Block, diags: DiagnosticBag): void {
+/** `fallible`: the constructor returns `Outcome[This, E]`, so a `return` is an error exit (`return Err(e)`) after
+ * which the partial object is freed: it needs nothing initialised. */
+export function checkConstructorInit(cls: AdtDef, body: ast.Block, diags: DiagnosticBag, fallible = false): void {
   const start = cls.cls?.ownFieldStart ?? 0;
   const required = cls.fields.slice(start).filter((f) => !f.hasDefault).map((f) => f.name);
   if (required.length === 0) return;
   const known = new Set(cls.fields.map((f, i) => (i < start || f.hasDefault ? f.name : '')).filter((n) => n));
-  const c = new InitCheck(required, known, diags);
+  const c = new InitCheck(required, known, diags, fallible);
   const end = c.block(body, new Set());
   if (end !== 'diverges') c.requireAll(end, body.span, 'the constructor ends');
 }
@@ -25,6 +27,7 @@ class InitCheck {
     private readonly required: string[],
     private readonly known: Set<string>,
     private readonly diags: DiagnosticBag,
+    private readonly fallible: boolean,
   ) {}
 
   requireAll(a: Set<string>, span: Span, when: string): void {
@@ -79,7 +82,7 @@ class InitCheck {
       }
       case 'Return':
         if (e.value) this.uses(e.value, a);
-        this.requireAll(a, e.span, 'the constructor returns');
+        if (!this.fallible) this.requireAll(a, e.span, 'the constructor returns');
         return 'diverges';
       default:
         this.uses(e, a);

@@ -30,7 +30,13 @@ export interface FuncDef {
   readonly attrs: ast.Attribute[];
   readonly span: Span;
   /** a class constructor: `this` is the object being built; `Class::new(…)` picks one by arity */
-  ctor?: { readonly cls: AdtDef; readonly index: number; readonly baseArgs: ast.Expr[] | null };
+  ctor?: {
+    readonly cls: AdtDef;
+    readonly index: number;
+    readonly baseArgs: ast.Expr[] | null;
+    /** `-> Outcome[This, E]`: the error type E (the constructor's own `ret` is then `Outcome[Unit, E]`) */
+    failure: Type | null;
+  };
 }
 
 /** `T: Ord` — a param (or any type mentioning params) must implement a behavior. */

@@ -228,6 +228,7 @@ export interface ClassField extends StructField {
 export interface Constructor {
   readonly params: Param[];
   readonly baseArgs: Expr[] | null; // `: base(a, b)`
+  readonly ret: TypeExpr | null; // `-> Outcome[This, E]`: a constructor that can fail
   readonly body: Block;
   readonly isPub: boolean;
   readonly span: Span;

@@ -166,17 +166,18 @@ function parseClassField(p: Parser, member: ItemHead, isStatic: boolean): ClassF
   return { name, type, default: def, isPub: member.isPub, isStatic, span: p.spanFrom(member.start) };
 }
 
-/** `new(params) [: base(args)] { body }`. */
+/** `new(params) [-> Outcome[This, E]] [: base(args)] { body }`. */
 function parseConstructor(p: Parser, member: ItemHead): Constructor {
   p.advance(); // new
   const { params } = parseParams(p, false);
+  const ret = p.eat('->') ? parseType(p) : null;
   let baseArgs: Expr[] | null = null;
   if (p.eat(':')) {
     p.expect('base', 'a constructor may call its base constructor: `: base(args)`');
     baseArgs = parseCallArgs(p);
   }
   const body = parseBlock(p);
-  return { params, baseArgs, body, isPub: member.isPub, span: p.spanFrom(member.start) };
+  return { params, baseArgs, ret, body, isPub: member.isPub, span: p.spanFrom(member.start) };
 }
 
 /** `interface Name[T] [: A + B | extends A, B] { func m(this) -> T }`. */
