@@ -558,6 +558,8 @@ export function containsRef(t: Type): boolean {
     case 'ref':
       return true;
     case 'adt':
+      // `@borrow` library types (ArenaRef) are references to what they came from
+      return t.def.attrs.has('borrow') || t.args.some(containsRef);
     case 'dyn':
       return t.args.some(containsRef);
     case 'tuple':
