@@ -745,6 +745,7 @@ __attribute__((noinline)) static void scrub_stack(void) {
 
 int32_t tml_runtime_exit(int32_t status) {
     tml_rt_flush_stdout();
+    tml_class_pools_shutdown(); /* before the leak check: pooled objects still live are reported, chunks are not */
 #ifdef TML_DEBUG_MEMORY
     status = tml_track_finish(status);
 #endif

@@ -41,6 +41,14 @@ TML_NORETURN void tml_rt_die(int32_t status);
 /* Out of memory or an impossible size: message, flush, abort. */
 TML_NORETURN void tml_rt_out_of_memory(int64_t size);
 
+/* object.c: frees the chunks of every @pool class pool, global and thread_local (the calling thread's pools and
+ * bookkeeping included; other threads that use thread_local pools must have ended). In tracked builds each object
+ * still live in a pool is first handed to the leak report (tml_track_add_external_leak). Called by
+ * tml_runtime_exit before the leak check; the pools are empty and usable again afterwards. */
+void tml_class_pools_shutdown(void);
+/* The number of pool chunks allocated right now, all pools together (for the tests). */
+int64_t tml_class_pools_live_chunks(void);
+
 /* The location used for frees the runtime itself performs (Str release, closure environments, split arrays). */
 extern const TmlLoc tml_rt_runtime_loc;
 

@@ -391,10 +391,30 @@ static void put_padded(FILE *f, const char *s, size_t width) {
     for (size_t w = utf8_width(s); w < width; w++) fputc(' ', f);
 }
 
+/* Leaks handed over by tml_track_add_external_leak (pooled objects), in the order given (plain malloc). */
+static Leak *external;
+static size_t n_external, cap_external;
+
+void tml_track_add_external_leak(const TmlAllocSite *site, uint64_t size) {
+    int t = lock_take();
+    if (n_external == cap_external) {
+        size_t cap = cap_external ? 2 * cap_external : 64;
+        Leak *grown = realloc(external, cap * sizeof *grown);
+        if (!grown) {
+            lock_give(t);
+            tml_rt_out_of_memory((int64_t)(cap * sizeof *grown));
+        }
+        external = grown;
+        cap_external = cap;
+    }
+    external[n_external++] = (Leak){site, size, 0};
+    lock_give(t);
+}
+
 int64_t tml_track_write_report(int fd) {
     /* Snapshot the live list; the report itself uses plain malloc so it does not disturb what it reports. */
     int t = lock_take();
-    size_t n = 0;
+    size_t n = n_external;
     for (Hdr *h = live.next; h != &live; h = h->next)
         if (hdr_magic(h) == MAGIC_LIVE) n++;
     Leak *leaks = n ? malloc(n * sizeof *leaks) : NULL;
@@ -405,6 +425,7 @@ int64_t tml_track_write_report(int fd) {
     size_t i = 0;
     for (Hdr *h = live.next; h != &live; h = h->next) /* the list is in allocation order: the index is the seq */
         if (hdr_magic(h) == MAGIC_LIVE) leaks[i] = (Leak){h->site, hdr_size(h), i}, i++;
+    for (size_t k = 0; k < n_external; k++, i++) leaks[i] = (Leak){external[k].site, external[k].size, i};
     lock_give(t);
     if (n == 0) return 0;
 
@@ -481,5 +502,10 @@ int32_t tml_track_finish(int32_t status) {
     lock_give(t);
     if (print_stats) tml_track_write_stats(2);
     if (check_leaks && tml_track_write_report(2) > 0 && status == 0) status = 102;
+    t = lock_take();
+    free(external); /* reported (or not asked for): nothing else reads them */
+    external = NULL;
+    n_external = cap_external = 0;
+    lock_give(t);
     return status;
 }

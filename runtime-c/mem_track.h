@@ -40,6 +40,10 @@ int32_t tml_track_finish(int32_t status);
 /* Writes the leak report for the live (non-allow-listed) blocks to fd, in the TOOLCHAIN.md §4 format; writes
  * nothing when nothing is live. Returns the number of leaked blocks. Exposed for the unit tests. */
 int64_t tml_track_write_report(int fd);
+/* A leak that is not a tracker block: a live object of an @pool class, handed over by tml_class_pools_shutdown
+ * (object.c) just before it frees the pool's chunks, i.e. before tml_track_finish writes the report. The report
+ * counts and groups these like blocks (by site and type), after the blocks. */
+void tml_track_add_external_leak(const TmlAllocSite *site, uint64_t size);
 /* Really frees every quarantined block now (exit, and the tests). */
 void tml_track_flush_quarantine(void);
 int64_t tml_track_quarantine_blocks(void);

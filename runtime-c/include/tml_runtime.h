@@ -141,6 +141,60 @@ typedef struct TmlClosureEnv {
 void tml_closure_retain(TmlClosureEnv *env);                /* env may be NULL (no captures) */
 void tml_closure_release(TmlClosureEnv *env);               /* at zero: drop_fn(env), then tml_free(env) */
 
+/* ---- class instances (object.c) ----
+ * Every class instance starts with this header; the class's fields follow. vtable[0] is the destructor
+ * void (*)(void *obj): compiler-generated, it runs the user drops and drops the fields, then gives the memory back
+ * by calling tml_obj_free(obj) (heap objects) or tml_class_pool_free(pool, obj) / tml_class_tlpool_free(obj)
+ * (@pool classes). Instances are 16-byte aligned. */
+typedef struct TmlObject {
+    int64_t rc;
+    void **vtable;
+} TmlObject;
+/* rc while the destructor runs: retains and releases it makes on its own object move the count around this value
+ * and can never bring it to zero again, so the destructor is not re-entered */
+#define TML_OBJ_RC_DYING ((int64_t)1 << 62)
+/* zeroed; rc = 1; vtable stored; size includes the header; a tracked allocation named site->type_name */
+void *tml_obj_alloc(int64_t size, void **vtable, const TmlAllocSite *site);
+void tml_obj_retain(void *o);                               /* NULL-safe, atomic */
+void tml_obj_release(void *o);                              /* NULL-safe, atomic; at zero: vtable[0](o) once */
+void tml_obj_free(void *o);                                 /* gives back memory from tml_obj_alloc */
+int64_t tml_obj_refcount(void *o);                          /* 0 for NULL */
+
+/* @pool classes: a per-class free-list pool. The compiler emits one zero-initialised global TmlClassPool per pooled
+ * class (all-zero is a valid empty pool; at most 64 bytes, 8-aligned). The fields are private to object.c.
+ * Slots come from chunks of 64, 128, 256, ... slots (at most 65536 per chunk), allocated with tml_alloc and freed
+ * at tml_runtime_exit; a freed slot is reused first (LIFO). A global pool is safe to use from several threads (a
+ * spinlock, skipped while the process is single-threaded). Freeing an object twice ends the process (status 101):
+ * "tmlc: double free of a pooled TYPE (allocated at FILE:LINE:COL)". */
+typedef struct TmlClassPool {
+    void *free_list;               /* freed objects, newest first (linked through their hidden words) */
+    char *bump, *bump_end;         /* the never-used slots of the newest chunk */
+    struct TmlPoolChunk *chunks;   /* newest first */
+    struct TmlClassPool *next;     /* registry of global pools (freed at exit) */
+    union {
+        int64_t live;              /* objects allocated and not yet freed (a key: unused) */
+        int64_t key_id;            /* the key of a thread_local pool: its class number, 0 until first use */
+    };
+    uint32_t stride;               /* bytes per slot, hidden words included; 0 until the first allocation */
+    uint32_t nchunks;
+    int32_t lock;
+    uint32_t flags;
+} TmlClassPool;
+/* a zeroed slot, rc = 1, vtable stored (size includes the header; every allocation of a class passes the same size) */
+void *tml_class_pool_alloc(TmlClassPool *pool, int64_t size, void **vtable, const TmlAllocSite *site);
+void tml_class_pool_free(TmlClassPool *pool, void *o);      /* back on the free list; NULL is a no-op */
+/* @pool(thread_local): each thread gets its own pool for the class, keyed by the global `key` (a zeroed
+ * TmlClassPool that holds no objects itself). A thread's pools are freed when the thread ends (those that still
+ * have live objects when their last object is freed, or at exit); an object freed on another thread goes back to
+ * its home pool. */
+void *tml_class_tlpool_alloc(TmlClassPool *key, int64_t size, void **vtable, const TmlAllocSite *site);
+void tml_class_tlpool_free(void *o);                        /* NULL is a no-op */
+/* statistics for tests and benchmarks; given a key, they describe the calling thread's pool for it */
+int64_t tml_class_pool_live(TmlClassPool *pool);
+int64_t tml_class_pool_chunks(TmlClassPool *pool);
+TmlClassPool *tml_class_tlpool_current(TmlClassPool *key);  /* the calling thread's pool, NULL before its first use */
+TmlClassPool *tml_class_pool_home(void *o);                 /* the pool a live pooled object belongs to */
+
 /* ---- leak checker control and statistics (no-ops in release builds) ---- */
 int64_t tml_mem_live_blocks(void);
 int64_t tml_mem_live_bytes(void);

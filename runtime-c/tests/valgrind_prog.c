@@ -1,10 +1,44 @@
 /* valgrind_prog.c — a small, clean program run under Valgrind by ctest (valgrind_clean_<variant>): Valgrind must
  * report no errors and "All heap blocks were freed" (the quarantine is released at exit, stdout is a static
- * buffer, nothing else is kept). Also a plain test of its own. */
+ * buffer, pool chunks are freed at exit or when their thread ends, nothing else is kept). Also a plain test of its
+ * own. */
 #include "test_util.h"
+
+#include <pthread.h>
 
 static const TmlAllocSite site = {{"vg.tml", 1, 1}, "raw alloc"};
 static const TmlLoc loc = {"vg.tml", 2, 2};
+static const TmlAllocSite obj_site = {{"vg.tml", 3, 3}, "Node"};
+
+/* class instances: a @pool class, a @pool(thread_local) class used by two threads, a heap class */
+static TmlClassPool node_pool, msg_key;
+static void node_drop(void *o) { tml_class_pool_free(&node_pool, o); }
+static void msg_drop(void *o) { tml_class_tlpool_free(o); }
+static void heap_drop(void *o) { tml_obj_free(o); }
+static void *node_vtable[] = {(void *)node_drop};
+static void *msg_vtable[] = {(void *)msg_drop};
+static void *heap_vtable[] = {(void *)heap_drop};
+
+static void *messages(void *arg) {
+    void **keep = arg;
+    for (int i = 0; i < 300; i++) tml_obj_release(tml_class_tlpool_alloc(&msg_key, 32, msg_vtable, &obj_site));
+    *keep = tml_class_tlpool_alloc(&msg_key, 32, msg_vtable, &obj_site); /* freed by main after this thread ends */
+    return NULL;
+}
+
+static void objects(void) {
+    void *nodes[100];
+    for (int i = 0; i < 100; i++) nodes[i] = tml_class_pool_alloc(&node_pool, 48, node_vtable, &obj_site);
+    for (int i = 0; i < 100; i++) tml_obj_release(nodes[i]);
+    tml_obj_release(tml_obj_alloc(24, heap_vtable, &obj_site));
+    void *kept = tml_class_tlpool_alloc(&msg_key, 32, msg_vtable, &obj_site); /* main's pool: freed at exit */
+    void *from_thread = NULL;
+    pthread_t t;
+    pthread_create(&t, NULL, messages, &from_thread);
+    pthread_join(t, NULL);
+    tml_obj_release(from_thread);
+    tml_obj_release(kept);
+}
 
 int main(int argc, char **argv) {
     tml_runtime_init(argc, argv, 1);
@@ -31,6 +65,8 @@ int main(int argc, char **argv) {
         tml_println(a, 1);
         tml_str_release(a);
     }
+
+    objects();
 
     /* enough traffic to fill and cycle the quarantine */
     for (int i = 0; i < 10000; i++) {

@@ -1,7 +1,8 @@
 // Finding the C runtime library of a variant (TOOLCHAIN.md §4): the prebuilt one next to the package
 // (`build/lib/libtml_runtime_<variant>.a`), else one built earlier into the cache directory, else build it there
 // now with cmake, under a lock file so that parallel builds do not collide.
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +35,21 @@ export function packageRoot(): string {
 export function packageVersion(root: string = packageRoot()): string {
   const v = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version?: unknown }).version;
   return typeof v === 'string' ? v : '0.0.0';
+}
+
+/** The version a cached runtime is keyed by: the package version and a digest of the runtime's sources, so a
+ * changed runtime is rebuilt instead of a stale one being linked. */
+export function runtimeVersion(root: string): string {
+  const h = createHash('sha256');
+  const files = [path.join(root, 'CMakeLists.txt')];
+  const dir = path.join(root, 'runtime-c');
+  for (const sub of ['', 'include']) {
+    const d = path.join(dir, sub);
+    if (!existsSync(d)) continue;
+    for (const f of readdirSync(d).sort()) if (/\.[ch]$/.test(f)) files.push(path.join(d, f));
+  }
+  for (const f of files) if (existsSync(f)) h.update(f.slice(root.length)).update(readFileSync(f));
+  return `${packageVersion(root)}-${h.digest('hex').slice(0, 12)}`;
 }
 
 export function runtimeLibName(variant: RuntimeVariant): string {
@@ -95,7 +111,7 @@ export function existingRuntimeLibrary(variant: RuntimeVariant, o: RuntimeLookup
     const prebuilt = path.join(root, 'build', 'lib', runtimeLibName(variant));
     if (existsSync(prebuilt)) return prebuilt;
   }
-  const cacheDir = runtimeCacheDir(packageVersion(root), host ? null : o.triple, o.env, o.home);
+  const cacheDir = runtimeCacheDir(runtimeVersion(root), host ? null : o.triple, o.env, o.home);
   if (!existsSync(stampPath(cacheDir, variant))) return null;
   return builtCandidates(cacheDir, variant).find((p) => existsSync(p)) ?? null;
 }
@@ -107,7 +123,7 @@ export async function findRuntimeLibrary(variant: RuntimeVariant, o: RuntimeLook
 
   const root = o.root ?? packageRoot();
   const host = isHostTriple(o.triple, o.arch);
-  const cacheDir = runtimeCacheDir(packageVersion(root), host ? null : o.triple, o.env, o.home);
+  const cacheDir = runtimeCacheDir(runtimeVersion(root), host ? null : o.triple, o.env, o.home);
   const log = o.log ?? ((l: string) => process.stderr.write(l + '\n'));
   if (!existsSync(path.join(root, 'CMakeLists.txt'))) {
     throw new ToolError(`error: the ${variant} runtime library is not built and its sources are missing (no CMakeLists.txt in ${root})`);
