@@ -1766,7 +1766,17 @@ export class BodyChecker {
 
   private cast(e: Extract<ast.Expr, { kind: 'Cast' }>): Type {
     const to = this.resolveTy(e.type);
-    const from = this.derefOperand(e.operand, this.checkExpr(e.operand, null));
+    // `d as Animal`: an explicit upcast of a class reference (the same coercion as an implicit one)
+    const raw = this.checkExpr(e.operand, null);
+    if (isClass(this.shallow(raw))) {
+      const from = raw;
+      if (this.classUpcast(e.operand, this.shallow(from), this.shallow(to)) || this.infer.tryUnify(from, to)) return to;
+      this.diags.error('E0605', `\`${this.show(from)}\` cannot be converted to \`${this.show(to)}\` with \`as\``, e.span, {
+        label: 'a class converts only to its base classes and the interfaces it implements',
+      });
+      return to;
+    }
+    const from = this.derefOperand(e.operand, raw);
     let f = this.shallow(from);
     if (f.k === 'var' && f.lit) {
       // an unsuffixed literal cast: give it the target type when that is numeric of the same kind, else default
