@@ -477,7 +477,15 @@ export class BodyChecker {
   // ---------- expressions ----------
 
   checkExpr(e: ast.Expr, expected: Type | null): Type {
-    return this.record(e, this.exprInner(e, expected));
+    const t = this.record(e, this.exprInner(e, expected));
+    // a class value where a base class or an interface is expected (a tail, a branch, a return, an argument…):
+    // the upcast is recorded on the expression and its type is the expected one
+    if (expected) {
+      const a = this.shallow(t);
+      const x = this.shallow(expected);
+      if (isClass(a) && x.k === 'adt' && x.def !== a.def && this.classUpcast(e, a, x)) return x;
+    }
+    return t;
   }
 
   private exprInner(e: ast.Expr, expected: Type | null): Type {
@@ -602,7 +610,7 @@ export class BodyChecker {
       }
       case 'Return': {
         const ret = this.closures.length ? this.closures[this.closures.length - 1]!.ret : this.fn.ret;
-        if (e.value) this.coerce(this.checkExpr(e.value, ret), ret, e.value.span);
+        if (e.value) this.coerceExpr(e.value, this.checkExpr(e.value, ret), ret);
         else this.coerce(T.unit, ret, e.span);
         return T.never;
       }
@@ -1074,7 +1082,7 @@ export class BodyChecker {
     this.requireMutablePlace(e.target, 'assign');
     if (e.op === '=') {
       const vt = this.checkExpr(e.value, tt);
-      this.coerce(vt, tt, e.value.span);
+      this.coerceExpr(e.value, vt, tt);
       return T.unit;
     }
     const op = e.op.slice(0, -1);
