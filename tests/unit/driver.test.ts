@@ -12,6 +12,7 @@ import {
   isHostTriple,
   packageRoot,
   packageVersion,
+  runtimeVersion,
   runtimeCacheDir,
   withLockFile,
 } from '../../compiler/src/driver/runtime_lib.js';
@@ -80,7 +81,8 @@ describe('runtime library lookup', () => {
     const o = { triple: 'x86_64-pc-linux-gnu', root, env: {}, home, arch: 'x64' };
     expect(existingRuntimeLibrary('debug', o)).toBeNull();
     // a cache build without its completion stamp (interrupted) does not count
-    const cache = runtimeCacheDir('9.9.9', null, {}, home);
+    const cache = runtimeCacheDir(runtimeVersion(root), null, {}, home);
+    expect(runtimeVersion(root)).toMatch(/^9\.9\.9-[0-9a-f]{12}$/);
     mkdirSync(path.join(cache, 'lib'), { recursive: true });
     writeFileSync(path.join(cache, 'lib', 'libtml_runtime_debug.a'), '');
     expect(existingRuntimeLibrary('debug', o)).toBeNull();
@@ -115,7 +117,7 @@ describe('runtime library lookup', () => {
     const logs: string[] = [];
     const o = { triple: 'x86_64-pc-linux-gnu', root, env: {}, home, arch: 'x64', log: (l: string) => logs.push(l) };
     const [a, b] = await Promise.all([findRuntimeLibrary('release', o), findRuntimeLibrary('release', o)]);
-    const cache = runtimeCacheDir('0.0.1', null, {}, home);
+    const cache = runtimeCacheDir(runtimeVersion(root), null, {}, home);
     expect(a).toBe(path.join(cache, 'lib', 'libtml_runtime_release.a'));
     expect(b).toBe(a);
     expect(existsSync(path.join(cache, 'lib', 'libtml_runtime_debug.a'))).toBe(false);
@@ -161,5 +163,23 @@ describe('running a built program', () => {
   it('reports a signal as 128+n', async () => {
     const p = prog('segv', 'kill -SEGV $$');
     expect(await runProgram(p, [], o, quiet)).toBe(139);
+  });
+});
+
+describe('runtime cache key', () => {
+  it('changes when a runtime source changes, so a stale cached runtime is never linked', () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'tmlc-rtver-'));
+    try {
+      writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'tmlc', version: '1.0.0' }));
+      mkdirSync(path.join(root, 'runtime-c'));
+      writeFileSync(path.join(root, 'runtime-c', 'a.c'), 'int a;\n');
+      const before = runtimeVersion(root);
+      expect(runtimeVersion(root)).toBe(before);
+      writeFileSync(path.join(root, 'runtime-c', 'a.c'), 'int a = 1;\n');
+      expect(runtimeVersion(root)).not.toBe(before);
+      expect(runtimeVersion(root).startsWith('1.0.0-')).toBe(true);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
