@@ -3,7 +3,7 @@ import type * as ast from '../syntax/ast.js';
 import type { Span } from '../syntax/source.js';
 import type { CallRes } from '../sema/typed.js';
 import { T, typeToString, type Type } from '../sema/types.js';
-import { constInt, moveOf } from './builder.js';
+import { constBool, constInt, moveOf } from './builder.js';
 import type { LocalId, Operand, Place } from './mir.js';
 import { place } from './mir.js';
 import type { FnLowerer } from './lower_fn.js';
@@ -203,6 +203,10 @@ export function lowerBuiltinCall(l: FnLowerer, e: Extract<ast.Expr, { kind: 'Cal
       return;
     case 'type_name':
       b.assign(dest, { k: 'use', op: strConst(typeToString(l.sub(res.typeArgs[0] ?? T.unit))) }, span);
+      return;
+    case 'needs_drop':
+      // does dropping a T do anything (a constant per instance: LLVM removes the dead branch)
+      b.assign(dest, { k: 'use', op: constBool(l.needsDrop(l.sub(res.typeArgs[0] ?? T.unit))) }, span);
       return;
     case 'alloc':
     case 'alloc_zeroed': {

@@ -1386,11 +1386,20 @@ export class FnLowerer {
         b.switchTo(bodyB);
         const elemP: Place = isList ? this.elementPlace(arrP, at as Extract<Type, { k: 'adt' }>, i, span) : { local: arrP.local, proj: [...arrP.proj, { k: 'index', index: i }] };
         const pt = this.sub(this.body.patTypes.get(e.pattern.id) ?? elemTy);
-        const tmp = b.temp(pt, span);
-        if (pt.k === 'ref') b.assign(place(tmp), { k: 'ref', place: elemP, mutable: false, raw: false }, span);
-        else b.assign(place(tmp), { k: 'use', op: this.readPlace(elemP, elemTy, null) }, span);
-        this.scopes.top().entries.push({ k: 'local', id: tmp });
-        bindPattern(this, e.pattern, place(tmp), pt, 'move');
+        const lv = e.pattern.kind === 'IdentPat' && !e.pattern.mutable ? this.body.bindings.get(e.pattern.id) : undefined;
+        if (lv && this.cls(pt) === 'shared') {
+          // a runtime-managed element of a borrowed collection: the binding is a copy without a retain (and nothing
+          // releases it), since the collection keeps the element alive for the whole loop; a use that keeps the
+          // value (a copy into another place) retains as usual
+          const id = this.declare(lv);
+          b.assign(place(id), { k: 'use', op: { k: 'copy', place: elemP } }, span);
+        } else {
+          const tmp = b.temp(pt, span);
+          if (pt.k === 'ref') b.assign(place(tmp), { k: 'ref', place: elemP, mutable: false, raw: false }, span);
+          else b.assign(place(tmp), { k: 'use', op: this.readPlace(elemP, elemTy, null) }, span);
+          this.scopes.top().entries.push({ k: 'local', id: tmp });
+          bindPattern(this, e.pattern, place(tmp), pt, 'move');
+        }
         step = () => b.assign(place(i), { k: 'binary', op: 'add', left: { k: 'copy', place: place(i) }, right: constInt(1, T.i64) }, span);
       }
     } else {

@@ -1328,9 +1328,10 @@ export class BodyChecker {
       case 'size_of':
       case 'align_of':
       case 'type_name':
+      case 'needs_drop':
         arity(0);
         if (typeArgs.length !== 1) this.diags.error('E0107', `\`${name}\` takes one type argument: \`${name}[T]()\``, e.span);
-        return name === 'type_name' ? T.str : T.i64;
+        return name === 'type_name' ? T.str : name === 'needs_drop' ? T.bool : T.i64;
       case 'alloc':
       case 'alloc_zeroed':
         arity(1);
