@@ -71,7 +71,7 @@ export class ClassGen {
     return this.mono.request(found.fn, owner.args);
   }
 
-  /** vcall$C$m(this: ref C, args…): calls virtual method m through the object's vtable. */
+  /** vcall$C$m(this: C (borrowed), args…): calls virtual method m through the object's vtable. */
   private virtualThunk(t: Adt, name: string): string {
     const sym = `vcall$${mangleType(t)}$${name}`;
     if (this.made.has(sym)) return sym;
@@ -81,10 +81,10 @@ export class ClassGen {
     const s = substFor(found.fn.typeParams, owner.args);
     const span = found.fn.span;
     const b = new FnBuilder(substitute(found.fn.ret, s), span);
-    const recv = b.newLocal({ k: 'ref', mutable: false, inner: t }, 'this', 'arg', null);
+    const recv = b.newLocal(t, 'this', 'arg', null);
     const args = found.fn.params.map((p) => b.newLocal(substitute(p.ty, s), p.name, 'arg', null));
     const vt = b.temp(U8P, span);
-    b.assign(place(vt), { k: 'use', op: { k: 'copy', place: place(recv, { k: 'deref' }, { k: 'deref' }, { k: 'field', index: 1 }) } }, span);
+    b.assign(place(vt), { k: 'use', op: { k: 'copy', place: place(recv, { k: 'deref' }, { k: 'field', index: 1 }) } }, span);
     const slot = allVirtuals(t.def).indexOf(name) + 2;
     b.call(place(0), { k: 'slot', vtable: moveOf(vt), slot, ret: b.localTy(0) }, [moveOf(recv), ...args.map(moveOf)], span);
     this.mono.add(b.finish(sym, `${typeToString(t)}::${name} (virtual)`, 'thunk', args.length + 1, span, false));
@@ -191,8 +191,8 @@ export class ClassGen {
     const args = ctor.params.map((p) => b.newLocal(substitute(p.ty, s), p.name, 'arg', p.span));
     const site = b.newLocal(U8P, '__site', 'arg', null);
     const obj = this.allocObject(b, t, span, { k: 'copy', place: place(site) });
-    const r = b.temp({ k: 'ref', mutable: false, inner: t }, span);
-    b.assign(place(r), { k: 'ref', place: place(obj), mutable: false, raw: false }, span);
+    const r = b.temp(t, span);
+    b.assign(place(r), { k: 'use', op: { k: 'copy', place: place(obj) } }, span); // the constructor borrows it
     if (!failure) {
       b.call(null, { k: 'fn', symbol: this.mono.request(ctor, t.args) }, [moveOf(r), ...args.map(moveOf)], span);
       b.assign(place(0), { k: 'use', op: moveOf(obj) }, span);

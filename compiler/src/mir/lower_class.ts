@@ -21,13 +21,22 @@ export function lowerClassCall(l: FnLowerer, e: Extract<ast.Expr, { kind: 'Call'
     return;
   }
   const m = e as Extract<ast.Expr, { kind: 'MethodCall' }>;
-  // the receiver is a `ref` to the class reference (or to the interface value, whose first word is the reference)
-  const recv = l.receiver(m.receiver, 'ref');
-  if (recv.k !== 'move' || recv.place.proj.length) throw new Error('internal: a class receiver is not a temporary');
-  const r = recv.place.local;
   const vt = l.b.temp(U8P, span);
-  const table: Place = res.k === 'virtual' ? place(r, { k: 'deref' }, { k: 'deref' }, { k: 'field', index: 1 }) : place(r, { k: 'deref' }, { k: 'field', index: 1 });
-  l.b.assign(place(vt), { k: 'use', op: { k: 'copy', place: table } }, span);
+  let recv: Operand;
+  if (res.k === 'virtual') {
+    // the receiver is the class reference, borrowed; the vtable is in its object's header
+    recv = l.receiver(m.receiver, 'borrow');
+    if (recv.k === 'const') throw new Error('internal: a constant class receiver');
+    l.b.assign(place(vt), { k: 'use', op: { k: 'copy', place: { local: recv.place.local, proj: [...recv.place.proj, { k: 'deref' }, { k: 'field', index: 1 }] } } }, span);
+  } else {
+    // an interface value { object, vtable }: the object is the borrowed receiver of the class's method
+    const iv = l.receiver(m.receiver, 'borrow');
+    if (iv.k === 'const') throw new Error('internal: a constant interface receiver');
+    const obj = l.b.temp(U8P, span);
+    l.b.assign(place(obj), { k: 'use', op: { k: 'copy', place: { local: iv.place.local, proj: [...iv.place.proj, { k: 'field', index: 0 }] } } }, span);
+    l.b.assign(place(vt), { k: 'use', op: { k: 'copy', place: { local: iv.place.local, proj: [...iv.place.proj, { k: 'field', index: 1 }] } } }, span);
+    recv = moveOf(obj);
+  }
   const args: Operand[] = [recv, ...e.args.map((a) => l.operand(a))];
   const ret = l.ty(e);
   l.b.call(dest, { k: 'slot', vtable: moveOf(vt), slot: res.slot, ret }, args, span, ret.k === 'never');
@@ -86,7 +95,7 @@ export function constructorPrologue(l: FnLowerer): Map<number, LocalId> {
   // flags first: every exit (a failing base constructor included) reads them
   const flags = new Map<number, LocalId>();
   const start = t.def.cls?.ownFieldStart ?? 0;
-  const objField = (i: number): Place => place(self, { k: 'deref' }, { k: 'deref' }, { k: 'field', index: i + 2 });
+  const objField = (i: number): Place => place(self, { k: 'deref' }, { k: 'field', index: i + 2 });
   t.def.fields.forEach((_, i) => {
     if (i < start || !l.needsDrop(l.placeType(objField(i)))) return;
     const flag = l.b.temp(T.bool, span);
@@ -153,7 +162,7 @@ export function constructorFailureExit(l: FnLowerer): void {
   b.terminate({ k: 'switch', discr: { k: 'copy', place: place(d) }, cases: [{ value: 0n, target: ret.id }], otherwise: cleanup.id }, span);
   b.switchTo(cleanup);
   t.def.fields.forEach((_, i) => {
-    const fp = place(self, { k: 'deref' }, { k: 'deref' }, { k: 'field', index: i + 2 });
+    const fp = place(self, { k: 'deref' }, { k: 'field', index: i + 2 });
     const ft = l.placeType(fp);
     if (!l.needsDrop(ft)) return;
     const flag = i < start ? l.baseDone : (l.ctorFlags?.get(i) ?? null);

@@ -75,7 +75,8 @@ export class FnLowerer {
     for (const p of this.body.params) {
       const id = b.newLocal(this.sub(p.ty), p.name, 'arg', p.span);
       this.localOf.set(p.id, id);
-      this.own(id, fnScope);
+      // a borrowed class receiver belongs to the caller
+      if (!(p === this.body.self && this.fn.receiver === 'borrow')) this.own(id, fnScope);
     }
     let argCount = this.body.params.length;
     if (this.isTrackCaller()) {
@@ -1085,7 +1086,11 @@ export class FnLowerer {
         const target = this.calleeSymbol(res);
         const args: Operand[] = [];
         if (e.kind === 'MethodCall') args.push(this.receiver(e.receiver, res.recv ?? 'none'));
-        for (const a of e.args) args.push(this.operand(a));
+        e.args.forEach((a, i) => {
+          // `Class::method(x, …)`: x is the borrowed receiver
+          if (i === 0 && e.kind === 'Call' && target.k === 'fn' && target.fn.receiver === 'borrow') args.push(this.receiver(a, 'borrow'));
+          else args.push(this.operand(a));
+        });
         if (target.k === 'builtin') {
           // a primitive's behavior method reached through a bound (to_string, duplicate, …)
           const recvTy = this.ty((e as Extract<ast.Expr, { kind: 'MethodCall' }>).receiver);
@@ -1114,10 +1119,34 @@ export class FnLowerer {
         this.b.assign(place(tmp), { k: 'ref', place: p, mutable: adj === 'mutref', raw: false }, span);
         return { k: 'move', place: place(tmp), span };
       }
+      case 'borrow': {
+        // an immutable variable (or a temporary) cannot change during the call; a `var` could, through a `mut ref`
+        const pr = r.kind === 'Path' ? this.body.paths.get(r.id) : undefined;
+        const computed = r.kind !== 'Path' && r.kind !== 'Field' && r.kind !== 'Index' && !(r.kind === 'Unary' && r.op === '*');
+        // through a shared `ref`, the referent cannot change either (nobody holds a `mut ref` to it meanwhile)
+        const rt = this.ty(r);
+        const viaSharedRef = n === 1 && rt.k === 'ref' && !rt.mutable;
+        const stable = (n === 0 || viaSharedRef) && (pr ? pr.k === 'local' && !pr.local.mutable && !this.captureField.has(pr.local.id) : computed);
+        return this.borrowedReceiver(this.derefN(this.placeOf(r), n), span, stable);
+      }
       default:
         // by value: the place after the automatic dereferences, read (copied, retained or moved)
         return this.operand(r);
     }
+  }
+
+  /** A class reference passed without a retain: a local keeps its object alive for the call (it cannot be
+   * reassigned meanwhile); any other place (a field, an element, a static) could be overwritten by the callee, so
+   * the call gets its own retained copy, released at the end of the statement. */
+  borrowedReceiver(p: Place, span: Span, stable: boolean): Operand {
+    const t = this.placeType(p);
+    if (stable) return { k: 'copy', place: p, span };
+    const tmp = this.b.temp(t, span);
+    this.b.assign(place(tmp), { k: 'use', op: { k: 'copy', place: p, span } }, span);
+    this.mono.glue.retainSymbol(t);
+    this.b.emit({ k: 'retain', place: place(tmp), span });
+    this.scopes.temps().entries.push({ k: 'local', id: tmp });
+    return { k: 'copy', place: place(tmp), span };
   }
 
   private tryInto(e: Extract<ast.Expr, { kind: 'Try' }>, dest: Place): void {

@@ -89,7 +89,7 @@ export class BodyChecker {
     let self: LocalVar | null = null;
     if (this.fn.receiver && this.fn.selfType) {
       const st = this.fn.selfType;
-      const ty: Type = this.fn.receiver === 'value' ? st : { k: 'ref', mutable: this.fn.receiver === 'mutref', inner: st };
+      const ty: Type = receiverType(this.fn.receiver, st);
       self = this.declareLocal('this', ty, this.fn.receiver === 'value', decl.receiver!.span);
     }
     const params: LocalVar[] = self ? [self] : [];
@@ -814,7 +814,7 @@ export class BodyChecker {
     const params = fn.params.map((p) => substitute(p.ty, s));
     if (fn.receiver && fn.selfType) {
       const st = substitute(fn.selfType, s);
-      params.unshift(fn.receiver === 'value' ? st : { k: 'ref', mutable: fn.receiver === 'mutref', inner: st });
+      params.unshift(receiverType(fn.receiver, st));
     }
     return { k: 'func', params, ret: substitute(fn.ret, s) };
   }
@@ -1260,7 +1260,7 @@ export class BodyChecker {
     if (recv === null && fn.receiver && fn.selfType) {
       // `Type::method(x, …)`: the receiver is the first argument
       const st = substitute(fn.selfType, s);
-      params = [fn.receiver === 'value' ? st : { k: 'ref', mutable: fn.receiver === 'mutref', inner: st }, ...params];
+      params = [receiverType(fn.receiver, st), ...params];
     }
     this.body.calls.set(e.id, { k: 'fn', fn, typeArgs, recv });
     this.checkArgs(params, args, e.span, `function \`${fn.name}\``);
@@ -1479,7 +1479,7 @@ export class BodyChecker {
     this.record(e.receiver, self.ty);
     const owner = ancestorOf(base, found.owner)!;
     const typeArgs = [...owner.args, ...found.fn.ownParams.map(() => this.infer.newVar())];
-    this.body.calls.set(e.id, { k: 'fn', fn: found.fn, typeArgs, recv: 'none' });
+    this.body.calls.set(e.id, { k: 'fn', fn: found.fn, typeArgs, recv: 'borrow' });
     return this.checkMethodArgs(e, found.fn, typeArgs, expected);
   }
 
@@ -1599,6 +1599,7 @@ export class BodyChecker {
       }
       return 'none';
     }
+    if (kind === 'borrow') return 'borrow';
     if (kind === 'mutref') {
       if (through.includes('ref')) {
         this.diags.error('E0596', 'cannot borrow data behind a `ref` as mutable', e.receiver.span, { label: `\`${e.name}\` needs a \`mut this\`` });
@@ -2291,3 +2292,8 @@ function refInCollection(t: Type): boolean {
   return false;
 }
 
+
+/** The type of `this` for a receiver kind: the value itself (by value, or a borrowed class reference) or a reference. */
+export function receiverType(kind: FuncDef['receiver'], st: Type): Type {
+  return kind === 'value' || kind === 'borrow' ? st : { k: 'ref', mutable: kind === 'mutref', inner: st };
+}

@@ -483,13 +483,14 @@ export class Collector implements CollectorHooks {
     return out;
   }
 
-  makeFunc(decl: ast.FuncDecl, scope: ModuleScope, outer: ParamType[], selfType: Type | null, impl: ImplDef | null, behavior: BehaviorDef | null, receiverOverride?: 'ref'): FuncDef {
+  makeFunc(decl: ast.FuncDecl, scope: ModuleScope, outer: ParamType[], selfType: Type | null, impl: ImplDef | null, behavior: BehaviorDef | null, receiverOverride?: 'borrow'): FuncDef {
     const own = decl.typeParams.map((p) => newParam(p.name));
     let receiver: Receiver = decl.receiver === null ? null : decl.receiver.byValue ? 'value' : decl.receiver.mutable ? 'mutref' : 'ref';
     // a class value is a reference: `mut this` changes the object, not the caller's variable, so every receiver of a
     // class (or interface) method is a shared `ref` to the class reference
     const refType = selfType?.k === 'adt' && (selfType.def.kind === 'class' || selfType.def.kind === 'interface');
-    if (receiver !== null && (receiverOverride || (refType && receiver === 'mutref'))) receiver = 'ref';
+    if (receiver !== null && receiverOverride) receiver = receiverOverride;
+    else if (receiver !== null && refType && receiver === 'mutref') receiver = 'ref';
     const ext = decl.attrs.find((a) => a.name === 'extern');
     const extSym = ext && ext.args[0]?.kind === 'StrLit' ? ext.args[0].value : null;
     const isExtern = decl.body === null && behavior === null && (decl.isLowlevel || ext !== undefined);

@@ -14,7 +14,7 @@ export interface CollectorHooks {
   readonly defs: ProgramDefs;
   readonly diags: DiagnosticBag;
   typeScope(scope: ModuleScope, params: ParamType[], selfType: Type | null): TypeScope;
-  makeFunc(decl: ast.FuncDecl, scope: ModuleScope, outer: ParamType[], selfType: Type | null, impl: ImplDef | null, behavior: null, receiverOverride?: 'ref'): FuncDef;
+  makeFunc(decl: ast.FuncDecl, scope: ModuleScope, outer: ParamType[], selfType: Type | null, impl: ImplDef | null, behavior: null, receiverOverride?: 'borrow'): FuncDef;
   defineSignature(fn: FuncDef): void;
   valueFunction(name: string, scope: ModuleScope, params: ParamType[], ret: ast.TypeExpr, value: ast.Expr): FuncDef;
   noRefField(t: Type, span: ast.Expr['span']): void;
@@ -87,7 +87,7 @@ export function defineInterface(h: CollectorHooks, scope: ModuleScope, item: Int
     else if (t.k !== 'error') h.diags.error('E0702', 'an interface can only extend interfaces', s.span);
   }
   for (const m of item.methods) {
-    const fn = h.makeFunc(m, scope, [...def.params], self, null, null, 'ref');
+    const fn = h.makeFunc(m, scope, [...def.params], self, null, null, 'borrow');
     h.defineSignature(fn);
     if (m.body) h.diags.error('E0703', 'interface methods have no body', m.nameSpan, { notes: ['implement it in each class that `implements` the interface'] });
     def.iface!.methods.set(m.name, fn);
@@ -177,7 +177,7 @@ export class ClassDefiner {
     };
     for (const m of item.methods) {
       if (m.modifiers.includes('static') && m.receiver) h.diags.error('E0709', 'a `static` method takes no `this`', m.nameSpan);
-      const fn = h.makeFunc(m, scope, [...def.params], self, impl, null, value ? undefined : 'ref');
+      const fn = h.makeFunc(m, scope, [...def.params], self, impl, null, value ? undefined : 'borrow');
       h.defineSignature(fn);
       if (impl.methods.has(m.name)) h.diags.error('E0201', `duplicate definitions with name \`${m.name}\``, m.nameSpan);
       impl.methods.set(m.name, fn);
@@ -195,7 +195,7 @@ export class ClassDefiner {
         kind: 'Func', id: newId(), span: c.span, name: 'new', nameSpan: c.span, isPub: c.isPub, attrs: [], typeParams: [],
         receiver: { mutable: true, span: c.span }, params: c.params, ret: null, where: [], body: c.body, isLowlevel: false, isAsync: false, modifiers: [],
       };
-      const fn = h.makeFunc(decl, scope, [...def.params], self, null, null, value ? undefined : 'ref');
+      const fn = h.makeFunc(decl, scope, [...def.params], self, null, null, value ? undefined : 'borrow');
       (fn as { ctor?: FuncDef['ctor'] }).ctor = { cls: def, index, baseArgs: c.baseArgs, failure: null };
       (fn as { path: string }).path = `${def.path}::new$${c.params.length}`;
       h.defineSignature(fn);

@@ -4,7 +4,9 @@ import type * as ast from '../syntax/ast.js';
 import type { Span } from '../syntax/source.js';
 import type { AdtDef, BehaviorDef, BehaviorRef, ParamType, Type } from './types.js';
 
-export type Receiver = null | 'ref' | 'mutref' | 'value';
+/** How a method receives `this`. `borrow` (class and interface methods): the class reference itself, neither
+ * retained by the caller nor released by the method; the caller guarantees the object outlives the call. */
+export type Receiver = null | 'ref' | 'mutref' | 'value' | 'borrow';
 
 export interface FuncDef {
   readonly name: string;

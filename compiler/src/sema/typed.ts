@@ -24,7 +24,8 @@ export type PathRes =
   | { readonly k: 'static'; readonly def: StaticDef }; // a class's static field: `Animal::count`
 
 /** How a receiver is passed to a method. */
-export type Adjust = 'none' | 'ref' | 'mutref' | 'deref' | 'deref-ref' | 'deref-mutref';
+/** `borrow`: the receiver's class reference, copied without a retain (retained for the call when it is not a local). */
+export type Adjust = 'none' | 'ref' | 'mutref' | 'deref' | 'deref-ref' | 'deref-mutref' | 'borrow';
 
 /** What a `Call` or `MethodCall` node calls. */
 export type CallRes =
