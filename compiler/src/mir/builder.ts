@@ -99,6 +99,16 @@ export class FnBuilder {
     this.switchTo(done);
   }
 
+  /** Branch on the variant of the enum at `p`: to `first` for variant 0 (`Just`, `Ok`), to `other` for any other. */
+  switchOnFirstVariant(p: Place, span: Span): { first: BasicBlock; other: BasicBlock } {
+    const d = this.temp(T.i32, span);
+    this.assign(place(d), { k: 'discriminant', place: p }, span);
+    const first = this.newBlock();
+    const other = this.newBlock();
+    this.terminate({ k: 'switch', discr: { k: 'copy', place: place(d) }, cases: [{ value: 0n, target: first.id }], otherwise: other.id }, span);
+    return { first, other };
+  }
+
   localTy(id: LocalId): Type {
     return this.locals[id]!.ty;
   }

@@ -40,8 +40,7 @@ export class ClassGen {
   /** The vtable of a concrete class instance type: slot 0 destroy, slot 1 isa, then the virtual methods. */
   vtableOf(t: Adt): string {
     const symbol = `vtable$${mangleType(t)}`;
-    if (this.made.has(symbol)) return symbol;
-    this.made.add(symbol);
+    if (!this.fresh(symbol)) return symbol;
     const slots = [this.destroyFn(t), this.isaFn(t)];
     for (const name of allVirtuals(t.def)) slots.push(this.methodSymbol(t, name));
     this.mono.vtables.set(symbol, { symbol, slots, displayName: `${typeToString(t)}` });
@@ -51,8 +50,7 @@ export class ClassGen {
   /** The vtable of a class seen through an interface: destroy, isa, then the interface's methods. */
   interfaceVtable(t: Adt, iface: AdtDef): string {
     const symbol = `vtable$${mangleType(t)}$${iface.path.replace(/::/g, '.')}`;
-    if (this.made.has(symbol)) return symbol;
-    this.made.add(symbol);
+    if (!this.fresh(symbol)) return symbol;
     // `t` is the static class of the upcast value: the object may be of a derived class, so a virtual method's slot
     // dispatches again through the object's own vtable (slots 0 and 1 are never called through this table)
     const slots = [this.destroyFn(t), this.isaFn(t)];
@@ -74,8 +72,7 @@ export class ClassGen {
   /** vcall$C$m(this: C (borrowed), args…): calls virtual method m through the object's vtable. */
   private virtualThunk(t: Adt, name: string): string {
     const sym = `vcall$${mangleType(t)}$${name}`;
-    if (this.made.has(sym)) return sym;
-    this.made.add(sym);
+    if (!this.fresh(sym)) return sym;
     const found = findMethod(t.def, name)!;
     const owner = ancestorOf(t, found.owner)!;
     const s = substFor(found.fn.typeParams, owner.args);
@@ -94,8 +91,7 @@ export class ClassGen {
   /** destroy$C(obj: *U8): the user drops derived → base, then every field in declaration order, then the memory. */
   private destroyFn(t: Adt): string {
     const sym = `destroy$${mangleType(t)}`;
-    if (this.made.has(sym)) return sym;
-    this.made.add(sym);
+    if (!this.fresh(sym)) return sym;
     const span = NO_SPAN;
     const b = new FnBuilder(T.unit, span);
     const obj = b.newLocal(U8P, 'obj', 'arg', null);
@@ -118,12 +114,24 @@ export class ClassGen {
       this.mono.glue.dropSymbol(ft);
       b.emit({ k: 'drop', place: place(self, { k: 'deref' }, { k: 'field', index: i }), flag: null, span });
     });
-    const pool = t.def.cls!.pool;
-    if (pool === 'global') b.call(null, { k: 'extern', symbol: 'tml_class_pool_free', ret: T.unit }, [this.poolAddr(t), { k: 'copy', place: place(obj) }], span);
-    else if (pool === 'thread_local') b.call(null, { k: 'extern', symbol: 'tml_class_tlpool_free', ret: T.unit }, [{ k: 'copy', place: place(obj) }], span);
-    else b.call(null, { k: 'extern', symbol: 'tml_obj_free', ret: T.unit }, [{ k: 'copy', place: place(obj) }], span);
+    this.freeObject(b, t, { k: 'copy', place: place(obj) }, span);
     this.mono.add(b.finish(sym, `destroy[${typeToString(t)}]`, 'drop-glue', 1, span, false));
     return sym;
+  }
+
+  /** The memory of an object (`obj`: a `*U8`) back to where it came from: its class pool or the heap. */
+  private freeObject(b: FnBuilder, t: Adt, obj: Operand, span: Span): void {
+    const pool = t.def.cls!.pool;
+    if (pool === 'global') b.call(null, { k: 'extern', symbol: 'tml_class_pool_free', ret: T.unit }, [this.poolAddr(t), obj], span);
+    else if (pool === 'thread_local') b.call(null, { k: 'extern', symbol: 'tml_class_tlpool_free', ret: T.unit }, [obj], span);
+    else b.call(null, { k: 'extern', symbol: 'tml_obj_free', ret: T.unit }, [obj], span);
+  }
+
+  /** True the first time a generated symbol is asked for (the caller then builds it). */
+  private fresh(sym: string): boolean {
+    if (this.made.has(sym)) return false;
+    this.made.add(sym);
+    return true;
   }
 
   private fieldType(t: Adt, i: number): Type {
@@ -133,8 +141,7 @@ export class ClassGen {
   /** isa$C(obj: *U8, id: I64) -> Bool: is the object's class C, one of its bases, or an interface they implement? */
   private isaFn(t: Adt): string {
     const sym = `isa$${mangleType(t)}`;
-    if (this.made.has(sym)) return sym;
-    this.made.add(sym);
+    if (!this.fresh(sym)) return sym;
     const span = NO_SPAN;
     const b = new FnBuilder(T.bool, span);
     b.newLocal(U8P, 'obj', 'arg', null);
@@ -181,8 +188,7 @@ export class ClassGen {
   /** new$C$N(args…, site) -> C: allocate (recording the caller's site), then run constructor `ctor` on it. */
   newSymbol(ctor: FuncDef, t: Adt): string {
     const sym = `new$${mangleType(t)}$${ctor.params.length}`;
-    if (this.made.has(sym)) return sym;
-    this.made.add(sym);
+    if (!this.fresh(sym)) return sym;
     const span = ctor.span;
     const s = substFor(ctor.typeParams, t.args);
     const failure = ctor.ctor?.failure ? substitute(ctor.ctor.failure, s) : null;
@@ -200,22 +206,15 @@ export class ClassGen {
       // Ok: the object; Err: the constructor dropped what it had set, the memory goes back, the error is passed on
       const res = b.temp({ k: 'adt', def: outcome, args: [T.unit, failure] }, span);
       b.call(place(res), { k: 'fn', symbol: this.mono.request(ctor, t.args) }, [moveOf(r), ...args.map(moveOf)], span);
-      const d = b.temp(T.i32, span);
-      b.assign(place(d), { k: 'discriminant', place: place(res) }, span);
-      const ok = b.newBlock();
-      const bad = b.newBlock();
+      const { first: ok, other: bad } = b.switchOnFirstVariant(place(res), span);
       const done = b.newBlock();
-      b.terminate({ k: 'switch', discr: { k: 'copy', place: place(d) }, cases: [{ value: 0n, target: ok.id }], otherwise: bad.id }, span);
       b.switchTo(ok);
       b.assign(place(0), { k: 'aggregate', kind: { k: 'variant', variant: 0 }, ops: [moveOf(obj)] }, span);
       b.goto(done);
       b.switchTo(bad);
       const raw = b.temp(U8P, span);
       b.assign(place(raw), { k: 'cast', operand: moveOf(obj), to: U8P }, span);
-      const pool = t.def.cls!.pool;
-      if (pool === 'global') b.call(null, { k: 'extern', symbol: 'tml_class_pool_free', ret: T.unit }, [this.poolAddr(t), moveOf(raw)], span);
-      else if (pool === 'thread_local') b.call(null, { k: 'extern', symbol: 'tml_class_tlpool_free', ret: T.unit }, [moveOf(raw)], span);
-      else b.call(null, { k: 'extern', symbol: 'tml_obj_free', ret: T.unit }, [moveOf(raw)], span);
+      this.freeObject(b, t, moveOf(raw), span);
       b.assign(place(0), { k: 'aggregate', kind: { k: 'variant', variant: 1 }, ops: [{ k: 'move', place: place(res, { k: 'variant', variant: 1, index: 0 }) }] }, span);
       b.goto(done);
       b.switchTo(done);

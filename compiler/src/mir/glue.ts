@@ -194,12 +194,8 @@ export class GlueBuilder {
       // Outcome[(), Str]: Err(msg) prints the message and fails
       const res = b.temp(r, span);
       b.call(place(res), { k: 'fn', symbol: sym }, [], span);
-      const d = b.temp(T.i32, span);
-      b.assign(place(d), { k: 'discriminant', place: place(res) }, span);
-      const ok = b.newBlock();
-      const err = b.newBlock();
+      const { first: ok, other: err } = b.switchOnFirstVariant(place(res), span);
       const done = b.newBlock();
-      b.terminate({ k: 'switch', discr: { k: 'copy', place: place(d) }, cases: [{ value: 0n, target: ok.id }], otherwise: err.id }, span);
       b.switchTo(ok);
       b.assign(place(0), { k: 'use', op: constInt(0, T.i32) }, span);
       b.goto(done);

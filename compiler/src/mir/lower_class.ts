@@ -117,11 +117,7 @@ export function constructorPrologue(l: FnLowerer): Map<number, LocalId> {
       // the base constructor failed: pass its error on (it has dropped what it set)
       const r = l.b.temp(l.retTyOf(), span);
       l.b.call(place(r), { k: 'fn', symbol: sym }, args, span);
-      const d = l.b.temp(T.i32, span);
-      l.b.assign(place(d), { k: 'discriminant', place: place(r) }, span);
-      const ok = l.b.newBlock();
-      const bad = l.b.newBlock();
-      l.b.terminate({ k: 'switch', discr: { k: 'copy', place: place(d) }, cases: [{ value: 0n, target: ok.id }], otherwise: bad.id }, span);
+      const { first: ok, other: bad } = l.b.switchOnFirstVariant(place(r), span);
       l.b.switchTo(bad);
       l.b.assign(place(0), { k: 'use', op: moveOf(r) }, span);
       l.exitScopes(l.closureBase, span);
@@ -153,13 +149,9 @@ export function constructorFailureExit(l: FnLowerer): void {
   const start = t.def.cls?.ownFieldStart ?? 0;
   const returns = b.blocks.filter((bb) => bb.term.k === 'return');
   const exit = b.newBlock();
-  const cleanup = b.newBlock();
-  const ret = b.newBlock();
   for (const bb of returns) bb.term = { k: 'goto', target: exit.id };
   b.switchTo(exit);
-  const d = b.temp(T.i32, span);
-  b.assign(place(d), { k: 'discriminant', place: place(0) }, span);
-  b.terminate({ k: 'switch', discr: { k: 'copy', place: place(d) }, cases: [{ value: 0n, target: ret.id }], otherwise: cleanup.id }, span);
+  const { first: ret, other: cleanup } = b.switchOnFirstVariant(place(0), span);
   b.switchTo(cleanup);
   t.def.fields.forEach((_, i) => {
     const fp = place(self, { k: 'deref' }, { k: 'field', index: i + 2 });

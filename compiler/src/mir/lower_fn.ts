@@ -1155,12 +1155,8 @@ export class FnLowerer {
     const t = this.ty(e.operand);
     const tmp = this.b.temp(t, span);
     this.exprInto(e.operand, place(tmp));
-    const d = this.b.temp(T.i32, span);
-    this.b.assign(place(d), { k: 'discriminant', place: place(tmp) }, span);
-    const ok = this.b.newBlock();
-    const bad = this.b.newBlock();
     // Maybe: Just = 0, Nothing = 1; Outcome: Ok = 0, Err = 1
-    this.b.terminate({ k: 'switch', discr: { k: 'copy', place: place(d) }, cases: [{ value: 0n, target: ok.id }], otherwise: bad.id }, span);
+    const { first: ok, other: bad } = this.b.switchOnFirstVariant(place(tmp), span);
     this.b.switchTo(bad);
     if (kind === 'maybe') {
       this.b.assign(place(0), { k: 'aggregate', kind: { k: 'variant', variant: 1 }, ops: [] }, span);

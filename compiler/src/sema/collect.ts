@@ -8,7 +8,7 @@ import { ProgramDefs, type Binding, type Bound, type FuncDef, type ImplDef, type
 import type { LoadedModule, ModuleLoader } from './modules.js';
 import { PRELUDE } from './modules.js';
 import { resolveBound, resolveType, type TypeScope } from './resolve_type.js';
-import { newParam, T, type AdtDef, type BehaviorDef, type ParamType, type Type } from './types.js';
+import { declaredAdt, newParam, T, type AdtDef, type BehaviorDef, type ParamType, type Type } from './types.js';
 import { ClassDefiner, declareClass, declareInterface, defineInterface, type CollectorHooks } from './collect_classes.js';
 
 export class Collector implements CollectorHooks {
@@ -71,17 +71,8 @@ export class Collector implements CollectorHooks {
       case 'Enum':
       case 'Union': {
         const params = 'typeParams' in item ? item.typeParams.map((p) => newParam(p.name)) : [];
-        const def: AdtDef = {
-          kind: item.kind === 'Struct' ? 'struct' : item.kind === 'Enum' ? 'enum' : 'union',
-          name: item.name,
-          path: `${scope.path}::${item.name}`,
-          params,
-          fields: [],
-          variants: [],
-          span: item.nameSpan,
-          attrs: new Set(item.attrs.map((a) => a.name)),
-          nodeId: item.id,
-        };
+        const kind = item.kind === 'Struct' ? 'struct' : item.kind === 'Enum' ? 'enum' : 'union';
+        const def = declaredAdt(kind, scope.path, item.name, item.nameSpan, params, item.attrs.map((a) => a.name), item.id);
         this.defs.adts.push(def);
         this.bindName(scope, item.name, { k: 'adt', def }, item.nameSpan);
         if (item.kind === 'Enum') {

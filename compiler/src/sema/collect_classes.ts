@@ -7,7 +7,7 @@ import { newId } from '../syntax/ast.js';
 import type { DiagnosticBag } from '../syntax/diagnostics.js';
 import type { FuncDef, ImplDef, ModuleScope, ProgramDefs } from './defs.js';
 import { resolveType, type TypeScope } from './resolve_type.js';
-import { substFor, substitute, T, type AdtDef, type ClassInfo, type ParamType, type Type } from './types.js';
+import { declaredAdt, substFor, substitute, T, type AdtDef, type ClassInfo, type ParamType, type Type } from './types.js';
 
 /** What the class collector needs from the item collector. */
 export interface CollectorHooks {
@@ -44,37 +44,20 @@ export function declareClass(scope: ModuleScope, item: ClassItem, params: ParamT
     virtuals: new Set(),
     statics: [],
   };
-  return {
-    kind: value ? 'struct' : 'class',
-    name: item.name,
-    path: `${scope.path}::${item.name}`,
-    params,
-    fields: [],
-    variants: [],
-    span: item.nameSpan,
-    attrs: new Set(item.attrs.map((a) => a.name)),
-    nodeId: item.id,
-    cls,
-  };
+  const def = declaredAdt(value ? 'struct' : 'class', scope.path, item.name, item.nameSpan, params, item.attrs.map((a) => a.name), item.id);
+  def.cls = cls;
+  return def;
 }
 
 export function declareInterface(scope: ModuleScope, item: InterfaceItem, params: ParamType[]): AdtDef {
-  return {
-    kind: 'interface',
-    name: item.name,
-    path: `${scope.path}::${item.name}`,
-    params,
-    // an interface value is { the object (a class reference), the (class, interface) vtable }
-    fields: [
-      { name: 'object', ty: { k: 'ptr', inner: T.u8 }, span: item.nameSpan, hasDefault: false },
-      { name: 'vtable', ty: { k: 'ptr', inner: T.u8 }, span: item.nameSpan, hasDefault: false },
-    ],
-    variants: [],
-    span: item.nameSpan,
-    attrs: new Set(),
-    nodeId: item.id,
-    iface: { methods: new Map(), supers: [] },
-  };
+  const def = declaredAdt('interface', scope.path, item.name, item.nameSpan, params, [], item.id);
+  // an interface value is { the object (a class reference), the (class, interface) vtable }
+  def.fields = [
+    { name: 'object', ty: { k: 'ptr', inner: T.u8 }, span: item.nameSpan, hasDefault: false },
+    { name: 'vtable', ty: { k: 'ptr', inner: T.u8 }, span: item.nameSpan, hasDefault: false },
+  ];
+  def.iface = { methods: new Map(), supers: [] };
+  return def;
 }
 
 /** Pass 2 for interfaces: their method signatures (`this` is a reference to the implementing class). */

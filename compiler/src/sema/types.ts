@@ -101,6 +101,11 @@ export interface StaticDef {
 
 export type ParamType = Extract<Type, { k: 'param' }>;
 
+/** A declared ADT before its fields or variants are resolved (pass 1 of collection). */
+export function declaredAdt(kind: AdtDef['kind'], modulePath: string, name: string, span: Span, params: ParamType[], attrs: Iterable<string>, nodeId: number): AdtDef {
+  return { kind, name, path: `${modulePath}::${name}`, params, fields: [], variants: [], span, attrs: new Set(attrs), nodeId };
+}
+
 export interface BehaviorDef {
   readonly name: string;
   readonly path: string;
