@@ -19,7 +19,7 @@
 # Everything printed is also written to benchmarks/out/compile_speed.txt (benchmarks/out/ is not committed).
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
 RUNS=5
@@ -27,44 +27,18 @@ LINES=10000
 TIME_RUNS=3
 CHECK=1
 LOOP=0
-while [ $# -gt 0 ]; do
-  case "$1" in
-    -n | --runs) RUNS="$2"; shift 2 ;;
-    --lines) LINES="$2"; shift 2 ;;
-    --time-runs) TIME_RUNS="$2"; shift 2 ;;
-    --no-check) CHECK=0; shift ;;
-    --loop) LOOP=1; shift ;;
-    -h | --help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "compile_speed.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
-  esac
-done
+parse_args '-n --runs RUNS' '--lines LINES' '--time-runs TIME_RUNS' '--no-check CHECK=0' '--loop LOOP=1' -- "$@"
 
 OUT="$ROOT/benchmarks/out"
 mkdir -p "$OUT"
 REPORT="$OUT/compile_speed.txt"
 : >"$REPORT"
-say() { printf '%s\n' "$*" | tee -a "$REPORT"; }
 
-for tool in node clang-14; do
-  command -v "$tool" >/dev/null || { echo "compile_speed.sh: '$tool' is not on PATH" >&2; exit 1; }
-done
-
-# The compiler: build dist/ when it is missing or older than a source file.
-MAIN=dist/compiler/src/cli/main.js
-if [ ! -f "$MAIN" ] || [ -n "$(find compiler/src -name '*.ts' -newer "$MAIN" -print -quit)" ]; then
-  echo "building the compiler (npx tsc -p tsconfig.json)…" >&2
-  npx tsc -p tsconfig.json
-fi
-
-# The timer: hyperfine if there (or installable), else the bash loop.
-if [ "$LOOP" = 0 ] && ! command -v hyperfine >/dev/null; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "installing hyperfine (apt-get install -y hyperfine)…" >&2
-    apt-get install -y hyperfine >/dev/null 2>&1 || { apt-get update >/dev/null 2>&1 && apt-get install -y hyperfine >/dev/null 2>&1; } || true
-  fi
-  command -v hyperfine >/dev/null || echo "hyperfine is not available; timing with a bash loop" >&2
-fi
-if [ "$LOOP" = 0 ] && command -v hyperfine >/dev/null; then TIMER="hyperfine $(hyperfine --version | cut -d' ' -f2)"; else TIMER="bash loop"; LOOP=1; fi
+require_tools node clang-14
+build_compiler
+# the timer for measure (lib.sh): hyperfine, RUNS runs after 1 warm-up, or the bash loop after 1 warm-up pass
+choose_timer
+LOOP_WARMUP=1
 
 TMLC=(node "$ROOT/bin/tmlc.js")
 HELLO_TML="$ROOT/examples/hello.tml"
@@ -82,53 +56,13 @@ fi
 clang-14 -O0 "$HELLO_C" -o "$OUT/hello_c"
 [ "$("$OUT/hello_tml")" = "$("$OUT/hello_c")" ] || { echo "compile_speed.sh: hello.tml and hello.c print different text" >&2; exit 1; }
 
-load() { cut -d' ' -f1-3 /proc/loadavg; }
 say "# tmlc compile speed, $(date -u '+%Y-%m-%d %H:%M UTC')"
-say "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), node $(node --version), $(clang-14 --version | head -1)"
-say "timer: $TIMER, $RUNS runs after 1 warm-up; load average before: $(load)"
+say "machine: $(machine_cores_cpu), node $(node --version), $(clang-14 --version | head -1)"
+say "timer: $TIMER, $RUNS runs after 1 warm-up; load average before: $(load_average)"
 say "large.tml: $(wc -l <"$LARGE_TML") lines; large.c: $(wc -l <"$LARGE_C") lines"
 
-# measure NAME TMLC_CMD CLANG_CMD: writes $OUT/NAME.json as {results: [{command, median, min, user, system, times}]}
-# (hyperfine's format; times in seconds) with the tmlc command first.
-measure() {
-  local name="$1" tcmd="$2" ccmd="$3"
-  if [ "$LOOP" = 0 ]; then
-    hyperfine -N -w 1 -r "$RUNS" --export-json "$OUT/$name.json" -n tmlc "$tcmd" -n clang "$ccmd" >/dev/null 2>&1
-    return
-  fi
-  # bash loop: alternate the two commands so that both see the same machine load; bash's `time` gives the
-  # wall time and the CPU time of the command's processes
-  local raw="$OUT/$name.raw" i which cmd
-  : >"$raw"
-  local TIMEFORMAT="%3R %3U %3S"
-  for ((i = 0; i <= RUNS; i++)); do
-    for which in tmlc clang; do
-      if [ "$which" = tmlc ]; then cmd="$tcmd"; else cmd="$ccmd"; fi
-      if [ "$i" = 0 ]; then
-        $cmd >/dev/null 2>&1 # warm-up
-      else
-        { time $cmd >/dev/null 2>&1; } 2>>"$raw.$which"
-      fi
-    done
-  done
-  node --input-type=module - "$raw" "$OUT/$name.json" "$tcmd" "$ccmd" <<'EOF'
-import { readFileSync, writeFileSync, rmSync } from 'node:fs';
-const [raw, out, tcmd, ccmd] = process.argv.slice(2);
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
-const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const results = ['tmlc', 'clang'].map((which, j) => {
-  const rows = readFileSync(`${raw}.${which}`, 'utf8').trim().split('\n').map((l) => l.split(' ').map(Number));
-  rmSync(`${raw}.${which}`);
-  const times = rows.map((r) => r[0]);
-  return { command: j === 0 ? tcmd : ccmd, median: median(times), min: Math.min(...times), user: mean(rows.map((r) => r[1])), system: mean(rows.map((r) => r[2])), times };
-});
-rmSync(raw, { force: true });
-writeFileSync(out, JSON.stringify({ results }));
-EOF
-}
-
 echo "timing hello…" >&2
-measure hello "${TMLC[*]} build $HELLO_TML -o $OUT/hello_tml" "clang-14 -O0 $HELLO_C -o $OUT/hello_c"
+measure hello tmlc "${TMLC[*]} build $HELLO_TML -o $OUT/hello_tml" clang "clang-14 -O0 $HELLO_C -o $OUT/hello_c"
 # This machine's environment sets NODE_EXTRA_CA_CERTS, which makes every Node process read and parse that CA
 # bundle at start-up (about 45 ms here, measured by startup_experiments.sh); tmlc makes no TLS connection, so hello
 # is also timed without it.
@@ -136,13 +70,13 @@ NOCERTS=0
 if [ -n "${NODE_EXTRA_CA_CERTS:-}" ]; then
   NOCERTS=1
   echo "timing hello without NODE_EXTRA_CA_CERTS…" >&2
-  measure hello-nocerts "env -u NODE_EXTRA_CA_CERTS ${TMLC[*]} build $HELLO_TML -o $OUT/hello_tml" "clang-14 -O0 $HELLO_C -o $OUT/hello_c"
+  measure hello-nocerts tmlc "env -u NODE_EXTRA_CA_CERTS ${TMLC[*]} build $HELLO_TML -o $OUT/hello_tml" clang "clang-14 -O0 $HELLO_C -o $OUT/hello_c"
 fi
 echo "timing the large program's front end…" >&2
-measure large-fe "${TMLC[*]} build --emit=ir $LARGE_TML -o $OUT/large_tml.ll" "clang-14 -O0 -S -emit-llvm $LARGE_C -o $OUT/large_c.ll"
+measure large-fe tmlc "${TMLC[*]} build --emit=ir $LARGE_TML -o $OUT/large_tml.ll" clang "clang-14 -O0 -S -emit-llvm $LARGE_C -o $OUT/large_c.ll"
 echo "timing the large program end to end…" >&2
-measure large "${TMLC[*]} build $LARGE_TML -o $OUT/large_tml" "clang-14 -O0 $LARGE_C -o $OUT/large_c"
-LOAD_AFTER="$(load)"
+measure large tmlc "${TMLC[*]} build $LARGE_TML -o $OUT/large_tml" clang "clang-14 -O0 $LARGE_C -o $OUT/large_c"
+LOAD_AFTER="$(load_average)"
 
 # --time phase breakdowns (median per phase over TIME_RUNS runs), with the start-up probe for the split of the
 # wall time: Node ready → tmlc's modules loaded and the command line parsed → the build (--time's total) →

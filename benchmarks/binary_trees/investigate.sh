@@ -21,38 +21,22 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(cd "$HERE/../.." && pwd)"
+source "$HERE/../lib.sh"
 cd "$ROOT"
 
 RUNS=20
 DEPTH=16
 DEBUG_DEPTH=14
 CALLGRIND=1
-while [ $# -gt 0 ]; do
-  case "$1" in
-    -n | --runs) RUNS="$2"; shift 2 ;;
-    --depth) DEPTH="$2"; shift 2 ;;
-    --debug-depth) DEBUG_DEPTH="$2"; shift 2 ;;
-    --no-callgrind) CALLGRIND=0; shift ;;
-    -h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$HERE/$(basename "${BASH_SOURCE[0]}")"; exit 0 ;;
-    *) echo "investigate.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
-  esac
-done
+parse_args '-n --runs RUNS' '--depth DEPTH' '--debug-depth DEBUG_DEPTH' '--no-callgrind CALLGRIND=0' -- "$@"
 
 OUT="$ROOT/benchmarks/out/binary_trees/investigate"
 mkdir -p "$OUT"
 REPORT="$ROOT/benchmarks/out/binary_trees/investigate.txt"
 : >"$REPORT"
-say() { printf '%s\n' "$*" | tee -a "$REPORT"; }
 
-for tool in node clang-14 llvm-link-14 rustc objdump nm; do
-  command -v "$tool" >/dev/null || { echo "investigate.sh: '$tool' is not on PATH" >&2; exit 1; }
-done
-MAIN=dist/compiler/src/cli/main.js
-if [ ! -f "$MAIN" ] || [ -n "$(find compiler/src -name '*.ts' -newer "$MAIN" -print -quit)" ]; then
-  echo "building the compiler (npx tsc -p tsconfig.json)…" >&2
-  npx tsc -p tsconfig.json
-fi
+require_tools node clang-14 llvm-link-14 rustc objdump nm
+build_compiler
 if [ "$CALLGRIND" = 1 ] && ! command -v valgrind >/dev/null; then
   echo "valgrind is not installed: no instruction counts" >&2
   CALLGRIND=0
@@ -93,7 +77,7 @@ for p in debug debug-untracked; do
   cmp -s "$OUT/c-debug-depth.out" "$OUT/$p.out" || { echo "investigate.sh: $p prints other text than c" >&2; exit 1; }
 done
 
-say "# binary-trees investigation, depth $DEPTH, $(date -u '+%Y-%m-%d %H:%M UTC'); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+say "# binary-trees investigation, depth $DEPTH, $(date -u '+%Y-%m-%d %H:%M UTC'); load average: $(load_average)"
 
 # ---- facts from the IR and the executables ----
 say ""
@@ -112,31 +96,12 @@ objdump -d --no-show-raw-insn "$OUT/tml" | awk '/<tml_alloc>:|<tml_free>:/{p=1} 
 
 # ---- times ----
 echo "timing…" >&2
-if command -v hyperfine >/dev/null; then
-  args=()
-  for p in "${PROGRAMS[@]}"; do args+=(-n "$p" "$OUT/$p $DEPTH"); done
-  hyperfine -N -w 2 -r "$RUNS" --export-json "$OUT/times.json" "${args[@]}" >/dev/null 2>&1
-else
-  TIMEFORMAT="%3R %3U %3S"
-  for p in "${PROGRAMS[@]}"; do : >"$OUT/$p.time"; done
-  for ((i = 0; i <= RUNS; i++)); do
-    for p in "${PROGRAMS[@]}"; do
-      if [ "$i" = 0 ]; then "$OUT/$p" "$DEPTH" >/dev/null; else { time "$OUT/$p" "$DEPTH" >/dev/null; } 2>>"$OUT/$p.time"; fi
-    done
-  done
-  node --input-type=module - "$OUT" "${PROGRAMS[@]}" <<'EOF'
-import { readFileSync, writeFileSync } from 'node:fs';
-const [out, ...names] = process.argv.slice(2);
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
-const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const results = names.map((command) => {
-  const rows = readFileSync(`${out}/${command}.time`, 'utf8').trim().split('\n').map((l) => l.split(' ').map(Number));
-  const times = rows.map((r) => r[0]);
-  return { command, median: median(times), min: Math.min(...times), user: mean(rows.map((r) => r[1])), system: mean(rows.map((r) => r[2])), times };
-});
-writeFileSync(`${out}/times.json`, JSON.stringify({ results }));
-EOF
-fi
+# hyperfine when installed (one round of RUNS runs after 2 warm-ups), else a bash loop (after 1 warm-up pass)
+LOOP=0
+command -v hyperfine >/dev/null || LOOP=1
+WARMUP=2
+LOOP_WARMUP=1
+measure_programs times "$DEPTH" "${PROGRAMS[@]}"
 
 # ---- instruction counts ----
 if [ "$CALLGRIND" = 1 ]; then

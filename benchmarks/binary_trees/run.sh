@@ -29,7 +29,7 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(cd "$HERE/../.." && pwd)"
+source "$HERE/../lib.sh"
 cd "$ROOT"
 
 RUNS=20
@@ -37,44 +37,16 @@ ROUNDS=5
 DEPTH=16
 DEBUG_DEPTH=14
 LOOP=0
-while [ $# -gt 0 ]; do
-  case "$1" in
-    -n | --runs) RUNS="$2"; shift 2 ;;
-    --rounds) ROUNDS="$2"; shift 2 ;;
-    --depth) DEPTH="$2"; shift 2 ;;
-    --debug-depth) DEBUG_DEPTH="$2"; shift 2 ;;
-    --loop) LOOP=1; shift ;;
-    -h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$HERE/$(basename "${BASH_SOURCE[0]}")"; exit 0 ;;
-    *) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
-  esac
-done
+parse_args '-n --runs RUNS' '--rounds ROUNDS' '--depth DEPTH' '--debug-depth DEBUG_DEPTH' '--loop LOOP=1' -- "$@"
 
 OUT="$ROOT/benchmarks/out/binary_trees"
 mkdir -p "$OUT"
 REPORT="$OUT/report.txt"
 : >"$REPORT"
-say() { printf '%s\n' "$*" | tee -a "$REPORT"; }
 
-for tool in node clang-14 rustc; do
-  command -v "$tool" >/dev/null || { echo "run.sh: '$tool' is not on PATH" >&2; exit 1; }
-done
-
-# The compiler: build dist/ when it is missing or older than a source file.
-MAIN=dist/compiler/src/cli/main.js
-if [ ! -f "$MAIN" ] || [ -n "$(find compiler/src -name '*.ts' -newer "$MAIN" -print -quit)" ]; then
-  echo "building the compiler (npx tsc -p tsconfig.json)…" >&2
-  npx tsc -p tsconfig.json
-fi
-
-# The timer: hyperfine if there (or installable), else the bash loop.
-if [ "$LOOP" = 0 ] && ! command -v hyperfine >/dev/null; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "installing hyperfine (apt-get install -y hyperfine)…" >&2
-    apt-get install -y hyperfine >/dev/null 2>&1 || { apt-get update >/dev/null 2>&1 && apt-get install -y hyperfine >/dev/null 2>&1; } || true
-  fi
-  command -v hyperfine >/dev/null || echo "hyperfine is not available; timing with a bash loop" >&2
-fi
-if [ "$LOOP" = 0 ] && command -v hyperfine >/dev/null; then TIMER="hyperfine $(hyperfine --version | cut -d' ' -f2)"; else TIMER="bash loop"; LOOP=1; fi
+require_tools node clang-14 rustc
+build_compiler
+choose_timer
 
 TMLC=(node "$ROOT/bin/tmlc.js")
 SRC="$HERE/binary_trees"
@@ -113,78 +85,16 @@ cp "$OUT/c.out" "$OUT/release.expected"
 check_same "$DEBUG_DEPTH" c debug debug-no-check-leaks debug-untracked release-O0
 
 # ---- timing ----
-# measure NAME DEPTH PROGRAM...: writes $OUT/NAME.json in hyperfine's format ({results: [{command, median, min,
-# user, system, times}]}, seconds), one result per program, in the order given.
-measure() {
-  local name="$1" depth="$2" p
-  shift 2
-  if [ "$LOOP" = 0 ]; then
-    # ROUNDS rounds of hyperfine over all the programs, merged: a change in the machine's load then falls on every
-    # program instead of only on the one being timed at that moment
-    local args=() r per=$(((RUNS + ROUNDS - 1) / ROUNDS))
-    for p in "$@"; do args+=(-n "$p" "$OUT/$p $depth"); done
-    for ((r = 1; r <= ROUNDS; r++)); do
-      hyperfine -N -w 1 -r "$per" --export-json "$OUT/$name.round$r.json" "${args[@]}" >/dev/null 2>&1
-    done
-    node --input-type=module - "$OUT/$name" "$ROUNDS" <<'EOF'
-import { readFileSync, writeFileSync, rmSync } from 'node:fs';
-const [base, rounds] = process.argv.slice(2);
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
-const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const all = [];
-for (let r = 1; r <= Number(rounds); r++) {
-  all.push(JSON.parse(readFileSync(`${base}.round${r}.json`, 'utf8')).results);
-  rmSync(`${base}.round${r}.json`);
-}
-const results = all[0].map((first, i) => {
-  const rs = all.map((round) => round[i]);
-  const times = rs.flatMap((x) => x.times);
-  return { command: first.command, median: median(times), min: Math.min(...times), user: mean(rs.map((x) => x.user)), system: mean(rs.map((x) => x.system)), times };
-});
-writeFileSync(`${base}.json`, JSON.stringify({ results }));
-EOF
-    return
-  fi
-  # bash loop: alternate the programs so that all see the same machine load; bash's `time` gives the wall time
-  # and the CPU time of the process
-  local raw="$OUT/$name.raw" i
-  local TIMEFORMAT="%3R %3U %3S"
-  for p in "$@"; do : >"$raw.$p"; done
-  for ((i = 0; i <= RUNS + 1; i++)); do
-    for p in "$@"; do
-      if [ "$i" -lt 2 ]; then
-        "$OUT/$p" "$depth" >/dev/null 2>&1 # warm-up
-      else
-        { time "$OUT/$p" "$depth" >/dev/null 2>&1; } 2>>"$raw.$p"
-      fi
-    done
-  done
-  node --input-type=module - "$raw" "$OUT/$name.json" "$@" <<'EOF'
-import { readFileSync, writeFileSync, rmSync } from 'node:fs';
-const [raw, out, ...names] = process.argv.slice(2);
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
-const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const results = names.map((command) => {
-  const rows = readFileSync(`${raw}.${command}`, 'utf8').trim().split('\n').map((l) => l.split(' ').map(Number));
-  rmSync(`${raw}.${command}`);
-  const times = rows.map((r) => r[0]);
-  return { command, median: median(times), min: Math.min(...times), user: mean(rows.map((r) => r[1])), system: mean(rows.map((r) => r[2])), times };
-});
-writeFileSync(out, JSON.stringify({ results }));
-EOF
-}
-
-load() { cut -d' ' -f1-3 /proc/loadavg; }
 say "# binary-trees: TML Heap vs C malloc/free vs Rust Box, $(date -u '+%Y-%m-%d %H:%M UTC')"
-say "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'); $(clang-14 --version | head -1); $(rustc --version)"
-say "timer: $TIMER, $RUNS runs ($([ "$LOOP" = 0 ] && echo "$ROUNDS rounds of $(((RUNS + ROUNDS - 1) / ROUNDS)) after a warm-up" || echo "alternating, after 2 warm-ups")); load average before: $(load)"
+say "machine: $(machine_cores_cpu); $(clang-14 --version | head -1); $(rustc --version)"
+say "timer: $TIMER, $RUNS runs ($([ "$LOOP" = 0 ] && echo "$ROUNDS rounds of $(((RUNS + ROUNDS - 1) / ROUNDS)) after a warm-up" || echo "alternating, after 2 warm-ups")); load average before: $(load_average)"
 say "runtime libraries: release build ${RELEASE_RT#"$ROOT/"}; tmlc build: $DEBUG_RT; tmlc build --no-check-leaks: $NOCHECK_RT"
-say "compiler: $(git -C "$ROOT" log -1 --format='%h %cd' --date=short)$(git -C "$ROOT" diff --quiet HEAD -- compiler stdlib runtime-c 2>/dev/null || echo ' (with uncommitted changes)')"
+say "compiler: $(compiler_revision)"
 echo "timing part 1 (depth $DEPTH)…" >&2
-measure release "$DEPTH" c tml rust
+measure_programs release "$DEPTH" c tml rust
 echo "timing part 2 (depth $DEBUG_DEPTH)…" >&2
-measure debug "$DEBUG_DEPTH" debug debug-no-check-leaks debug-untracked release-O0
-say "load average after: $(load)"
+measure_programs debug "$DEBUG_DEPTH" debug debug-no-check-leaks debug-untracked release-O0
+say "load average after: $(load_average)"
 
 node --input-type=module - "$OUT" "$DEPTH" "$DEBUG_DEPTH" "$DEBUG_RT" "$NOCHECK_RT" <<'EOF' | tee -a "$REPORT"
 import { readFileSync } from 'node:fs';

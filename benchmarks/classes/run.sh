@@ -26,23 +26,14 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(cd "$HERE/../.." && pwd)"
+source "$HERE/../lib.sh"
 cd "$ROOT"
 
 RUNS=10
 ROUNDS=5
 LOOP=0
 ONLY=""
-while [ $# -gt 0 ]; do
-  case "$1" in
-    -n | --runs) RUNS="$2"; shift 2 ;;
-    --rounds) ROUNDS="$2"; shift 2 ;;
-    --loop) LOOP=1; shift ;;
-    --only) ONLY="$2"; shift 2 ;;
-    -h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$HERE/$(basename "${BASH_SOURCE[0]}")"; exit 0 ;;
-    *) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
-  esac
-done
+parse_args '-n --runs RUNS' '--rounds ROUNDS' '--loop LOOP=1' '--only ONLY' -- "$@"
 [ "$RUNS" -ge 5 ] || { echo "run.sh: -n must be at least 5 (the line reports a median)" >&2; exit 2; }
 [ "$ROUNDS" -ge 1 ] && [ "$ROUNDS" -le "$RUNS" ] || { echo "run.sh: --rounds must be between 1 and RUNS" >&2; exit 2; }
 
@@ -64,34 +55,19 @@ OUT="$HERE/out"
 mkdir -p "$OUT"
 REPORT="$OUT/report.txt"
 : >"$REPORT"
-say() { printf '%s\n' "$*" | tee -a "$REPORT"; }
 
-for tool in node clang-14 clang++-14; do
-  command -v "$tool" >/dev/null || { echo "run.sh: '$tool' is not on PATH" >&2; exit 1; }
-done
+require_tools node clang-14 clang++-14
 
-# The compiler: build dist/ when it is missing or older than a source file.
+# The compiler: build dist/ when it is missing or older than a source file. tsc still writes dist/ when the sources
+# have type errors (the class work is in progress in the same tree), so go on with what it wrote; a TML build that
+# then fails is reported like any other.
 TSC_FAILED=0
-MAIN=dist/compiler/src/cli/main.js
-if [ ! -f "$MAIN" ] || [ -n "$(find compiler/src -name '*.ts' -newer "$MAIN" -print -quit)" ]; then
-  echo "building the compiler (npx tsc -p tsconfig.json)…" >&2
-  # tsc still writes dist/ when the sources have type errors (the class work is in progress in the same tree), so
-  # go on with what it wrote; a TML build that then fails is reported like any other
-  npx tsc -p tsconfig.json >"$OUT/tsc.log" 2>&1 || {
-    echo "run.sh: warning: the compiler does not type-check ($(grep -c 'error TS' "$OUT/tsc.log") errors, see ${OUT#"$ROOT/"}/tsc.log); using what tsc emitted" >&2
-    TSC_FAILED=1
-  }
-fi
+build_compiler "$OUT/tsc.log" || {
+  echo "run.sh: warning: the compiler does not type-check ($(grep -c 'error TS' "$OUT/tsc.log") errors, see ${OUT#"$ROOT/"}/tsc.log); using what tsc emitted" >&2
+  TSC_FAILED=1
+}
 
-# The timer: hyperfine if there (or installable), else the bash loop.
-if [ "$LOOP" = 0 ] && ! command -v hyperfine >/dev/null; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "installing hyperfine (apt-get install -y hyperfine)…" >&2
-    apt-get install -y hyperfine >/dev/null 2>&1 || { apt-get update >/dev/null 2>&1 && apt-get install -y hyperfine >/dev/null 2>&1; } || true
-  fi
-  command -v hyperfine >/dev/null || echo "hyperfine is not available; timing with a bash loop" >&2
-fi
-if [ "$LOOP" = 0 ] && command -v hyperfine >/dev/null; then TIMER="hyperfine $(hyperfine --version | cut -d' ' -f2)"; else TIMER="bash loop"; LOOP=1; fi
+choose_timer
 
 TMLC=(node "$ROOT/bin/tmlc.js")
 
@@ -139,79 +115,18 @@ for b in "${BENCHES[@]}"; do
 done
 
 # ---- timing ----
-# measure NAME PROGRAM...: writes $OUT/NAME.json in hyperfine's format ({results: [{command, median, min, user,
-# system, times}]}, seconds), one result per program ($OUT/PROGRAM), in the order given.
-measure() {
-  local name="$1" p
-  shift
-  if [ "$LOOP" = 0 ]; then
-    # ROUNDS rounds of hyperfine over the pair, merged: a change in the machine's load then falls on both programs
-    local args=() r per=$(((RUNS + ROUNDS - 1) / ROUNDS))
-    for p in "$@"; do args+=(-n "$p" "$OUT/$p"); done
-    for ((r = 1; r <= ROUNDS; r++)); do
-      hyperfine -N -w 1 -r "$per" --export-json "$OUT/$name.round$r.json" "${args[@]}" >/dev/null 2>&1
-    done
-    node --input-type=module - "$OUT/$name" "$ROUNDS" <<'JS'
-import { readFileSync, writeFileSync, rmSync } from 'node:fs';
-const [base, rounds] = process.argv.slice(2);
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
-const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const all = [];
-for (let r = 1; r <= Number(rounds); r++) {
-  all.push(JSON.parse(readFileSync(`${base}.round${r}.json`, 'utf8')).results);
-  rmSync(`${base}.round${r}.json`);
-}
-const results = all[0].map((first, i) => {
-  const rs = all.map((round) => round[i]);
-  const times = rs.flatMap((x) => x.times);
-  return { command: first.command, median: median(times), min: Math.min(...times), user: mean(rs.map((x) => x.user)), system: mean(rs.map((x) => x.system)), times };
-});
-writeFileSync(`${base}.json`, JSON.stringify({ results }));
-JS
-    return
-  fi
-  # bash loop: alternate the programs so that both see the same machine load; bash's `time` gives the wall time
-  # and the CPU time of the process
-  local raw="$OUT/$name.raw" i
-  local TIMEFORMAT="%3R %3U %3S"
-  for p in "$@"; do : >"$raw.$p"; done
-  for ((i = 0; i < RUNS + 2; i++)); do
-    for p in "$@"; do
-      if [ "$i" -lt 2 ]; then
-        "$OUT/$p" >/dev/null 2>&1 # warm-up
-      else
-        { time "$OUT/$p" >/dev/null 2>&1; } 2>>"$raw.$p"
-      fi
-    done
-  done
-  node --input-type=module - "$raw" "$OUT/$name.json" "$@" <<'JS'
-import { readFileSync, writeFileSync, rmSync } from 'node:fs';
-const [raw, out, ...names] = process.argv.slice(2);
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
-const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const results = names.map((command) => {
-  const rows = readFileSync(`${raw}.${command}`, 'utf8').trim().split('\n').map((l) => l.split(' ').map(Number));
-  rmSync(`${raw}.${command}`);
-  const times = rows.map((r) => r[0]);
-  return { command, median: median(times), min: Math.min(...times), user: mean(rows.map((r) => r[1])), system: mean(rows.map((r) => r[2])), times };
-});
-writeFileSync(out, JSON.stringify({ results }));
-JS
-}
-
-load() { cut -d' ' -f1-3 /proc/loadavg; }
 say "# classes and allocators: TML next to C++/C twins, $(date -u '+%Y-%m-%d %H:%M UTC')"
-say "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'); $(clang-14 --version | head -1)"
-say "timer: $TIMER, $RUNS runs per program ($([ "$LOOP" = 0 ] && echo "$ROUNDS rounds of $(((RUNS + ROUNDS - 1) / ROUNDS)) after a warm-up" || echo "alternating, after 2 warm-ups")); load average before: $(load)"
-say "compiler: $(git -C "$ROOT" log -1 --format='%h %cd' --date=short)$(git -C "$ROOT" diff --quiet HEAD -- compiler stdlib runtime-c 2>/dev/null || echo ' (with uncommitted changes)')$([ "$TSC_FAILED" = 0 ] || echo '; dist/ built from sources with type errors')"
+say "machine: $(machine_cores_cpu); $(clang-14 --version | head -1)"
+say "timer: $TIMER, $RUNS runs per program ($([ "$LOOP" = 0 ] && echo "$ROUNDS rounds of $(((RUNS + ROUNDS - 1) / ROUNDS)) after a warm-up" || echo "alternating, after 2 warm-ups")); load average before: $(load_average)"
+say "compiler: $(compiler_revision)$([ "$TSC_FAILED" = 0 ] || echo '; dist/ built from sources with type errors')"
 for b in "${BENCHES[@]}"; do
   twin="${b}_${TWIN_SRC[$b]}"
   echo "timing $b…" >&2
   extra=()
   [ "$b" != arena_alloc ] || extra=("${twin}_dtors")
-  if [ "${STATUS[$b]}" = ok ]; then measure "$b" "$twin" "${b}_tml" "${extra[@]}"; else measure "$b" "$twin" "${extra[@]}"; fi
+  if [ "${STATUS[$b]}" = ok ]; then measure_programs "$b" "" "$twin" "${b}_tml" "${extra[@]}"; else measure_programs "$b" "" "$twin" "${extra[@]}"; fi
 done
-say "load average after: $(load)"
+say "load average after: $(load_average)"
 say ""
 
 SPECS=()
