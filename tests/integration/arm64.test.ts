@@ -24,6 +24,10 @@ const PROGRAMS: [string, string[]][] = [
   ['drop_order', []],
   ['shared_weak', ['--release']],
   ['overflow_panic', []],
+  ['classes', []],
+  ['classes', ['--release']],
+  ['leak_cycle', []],
+  ['pool_arena', []],
 ];
 
 describe('ARM64 executables under qemu', () => {
