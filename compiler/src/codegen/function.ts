@@ -324,6 +324,10 @@ class FunctionEmitter {
         const v = mc.vtables.get(c.symbol) ?? ice(`${this.where()}: unknown vtable '${c.symbol}'`);
         return llvm.ConstantExpr.getBitCast(v, lt);
       }
+      case 'fnptr': {
+        const f = mc.fns.get(c.symbol) ?? ice(`${this.where()}: address of unknown function '${c.symbol}'`);
+        return llvm.ConstantExpr.getBitCast(f.fn, lt);
+      }
     }
   }
 

@@ -3,6 +3,7 @@ import type * as ast from '../syntax/ast.js';
 import type { Span } from '../syntax/source.js';
 import type { CallRes } from '../sema/typed.js';
 import { T, typeToString, type Type } from '../sema/types.js';
+import { lowerSpawn } from './lower_task.js';
 import { constBool, constInt, moveOf } from './builder.js';
 import type { LocalId, Operand, Place } from './mir.js';
 import { place } from './mir.js';
@@ -303,6 +304,8 @@ export function lowerBuiltinCall(l: FnLowerer, e: Extract<ast.Expr, { kind: 'Cal
     case 'read_file':
     case 'write_file':
       return maybeOutOfRuntime(l, res.name, args, dest, span);
+    case 'spawn':
+      return lowerSpawn(l, e, res, dest);
   }
   throw new Error(`internal: built-in ${res.name} not lowered`);
 }

@@ -57,6 +57,8 @@ export type ConstValue =
   | { readonly k: 'cstr'; readonly value: string }
   /** the address of program global `symbol` (a static field, a class pool); operand type is `*T` */
   | { readonly k: 'global'; readonly symbol: string }
+  /** the address of MIR function `symbol` as `*U8` (a C callback: task bodies, drop glue) */
+  | { readonly k: 'fnptr'; readonly symbol: string }
   /** the address of vtable `symbol` as `*U8` */
   | { readonly k: 'vtable'; readonly symbol: string }
   /** size in bytes of a type (from the target DataLayout); operand type is I64 */

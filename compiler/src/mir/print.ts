@@ -68,6 +68,7 @@ function printConst(c: ConstValue): string {
       return `align_of[${typeToString(c.of)}]`;
     case 'global':
     case 'vtable':
+    case 'fnptr':
       return `&${c.symbol}`;
   }
 }

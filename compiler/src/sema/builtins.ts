@@ -63,7 +63,7 @@ export const BUILTIN_FUNCTIONS = new Set([
   'print', 'println', 'eprint', 'eprintln', 'panic', 'assert', 'assert_eq', 'assert_ne',
   'size_of', 'align_of', 'type_name', 'needs_drop', 'alloc', 'alloc_zeroed', 'realloc', 'free', 'dealloc',
   'mem_copy', 'mem_move', 'mem_set', 'mem_compare', 'exit', 'env', 'read_line', 'read_file', 'write_file',
-  'clock_ns', 'describe_value',
+  'clock_ns', 'describe_value', 'spawn',
   // library intrinsics (lowlevel): see stdlib/core/alloc.tml
   'alloc_for', 'realloc_for', 'drop_in_place', 'copy_out', 'forget',
 ]);

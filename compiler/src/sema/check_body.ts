@@ -15,6 +15,7 @@ import type { Adjust, CallRes, LocalVar, TypedBody } from './typed.js';
 import { ancestorOf, baseClass, derefTarget, implementsInterface, indexElement, isClass, mapParts, intType, isIntName, substFor, substitute, T, typeToString, type AdtDef, type BehaviorDef, type StaticDef, type Type } from './types.js';
 import { allVirtuals, findMethod, interfaceSlots } from './collect_classes.js';
 import { checkConstructorInit } from './ctor_init.js';
+import { notSend } from './send.js';
 
 interface LoopCtx {
   readonly id: number;
@@ -42,6 +43,8 @@ export class BodyChecker {
   private orBound: Set<string> | null = null;
   private readonly intLits: { e: Extract<ast.Expr, { kind: 'IntLit' }>; negated: boolean }[] = [];
   private readonly obligations: { ty: Type; behavior: BehaviorDef; span: Span }[] = [];
+  /** values that move to another task (`spawn` arguments): checked to be `Send` once their types are known */
+  private readonly sendChecks: { ty: Type; span: Span }[] = [];
   private readonly negatedLits = new Set<number>();
   private readonly ts: TypeScope;
 
@@ -135,6 +138,16 @@ export class BodyChecker {
 
   /** Resolve every recorded type, default literals, and check what could only be checked at the end. */
   private finish(): void {
+    for (const c of this.sendChecks) {
+      const t = this.infer.resolve(c.ty, true);
+      const bad = notSend(this.defs, t);
+      if (bad) {
+        this.diags.error('E0730', `\`${typeToString(bad)}\` cannot be sent to another task`, c.span, {
+          label: bad === t ? 'this value is not `Send`' : `this value contains a \`${typeToString(bad)}\``,
+          notes: ['plain data, `Str`, unique owners of `Send` values and `@sync` classes such as `Channel` may cross tasks; `Shared`, `Weak`, references, raw pointers and other class instances may not (use `Sync[T]` or a channel)'],
+        });
+      }
+    }
     for (const o of this.obligations) {
       const t = this.infer.resolve(o.ty, true);
       if (!this.finder.implements(t, o.behavior)) {
@@ -1417,6 +1430,23 @@ export class BodyChecker {
         arity(1);
         if (args[0]) this.checkExpr(args[0], null);
         return T.unit;
+      case 'spawn': {
+        // spawn(f, a1, …, an): the arguments are checked like the call f(a1, …, an), and must be Send
+        if (args.length === 0) {
+          arity(1, Infinity);
+          return T.error;
+        }
+        const ft = this.shallow(this.checkExpr(args[0]!, null));
+        if (ft.k !== 'func') {
+          if (ft.k !== 'error') this.diags.error('E0618', `\`spawn\` runs a function, not \`${this.show(ft)}\``, args[0]!.span);
+          for (const a of args.slice(1)) this.checkExpr(a, null);
+          return T.error;
+        }
+        this.checkArgs([...ft.params], args.slice(1), e.span, 'the spawned function');
+        for (const a of args.slice(1)) this.sendChecks.push({ ty: this.body.exprTypes.get(a.id) ?? T.error, span: a.span });
+        this.body.calls.set(e.id, { k: 'builtin', name, recv: null, typeArgs: [ft] });
+        return { k: 'adt', def: this.defs.langAdt('Task'), args: [ft.ret] };
+      }
       case 'describe_value': {
         // library helper: Display when the type has it, else its type name
         arity(1);

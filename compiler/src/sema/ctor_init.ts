@@ -67,6 +67,7 @@ class InitCheck {
         return a;
       }
       case 'Block':
+      case 'Lowlevel':
         return this.block(e.block, a);
       case 'If': {
         this.uses(e.cond, a);

@@ -1,0 +1,62 @@
+// `spawn(f, a1, …, an)` (MEMORY.md §8): the function value and the arguments move into a heap block (the task's
+// environment); a generated thunk, run by the runtime on the new thread, calls the function with them, writes the
+// result where the runtime keeps it, and frees the block. The result's drop glue goes along for a detached task.
+import type * as ast from '../syntax/ast.js';
+import type { CallRes } from '../sema/typed.js';
+import { mangleType, T, type Type } from '../sema/types.js';
+import { FnBuilder, moveOf } from './builder.js';
+import type { Operand, Place } from './mir.js';
+import { place } from './mir.js';
+import type { Mono } from './mono.js';
+import type { FnLowerer } from './lower_fn.js';
+
+const U8P: Type = { k: 'ptr', inner: T.u8 };
+const made = new WeakMap<Mono, Set<string>>();
+
+export function lowerSpawn(l: FnLowerer, e: Extract<ast.Expr, { kind: 'Call' }>, res: Extract<CallRes, { k: 'builtin' }>, dest: Place): void {
+  const span = e.span;
+  const b = l.b;
+  const ft = l.sub(res.typeArgs[0]!) as Extract<Type, { k: 'func' }>;
+  const envTy: Type = { k: 'tuple', elems: [ft, ...ft.params] };
+  const ops = e.args.map((a) => l.operand(a));
+  const raw = b.temp(U8P, span);
+  b.call(place(raw), { k: 'extern', symbol: 'tml_alloc', ret: U8P }, [{ k: 'const', value: { k: 'sizeof', of: envTy }, ty: T.i64 }, { k: 'const', value: { k: 'site', span, typeName: 'task arguments' }, ty: U8P }], span);
+  const p = b.temp({ k: 'ptr', inner: envTy }, span);
+  b.assign(place(p), { k: 'cast', operand: { k: 'copy', place: place(raw) }, to: b.localTy(p) }, span);
+  b.assign(place(p, { k: 'deref' }), { k: 'aggregate', kind: { k: 'tuple' }, ops }, span);
+  const r = ft.ret;
+  const dropFn: Operand = l.needsDrop(r) ? { k: 'const', value: { k: 'fnptr', symbol: l.mono.glue.dropSymbol(r) }, ty: U8P } : { k: 'const', value: { k: 'null' }, ty: U8P };
+  const h = b.temp(U8P, span);
+  const size: Operand = { k: 'const', value: { k: 'sizeof', of: r.k === 'never' ? T.unit : r }, ty: T.i64 };
+  b.call(place(h), { k: 'extern', symbol: 'tml_task_spawn', ret: U8P }, [{ k: 'const', value: { k: 'fnptr', symbol: taskThunk(l.mono, envTy, ft) }, ty: U8P }, { k: 'copy', place: place(raw) }, size, dropFn], span);
+  b.assign(dest, { k: 'aggregate', kind: { k: 'struct' }, ops: [moveOf(h)] }, span);
+}
+
+/** task$E(env: *U8, out: *U8): out ← env.0(env.1, …); the function value is dropped and the block freed. */
+function taskThunk(mono: Mono, envTy: Extract<Type, { k: 'tuple' }>, ft: Extract<Type, { k: 'func' }>): string {
+  const sym = `task$${mangleType(envTy)}`;
+  let set = made.get(mono);
+  if (!set) made.set(mono, (set = new Set()));
+  if (set.has(sym)) return sym;
+  set.add(sym);
+  const span = { file: '<builtin>', start: 0, end: 0 };
+  const b = new FnBuilder(T.unit, span);
+  const env = b.newLocal(U8P, 'env', 'arg', null);
+  const out = b.newLocal(U8P, 'out', 'arg', null);
+  const p = b.temp({ k: 'ptr', inner: envTy }, span);
+  b.assign(place(p), { k: 'cast', operand: { k: 'copy', place: place(env) }, to: b.localTy(p) }, span);
+  const r = ft.ret;
+  let dest: Place | null = null;
+  if (r.k !== 'unit' && r.k !== 'never') {
+    const o = b.temp({ k: 'ptr', inner: r }, span);
+    b.assign(place(o), { k: 'cast', operand: { k: 'copy', place: place(out) }, to: b.localTy(o) }, span);
+    dest = place(o, { k: 'deref' });
+  }
+  const args: Operand[] = ft.params.map((_, i) => ({ k: 'move', place: place(p, { k: 'deref' }, { k: 'field', index: i + 1 }) }));
+  b.call(dest, { k: 'closure', value: { k: 'copy', place: place(p, { k: 'deref' }, { k: 'field', index: 0 }) } }, args, span, r.k === 'never');
+  mono.glue.dropSymbol(ft);
+  b.emit({ k: 'drop', place: place(p, { k: 'deref' }, { k: 'field', index: 0 }), flag: null, span });
+  b.call(null, { k: 'extern', symbol: 'tml_free', ret: T.unit }, [{ k: 'copy', place: place(env) }, { k: 'const', value: { k: 'null' }, ty: U8P }], span);
+  mono.add(b.finish(sym, `task body ${mangleType(envTy)}`, 'thunk', 2, span, false));
+  return sym;
+}
