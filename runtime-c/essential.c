@@ -744,6 +744,7 @@ __attribute__((noinline)) static void scrub_stack(void) {
 #endif
 
 int32_t tml_runtime_exit(int32_t status) {
+    tml_tasks_join_all(); /* detached tasks run to their end (and drop their results) before anything is checked */
     tml_rt_flush_stdout();
     tml_class_pools_shutdown(); /* before the leak check: pooled objects still live are reported, chunks are not */
 #ifdef TML_DEBUG_MEMORY

@@ -49,6 +49,15 @@ void tml_class_pools_shutdown(void);
 /* The number of pool chunks allocated right now, all pools together (for the tests). */
 int64_t tml_class_pools_live_chunks(void);
 
+/* task.c: joins the thread of every task still registered (running or ended, detached ones included), waiting for
+ * the running ones, and frees the detached tasks (their results have been dropped by their threads). Called by
+ * tml_runtime_exit first, before the pools are shut down and the leak check runs; usable again afterwards. */
+void tml_tasks_join_all(void);
+/* For the tests: the number of tasks whose thread has not been joined yet; whether a task's thread has finished
+ * with it (its function returned and, if it was detached while running, its result was dropped). */
+int64_t tml_tasks_registered(void);
+int32_t tml_task_ended(void *task);
+
 /* The location used for frees the runtime itself performs (Str release, closure environments, split arrays). */
 extern const TmlLoc tml_rt_runtime_loc;
 

@@ -195,6 +195,35 @@ int64_t tml_class_pool_chunks(TmlClassPool *pool);
 TmlClassPool *tml_class_tlpool_current(TmlClassPool *key);  /* the calling thread's pool, NULL before its first use */
 TmlClassPool *tml_class_pool_home(void *o);                 /* the pool a live pooled object belongs to */
 
+/* ---- tasks (task.c): one OS thread per task (MEMORY.md §8) ----
+ * run(env, out): compiler-generated; calls the task's function with the arguments packed in env (and frees env),
+ * and writes the result (result_size bytes, may be 0) to out. drop_result: NULL when the result needs no drop,
+ * else called with the result's address when nobody will join it (a detached task). tml_runtime_exit joins every
+ * task still running (detached ones included) before the leak check. */
+void *tml_task_spawn(void (*run)(void *env, void *out), void *env, int64_t result_size,
+                     void (*drop_result)(void *result));
+/* waits for the task, copies its result to out (result_size bytes), frees the task */
+void tml_task_join(void *task, void *out);
+/* the task runs on; when it ends its result is dropped (drop_result) and the task freed; if it already ended, that
+ * happens now */
+void tml_task_detach(void *task);
+
+/* ---- channels: bounded FIFO queues of fixed-size elements, shared by reference count (atomic) ---- */
+void *tml_chan_new(int64_t capacity, int64_t elem_size); /* capacity >= 1 (else a panic) */
+void tml_chan_retain(void *ch);
+/* at zero the channel is freed; the caller (TML code) has already drained and dropped the buffered elements */
+void tml_chan_release(void *ch);
+/* 1 and the element's bytes moved into the queue (blocks while full); 0 when the channel is closed (nothing moved) */
+int32_t tml_chan_send(void *ch, const void *elem);
+/* 1 when moved in; 0 when full or closed (nothing moved) */
+int32_t tml_chan_try_send(void *ch, const void *elem);
+/* 1 and the oldest element copied to out; blocks while empty and open; 0 once closed and drained */
+int32_t tml_chan_recv(void *ch, void *out);
+/* like recv but never blocks: 0 when empty (closed or not) */
+int32_t tml_chan_try_recv(void *ch, void *out);
+void tml_chan_close(void *ch);  /* wakes every waiter; later sends return 0 */
+int64_t tml_chan_len(void *ch);
+
 /* ---- leak checker control and statistics (no-ops in release builds) ---- */
 int64_t tml_mem_live_blocks(void);
 int64_t tml_mem_live_bytes(void);

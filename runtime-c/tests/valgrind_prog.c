@@ -40,6 +40,52 @@ static void objects(void) {
     tml_obj_release(kept);
 }
 
+/* tasks and a channel: a producer task, a joined task, a detached one whose boxed result is dropped by its thread */
+typedef struct TaskEnv {
+    void *ch;
+    int64_t n;
+} TaskEnv;
+
+static void produce(void *env, void *out) {
+    TaskEnv e = *(TaskEnv *)env;
+    tml_free(env, &loc);
+    for (int64_t i = 1; i <= e.n; i++) tml_chan_send(e.ch, &i);
+    tml_chan_close(e.ch);
+    tml_chan_release(e.ch);
+    memcpy(out, &e.n, sizeof e.n);
+}
+
+static void boxed(void *env, void *out) {
+    tml_free(env, &loc);
+    int64_t *box = tml_alloc(sizeof *box, &site);
+    *box = 7;
+    memcpy(out, &box, sizeof box);
+}
+
+static void drop_box(void *result) {
+    int64_t *box;
+    memcpy(&box, result, sizeof box);
+    tml_free(box, &loc);
+}
+
+static void tasks(void) {
+    void *ch = tml_chan_new(4, sizeof(int64_t));
+    TaskEnv *e = tml_alloc(sizeof *e, &site);
+    tml_chan_retain(ch);
+    e->ch = ch;
+    e->n = 100;
+    void *t = tml_task_spawn(produce, e, sizeof(int64_t), NULL);
+    int64_t v, sum = 0, n = 0;
+    while (tml_chan_recv(ch, &v)) sum += v;
+    tml_task_join(t, &n);
+    tml_chan_release(ch);
+    if (sum != 5050 || n != 100) {
+        fprintf(stderr, "valgrind_prog: tasks: sum %lld, n %lld\n", (long long)sum, (long long)n);
+        exit(1);
+    }
+    tml_task_detach(tml_task_spawn(boxed, tml_alloc(8, &site), sizeof(int64_t *), drop_box)); /* joined at exit */
+}
+
 int main(int argc, char **argv) {
     tml_runtime_init(argc, argv, 1);
     TU_LIT(sep, ",");
@@ -67,6 +113,7 @@ int main(int argc, char **argv) {
     }
 
     objects();
+    tasks();
 
     /* enough traffic to fill and cycle the quarantine */
     for (int i = 0; i < 10000; i++) {

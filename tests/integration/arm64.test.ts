@@ -28,6 +28,7 @@ const PROGRAMS: [string, string[]][] = [
   ['classes', ['--release']],
   ['leak_cycle', []],
   ['pool_arena', []],
+  ['tasks_channels', []],
 ];
 
 describe('ARM64 executables under qemu', () => {

@@ -41,6 +41,12 @@ export function packageVersion(root: string = packageRoot()): string {
  * changed runtime is rebuilt instead of a stale one being linked. */
 export function runtimeVersion(root: string): string {
   const h = createHash('sha256');
+  for (const f of runtimeSources(root)) h.update(f.slice(root.length)).update(readFileSync(f));
+  return `${packageVersion(root)}-${h.digest('hex').slice(0, 12)}`;
+}
+
+/** The files a runtime library is built from (the root CMakeLists.txt and runtime-c's sources and headers). */
+function runtimeSources(root: string): string[] {
   const files = [path.join(root, 'CMakeLists.txt')];
   const dir = path.join(root, 'runtime-c');
   for (const sub of ['', 'include']) {
@@ -48,8 +54,13 @@ export function runtimeVersion(root: string): string {
     if (!existsSync(d)) continue;
     for (const f of readdirSync(d).sort()) if (/\.[ch]$/.test(f)) files.push(path.join(d, f));
   }
-  for (const f of files) if (existsSync(f)) h.update(f.slice(root.length)).update(readFileSync(f));
-  return `${packageVersion(root)}-${h.digest('hex').slice(0, 12)}`;
+  return files.filter((f) => existsSync(f));
+}
+
+/** A prebuilt library older than a runtime source is stale (a runtime change not yet rebuilt into build/). */
+function isStale(lib: string, root: string): boolean {
+  const built = statSync(lib).mtimeMs;
+  return runtimeSources(root).some((f) => statSync(f).mtimeMs > built);
 }
 
 export function runtimeLibName(variant: RuntimeVariant): string {
@@ -109,7 +120,7 @@ export function existingRuntimeLibrary(variant: RuntimeVariant, o: RuntimeLookup
   const host = isHostTriple(o.triple, o.arch);
   if (host) {
     const prebuilt = path.join(root, 'build', 'lib', runtimeLibName(variant));
-    if (existsSync(prebuilt)) return prebuilt;
+    if (existsSync(prebuilt) && !isStale(prebuilt, root)) return prebuilt;
   }
   const cacheDir = runtimeCacheDir(runtimeVersion(root), host ? null : o.triple, o.env, o.home);
   if (!existsSync(stampPath(cacheDir, variant))) return null;

@@ -1,0 +1,378 @@
+/* task.c — tasks (one OS thread each) and channels (bounded FIFO queues), MEMORY.md §8.
+ *
+ * Tasks. A task is one tml_alloc'ed block: this header, then its result buffer (16-byte aligned). Two parties own
+ * it: the handle (the TML `Task[R]` value) and the registry, which holds every task whose OS thread has not been
+ * pthread_join'ed yet. Threads are never pthread_detach'ed: a thread keeps running code after its function
+ * returns (thread-local destructors, e.g. object.c's thread_local pools), so the only way to know that it has
+ * really ended is to join it. Whoever joins the OS thread ("reaps" it) takes the task off the registry; the task is
+ * freed by the later of the reap and the end of the handle (tml_task_join, or tml_task_detach).
+ *   - tml_task_join reaps the thread (or waits while another thread reaps it), copies the result out, frees.
+ *   - tml_task_detach on a task still running marks it detached: when its function returns, the task's own thread
+ *     drops the result (drop_result). On a task that has already ended it drops the result at once, reaps the
+ *     thread (which is only finishing its exit path) and frees the task.
+ *   - Ended threads are reaped lazily by the next tml_task_spawn (so detached tasks do not pile up as zombie
+ *     threads), and tml_tasks_join_all (called by tml_runtime_exit before the leak check) reaps every thread still
+ *     registered, waiting for running ones, detached ones included, and frees the detached tasks. A task whose
+ *     handle is still held (never joined nor detached: the handle itself leaked) is reaped but left to its handle,
+ *     so a debug build reports it as a leak.
+ * A thread that is being reaped is "claimed" (by its reaper, or by the spawner until pthread_create has returned),
+ * so no thread is ever joined twice.
+ *
+ * The first pthread_create makes glibc clear __libc_single_threaded (before the new thread runs), which is the
+ * runtime's "threads started" flag (internal.h tml_rt_single_threaded): from then on every refcount (Str, closures,
+ * objects) is atomic and the tracker, the pools and the stdout buffer take their locks.
+ *
+ * Channels. One tml_alloc'ed block: the header (atomic refcount, a mutex, two condition variables) and a ring
+ * buffer of capacity × elem_size bytes. Elements are moved in and out as raw bytes; the TML side drops what is
+ * still buffered before the last release. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "tml_runtime.h"
+
+/* ======================================================================================================
+ * Tasks
+ * ====================================================================================================== */
+
+typedef struct TmlTask {
+    struct TmlTask *prev, *next; /* the registry list it is on (running or ended), while not reaped */
+    struct TmlTask *reap_next;   /* a reaper's private batch */
+    pthread_t thread;            /* written by the spawner while the task is claimed */
+    void (*run)(void *env, void *out);
+    void *env;
+    void (*drop_result)(void *result);
+    int64_t result_size;
+    /* guarded by tasks_mu */
+    int ended;       /* the thread will not touch the task again (it is on the `ended` list) */
+    int done;        /* the function returned and the result is waiting for the handle */
+    int detached;    /* tml_task_detach was called */
+    int handle_gone; /* the handle's side has finished with the task */
+    int claimed;     /* some thread is joining the OS thread (or the spawner has not published it yet) */
+    int reaped;      /* the OS thread has been joined and the task is off the registry */
+} TmlTask;
+
+#define RESULT_OFFSET ((sizeof(TmlTask) + 15) & ~(size_t)15)
+
+static inline void *task_result(TmlTask *t) { return (char *)t + RESULT_OFFSET; }
+
+static const TmlAllocSite task_site = {{"<runtime>", 0, 0}, "Task"};
+
+/* The registry: two circular lists around sentinels, tasks still running and tasks whose thread has ended (not yet
+ * reaped). tasks_cv is broadcast whenever a task is reaped or a spawner releases its claim. */
+static pthread_mutex_t tasks_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t tasks_cv = PTHREAD_COND_INITIALIZER;
+static TmlTask running = {.prev = &running, .next = &running};
+static TmlTask ended = {.prev = &ended, .next = &ended};
+
+static inline void list_unlink(TmlTask *t) {
+    t->prev->next = t->next;
+    t->next->prev = t->prev;
+    t->prev = t->next = NULL;
+}
+
+static inline void list_push(TmlTask *head, TmlTask *t) {
+    t->next = head;
+    t->prev = head->prev;
+    head->prev->next = t;
+    head->prev = t;
+}
+
+/* Called with tasks_mu held and t claimed by the caller: joins the OS thread (without the lock) and takes the task
+ * off the registry. Returns 1 when the handle's side is already finished, i.e. the caller must free the task. */
+static int reap_claimed_locked(TmlTask *t) {
+    pthread_mutex_unlock(&tasks_mu);
+    int e = pthread_join(t->thread, NULL);
+    pthread_mutex_lock(&tasks_mu);
+    if (e != 0) {
+        pthread_mutex_unlock(&tasks_mu);
+        tml_rt_eprintf("tmlc: internal error: cannot join a task's thread (%s)\n", strerror(e));
+        tml_rt_die(101);
+    }
+    t->reaped = 1;
+    list_unlink(t);
+    pthread_cond_broadcast(&tasks_cv);
+    return t->handle_gone;
+}
+
+/* Called with tasks_mu held: returns once t's thread has been joined, by this thread or by another one. */
+static void ensure_reaped_locked(TmlTask *t) {
+    while (!t->reaped) {
+        if (t->claimed) {
+            pthread_cond_wait(&tasks_cv, &tasks_mu);
+        } else {
+            t->claimed = 1;
+            reap_claimed_locked(t); /* the caller holds the handle: handle_gone is 0 */
+        }
+    }
+}
+
+/* Joins the threads of tasks that have ended and nobody is joining yet (they only have their exit path left), and
+ * frees those whose handle is gone (detached ones). */
+static void reap_ended(void) {
+    pthread_mutex_lock(&tasks_mu);
+    TmlTask *batch = NULL;
+    for (TmlTask *t = ended.next; t != &ended; t = t->next) {
+        if (t->claimed) continue;
+        t->claimed = 1;
+        t->reap_next = batch;
+        batch = t;
+    }
+    while (batch) {
+        TmlTask *t = batch;
+        batch = t->reap_next;
+        if (reap_claimed_locked(t)) {
+            pthread_mutex_unlock(&tasks_mu);
+            tml_free(t, &tml_rt_runtime_loc);
+            pthread_mutex_lock(&tasks_mu);
+        }
+    }
+    pthread_mutex_unlock(&tasks_mu);
+}
+
+/* Called with tasks_mu held by the task's own thread: it will not touch t after the caller unlocks. */
+static void task_end_locked(TmlTask *t) {
+    t->ended = 1;
+    list_unlink(t);
+    list_push(&ended, t);
+}
+
+static void *task_main(void *arg) {
+    TmlTask *t = arg;
+    t->run(t->env, task_result(t)); /* run frees env */
+    pthread_mutex_lock(&tasks_mu);
+    int drop_here = t->detached; /* detached while running: nobody else will drop the result */
+    void (*drop)(void *) = t->drop_result;
+    if (!drop_here) {
+        t->done = 1;
+        task_end_locked(t);
+    }
+    pthread_mutex_unlock(&tasks_mu);
+    if (drop_here) {
+        if (drop) drop(task_result(t)); /* t stays valid: it cannot be freed before this thread is joined */
+        pthread_mutex_lock(&tasks_mu);
+        task_end_locked(t);
+        pthread_mutex_unlock(&tasks_mu);
+    }
+    return NULL;
+}
+
+void *tml_task_spawn(void (*run)(void *env, void *out), void *env, int64_t result_size,
+                     void (*drop_result)(void *result)) {
+    if (result_size < 0 || (uint64_t)result_size > (uint64_t)INT64_MAX - RESULT_OFFSET)
+        tml_rt_out_of_memory(result_size < 0 ? result_size : -1);
+    reap_ended();
+    TmlTask *t = tml_alloc((int64_t)RESULT_OFFSET + result_size, &task_site);
+    memset(t, 0, sizeof *t);
+    t->run = run;
+    t->env = env;
+    t->drop_result = drop_result;
+    t->result_size = result_size;
+    t->claimed = 1; /* until t->thread is written: no reaper may read it before */
+    pthread_mutex_lock(&tasks_mu);
+    list_push(&running, t);
+    pthread_mutex_unlock(&tasks_mu);
+
+    /* glibc clears __libc_single_threaded here, before the new thread starts: refcounts become atomic. */
+    pthread_t thread;
+    int e = pthread_create(&thread, NULL, task_main, t);
+    if (e != 0) {
+        tml_rt_eprintf("tmlc: cannot start a task (%s)\n", strerror(e));
+        tml_rt_die(101);
+    }
+    pthread_mutex_lock(&tasks_mu);
+    t->thread = thread;
+    t->claimed = 0;
+    pthread_cond_broadcast(&tasks_cv);
+    pthread_mutex_unlock(&tasks_mu);
+    return t;
+}
+
+void tml_task_join(void *task, void *out) {
+    TmlTask *t = task;
+    pthread_mutex_lock(&tasks_mu);
+    ensure_reaped_locked(t);
+    pthread_mutex_unlock(&tasks_mu);
+    if (t->result_size > 0) memcpy(out, task_result(t), (size_t)t->result_size);
+    tml_free(t, &tml_rt_runtime_loc);
+}
+
+void tml_task_detach(void *task) {
+    TmlTask *t = task;
+    pthread_mutex_lock(&tasks_mu);
+    t->detached = 1;
+    if (!t->done) { /* still running: its thread drops the result, its reaper frees the task */
+        t->handle_gone = 1;
+        pthread_mutex_unlock(&tasks_mu);
+        return;
+    }
+    pthread_mutex_unlock(&tasks_mu);
+    /* already ended: the result is dropped now, the thread joined (it is at most finishing its exit path), freed */
+    if (t->drop_result) t->drop_result(task_result(t));
+    pthread_mutex_lock(&tasks_mu);
+    ensure_reaped_locked(t);
+    pthread_mutex_unlock(&tasks_mu);
+    tml_free(t, &tml_rt_runtime_loc);
+}
+
+void tml_tasks_join_all(void) {
+    pthread_mutex_lock(&tasks_mu);
+    for (;;) {
+        TmlTask *t = NULL;
+        for (TmlTask *c = ended.next; !t && c != &ended; c = c->next)
+            if (!c->claimed) t = c;
+        for (TmlTask *c = running.next; !t && c != &running; c = c->next)
+            if (!c->claimed) t = c;
+        if (t) {
+            t->claimed = 1;
+            if (reap_claimed_locked(t)) {
+                pthread_mutex_unlock(&tasks_mu);
+                tml_free(t, &tml_rt_runtime_loc);
+                pthread_mutex_lock(&tasks_mu);
+            }
+            continue;
+        }
+        if (running.next == &running && ended.next == &ended) break;
+        pthread_cond_wait(&tasks_cv, &tasks_mu); /* the rest are being joined by other threads */
+    }
+    pthread_mutex_unlock(&tasks_mu);
+}
+
+int64_t tml_tasks_registered(void) {
+    int64_t n = 0;
+    pthread_mutex_lock(&tasks_mu);
+    for (TmlTask *c = running.next; c != &running; c = c->next) n++;
+    for (TmlTask *c = ended.next; c != &ended; c = c->next) n++;
+    pthread_mutex_unlock(&tasks_mu);
+    return n;
+}
+
+int32_t tml_task_ended(void *task) {
+    pthread_mutex_lock(&tasks_mu);
+    int32_t e = ((TmlTask *)task)->ended;
+    pthread_mutex_unlock(&tasks_mu);
+    return e;
+}
+
+/* ======================================================================================================
+ * Channels
+ * ====================================================================================================== */
+
+typedef struct TmlChan {
+    int64_t rc; /* atomic, always (channels exist to be shared between threads) */
+    pthread_mutex_t mu;
+    pthread_cond_t not_empty, not_full;
+    int64_t capacity, elem_size;
+    int64_t head, count; /* ring buffer: the oldest element is at index head */
+    int32_t closed;
+} TmlChan;
+
+#define CHAN_BUF_OFFSET ((sizeof(TmlChan) + 15) & ~(size_t)15)
+
+static const TmlAllocSite chan_site = {{"<runtime>", 0, 0}, "Channel"};
+
+static inline unsigned char *chan_slot(TmlChan *c, int64_t i) {
+    return (unsigned char *)c + CHAN_BUF_OFFSET + (size_t)(i % c->capacity) * (size_t)c->elem_size;
+}
+
+void *tml_chan_new(int64_t capacity, int64_t elem_size) {
+    if (capacity < 1) tml_panic_cstr(NULL, "a channel needs a capacity of at least 1");
+    if (elem_size < 0) tml_rt_out_of_memory(elem_size);
+    int64_t bytes;
+    if (__builtin_mul_overflow(capacity, elem_size, &bytes) ||
+        __builtin_add_overflow(bytes, (int64_t)CHAN_BUF_OFFSET, &bytes))
+        tml_rt_out_of_memory(-1);
+    TmlChan *c = tml_alloc(bytes, &chan_site);
+    memset(c, 0, sizeof *c);
+    c->rc = 1;
+    c->capacity = capacity;
+    c->elem_size = elem_size;
+    pthread_mutex_init(&c->mu, NULL);
+    pthread_cond_init(&c->not_empty, NULL);
+    pthread_cond_init(&c->not_full, NULL);
+    return c;
+}
+
+void tml_chan_retain(void *ch) { __atomic_fetch_add(&((TmlChan *)ch)->rc, 1, __ATOMIC_RELAXED); }
+
+void tml_chan_release(void *ch) {
+    TmlChan *c = ch;
+    if (__atomic_fetch_sub(&c->rc, 1, __ATOMIC_ACQ_REL) != 1) return;
+    pthread_cond_destroy(&c->not_full);
+    pthread_cond_destroy(&c->not_empty);
+    pthread_mutex_destroy(&c->mu);
+    tml_free(c, &tml_rt_runtime_loc);
+}
+
+/* With c->mu held and room in the queue. */
+static void chan_put_locked(TmlChan *c, const void *elem) {
+    if (c->elem_size > 0) memcpy(chan_slot(c, c->head + c->count), elem, (size_t)c->elem_size);
+    c->count++;
+    pthread_cond_signal(&c->not_empty);
+}
+
+/* With c->mu held and an element in the queue. */
+static void chan_take_locked(TmlChan *c, void *out) {
+    if (c->elem_size > 0) memcpy(out, chan_slot(c, c->head), (size_t)c->elem_size);
+    c->head = (c->head + 1) % c->capacity;
+    c->count--;
+    pthread_cond_signal(&c->not_full);
+}
+
+int32_t tml_chan_send(void *ch, const void *elem) {
+    TmlChan *c = ch;
+    pthread_mutex_lock(&c->mu);
+    while (c->count == c->capacity && !c->closed) pthread_cond_wait(&c->not_full, &c->mu);
+    int32_t ok = !c->closed;
+    if (ok) chan_put_locked(c, elem);
+    pthread_mutex_unlock(&c->mu);
+    return ok;
+}
+
+int32_t tml_chan_try_send(void *ch, const void *elem) {
+    TmlChan *c = ch;
+    pthread_mutex_lock(&c->mu);
+    int32_t ok = !c->closed && c->count < c->capacity;
+    if (ok) chan_put_locked(c, elem);
+    pthread_mutex_unlock(&c->mu);
+    return ok;
+}
+
+int32_t tml_chan_recv(void *ch, void *out) {
+    TmlChan *c = ch;
+    pthread_mutex_lock(&c->mu);
+    while (c->count == 0 && !c->closed) pthread_cond_wait(&c->not_empty, &c->mu);
+    int32_t ok = c->count > 0; /* a closed channel still gives what it holds */
+    if (ok) chan_take_locked(c, out);
+    pthread_mutex_unlock(&c->mu);
+    return ok;
+}
+
+int32_t tml_chan_try_recv(void *ch, void *out) {
+    TmlChan *c = ch;
+    pthread_mutex_lock(&c->mu);
+    int32_t ok = c->count > 0;
+    if (ok) chan_take_locked(c, out);
+    pthread_mutex_unlock(&c->mu);
+    return ok;
+}
+
+void tml_chan_close(void *ch) {
+    TmlChan *c = ch;
+    pthread_mutex_lock(&c->mu);
+    c->closed = 1;
+    pthread_cond_broadcast(&c->not_empty);
+    pthread_cond_broadcast(&c->not_full);
+    pthread_mutex_unlock(&c->mu);
+}
+
+int64_t tml_chan_len(void *ch) {
+    TmlChan *c = ch;
+    pthread_mutex_lock(&c->mu);
+    int64_t n = c->count;
+    pthread_mutex_unlock(&c->mu);
+    return n;
+}
