@@ -87,16 +87,22 @@ export class FnBuilder {
     const head = this.newBlock();
     const loop = this.newBlock();
     const done = this.newBlock();
-    this.goto(head);
-    this.switchTo(head);
-    const more = this.temp(T.bool, span);
-    this.assign(place(more), { k: 'binary', op: 'lt', left: { k: 'copy', place: place(counter) }, right: bound }, span);
-    this.branch({ k: 'copy', place: place(more) }, loop, done, span);
-    this.switchTo(loop);
+    this.loopHead(head, 'lt', { k: 'copy', place: place(counter) }, bound, loop, done, span);
     body();
     this.assign(place(counter), { k: 'binary', op: 'add', left: { k: 'copy', place: place(counter) }, right: constInt(1, T.i64) }, span);
     this.goto(head);
     this.switchTo(done);
+  }
+
+  /** A loop's test: from the current block into `head`, which goes to `body` while `left op right` holds and to
+   * `exit` once it does not; building continues in `body`. */
+  loopHead(head: BasicBlock, op: 'lt' | 'le', left: Operand, right: Operand, body: BasicBlock, exit: BasicBlock, span: Span): void {
+    this.goto(head);
+    this.switchTo(head);
+    const more = this.temp(T.bool, span);
+    this.assign(place(more), { k: 'binary', op, left, right }, span);
+    this.branch({ k: 'copy', place: place(more) }, body, exit, span);
+    this.switchTo(body);
   }
 
   /** Branch on the variant of the enum at `p`: to `first` for variant 0 (`Just`, `Ok`), to `other` for any other. */

@@ -106,12 +106,10 @@ export class ClassGen {
       b.assign(place(r), { k: 'ref', place: place(self), mutable: false, raw: false }, span);
       b.call(null, { k: 'fn', symbol: drop }, [moveOf(r)], span);
     }
-    const fields = classObject(t);
-    fields.def.fields.forEach((_, i) => {
-      if (i < 2) return;
-      const ft = this.fieldType(t, i - 2);
-      if (classify(this.mono.checked.defs, ft) === 'plain') return;
-      this.mono.glue.dropSymbol(ft);
+    // the object's fields after its { rc, vtable } header, in declaration order
+    structFields(classObject(t)).forEach((f, i) => {
+      if (i < 2 || classify(this.mono.checked.defs, f.ty) === 'plain') return;
+      this.mono.glue.dropSymbol(f.ty);
       b.emit({ k: 'drop', place: place(self, { k: 'deref' }, { k: 'field', index: i }), flag: null, span });
     });
     this.freeObject(b, t, { k: 'copy', place: place(obj) }, span);
@@ -132,10 +130,6 @@ export class ClassGen {
     if (this.made.has(sym)) return false;
     this.made.add(sym);
     return true;
-  }
-
-  private fieldType(t: Adt, i: number): Type {
-    return structFields(classObject(t))[i + 2]!.ty;
   }
 
   /** isa$C(obj: *U8, id: I64) -> Bool: is the object's class C, one of its bases, or an interface they implement? */

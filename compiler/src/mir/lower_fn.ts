@@ -1288,12 +1288,7 @@ export class FnLowerer {
           b.assign(place(i), { k: 'use', op: this.operand(r.start) }, span);
           b.assign(place(end), { k: 'use', op: this.operand(r.end) }, span);
         });
-        b.goto(head);
-        b.switchTo(head);
-        const c = b.temp(T.bool, span);
-        b.assign(place(c), { k: 'binary', op: kind === 'range' ? 'lt' : 'le', left: { k: 'copy', place: place(i) }, right: { k: 'copy', place: place(end) } }, span);
-        b.branch({ k: 'copy', place: place(c) }, bodyB, exit, span);
-        b.switchTo(bodyB);
+        b.loopHead(head, kind === 'range' ? 'lt' : 'le', { k: 'copy', place: place(i) }, { k: 'copy', place: place(end) }, bodyB, exit, span);
         const lv = this.patLocal(e.pattern);
         const x = lv ? this.declare(lv) : b.temp(it, span);
         b.assign(place(x), { k: 'use', op: { k: 'copy', place: place(i) } }, span);
@@ -1329,12 +1324,7 @@ export class FnLowerer {
             if (listT) b.call(null, { k: 'extern', symbol: 'tml_free', ret: T.unit }, [{ k: 'copy', place: place(holder, { k: 'field', index: listT.def.index!.data }) }, this.loc(span)], span);
           },
         });
-        b.goto(head);
-        b.switchTo(head);
-        const c = b.temp(T.bool, span);
-        b.assign(place(c), { k: 'binary', op: 'lt', left: { k: 'copy', place: place(i) }, right: n }, span);
-        b.branch({ k: 'copy', place: place(c) }, bodyB, exit, span);
-        b.switchTo(bodyB);
+        b.loopHead(head, 'lt', { k: 'copy', place: place(i) }, n, bodyB, exit, span);
         const tmp = b.temp(elemTy, span);
         b.assign(place(tmp), { k: 'use', op: { k: 'copy', place: elem(i) } }, span);
         b.assign(place(i), { k: 'binary', op: 'add', left: { k: 'copy', place: place(i) }, right: constInt(1, T.i64) }, span);
@@ -1355,12 +1345,7 @@ export class FnLowerer {
         const listP: Place = { local: mapP.local, proj: [...mapP.proj, { k: 'field', index: (mt as Extract<Type, { k: 'adt' }>).def.mapEntries! }] };
         const i = b.temp(T.i64, span);
         b.assign(place(i), { k: 'use', op: constInt(0, T.i64) }, span);
-        b.goto(head);
-        b.switchTo(head);
-        const c = b.temp(T.bool, span);
-        b.assign(place(c), { k: 'binary', op: 'lt', left: { k: 'copy', place: place(i) }, right: { k: 'copy', place: { local: listP.local, proj: [...listP.proj, { k: 'field', index: listT.def.index!.len }] } } }, span);
-        b.branch({ k: 'copy', place: place(c) }, bodyB, exit, span);
-        b.switchTo(bodyB);
+        b.loopHead(head, 'lt', { k: 'copy', place: place(i) }, { k: 'copy', place: { local: listP.local, proj: [...listP.proj, { k: 'field', index: listT.def.index!.len }] } }, bodyB, exit, span);
         const entry = this.rawElement(listP, listT, i, span);
         const d = b.temp(T.i32, span);
         b.assign(place(d), { k: 'discriminant', place: entry }, span);
@@ -1403,12 +1388,7 @@ export class FnLowerer {
         const elemTy = at.k === 'array' ? at.elem : isList ? ((derefTarget(structFields(at as Extract<Type, { k: 'adt' }>)[(at as Extract<Type, { k: 'adt' }>).def.index!.data]!.ty) ?? T.error)) : T.error;
         const i = b.temp(T.i64, span);
         b.assign(place(i), { k: 'use', op: constInt(0, T.i64) }, span);
-        b.goto(head);
-        b.switchTo(head);
-        const c = b.temp(T.bool, span);
-        b.assign(place(c), { k: 'binary', op: 'lt', left: { k: 'copy', place: place(i) }, right: n }, span);
-        b.branch({ k: 'copy', place: place(c) }, bodyB, exit, span);
-        b.switchTo(bodyB);
+        b.loopHead(head, 'lt', { k: 'copy', place: place(i) }, n, bodyB, exit, span);
         const elemP: Place = isList ? this.elementPlace(arrP, at as Extract<Type, { k: 'adt' }>, i, span) : { local: arrP.local, proj: [...arrP.proj, { k: 'index', index: i }] };
         const pt = this.sub(this.body.patTypes.get(e.pattern.id) ?? elemTy);
         const lv = e.pattern.kind === 'IdentPat' && !e.pattern.mutable ? this.body.bindings.get(e.pattern.id) : undefined;
