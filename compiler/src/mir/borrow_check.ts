@@ -1,174 +1,184 @@
-// Borrow rules (MEMORY.md §3) on MIR. References are second-class, so a borrow can only be held by locals of this
-// function: a local holds the borrows it was made from (`r = ref x`), copied from (`r2 = copy r`), or — for a call
-// whose result contains a reference (`HashMap::get`) — the borrows of the call's reference arguments. A borrow is
-// active while some local holding it is live (used later). While a borrow of `x` is active:
-//   - moving out of `x` (or a part of it) is E0505, assigning to it E0506;
-//   - a `mut ref` of `x` together with any other reference of `x` is E0499/E0502;
-//   - reading `x` while it is mutably borrowed is E0503.
-import type { DiagnosticBag } from '../syntax/diagnostics.js';
+// The borrow checker (MEMORY.md §3), on MIR, in the style of rustc's non-lexical lifetimes. Loans are made by
+// `ref`/`mut ref` of places with projections (analysis/borrowed_place.ts says what each one really borrows), held by
+// the locals a reference flows into (analysis/loans.ts), and alive while a holder is live (analysis/liveness.ts).
+// Every access of every statement is judged against the loans alive there, by prefix overlap of places:
+//   - a read or a shared borrow conflicts with a live mutable loan (E0503, E0502);
+//   - a mutable borrow conflicts with any live loan (E0499, E0502);
+//   - moving out (E0505), assigning (E0506) or dropping (E0597) conflicts with any live loan.
+// A `mut this` receiver's auto-ref is two-phase: shared while the call's arguments are evaluated, mutable from
+// the call on. The arguments of one call are alive together, so `f(ref xs[0], mut ref xs)` conflicts.
+import type { DiagnosticBag, Label } from '../syntax/diagnostics.js';
 import type { Span } from '../syntax/source.js';
-import { containsRef } from '../sema/collect.js';
-import type { LocalId, MirFunction, Place, Statement } from './mir.js';
-import { stmtDest, stmtOperands, successors } from './move_paths.js';
-
-interface Borrow {
-  readonly id: number;
-  readonly root: LocalId;
-  readonly mutable: boolean;
-  readonly span: Span;
-}
+import type { MirFunction, Place } from './mir.js';
+import { localsRead, statementAccesses, terminatorAccesses, type Access } from './analysis/accesses.js';
+import { borrowedPlace, overlaps, throughRefLocal } from './analysis/borrowed_place.js';
+import { PlaceNames, placeType } from './analysis/describe_place.js';
+import { liveness } from './analysis/liveness.js';
+import { collectLoans, type Loan, type LoanFacts } from './analysis/loans.js';
+import { successors } from './move_paths.js';
 
 export function checkBorrows(f: MirFunction, diags: DiagnosticBag): void {
+  const facts = collectLoans(f);
+  if (facts.loans.length === 0) return;
   const live = liveness(f);
-  // borrows each local may hold (flow-insensitive: a holder's borrows are the union of everything assigned to it)
-  const holds = new Map<LocalId, Set<number>>();
-  const borrows: Borrow[] = [];
-  const borrowAt = new Map<Statement, Borrow>();
-  const hold = (l: LocalId) => holds.get(l) ?? holds.set(l, new Set()).get(l)!;
-  let changed = true;
-  for (const b of f.blocks)
-    for (const s of b.stmts) {
-      if (s.k === 'assign' && s.rvalue.k === 'ref' && !s.rvalue.raw && ownedRoot(s.rvalue.place) !== null) {
-        const br: Borrow = { id: borrows.length, root: s.rvalue.place.local, mutable: s.rvalue.mutable, span: s.span };
-        borrows.push(br);
-        borrowAt.set(s, br);
-        hold(s.place.local).add(br.id);
-      }
-    }
-  // propagate through copies, moves, aggregates and calls returning references, to a fixpoint
-  while (changed) {
-    changed = false;
-    for (const b of f.blocks)
-      for (const s of b.stmts) {
-        const dest = stmtDest(s);
-        if (!dest || !containsRef(f.locals[dest.local]!.ty)) continue;
-        const into = hold(dest.local);
-        for (const o of stmtOperands(s)) {
-          if (o.k === 'const') continue;
-          for (const id of holds.get(o.place.local) ?? []) if (!into.has(id)) (into.add(id), (changed = true));
-        }
-      }
-  }
-  const reported = new Set<string>();
-  const report = (key: string, code: string, msg: string, span: Span, label: string, br: Borrow, brLabel: string) => {
-    if (reported.has(key)) return;
-    reported.add(key);
-    diags.error(code, msg, span, { label, secondary: [{ span: br.span, message: brLabel }] });
-  };
+  const names = new PlaceNames(f);
+  const reported = new Set<number>();
+  const laterUse = laterUseFinder(f, facts);
+
   f.blocks.forEach((blk, bi) => {
+    const holdings = facts.holdingsAt(bi);
+    const judge = (si: number, accesses: Access[], stmtSpan: Span) => {
+      const before = holdings[Math.min(si, blk.stmts.length)]!;
+      const after = holdings[Math.min(si + 1, blk.stmts.length)]!;
+      const liveAfter = si < blk.stmts.length ? live.after(bi, si) : new Set<number>();
+      const readHere = localsRead(accesses);
+      const s = si < blk.stmts.length ? blk.stmts[si]! : null;
+      const made = s ? facts.madeAt.get(s) : undefined;
+      // loans alive during this statement: those a local live after it holds, and those it uses
+      const active = new Set<number>();
+      for (const l of liveAfter) for (const id of after.get(l) ?? []) active.add(id);
+      for (const l of readHere) for (const id of before.get(l) ?? []) active.add(id);
+      if (made) active.delete(made.id);
+      if (active.size === 0) return;
+      // a two-phase loan is only reserved (shared) until the statement that uses its receiver
+      const reserved = (L: Loan) => L.twoPhase && !readHere.has(L.holder) && (before.get(L.holder)?.has(L.id) ?? false);
+
+      const conflicts: { access: Access; loan: Loan }[] = [];
+      const judgeAccess = (a: Access) => {
+        const p = borrowedPlace(f, a.place);
+        if (!p) return;
+        for (const id of active) {
+          const L = facts.loans[id]!;
+          if (!overlaps(L.place, p)) continue;
+          const mutableNow = L.mutable && !reserved(L);
+          if ((a.kind === 'read' || a.kind === 'ref') && !mutableNow) continue;
+          // assigning a reference local does not touch what it referred to
+          if (a.kind === 'write' && a.place.proj.length === 0 && throughRefLocal(f, L.place)) continue;
+          conflicts.push({ access: a, loan: L });
+          return;
+        }
+      };
+      for (const a of accesses) {
+        if (a.kind === 'drop' && s && dropBeforeAssign(f, bi, si)) continue;
+        // an element access reads the collection's length and data pointer first; the element access itself is
+        // what is judged (so `f(mut ref xs[0], mut ref xs[1])` is a second mutable borrow, not a use of `xs.len`)
+        if (a.kind === 'read' && collectionInternals(f, a.place)) continue;
+        judgeAccess(a);
+      }
+      // activating two-phase loans: the receiver becomes a mutable borrow at its call
+      for (const l of readHere) {
+        for (const id of before.get(l) ?? []) {
+          const L = facts.loans[id]!;
+          if (!L.twoPhase || L.holder !== l) continue;
+          for (const oid of active) {
+            if (oid === id) continue;
+            const O = facts.loans[oid]!;
+            if (O.holder === l || !overlaps(O.place, L.place)) continue;
+            conflicts.push({ access: { kind: 'mutref', place: L.written, span: L.span }, loan: O });
+            break;
+          }
+        }
+      }
+      for (const { access, loan } of conflicts) {
+        if (reported.has(loan.id)) continue;
+        reported.add(loan.id);
+        report(f, diags, names, access, loan, access.span ?? stmtSpan, laterUse(loan, bi, si), reserved(loan));
+        break;
+      }
+    };
     blk.stmts.forEach((s, si) => {
-      // borrows active across this statement: held by a local that is live after it (and not defined by it)
-      const after = live.after(bi, si);
-      const active: Borrow[] = [];
-      const dest = stmtDest(s);
-      for (const [local, ids] of holds) {
-        if (!after.has(local) || (dest && dest.local === local && dest.proj.length === 0)) continue;
-        for (const id of ids) if (!active.includes(borrows[id]!)) active.push(borrows[id]!);
-      }
-      if (active.length === 0) return;
-      const name = (l: LocalId) => f.locals[l]!.name;
-      const span = 'span' in s ? s.span : f.span;
-      // moves out of a borrowed value
-      for (const o of stmtOperands(s)) {
-        if (o.k !== 'move' || ownedRoot(o.place) === null) continue;
-        const br = active.find((b) => b.root === o.place.local);
-        const n = name(o.place.local);
-        if (br && n) report(`505:${o.place.local}`, 'E0505', `cannot move out of \`${n}\` because it is borrowed`, o.span ?? span, `move out of \`${n}\` occurs here`, br, `borrow of \`${n}\` occurs here`);
-      }
-      // assignments to a borrowed value
-      if (dest && ownedRoot(dest) !== null && f.locals[dest.local]!.kind !== 'temp') {
-        const br = active.find((b) => b.root === dest.local);
-        const n = name(dest.local);
-        if (br && n) report(`506:${dest.local}`, 'E0506', `cannot assign to \`${n}\` because it is borrowed`, span, `\`${n}\` is assigned to here but it was already borrowed`, br, `borrow of \`${n}\` occurs here`);
-      }
-      // a new borrow conflicting with an active one
-      const mine = borrowAt.get(s);
-      if (mine) {
-        const n = name(mine.root);
-        const other = active.find((b) => b.root === mine.root && b !== mine && (b.mutable || mine.mutable));
-        if (other && n) {
-          if (mine.mutable && other.mutable)
-            report(`499:${mine.root}:${mine.id}`, 'E0499', `cannot borrow \`${n}\` as mutable more than once at a time`, mine.span, 'second mutable borrow occurs here', other, 'first mutable borrow occurs here');
-          else if (mine.mutable)
-            report(`502:${mine.root}:${mine.id}`, 'E0502', `cannot borrow \`${n}\` as mutable because it is also borrowed as immutable`, mine.span, 'mutable borrow occurs here', other, 'immutable borrow occurs here');
-          else
-            report(`502:${mine.root}:${mine.id}`, 'E0502', `cannot borrow \`${n}\` as immutable because it is also borrowed as mutable`, mine.span, 'immutable borrow occurs here', other, 'mutable borrow occurs here');
-        }
-      } else {
-        // a plain read of a mutably borrowed value
-        for (const o of stmtOperands(s)) {
-          if (o.k !== 'copy' || ownedRoot(o.place) === null) continue;
-          const br = active.find((b) => b.root === o.place.local && b.mutable);
-          const n = name(o.place.local);
-          if (br && n) report(`503:${o.place.local}`, 'E0503', `cannot use \`${n}\` because it was mutably borrowed`, o.span ?? span, `use of borrowed \`${n}\``, br, `\`${n}\` is borrowed here`);
-        }
-      }
+      if (s.k === 'nop') return;
+      // accesses without an expression of their own take the statement's span
+      judge(si, statementAccesses(s).map((a) => (a.span === null ? { ...a, span: s.span } : a)), s.span);
     });
+    const ta = terminatorAccesses(blk.term);
+    if (ta.length) judge(blk.stmts.length, ta, blk.termSpan ?? f.span);
   });
 }
 
-/** The local a place belongs to when it does not go through a reference or pointer (owned by this function). */
-function ownedRoot(p: Place): LocalId | null {
-  return p.proj.some((x) => x.k === 'deref') ? null : p.local;
+/** A read of an `@index` collection's own `len` or `data` field (bounds checks, element addresses). */
+function collectionInternals(f: MirFunction, p: Place): boolean {
+  const last = p.proj[p.proj.length - 1];
+  if (!last || last.k !== 'field') return false;
+  const t = placeType(f, { local: p.local, proj: p.proj.slice(0, -1) });
+  return t.k === 'adt' && !!t.def.index && (t.def.index.len === last.index || t.def.index.data === last.index);
 }
 
-/** Backward liveness of locals: which locals are read later. */
-function liveness(f: MirFunction): { after(block: number, stmt: number): Set<LocalId> } {
-  const uses = (s: Statement): LocalId[] => {
-    const out: LocalId[] = [];
-    for (const o of stmtOperands(s)) if (o.k !== 'const') out.push(o.place.local);
-    if (s.k === 'assign' && (s.rvalue.k === 'ref' || s.rvalue.k === 'discriminant')) out.push(s.rvalue.place.local);
-    if (s.k === 'drop' || s.k === 'retain') out.push(s.place.local);
-    const d = stmtDest(s);
-    if (d && d.proj.length) out.push(d.local); // writing through or into a part reads the base
-    for (const pl of [d, ...stmtOperands(s).map((o) => (o.k === 'const' ? null : o.place))]) {
-      if (!pl) continue;
-      for (const pr of pl.proj) if (pr.k === 'index') out.push(pr.index);
-    }
-    return out;
-  };
-  const termUses = (bi: number): LocalId[] => {
-    const t = f.blocks[bi]!.term;
-    if (t.k === 'branch' && t.cond.k !== 'const') return [t.cond.place.local];
-    if (t.k === 'switch' && t.discr.k !== 'const') return [t.discr.place.local];
-    if (t.k === 'return') return [0];
-    return [];
-  };
-  const succ = successors(f);
-  const liveIn: Set<LocalId>[] = f.blocks.map(() => new Set());
-  let changed = true;
-  while (changed) {
-    changed = false;
-    for (let bi = f.blocks.length - 1; bi >= 0; bi--) {
-      const cur = new Set<LocalId>();
-      for (const t of succ[bi]!) for (const l of liveIn[t]!) cur.add(l);
-      for (const l of termUses(bi)) cur.add(l);
-      const stmts = f.blocks[bi]!.stmts;
-      for (let si = stmts.length - 1; si >= 0; si--) {
-        const s = stmts[si]!;
-        const d = stmtDest(s);
-        if (d && d.proj.length === 0) cur.delete(d.local);
-        for (const l of uses(s)) cur.add(l);
-      }
-      if (cur.size !== liveIn[bi]!.size || [...cur].some((l) => !liveIn[bi]!.has(l))) {
-        liveIn[bi] = cur;
-        changed = true;
-      }
-    }
+/** `drop(x)` right before `x = …`: the assignment's own drop of the old value; the assignment reports. */
+function dropBeforeAssign(f: MirFunction, bi: number, si: number): boolean {
+  const stmts = f.blocks[bi]!.stmts;
+  const d = stmts[si]!;
+  if (d.k !== 'drop') return false;
+  for (let k = si + 1; k < stmts.length; k++) {
+    const s = stmts[k]!;
+    if (s.k === 'nop') continue;
+    const dest = s.k === 'assign' ? s.place : s.k === 'call' ? s.dest : null;
+    return !!dest && dest.local === d.place.local && dest.proj.length === d.place.proj.length;
   }
-  return {
-    after(bi: number, si: number): Set<LocalId> {
-      const cur = new Set<LocalId>();
-      for (const t of succ[bi]!) for (const l of liveIn[t]!) cur.add(l);
-      for (const l of termUses(bi)) cur.add(l);
-      const stmts = f.blocks[bi]!.stmts;
-      for (let k = stmts.length - 1; k > si; k--) {
-        const s = stmts[k]!;
-        const d = stmtDest(s);
-        if (d && d.proj.length === 0) cur.delete(d.local);
-        for (const l of uses(s)) cur.add(l);
+  return false;
+}
+
+function report(f: MirFunction, diags: DiagnosticBag, names: PlaceNames, a: Access, L: Loan, span: Span, later: { span: Span; loop: boolean } | null, reservedLoan: boolean): void {
+  const what = names.describe(a.place) ?? names.describe(L.written) ?? 'a temporary value';
+  const borrowed = names.describe(L.written) ?? what;
+  const q = (s: string) => `\`${s}\``;
+  const loanKind = L.mutable && !reservedLoan ? 'mutable' : 'immutable';
+  const secondary: Label[] = [];
+  const laterLabel = (kind: string) => later && secondary.push({ span: later.span, message: `${kind}borrow later used here${later.loop ? ', in later iteration of loop' : ''}` });
+  const notes: string[] = [];
+  if (later) notes.push(`the borrow of ${q(borrowed)} lives until its last use${later.loop ? ', in the next iteration of the loop' : ''}; end it before this ${a.kind === 'write' ? 'assignment' : a.kind === 'move' ? 'move' : a.kind === 'drop' ? 'drop' : 'access'}`);
+  const extra = (label: string, loanLabel: string, laterKind: string) => {
+    secondary.push({ span: L.span, message: loanLabel });
+    laterLabel(laterKind);
+    return { label, secondary, notes };
+  };
+  switch (a.kind) {
+    case 'read':
+      return diags.error('E0503', `cannot use ${q(what)} because it was mutably borrowed`, span, extra(`use of borrowed ${q(borrowed)}`, `${q(borrowed)} is borrowed here`, ''));
+    case 'ref':
+      return diags.error('E0502', `cannot borrow ${q(what)} as immutable because it is also borrowed as mutable`, span, extra('immutable borrow occurs here', 'mutable borrow occurs here', 'mutable '));
+    case 'mutref':
+      if (loanKind === 'mutable') return diags.error('E0499', `cannot borrow ${q(what)} as mutable more than once at a time`, span, extra('second mutable borrow occurs here', 'first mutable borrow occurs here', 'first '));
+      return diags.error('E0502', `cannot borrow ${q(what)} as mutable because it is also borrowed as immutable`, span, extra('mutable borrow occurs here', 'immutable borrow occurs here', 'immutable '));
+    case 'move':
+      return diags.error('E0505', `cannot move out of ${q(what)} because it is borrowed`, span, extra(`move out of ${q(what)} occurs here`, `borrow of ${q(borrowed)} occurs here`, ''));
+    case 'write':
+      return diags.error('E0506', `cannot assign to ${q(what)} because it is borrowed`, span, extra(`${q(what)} is assigned to here but it was already borrowed`, `borrow of ${q(borrowed)} occurs here`, ''));
+    case 'drop':
+      return diags.error('E0597', `${q(what)} does not live long enough`, span, extra(`${q(what)} dropped here while still borrowed`, `borrow of ${q(borrowed)} occurs here`, ''));
+  }
+}
+
+/** Finds, after a point, the first use of a local holding a loan (what keeps the loan alive there). */
+function laterUseFinder(f: MirFunction, facts: LoanFacts): (L: Loan, bi: number, si: number) => { span: Span; loop: boolean } | null {
+  const succ = successors(f);
+  return (L, bi, si) => {
+    const holders = facts.holders.get(L.id) ?? new Set();
+    const here = f.blocks[bi]!.stmts[si];
+    const hereSpan = here && 'span' in here ? here.span : null;
+    const seen = new Set<number>();
+    const queue: { b: number; from: number }[] = [{ b: bi, from: si + 1 }];
+    while (queue.length) {
+      const { b, from } = queue.shift()!;
+      const blk = f.blocks[b]!;
+      const hs = facts.holdingsAt(b);
+      for (let k = from; k < blk.stmts.length; k++) {
+        const s = blk.stmts[k]!;
+        const reads = localsRead(statementAccesses(s));
+        for (const l of reads) {
+          if (holders.has(l) && hs[k]!.get(l)?.has(L.id) && 'span' in s) return { span: s.span, loop: !!hereSpan && s.span.end <= hereSpan.start };
+        }
       }
-      return cur;
-    },
+      const treads = localsRead(terminatorAccesses(blk.term));
+      for (const l of treads) if (holders.has(l) && hs[blk.stmts.length]!.get(l)?.has(L.id) && blk.termSpan) return { span: blk.termSpan, loop: !!hereSpan && blk.termSpan.end <= hereSpan.start };
+      for (const t of succ[b]!) {
+        if (seen.has(t)) continue;
+        seen.add(t);
+        queue.push({ b: t, from: 0 });
+      }
+    }
+    return null;
   };
 }
+
+export type { Place };

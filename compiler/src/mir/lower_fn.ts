@@ -506,6 +506,7 @@ export class FnLowerer {
     this.b.assign(place(off), { k: 'binary', op: 'mul', left: { k: 'copy', place: place(idx) }, right: { k: 'const', value: { k: 'sizeof', of: elemTy }, ty: T.i64 } }, span);
     this.b.assign(place(addr), { k: 'binary', op: 'add', left: { k: 'copy', place: place(addr) }, right: { k: 'copy', place: place(off) } }, span);
     const ptr = this.b.temp(elemPtrTy, span);
+    (this.b.locals[ptr] as { pointsInto?: Place }).pointsInto = base;
     this.b.assign(place(ptr), { k: 'cast', operand: { k: 'copy', place: place(addr) }, to: elemPtrTy }, span);
     return place(ptr, { k: 'deref' });
   }
@@ -1116,7 +1117,7 @@ export class FnLowerer {
         const p = this.derefN(this.placeOf(r), n);
         const t = this.placeType(p);
         const tmp = this.b.temp({ k: 'ref', mutable: adj === 'mutref', inner: t }, span);
-        this.b.assign(place(tmp), { k: 'ref', place: p, mutable: adj === 'mutref', raw: false }, span);
+        this.b.assign(place(tmp), { k: 'ref', place: p, mutable: adj === 'mutref', raw: false, twoPhase: adj === 'mutref' }, span);
         return { k: 'move', place: place(tmp), span };
       }
       case 'borrow': {

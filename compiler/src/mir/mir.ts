@@ -19,6 +19,9 @@ export interface LocalDecl {
   readonly assignOnce?: boolean;
   /** what a compiler-made pointer temporary points into, for messages (`index of \`List[Token]\``) */
   readonly origin?: string;
+  /** a compiler-made raw pointer temporary (an element address) that points inside the value at this place: a
+   * reference made through it borrows that place (the borrow checker), as `ref xs[i]` borrows all of `xs` */
+  readonly pointsInto?: Place;
 }
 
 export type Projection =
@@ -94,8 +97,9 @@ export type Rvalue =
   | { readonly k: 'unary'; readonly op: 'neg' | 'not'; readonly operand: Operand } // not: bitwise on ints, logical on Bool
   /** numeric ↔ numeric (float→int saturating), Char ↔ int, Bool → int, pointer ↔ pointer, pointer ↔ int */
   | { readonly k: 'cast'; readonly operand: Operand; readonly to: Type }
-  /** address of a place: a `ref`/`mut ref` (or raw pointer when `raw`) */
-  | { readonly k: 'ref'; readonly place: Place; readonly mutable: boolean; readonly raw: boolean }
+  /** address of a place: a `ref`/`mut ref` (or raw pointer when `raw`). `twoPhase`: the auto-ref of a `mut this`
+   * receiver, only reserved (a shared borrow) until the call that uses it (MEMORY.md §3, two-phase borrows) */
+  | { readonly k: 'ref'; readonly place: Place; readonly mutable: boolean; readonly raw: boolean; readonly twoPhase?: boolean }
   | { readonly k: 'aggregate'; readonly kind: AggregateKind; readonly ops: readonly Operand[] }
   /** the variant index (I32) of an enum place */
   | { readonly k: 'discriminant'; readonly place: Place }

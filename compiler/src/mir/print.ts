@@ -91,7 +91,7 @@ function printRvalue(r: Rvalue): string {
     case 'cast':
       return `${printOperand(r.operand)} as ${typeToString(r.to)}`;
     case 'ref':
-      return `${r.raw ? '&raw ' : r.mutable ? 'mut ref ' : 'ref '}${printPlace(r.place)}`;
+      return `${r.raw ? '&raw ' : r.mutable ? (r.twoPhase ? 'mut ref(2φ) ' : 'mut ref ') : 'ref '}${printPlace(r.place)}`;
     case 'discriminant':
       return `discriminant(${printPlace(r.place)})`;
     case 'unsize':

@@ -1,0 +1,104 @@
+// Places as the user wrote them, for borrow messages: `xs`, `p.a`, `*h`, `r.items`, `xs[..]`. A compiler-made
+// reference temporary reads as the place it refers to, an element pointer as the collection it points into.
+import { derefPlaceType, isClass, structFields, T, type Type } from '../../sema/types.js';
+import type { MirFunction, Place, Statement } from '../mir.js';
+
+export class PlaceNames {
+  /** temporaries assigned exactly once, by `ref P`: they read as `P` */
+  private readonly refOf = new Map<number, Place>();
+
+  constructor(private readonly f: MirFunction) {
+    const assigned = new Map<number, Statement[]>();
+    for (const b of f.blocks)
+      for (const s of b.stmts) {
+        const d = s.k === 'assign' ? s.place : s.k === 'call' ? s.dest : null;
+        if (d && d.proj.length === 0 && f.locals[d.local]!.kind === 'temp') assigned.set(d.local, [...(assigned.get(d.local) ?? []), s]);
+      }
+    for (const [l, ss] of assigned) {
+      const s = ss[0]!;
+      if (ss.length === 1 && s.k === 'assign' && s.rvalue.k === 'ref') this.refOf.set(l, s.rvalue.place);
+    }
+  }
+
+  /** The name of a place, or null when it is an unnamed temporary. */
+  describe(p: Place, depth = 0): string | null {
+    const decl = this.f.locals[p.local]!;
+    let text: string | null;
+    let t: Type = decl.ty;
+    let rest = p.proj;
+    if (decl.name) text = decl.name;
+    else if (depth < 6 && this.refOf.has(p.local) && rest[0]?.k === 'deref') {
+      const inner = this.refOf.get(p.local)!;
+      text = this.describe(inner, depth + 1);
+      t = placeType(this.f, inner);
+      rest = rest.slice(1);
+    } else if (depth < 6 && decl.pointsInto && rest[0]?.k === 'deref') {
+      const base = this.describe(decl.pointsInto, depth + 1);
+      return base === null ? null : `${base}[..]`;
+    } else return null;
+    if (text === null) return null;
+    for (let i = 0; i < rest.length; i++) {
+      const pr = rest[i]!;
+      if (pr.k === 'deref') {
+        const next = rest[i + 1];
+        const inner = derefPlaceType(t) ?? T.error;
+        if (isClass(t) && next?.k === 'field') {
+          // a class field: `(*obj).f` skips the object's { rc, vtable } header
+          text = `${text}.${fieldName(inner, next.index)}`;
+          t = fieldTy(inner, next.index);
+          i++;
+          continue;
+        }
+        if (next?.k === 'field') {
+          text = `${text}.${fieldName(inner, next.index)}`;
+          t = fieldTy(inner, next.index);
+          i++;
+          continue;
+        }
+        text = `*${text}`;
+        t = inner;
+      } else if (pr.k === 'field') {
+        // a library owner's pointer field: `*h`
+        if (t.k === 'adt' && t.def.deref && t.def.deref[0] === pr.index) {
+          text = `*${text}`;
+          t = fieldTy(t, pr.index);
+          t = t.k === 'ptr' ? t.inner : t;
+          if (rest[i + 1]?.k === 'deref') i++;
+          continue;
+        }
+        text = `${text}.${fieldName(t, pr.index)}`;
+        t = fieldTy(t, pr.index);
+      } else if (pr.k === 'variant') {
+        text = `(${text} as ${t.k === 'adt' ? (t.def.variants[pr.variant]?.name ?? '?') : '?'}).${pr.index}`;
+        t = T.error;
+      } else {
+        text = `${text}[..]`;
+        t = t.k === 'array' ? t.elem : T.error;
+      }
+    }
+    return text;
+  }
+}
+
+function fieldName(t: Type, i: number): string {
+  if (t.k === 'tuple') return String(i);
+  if (t.k === 'adt') return structFields(t)[i]?.name ?? String(i);
+  return String(i);
+}
+
+function fieldTy(t: Type, i: number): Type {
+  if (t.k === 'tuple') return t.elems[i] ?? T.error;
+  if (t.k === 'adt') return structFields(t)[i]?.ty ?? T.error;
+  return T.error;
+}
+
+/** The type of a place (variant payloads and elements read as the error type: callers only need fields). */
+export function placeType(f: MirFunction, p: Place): Type {
+  let t = f.locals[p.local]!.ty;
+  for (const pr of p.proj) {
+    if (pr.k === 'deref') t = derefPlaceType(t) ?? T.error;
+    else if (pr.k === 'field') t = fieldTy(t, pr.index);
+    else t = T.error;
+  }
+  return t;
+}
