@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 300_000,
     pool: 'forks',
+    // every compile in the suite validates the MIR between passes (mir/pass_manager.ts)
+    env: { TMLC_VALIDATE_MIR: '1' },
   },
 });

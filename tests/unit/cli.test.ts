@@ -111,10 +111,22 @@ describe('build: defaults per mode', () => {
       verbose: false,
       time: false,
       emit: null,
+      mirAfter: null,
       messageFormat: 'human',
     });
-    expect(frontEndOptions(c.o)).toEqual({ overflowChecks: true, tests: false });
+    expect(frontEndOptions(c.o)).toEqual({ overflowChecks: true, tests: false, mirAfter: null });
     expect(runtimeVariant(c.o)).toBe('debug');
+  });
+
+  it('--mir-after PASS goes with --emit=mir and names a pass', async () => {
+    const c = only((await cli(['build', 'a.tml', '--emit=mir', '--mir-after', 'borrow_check'])).calls, 'build');
+    expect(c.o).toMatchObject({ emit: 'mir', mirAfter: 'borrow_check' });
+    const alone = await cli(['build', 'a.tml', '--mir-after', 'mono']);
+    expect(alone.code).toBe(2);
+    expect(alone.err).toBe('error: --mir-after needs --emit=mir\n');
+    const bad = await cli(['build', 'a.tml', '--emit=mir', '--mir-after', 'nope']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('Allowed choices are generic_build, move_check, borrow_check, mono, drop_elab');
   });
 
   it('--release: -O2, no -g, no overflow checks, no leak tracking, release runtime', async () => {

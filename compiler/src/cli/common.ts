@@ -2,7 +2,7 @@
 // status through, and the build options of TOOLCHAIN.md §3.
 import { Command, Option } from 'commander';
 import type { Output } from '../driver/pipeline.js';
-import { EMITS, MESSAGE_FORMATS, OPT_LEVELS, SANITIZERS, type PipelineOptions, type TestRunOptions } from '../driver/settings.js';
+import { EMITS, MESSAGE_FORMATS, MIR_PASSES, OPT_LEVELS, SANITIZERS, type PipelineOptions, type TestRunOptions } from '../driver/settings.js';
 
 export interface Handlers {
   build(entry: string, out: string | null, o: PipelineOptions): Promise<number>;
@@ -28,6 +28,7 @@ export interface BuildFlags {
   sanitize?: string;
   checkLeaks?: boolean;
   emit?: string;
+  mirAfter?: string;
   verbose?: boolean;
   time?: boolean;
   messageFormat?: string;
@@ -44,7 +45,10 @@ export function addBuildOptions(cmd: Command, which: { output: boolean; emit: bo
     .addOption(new Option('--sanitize <kind>', 'build with a sanitizer').choices(SANITIZERS))
     .option('--check-leaks', 'report leaked memory at exit (default in debug builds)')
     .option('--no-check-leaks', 'do not report leaked memory at exit');
-  if (which.emit) cmd.addOption(new Option('--emit <kind>', 'write LLVM IR text, MIR, bitcode or an object file instead of an executable').choices(EMITS));
+  if (which.emit) {
+    cmd.addOption(new Option('--emit <kind>', 'write LLVM IR text, MIR, bitcode or an object file instead of an executable').choices(EMITS));
+    cmd.addOption(new Option('--mir-after <pass>', 'with --emit=mir: the MIR as this pass leaves it (generic bodies before `mono`)').choices(MIR_PASSES));
+  }
   cmd
     .option('--verbose', 'echo the external commands')
     .option('--time', 'print the time of each phase')

@@ -3,6 +3,8 @@ import { DiagnosticBag, type Diagnostic } from '../syntax/diagnostics.js';
 import { SourceMap } from '../syntax/source.js';
 import type { MirProgram } from '../mir/mir.js';
 import { buildMir } from '../mir/build.js';
+import { currentMir } from '../mir/pass_manager.js';
+import { printFunction } from '../mir/print.js';
 import { checkProgram } from '../sema/program.js';
 import type { FrontEndOptions } from './options.js';
 
@@ -13,6 +15,8 @@ export interface FrontEndResult {
   sources: SourceMap;
   /** milliseconds per phase, for --time */
   timings: { phase: string; ms: number }[];
+  /** with `mirAfter`: the MIR as that pass left it */
+  mirText: string | null;
 }
 
 export function runFrontEnd(entryPath: string, opts: FrontEndOptions): FrontEndResult {
@@ -22,9 +26,16 @@ export function runFrontEnd(entryPath: string, opts: FrontEndOptions): FrontEndR
   let t0 = performance.now();
   const checked = checkProgram(entryPath, sources, diags, opts.tests);
   timings.push({ phase: 'parse+check', ms: performance.now() - t0 });
-  if (!checked || diags.hasErrors()) return { program: null, diagnostics: diags.items, sources, timings };
+  if (!checked || diags.hasErrors()) return { program: null, diagnostics: diags.items, sources, timings, mirText: null };
   t0 = performance.now();
-  const program = buildMir(checked, sources, { overflowChecks: opts.overflowChecks, tests: opts.tests, trackSites: opts.overflowChecks }, diags);
+  let mirText: string | null = null;
+  const stopAfter = opts.mirAfter ?? undefined;
+  const program = buildMir(checked, sources, { overflowChecks: opts.overflowChecks, tests: opts.tests, trackSites: opts.overflowChecks }, diags, {
+    stopAfter,
+    after: (pass, ctx) => {
+      if (pass.name === stopAfter) mirText = currentMir(ctx).map(printFunction).join('\n');
+    },
+  });
   timings.push({ phase: 'mir', ms: performance.now() - t0 });
-  return { program: diags.hasErrors() ? null : program, diagnostics: diags.items, sources, timings };
+  return { program: diags.hasErrors() ? null : program, diagnostics: diags.items, sources, timings, mirText };
 }

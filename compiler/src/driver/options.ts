@@ -25,6 +25,8 @@ export interface FrontEndOptions {
   overflowChecks: boolean;
   /** compile `@test` functions and their harness shims */
   tests: boolean;
+  /** --mir-after: stop after this MIR pass and keep its MIR as text */
+  mirAfter?: string | null;
 }
 
 /** The runtime library variant a build links (TOOLCHAIN.md §4). */

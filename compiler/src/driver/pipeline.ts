@@ -122,6 +122,8 @@ function checkInput(entry: string): void {
 interface FrontEndOutcome {
   program: MirProgram | null;
   status: number;
+  /** --mir-after: the MIR as that pass left it */
+  mirText?: string | null;
 }
 
 async function frontEnd(entry: string, options: PipelineOptions, tests: boolean, timer: PhaseTimer, io: Output): Promise<FrontEndOutcome> {
@@ -130,6 +132,7 @@ async function frontEnd(entry: string, options: PipelineOptions, tests: boolean,
   for (const t of fe.timings) timer.add(t.phase, t.ms);
   const errors = await printDiagnostics(fe.diagnostics, fe.sources, options.messageFormat, io);
   if (errors > 0) return { program: null, status: EXIT_COMPILE_ERROR };
+  if (fe.mirText !== null) return { program: fe.program, status: EXIT_OK, mirText: fe.mirText };
   if (fe.program === null) throw new Error('the front end produced no program and reported no error');
   return { program: fe.program, status: EXIT_OK };
 }
@@ -165,6 +168,11 @@ async function buildUnguarded(
   const out = outArg ?? defaultOutput(entry, options.emit);
   const log = (l: string): void => io.err(line(l));
   const fe = await frontEnd(entry, options, harness === 'tests', timer, io);
+  if (fe.mirText) {
+    if (out === '-') io.out(line(fe.mirText));
+    else writeFileSync(out, line(fe.mirText));
+    return EXIT_OK;
+  }
   if (fe.program === null) return fe.status;
   const program = fe.program;
 

@@ -2,6 +2,7 @@
 // runner, so the defaults of each mode live in one place.
 import os from 'node:os';
 import path from 'node:path';
+import { PASS_NAMES } from '../mir/pass_manager.js';
 import type { BuildOptions, FrontEndOptions, Sanitizer } from './options.js';
 
 export type Emit = 'ir' | 'mir' | 'bc' | 'obj';
@@ -11,6 +12,8 @@ export const EMITS: readonly Emit[] = ['ir', 'mir', 'bc', 'obj'];
 export const SANITIZERS: readonly Sanitizer[] = ['address', 'leak', 'undefined'];
 export const MESSAGE_FORMATS: readonly MessageFormat[] = ['human', 'json'];
 export const OPT_LEVELS: readonly string[] = ['0', '1', '2', '3'];
+/** the MIR passes, in order (for --mir-after) */
+export const MIR_PASSES: readonly string[] = PASS_NAMES;
 
 /** Bad usage: printed as one line, exit status 2. */
 export class UsageError extends Error {
@@ -24,6 +27,8 @@ export class UsageError extends Error {
 export interface PipelineOptions extends BuildOptions {
   /** --emit: write this instead of linking an executable; null = executable */
   emit: Emit | null;
+  /** --mir-after PASS (with --emit=mir): the MIR as that pass leaves it */
+  mirAfter: string | null;
   messageFormat: MessageFormat;
 }
 
@@ -38,6 +43,7 @@ export interface RawBuildFlags {
   /** --check-leaks → true, --no-check-leaks → false, neither → undefined (the mode's default) */
   checkLeaks?: boolean;
   emit?: string;
+  mirAfter?: string;
   verbose?: boolean;
   time?: boolean;
   messageFormat?: string;
@@ -79,6 +85,8 @@ export function resolveBuildOptions(raw: RawBuildFlags, arch: string = process.a
   const level = oneOf('-O', raw.O, OPT_LEVELS);
   const optLevel = (level !== undefined ? Number(level) : release ? 2 : 0) as 0 | 1 | 2 | 3;
   const emit = oneOf('--emit', raw.emit, EMITS) ?? null;
+  const mirAfter = oneOf('--mir-after', raw.mirAfter, MIR_PASSES) ?? null;
+  if (mirAfter !== null && emit !== 'mir') throw new UsageError('--mir-after needs --emit=mir');
   const messageFormat = oneOf('--message-format', raw.messageFormat, MESSAGE_FORMATS) ?? 'human';
 
   let triple: string;
@@ -116,13 +124,14 @@ export function resolveBuildOptions(raw: RawBuildFlags, arch: string = process.a
     verbose: raw.verbose === true,
     time: raw.time === true,
     emit,
+    mirAfter,
     messageFormat,
   };
 }
 
 /** What the front end needs of a build. */
 export function frontEndOptions(o: BuildOptions, tests = false): FrontEndOptions {
-  return { overflowChecks: !o.release, tests };
+  return { overflowChecks: !o.release, tests, mirAfter: (o as Partial<PipelineOptions>).mirAfter ?? null };
 }
 
 const EMIT_EXTENSION: Record<Emit, string> = { ir: '.ll', mir: '.mir', bc: '.bc', obj: '.o' };

@@ -18,7 +18,7 @@ export class GlueBuilder {
 
   dropSymbol(ty: Type): string {
     const sym = 'drop$' + mangleType(ty);
-    if (!this.made.has(sym)) {
+    if (!this.made.has(sym) && !this.mono.checkOnly) {
       this.made.add(sym);
       this.mono.add(this.buildDrop(ty, sym));
     }
@@ -27,7 +27,7 @@ export class GlueBuilder {
 
   retainSymbol(ty: Type): string {
     const sym = 'retain$' + mangleType(ty);
-    if (!this.made.has(sym)) {
+    if (!this.made.has(sym) && !this.mono.checkOnly) {
       this.made.add(sym);
       this.mono.add(this.buildRetain(ty, sym));
     }

@@ -8,7 +8,7 @@ import type { FuncDef } from '../sema/defs.js';
 import { resolveBehaviorMethod } from '../sema/impls.js';
 import { classify } from '../sema/ownership.js';
 import type { CallRes, LocalVar, TypedBody } from '../sema/typed.js';
-import { classObject, derefPlaceType, derefTarget, isClass, mangleType, mapParts, structFields, substFor, substitute, T, typeToString, variantFields, type Subst, type Type } from '../sema/types.js';
+import { classObject, derefPlaceType, derefTarget, isClass, isClosed, mangleType, mapParts, structFields, substFor, substitute, T, typeToString, variantFields, type Subst, type Type } from '../sema/types.js';
 import { constBool, constInt, FnBuilder, moveOf, unitOp } from './builder.js';
 import { lowerBuiltinCall, lowerBuiltinMethod, lowerDisplay } from './lower_builtins.js';
 import { lowerPatternTest, bindPattern, matchAndBind } from './lower_pattern.js';
@@ -1036,6 +1036,11 @@ export class FnLowerer {
     if (c.k === 'fn') return { k: 'fn', symbol: this.mono.request(c.fn, c.typeArgs.map((a) => this.sub(a))), fn: c.fn };
     if (c.k === 'behavior') {
       const self = this.sub(c.selfType);
+      // a generic body checked in its own form: a method of a bound on a type parameter stays abstract
+      if (this.mono.checkOnly && !isClosed(self)) {
+        const m = c.behavior.def.methods.get(c.method) as FuncDef | undefined;
+        if (m) return { k: 'fn', symbol: `${c.behavior.def.path}::${c.method}`, fn: m };
+      }
       const r = resolveBehaviorMethod(this.mono.checked.defs, self, c.behavior.def, c.method);
       if (!r) throw new Error(`internal: no impl of ${c.behavior.def.name}::${c.method} for instance`);
       if (r.k === 'builtin') return { k: 'builtin', name: r.name };
@@ -1466,16 +1471,19 @@ export class FnLowerer {
     const fields = info.variant === null ? ty.def.fields : ty.def.variants[info.variant]!.fields;
     // evaluate written fields in source order, then fill the rest from the base or defaults
     const vals = new Map<string, Operand>();
+    const fieldTys = info.variant === null ? structFields(ty).map((f) => f.ty) : variantFields(ty, info.variant);
     for (const f of e.fields) {
       const op = this.operand(f.value);
-      const tmp = this.b.temp(this.ty(f.value), f.span);
+      // the field's own type: the value may have been upcast to it (`Pen { a: Dog::new(…) }`)
+      const i = fields.findIndex((x) => x.name === f.name);
+      const ft = i >= 0 ? fieldTys[i]! : this.ty(f.value);
+      const tmp = this.b.temp(ft, f.span);
       this.b.assign(place(tmp), { k: 'use', op }, f.span);
-      if (this.needsDrop(this.ty(f.value))) this.scopes.temps().entries.push({ k: 'local', id: tmp });
+      if (this.needsDrop(ft)) this.scopes.temps().entries.push({ k: 'local', id: tmp });
       vals.set(f.name, moveOf(tmp));
     }
     let baseP: Place | null = null;
     if (e.base) baseP = this.placeOf(e.base);
-    const fieldTys = info.variant === null ? structFields(ty).map((f) => f.ty) : variantFields(ty, info.variant);
     const ops = fields.map((f, i) => {
       const v = vals.get(f.name);
       if (v) return v;

@@ -42,6 +42,9 @@ export class Mono {
     readonly sources: SourceMap,
     readonly opts: LowerOptions,
     private readonly lowerInstance: InstanceLowerer,
+    /** lowering one body in its generic form for the checks (check_bodies.ts): callees, glue and vtables are named
+     * but never queued or built, and type parameters stay open */
+    readonly checkOnly = false,
   ) {
     this.glue = new GlueBuilder(this);
     this.classes = new ClassGen(this);
@@ -55,6 +58,7 @@ export class Mono {
       }
       return fn.externSymbol;
     }
+    if (this.checkOnly) return mangleFn(fn, typeArgs);
     for (const t of typeArgs) if (!isClosed(t)) throw new Error(`internal: instance of ${fn.path} with open type ${typeToString(t)}`);
     const symbol = mangleFn(fn, typeArgs);
     if (!this.requested.has(symbol)) {
@@ -69,7 +73,7 @@ export class Mono {
    * declaration order (each resolved to the impl's method or the behavior's default). */
   vtableFor(ty: Type, behavior: BehaviorDef): string {
     const symbol = `vtable$${mangleType(ty)}$${behavior.path.replace(/::/g, '.')}`;
-    if (this.vtables.has(symbol)) return symbol;
+    if (this.vtables.has(symbol) || this.checkOnly) return symbol;
     const slots = [this.glue.dropSymbol(ty)];
     for (const [name] of behavior.methods) {
       const r = resolveBehaviorMethod(this.checked.defs, ty, behavior, name);

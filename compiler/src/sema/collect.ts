@@ -457,6 +457,10 @@ export class Collector implements CollectorHooks {
     this.defs.impls.push(impl);
   }
 
+  typeBounds(tps: ast.TypeParam[], params: ParamType[], ts: TypeScope): Bound[] {
+    return this.bounds(tps, params, [], ts);
+  }
+
   private bounds(tps: ast.TypeParam[], params: ParamType[], where: ast.WherePredicate[], ts: TypeScope): Bound[] {
     const out: Bound[] = [];
     tps.forEach((tp, i) => {

@@ -5,7 +5,7 @@
 import * as ast from '../syntax/ast.js';
 import { newId } from '../syntax/ast.js';
 import type { DiagnosticBag } from '../syntax/diagnostics.js';
-import type { FuncDef, ImplDef, ModuleScope, ProgramDefs } from './defs.js';
+import type { Bound, FuncDef, ImplDef, ModuleScope, ProgramDefs } from './defs.js';
 import { resolveType, type TypeScope } from './resolve_type.js';
 import { declaredAdt, substFor, substitute, T, type AdtDef, type ClassInfo, type ParamType, type Type } from './types.js';
 
@@ -18,6 +18,8 @@ export interface CollectorHooks {
   defineSignature(fn: FuncDef): void;
   valueFunction(name: string, scope: ModuleScope, params: ParamType[], ret: ast.TypeExpr, value: ast.Expr): FuncDef;
   noRefField(t: Type, span: ast.Expr['span']): void;
+  /** the bounds declared on type parameters (`class Box[T: Duplicate]`) */
+  typeBounds(tps: ast.TypeParam[], params: ParamType[], ts: TypeScope): Bound[];
 }
 
 type ClassItem = Extract<ast.Item, { kind: 'Class' }>;
@@ -149,7 +151,7 @@ export class ClassDefiner {
     // methods: an inherent impl of the class
     const impl: ImplDef = {
       typeParams: [...def.params],
-      bounds: [],
+      bounds: h.typeBounds(item.typeParams, [...def.params], ts),
       behavior: null,
       target: self,
       methods: new Map(),
@@ -161,6 +163,7 @@ export class ClassDefiner {
     for (const m of item.methods) {
       if (m.modifiers.includes('static') && m.receiver) h.diags.error('E0709', 'a `static` method takes no `this`', m.nameSpan);
       const fn = h.makeFunc(m, scope, [...def.params], self, impl, null, value ? undefined : 'borrow');
+      fn.bounds.push(...impl.bounds);
       h.defineSignature(fn);
       if (impl.methods.has(m.name)) h.diags.error('E0201', `duplicate definitions with name \`${m.name}\``, m.nameSpan);
       impl.methods.set(m.name, fn);
@@ -181,6 +184,7 @@ export class ClassDefiner {
       const fn = h.makeFunc(decl, scope, [...def.params], self, null, null, value ? undefined : 'borrow');
       (fn as { ctor?: FuncDef['ctor'] }).ctor = { cls: def, index, baseArgs: c.baseArgs, failure: null };
       (fn as { path: string }).path = `${def.path}::new$${c.params.length}`;
+      fn.bounds.push(...impl.bounds);
       h.defineSignature(fn);
       if (c.ret) this.fallible(fn, c.ret, ts, self);
       cls.ctors.push(fn);

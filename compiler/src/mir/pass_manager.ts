@@ -1,0 +1,125 @@
+// The MIR pipeline as named passes, run in order by one manager (rustc's rustc_mir_transform shape):
+//   generic_build  every body in its generic form, called or not (check_bodies.ts)
+//   move_check     use after move, uninitialised use, moves out of borrowed places (on the generic bodies)
+//   borrow_check   loans, conflicts and lifetimes (on the generic bodies)
+//   mono           the reachable instances, lowered for code generation
+//   drop_elab      exact drops and drop flags
+// After the checks, the pipeline stops if they reported errors. After any pass the MIR can be shown (`tmlc build
+// --emit=mir --mir-after=PASS`) and, in the test suite, validated (TMLC_VALIDATE_MIR=1 or `validate`): a pass
+// that leaves broken MIR is reported as an internal error naming it.
+import type { DiagnosticBag } from '../syntax/diagnostics.js';
+import type { SourceMap } from '../syntax/source.js';
+import type { FuncDef } from '../sema/defs.js';
+import type { CheckedProgram } from '../sema/program.js';
+import { checkBorrows } from './borrow_check.js';
+import { lowerGenericBodies, type GenericBodies } from './check_bodies.js';
+import { elaborateDrops } from './drop_elab.js';
+import { lowerInstance } from './lower_fn.js';
+import type { MirFunction, MirProgram } from './mir.js';
+import { Mono, type LowerOptions } from './mono.js';
+import { checkMoves } from './move_check.js';
+import { validateFunction, validateProgram } from './validate.js';
+
+export interface PassContext {
+  readonly checked: CheckedProgram;
+  readonly sources: SourceMap;
+  readonly opts: LowerOptions;
+  readonly diags: DiagnosticBag;
+  /** which bodies the checks cover (default: the program's own, not the standard library's) */
+  readonly checkBody: (fn: FuncDef) => boolean;
+  generic: GenericBodies | null;
+  program: MirProgram | null;
+}
+
+export interface MirPass {
+  readonly name: string;
+  /** a check: the pipeline stops after it when it reported errors */
+  readonly check?: boolean;
+  run(ctx: PassContext): void;
+}
+
+export const PASSES: readonly MirPass[] = [
+  {
+    name: 'generic_build',
+    run: (ctx) => {
+      ctx.generic = lowerGenericBodies(ctx.checked, ctx.sources, ctx.opts, ctx.checkBody);
+    },
+  },
+  {
+    name: 'move_check',
+    check: true,
+    run: (ctx) => {
+      for (const b of ctx.generic!.bodies) for (const f of b.mir) checkMoves(f, ctx.diags, ctx.checked.defs);
+    },
+  },
+  {
+    name: 'borrow_check',
+    check: true,
+    run: (ctx) => {
+      for (const b of ctx.generic!.bodies) for (const f of b.mir) checkBorrows(f, ctx.diags);
+    },
+  },
+  {
+    name: 'mono',
+    run: (ctx) => {
+      ctx.program = new Mono(ctx.checked, ctx.sources, ctx.opts, lowerInstance).run();
+      // a body whose generic form could not be lowered is checked in its instances instead
+      const unlowered = ctx.generic?.unlowered;
+      if (unlowered && unlowered.size) {
+        const names = new Set([...unlowered.keys()].map((fn) => 'tml.' + fn.path.replace(/::/g, '.')));
+        for (const f of ctx.program.functions) {
+          const base = f.symbol.split('$')[0]!;
+          if (!names.has(base)) continue;
+          checkMoves(f, ctx.diags, ctx.checked.defs);
+          checkBorrows(f, ctx.diags);
+        }
+      }
+    },
+  },
+  {
+    name: 'drop_elab',
+    run: (ctx) => {
+      for (const f of ctx.program!.functions) elaborateDrops(f, ctx.checked.defs);
+    },
+  },
+];
+
+export const PASS_NAMES: readonly string[] = PASSES.map((p) => p.name);
+
+export interface RunPassesOptions {
+  /** validate the MIR after every pass (the test suite) */
+  readonly validate?: boolean;
+  /** called after each pass that ran */
+  readonly after?: (pass: MirPass, ctx: PassContext) => void;
+  /** stop after this pass */
+  readonly stopAfter?: string;
+  /** the pipeline (default PASSES; tests insert passes) */
+  readonly passes?: readonly MirPass[];
+}
+
+export function runPasses(ctx: PassContext, o: RunPassesOptions = {}): void {
+  const passes = o.passes ?? PASSES;
+  for (const [i, pass] of passes.entries()) {
+    pass.run(ctx);
+    o.after?.(pass, ctx);
+    if (o.validate) {
+      const errors = validateAfter(ctx);
+      if (errors.length) throw new Error(`internal: the MIR is invalid after pass \`${pass.name}\`:\n  ${errors.slice(0, 20).join('\n  ')}`);
+    }
+    // consecutive checks all report; the pipeline stops after the last of them
+    if (pass.check && !passes[i + 1]?.check && ctx.diags.hasErrors()) return;
+    if (pass.name === o.stopAfter) return;
+  }
+}
+
+/** The MIR a pass leaves: the program once monomorphised, the generic bodies before. */
+export function currentMir(ctx: PassContext): MirFunction[] {
+  return ctx.program ? ctx.program.functions : (ctx.generic?.bodies.flatMap((b) => b.mir) ?? []);
+}
+
+function validateAfter(ctx: PassContext): string[] {
+  if (ctx.program) return validateProgram(ctx.program);
+  const fns = currentMir(ctx);
+  const bySymbol = new Map(fns.map((f) => [f.symbol, f]));
+  return fns.flatMap((f) => validateFunction(f, bySymbol, { vtables: [] }, true));
+}
