@@ -15,7 +15,7 @@ import type { Adjust, CallRes, LocalVar, TypedBody } from './typed.js';
 import { ancestorOf, baseClass, derefTarget, implementsInterface, indexElement, isClass, mapParts, intType, isIntName, substFor, substitute, T, typeToString, type AdtDef, type BehaviorDef, type StaticDef, type Type } from './types.js';
 import { allVirtuals, findMethod, interfaceSlots } from './collect_classes.js';
 import { checkConstructorInit } from './ctor_init.js';
-import { notSend } from './send.js';
+import { crossingProblem, reportNotSend, syncEntries, typeProblem, notSend, type BodyFacts } from './send.js';
 
 interface LoopCtx {
   readonly id: number;
@@ -43,8 +43,15 @@ export class BodyChecker {
   private orBound: Set<string> | null = null;
   private readonly intLits: { e: Extract<ast.Expr, { kind: 'IntLit' }>; negated: boolean }[] = [];
   private readonly obligations: { ty: Type; behavior: BehaviorDef; span: Span }[] = [];
-  /** values that move to another task (`spawn` arguments): checked to be `Send` once their types are known */
-  private readonly sendChecks: { ty: Type; span: Span }[] = [];
+  /** values that move to another task (`spawn`'s function and arguments): checked to be `Send` once their types
+   * are known; `result`: a spawned function, whose result crosses back */
+  private readonly sendChecks: { e: ast.Expr; result?: Type }[] = [];
+  /** calls, for the values that enter `@sync` types and the `@sync` values made (checked at the end) */
+  private readonly callNodes: Extract<ast.Expr, { kind: 'Call' | 'MethodCall' }>[] = [];
+  /** immutable locals bound by `let x = e`: their initialisers (a function value's captures are traced through them) */
+  private readonly letInits = new Map<LocalVar, ast.Expr>();
+  /** parameters of closures (their values, like the function's parameters, come from elsewhere) */
+  private readonly closureParams = new Set<LocalVar>();
   private readonly negatedLits = new Set<number>();
   private readonly ts: TypeScope;
 
@@ -117,6 +124,57 @@ export class BodyChecker {
     return this.body;
   }
 
+  /** `Send` where values cross to another task (sema/send.ts): `spawn`'s function, arguments and result, values
+   * entering a `@sync` type (`ch.send(v)`, `Sync::new(v)`), and the type arguments of each `@sync` value made. */
+  private checkSend(): void {
+    const trustParams = this.fn.module.isStd;
+    const z = (t: Type) => this.infer.resolve(t, true);
+    const facts: BodyFacts = {
+      trustParams,
+      typeOf: (e) => z(this.body.exprTypes.get(e.id) ?? T.error),
+      localType: (l) => z(l.ty),
+      path: (e) => this.body.paths.get(e.id),
+      call: (e) => this.body.calls.get(e.id),
+      captures: (e) => this.body.captures.get(e.id) ?? [],
+      letInit: (l) => this.letInits.get(l),
+      isParam: (l) => this.body.params.includes(l) || this.closureParams.has(l),
+    };
+    const reported: Span[] = [];
+    const cross = (e: ast.Expr) => {
+      const p = crossingProblem(e, facts);
+      if (p) {
+        reportNotSend(this.diags, p, facts.typeOf(e), e.span);
+        reported.push(e.span);
+      }
+    };
+    for (const c of this.sendChecks) {
+      if (c.result) {
+        const p = typeProblem(z(c.result), trustParams, 'the task\'s result crosses back to the task that joins it');
+        if (p) reportNotSend(this.diags, p, z(c.result), c.e.span, `this function's result, a \`${this.show(z(c.result))}\`, is not \`Send\``);
+      } else {
+        cross(c.e);
+      }
+    }
+    for (const c of this.callNodes) {
+      const res = this.body.calls.get(c.id);
+      if (res && (res.k === 'fn' || res.k === 'new' || res.k === 'virtual')) {
+        // a path call of a method (`Channel::send(ch, v)`) passes the receiver first
+        const skip = c.kind === 'Call' && res.fn.receiver !== null ? 1 : 0;
+        for (const i of syncEntries(res.fn)) {
+          const a = c.args[i + skip];
+          if (a) cross(a);
+        }
+      }
+      // a `@sync` value shares its contents between tasks: its type arguments must be Send
+      const t = facts.typeOf(c);
+      if (t.k !== 'adt' || t.def.sendRule !== 'sync' || reported.some((r) => r.start >= c.span.start && r.end <= c.span.end)) continue;
+      const bad = notSend(t, { trustParams: true });
+      if (bad) {
+        reportNotSend(this.diags, { ty: bad, viaClosure: false, unknownFunc: false, notes: [`\`${t.def.name}\` shares its values between tasks, so its type arguments must be \`Send\``] }, t, c.span, `this makes a \`${this.show(t)}\``);
+      }
+    }
+  }
+
   /** A constructor's `: base(args)`: the base constructor of that arity, checked like a call. */
   private baseCall(ctor: NonNullable<FuncDef['ctor']>): void {
     const base = ctor.cls.cls?.base;
@@ -138,16 +196,7 @@ export class BodyChecker {
 
   /** Resolve every recorded type, default literals, and check what could only be checked at the end. */
   private finish(): void {
-    for (const c of this.sendChecks) {
-      const t = this.infer.resolve(c.ty, true);
-      const bad = notSend(this.defs, t);
-      if (bad) {
-        this.diags.error('E0730', `\`${typeToString(bad)}\` cannot be sent to another task`, c.span, {
-          label: bad === t ? 'this value is not `Send`' : `this value contains a \`${typeToString(bad)}\``,
-          notes: ['plain data, `Str`, unique owners of `Send` values and `@sync` classes such as `Channel` may cross tasks; `Shared`, `Weak`, references, raw pointers and other class instances may not (use `Sync[T]` or a channel)'],
-        });
-      }
-    }
+    this.checkSend();
     for (const o of this.obligations) {
       const t = this.infer.resolve(o.ty, true);
       if (!this.finder.implements(t, o.behavior)) {
@@ -443,6 +492,10 @@ export class BodyChecker {
       });
     }
     this.checkPattern(s.pattern, t, 'move', s.mutable);
+    if (s.init && !s.elseBlock && !s.mutable && s.pattern.kind === 'IdentPat') {
+      const l = this.body.bindings.get(s.pattern.id);
+      if (l && !l.mutable) this.letInits.set(l, s.init);
+    }
     if (!s.init && s.pattern.kind === 'IdentPat') {
       const l = this.body.bindings.get(s.pattern.id);
       if (l) l.lateInit = true;
@@ -540,8 +593,10 @@ export class BodyChecker {
       case 'Assign':
         return this.assign(e);
       case 'Call':
+        this.callNodes.push(e);
         return this.call(e, expected);
       case 'MethodCall':
+        this.callNodes.push(e);
         return this.methodCall(e, expected);
       case 'Field':
         return this.field(e);
@@ -1443,7 +1498,9 @@ export class BodyChecker {
           return T.error;
         }
         this.checkArgs([...ft.params], args.slice(1), e.span, 'the spawned function');
-        for (const a of args.slice(1)) this.sendChecks.push({ ty: this.body.exprTypes.get(a.id) ?? T.error, span: a.span });
+        // the function value itself crosses (a closure with its captures), then its arguments; its result comes back
+        for (const a of args) this.sendChecks.push({ e: a });
+        this.sendChecks.push({ e: args[0]!, result: ft.ret });
         this.body.calls.set(e.id, { k: 'builtin', name, recv: null, typeArgs: [ft] });
         return { k: 'adt', def: this.defs.langAdt('Task'), args: [ft.ret] };
       }
@@ -2008,7 +2065,11 @@ export class BodyChecker {
     const savedLoops = this.loops;
     this.loops = [];
     this.scopes.push(new Map());
-    e.params.forEach((p, i) => this.checkPattern(p.pattern, params[i]!, 'move', false));
+    e.params.forEach((p, i) => {
+      this.checkPattern(p.pattern, params[i]!, 'move', false);
+      const l = p.pattern.kind === 'IdentPat' ? this.body.bindings.get(p.pattern.id) : undefined;
+      if (l) this.closureParams.add(l);
+    });
     const bt = this.checkExpr(e.body, ret);
     this.coerce(bt, ret, e.body.span);
     this.scopes.pop();

@@ -9,6 +9,7 @@ import type { LoadedModule, ModuleLoader } from './modules.js';
 import { PRELUDE } from './modules.js';
 import { resolveBound, resolveType, type TypeScope } from './resolve_type.js';
 import { declaredAdt, newParam, T, type AdtDef, type BehaviorDef, type ParamType, type Type } from './types.js';
+import { sendRuleOf } from './send.js';
 import { ClassDefiner, declareClass, declareInterface, defineInterface, type CollectorHooks } from './collect_classes.js';
 
 export class Collector implements CollectorHooks {
@@ -74,6 +75,7 @@ export class Collector implements CollectorHooks {
         const params = 'typeParams' in item ? item.typeParams.map((p) => newParam(p.name)) : [];
         const kind = item.kind === 'Struct' ? 'struct' : item.kind === 'Enum' ? 'enum' : 'union';
         const def = declaredAdt(kind, scope.path, item.name, item.nameSpan, params, item.attrs.map((a) => a.name), item.id);
+        this.sendAttrs(def, item.attrs, scope);
         this.defs.adts.push(def);
         this.bindName(scope, item.name, { k: 'adt', def }, item.nameSpan);
         if (item.kind === 'Enum') {
@@ -120,6 +122,7 @@ export class Collector implements CollectorHooks {
         return;
       case 'Class': {
         const def = declareClass(scope, item, item.typeParams.map((p) => newParam(p.name)));
+        this.sendAttrs(def, item.attrs, scope);
         this.defs.adts.push(def);
         this.classes.set(def, { scope, item });
         this.bindName(scope, item.name, { k: 'adt', def }, item.nameSpan);
@@ -341,6 +344,17 @@ export class Collector implements CollectorHooks {
     };
     this.defs.functions.push(fn);
     return fn;
+  }
+
+  /** `@not_send`, `@send`, `@sync`: whether values of the type may cross tasks (sema/send.ts). */
+  private sendAttrs(def: AdtDef, attrs: ast.Attribute[], scope: ModuleScope): void {
+    const { rule, badSend } = sendRuleOf(attrs.map((a) => a.name), scope.isStd);
+    def.sendRule = rule;
+    if (badSend) {
+      this.diags.error('E0731', '`@send` is a library attribute', attrs.find((a) => a.name === 'send')!.span, {
+        notes: ['a program\'s type is `Send` when all its fields are; only the library may promise it for raw memory'],
+      });
+    }
   }
 
   /** `@deref(…)` and `@index(…)`: how library pointer and collection types are dereferenced and indexed. */

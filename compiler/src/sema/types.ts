@@ -62,6 +62,9 @@ export interface AdtDef {
   index?: { data: number; len: number };
   /** `@map(entries)`: `for (k, v) in ref m` walks the `Full(k, v)` entries of List field `entries` (HashMap) */
   mapEntries?: number;
+  /** how it may cross tasks, from the library attributes `@not_send`, `@send` and `@sync` (sema/send.ts): never,
+   * by its type arguments, or by its type arguments with every value entering it checked; unset: by its fields */
+  sendRule?: 'never' | 'args' | 'sync';
   /** classes: inheritance, constructors, virtual methods, statics */
   cls?: ClassInfo;
   /** interfaces: the methods an implementing class provides, in slot order (after the two fixed slots) */
