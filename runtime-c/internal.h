@@ -58,6 +58,27 @@ void tml_tasks_join_all(void);
 int64_t tml_tasks_registered(void);
 int32_t tml_task_ended(void *task);
 
+/* borrow_mark.c. Tracked builds (debug, ubsan) check every free of a class instance (tml_obj_free and the pool
+ * frees in object.c): an instance destroyed while it still holds a borrow mark is a compiler bug, reported as
+ * "tmlc: internal error: a class instance is destroyed while a reference into it is live (object 0x…, borrowed at
+ * FILE:L:C)" followed by abort(). The check costs a relaxed load while no mark is live, and a locked lookup
+ * otherwise, which is why release builds leave it out. */
+#ifdef TML_DEBUG_MEMORY
+#define TML_BORROW_CHECK_FREES 1
+void tml_rt_borrow_check_free(void *obj);
+#define TML_RT_BORROW_CHECK_FREE(obj) tml_rt_borrow_check_free(obj)
+#else
+#define TML_RT_BORROW_CHECK_FREE(obj) ((void)(obj))
+#endif
+/* For the tests: the marks live in the whole process; the side table's capacity in entries (0 before any mark). */
+int64_t tml_rt_borrow_marks_live(void);
+int64_t tml_rt_borrow_table_capacity(void);
+/* For the tests: how many marks `obj` holds, and (when it holds any and oldest is not NULL) the oldest one's site. */
+int64_t tml_rt_borrow_marks_of(void *obj, const TmlLoc **oldest);
+/* Frees the side table (and forgets any marks still live). Called by tml_runtime_exit after the tasks are joined;
+ * marking again afterwards starts a new table. */
+void tml_rt_borrow_marks_shutdown(void);
+
 /* The location used for frees the runtime itself performs (Str release, closure environments, split arrays). */
 extern const TmlLoc tml_rt_runtime_loc;
 

@@ -95,7 +95,10 @@ void tml_obj_release(void *o) {
     ((void (*)(void *))obj->vtable[0])(o);
 }
 
-void tml_obj_free(void *o) { tml_free(o, &tml_rt_runtime_loc); }
+void tml_obj_free(void *o) {
+    TML_RT_BORROW_CHECK_FREE(o);
+    tml_free(o, &tml_rt_runtime_loc);
+}
 
 int64_t tml_obj_refcount(void *o) { return o ? __atomic_load_n(&((TmlObject *)o)->rc, __ATOMIC_RELAXED) : 0; }
 
@@ -330,6 +333,7 @@ void *tml_class_pool_alloc(TmlClassPool *pool, int64_t size, void **vtable, cons
 
 void tml_class_pool_free(TmlClassPool *pool, void *o) {
     if (!o) return;
+    TML_RT_BORROW_CHECK_FREE(o);
     int t = pool_lock(pool);
     uintptr_t w = *home_word(o);
     if (w != (uintptr_t)pool) {
@@ -485,6 +489,7 @@ static void tl_remote_free(TlPool *tl, char *o) {
 
 void tml_class_tlpool_free(void *o) {
     if (!o) return;
+    TML_RT_BORROW_CHECK_FREE(o);
     uintptr_t w = *home_word(o);
     if (w & FREE_TAG) bad_free(1, o);
     TlPool *tl = (TlPool *)w;

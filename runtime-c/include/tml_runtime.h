@@ -160,6 +160,26 @@ void tml_obj_release(void *o);                              /* NULL-safe, atomic
 void tml_obj_free(void *o);                                 /* gives back memory from tml_obj_alloc */
 int64_t tml_obj_refcount(void *o);                          /* 0 for NULL */
 
+/* Borrow marks (borrow_mark.c; MEMORY.md §3 "References into class instances"). While a reference into a class
+ * instance is live, the instance holds a mark, and a field of a marked instance must not be assigned or mutated.
+ * The marks live in a side table keyed by the object's address (the object layout is unchanged); the functions
+ * are thread-safe and never retain or release `obj`, which the caller keeps alive while it is marked. A mark
+ * stores the `site` pointer: it must stay valid until the mark ends (the compiler passes constant globals).
+ * tml_obj_borrow never panics, whatever marks the object already holds (`exclusive` only selects which mark an
+ * unborrow ends); the checker decides what may overlap. Tracked builds abort with an internal error when an
+ * instance is freed while it holds marks, or on an unborrow with no matching mark (compiler bugs). */
+/* Marks class instance `obj` borrowed: a reference into it is live. exclusive != 0 for a `mut ref`.
+ * `site` is where the borrow was taken (for the panic message). Balanced by tml_obj_unborrow. */
+void tml_obj_borrow(void *obj, int32_t exclusive, const TmlLoc *site);
+/* Ends one mark made by tml_obj_borrow(obj, exclusive, …) (the most recent one with the same obj and exclusive). */
+void tml_obj_unborrow(void *obj, int32_t exclusive);
+/* Called before a field of `obj` is assigned or mutated. If obj holds any mark, panics at `loc` with
+ * "cannot modify a CLASS while a reference into it is live (borrowed at FILE:L:C)" where CLASS is class_name and
+ * FILE:L:C is the site of the oldest live mark on obj. class_name is BORROWED for the call only (NULL prints
+ * "class instance"). While no mark is live in the process this is one relaxed load and a branch (it inlines
+ * when the release runtime is linked in as bitcode). */
+void tml_obj_check_mut(void *obj, const char *class_name, const TmlLoc *loc);
+
 /* @pool classes: a per-class free-list pool. The compiler emits one zero-initialised global TmlClassPool per pooled
  * class (all-zero is a valid empty pool; at most 64 bytes, 8-aligned). The fields are private to object.c.
  * Slots come from chunks of 64, 128, 256, ... slots (at most 65536 per chunk), allocated with tml_alloc and freed

@@ -1,7 +1,7 @@
 /* valgrind_prog.c — a small, clean program run under Valgrind by ctest (valgrind_clean_<variant>): Valgrind must
  * report no errors and "All heap blocks were freed" (the quarantine is released at exit, stdout is a static
- * buffer, pool chunks are freed at exit or when their thread ends, nothing else is kept). Also a plain test of its
- * own. */
+ * buffer, pool chunks are freed at exit or when their thread ends, the borrow marks' side table at exit, nothing
+ * else is kept). Also a plain test of its own. */
 #include "test_util.h"
 
 #include <pthread.h>
@@ -38,6 +38,17 @@ static void objects(void) {
     pthread_join(t, NULL);
     tml_obj_release(from_thread);
     tml_obj_release(kept);
+}
+
+/* borrow marks: the side table grows past its first size, an object holds more marks than fit inline, and some
+ * marks are still live at exit (on a static object): tml_runtime_exit frees the table all the same */
+static _Alignas(16) TmlObject marked[300];
+
+static void borrow_marks(void) {
+    for (int i = 0; i < 300; i++) tml_obj_borrow(&marked[i], i % 2, &loc);
+    for (int i = 0; i < 6; i++) tml_obj_borrow(&marked[0], 0, &loc);
+    for (int i = 1; i < 300; i++) tml_obj_unborrow(&marked[i], i % 2);
+    tml_obj_check_mut(&marked[1], "Node", &loc);
 }
 
 /* tasks and a channel: a producer task, a joined task, a detached one whose boxed result is dropped by its thread */
@@ -114,6 +125,7 @@ int main(int argc, char **argv) {
 
     objects();
     tasks();
+    borrow_marks();
 
     /* enough traffic to fill and cycle the quarantine */
     for (int i = 0; i < 10000; i++) {
