@@ -3,7 +3,7 @@
 // a program with one inserted conflicting access must be rejected with an ownership error that names it.
 //
 // Knobs: TML_SOUNDNESS_SEED, TML_SOUNDNESS_COUNT (scenario indices checked, each in both modes; default 300),
-// TML_SOUNDNESS_BUILD (sound scenarios built and run; default 48), TML_SOUNDNESS_ROOT (the tmlc checkout to
+// TML_SOUNDNESS_BUILD (sound scenarios built and run; default 96), TML_SOUNDNESS_ROOT (the tmlc checkout to
 // test, built; default this one). The long run is tests/fuzz/run_soundness.sh.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -15,7 +15,7 @@ import { fuzz, summaryLine, type Finding, type FindingKind } from './soundness_r
 
 const SEED = Number(process.env['TML_SOUNDNESS_SEED'] ?? 0x5eed);
 const COUNT = Number(process.env['TML_SOUNDNESS_COUNT'] ?? 300);
-const BUILD = Number(process.env['TML_SOUNDNESS_BUILD'] ?? 48);
+const BUILD = Number(process.env['TML_SOUNDNESS_BUILD'] ?? 96);
 const SHOWN = 5;
 
 let checker: Checker;
