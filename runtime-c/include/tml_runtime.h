@@ -171,7 +171,8 @@ int64_t tml_obj_refcount(void *o);                          /* 0 for NULL */
 /* Marks class instance `obj` borrowed: a reference into it is live. exclusive != 0 for a `mut ref`.
  * `site` is where the borrow was taken (for the panic message). Balanced by tml_obj_unborrow. */
 void tml_obj_borrow(void *obj, int32_t exclusive, const TmlLoc *site);
-/* Ends one mark made by tml_obj_borrow(obj, exclusive, …) (the most recent one with the same obj and exclusive). */
+/* Ends one mark made by tml_obj_borrow(obj, exclusive, …) (the most recent one with the same obj and exclusive).
+ * obj == NULL does nothing: the compiler keeps NULL in the slot of a mark not taken on the current path. */
 void tml_obj_unborrow(void *obj, int32_t exclusive);
 /* Called before a field of `obj` is assigned or mutated. If obj holds any mark, panics at `loc` with
  * "cannot modify a CLASS while a reference into it is live (borrowed at FILE:L:C)" where CLASS is class_name and

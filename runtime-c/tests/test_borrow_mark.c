@@ -32,6 +32,9 @@ static void test_unmarked(void) {
     CHECK_EQ_I64(tml_rt_borrow_table_capacity(), 0); /* nothing allocated before the first mark */
     tml_obj_check_mut(&objs[0], "Bag", &loc_mut);     /* no mark anywhere: returns */
     tml_obj_check_mut(NULL, NULL, NULL);
+    tml_obj_unborrow(NULL, 0);                        /* a mark not taken on this path: nothing to end */
+    tml_obj_unborrow(NULL, 1);
+    CHECK_EQ_I64(tml_rt_borrow_marks_live(), 0);
     CHECK_EQ_I64(tml_rt_borrow_marks_of(&objs[0], NULL), 0);
 }
 

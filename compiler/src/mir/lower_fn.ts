@@ -93,13 +93,14 @@ export class FnLowerer {
       b.terminate({ k: 'return' }, decl.body!.span);
       constructorFailureExit(this);
       this.scopes.pop();
-      return b.finish(this.symbol, display, 'fn', argCount, this.fn.span, false);
+      return { ...b.finish(this.symbol, display, 'fn', argCount, this.fn.span, false), freshObject: this.localOf.get(this.body.self!.id)! };
     }
     this.blockInto(decl.body!, place(0));
     this.exitScopes(0, decl.body!.span);
     b.terminate({ k: 'return' }, decl.body!.span);
     this.scopes.pop();
-    return b.finish(this.symbol, display, 'fn', argCount, this.fn.span, false);
+    const out = b.finish(this.symbol, display, 'fn', argCount, this.fn.span, false);
+    return this.fn.ctor ? { ...out, freshObject: this.localOf.get(this.body.self!.id)! } : out;
   }
 
   /** in a constructor: own field index → the flag that says it has been assigned (its first assignment drops

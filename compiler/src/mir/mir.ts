@@ -160,6 +160,8 @@ export interface MirFunction {
   readonly span: Span;
   /** visible outside the module (entry point, tests); everything else is internal */
   readonly exported: boolean;
+  /** a constructor: the local holding the object being built, which no reference from elsewhere can reach yet */
+  readonly freshObject?: LocalId;
 }
 
 /** A vtable: a constant table of function addresses, one per slot. Slot 0 is always the drop glue of the concrete

@@ -4,6 +4,7 @@
 //   borrow_check   loans, conflicts and lifetimes (on the generic bodies)
 //   mono           the reachable instances, lowered for code generation
 //   drop_elab      exact drops and drop flags
+//   borrow_marks   run-time borrow marks on class instances, and the checks before mutating one
 // After the checks, the pipeline stops if they reported errors. After any pass the MIR can be shown (`tmlc build
 // --emit=mir --mir-after=PASS`) and, in the test suite, validated (TMLC_VALIDATE_MIR=1 or `validate`): a pass
 // that leaves broken MIR is reported as an internal error naming it.
@@ -12,6 +13,7 @@ import type { SourceMap } from '../syntax/source.js';
 import type { FuncDef } from '../sema/defs.js';
 import type { CheckedProgram } from '../sema/program.js';
 import { checkBorrows } from './borrow_check.js';
+import { insertBorrowMarks } from './borrow_marks.js';
 import { lowerGenericBodies, type GenericBodies } from './check_bodies.js';
 import { elaborateDrops } from './drop_elab.js';
 import { lowerInstance } from './lower_fn.js';
@@ -80,6 +82,12 @@ export const PASSES: readonly MirPass[] = [
     name: 'drop_elab',
     run: (ctx) => {
       for (const f of ctx.program!.functions) elaborateDrops(f, ctx.checked.defs);
+    },
+  },
+  {
+    name: 'borrow_marks',
+    run: (ctx) => {
+      for (const f of ctx.program!.functions) insertBorrowMarks(f);
     },
   },
 ];

@@ -766,7 +766,9 @@ export class BodyChecker {
   }
 
   private variantsNamed(name: string): { adt: AdtDef; index: number }[] {
-    return this.fn.module.variants.get(name) ?? this.defs.prelude?.variants.get(name) ?? [];
+    const all = this.fn.module.variants.get(name) ?? this.defs.prelude?.variants.get(name) ?? [];
+    // a type declared twice (already an error) registers variants its surviving definition lacks
+    return all.filter((v) => v.adt.variants[v.index] !== undefined);
   }
 
   /** Instantiate an ADT's params with fresh variables, unified with the expected type when it is that ADT. */
