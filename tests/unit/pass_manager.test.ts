@@ -36,7 +36,7 @@ function errors(src: string): string[] {
 
 describe('the pass pipeline', () => {
   it('has the named passes in order', () => {
-    expect(PASS_NAMES).toEqual(['generic_build', 'move_check', 'borrow_check', 'mono', 'drop_elab']);
+    expect(PASS_NAMES).toEqual(['generic_build', 'move_check', 'borrow_check', 'mono', 'drop_elab', 'borrow_marks']);
   });
 
   it('checks every body of the standard library in its generic form, and finds nothing', () => {

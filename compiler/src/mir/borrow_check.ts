@@ -82,7 +82,7 @@ export function checkBorrows(f: MirFunction, diags: DiagnosticBag): void {
       for (const { access, loan } of conflicts) {
         if (reported.has(loan.id)) continue;
         reported.add(loan.id);
-        report(f, diags, names, access, loan, access.span ?? stmtSpan, laterUse(loan, bi, si), reserved(loan));
+        report(diags, names, access, loan, access.span ?? stmtSpan, laterUse(loan, bi, si));
         break;
       }
     };
@@ -118,11 +118,12 @@ function dropBeforeAssign(f: MirFunction, bi: number, si: number): boolean {
   return false;
 }
 
-function report(f: MirFunction, diags: DiagnosticBag, names: PlaceNames, a: Access, L: Loan, span: Span, later: { span: Span; loop: boolean } | null, reservedLoan: boolean): void {
+function report(diags: DiagnosticBag, names: PlaceNames, a: Access, L: Loan, span: Span, later: { span: Span; loop: boolean } | null): void {
   const what = names.describe(a.place) ?? names.describe(L.written) ?? 'a temporary value';
   const borrowed = names.describe(L.written) ?? what;
   const q = (s: string) => `\`${s}\``;
-  const loanKind = L.mutable && !reservedLoan ? 'mutable' : 'immutable';
+  // a reserved two-phase borrow is still a mutable one: a second `mut ref` meanwhile is E0499
+  const loanKind = L.mutable ? 'mutable' : 'immutable';
   const secondary: Label[] = [];
   const laterLabel = (kind: string) => later && secondary.push({ span: later.span, message: `${kind}borrow later used here${later.loop ? ', in later iteration of loop' : ''}` });
   const notes: string[] = [];
