@@ -112,6 +112,30 @@ describe('the pass pipeline', () => {
     expect(after('drop_elab')).toContain('_1 = call tml.main.id$Str(const "a");');
   });
 
+  it('marks class instances only where a reference goes into one, and checks mutations only when a mark can exist', () => {
+    const cls = 'class Bag {\n    items: List[I64]\n    n: I64\n    new() {\n        this.items = List::new()\n        this.n = 0\n    }\n}\n';
+    const mir = (body: string) => runFrontEnd(write(cls + `func main() {\n    let a = Bag::new()\n${body}}\n`), { overflowChecks: true, tests: false, mirAfter: 'borrow_marks' }).mirText!;
+    const count = (text: string, what: string) => text.split(what).length - 1;
+    // no reference into an instance anywhere: no mark can exist, so no check either
+    const plain = mir('    a.n = 1\n    let k = a.n + a.items.len()\n');
+    expect(count(plain, 'tml_obj_check_mut')).toBe(0);
+    expect(count(plain, 'tml_obj_borrow')).toBe(0);
+    // a receiver handed straight to a library method that cannot reach user code needs no mark
+    const call = mir('    a.items.push(2)\n    let n = a.items.len()\n');
+    expect(count(call, 'tml_obj_borrow')).toBe(0);
+    expect(count(call, 'tml_obj_check_mut')).toBe(0);
+    // passed to a function of the program, it is marked for the call
+    const user = mir('    a.items.push(2)\n    println("{total(ref a.items)}")\n}\nfunc total(xs: ref List[I64]) -> I64 {\n    xs.len()\n');
+    expect(count(user, 'call extern tml_obj_borrow(')).toBe(1);
+    expect(count(user.slice(user.indexOf('fn main')), 'call extern tml_obj_check_mut(')).toBe(1); // the push
+    // one reference into it: a mark taken and released once, and each mutation outside the constructor checked
+    const marked = mir('    a.items.push(1)\n    let r = ref a.items[0]\n    println("{r}")\n    a.n = 1\n');
+    expect(count(marked, 'call extern tml_obj_borrow(')).toBe(1);
+    expect(count(marked, 'call extern tml_obj_unborrow(')).toBe(2); // before re-marking (a no-op the first time) and at its end
+    expect(count(marked.slice(marked.indexOf('fn main')), 'call extern tml_obj_check_mut(')).toBe(2); // the push's receiver and `a.n = 1`
+    expect(count(marked.slice(marked.indexOf('fn Bag::new'), marked.indexOf('}\n', marked.indexOf('fn Bag::new'))), 'tml_obj_check_mut')).toBe(0);
+  });
+
   it('validates between passes and names the pass that broke the MIR', () => {
     const ctx = context(write('func main() { println("x") }\n'));
     const breaker: MirPass = {

@@ -2,15 +2,18 @@
 // assign, so the borrow checker cannot see every alias. This pass, on monomorphised MIR after drop elaboration, makes
 // the rule hold at run time:
 //   - a loan whose place goes through class instances (`ref a.items[0]`, `for k in ref root.kids`) marks each of
-//     those instances (tml_obj_borrow) right after it is made, and unmarks them (tml_obj_unborrow) where the loan
+//     those instances (tml_obj_borrow) right after it is made (not a receiver handed straight to a library function
+//     that cannot reach user code, such as `a.items.len()`: nothing can change the instance meanwhile), and unmarks them (tml_obj_unborrow) where the loan
 //     ends: after the last use of a reference holding it, on every path (the same holdings and liveness the
 //     borrow checker uses; an edge where it ends gets its own block when its target has other predecessors);
 //   - before anything inside an instance is assigned, mutably borrowed, moved or dropped, tml_obj_check_mut panics
 //     if the instance is marked ("cannot modify a Bag while a reference into it is live (borrowed at …)").
 // Each mark keeps its object pointer in a local that is null while unmarked, so an unmark on a path where the mark
 // was not taken does nothing. A constructor's writes to its own new object need no check: nothing outside the
-// constructor can have borrowed it yet.
+// constructor can have borrowed it yet; and a program that never takes a reference into an instance gets no checks
+// at all (no mark can exist).
 import type { Span } from '../syntax/source.js';
+import { containsRef } from '../sema/collect.js';
 import { derefPlaceType, isClass, structFields, T, typeToString, variantFields, type Type } from '../sema/types.js';
 import { statementAccesses } from './analysis/accesses.js';
 import { liveness } from './analysis/liveness.js';
@@ -27,15 +30,90 @@ interface ObjectOnPath {
   readonly className: string;
 }
 
-export function insertBorrowMarks(f: MirFunction): void {
-  if (f.kind === 'drop-glue' || f.kind === 'retain-glue' || f.kind === 'thunk') return;
+/** Does the function take any reference into a class instance that needs a mark (so that the program can ever
+ * hold one)? */
+export function takesMarks(f: MirFunction): boolean {
+  if (!marksApply(f)) return false;
+  return f.blocks.some((b, bi) =>
+    b.stmts.some((s, si) => s.k === 'assign' && s.rvalue.k === 'ref' && !s.rvalue.raw && objectsOn(f, s.rvalue.place).length > 0 && !confinedToLibraryCall(f, bi, si)),
+  );
+}
+
+/** A reference made at (bi, si) into a temporary that the next statement using it passes to a library function
+ * (core, std) which cannot reach user code: none of the call's arguments can lead to a class instance, a closure,
+ * a `dyn` value or a program type (whose `drop` could run), and the result holds no reference. Nothing can change
+ * the instance while such a reference lives (`a.items.len()`, `a.items.push(1)`), so it needs no mark. */
+function confinedToLibraryCall(f: MirFunction, bi: number, si: number): boolean {
+  const stmts = f.blocks[bi]!.stmts;
+  const s = stmts[si]!;
+  if (s.k !== 'assign' || s.place.proj.length || f.locals[s.place.local]!.kind !== 'temp') return false;
+  const holder = s.place.local;
+  for (let k = si + 1; k < stmts.length; k++) {
+    const t = stmts[k]!;
+    const reads = statementAccesses(t).some((a) => a.place.local === holder);
+    if (!reads) {
+      // in between: no call of TML code, no write into an instance
+      if (t.k === 'call' && t.callee.k !== 'extern') return false;
+      if (mutations(t).some((p) => objectsOn(f, p).length > 0)) return false;
+      continue;
+    }
+    if (t.k !== 'call' || t.callee.k !== 'fn' || !/^tml\.(core|std|test)\./.test(t.callee.symbol)) return false;
+    if (t.dest && containsRef(f.locals[t.dest.local]!.ty)) return false;
+    return t.args.every((a) => inert(a.k === 'const' ? a.ty : placeTypeOf(f, a.place)));
+  }
+  return false;
+}
+
+/** A type whose values cannot lead to user code or to a class instance. */
+function inert(t: Type, depth = 0): boolean {
+  if (depth > 8) return false;
+  switch (t.k) {
+    case 'func':
+    case 'dyn':
+    case 'param':
+    case 'var':
+    case 'error':
+      return false;
+    case 'ref':
+    case 'ptr':
+      return inert(t.inner, depth + 1);
+    case 'tuple':
+      return t.elems.every((e) => inert(e, depth + 1));
+    case 'array':
+      return inert(t.elem, depth + 1);
+    case 'adt':
+      if (t.def.kind === 'class' || t.def.kind === 'interface' || !/^(core|std|test)::/.test(t.def.path)) return false;
+      return t.args.every((a) => inert(a, depth + 1));
+    default:
+      return true;
+  }
+}
+
+function placeTypeOf(f: MirFunction, p: Place): Type {
+  let t: Type = f.locals[p.local]!.ty;
+  for (const pr of p.proj) {
+    if (pr.k === 'deref') t = derefPlaceType(t) ?? T.error;
+    else if (pr.k === 'field') t = t.k === 'tuple' ? (t.elems[pr.index] ?? T.error) : t.k === 'adt' ? (structFields(t)[pr.index]?.ty ?? T.error) : T.error;
+    else if (pr.k === 'variant') t = t.k === 'adt' ? (variantFields(t, pr.variant)[pr.index] ?? T.error) : T.error;
+    else t = t.k === 'array' ? t.elem : T.error;
+  }
+  return t;
+}
+
+function marksApply(f: MirFunction): boolean {
+  return f.kind !== 'drop-glue' && f.kind !== 'retain-glue' && f.kind !== 'thunk';
+}
+
+/** `checks`: false when no function of the program takes a mark, so that no check can ever fail. */
+export function insertBorrowMarks(f: MirFunction, checks = true): void {
+  if (!marksApply(f)) return;
   const facts = collectLoans(f);
   const marked = facts.loans
     .map((loan) => ({ loan, objects: objectsOn(f, loan.written) }))
-    .filter((m) => m.objects.length > 0);
+    .filter((m) => m.objects.length > 0 && !confinedToLibraryCall(f, m.loan.block, m.loan.stmt));
   // checks before statements that change something inside an instance
-  const checks = new Map<Statement, ObjectOnPath[]>();
-  for (const b of f.blocks)
+  const checkAt = new Map<Statement, ObjectOnPath[]>();
+  if (checks) for (const b of f.blocks)
     for (const s of b.stmts) {
       const objs: ObjectOnPath[] = [];
       for (const a of mutations(s)) {
@@ -44,9 +122,9 @@ export function insertBorrowMarks(f: MirFunction): void {
         if (!inner || (f.freshObject !== undefined && inner.ref.local === f.freshObject && inner.ref.proj.length === 0)) continue;
         if (!objs.some((o) => samePlace(o.ref, inner.ref))) objs.push(inner);
       }
-      if (objs.length) checks.set(s, objs);
+      if (objs.length) checkAt.set(s, objs);
     }
-  if (marked.length === 0 && checks.size === 0) return;
+  if (marked.length === 0 && checkAt.size === 0) return;
 
   const newLocal = (ty: Type): LocalId => {
     const id = f.locals.length;
@@ -104,7 +182,7 @@ export function insertBorrowMarks(f: MirFunction): void {
     let prev = atEntry[bi]!;
     blk.stmts.forEach((s, si) => {
       const span = 'span' in s ? s.span : f.span;
-      const chk = checks.get(s);
+      const chk = checkAt.get(s);
       if (chk) out.push(...checkStmts(chk, span));
       out.push(s);
       const made = s.k === 'assign' ? facts.madeAt.get(s) : undefined;

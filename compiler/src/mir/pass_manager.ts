@@ -13,7 +13,7 @@ import type { SourceMap } from '../syntax/source.js';
 import type { FuncDef } from '../sema/defs.js';
 import type { CheckedProgram } from '../sema/program.js';
 import { checkBorrows } from './borrow_check.js';
-import { insertBorrowMarks } from './borrow_marks.js';
+import { insertBorrowMarks, takesMarks } from './borrow_marks.js';
 import { lowerGenericBodies, type GenericBodies } from './check_bodies.js';
 import { elaborateDrops } from './drop_elab.js';
 import { lowerInstance } from './lower_fn.js';
@@ -89,7 +89,9 @@ export const PASSES: readonly MirPass[] = [
     run: (ctx) => {
       // benchmarks/borrow_marks measures the pass's cost by building without it; nothing else may
       if (process.env.TMLC_UNSAFE_NO_BORROW_MARKS === '1') return;
-      for (const f of ctx.program!.functions) insertBorrowMarks(f);
+      const fns = ctx.program!.functions;
+      const checks = fns.some(takesMarks);
+      for (const f of fns) insertBorrowMarks(f, checks);
     },
   },
 ];
