@@ -60,10 +60,16 @@ export class PlaceNames {
       } else if (pr.k === 'field') {
         // a library owner's pointer field: `*h`
         if (t.k === 'adt' && t.def.deref && t.def.deref[0] === pr.index) {
-          text = `*${text}`;
           t = fieldTy(t, pr.index);
           t = t.k === 'ptr' ? t.inner : t;
           if (rest[i + 1]?.k === 'deref') i++;
+          // `h.v` reads through the Heap by auto-deref; the pointee alone is `*h`
+          const next = rest[i + 1];
+          if (next?.k === 'field') {
+            text = `${text}.${fieldName(t, next.index)}`;
+            t = fieldTy(t, next.index);
+            i++;
+          } else text = `*${text}`;
           continue;
         }
         text = `${text}.${fieldName(t, pr.index)}`;
