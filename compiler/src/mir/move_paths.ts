@@ -152,7 +152,8 @@ export function successors(f: MirFunction): number[][] {
   });
 }
 
-function rvalueOperands(r: Rvalue): Operand[] {
+/** The operands an rvalue reads, in evaluation order. */
+export function rvalueOperands(r: Rvalue): Operand[] {
   switch (r.k) {
     case 'use':
       return [r.op];
@@ -162,6 +163,7 @@ function rvalueOperands(r: Rvalue): Operand[] {
     case 'unary':
       return [r.operand];
     case 'cast':
+    case 'unsize':
       return [r.operand];
     case 'aggregate':
       return [...r.ops];

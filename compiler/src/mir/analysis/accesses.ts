@@ -2,7 +2,8 @@
 // drops the borrow checker judges against the loans live there (MEMORY.md §3). Operands come first (they are
 // evaluated before the destination is written); a call's callee operands (closure value, virtual object) count.
 import type { Span } from '../../syntax/source.js';
-import type { Operand, Place, Rvalue, Statement, Terminator } from '../mir.js';
+import type { Operand, Place, Statement, Terminator } from '../mir.js';
+import { rvalueOperands } from '../move_paths.js';
 
 export type AccessKind =
   /** a read (copy, discriminant, retain) */
@@ -28,26 +29,6 @@ export interface Access {
 function operandAccess(o: Operand): Access | null {
   if (o.k === 'const') return null;
   return { kind: o.k === 'move' ? 'move' : 'read', place: o.place, span: o.span ?? null };
-}
-
-function rvalueOperands(r: Rvalue): Operand[] {
-  switch (r.k) {
-    case 'use':
-      return [r.op];
-    case 'binary':
-    case 'checked':
-      return [r.left, r.right];
-    case 'unary':
-      return [r.operand];
-    case 'cast':
-    case 'unsize':
-      return [r.operand];
-    case 'aggregate':
-      return [...r.ops];
-    case 'ref':
-    case 'discriminant':
-      return [];
-  }
 }
 
 export function statementAccesses(s: Statement): Access[] {
