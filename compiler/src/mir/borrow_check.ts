@@ -12,12 +12,16 @@ import type { Span } from '../syntax/source.js';
 import type { MirFunction, Place } from './mir.js';
 import { localsRead, statementAccesses, terminatorAccesses, type Access } from './analysis/accesses.js';
 import { borrowedPlace, overlaps, throughRefLocal } from './analysis/borrowed_place.js';
-import { PlaceNames, placeType } from './analysis/describe_place.js';
+import { PlaceNames, placeType, projType } from './analysis/describe_place.js';
+import { typeToString } from '../sema/types.js';
 import { liveness } from './analysis/liveness.js';
 import { collectLoans, type Loan, type LoanFacts } from './analysis/loans.js';
 import { successors } from './move_paths.js';
 
-export function checkBorrows(f: MirFunction, diags: DiagnosticBag): void {
+/** `library`: a body of the standard library, which may change what a `@shared` handle points to (its own
+ * counts, in `lowlevel` code). */
+export function checkBorrows(f: MirFunction, diags: DiagnosticBag, library = false): void {
+  if (!library) checkSharedPointees(f, diags);
   const facts = collectLoans(f);
   if (facts.loans.length === 0) return;
   const live = liveness(f);
@@ -94,6 +98,38 @@ export function checkBorrows(f: MirFunction, diags: DiagnosticBag): void {
     const ta = terminatorAccesses(blk.term);
     if (ta.length) judge(blk.stmts.length, ta, blk.termSpan ?? f.span);
   });
+}
+
+/** The pointee of a `@shared` handle (`Shared`, `Sync`, `ArenaRef`) belongs to every copy of the handle: assigning
+ * it, borrowing it mutably (a `mut this` method through auto-deref included) or moving out of it would change what
+ * a reference taken through another handle still reads (E0594, E0596). */
+function checkSharedPointees(f: MirFunction, diags: DiagnosticBag): void {
+  const reported = new Set<number>();
+  for (const b of f.blocks)
+    for (const s of b.stmts) {
+      if (s.k === 'nop') continue;
+      const writes: { place: Place; kind: 'write' | 'mutref' }[] = [];
+      for (const a of statementAccesses(s)) if (a.kind === 'write' || a.kind === 'mutref') writes.push({ place: a.place, kind: a.kind });
+      if (s.k === 'assign' && s.rvalue.k === 'ref' && s.rvalue.mutable && !s.rvalue.raw) writes.push({ place: s.rvalue.place, kind: 'mutref' });
+      for (const w of writes) {
+        const handle = sharedHandleOn(f, w.place);
+        if (!handle || reported.has(s.span.start)) continue;
+        reported.add(s.span.start);
+        if (w.kind === 'write') diags.error('E0594', `cannot assign to data in a \`${handle}\``, s.span, { label: 'cannot assign', notes: [`every copy of a \`${handle}\` shares its value, so it is read-only through \`*\`; keep a \`Heap\` or a class instance inside to change it`] });
+        else diags.error('E0596', `cannot borrow data in a \`${handle}\` as mutable`, s.span, { label: 'cannot borrow as mutable', notes: [`every copy of a \`${handle}\` shares its value, so it is read-only through \`*\``] });
+      }
+    }
+}
+
+/** The `@shared` handle type a place goes through (`(*s.ptr).value`), if any. */
+function sharedHandleOn(f: MirFunction, p: Place): string | null {
+  let t = f.locals[p.local]!.ty;
+  for (let i = 0; i < p.proj.length; i++) {
+    const pr = p.proj[i]!;
+    if (pr.k === 'field' && t.k === 'adt' && t.def.attrs.has('shared') && t.def.deref?.[0] === pr.index && p.proj[i + 1]?.k === 'deref') return typeToString(t);
+    t = projType(t, pr);
+  }
+  return null;
 }
 
 /** A read of an `@index` collection's own `len` or `data` field (bounds checks, element addresses). */

@@ -58,7 +58,7 @@ export const PASSES: readonly MirPass[] = [
     name: 'borrow_check',
     check: true,
     run: (ctx) => {
-      for (const b of ctx.generic!.bodies) for (const f of b.mir) checkBorrows(f, ctx.diags);
+      for (const b of ctx.generic!.bodies) for (const f of b.mir) checkBorrows(f, ctx.diags, b.fn.module.isStd);
     },
   },
   {

@@ -1,7 +1,7 @@
 // Places as the user wrote them, for borrow messages: `xs`, `p.a`, `*h`, `r.items`, `xs[..]`. A compiler-made
 // reference temporary reads as the place it refers to, an element pointer as the collection it points into.
-import { derefPlaceType, isClass, structFields, T, type Type } from '../../sema/types.js';
-import type { MirFunction, Place, Statement } from '../mir.js';
+import { derefPlaceType, isClass, structFields, T, variantFields, type Type } from '../../sema/types.js';
+import type { MirFunction, Place, Projection, Statement } from '../mir.js';
 
 export class PlaceNames {
   /** temporaries assigned exactly once, by `ref P`: they read as `P` */
@@ -98,13 +98,17 @@ function fieldTy(t: Type, i: number): Type {
   return T.error;
 }
 
-/** The type of a place (variant payloads and elements read as the error type: callers only need fields). */
+/** The type of a place. */
 export function placeType(f: MirFunction, p: Place): Type {
   let t = f.locals[p.local]!.ty;
-  for (const pr of p.proj) {
-    if (pr.k === 'deref') t = derefPlaceType(t) ?? T.error;
-    else if (pr.k === 'field') t = fieldTy(t, pr.index);
-    else t = T.error;
-  }
+  for (const pr of p.proj) t = projType(t, pr);
   return t;
+}
+
+/** The type one projection leads to. */
+export function projType(t: Type, pr: Projection): Type {
+  if (pr.k === 'deref') return derefPlaceType(t) ?? T.error;
+  if (pr.k === 'field') return t.k === 'func' ? { k: 'ptr', inner: T.u8 } : fieldTy(t, pr.index);
+  if (pr.k === 'variant') return t.k === 'adt' ? (variantFields(t, pr.variant)[pr.index] ?? T.error) : T.error;
+  return t.k === 'array' ? t.elem : T.error;
 }
