@@ -86,7 +86,15 @@ export function checkBorrows(f: MirFunction, diags: DiagnosticBag, library = fal
       for (const { access, loan } of conflicts) {
         if (reported.has(loan.id)) continue;
         reported.add(loan.id);
-        report(diags, names, access, loan, access.span ?? stmtSpan, laterUse(loan, bi, si));
+        let span = access.span ?? stmtSpan;
+        const dropped = f.locals[access.place.local]!;
+        if (access.kind === 'drop' && dropped.kind === 'temp' && dropped.span && access.place.proj.length === 0) {
+          reportTemporary(diags, dropped.span, loan, laterUse(loan, bi, si));
+          continue;
+        }
+        // a scope-end drop reads as the closing brace (the drop's span is the whole block)
+        if (access.kind === 'drop' && span.end > span.start) span = { file: span.file, start: span.end - 1, end: span.end };
+        report(diags, names, access, loan, span, laterUse(loan, bi, si));
         break;
       }
     };
@@ -138,6 +146,17 @@ function collectionInternals(f: MirFunction, p: Place): boolean {
   if (!last || last.k !== 'field') return false;
   const t = placeType(f, { local: p.local, proj: p.proj.slice(0, -1) });
   return t.k === 'adt' && !!t.def.index && (t.def.index.len === last.index || t.def.index.data === last.index);
+}
+
+/** A temporary dropped at the end of its statement while a reference into it lives on (`ref make()[0]`). */
+function reportTemporary(diags: DiagnosticBag, temp: Span, L: Loan, later: { span: Span; loop: boolean } | null): void {
+  const secondary: Label[] = [{ span: L.span, message: 'borrow of the temporary occurs here' }];
+  if (later) secondary.push({ span: later.span, message: 'borrow later used here' });
+  diags.error('E0716', 'temporary value dropped while borrowed', temp, {
+    label: 'creates a temporary value which is freed at the end of the statement while still in use',
+    secondary,
+    notes: ['bind the value to a variable with `let`, so that it lives until the end of the block'],
+  });
 }
 
 /** `drop(x)` right before `x = …`: the assignment's own drop of the old value; the assignment reports. */

@@ -21,7 +21,10 @@ export function checkMoves(f: MirFunction, diags: DiagnosticBag, defs: ProgramDe
   };
 
   /** Report a read of `pl` (at `span`) that may see a moved or uninitialised value. */
-  const checkRead = (pl: Place, span: Span, st: InitState) => {
+  const checkRead = (full: Place, span: Span, st: InitState) => {
+    // reading through a pointer (`*h`, `h.v` through a Heap, `(*r).f`) reads the pointer first
+    const firstDeref = full.proj.findIndex((p) => p.k === 'deref');
+    const pl: Place = firstDeref < 0 ? full : { local: full.local, proj: full.proj.slice(0, firstDeref) };
     const local = named(pl.local);
     if (!local || reported.has(local.id)) return;
     const path = mp.pathOfPlace(pl);
@@ -71,6 +74,8 @@ export function checkMoves(f: MirFunction, diags: DiagnosticBag, defs: ProgramDe
       for (const pl of stmtReads(s)) if (!stmtOperands(s).some((o) => o.k !== 'const' && o.place === pl)) checkRead(pl, span, st);
       // an immutable late-initialised binding is assigned once
       const dest = stmtDest(s);
+      // writing through a pointer (`*h = v`) reads the pointer
+      if (dest && dest.proj.some((p) => p.k === 'deref')) checkRead(dest, span, st);
       if (dest && dest.proj.length === 0 && f.locals[dest.local]!.assignOnce) {
         const p = mp.pathOfPlace(dest);
         const l = f.locals[dest.local]!;

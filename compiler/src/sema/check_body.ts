@@ -43,6 +43,8 @@ export class BodyChecker {
   private orBound: Set<string> | null = null;
   private readonly intLits: { e: Extract<ast.Expr, { kind: 'IntLit' }>; negated: boolean }[] = [];
   private readonly obligations: { ty: Type; behavior: BehaviorDef; span: Span }[] = [];
+  /** calls of `@copy_out` library methods (`Heap.get`, `List.get`): their `T` must be copyable (MEMORY.md §3) */
+  private readonly copyOuts: { fn: FuncDef; ty: Type; span: Span }[] = [];
   /** values that move to another task (`spawn`'s function and arguments): checked to be `Send` once their types
    * are known; `result`: a spawned function, whose result crosses back */
   private readonly sendChecks: { e: ast.Expr; result?: Type }[] = [];
@@ -195,8 +197,21 @@ export class BodyChecker {
   }
 
   /** Resolve every recorded type, default literals, and check what could only be checked at the end. */
+  private copyOut(fn: FuncDef, typeArgs: Type[], span: Span): void {
+    if (fn.attrs.some((a) => a.name === 'copy_out') && typeArgs[0]) this.copyOuts.push({ fn, ty: typeArgs[0], span });
+  }
+
   private finish(): void {
     this.checkSend();
+    for (const c of this.copyOuts) {
+      const t = this.infer.resolve(c.ty, true);
+      if (this.fn.module.isStd || classify(this.defs, t) !== 'move') continue;
+      const owner = c.fn.selfType?.k === 'adt' ? c.fn.selfType.def.name : 'value';
+      this.diags.error('E0508', `\`${owner}::${c.fn.name}\` copies the value out, and \`${typeToString(t)}\` cannot be copied`, c.span, {
+        label: 'a copy here would give the value two owners',
+        notes: [`borrow it instead (\`ref *h\`, \`ref xs[i]\`), or take it out (\`into_inner\`, \`pop\`)`],
+      });
+    }
     for (const o of this.obligations) {
       const t = this.infer.resolve(o.ty, true);
       if (!this.finder.implements(t, o.behavior)) {
@@ -1333,6 +1348,7 @@ export class BodyChecker {
       params = [receiverType(fn.receiver, st), ...params];
     }
     this.body.calls.set(e.id, { k: 'fn', fn, typeArgs, recv });
+    this.copyOut(fn, typeArgs, e.span);
     this.checkArgs(params, args, e.span, `function \`${fn.name}\``);
     return ret;
   }
@@ -1635,6 +1651,7 @@ export class BodyChecker {
       const typeArgs = [...implArgs, ...own];
       this.addBoundObligations(fn, typeArgs, e.span);
       this.body.calls.set(e.id, { k: 'fn', fn, typeArgs, recv });
+      this.copyOut(fn, typeArgs, e.span);
       return this.checkMethodArgs(e, fn, typeArgs, expected);
     }
     if (t.k === 'param' || t.k === 'dyn') {

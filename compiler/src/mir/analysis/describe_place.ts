@@ -34,7 +34,8 @@ export class PlaceNames {
       rest = rest.slice(1);
     } else if (depth < 6 && decl.pointsInto && rest[0]?.k === 'deref') {
       const base = this.describe(decl.pointsInto, depth + 1);
-      return base === null ? null : `${base}[..]`;
+      // an element through a reference reads `v[..]`, not `*v[..]`
+      return base === null ? null : `${base.startsWith('*') && !base.startsWith('**') ? base.slice(1) : base}[..]`;
     } else return null;
     if (text === null) return null;
     for (let i = 0; i < rest.length; i++) {
@@ -49,6 +50,12 @@ export class PlaceNames {
           i++;
           continue;
         }
+        if (next?.k === 'field' && inner.k === 'adt' && inner.def.deref?.[0] === next.index) {
+          // a reference to a library owner, dereferenced again: `**v`
+          text = `*${text}`;
+          t = inner;
+          continue;
+        }
         if (next?.k === 'field') {
           text = `${text}.${fieldName(inner, next.index)}`;
           t = fieldTy(inner, next.index);
@@ -60,9 +67,16 @@ export class PlaceNames {
       } else if (pr.k === 'field') {
         // a library owner's pointer field: `*h`
         if (t.k === 'adt' && t.def.deref && t.def.deref[0] === pr.index) {
+          const path = t.def.deref;
           t = fieldTy(t, pr.index);
           t = t.k === 'ptr' ? t.inner : t;
           if (rest[i + 1]?.k === 'deref') i++;
+          // the rest of the library's deref path (`Shared`'s `value`) is not the user's
+          for (const f of path.slice(1)) {
+            if (rest[i + 1]?.k !== 'field' || (rest[i + 1] as { index: number }).index !== f) break;
+            t = fieldTy(t, f);
+            i++;
+          }
           // `h.v` reads through the Heap by auto-deref; the pointee alone is `*h`
           const next = rest[i + 1];
           if (next?.k === 'field') {
