@@ -14,7 +14,8 @@
 // at all (no mark can exist).
 import type { Span } from '../syntax/source.js';
 import { containsRef } from '../sema/collect.js';
-import { derefPlaceType, isClass, structFields, T, typeToString, variantFields, type Type } from '../sema/types.js';
+import { isClass, T, typeToString, type Type } from '../sema/types.js';
+import { placeType, projType } from './analysis/describe_place.js';
 import { statementAccesses } from './analysis/accesses.js';
 import { liveness } from './analysis/liveness.js';
 import { collectLoans } from './analysis/loans.js';
@@ -59,7 +60,7 @@ function confinedToLibraryCall(f: MirFunction, bi: number, si: number): boolean 
     }
     if (t.k !== 'call' || t.callee.k !== 'fn' || !/^tml\.(core|std|test)\./.test(t.callee.symbol)) return false;
     if (t.dest && containsRef(f.locals[t.dest.local]!.ty)) return false;
-    return t.args.every((a) => inert(a.k === 'const' ? a.ty : placeTypeOf(f, a.place)));
+    return t.args.every((a) => inert(a.k === 'const' ? a.ty : placeType(f, a.place)));
   }
   return false;
 }
@@ -89,16 +90,6 @@ function inert(t: Type, depth = 0): boolean {
   }
 }
 
-function placeTypeOf(f: MirFunction, p: Place): Type {
-  let t: Type = f.locals[p.local]!.ty;
-  for (const pr of p.proj) {
-    if (pr.k === 'deref') t = derefPlaceType(t) ?? T.error;
-    else if (pr.k === 'field') t = t.k === 'tuple' ? (t.elems[pr.index] ?? T.error) : t.k === 'adt' ? (structFields(t)[pr.index]?.ty ?? T.error) : T.error;
-    else if (pr.k === 'variant') t = t.k === 'adt' ? (variantFields(t, pr.variant)[pr.index] ?? T.error) : T.error;
-    else t = t.k === 'array' ? t.elem : T.error;
-  }
-  return t;
-}
 
 function marksApply(f: MirFunction): boolean {
   return f.kind !== 'drop-glue' && f.kind !== 'retain-glue' && f.kind !== 'thunk';
@@ -250,12 +241,8 @@ function objectsOn(f: MirFunction, p: Place, depth = 0): ObjectOnPath[] {
   }
   let t: Type = decl.ty;
   for (const pr of proj) {
-    if (pr.k === 'deref') {
-      if (isClass(t)) out.push({ ref: base, className: t.k === 'adt' ? t.def.name : typeToString(t) });
-      t = derefPlaceType(t) ?? T.error;
-    } else if (pr.k === 'field') t = t.k === 'tuple' ? (t.elems[pr.index] ?? T.error) : t.k === 'adt' ? (structFields(t)[pr.index]?.ty ?? T.error) : t.k === 'func' ? U8P : T.error;
-    else if (pr.k === 'variant') t = t.k === 'adt' ? (variantFields(t, pr.variant)[pr.index] ?? T.error) : T.error;
-    else t = t.k === 'array' ? t.elem : T.error;
+    if (pr.k === 'deref' && isClass(t)) out.push({ ref: base, className: t.k === 'adt' ? t.def.name : typeToString(t) });
+    t = projType(t, pr);
     base = { local: base.local, proj: [...base.proj, pr] };
   }
   return out;
