@@ -97,6 +97,7 @@ export class BodyChecker {
 
   check(): TypedBody {
     const decl = this.fn.decl!;
+    this.errorsAtStart = this.diags.errorCount;
     this.scopes.push(new Map());
     let self: LocalVar | null = null;
     if (this.fn.receiver && this.fn.selfType) {
@@ -201,6 +202,9 @@ export class BodyChecker {
     if (fn.attrs.some((a) => a.name === 'copy_out') && typeArgs[0]) this.copyOuts.push({ fn, ty: typeArgs[0], span });
   }
 
+  /** the error count when this body's check began (set by check()) */
+  private errorsAtStart = 0;
+
   private finish(): void {
     this.checkSend();
     for (const c of this.copyOuts) {
@@ -221,7 +225,16 @@ export class BodyChecker {
       }
     }
     const z = (t: Type) => this.infer.resolve(t, true);
+    const errorsBefore = this.diags.errorCount;
     for (const [k, t] of this.body.exprTypes) this.body.exprTypes.set(k, z(t));
+    // an expression whose type nothing determined (`let mk = Just Just`) cannot be compiled: say so, once
+    if (errorsBefore === this.errorsAtStart) {
+      const open = [...this.body.exprTypes].filter(([, t]) => mentionsVar(t)).map(([k]) => this.exprSpans.get(k)).filter((sp): sp is Span => !!sp);
+      if (open.length) {
+        const first = open.reduce((a, b) => (b.start < a.start ? b : a));
+        this.diags.error('E0282', 'type annotations needed', first, { label: 'cannot infer the type of this value', notes: ['annotate the binding, or pass the value where its type is known'] });
+      }
+    }
     for (const [k, t] of this.body.patTypes) this.body.patTypes.set(k, z(t));
     for (const l of this.body.bindings.values()) {
       l.ty = z(l.ty);
@@ -310,8 +323,12 @@ export class BodyChecker {
 
   private record(e: ast.Expr, t: Type): Type {
     this.body.exprTypes.set(e.id, t);
+    this.exprSpans.set(e.id, e.span);
     return t;
   }
+
+  /** where each expression is, for the end-of-body check that every type was inferred */
+  private readonly exprSpans = new Map<number, Span>();
 
   private resolveTy(te: ast.TypeExpr): Type {
     return resolveType(te, this.ts, this.diags);
@@ -2406,4 +2423,26 @@ function refInCollection(t: Type): boolean {
 /** The type of `this` for a receiver kind: the value itself (by value, or a borrowed class reference) or a reference. */
 export function receiverType(kind: FuncDef['receiver'], st: Type): Type {
   return kind === 'value' || kind === 'borrow' ? st : { k: 'ref', mutable: kind === 'mutref', inner: st };
+}
+
+/** Does the type still contain an inference variable? */
+function mentionsVar(t: Type): boolean {
+  switch (t.k) {
+    case 'var':
+      return true;
+    case 'ref':
+    case 'ptr':
+      return mentionsVar(t.inner);
+    case 'tuple':
+      return t.elems.some(mentionsVar);
+    case 'array':
+      return mentionsVar(t.elem);
+    case 'adt':
+    case 'dyn':
+      return t.args.some(mentionsVar);
+    case 'func':
+      return t.params.some(mentionsVar) || mentionsVar(t.ret);
+    default:
+      return false;
+  }
 }
