@@ -115,7 +115,7 @@ function checkSharedPointees(f: MirFunction, diags: DiagnosticBag): void {
   const reported = new Set<number>();
   for (const b of f.blocks)
     for (const s of b.stmts) {
-      if (s.k === 'nop') continue;
+      if (s.k === 'nop' || f.lowlevel?.some((l) => l.start <= s.span.start && s.span.end <= l.end)) continue;
       const writes: { place: Place; kind: 'write' | 'mutref' }[] = [];
       for (const a of statementAccesses(s)) if (a.kind === 'write' || a.kind === 'mutref') writes.push({ place: a.place, kind: a.kind });
       if (s.k === 'assign' && s.rvalue.k === 'ref' && s.rvalue.mutable && !s.rvalue.raw) writes.push({ place: s.rvalue.place, kind: 'mutref' });

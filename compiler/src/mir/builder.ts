@@ -119,9 +119,13 @@ export class FnBuilder {
     return this.locals[id]!.ty;
   }
 
+  /** the `lowlevel` blocks lowered so far (MirFunction.lowlevel) */
+  readonly lowlevel: Span[] = [];
+
   finish(symbol: string, displayName: string, kind: MirFunction['kind'], argCount: number, span: Span, exported: boolean): MirFunction {
     if (!this.terminated) this.terminate({ k: 'return' }, null);
-    return { symbol, displayName, kind, locals: this.locals, argCount, retTy: this.locals[0]!.ty, blocks: this.blocks, span, exported };
+    const f: MirFunction = { symbol, displayName, kind, locals: this.locals, argCount, retTy: this.locals[0]!.ty, blocks: this.blocks, span, exported };
+    return this.lowlevel.length ? { ...f, lowlevel: this.lowlevel } : f;
   }
 }
 

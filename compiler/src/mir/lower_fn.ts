@@ -633,6 +633,7 @@ export class FnLowerer {
       case 'Block':
         return this.blockInto(e.block, dest);
       case 'Lowlevel':
+        this.b.lowlevel.push(e.span);
         return this.blockInto(e.block, dest);
       case 'Closure':
         return this.closureInto(e, dest);

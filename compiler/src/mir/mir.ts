@@ -162,6 +162,8 @@ export interface MirFunction {
   readonly exported: boolean;
   /** a constructor: the local holding the object being built, which no reference from elsewhere can reach yet */
   readonly freshObject?: LocalId;
+  /** the spans of its `lowlevel` blocks, where raw-memory code is the programmer's responsibility */
+  readonly lowlevel?: readonly Span[];
 }
 
 /** A vtable: a constant table of function addresses, one per slot. Slot 0 is always the drop glue of the concrete
