@@ -168,21 +168,17 @@ async function buildUnguarded(
   const out = outArg ?? defaultOutput(entry, options.emit);
   const log = (l: string): void => io.err(line(l));
   const fe = await frontEnd(entry, options, harness === 'tests', timer, io);
-  if (fe.mirText) {
-    if (out === '-') io.out(line(fe.mirText));
-    else writeFileSync(out, line(fe.mirText));
-    return EXIT_OK;
-  }
-  if (fe.program === null) return fe.status;
-  const program = fe.program;
-
   if (options.emit === 'mir') {
+    if (fe.status !== EXIT_OK) return fe.status;
+    // the MIR after --mir-after's pass, or the program as code generation gets it
     const { printProgram } = await import('../mir/print.js');
-    const text = line(printProgram(program));
+    const text = line(fe.mirText ?? printProgram(fe.program!));
     if (out === '-') io.out(text);
     else writeFileSync(out, text);
     return EXIT_OK;
   }
+  if (fe.program === null) return fe.status;
+  const program = fe.program;
 
   const { generateLLVM } = await import('../codegen/program.js');
   // codegen verifies the module eagerly, so the 'codegen' phase includes verification

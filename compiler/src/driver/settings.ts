@@ -130,8 +130,8 @@ export function resolveBuildOptions(raw: RawBuildFlags, arch: string = process.a
 }
 
 /** What the front end needs of a build. */
-export function frontEndOptions(o: BuildOptions, tests = false): FrontEndOptions {
-  return { overflowChecks: !o.release, tests, mirAfter: (o as Partial<PipelineOptions>).mirAfter ?? null };
+export function frontEndOptions(o: BuildOptions & Partial<Pick<PipelineOptions, 'mirAfter'>>, tests = false): FrontEndOptions {
+  return { overflowChecks: !o.release, tests, mirAfter: o.mirAfter ?? null };
 }
 
 const EMIT_EXTENSION: Record<Emit, string> = { ir: '.ll', mir: '.mir', bc: '.bc', obj: '.o' };

@@ -12,11 +12,12 @@ import type { Span } from '../syntax/source.js';
 import type { MirFunction, Place } from './mir.js';
 import { localsRead, statementAccesses, terminatorAccesses, type Access } from './analysis/accesses.js';
 import { borrowedPlace, overlaps, throughRefLocal } from './analysis/borrowed_place.js';
-import { PlaceNames, placeType, projType } from './analysis/describe_place.js';
+import { PlaceNames } from './analysis/describe_place.js';
+import { placeType, projType } from './analysis/place_type.js';
 import { typeToString } from '../sema/types.js';
 import { liveness } from './analysis/liveness.js';
-import { collectLoans, type Loan, type LoanFacts } from './analysis/loans.js';
-import { successors } from './move_paths.js';
+import { collectLoans, heldBy, type Loan, type LoanFacts } from './analysis/loans.js';
+import { stmtDest, successors } from './move_paths.js';
 
 /** `library`: a body of the standard library, which may change what a `@shared` handle points to (its own
  * counts, in `lowlevel` code). */
@@ -39,9 +40,8 @@ export function checkBorrows(f: MirFunction, diags: DiagnosticBag, library = fal
       const s = si < blk.stmts.length ? blk.stmts[si]! : null;
       const made = s ? facts.madeAt.get(s) : undefined;
       // loans alive during this statement: those a local live after it holds, and those it uses
-      const active = new Set<number>();
-      for (const l of liveAfter) for (const id of after.get(l) ?? []) active.add(id);
-      for (const l of readHere) for (const id of before.get(l) ?? []) active.add(id);
+      const active = heldBy(after, liveAfter);
+      for (const id of heldBy(before, readHere)) active.add(id);
       if (made) active.delete(made.id);
       if (active.size === 0) return;
       // a two-phase loan is only reserved (shared) until the statement that uses its receiver
@@ -167,7 +167,7 @@ function dropBeforeAssign(f: MirFunction, bi: number, si: number): boolean {
   for (let k = si + 1; k < stmts.length; k++) {
     const s = stmts[k]!;
     if (s.k === 'nop') continue;
-    const dest = s.k === 'assign' ? s.place : s.k === 'call' ? s.dest : null;
+    const dest = stmtDest(s);
     return !!dest && dest.local === d.place.local && dest.proj.length === d.place.proj.length;
   }
   return false;
@@ -237,4 +237,3 @@ function laterUseFinder(f: MirFunction, facts: LoanFacts): (L: Loan, bi: number,
   };
 }
 
-export type { Place };

@@ -15,10 +15,10 @@
 import type { Span } from '../syntax/source.js';
 import { containsRef } from '../sema/collect.js';
 import { isClass, T, typeToString, type Type } from '../sema/types.js';
-import { placeType, projType } from './analysis/describe_place.js';
+import { placeType, projType } from './analysis/place_type.js';
 import { statementAccesses } from './analysis/accesses.js';
 import { liveness } from './analysis/liveness.js';
-import { collectLoans } from './analysis/loans.js';
+import { collectLoans, heldBy } from './analysis/loans.js';
 import type { LocalId, MirFunction, Operand, Place, Projection, Statement } from './mir.js';
 import { place } from './mir.js';
 import { successors } from './move_paths.js';
@@ -153,13 +153,12 @@ export function insertBorrowMarks(f: MirFunction, checks = true): void {
 
   // where each marked loan is alive: held by a local that is live
   const live = liveness(f);
-  const heldLive = (k: number, holdings: Map<LocalId, Set<number>>, liveSet: ReadonlySet<LocalId>) => {
-    const id = marked[k]!.loan.id;
-    for (const l of liveSet) if (holdings.get(l)?.has(id)) return true;
-    return false;
+  const alive = (holdings: Map<LocalId, Set<number>>, liveSet: ReadonlySet<LocalId>) => {
+    const held = heldBy(holdings, liveSet);
+    return marked.map((m) => held.has(m.loan.id));
   };
-  const atEntry = f.blocks.map((_, bi) => marked.map((_, k) => heldLive(k, facts.holdingsAt(bi)[0]!, live.entry(bi))));
-  const afterStmt = (bi: number, si: number) => marked.map((_, k) => heldLive(k, facts.holdingsAt(bi)[si + 1]!, live.after(bi, si)));
+  const atEntry = f.blocks.map((_, bi) => alive(facts.holdingsAt(bi)[0]!, live.entry(bi)));
+  const afterStmt = (bi: number, si: number) => alive(facts.holdingsAt(bi)[si + 1]!, live.after(bi, si));
   const madeBy = new Map(marked.map((m, k) => [m.loan.id, k]));
 
   const succ = successors(f);

@@ -18,7 +18,7 @@ import { lowerGenericBodies, type GenericBodies } from './check_bodies.js';
 import { elaborateDrops } from './drop_elab.js';
 import { lowerInstance } from './lower_fn.js';
 import type { MirFunction, MirProgram } from './mir.js';
-import { Mono, type LowerOptions } from './mono.js';
+import { mangleFn, Mono, type LowerOptions } from './mono.js';
 import { checkMoves } from './move_check.js';
 import { validateFunction, validateProgram } from './validate.js';
 
@@ -68,7 +68,7 @@ export const PASSES: readonly MirPass[] = [
       // a body whose generic form could not be lowered is checked in its instances instead
       const unlowered = ctx.generic?.unlowered;
       if (unlowered && unlowered.size) {
-        const names = new Set([...unlowered.keys()].map((fn) => 'tml.' + fn.path.replace(/::/g, '.')));
+        const names = new Set([...unlowered.keys()].map((fn) => mangleFn(fn, [])));
         for (const f of ctx.program.functions) {
           const base = f.symbol.split('$')[0]!;
           if (!names.has(base)) continue;

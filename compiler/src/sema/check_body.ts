@@ -12,7 +12,7 @@ import { InferCtx } from './infer.js';
 import { classify } from './ownership.js';
 import { lookupName, lookupPath, primitiveType, resolveType, type TypeScope } from './resolve_type.js';
 import type { Adjust, CallRes, LocalVar, TypedBody } from './typed.js';
-import { ancestorOf, baseClass, derefTarget, implementsInterface, indexElement, isClass, mapParts, intType, isIntName, substFor, substitute, T, typeToString, type AdtDef, type BehaviorDef, type StaticDef, type Type } from './types.js';
+import { ancestorOf, baseClass, derefTarget, implementsInterface, indexElement, isClass, mapParts, intType, isIntName, substFor, substitute, T, typeSome, typeToString, type AdtDef, type BehaviorDef, type StaticDef, type Type } from './types.js';
 import { allVirtuals, findMethod, interfaceSlots } from './collect_classes.js';
 import { checkConstructorInit } from './ctor_init.js';
 import { crossingProblem, reportNotSend, syncEntries, typeProblem, notSend, type BodyFacts } from './send.js';
@@ -229,7 +229,7 @@ export class BodyChecker {
     for (const [k, t] of this.body.exprTypes) this.body.exprTypes.set(k, z(t));
     // an expression whose type nothing determined (`let mk = Just Just`) cannot be compiled: say so, once
     if (errorsBefore === this.errorsAtStart) {
-      const open = [...this.body.exprTypes].filter(([, t]) => mentionsVar(t)).map(([k]) => this.exprSpans.get(k)).filter((sp): sp is Span => !!sp);
+      const open = [...this.body.exprTypes].filter(([, t]) => typeSome(t, (x) => x.k === 'var')).map(([k]) => this.exprSpans.get(k)).filter((sp): sp is Span => !!sp);
       if (open.length) {
         const first = open.reduce((a, b) => (b.start < a.start ? b : a));
         this.diags.error('E0282', 'type annotations needed', first, { label: 'cannot infer the type of this value', notes: ['annotate the binding, or pass the value where its type is known'] });
@@ -2423,26 +2423,4 @@ function refInCollection(t: Type): boolean {
 /** The type of `this` for a receiver kind: the value itself (by value, or a borrowed class reference) or a reference. */
 export function receiverType(kind: FuncDef['receiver'], st: Type): Type {
   return kind === 'value' || kind === 'borrow' ? st : { k: 'ref', mutable: kind === 'mutref', inner: st };
-}
-
-/** Does the type still contain an inference variable? */
-function mentionsVar(t: Type): boolean {
-  switch (t.k) {
-    case 'var':
-      return true;
-    case 'ref':
-    case 'ptr':
-      return mentionsVar(t.inner);
-    case 'tuple':
-      return t.elems.some(mentionsVar);
-    case 'array':
-      return mentionsVar(t.elem);
-    case 'adt':
-    case 'dyn':
-      return t.args.some(mentionsVar);
-    case 'func':
-      return t.params.some(mentionsVar) || mentionsVar(t.ret);
-    default:
-      return false;
-  }
 }

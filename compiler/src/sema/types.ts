@@ -308,25 +308,27 @@ export function isNumeric(t: Type): boolean {
 
 /** Does the type mention a generic parameter or an inference variable? */
 export function isClosed(t: Type): boolean {
+  return !typeSome(t, (x) => x.k === 'param' || x.k === 'var');
+}
+
+/** Does `t` or any type inside it (type arguments, elements, pointees, parameters and results) satisfy `pred`? */
+export function typeSome(t: Type, pred: (t: Type) => boolean): boolean {
+  if (pred(t)) return true;
   switch (t.k) {
-    case 'param':
-    case 'var':
-      return false;
     case 'tuple':
-      return t.elems.every(isClosed);
+      return t.elems.some((e) => typeSome(e, pred));
     case 'array':
-      return isClosed(t.elem);
+      return typeSome(t.elem, pred);
     case 'adt':
-      return t.args.every(isClosed);
+    case 'dyn':
+      return t.args.some((a) => typeSome(a, pred));
     case 'ref':
     case 'ptr':
-      return isClosed(t.inner);
+      return typeSome(t.inner, pred);
     case 'func':
-      return t.params.every(isClosed) && isClosed(t.ret);
-    case 'dyn':
-      return t.args.every(isClosed);
+      return t.params.some((p) => typeSome(p, pred)) || typeSome(t.ret, pred);
     default:
-      return true;
+      return false;
   }
 }
 

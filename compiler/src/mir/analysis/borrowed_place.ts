@@ -6,13 +6,14 @@
 //   - through a compiler-made element pointer it is the place the pointer points into (`pointsInto`);
 //   - an array element borrows the whole array (indices are never told apart);
 //   - through any other raw pointer (`lowlevel` code) nothing is tracked: null.
-import { derefPlaceType, structFields, variantFields, T, type Type } from '../../sema/types.js';
+import type { Type } from '../../sema/types.js';
+import { placeType, projType } from './place_type.js';
 import type { MirFunction, Place, Projection } from '../mir.js';
 
 export function borrowedPlace(f: MirFunction, p: Place, depth = 0): Place | null {
   const proj: Projection[] = [];
   let t: Type = f.locals[p.local]!.ty;
-  let local = p.local;
+  const local = p.local;
   for (const pr of p.proj) {
     if (pr.k === 'index') break;
     if (pr.k === 'deref') {
@@ -23,13 +24,9 @@ export function borrowedPlace(f: MirFunction, p: Place, depth = 0): Place | null
         if (into && depth < 8) return borrowedPlace(f, into, depth + 1);
         return null;
       }
-      proj.push(pr);
-      t = derefPlaceType(t) ?? T.error;
-      continue;
     }
     proj.push(pr);
-    if (pr.k === 'field') t = t.k === 'tuple' ? t.elems[pr.index]! : t.k === 'adt' ? (structFields(t)[pr.index]?.ty ?? T.error) : T.error;
-    else t = t.k === 'adt' ? (variantFields(t, pr.variant)[pr.index] ?? T.error) : T.error;
+    t = projType(t, pr);
   }
   return { local, proj };
 }
@@ -38,13 +35,8 @@ export function borrowedPlace(f: MirFunction, p: Place, depth = 0): Place | null
 function libraryOwner(f: MirFunction, local: number, proj: readonly Projection[]): Projection[] | null {
   const last = proj[proj.length - 1];
   if (!last || last.k !== 'field') return null;
-  let t: Type = f.locals[local]!.ty;
   const ownerProj = proj.slice(0, -1);
-  for (const pr of ownerProj) {
-    if (pr.k === 'deref') t = derefPlaceType(t) ?? T.error;
-    else if (pr.k === 'field') t = t.k === 'tuple' ? t.elems[pr.index]! : t.k === 'adt' ? (structFields(t)[pr.index]?.ty ?? T.error) : T.error;
-    else if (pr.k === 'variant') t = t.k === 'adt' ? (variantFields(t, pr.variant)[pr.index] ?? T.error) : T.error;
-  }
+  const t = placeType(f, { local, proj: ownerProj });
   if (t.k !== 'adt') return null;
   const d = t.def;
   if ((d.deref && d.deref[0] === last.index) || (d.index && d.index.data === last.index)) return ownerProj;

@@ -1,7 +1,9 @@
 // Places as the user wrote them, for borrow messages: `xs`, `p.a`, `*h`, `r.items`, `xs[..]`. A compiler-made
 // reference temporary reads as the place it refers to, an element pointer as the collection it points into.
-import { derefPlaceType, isClass, structFields, T, variantFields, type Type } from '../../sema/types.js';
-import type { MirFunction, Place, Projection, Statement } from '../mir.js';
+import { derefPlaceType, structFields, T, type Type } from '../../sema/types.js';
+import { fieldTy, placeType } from './place_type.js';
+import type { MirFunction, Place, Statement } from '../mir.js';
+import { stmtDest } from '../move_paths.js';
 
 export class PlaceNames {
   /** temporaries assigned exactly once, by `ref P`: they read as `P` */
@@ -11,7 +13,7 @@ export class PlaceNames {
     const assigned = new Map<number, Statement[]>();
     for (const b of f.blocks)
       for (const s of b.stmts) {
-        const d = s.k === 'assign' ? s.place : s.k === 'call' ? s.dest : null;
+        const d = stmtDest(s);
         if (d && d.proj.length === 0 && f.locals[d.local]!.kind === 'temp') assigned.set(d.local, [...(assigned.get(d.local) ?? []), s]);
       }
     for (const [l, ss] of assigned) {
@@ -43,13 +45,6 @@ export class PlaceNames {
       if (pr.k === 'deref') {
         const next = rest[i + 1];
         const inner = derefPlaceType(t) ?? T.error;
-        if (isClass(t) && next?.k === 'field') {
-          // a class field: `(*obj).f` skips the object's { rc, vtable } header
-          text = `${text}.${fieldName(inner, next.index)}`;
-          t = fieldTy(inner, next.index);
-          i++;
-          continue;
-        }
         if (next?.k === 'field' && inner.k === 'adt' && inner.def.deref?.[0] === next.index) {
           // a reference to a library owner, dereferenced again: `**v`
           text = `*${text}`;
@@ -57,6 +52,7 @@ export class PlaceNames {
           continue;
         }
         if (next?.k === 'field') {
+          // a field through a reference or a class instance (whose object struct names its fields): `r.f`, `obj.f`
           text = `${text}.${fieldName(inner, next.index)}`;
           t = fieldTy(inner, next.index);
           i++;
@@ -104,25 +100,4 @@ function fieldName(t: Type, i: number): string {
   if (t.k === 'tuple') return String(i);
   if (t.k === 'adt') return structFields(t)[i]?.name ?? String(i);
   return String(i);
-}
-
-function fieldTy(t: Type, i: number): Type {
-  if (t.k === 'tuple') return t.elems[i] ?? T.error;
-  if (t.k === 'adt') return structFields(t)[i]?.ty ?? T.error;
-  return T.error;
-}
-
-/** The type of a place. */
-export function placeType(f: MirFunction, p: Place): Type {
-  let t = f.locals[p.local]!.ty;
-  for (const pr of p.proj) t = projType(t, pr);
-  return t;
-}
-
-/** The type one projection leads to. */
-export function projType(t: Type, pr: Projection): Type {
-  if (pr.k === 'deref') return derefPlaceType(t) ?? T.error;
-  if (pr.k === 'field') return t.k === 'func' ? { k: 'ptr', inner: T.u8 } : fieldTy(t, pr.index);
-  if (pr.k === 'variant') return t.k === 'adt' ? (variantFields(t, pr.variant)[pr.index] ?? T.error) : T.error;
-  return t.k === 'array' ? t.elem : T.error;
 }

@@ -2,7 +2,7 @@
 // to its last read; assigning the whole local kills it. The borrow checker uses it to decide how long a borrow
 // lives (non-lexically: until the last use of a local that holds it, MEMORY.md §3).
 import type { LocalId, MirFunction } from '../mir.js';
-import { successors } from '../move_paths.js';
+import { stmtDest, successors } from '../move_paths.js';
 import { localsRead, statementAccesses, terminatorAccesses } from './accesses.js';
 
 export interface Liveness {
@@ -22,7 +22,7 @@ export function liveness(f: MirFunction): Liveness {
   });
   const defs = f.blocks.map((b) =>
     b.stmts.map((s) => {
-      const d = s.k === 'assign' ? s.place : s.k === 'call' ? s.dest : null;
+      const d = stmtDest(s);
       return d && d.proj.length === 0 ? d.local : null;
     }),
   );

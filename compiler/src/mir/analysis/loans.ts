@@ -8,7 +8,7 @@
 import type { Span } from '../../syntax/source.js';
 import { containsRef } from '../../sema/collect.js';
 import type { LocalId, MirFunction, Place, Statement } from '../mir.js';
-import { successors } from '../move_paths.js';
+import { stmtDest, successors } from '../move_paths.js';
 import { borrowedPlace, throughRefLocal } from './borrowed_place.js';
 
 export interface Loan {
@@ -40,6 +40,13 @@ export interface LoanFacts {
   readonly holders: Map<number, Set<LocalId>>;
 }
 
+/** The loans that any of `locals` holds. */
+export function heldBy(h: Holdings, locals: Iterable<LocalId>): Set<number> {
+  const out = new Set<number>();
+  for (const l of locals) for (const id of h.get(l) ?? []) out.add(id);
+  return out;
+}
+
 /** Can a value of this type carry a loan (a reference, or something made from one)? */
 export function carriesLoans(f: MirFunction, l: LocalId): boolean {
   const t = f.locals[l]!.ty;
@@ -61,7 +68,7 @@ export function collectLoans(f: MirFunction): LoanFacts {
   );
 
   const transfer = (s: Statement, h: Holdings) => {
-    const dest = s.k === 'assign' ? s.place : s.k === 'call' ? s.dest : null;
+    const dest = stmtDest(s);
     if (!dest || !carriesLoans(f, dest.local)) return;
     const got = new Set<number>();
     const take = (l: LocalId) => {
