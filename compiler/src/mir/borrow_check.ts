@@ -55,7 +55,7 @@ export function checkBorrows(f: MirFunction, diags: DiagnosticBag, library = fal
           const L = facts.loans[id]!;
           if (!overlaps(L.place, p)) continue;
           const mutableNow = L.mutable && !reserved(L);
-          if ((a.kind === 'read' || a.kind === 'ref') && !mutableNow) continue;
+          if ((a.kind === 'read' || a.kind === 'ref' || a.kind === 'reserve') && !mutableNow) continue;
           // assigning a reference local does not touch what it referred to
           if (a.kind === 'write' && a.place.proj.length === 0 && throughRefLocal(f, L.place)) continue;
           conflicts.push({ access: a, loan: L });
@@ -116,10 +116,8 @@ function checkSharedPointees(f: MirFunction, diags: DiagnosticBag): void {
   for (const b of f.blocks)
     for (const s of b.stmts) {
       if (s.k === 'nop' || f.lowlevel?.some((l) => l.start <= s.span.start && s.span.end <= l.end)) continue;
-      const writes: { place: Place; kind: 'write' | 'mutref' }[] = [];
-      for (const a of statementAccesses(s)) if (a.kind === 'write' || a.kind === 'mutref') writes.push({ place: a.place, kind: a.kind });
-      if (s.k === 'assign' && s.rvalue.k === 'ref' && s.rvalue.mutable && !s.rvalue.raw) writes.push({ place: s.rvalue.place, kind: 'mutref' });
-      for (const w of writes) {
+      for (const w of statementAccesses(s)) {
+        if (w.kind !== 'write' && w.kind !== 'mutref' && w.kind !== 'reserve') continue;
         const handle = sharedHandleOn(f, w.place);
         if (!handle || reported.has(s.span.start)) continue;
         reported.add(s.span.start);
@@ -192,6 +190,7 @@ function report(diags: DiagnosticBag, names: PlaceNames, a: Access, L: Loan, spa
     case 'read':
       return diags.error('E0503', `cannot use ${q(what)} because it was mutably borrowed`, span, extra(`use of borrowed ${q(borrowed)}`, `${q(borrowed)} is borrowed here`, ''));
     case 'ref':
+    case 'reserve': // a two-phase borrow, still reserved, conflicts as a shared one
       return diags.error('E0502', `cannot borrow ${q(what)} as immutable because it is also borrowed as mutable`, span, extra('immutable borrow occurs here', 'mutable borrow occurs here', 'mutable '));
     case 'mutref':
       if (loanKind === 'mutable') return diags.error('E0499', `cannot borrow ${q(what)} as mutable more than once at a time`, span, extra('second mutable borrow occurs here', 'first mutable borrow occurs here', 'first '));

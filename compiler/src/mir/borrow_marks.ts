@@ -224,8 +224,7 @@ function retarget(t: MirFunction['blocks'][number]['term'], from: number, to: nu
 /** The places a statement changes: assigned, mutably borrowed (a `mut this` receiver included), moved or dropped. */
 function mutations(s: Statement): Place[] {
   const out: Place[] = [];
-  for (const a of statementAccesses(s)) if (a.kind === 'write' || a.kind === 'move' || a.kind === 'drop' || a.kind === 'mutref') out.push(a.place);
-  if (s.k === 'assign' && s.rvalue.k === 'ref' && s.rvalue.mutable && s.rvalue.twoPhase && !s.rvalue.raw) out.push(s.rvalue.place);
+  for (const a of statementAccesses(s)) if (a.kind !== 'read' && a.kind !== 'ref') out.push(a.place);
   return out;
 }
 

@@ -16,6 +16,8 @@ export type AccessKind =
   | 'drop'
   /** a shared borrow */
   | 'ref'
+  /** a two-phase mutable borrow (a `mut this` receiver): judged as shared until its call, a change all the same */
+  | 'reserve'
   /** a mutable borrow */
   | 'mutref';
 
@@ -39,7 +41,7 @@ export function statementAccesses(s: Statement): Access[] {
       for (const o of rvalueOperands(s.rvalue)) push(operandAccess(o));
       const r = s.rvalue;
       if (r.k === 'discriminant') out.push({ kind: 'read', place: r.place, span: null });
-      if (r.k === 'ref' && !r.raw) out.push({ kind: r.mutable && !r.twoPhase ? 'mutref' : 'ref', place: r.place, span: null });
+      if (r.k === 'ref' && !r.raw) out.push({ kind: !r.mutable ? 'ref' : r.twoPhase ? 'reserve' : 'mutref', place: r.place, span: null });
       out.push({ kind: 'write', place: s.place, span: null });
       break;
     }
