@@ -8,7 +8,7 @@
 import type { Span } from '../../syntax/source.js';
 import { containsRef } from '../../sema/collect.js';
 import type { LocalId, MirFunction, Place, Statement } from '../mir.js';
-import { stmtDest, successors } from '../move_paths.js';
+import { rvalueOperands, stmtDest, successors } from '../move_paths.js';
 import { borrowedPlace, throughRefLocal } from './borrowed_place.js';
 
 export interface Loan {
@@ -78,19 +78,16 @@ export function collectLoans(f: MirFunction): LoanFacts {
       const r = s.rvalue;
       if (r.k === 'ref') {
         const made = madeAt.get(s);
-        if (made) got.add(made.id);
         take(r.place.local); // a reborrow through a reference keeps the outer loans
         const into = f.locals[r.place.local]!.pointsInto;
         if (into) take(into.local);
-        const bp = borrowedPlace(f, r.place);
-        if (bp) take(bp.local);
-      } else if (r.k === 'use' || r.k === 'cast' || r.k === 'unsize') {
-        const o = r.k === 'use' ? r.op : r.operand;
-        if (o.k !== 'const') take(o.place.local);
-      } else if (r.k === 'aggregate') {
-        for (const o of r.ops) if (o.k !== 'const') take(o.place.local);
-      } else if (r.k === 'binary') {
-        for (const o of [r.left, r.right]) if (o.k !== 'const') take(o.place.local);
+        if (made) {
+          got.add(made.id);
+          take(made.place.local);
+        }
+      } else {
+        // copies, casts, aggregates, pointer arithmetic: the result carries what its operands carry
+        for (const o of rvalueOperands(r)) if (o.k !== 'const') take(o.place.local);
       }
     } else if (s.k === 'call') {
       for (const a of s.args) if (a.k !== 'const' && carriesLoans(f, a.place.local)) take(a.place.local);
@@ -101,8 +98,7 @@ export function collectLoans(f: MirFunction): LoanFacts {
       if (f.locals[dest.local]!.ty.k === 'ref') {
         for (const ids of h.values()) for (const id of ids) if (loans[id]!.place.local === dest.local && throughRefLocal(f, loans[id]!.place)) ids.delete(id);
       }
-    }
-    else {
+    } else {
       const cur = h.get(dest.local) ?? new Set<number>();
       for (const id of got) cur.add(id);
       h.set(dest.local, cur);
