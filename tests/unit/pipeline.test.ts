@@ -144,7 +144,7 @@ describe('pipeline with a stand-in front end and codegen', () => {
   it('a missing input is a one-line error, status 1', async () => {
     const io = capture();
     expect(await build(path.join(dir, 'nope.tml'), null, resolveBuildOptions({}), { io })).toBe(1);
-    expect(io.e).toBe(`error: cannot read '${path.join(dir, 'nope.tml')}': no such file\n`);
+    expect(io.e).toBe(`error: cannot read '${path.join(dir, 'nope.tml')}': no such file or directory\n`);
   });
 });
 

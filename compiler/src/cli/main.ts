@@ -8,4 +8,12 @@ const die = (e: unknown): void => {
 process.on('uncaughtException', die);
 process.on('unhandledRejection', die);
 
+// A closed stdout or stderr (`tmlc check f.tml 2>&1 | true`) is an I/O error, not a compiler bug: status 1. A
+// closed stderr cannot carry a message; a closed stdout gets one line on stderr.
+process.stderr.on('error', () => process.exit(1));
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  process.stderr.write(`error: cannot write to standard output: ${e.code === 'EPIPE' ? 'it was closed' : e.message}\n`);
+  process.exit(1);
+});
+
 process.exitCode = await runCli(process.argv.slice(2));

@@ -2,9 +2,10 @@
 // executable linked with the runtime library by clang-14. For --sanitize=address every defined function first
 // gets the `sanitize_address` attribute from `opt-14 -passes=forceattrs` (TOOLCHAIN.md §2 (a)): llvm-bindings
 // cannot set attributes, and clang's AddressSanitizer only instruments functions that carry it.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { BuildOptions } from './options.js';
+import { copyOutputFile, pathArg, writeOutputFile } from './files.js';
 import { hostTriple } from './settings.js';
 import { runTool } from './toolchain.js';
 
@@ -88,12 +89,12 @@ export function clangCodegenFlags(o: BuildOptions, arch: string = process.arch):
 
 /** `clang-14` arguments that link `bitcode` with the runtime into the executable `out`. */
 export function clangLinkArgs(o: BuildOptions, bitcode: string, runtimeLib: string, out: string, arch?: string): string[] {
-  return [...clangCodegenFlags(o, arch), bitcode, runtimeLib, '-lpthread', '-lm', '-o', out];
+  return [...clangCodegenFlags(o, arch), pathArg(bitcode), pathArg(runtimeLib), '-lpthread', '-lm', '-o', pathArg(out)];
 }
 
 /** `clang-14` arguments that compile `bitcode` to the object file `out`. */
 export function clangObjectArgs(o: BuildOptions, bitcode: string, out: string, arch?: string): string[] {
-  return ['-c', ...clangCodegenFlags(o, arch), bitcode, '-o', out];
+  return ['-c', ...clangCodegenFlags(o, arch), pathArg(bitcode), '-o', pathArg(out)];
 }
 
 async function timed<T>(req: BackendRequest, phase: string, fn: () => T | Promise<T>): Promise<T> {
@@ -111,11 +112,17 @@ export async function runBackend(req: BackendRequest): Promise<void> {
   if (req.emit === 'ir') {
     const text = await timed(req, 'ir', () => req.module.ir());
     if (req.out === '-') process.stdout.write(text);
-    else writeFileSync(req.out, text);
+    else writeOutputFile(req.out, text);
     return;
   }
+  // Every file is made in the private temp dir and copied to the output at the end: an interrupted or failed
+  // build leaves no half-written output, and an unwritable output is one clear error (not LLVM's or clang's).
+  // The tools' own temporaries (TMPDIR) go there too, so an interrupt cannot leave them in the system's.
+  const tools = { verbose: o.verbose, log: req.log, env: { TMPDIR: req.workDir } };
   if (req.emit === 'bc') {
-    await timed(req, 'bitcode', () => req.module.writeBitcode(req.out));
+    const bcOut = path.join(req.workDir, 'out.bc');
+    await timed(req, 'bitcode', () => req.module.writeBitcode(bcOut));
+    copyOutputFile(bcOut, req.out);
     return;
   }
 
@@ -127,7 +134,7 @@ export async function runBackend(req: BackendRequest): Promise<void> {
     const instrumented = path.join(req.workDir, 'prog.asan.bc');
     const { args, skipped } = forceSanitizeAddressArgs(names, bc, instrumented);
     if (skipped.length > 0 && o.verbose) req.log(`tmlc: cannot force sanitize_address on: ${skipped.join(', ')}`);
-    await timed(req, 'opt', () => runTool('opt', args, { verbose: o.verbose, log: req.log }));
+    await timed(req, 'opt', () => runTool('opt', args, tools));
     bc = instrumented;
   }
 
@@ -137,18 +144,20 @@ export async function runBackend(req: BackendRequest): Promise<void> {
     const runtimeBc = path.join(path.dirname(req.runtimeLib), 'tml_runtime_release.bc');
     if (existsSync(runtimeBc) && path.basename(req.runtimeLib) === 'libtml_runtime_release.a') {
       const linked = path.join(req.workDir, 'prog.linked.bc');
-      await timed(req, 'llvm-link', () => runTool('llvm-link', [bc, runtimeBc, '-o', linked], { verbose: o.verbose, log: req.log }));
+      await timed(req, 'llvm-link', () => runTool('llvm-link', [bc, pathArg(runtimeBc), '-o', linked], tools));
       bc = linked;
     }
   }
 
+  const made = path.join(req.workDir, req.emit === 'obj' ? 'out.o' : 'out.exe');
   const args =
     req.emit === 'obj'
-      ? clangObjectArgs(o, bc, req.out)
-      : clangLinkArgs(o, bc, requireLib(req.runtimeLib), req.out);
-  const r = await timed(req, 'clang', () => runTool('clang', args, { verbose: o.verbose, log: req.log }));
+      ? clangObjectArgs(o, bc, made)
+      : clangLinkArgs(o, bc, requireLib(req.runtimeLib), made);
+  const r = await timed(req, 'clang', () => runTool('clang', args, tools));
   const warnings = r.stderr.trimEnd();
   if (warnings !== '') req.log(warnings);
+  copyOutputFile(made, req.out);
 }
 
 function requireLib(lib: string | null): string {

@@ -24,7 +24,7 @@ export function runFrontEnd(entryPath: string, opts: FrontEndOptions): FrontEndR
   const diags = new DiagnosticBag();
   const timings: { phase: string; ms: number }[] = [];
   let t0 = performance.now();
-  const checked = checkProgram(entryPath, sources, diags, opts.tests);
+  const checked = checkProgram(entryPath, sources, diags, opts.tests, opts.needsMain ?? false);
   timings.push({ phase: 'parse+check', ms: performance.now() - t0 });
   if (!checked || diags.hasErrors()) return { program: null, diagnostics: diags.items, sources, timings, mirText: null };
   t0 = performance.now();

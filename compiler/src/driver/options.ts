@@ -27,6 +27,8 @@ export interface FrontEndOptions {
   tests: boolean;
   /** --mir-after: stop after this MIR pass and keep its MIR as text */
   mirAfter?: string | null;
+  /** an executable with `main` is being built: a test file without `main` is an error then, not only skipped */
+  needsMain?: boolean;
 }
 
 /** The runtime library variant a build links (TOOLCHAIN.md §4). */

@@ -1,7 +1,6 @@
 // The pipeline (TOOLCHAIN.md §2): front end → diagnostics → codegen + verify → backend, with --time and
 // --verbose, and the rule that nothing escapes as a bare stack trace: a user error is a message with status 1,
 // bad usage status 2, and anything unexpected an `internal compiler error` with status 70.
-import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -9,6 +8,7 @@ import type { Diagnostic } from '../syntax/diagnostics.js';
 import type { SourceMap } from '../syntax/source.js';
 import type { MirProgram } from '../mir/mir.js';
 import { runBackend, type BackendEmit } from './backend.js';
+import { checkInputFile, checkOutputPath, writeOutputFile } from './files.js';
 import { runFrontEnd } from './frontend.js';
 import { runtimeVariant } from './options.js';
 import { findRuntimeLibrary, isHostTriple } from './runtime_lib.js';
@@ -114,27 +114,25 @@ export async function printDiagnostics(
   return errors;
 }
 
-function checkInput(entry: string): void {
-  if (!existsSync(entry)) throw new ToolError(`error: cannot read '${entry}': no such file`);
-  if (statSync(entry).isDirectory()) throw new ToolError(`error: cannot read '${entry}': it is a directory`);
-}
-
 interface FrontEndOutcome {
   program: MirProgram | null;
   status: number;
   /** --mir-after: the MIR as that pass left it */
   mirText?: string | null;
+  /** every source file read */
+  inputs: string[];
 }
 
-async function frontEnd(entry: string, options: PipelineOptions, tests: boolean, timer: PhaseTimer, io: Output): Promise<FrontEndOutcome> {
-  checkInput(entry);
-  const fe = runFrontEnd(entry, frontEndOptions(options, tests));
+async function frontEnd(entry: string, options: PipelineOptions, tests: boolean, timer: PhaseTimer, io: Output, needsMain = false): Promise<FrontEndOutcome> {
+  checkInputFile(entry);
+  const fe = runFrontEnd(entry, { ...frontEndOptions(options, tests), needsMain });
   for (const t of fe.timings) timer.add(t.phase, t.ms);
+  const inputs = fe.sources.paths();
   const errors = await printDiagnostics(fe.diagnostics, fe.sources, options.messageFormat, io);
-  if (errors > 0) return { program: null, status: EXIT_COMPILE_ERROR };
-  if (fe.mirText !== null) return { program: fe.program, status: EXIT_OK, mirText: fe.mirText };
+  if (errors > 0) return { program: null, status: EXIT_COMPILE_ERROR, inputs };
+  if (fe.mirText !== null) return { program: fe.program, status: EXIT_OK, mirText: fe.mirText, inputs };
   if (fe.program === null) throw new Error('the front end produced no program and reported no error');
-  return { program: fe.program, status: EXIT_OK };
+  return { program: fe.program, status: EXIT_OK, inputs };
 }
 
 export interface BuildExtra {
@@ -167,14 +165,17 @@ async function buildUnguarded(
 ): Promise<number> {
   const out = outArg ?? defaultOutput(entry, options.emit);
   const log = (l: string): void => io.err(line(l));
-  const fe = await frontEnd(entry, options, harness === 'tests', timer, io);
+  // a bad output path fails before the work, and the output may never replace a source file
+  checkOutputPath(out, [entry]);
+  const fe = await frontEnd(entry, options, harness === 'tests', timer, io, harness === 'main' && options.emit === null);
+  if (fe.status === EXIT_OK) checkOutputPath(out, fe.inputs);
   if (options.emit === 'mir') {
     if (fe.status !== EXIT_OK) return fe.status;
     // the MIR after --mir-after's pass, or the program as code generation gets it
     const { printProgram } = await import('../mir/print.js');
     const text = line(fe.mirText ?? printProgram(fe.program!));
     if (out === '-') io.out(text);
-    else writeFileSync(out, text);
+    else writeOutputFile(out, text);
     return EXIT_OK;
   }
   if (fe.program === null) return fe.status;

@@ -4,9 +4,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as ast from '../syntax/ast.js';
-import type { DiagnosticBag } from '../syntax/diagnostics.js';
+import { DiagnosticBag } from '../syntax/diagnostics.js';
 import { parseModule } from '../syntax/parser.js';
-import type { SourceMap } from '../syntax/source.js';
+import { SourceFile, type SourceMap } from '../syntax/source.js';
+import { readSource } from './read_source.js';
 
 export interface LoadedModule {
   /** `main` for the entry file, else the `::` path it was imported by (`test`, `util::strings`) */
@@ -31,6 +32,8 @@ export const PRELUDE = 'core::prelude';
 
 export class ModuleLoader {
   readonly modules = new Map<string, LoadedModule>();
+  /** a module could not be read (reported): its importers' names cannot be checked meaningfully */
+  unreadable = false;
   private readonly std = stdlibDir();
 
   constructor(
@@ -40,7 +43,7 @@ export class ModuleLoader {
 
   /** Parse the entry file and everything it reaches. Returns false when the entry cannot be read. */
   loadProgram(entry: string): boolean {
-    const text = readText(entry);
+    const text = this.readText(entry);
     if (text === null) return false;
     this.parse(PRELUDE, path.join(this.std, 'core', 'prelude.tml'), true);
     this.parseText('main', entry, text, false);
@@ -66,9 +69,30 @@ export class ModuleLoader {
 
   private parse(name: string, file: string, isStd: boolean): void {
     if (this.modules.has(name)) return;
-    const text = readText(file);
-    if (text === null) return;
+    const text = this.readText(file);
+    if (text === null) {
+      // reported; an empty module in its place keeps the importer from a cascade of unresolved names
+      this.modules.set(name, { name, file, ast: emptyModule(file), isStd });
+      return;
+    }
     this.parseText(name, file, text, isStd);
+  }
+
+  /** The file's text; null (and an error) when it cannot be read or is not UTF-8 (then at the first bad byte). */
+  private readText(file: string): string | null {
+    const r = readSource(file);
+    if (r.ok) return r.text;
+    this.unreadable = true;
+    if (r.text === undefined || r.offset === undefined) {
+      this.diags.error('E0000', `cannot read \`${file}\`: ${r.reason}`, { file, start: 0, end: 0 });
+    } else {
+      this.sources.add(file, r.text);
+      this.diags.error('E0041', 'source file is not valid UTF-8', { file, start: r.offset, end: r.offset + 1 }, {
+        label: r.reason,
+        notes: ['TML source files must be UTF-8; write other bytes in string literals as escapes (`\\x..`, `\\u{..}`)'],
+      });
+    }
+    return null;
   }
 
   private parseText(name: string, file: string, text: string, isStd: boolean): void {
@@ -78,10 +102,6 @@ export class ModuleLoader {
   }
 }
 
-function readText(file: string): string | null {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return null;
-  }
+function emptyModule(file: string): ast.Module {
+  return parseModule(new SourceFile(file, ''), new DiagnosticBag());
 }

@@ -16,13 +16,13 @@ export interface CheckedProgram {
   readonly tests: FuncDef[];
 }
 
-export function checkProgram(entry: string, sources: SourceMap, diags: DiagnosticBag, wantTests: boolean): CheckedProgram | null {
+export function checkProgram(entry: string, sources: SourceMap, diags: DiagnosticBag, wantTests: boolean, needsMain = false): CheckedProgram | null {
   const loader = new ModuleLoader(sources, diags);
-  if (!loader.loadProgram(entry)) {
-    diags.error('E0000', `cannot read \`${entry}\``, { file: entry, start: 0, end: 0 });
-    return null;
-  }
+  // an entry that cannot be read has been reported by the loader
+  if (!loader.loadProgram(entry)) return null;
   const defs = new Collector(loader, diags).collect();
+  // the bodies of a program with an unreadable module would only report what that module should have defined
+  if (loader.unreadable) return null;
   const bodies = new Map<FuncDef, TypedBody>();
   const all = allFunctions(defs);
   for (const fn of all) {
@@ -41,9 +41,13 @@ export function checkProgram(entry: string, sources: SourceMap, diags: Diagnosti
     }
   }
   const tests = wantTests ? collectTests(defs, diags) : [];
-  // a test file needs no `main` (LANGUAGE.md §7), whatever command compiles it
-  if (!main && !wantTests && mainScope && !entry.endsWith('.test.tml')) {
-    diags.error('E0601', '`main` function not found', { file: mainScope.file, start: 0, end: 0 }, { notes: ['add `func main() { … }` to the entry file'] });
+  // a test file needs no `main` (LANGUAGE.md §7) to be checked or tested, but an executable does
+  const testFile = entry.endsWith('.test.tml');
+  if (!main && !wantTests && mainScope && (!testFile || needsMain)) {
+    const notes = testFile
+      ? [`\`${entry}\` is a test file: run its tests with \`tmlc test ${entry}\``]
+      : ['add `func main() { … }` to the entry file'];
+    diags.error('E0601', '`main` function not found', { file: mainScope.file, start: 0, end: 0 }, { notes });
   }
   return { defs, bodies, main, tests };
 }

@@ -157,10 +157,24 @@ class Lexer {
         return;
       }
     }
-    const cp = this.src.codePointAt(this.pos)!;
-    const ch = String.fromCodePoint(cp);
+    // a run of characters that start no token is one error (binary garbage would otherwise be thousands)
+    const ch = String.fromCodePoint(this.src.codePointAt(this.pos)!);
     this.pos += ch.length;
-    this.error('E0001', `unknown character \`${ch}\``, start, this.pos, 'not valid in TML source');
+    let count = 1;
+    while (this.pos < this.end && this.startsNoToken()) {
+      this.pos += String.fromCodePoint(this.src.codePointAt(this.pos)!).length;
+      count++;
+    }
+    const label = count === 1 ? 'not valid in TML source' : `this and the ${count - 1} character${count === 2 ? '' : 's'} after it are not valid in TML source`;
+    this.error('E0001', `unknown character \`${ch}\``, start, this.pos, label);
+  }
+
+  /** The character at `pos` is neither trivia nor the start of any token. */
+  private startsNoToken(): boolean {
+    const c = this.src[this.pos]!;
+    if (c === '\n' || c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\v' || c === '/') return false;
+    if (isIdentStart(c) || isDigit(c) || c === '"' || c === "'") return false;
+    return !PUNCTUATION.some((p) => this.src.startsWith(p, this.pos));
   }
 
   private lexWord(): void {

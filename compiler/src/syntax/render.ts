@@ -25,7 +25,8 @@ const TAB = '    ';
 
 /** The text of one diagnostic; it ends with an empty line, which separates it from the next as rustc does. */
 export function renderDiagnostic(d: Diagnostic, sources: SourceMap): string {
-  const out: string[] = [d.code === '' ? `${d.severity}: ${d.message}` : `${d.severity}[${d.code}]: ${d.message}`];
+  const message = escapeControls(d.message);
+  const out: string[] = [d.code === '' ? `${d.severity}: ${message}` : `${d.severity}[${d.code}]: ${message}`];
   const annotations: Annotation[] = [
     { span: d.span, label: d.label, primary: true },
     ...d.secondary.map((l) => ({ span: l.span, label: l.message, primary: false })),
@@ -60,7 +61,7 @@ export function renderDiagnostic(d: Diagnostic, sources: SourceMap): string {
   }
   if (d.notes.length > 0) {
     if (byFile.size > 0) out.push(`${pad} |`);
-    for (const note of d.notes) out.push(`${pad} = note: ${note}`);
+    for (const note of d.notes) out.push(`${pad} = note: ${escapeControls(note)}`);
   }
   return out.join('\n') + '\n\n';
 }
@@ -76,25 +77,63 @@ function renderSnippet(file: SourceFile, annotations: readonly Annotation[], wid
   const out: string[] = [];
   for (const line of [...byLine.keys()].sort((x, y) => x - y)) {
     const text = file.lineText(line);
-    out.push(`${String(line).padStart(width)} | ${text.replace(/\t/g, TAB)}`.trimEnd());
     const onLine = byLine.get(line)!.sort((x, y) => x.span.start - y.span.start);
-    for (const a of onLine) {
+    // display columns of each mark: [first, past-the-end)
+    const marks = onLine.map((a) => {
       const startCol = file.position(a.span.start).col;
       const end = file.position(a.span.end);
       // a span running onto later lines is underlined to the end of its first line
       const endCol = end.line === line ? end.col : text.length + 1;
-      const before = displayWidth(text.slice(0, startCol - 1));
-      const marked = Math.max(1, displayWidth(text.slice(startCol - 1, endCol - 1)));
-      const marks = (a.primary ? '^' : '-').repeat(marked);
-      const label = a.label === undefined || a.label === '' ? '' : ' ' + a.label;
-      out.push(`${pad} | ${' '.repeat(before)}${marks}${label}`);
+      const from = displayWidth(text.slice(0, startCol - 1));
+      return { a, from, to: from + Math.max(1, displayWidth(text.slice(startCol - 1, endCol - 1))) };
+    });
+    const shown = clipLine(displayText(text), marks[0]!.from, Math.max(...marks.map((m) => m.to)));
+    out.push(`${String(line).padStart(width)} | ${shown.text}`.trimEnd());
+    for (const m of marks) {
+      const from = Math.max(0, m.from - shown.shift);
+      const to = Math.min(shown.text.length + 1, m.to - shown.shift);
+      const label = m.a.label === undefined || m.a.label === '' ? '' : ' ' + escapeControls(m.a.label);
+      out.push(`${pad} | ${' '.repeat(from)}${(m.a.primary ? '^' : '-').repeat(Math.max(1, to - from))}${label}`);
     }
   }
   return out;
 }
 
+/** Widest source line shown; longer lines are cut to a window around their marks, with `...` at the cuts. */
+export const MAX_SHOWN_LINE = 120;
+const CONTEXT = 40;
+
+/** `text` cut to at most about MAX_SHOWN_LINE columns around [from, to); `shift` is how far columns moved left. */
+function clipLine(text: string, from: number, to: number): { text: string; shift: number } {
+  if (text.length <= MAX_SHOWN_LINE) return { text, shift: 0 };
+  const left = Math.max(0, from - CONTEXT);
+  const right = Math.min(text.length, Math.max(to, from + 1) + CONTEXT, left + MAX_SHOWN_LINE);
+  const head = left > 0 ? '...' : '';
+  const tail = right < text.length ? '...' : '';
+  return { text: head + text.slice(left, right) + tail, shift: left - head.length };
+}
+
+/**
+ * A source line as shown: tabs widened, and every control or bidirectional-formatting character replaced by one
+ * visible stand-in (U+2400-style control pictures, or U+FFFD), so the source can never drive the terminal and
+ * the marks below stay aligned.
+ */
+function displayText(text: string): string {
+  return text.replace(/\t/g, TAB).replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, (c) => {
+    const cp = c.charCodeAt(0);
+    if (cp < 0x20) return String.fromCharCode(0x2400 + cp);
+    if (cp === 0x7f) return '\u2421';
+    return '\ufffd';
+  });
+}
+
 function displayWidth(text: string): number {
-  return text.replace(/\t/g, TAB).length;
+  return displayText(text).length;
+}
+
+/** Message text with control characters written as `\u{…}` escapes (a newline stays a newline). */
+export function escapeControls(text: string): string {
+  return text.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`);
 }
 
 /** `error: aborting due to N previous errors` (no trailing newline). */

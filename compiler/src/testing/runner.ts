@@ -6,6 +6,7 @@ import { execa } from 'execa';
 import { runFrontEnd } from '../driver/frontend.js';
 import { build, processOutput } from '../driver/pipeline.js';
 import type { TestRunOptions } from '../driver/settings.js';
+import { fsReason, IoError } from '../driver/files.js';
 import { makeTempDir } from '../driver/tempdir.js';
 import { packageRoot } from '../driver/runtime_lib.js';
 import type { MirTest } from '../mir/mir.js';
@@ -16,27 +17,32 @@ const TEST_TIMEOUT_MS = Number(process.env['TMLC_TEST_TIMEOUT_MS'] ?? 60_000);
 /** accepted exceptions, each justified in the file (TOOLCHAIN.md §5) */
 const VALGRIND_SUPP = path.join(packageRoot(), 'runtime-c', 'valgrind.supp');
 
+/**
+ * The test files below `paths`: `*.test.tml`, and every `.tml` under a `tests/` directory. A path the user names
+ * is always searched (`.` included); below it, hidden directories and node_modules are skipped. A path that does
+ * not exist is an error.
+ */
 export function discoverTestFiles(paths: readonly string[]): string[] {
   const out: string[] = [];
-  const walk = (p: string, underTests: boolean) => {
+  const walk = (p: string, underTests: boolean, named: boolean) => {
     let st: fs.Stats;
     try {
       st = fs.statSync(p);
-    } catch {
+    } catch (e) {
+      if (named) throw new IoError(`error: cannot find '${p}': ${fsReason(e)}`);
       return;
     }
     if (st.isDirectory()) {
-      const base = path.basename(p);
-      if (base === 'node_modules' || base.startsWith('.')) return;
-      for (const e of fs.readdirSync(p).sort()) walk(path.join(p, e), underTests || base === 'tests');
-    } else if (p.endsWith('.test.tml') || (underTests && p.endsWith('.tml'))) out.push(p);
+      const base = path.basename(path.resolve(p));
+      if (!named && (base === 'node_modules' || base.startsWith('.'))) return;
+      for (const e of fs.readdirSync(p).sort()) walk(path.join(p, e), underTests || base === 'tests', false);
+    } else if (named ? p.endsWith('.tml') : p.endsWith('.test.tml') || (underTests && p.endsWith('.tml'))) out.push(p);
   };
-  for (const p of paths) {
-    if (p.endsWith('.tml') && fs.existsSync(p)) out.push(p);
-    else walk(p, false);
-  }
+  for (const p of paths) walk(p, false, true);
   return [...new Set(out)];
 }
+
+const WHAT_IS_A_TEST = 'test files are `*.test.tml` and the `.tml` files under a `tests/` directory; tests are `@test` functions';
 
 interface Outcome {
   readonly name: string;
@@ -63,7 +69,9 @@ export function judge(t: MirTest, r: { exitCode?: number; signal?: string; timed
 export async function runTests(paths: readonly string[], o: TestRunOptions): Promise<number> {
   const io = processOutput;
   const files = discoverTestFiles(paths);
+  if (files.length === 0) throw new IoError(`error: no test files found in ${paths.map((p) => `'${p}'`).join(', ')}\nnote: ${WHAT_IS_A_TEST}`);
   const tmp = makeTempDir();
+  let found = 0;
   let passed = 0;
   let failed = 0;
   let skipped = 0;
@@ -93,6 +101,7 @@ export async function runTests(paths: readonly string[], o: TestRunOptions): Pro
         allTests = fe.program.tests;
         cache.store(file, fe.sources.paths(), allTests);
       }
+      found += allTests.length;
       const tests = allTests.filter((t) => o.filter === null || t.name.includes(o.filter));
       const results: Outcome[] = new Array(tests.length);
       let next = 0;
@@ -131,5 +140,14 @@ export async function runTests(paths: readonly string[], o: TestRunOptions): Pro
   if (failures.length && o.messageFormat !== 'json') io.out(`\nfailures:\n\n${failures.join('\n')}\n`);
   if (cachedFiles) io.err(`(${cachedFiles} of ${files.length} test file${files.length === 1 ? '' : 's'} unchanged: not recompiled)\n`);
   io.out(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
-  return failed > 0 ? 1 : 0;
+  if (failed > 0) return 1;
+  if (found === 0) {
+    io.err(`error: no tests found in ${files.length} test file${files.length === 1 ? '' : 's'}\nnote: ${WHAT_IS_A_TEST}\n`);
+    return 1;
+  }
+  if (passed + skipped === 0) {
+    io.err(`error: no test name contains '${o.filter}' (--filter)\n`);
+    return 1;
+  }
+  return 0;
 }
