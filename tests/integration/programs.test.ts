@@ -144,6 +144,34 @@ describe.concurrent('run programs', () => {
   }
 });
 
+// Differential (issue 10): a program that passes in a debug build must print exactly the same when optimised. A
+// debug build's checks (overflow, leak tracking) only ever end a program early, so for programs that exit 0 the
+// two builds must agree byte for byte; the debug result is the .stdout sidecar checked above.
+describe.concurrent('run programs: --release prints what the debug build prints', () => {
+  const names = programs(RUN_DIR).filter((name) => {
+    const flags = sidecar(RUN_DIR, name, 'flags') ?? '';
+    return expectedStatus(RUN_DIR, name) === 0 && !/--release|-O\d/.test(flags);
+  });
+
+  it('has programs', () => {
+    expect(names.length).toBeGreaterThan(100);
+  });
+
+  for (const name of names) {
+    it(name, async () => {
+      const src = `${RUN_DIR}/${name}.tml`;
+      const exe = path.join(workDir, `${name}.release`);
+      const flags = (sidecar(RUN_DIR, name, 'flags') ?? '').split(/\s+/).filter((f) => f !== '');
+      const build = await execa('node', [TMLC, 'build', src, '-o', exe, '--release', ...flags], { cwd: ROOT, reject: false, timeout: BUILD_TIMEOUT_MS, stdin: 'ignore' });
+      if (build.exitCode !== 0) throw new Error(`--release build of ${src} failed (status ${build.exitCode}):\n${clip(build.stderr)}`);
+      const run = await execa(exe, [], { cwd: workDir, reject: false, timeout: RUN_TIMEOUT_MS, stdin: 'ignore', stripFinalNewline: false });
+      const context = `${name} --release: exit status ${run.exitCode}${run.signal ? ` (signal ${run.signal})` : ''}\nstderr:\n${clip(run.stderr)}`;
+      expect(run.stdout, context).toBe(sidecar(RUN_DIR, name, 'stdout'));
+      expect(run.exitCode, context).toBe(0);
+    }, TEST_TIMEOUT_MS);
+  }
+});
+
 /** Zero leaks, proven (issue 3): no Valgrind error, nothing definitely or indirectly lost, and an empty heap at
  * exit ("All heap blocks were freed"; a block the tracking runtime still lists is "still reachable", so a leak
  * cannot hide behind it). */
