@@ -69,6 +69,13 @@ describe('output paths: one line, status 1, nothing written', () => {
     expect(fs.readFileSync(path.join(dir, 'imp/util.tml'), 'utf8')).toBe('pub func two() -> I32 { 2 }\n');
   });
 
+  it('-o - is for text only', async () => {
+    const r = await tmlc(['build', 'ok.tml', '-o', '-']);
+    expect(r.err).toBe('error: -o - (standard output) is for --emit=ir and --emit=mir, not for an executable\n');
+    expect(r.status).toBe(2);
+    expect(fs.existsSync(path.join(dir, '-'))).toBe(false);
+  });
+
   it('replaces an existing output whole, and the result runs', async () => {
     write('old_exe', 'not a program');
     expect((await tmlc(['build', 'ok.tml', '-o', 'old_exe'])).status).toBe(0);

@@ -166,6 +166,9 @@ async function buildUnguarded(
   const out = outArg ?? defaultOutput(entry, options.emit);
   const log = (l: string): void => io.err(line(l));
   // a bad output path fails before the work, and the output may never replace a source file
+  if (out === '-' && options.emit !== 'ir' && options.emit !== 'mir') {
+    throw new UsageError(`-o - (standard output) is for --emit=ir and --emit=mir, not for ${options.emit === null ? 'an executable' : `--emit=${options.emit}`}`);
+  }
   checkOutputPath(out, [entry]);
   const fe = await frontEnd(entry, options, harness === 'tests', timer, io, harness === 'main' && options.emit === null);
   if (fe.status === EXIT_OK) checkOutputPath(out, fe.inputs);
