@@ -5,6 +5,7 @@ import { runCli } from '../../compiler/src/cli/program.js';
 import type { Handlers } from '../../compiler/src/cli/common.js';
 import { childStatus } from '../../compiler/src/driver/pipeline.js';
 import { runtimeVariant } from '../../compiler/src/driver/options.js';
+import { withoutInternalErrorLog } from '../setup/expected_internal_error.js';
 import {
   defaultOutput,
   frontEndOptions,
@@ -182,7 +183,7 @@ describe('build: defaults per mode', () => {
   });
 
   it('an exception in a command is an internal compiler error (70), not a bare stack trace', async () => {
-    const r = await cli(['build', 'a.tml'], 0, new Error('boom'));
+    const r = await withoutInternalErrorLog(() => cli(['build', 'a.tml'], 0, new Error('boom')));
     expect(r.code).toBe(70);
     expect(r.err).toMatch(/^internal compiler error: boom\n/);
   });

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { execa, execaSync } from 'execa';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SourceMap } from '../../compiler/src/syntax/source.js';
+import { withoutInternalErrorLog } from '../setup/expected_internal_error.js';
 
 const state = vi.hoisted(() => ({
   ir: '',
@@ -129,7 +130,7 @@ describe('pipeline with a stand-in front end and codegen', () => {
     state.verifyFailure = "in function 'f': Instruction does not dominate all uses!";
     const io = capture();
     const out = path.join(dir, 'never');
-    expect(await build(src, out, resolveBuildOptions({}), { io })).toBe(70);
+    expect(await withoutInternalErrorLog(() => build(src, out, resolveBuildOptions({}), { io }))).toBe(70);
     expect(io.e).toMatch(/^internal compiler error: LLVM module failed verification in function 'f': Instruction does not dominate/);
     expect(existsSync(out)).toBe(false);
   });
@@ -137,7 +138,7 @@ describe('pipeline with a stand-in front end and codegen', () => {
   it('an exception anywhere is an internal compiler error with the stack, status 70', async () => {
     state.frontEndThrows = new TypeError('x is undefined');
     const io = capture();
-    expect(await build(src, path.join(dir, 'never'), resolveBuildOptions({}), { io })).toBe(70);
+    expect(await withoutInternalErrorLog(() => build(src, path.join(dir, 'never'), resolveBuildOptions({}), { io }))).toBe(70);
     expect(io.e).toMatch(/^internal compiler error: x is undefined\n\s+at /);
   });
 

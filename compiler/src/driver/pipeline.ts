@@ -1,6 +1,7 @@
 // The pipeline (TOOLCHAIN.md §2): front end → diagnostics → codegen + verify → backend, with --time and
 // --verbose, and the rule that nothing escapes as a bare stack trace: a user error is a message with status 1,
 // bad usage status 2, and anything unexpected an `internal compiler error` with status 70.
+import { appendFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -48,7 +49,21 @@ export function reportInternalError(e: unknown, io: Output = processOutput): num
   }
   text += 'note: this is a bug in tmlc; please report it with the input that triggers it\n';
   io.err(text);
+  recordInternalError(message);
   return EXIT_ICE;
+}
+
+/** With TMLC_INTERNAL_ERROR_LOG set, every internal error is also appended there as one JSON line: the test
+ * suite sets it for all its runs and fails when the file is not empty at the end (tests/setup/), so an internal
+ * error anywhere in the suite is caught even where a test only looked at the output it expected. */
+function recordInternalError(message: string): void {
+  const log = process.env['TMLC_INTERNAL_ERROR_LOG'];
+  if (log === undefined || log === '') return;
+  try {
+    appendFileSync(log, JSON.stringify({ argv: process.argv.slice(2), cwd: process.cwd(), message }) + '\n');
+  } catch {
+    // the log is a testing aid; the error itself has been reported
+  }
 }
 
 /**
