@@ -1645,6 +1645,17 @@ export class BodyChecker {
       if (r) return r;
     }
     const cands = t.k === 'param' || t.k === 'dyn' ? [] : this.finder.methodsFor(t, e.name);
+    // an unsuffixed literal (`5.f()`) whose impls are on several numeric types: which one is meant is unknowable here
+    // (the literal's type may be fixed only by a later use), so no impl is picked (docs/decisions.md)
+    if (t.k === 'var' && t.lit && cands.length > 1) {
+      const types = [...new Set(cands.map((c) => typeToString(c.match.impl.target)))];
+      this.diags.error('E0689', `can't call method \`${e.name}\` on ambiguous numeric type \`${this.show(t)}\``, e.nameSpan, {
+        label: `\`${e.name}\` is defined for ${types.map((x) => `\`${x}\``).join(', ')}`,
+        notes: [e.receiver.kind === 'IntLit' || e.receiver.kind === 'FloatLit' ? `give the literal a type with a suffix: \`${String(e.receiver.value)}${types[0]!.toLowerCase()}\`` : `give the value a type: \`let x: ${types[0]!} = …\``],
+      });
+      for (const a of e.args) this.checkExpr(a, null);
+      return T.error;
+    }
     const inherent = cands.filter((c) => c.viaBehavior === null);
     const pick = inherent[0] ?? cands[0];
     if (pick) {

@@ -8,7 +8,7 @@ import { ProgramDefs, type Binding, type Bound, type FuncDef, type ImplDef, type
 import type { LoadedModule, ModuleLoader } from './modules.js';
 import { PRELUDE } from './modules.js';
 import { resolveBound, resolveType, type TypeScope } from './resolve_type.js';
-import { declaredAdt, newParam, T, type AdtDef, type BehaviorDef, type ParamType, type Type } from './types.js';
+import { declaredAdt, mangleType, newParam, T, type AdtDef, type BehaviorDef, type ParamType, type Type } from './types.js';
 import { sendRuleOf } from './send.js';
 import { ClassDefiner, declareClass, declareInterface, defineInterface, type CollectorHooks } from './collect_classes.js';
 
@@ -504,7 +504,7 @@ export class Collector implements CollectorHooks {
     const ext = decl.attrs.find((a) => a.name === 'extern');
     const extSym = ext && ext.args[0]?.kind === 'StrLit' ? ext.args[0].value : null;
     const isExtern = decl.body === null && behavior === null && (decl.isLowlevel || ext !== undefined);
-    const owner = impl ? (impl.target.k === 'adt' ? impl.target.def.name : 'impl') : behavior ? behavior.name : null;
+    const owner = impl ? implOwner(impl) : behavior ? behavior.name : null;
     const fn: FuncDef = {
       name: decl.name,
       path: `${scope.path}::${owner ? owner + '::' : ''}${decl.name}`,
@@ -558,6 +558,17 @@ export class Collector implements CollectorHooks {
     if (fn.impl === null && fn.behavior === null) return;
     if (fn.receiver === null && fn.selfType === null) return;
   }
+}
+
+/** The name an impl's methods are qualified by (their symbols): the impl's self type as written — `Point` for
+ * `impl[T] Point[T]`, else the whole type (`I32`, `Box$I32$`), so `impl I32` and `impl U32`, or `impl Box[I32]` and
+ * `impl Box[Str]`, never share a symbol — and, for a behavior impl, the behavior (two behaviors may name a method
+ * alike on one type). */
+function implOwner(impl: ImplDef): string {
+  const t = impl.target;
+  const generic = t.k === 'adt' && t.args.length === impl.typeParams.length && t.args.every((a, i) => a.k === 'param' && a.id === impl.typeParams[i]!.id);
+  const self = t.k === 'adt' && (t.args.length === 0 || generic) ? t.def.name : mangleType(t);
+  return impl.behavior ? `${self}$as$${impl.behavior.def.path.replace(/::/g, '.')}` : self;
 }
 
 /** Library type names the prelude will provide; `use core::…::Heap` of them is accepted. */
