@@ -15,6 +15,7 @@ import type { Adjust, CallRes, LocalVar, TypedBody } from './typed.js';
 import { ancestorOf, baseClass, derefTarget, implementsInterface, indexElement, isClass, mapParts, intType, isIntName, substFor, substitute, T, typeSome, typeToString, type AdtDef, type BehaviorDef, type StaticDef, type Type } from './types.js';
 import { allVirtuals, findMethod, interfaceSlots } from './collect_classes.js';
 import { checkConstructorInit } from './ctor_init.js';
+import { TypeDiagnostics } from './error_type.js';
 import { crossingProblem, reportNotSend, syncEntries, typeProblem, notSend, type BodyFacts } from './send.js';
 
 interface LoopCtx {
@@ -56,12 +57,15 @@ export class BodyChecker {
   private readonly closureParams = new Set<LocalVar>();
   private readonly negatedLits = new Set<number>();
   private readonly ts: TypeScope;
+  /** every diagnostic of the body goes through this gate: none about an erroneous type (sema/error_type.ts) */
+  readonly diags: TypeDiagnostics;
 
   constructor(
     readonly defs: ProgramDefs,
     readonly fn: FuncDef,
-    readonly diags: DiagnosticBag,
+    bag: DiagnosticBag,
   ) {
+    this.diags = new TypeDiagnostics(bag, this.infer);
     this.finder = new ImplFinder(defs, this.infer, fn.bounds as Bound[]);
     this.ts = { module: fn.module, params: new Map(fn.typeParams.map((p) => [p.name, p])), selfType: fn.selfType, defs };
     this.body = {
@@ -229,10 +233,15 @@ export class BodyChecker {
     for (const [k, t] of this.body.exprTypes) this.body.exprTypes.set(k, z(t));
     // an expression whose type nothing determined (`let mk = Just Just`) cannot be compiled: say so, once
     if (errorsBefore === this.errorsAtStart) {
-      const open = [...this.body.exprTypes].filter(([, t]) => typeSome(t, (x) => x.k === 'var')).map(([k]) => this.exprSpans.get(k)).filter((sp): sp is Span => !!sp);
-      if (open.length) {
-        const first = open.reduce((a, b) => (b.start < a.start ? b : a));
-        this.diags.error('E0282', 'type annotations needed', first, { label: 'cannot infer the type of this value', notes: ['annotate the binding, or pass the value where its type is known'] });
+      const open = [...this.body.exprTypes].filter(([, t]) => typeSome(t, (x) => x.k === 'var'));
+      const spans = open.map(([k]) => this.exprSpans.get(k)).filter((sp): sp is Span => !!sp);
+      if (spans.length) {
+        const first = spans.reduce((a, b) => (b.start < a.start ? b : a));
+        this.diags.error('E0282', 'type annotations needed', first, {
+          label: 'cannot infer the type of this value',
+          notes: ['annotate the binding, or pass the value where its type is known'],
+          about: open.map(([, t]) => t),
+        });
       }
     }
     for (const [k, t] of this.body.patTypes) this.body.patTypes.set(k, z(t));
@@ -1039,7 +1048,8 @@ export class BodyChecker {
       (t.k === 'bool' && (op === '&' || op === '|' || op === '^'));
     if (!ok) this.badOperand(op, lt, e.span);
     this.body.ops.set(e.id, { k: 'prim' });
-    return lt;
+    // `n + missing` is as erroneous as `missing`: its I32 would only mismatch where the value is used
+    return this.shallow(rt).k === 'error' ? T.error : lt;
   }
 
   private badOperand(op: string, t: Type, span: Span): void {
@@ -2025,6 +2035,7 @@ export class BodyChecker {
     );
     if (missing !== null) {
       this.diags.error('E0004', `non-exhaustive patterns: \`${missing}\` not covered`, e.keywordSpan, {
+        about: [st],
         label: `pattern \`${missing}\` not covered`,
         notes: [`the matched value has type \`${this.show(st)}\``, 'add an arm for it, or a wildcard arm `_ => …`'],
       });
