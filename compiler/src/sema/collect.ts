@@ -8,7 +8,7 @@ import { ProgramDefs, type Binding, type Bound, type FuncDef, type ImplDef, type
 import type { LoadedModule, ModuleLoader } from './modules.js';
 import { PRELUDE } from './modules.js';
 import { resolveBound, resolveType, type TypeScope } from './resolve_type.js';
-import { declaredAdt, mangleType, newParam, T, type AdtDef, type BehaviorDef, type ParamType, type Type } from './types.js';
+import { declaredAdt, mangleType, newParam, T, typeEquals, typeToString, type AdtDef, type BehaviorDef, type ParamType, type Type } from './types.js';
 import { sendRuleOf } from './send.js';
 import { ClassDefiner, declareClass, declareInterface, defineInterface, type CollectorHooks } from './collect_classes.js';
 
@@ -48,7 +48,32 @@ export class Collector implements CollectorHooks {
     for (const mod of this.defs.modules.values()) this.defineModule(mod);
     new ClassDefiner(this, this.classes).defineAll();
     for (const p of this.pendingAttrs) this.libraryAttrs(p.def, p.attrs);
+    this.checkOverlaps();
     return this.defs;
+  }
+
+  /** Two impls for the same type: a behavior implemented twice (E0119), or one method name in two inherent impls
+   * (E0592) — either would give two functions one symbol and leave which one a call reaches to chance. Impls with
+   * type parameters are compared only when both have none of them (a known limitation: `impl[T] B for Box[T]` and
+   * `impl B for Box[I32]` are not reported). */
+  private checkOverlaps(): void {
+    const closed = this.defs.impls.filter((i) => i.typeParams.length === 0 && i.decl !== null && i.target.k !== 'error');
+    closed.forEach((a, n) => {
+      for (const b of closed.slice(0, n)) {
+        if (!typeEquals(a.target, b.target)) continue;
+        if (a.behavior && b.behavior && a.behavior.def === b.behavior.def && a.behavior.args.every((x, i) => typeEquals(x, b.behavior!.args[i]!))) {
+          this.diags.error('E0119', `conflicting implementations of \`${a.behavior.def.name}\` for \`${typeToString(a.target)}\``, a.span, {
+            secondary: [{ span: b.span, message: 'first implementation here' }],
+          });
+          return;
+        }
+        if (a.behavior || b.behavior) continue;
+        for (const [name, fn] of a.methods) {
+          const other = b.methods.get(name);
+          if (other) this.diags.error('E0592', `duplicate definitions with name \`${name}\``, fn.span, { label: `duplicate definitions for \`${name}\``, secondary: [{ span: other.span, message: `other definition for \`${name}\`` }] });
+        }
+      }
+    });
   }
 
   // ---------- pass 1: names ----------
