@@ -1110,7 +1110,7 @@ export class BodyChecker {
           return t.inner;
         }
         if (t.k === 'adt' && t.def.deref) return derefTarget(this.infer.resolve(t)) ?? T.error;
-        if (t.k !== 'error') this.diags.error('E0614', `type \`${this.show(t)}\` cannot be dereferenced`, e.span);
+        this.diags.error('E0614', `type \`${this.show(t)}\` cannot be dereferenced`, e.span);
         return T.error;
       }
       case '&': {
@@ -1257,7 +1257,7 @@ export class BodyChecker {
       this.checkArgs([...ct.params], e.args, e.span, 'this function');
       return ct.ret;
     }
-    if (ct.k !== 'error') this.diags.error('E0618', `expected function, found \`${this.show(ct)}\``, callee.span, { label: 'call expression requires a function' });
+    this.diags.error('E0618', `expected function, found \`${this.show(ct)}\``, callee.span, { label: 'call expression requires a function' });
     for (const a of e.args) this.checkExpr(a, null);
     return T.error;
   }
@@ -1521,7 +1521,7 @@ export class BodyChecker {
         arity(1);
         const pt = args[0] ? this.shallow(this.checkExpr(args[0], null)) : T.error;
         if (pt.k !== 'ptr') {
-          if (pt.k !== 'error') this.diags.error('E0308', `\`copy_out\` takes a raw pointer, not \`${this.show(pt)}\``, e.span);
+          this.diags.error('E0308', `\`copy_out\` takes a raw pointer, not \`${this.show(pt)}\``, e.span);
           return T.error;
         }
         return pt.inner;
@@ -1538,7 +1538,7 @@ export class BodyChecker {
         }
         const ft = this.shallow(this.checkExpr(args[0]!, null));
         if (ft.k !== 'func') {
-          if (ft.k !== 'error') this.diags.error('E0618', `\`spawn\` runs a function, not \`${this.show(ft)}\``, args[0]!.span);
+          this.diags.error('E0618', `\`spawn\` runs a function, not \`${this.show(ft)}\``, args[0]!.span);
           for (const a of args.slice(1)) this.checkExpr(a, null);
           return T.error;
         }
@@ -1914,7 +1914,7 @@ export class BodyChecker {
       }
       return t.args[0]!;
     }
-    if (t.k !== 'error') this.diags.error('E0277', `the \`!\` operator applies to \`Maybe\` and \`Outcome\`, not \`${this.show(t)}\``, e.span);
+    this.diags.error('E0277', `the \`!\` operator applies to \`Maybe\` and \`Outcome\`, not \`${this.show(t)}\``, e.span);
     return T.error;
   }
 
@@ -2087,7 +2087,7 @@ export class BodyChecker {
       } else if (listElem) {
         elemTy = classify(this.defs, listElem) === 'move' ? { k: 'ref', mutable: false, inner: listElem } : listElem;
         this.body.forKinds.set(e.id, 'list-ref');
-      } else if (ct.k !== 'error') this.diags.error('E0277', `\`${this.show(ct)}\` is not iterable`, it.span);
+      } else this.diags.error('E0277', `\`${this.show(ct)}\` is not iterable`, it.span);
     } else {
       const ct = this.shallow(this.checkExpr(it, null));
       const consumed = indexElement(this.infer.resolve(ct));
@@ -2101,7 +2101,7 @@ export class BodyChecker {
         const arr = this.shallow(ct.inner) as Extract<Type, { k: 'array' }>;
         elemTy = classify(this.defs, this.infer.resolve(arr.elem)) === 'move' ? { k: 'ref', mutable: false, inner: arr.elem } : arr.elem;
         this.body.forKinds.set(e.id, 'array-ref');
-      } else if (ct.k !== 'error') this.diags.error('E0277', `\`${this.show(ct)}\` is not iterable`, it.span, { notes: ['iterate over a range (`0 to n`), an array, or `ref` of a collection'] });
+      } else this.diags.error('E0277', `\`${this.show(ct)}\` is not iterable`, it.span, { notes: ['iterate over a range (`0 to n`), an array, or `ref` of a collection'] });
     }
     this.scopes.push(new Map());
     this.checkPattern(e.pattern, elemTy, 'move', false);
@@ -2283,7 +2283,7 @@ export class BodyChecker {
           t = this.shallow(t);
         }
         if (t.k !== 'tuple' || t.elems.length !== p.elems.length) {
-          if (t.k !== 'error') this.diags.error('E0308', `mismatched types: expected \`${this.show(t)}\`, found a tuple pattern with ${p.elems.length} elements`, p.span);
+          this.diags.error('E0308', `mismatched types: expected \`${this.show(t)}\`, found a tuple pattern with ${p.elems.length} elements`, p.span);
           for (const x of p.elems) this.checkPattern(x, T.error, mode, mutable);
           return;
         }
@@ -2293,7 +2293,7 @@ export class BodyChecker {
       }
       case 'ArrayPat': {
         if (t.k !== 'array') {
-          if (t.k !== 'error') this.diags.error('E0529', `expected an array, found \`${this.show(t)}\``, p.span);
+          this.diags.error('E0529', `expected an array, found \`${this.show(t)}\``, p.span);
           return;
         }
         const at = t;
