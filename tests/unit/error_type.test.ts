@@ -88,6 +88,16 @@ describe('one root error, however its value is used', () => {
     expect(errors(src)).toEqual(['E0425 cannot find value `nope` in this scope']);
   });
 
+  it('a bound naming no behavior: the parameter\'s uses are not reported', () => {
+    const src = 'func f[T: Nope](t: T) -> T {\n    println("{t}")\n    if t < t { println("lt") }\n    let u = t * t\n    t.go()\n}\nfunc g[U](u: U) -> Str where U: Missing { u.name() }\nfunc main() { println(f(1)) }\n';
+    expect(errors(src).map((e) => e.slice(0, 5))).toEqual(['E0405', 'E0405']);
+  });
+
+  it('a parameter without the bound is still reported', () => {
+    const src = 'func f[T: Display](t: T) -> T {\n    t.go()\n    t\n}\nfunc main() { println(f(1)) }\n';
+    expect(errors(src)).toEqual(['E0599 no method named `go` found for `T`']);
+  });
+
   it('an unknown result type: its calls are not mismatched', () => {
     expect(errors('func f() -> Nope { 1 }\nfunc main() {\n    let s: Str = f()\n    let n: I32 = f() + 1\n    when f() { 1 => println("a") }\n}\n')).toHaveLength(1);
   });

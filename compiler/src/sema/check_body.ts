@@ -65,7 +65,7 @@ export class BodyChecker {
     readonly fn: FuncDef,
     bag: DiagnosticBag,
   ) {
-    this.diags = new TypeDiagnostics(bag, this.infer);
+    this.diags = new TypeDiagnostics(bag, this.infer, defs.erroneousParams);
     this.finder = new ImplFinder(defs, this.infer, fn.bounds as Bound[]);
     this.ts = { module: fn.module, params: new Map(fn.typeParams.map((p) => [p.name, p])), selfType: fn.selfType, defs };
     this.body = {
@@ -225,6 +225,7 @@ export class BodyChecker {
       if (!this.finder.implements(t, o.behavior)) {
         this.diags.error('E0277', `the behavior \`${o.behavior.name}\` is not implemented for \`${typeToString(t)}\``, o.span, {
           label: `\`${typeToString(t)}\` does not implement \`${o.behavior.name}\``,
+          about: [t],
         });
       }
     }
@@ -473,7 +474,7 @@ export class BodyChecker {
   }
 
   private notImplemented(t: Type, b: BehaviorDef, span: Span): void {
-    this.diags.error('E0277', `\`${this.show(t)}\` does not implement \`${b.name}\``, span, { label: `the behavior \`${b.name}\` is not implemented for \`${this.show(t)}\`` });
+    this.diags.error('E0277', `\`${this.show(t)}\` does not implement \`${b.name}\``, span, { label: `the behavior \`${b.name}\` is not implemented for \`${this.show(t)}\``, about: [t] });
   }
 
   // ---------- blocks and statements ----------
@@ -1031,6 +1032,7 @@ export class BodyChecker {
         }
         this.diags.error('E0369', `binary operation \`${op}\` cannot be applied to type \`${this.show(t)}\``, e.span, {
           label: `\`${this.show(t)}\` does not implement \`${bname}\``,
+          about: [t],
         });
         return T.bool;
       }
@@ -1053,7 +1055,7 @@ export class BodyChecker {
   }
 
   private badOperand(op: string, t: Type, span: Span): void {
-    this.diags.error('E0369', `cannot apply \`${op}\` to a value of type \`${this.show(t)}\``, span, { label: `\`${this.show(t)}\` does not support \`${op}\`` });
+    this.diags.error('E0369', `cannot apply \`${op}\` to a value of type \`${this.show(t)}\``, span, { label: `\`${this.show(t)}\` does not support \`${op}\``, about: [t] });
   }
 
   /** A call of a behavior method on `t` (receiver by reference). */
@@ -1591,7 +1593,7 @@ export class BodyChecker {
       derefs++;
     }
     const shown = this.shallow(rt).k === 'ref' ? this.shallow((this.shallow(rt) as { inner: Type }).inner) : this.shallow(rt);
-    this.diags.error('E0599', `no method named \`${e.name}\` found for \`${this.show(shown)}\``, e.nameSpan, { label: `method not found in \`${this.show(shown)}\`` });
+    this.diags.error('E0599', `no method named \`${e.name}\` found for \`${this.show(shown)}\``, e.nameSpan, { label: `method not found in \`${this.show(shown)}\``, about: [shown] });
     for (const a of e.args) this.checkExpr(a, null);
     return T.error;
   }
@@ -1849,7 +1851,7 @@ export class BodyChecker {
       this.diags.error('E0282', 'type annotations needed', e.object.span, { label: 'the type of this value must be known to access a field' });
       return T.error;
     }
-    this.diags.error('E0609', `no field \`${e.name}\` on type \`${this.show(t)}\``, e.nameSpan, { label: 'unknown field' });
+    this.diags.error('E0609', `no field \`${e.name}\` on type \`${this.show(t)}\``, e.nameSpan, { label: 'unknown field', about: [t] });
     return T.error;
   }
 

@@ -506,6 +506,7 @@ export class Collector implements CollectorHooks {
       for (const b of tp.bounds) {
         const r = resolveBound(b, ts, this.diags);
         if (r) out.push({ ty: params[i]!, behavior: r });
+        else this.defs.erroneousParams.add(params[i]!.id);
       }
     });
     for (const w of where) {
@@ -513,6 +514,7 @@ export class Collector implements CollectorHooks {
       for (const b of w.bounds) {
         const r = resolveBound(b, ts, this.diags);
         if (r) out.push({ ty, behavior: r });
+        else if (ty.k === 'param') this.defs.erroneousParams.add(ty.id);
       }
     }
     return out;

@@ -22,10 +22,13 @@ export type DiagExtra = Partial<Pick<Diagnostic, 'label' | 'secondary' | 'notes'
 
 const ERROR_TEXT = typeToString(T.error);
 
-/** Is `t` the error type, or does it contain it (with inference variables followed through `infer`)? */
-export function isErrorish(t: Type, infer: InferCtx | null = null): boolean {
-  return typeSome(infer ? infer.resolve(t) : t, (x) => x.k === 'error');
+/** Is `t` the error type, or does it contain it (with inference variables followed through `infer`)? A type
+ * parameter whose bound could not be resolved (`T: Nope`) counts as erroneous when its id is in `params`. */
+export function isErrorish(t: Type, infer: InferCtx | null = null, params: ReadonlySet<number> = NONE): boolean {
+  return typeSome(infer ? infer.resolve(t) : t, (x) => x.k === 'error' || (x.k === 'param' && params.has(x.id)));
 }
+
+const NONE: ReadonlySet<number> = new Set();
 
 /** The gate in front of the diagnostic bag for one body's checks. */
 export class TypeDiagnostics implements DiagSink {
@@ -35,6 +38,8 @@ export class TypeDiagnostics implements DiagSink {
   constructor(
     private readonly bag: DiagnosticBag,
     private readonly infer: InferCtx,
+    /** type parameters with an unresolved bound (ProgramDefs.erroneousParams) */
+    private readonly params: ReadonlySet<number>,
   ) {}
 
   error(code: string, message: string, span: Span, extra: DiagExtra = {}): void {
@@ -47,7 +52,7 @@ export class TypeDiagnostics implements DiagSink {
   }
 
   followsFromError(message: string, label: string | undefined, about: readonly Type[] | undefined): boolean {
-    if (about?.some((t) => isErrorish(t, this.infer))) return true;
+    if (about?.some((t) => isErrorish(t, this.infer, this.params))) return true;
     return message.includes(ERROR_TEXT) || (label ?? '').includes(ERROR_TEXT);
   }
 
