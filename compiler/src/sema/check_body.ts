@@ -128,6 +128,7 @@ export class BodyChecker {
     this.coerce(blockTy, bodyRet, decl.body!.tail?.span ?? decl.body!.span, decl.body!.tail ? undefined : 'block');
     this.scopes.pop();
     this.finish();
+    this.diags.flushIfRootless();
     return this.body;
   }
 

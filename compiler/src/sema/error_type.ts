@@ -33,7 +33,7 @@ const NONE: ReadonlySet<number> = new Set();
 /** The gate in front of the diagnostic bag for one body's checks. */
 export class TypeDiagnostics implements DiagSink {
   /** follow-on errors dropped (they still count as errors of the body: see `errorCount`) */
-  private dropped = 0;
+  private dropped: { code: string; message: string; span: Span; extra: DiagExtra }[] = [];
 
   constructor(
     private readonly bag: DiagnosticBag,
@@ -45,7 +45,7 @@ export class TypeDiagnostics implements DiagSink {
   error(code: string, message: string, span: Span, extra: DiagExtra = {}): void {
     const { about, ...rest } = extra;
     if (this.followsFromError(message, rest.label, about)) {
-      this.dropped++;
+      this.dropped.push({ code, message, span, extra: rest });
       return;
     }
     this.bag.error(code, message, span, rest);
@@ -58,6 +58,14 @@ export class TypeDiagnostics implements DiagSink {
 
   /** Errors so far, the dropped follow-ons included: a body with any error skips its end-of-body E0282. */
   get errorCount(): number {
-    return this.bag.errorCount + this.dropped;
+    return this.bag.errorCount + this.dropped.length;
+  }
+
+  /** At the end of a body: an erroneous type always follows a reported error (in the signatures, checked first, or in
+   * this body). Should one have come from nowhere, what was dropped is reported after all, so a program with an
+   * erroneous type never passes the checks silently. */
+  flushIfRootless(): void {
+    if (this.bag.errorCount > 0) return;
+    for (const d of this.dropped) this.bag.error(d.code, d.message, d.span, d.extra);
   }
 }
