@@ -15,6 +15,7 @@ import type { Adjust, CallRes, LocalVar, TypedBody } from './typed.js';
 import { ancestorOf, baseClass, derefTarget, implementsInterface, indexElement, isClass, mapParts, intType, isIntName, substFor, substitute, T, typeSome, typeToString, type AdtDef, type BehaviorDef, type StaticDef, type Type } from './types.js';
 import { allVirtuals, findMethod, interfaceSlots } from './collect_classes.js';
 import { checkConstructorInit } from './ctor_init.js';
+import { TypeDiagnostics } from './error_type.js';
 import { crossingProblem, reportNotSend, syncEntries, typeProblem, notSend, type BodyFacts } from './send.js';
 
 interface LoopCtx {
@@ -56,12 +57,15 @@ export class BodyChecker {
   private readonly closureParams = new Set<LocalVar>();
   private readonly negatedLits = new Set<number>();
   private readonly ts: TypeScope;
+  /** every diagnostic of the body goes through this gate: none about an erroneous type (sema/error_type.ts) */
+  readonly diags: TypeDiagnostics;
 
   constructor(
     readonly defs: ProgramDefs,
     readonly fn: FuncDef,
-    readonly diags: DiagnosticBag,
+    bag: DiagnosticBag,
   ) {
+    this.diags = new TypeDiagnostics(bag, this.infer, defs.erroneousParams);
     this.finder = new ImplFinder(defs, this.infer, fn.bounds as Bound[]);
     this.ts = { module: fn.module, params: new Map(fn.typeParams.map((p) => [p.name, p])), selfType: fn.selfType, defs };
     this.body = {
@@ -124,6 +128,7 @@ export class BodyChecker {
     this.coerce(blockTy, bodyRet, decl.body!.tail?.span ?? decl.body!.span, decl.body!.tail ? undefined : 'block');
     this.scopes.pop();
     this.finish();
+    this.diags.flushIfRootless();
     return this.body;
   }
 
@@ -221,6 +226,7 @@ export class BodyChecker {
       if (!this.finder.implements(t, o.behavior)) {
         this.diags.error('E0277', `the behavior \`${o.behavior.name}\` is not implemented for \`${typeToString(t)}\``, o.span, {
           label: `\`${typeToString(t)}\` does not implement \`${o.behavior.name}\``,
+          about: [t],
         });
       }
     }
@@ -229,10 +235,15 @@ export class BodyChecker {
     for (const [k, t] of this.body.exprTypes) this.body.exprTypes.set(k, z(t));
     // an expression whose type nothing determined (`let mk = Just Just`) cannot be compiled: say so, once
     if (errorsBefore === this.errorsAtStart) {
-      const open = [...this.body.exprTypes].filter(([, t]) => typeSome(t, (x) => x.k === 'var')).map(([k]) => this.exprSpans.get(k)).filter((sp): sp is Span => !!sp);
-      if (open.length) {
-        const first = open.reduce((a, b) => (b.start < a.start ? b : a));
-        this.diags.error('E0282', 'type annotations needed', first, { label: 'cannot infer the type of this value', notes: ['annotate the binding, or pass the value where its type is known'] });
+      const open = [...this.body.exprTypes].filter(([, t]) => typeSome(t, (x) => x.k === 'var'));
+      const spans = open.map(([k]) => this.exprSpans.get(k)).filter((sp): sp is Span => !!sp);
+      if (spans.length) {
+        const first = spans.reduce((a, b) => (b.start < a.start ? b : a));
+        this.diags.error('E0282', 'type annotations needed', first, {
+          label: 'cannot infer the type of this value',
+          notes: ['annotate the binding, or pass the value where its type is known'],
+          about: open.map(([, t]) => t),
+        });
       }
     }
     for (const [k, t] of this.body.patTypes) this.body.patTypes.set(k, z(t));
@@ -464,7 +475,7 @@ export class BodyChecker {
   }
 
   private notImplemented(t: Type, b: BehaviorDef, span: Span): void {
-    this.diags.error('E0277', `\`${this.show(t)}\` does not implement \`${b.name}\``, span, { label: `the behavior \`${b.name}\` is not implemented for \`${this.show(t)}\`` });
+    this.diags.error('E0277', `\`${this.show(t)}\` does not implement \`${b.name}\``, span, { label: `the behavior \`${b.name}\` is not implemented for \`${this.show(t)}\``, about: [t] });
   }
 
   // ---------- blocks and statements ----------
@@ -1022,6 +1033,7 @@ export class BodyChecker {
         }
         this.diags.error('E0369', `binary operation \`${op}\` cannot be applied to type \`${this.show(t)}\``, e.span, {
           label: `\`${this.show(t)}\` does not implement \`${bname}\``,
+          about: [t],
         });
         return T.bool;
       }
@@ -1039,11 +1051,12 @@ export class BodyChecker {
       (t.k === 'bool' && (op === '&' || op === '|' || op === '^'));
     if (!ok) this.badOperand(op, lt, e.span);
     this.body.ops.set(e.id, { k: 'prim' });
-    return lt;
+    // `n + missing` is as erroneous as `missing`: its I32 would only mismatch where the value is used
+    return this.shallow(rt).k === 'error' ? T.error : lt;
   }
 
   private badOperand(op: string, t: Type, span: Span): void {
-    this.diags.error('E0369', `cannot apply \`${op}\` to a value of type \`${this.show(t)}\``, span, { label: `\`${this.show(t)}\` does not support \`${op}\`` });
+    this.diags.error('E0369', `cannot apply \`${op}\` to a value of type \`${this.show(t)}\``, span, { label: `\`${this.show(t)}\` does not support \`${op}\``, about: [t] });
   }
 
   /** A call of a behavior method on `t` (receiver by reference). */
@@ -1100,7 +1113,7 @@ export class BodyChecker {
           return t.inner;
         }
         if (t.k === 'adt' && t.def.deref) return derefTarget(this.infer.resolve(t)) ?? T.error;
-        if (t.k !== 'error') this.diags.error('E0614', `type \`${this.show(t)}\` cannot be dereferenced`, e.span);
+        this.diags.error('E0614', `type \`${this.show(t)}\` cannot be dereferenced`, e.span);
         return T.error;
       }
       case '&': {
@@ -1247,7 +1260,7 @@ export class BodyChecker {
       this.checkArgs([...ct.params], e.args, e.span, 'this function');
       return ct.ret;
     }
-    if (ct.k !== 'error') this.diags.error('E0618', `expected function, found \`${this.show(ct)}\``, callee.span, { label: 'call expression requires a function' });
+    this.diags.error('E0618', `expected function, found \`${this.show(ct)}\``, callee.span, { label: 'call expression requires a function' });
     for (const a of e.args) this.checkExpr(a, null);
     return T.error;
   }
@@ -1511,7 +1524,7 @@ export class BodyChecker {
         arity(1);
         const pt = args[0] ? this.shallow(this.checkExpr(args[0], null)) : T.error;
         if (pt.k !== 'ptr') {
-          if (pt.k !== 'error') this.diags.error('E0308', `\`copy_out\` takes a raw pointer, not \`${this.show(pt)}\``, e.span);
+          this.diags.error('E0308', `\`copy_out\` takes a raw pointer, not \`${this.show(pt)}\``, e.span);
           return T.error;
         }
         return pt.inner;
@@ -1528,7 +1541,7 @@ export class BodyChecker {
         }
         const ft = this.shallow(this.checkExpr(args[0]!, null));
         if (ft.k !== 'func') {
-          if (ft.k !== 'error') this.diags.error('E0618', `\`spawn\` runs a function, not \`${this.show(ft)}\``, args[0]!.span);
+          this.diags.error('E0618', `\`spawn\` runs a function, not \`${this.show(ft)}\``, args[0]!.span);
           for (const a of args.slice(1)) this.checkExpr(a, null);
           return T.error;
         }
@@ -1581,7 +1594,7 @@ export class BodyChecker {
       derefs++;
     }
     const shown = this.shallow(rt).k === 'ref' ? this.shallow((this.shallow(rt) as { inner: Type }).inner) : this.shallow(rt);
-    this.diags.error('E0599', `no method named \`${e.name}\` found for \`${this.show(shown)}\``, e.nameSpan, { label: `method not found in \`${this.show(shown)}\`` });
+    this.diags.error('E0599', `no method named \`${e.name}\` found for \`${this.show(shown)}\``, e.nameSpan, { label: `method not found in \`${this.show(shown)}\``, about: [shown] });
     for (const a of e.args) this.checkExpr(a, null);
     return T.error;
   }
@@ -1645,6 +1658,17 @@ export class BodyChecker {
       if (r) return r;
     }
     const cands = t.k === 'param' || t.k === 'dyn' ? [] : this.finder.methodsFor(t, e.name);
+    // an unsuffixed literal (`5.f()`) whose impls are on several numeric types: which one is meant is unknowable here
+    // (the literal's type may be fixed only by a later use), so no impl is picked (docs/decisions.md)
+    if (t.k === 'var' && t.lit && cands.length > 1) {
+      const types = [...new Set(cands.map((c) => typeToString(c.match.impl.target)))];
+      this.diags.error('E0689', `can't call method \`${e.name}\` on ambiguous numeric type \`${this.show(t)}\``, e.nameSpan, {
+        label: `\`${e.name}\` is defined for ${types.map((x) => `\`${x}\``).join(', ')}`,
+        notes: [e.receiver.kind === 'IntLit' || e.receiver.kind === 'FloatLit' ? `give the literal a type with a suffix: \`${String(e.receiver.value)}${types[0]!.toLowerCase()}\`` : `give the value a type: \`let x: ${types[0]!} = …\``],
+      });
+      for (const a of e.args) this.checkExpr(a, null);
+      return T.error;
+    }
     const inherent = cands.filter((c) => c.viaBehavior === null);
     const pick = inherent[0] ?? cands[0];
     if (pick) {
@@ -1828,7 +1852,7 @@ export class BodyChecker {
       this.diags.error('E0282', 'type annotations needed', e.object.span, { label: 'the type of this value must be known to access a field' });
       return T.error;
     }
-    this.diags.error('E0609', `no field \`${e.name}\` on type \`${this.show(t)}\``, e.nameSpan, { label: 'unknown field' });
+    this.diags.error('E0609', `no field \`${e.name}\` on type \`${this.show(t)}\``, e.nameSpan, { label: 'unknown field', about: [t] });
     return T.error;
   }
 
@@ -1893,7 +1917,7 @@ export class BodyChecker {
       }
       return t.args[0]!;
     }
-    if (t.k !== 'error') this.diags.error('E0277', `the \`!\` operator applies to \`Maybe\` and \`Outcome\`, not \`${this.show(t)}\``, e.span);
+    this.diags.error('E0277', `the \`!\` operator applies to \`Maybe\` and \`Outcome\`, not \`${this.show(t)}\``, e.span);
     return T.error;
   }
 
@@ -2014,6 +2038,7 @@ export class BodyChecker {
     );
     if (missing !== null) {
       this.diags.error('E0004', `non-exhaustive patterns: \`${missing}\` not covered`, e.keywordSpan, {
+        about: [st],
         label: `pattern \`${missing}\` not covered`,
         notes: [`the matched value has type \`${this.show(st)}\``, 'add an arm for it, or a wildcard arm `_ => …`'],
       });
@@ -2065,7 +2090,7 @@ export class BodyChecker {
       } else if (listElem) {
         elemTy = classify(this.defs, listElem) === 'move' ? { k: 'ref', mutable: false, inner: listElem } : listElem;
         this.body.forKinds.set(e.id, 'list-ref');
-      } else if (ct.k !== 'error') this.diags.error('E0277', `\`${this.show(ct)}\` is not iterable`, it.span);
+      } else this.diags.error('E0277', `\`${this.show(ct)}\` is not iterable`, it.span);
     } else {
       const ct = this.shallow(this.checkExpr(it, null));
       const consumed = indexElement(this.infer.resolve(ct));
@@ -2079,7 +2104,7 @@ export class BodyChecker {
         const arr = this.shallow(ct.inner) as Extract<Type, { k: 'array' }>;
         elemTy = classify(this.defs, this.infer.resolve(arr.elem)) === 'move' ? { k: 'ref', mutable: false, inner: arr.elem } : arr.elem;
         this.body.forKinds.set(e.id, 'array-ref');
-      } else if (ct.k !== 'error') this.diags.error('E0277', `\`${this.show(ct)}\` is not iterable`, it.span, { notes: ['iterate over a range (`0 to n`), an array, or `ref` of a collection'] });
+      } else this.diags.error('E0277', `\`${this.show(ct)}\` is not iterable`, it.span, { notes: ['iterate over a range (`0 to n`), an array, or `ref` of a collection'] });
     }
     this.scopes.push(new Map());
     this.checkPattern(e.pattern, elemTy, 'move', false);
@@ -2261,7 +2286,7 @@ export class BodyChecker {
           t = this.shallow(t);
         }
         if (t.k !== 'tuple' || t.elems.length !== p.elems.length) {
-          if (t.k !== 'error') this.diags.error('E0308', `mismatched types: expected \`${this.show(t)}\`, found a tuple pattern with ${p.elems.length} elements`, p.span);
+          this.diags.error('E0308', `mismatched types: expected \`${this.show(t)}\`, found a tuple pattern with ${p.elems.length} elements`, p.span);
           for (const x of p.elems) this.checkPattern(x, T.error, mode, mutable);
           return;
         }
@@ -2271,7 +2296,7 @@ export class BodyChecker {
       }
       case 'ArrayPat': {
         if (t.k !== 'array') {
-          if (t.k !== 'error') this.diags.error('E0529', `expected an array, found \`${this.show(t)}\``, p.span);
+          this.diags.error('E0529', `expected an array, found \`${this.show(t)}\``, p.span);
           return;
         }
         const at = t;

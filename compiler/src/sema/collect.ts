@@ -8,7 +8,7 @@ import { ProgramDefs, type Binding, type Bound, type FuncDef, type ImplDef, type
 import type { LoadedModule, ModuleLoader } from './modules.js';
 import { PRELUDE } from './modules.js';
 import { resolveBound, resolveType, type TypeScope } from './resolve_type.js';
-import { declaredAdt, newParam, T, type AdtDef, type BehaviorDef, type ParamType, type Type } from './types.js';
+import { declaredAdt, mangleType, newParam, T, typeEquals, typeToString, type AdtDef, type BehaviorDef, type ParamType, type Type } from './types.js';
 import { sendRuleOf } from './send.js';
 import { ClassDefiner, declareClass, declareInterface, defineInterface, type CollectorHooks } from './collect_classes.js';
 
@@ -48,7 +48,32 @@ export class Collector implements CollectorHooks {
     for (const mod of this.defs.modules.values()) this.defineModule(mod);
     new ClassDefiner(this, this.classes).defineAll();
     for (const p of this.pendingAttrs) this.libraryAttrs(p.def, p.attrs);
+    this.checkOverlaps();
     return this.defs;
+  }
+
+  /** Two impls for the same type: a behavior implemented twice (E0119), or one method name in two inherent impls
+   * (E0592) — either would give two functions one symbol and leave which one a call reaches to chance. Impls with
+   * type parameters are compared only when both have none of them (a known limitation: `impl[T] B for Box[T]` and
+   * `impl B for Box[I32]` are not reported). */
+  private checkOverlaps(): void {
+    const closed = this.defs.impls.filter((i) => i.typeParams.length === 0 && i.decl !== null && i.target.k !== 'error');
+    closed.forEach((a, n) => {
+      for (const b of closed.slice(0, n)) {
+        if (!typeEquals(a.target, b.target)) continue;
+        if (a.behavior && b.behavior && a.behavior.def === b.behavior.def && a.behavior.args.every((x, i) => typeEquals(x, b.behavior!.args[i]!))) {
+          this.diags.error('E0119', `conflicting implementations of \`${a.behavior.def.name}\` for \`${typeToString(a.target)}\``, a.span, {
+            secondary: [{ span: b.span, message: 'first implementation here' }],
+          });
+          return;
+        }
+        if (a.behavior || b.behavior) continue;
+        for (const [name, fn] of a.methods) {
+          const other = b.methods.get(name);
+          if (other) this.diags.error('E0592', `duplicate definitions with name \`${name}\``, fn.span, { label: `duplicate definitions for \`${name}\``, secondary: [{ span: other.span, message: `other definition for \`${name}\`` }] });
+        }
+      }
+    });
   }
 
   // ---------- pass 1: names ----------
@@ -481,6 +506,7 @@ export class Collector implements CollectorHooks {
       for (const b of tp.bounds) {
         const r = resolveBound(b, ts, this.diags);
         if (r) out.push({ ty: params[i]!, behavior: r });
+        else this.defs.erroneousParams.add(params[i]!.id);
       }
     });
     for (const w of where) {
@@ -488,6 +514,7 @@ export class Collector implements CollectorHooks {
       for (const b of w.bounds) {
         const r = resolveBound(b, ts, this.diags);
         if (r) out.push({ ty, behavior: r });
+        else if (ty.k === 'param') this.defs.erroneousParams.add(ty.id);
       }
     }
     return out;
@@ -504,7 +531,7 @@ export class Collector implements CollectorHooks {
     const ext = decl.attrs.find((a) => a.name === 'extern');
     const extSym = ext && ext.args[0]?.kind === 'StrLit' ? ext.args[0].value : null;
     const isExtern = decl.body === null && behavior === null && (decl.isLowlevel || ext !== undefined);
-    const owner = impl ? (impl.target.k === 'adt' ? impl.target.def.name : 'impl') : behavior ? behavior.name : null;
+    const owner = impl ? implOwner(impl) : behavior ? behavior.name : null;
     const fn: FuncDef = {
       name: decl.name,
       path: `${scope.path}::${owner ? owner + '::' : ''}${decl.name}`,
@@ -558,6 +585,17 @@ export class Collector implements CollectorHooks {
     if (fn.impl === null && fn.behavior === null) return;
     if (fn.receiver === null && fn.selfType === null) return;
   }
+}
+
+/** The name an impl's methods are qualified by (their symbols): the impl's self type as written — `Point` for
+ * `impl[T] Point[T]`, else the whole type (`I32`, `Box$I32$`), so `impl I32` and `impl U32`, or `impl Box[I32]` and
+ * `impl Box[Str]`, never share a symbol — and, for a behavior impl, the behavior (two behaviors may name a method
+ * alike on one type). */
+function implOwner(impl: ImplDef): string {
+  const t = impl.target;
+  const generic = t.k === 'adt' && t.args.length === impl.typeParams.length && t.args.every((a, i) => a.k === 'param' && a.id === impl.typeParams[i]!.id);
+  const self = t.k === 'adt' && (t.args.length === 0 || generic) ? t.def.name : mangleType(t);
+  return impl.behavior ? `${self}$as$${impl.behavior.def.path.replace(/::/g, '.')}` : self;
 }
 
 /** Library type names the prelude will provide; `use core::…::Heap` of them is accepted. */

@@ -2,7 +2,7 @@
 // before the constructor returns or otherwise uses `this`. The analysis follows the body's statements in order;
 // `if`/`else` and `when` initialise what all their branches initialise; loops and closures initialise nothing.
 import type * as ast from '../syntax/ast.js';
-import type { DiagnosticBag } from '../syntax/diagnostics.js';
+import type { DiagSink } from './error_type.js';
 import type { Span } from '../syntax/source.js';
 import type { AdtDef } from './types.js';
 
@@ -10,7 +10,7 @@ type Assigned = Set<string> | 'diverges';
 
 /** `fallible`: the constructor returns `Outcome[This, E]`, so a `return` is an error exit (`return Err(e)`) after
  * which the partial object is freed: it needs nothing initialised. */
-export function checkConstructorInit(cls: AdtDef, body: ast.Block, diags: DiagnosticBag, fallible = false): void {
+export function checkConstructorInit(cls: AdtDef, body: ast.Block, diags: DiagSink, fallible = false): void {
   const start = cls.cls?.ownFieldStart ?? 0;
   const required = cls.fields.slice(start).filter((f) => !f.hasDefault).map((f) => f.name);
   if (required.length === 0) return;
@@ -26,7 +26,7 @@ class InitCheck {
   constructor(
     private readonly required: string[],
     private readonly known: Set<string>,
-    private readonly diags: DiagnosticBag,
+    private readonly diags: DiagSink,
     private readonly fallible: boolean,
   ) {}
 

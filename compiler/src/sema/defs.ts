@@ -102,6 +102,9 @@ export class ProgramDefs {
   /** library definitions the checker and lowering refer to by name (Maybe, Outcome, Ordering, Display, …) */
   readonly lang = new Map<string, AdtDef | BehaviorDef>();
   prelude: ModuleScope | null = null;
+  /** ids of type parameters with a bound that could not be resolved (reported): what they can do is unknown, so
+   * sema reports nothing about them (sema/error_type.ts) */
+  readonly erroneousParams = new Set<number>();
 
   langAdt(name: string): AdtDef {
     const d = this.lang.get(name);

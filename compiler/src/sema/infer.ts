@@ -89,7 +89,13 @@ export class InferCtx {
     a = this.shallow(a);
     b = this.shallow(b);
     if (a === b) return true;
-    if (a.k === 'error' || b.k === 'error') return true;
+    if (a.k === 'error' || b.k === 'error') {
+      // the error type absorbs what it meets: a variable unified with it becomes `{error}` too, so what it stood for
+      // (`Just(x)`, `[x, 1]`, a generic argument) is known to be erroneous and no follow-on error is reported about it
+      if (a.k === 'var') this.bind(a.id, b);
+      else if (b.k === 'var') this.bind(b.id, a);
+      return true;
+    }
     if (a.k === 'var' && b.k === 'var') {
       if (a.id === b.id) return true;
       // keep the literal kind on the surviving variable

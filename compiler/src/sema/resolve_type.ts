@@ -1,6 +1,6 @@
 // Resolving written types (`List[I32]`, `ref Point`, `func(I32) -> Str`) and names in module scopes.
 import type * as ast from '../syntax/ast.js';
-import type { DiagnosticBag } from '../syntax/diagnostics.js';
+import type { DiagSink } from './error_type.js';
 import type { Binding, ModuleScope, ProgramDefs } from './defs.js';
 import { isIntName, intType, substFor, substitute, T, typeToString, type BehaviorRef, type ParamType, type Type } from './types.js';
 
@@ -49,7 +49,7 @@ export function primitiveType(name: string): Type | null {
   }
 }
 
-export function resolveType(te: ast.TypeExpr, ts: TypeScope, diags: DiagnosticBag): Type {
+export function resolveType(te: ast.TypeExpr, ts: TypeScope, diags: DiagSink): Type {
   switch (te.kind) {
     case 'PathType':
       return resolvePathType(te, ts, diags);
@@ -92,7 +92,7 @@ function constArraySize(e: ast.Expr, ts: TypeScope): number | null {
   return null;
 }
 
-function resolvePathType(te: Extract<ast.TypeExpr, { kind: 'PathType' }>, ts: TypeScope, diags: DiagnosticBag): Type {
+function resolvePathType(te: Extract<ast.TypeExpr, { kind: 'PathType' }>, ts: TypeScope, diags: DiagSink): Type {
   const segs = te.segments;
   const last = segs[segs.length - 1]!;
   const args = (last.args ?? []).map((a) => resolveType(a, ts, diags));
@@ -141,7 +141,7 @@ function resolvePathType(te: Extract<ast.TypeExpr, { kind: 'PathType' }>, ts: Ty
   }
 }
 
-export function resolveBound(te: ast.TypeExpr, ts: TypeScope, diags: DiagnosticBag): BehaviorRef | null {
+export function resolveBound(te: ast.TypeExpr, ts: TypeScope, diags: DiagSink): BehaviorRef | null {
   if (te.kind !== 'PathType') {
     diags.error('E0404', 'expected a behavior', te.span);
     return null;
@@ -157,12 +157,12 @@ export function resolveBound(te: ast.TypeExpr, ts: TypeScope, diags: DiagnosticB
   return { def: b.def, args };
 }
 
-function expectNoArgs(t: Type, name: string, args: Type[], te: ast.TypeExpr, diags: DiagnosticBag): Type {
+function expectNoArgs(t: Type, name: string, args: Type[], te: ast.TypeExpr, diags: DiagSink): Type {
   if (args.length) diags.error('E0107', `type \`${name}\` takes no type arguments`, te.span);
   return t;
 }
 
-function wrongArgs(name: string, want: number, got: number, te: ast.TypeExpr, diags: DiagnosticBag): Type {
+function wrongArgs(name: string, want: number, got: number, te: ast.TypeExpr, diags: DiagSink): Type {
   diags.error('E0107', `type \`${name}\` takes ${want} type argument${want === 1 ? '' : 's'} but ${got} ${got === 1 ? 'was' : 'were'} supplied`, te.span);
   return T.error;
 }

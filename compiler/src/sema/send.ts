@@ -21,7 +21,7 @@
 // branches of blocks, `if` and `when` by their parts. Any other function value (a parameter, a field, a call's
 // result, a `var`) has captures the checker cannot see, and crossing with it is refused.
 import type * as ast from '../syntax/ast.js';
-import type { DiagnosticBag } from '../syntax/diagnostics.js';
+import type { DiagSink } from './error_type.js';
 import type { Span } from '../syntax/source.js';
 import type { FuncDef } from './defs.js';
 import type { CallRes, LocalVar, PathRes } from './typed.js';
@@ -244,7 +244,7 @@ function mentions(t: Type, ids: Set<number>): boolean {
 }
 
 /** Reports E0730 for a value of type `valueTy` at `span`; `label` replaces the default label. */
-export function reportNotSend(diags: DiagnosticBag, p: SendProblem, valueTy: Type, span: Span, label?: string): void {
+export function reportNotSend(diags: DiagSink, p: SendProblem, valueTy: Type, span: Span, label?: string): void {
   const bad = typeToString(p.ty);
   const notes = [...p.notes];
   if (p.ty.k === 'param') notes.push(`\`${bad}\` is a type parameter: TML has no \`Send\` bound, so outside the library a value of a generic type cannot cross to another task`);
