@@ -356,7 +356,6 @@ const STR_RUNTIME: Record<string, { sym: string; ret: Type; bool?: boolean }> = 
   trim: { sym: 'tml_str_trim', ret: T.str },
   to_upper: { sym: 'tml_str_to_upper', ret: T.str },
   to_lower: { sym: 'tml_str_to_lower', ret: T.str },
-  repeat: { sym: 'tml_str_repeat', ret: T.str },
   hash: { sym: 'tml_str_hash', ret: T.i64 },
 };
 

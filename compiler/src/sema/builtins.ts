@@ -25,7 +25,6 @@ export const STR_METHODS: Record<string, { params: Type[]; ret: Type | 'maybe-i6
   parse_i64: { params: [], ret: 'maybe-i64' },
   parse_f64: { params: [], ret: 'maybe-f64' },
   to_string: { params: [], ret: T.str },
-  repeat: { params: [T.i64], ret: T.str },
   duplicate: { params: [], ret: T.str },
   hash: { params: [], ret: T.i64 },
 };
