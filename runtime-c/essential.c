@@ -302,10 +302,16 @@ static int utf8_encode(int32_t c, char *out) {
 }
 
 TmlStr *tml_str_slice(TmlStr *s, int64_t a, int64_t b, const TmlLoc *loc) {
-    if (a < 0 || a > b || b > s->len || !is_char_boundary(s, a) || !is_char_boundary(s, b)) {
+    if (a < 0 || a > b || b > s->len) {
         char msg[160];
         snprintf(msg, sizeof msg, "byte index %lld..%lld is out of range for a string of length %lld", (long long)a,
                  (long long)b, (long long)s->len);
+        tml_panic_cstr(loc, msg);
+    }
+    if (!is_char_boundary(s, a) || !is_char_boundary(s, b)) { /* in range, but inside a multi-byte character */
+        char msg[160];
+        snprintf(msg, sizeof msg, "byte index %lld is not on a character boundary of a string of %lld bytes",
+                 (long long)(is_char_boundary(s, a) ? b : a), (long long)s->len);
         tml_panic_cstr(loc, msg);
     }
     if (a == 0 && b == s->len) return retained(s);
@@ -315,8 +321,9 @@ TmlStr *tml_str_slice(TmlStr *s, int64_t a, int64_t b, const TmlLoc *loc) {
 int32_t tml_str_char_at(TmlStr *s, int64_t i, const TmlLoc *loc) {
     if (i < 0 || i >= s->len) tml_panic_bounds(loc, s->len, i);
     if (!is_char_boundary(s, i)) {
-        char msg[96];
-        snprintf(msg, sizeof msg, "byte index %lld is not a char boundary", (long long)i);
+        char msg[128];
+        snprintf(msg, sizeof msg, "byte index %lld is not on a character boundary of a string of %lld bytes",
+                 (long long)i, (long long)s->len);
         tml_panic_cstr(loc, msg);
     }
     return utf8_decode((const unsigned char *)s->bytes + i, s->len - i);
