@@ -141,13 +141,16 @@ TML_NORETURN void tml_rt_die(int32_t status) {
     _exit(status);
 }
 
-TML_NORETURN void tml_rt_out_of_memory(int64_t size) {
+TML_NORETURN void tml_rt_out_of_memory_at(int64_t size, const TmlLoc *loc) {
+    char msg[96];
     if (size < 0)
-        tml_rt_eprintf("tmlc: invalid allocation size %lld\n", (long long)size);
+        snprintf(msg, sizeof msg, "invalid allocation size %lld", (long long)size);
     else
-        tml_rt_eprintf("tmlc: out of memory (allocating %lld bytes)\n", (long long)size);
-    abort();
+        snprintf(msg, sizeof msg, "out of memory (allocating %lld bytes)", (long long)size);
+    tml_rt_panic_at(loc, msg);
 }
+
+TML_NORETURN void tml_rt_out_of_memory(int64_t size) { tml_rt_out_of_memory_at(size, NULL); }
 
 /* A SIGABRT (from C code, libc, or our own out-of-memory path) still delivers what was printed. */
 static void on_abort(int sig) {
@@ -636,6 +639,24 @@ TML_NORETURN static void panic_bytes(const TmlLoc *loc, const char *msg, size_t 
         write_fd_all(2, msg, n);
         write_fd_all(2, "\n", 1);
     }
+    tml_rt_die(101);
+}
+
+TML_NORETURN void tml_rt_panic_at(const TmlLoc *loc, const char *msg) {
+    if (__atomic_exchange_n(&panicking, 1, __ATOMIC_ACQ_REL))
+        for (;;) pause();
+    char line[1024]; /* on the stack: this also reports running out of memory */
+    int n;
+    if (loc && loc->file && strcmp(loc->file, tml_rt_runtime_loc.file) != 0)
+        n = snprintf(line, sizeof line, "panic at %s:%d:%d: %s\n", loc->file, (int)loc->line, (int)loc->col, msg);
+    else
+        n = snprintf(line, sizeof line, "panic: %s\n", msg);
+    if (n < 0) n = 0;
+    if ((size_t)n >= sizeof line) {
+        n = (int)sizeof line - 1;
+        line[n - 1] = '\n';
+    }
+    tml_rt_write_stderr(line, (size_t)n);
     tml_rt_die(101);
 }
 
