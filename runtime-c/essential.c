@@ -167,6 +167,15 @@ static void on_abort(int sig) {
 #if defined(__SANITIZE_ADDRESS__)
 #define TML_ASAN_BUILD 1
 #endif
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer) || __has_feature(undefined_behavior_sanitizer)
+#define TML_SANITIZER_BUILD 1
+#endif
+#endif
+#ifdef TML_ASAN_BUILD
+#define TML_SANITIZER_BUILD 1
+#endif
+
 #ifdef TML_ASAN_BUILD
 /* AddressSanitizer calls this hook before it prints a report: the program's output so far comes first. */
 void __asan_on_error(void);
@@ -741,6 +750,9 @@ void tml_runtime_init(int32_t argc, char **argv, int32_t check_leaks) {
     sa.sa_handler = on_abort;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGABRT, &sa, NULL);
+#ifndef TML_SANITIZER_BUILD
+    tml_rt_stack_guard_install(); /* sanitizers report stack overflows themselves */
+#endif
 #ifdef TML_DEBUG_MEMORY
     const char *env_leaks = getenv("TML_CHECK_LEAKS");
     const char *env_stats = getenv("TML_MEM_STATS");

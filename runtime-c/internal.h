@@ -86,6 +86,14 @@ int64_t tml_rt_borrow_marks_of(void *obj, const TmlLoc **oldest);
  * marking again afterwards starts a new table. */
 void tml_rt_borrow_marks_shutdown(void);
 
+/* stack_guard.c: a stack overflow becomes "panic: stack overflow in `NAME`" (status 101). install (from
+ * tml_runtime_init) sets the SIGSEGV/SIGBUS handler once and prepares the calling thread; every other thread that
+ * runs TML code calls thread_init when it starts (returns 1 when it made an alternate signal stack) and
+ * thread_end before it returns (frees that stack). Both are no-ops before install. */
+void tml_rt_stack_guard_install(void);
+int tml_rt_stack_guard_thread_init(void);
+void tml_rt_stack_guard_thread_end(void);
+
 /* The location used for frees the runtime itself performs (Str release, closure environments, split arrays). */
 extern const TmlLoc tml_rt_runtime_loc;
 

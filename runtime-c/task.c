@@ -142,7 +142,9 @@ static void task_end_locked(TmlTask *t) {
 
 static void *task_main(void *arg) {
     TmlTask *t = arg;
+    tml_rt_stack_guard_thread_init(); /* a stack overflow in the task is a panic too */
     t->run(t->env, task_result(t)); /* run frees env */
+    tml_rt_stack_guard_thread_end();
     pthread_mutex_lock(&tasks_mu);
     int drop_here = t->detached; /* detached while running: nobody else will drop the result */
     void (*drop)(void *) = t->drop_result;
