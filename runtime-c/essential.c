@@ -141,13 +141,16 @@ TML_NORETURN void tml_rt_die(int32_t status) {
     _exit(status);
 }
 
-TML_NORETURN void tml_rt_out_of_memory(int64_t size) {
+TML_NORETURN void tml_rt_out_of_memory_at(int64_t size, const TmlLoc *loc) {
+    char msg[96];
     if (size < 0)
-        tml_rt_eprintf("tmlc: invalid allocation size %lld\n", (long long)size);
+        snprintf(msg, sizeof msg, "invalid allocation size %lld", (long long)size);
     else
-        tml_rt_eprintf("tmlc: out of memory (allocating %lld bytes)\n", (long long)size);
-    abort();
+        snprintf(msg, sizeof msg, "out of memory (allocating %lld bytes)", (long long)size);
+    tml_rt_panic_at(loc, msg);
 }
+
+TML_NORETURN void tml_rt_out_of_memory(int64_t size) { tml_rt_out_of_memory_at(size, NULL); }
 
 /* A SIGABRT (from C code, libc, or our own out-of-memory path) still delivers what was printed. */
 static void on_abort(int sig) {
@@ -164,6 +167,15 @@ static void on_abort(int sig) {
 #if defined(__SANITIZE_ADDRESS__)
 #define TML_ASAN_BUILD 1
 #endif
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer) || __has_feature(undefined_behavior_sanitizer)
+#define TML_SANITIZER_BUILD 1
+#endif
+#endif
+#ifdef TML_ASAN_BUILD
+#define TML_SANITIZER_BUILD 1
+#endif
+
 #ifdef TML_ASAN_BUILD
 /* AddressSanitizer calls this hook before it prints a report: the program's output so far comes first. */
 void __asan_on_error(void);
@@ -302,10 +314,16 @@ static int utf8_encode(int32_t c, char *out) {
 }
 
 TmlStr *tml_str_slice(TmlStr *s, int64_t a, int64_t b, const TmlLoc *loc) {
-    if (a < 0 || a > b || b > s->len || !is_char_boundary(s, a) || !is_char_boundary(s, b)) {
+    if (a < 0 || a > b || b > s->len) {
         char msg[160];
         snprintf(msg, sizeof msg, "byte index %lld..%lld is out of range for a string of length %lld", (long long)a,
                  (long long)b, (long long)s->len);
+        tml_panic_cstr(loc, msg);
+    }
+    if (!is_char_boundary(s, a) || !is_char_boundary(s, b)) { /* in range, but inside a multi-byte character */
+        char msg[160];
+        snprintf(msg, sizeof msg, "byte index %lld is not on a character boundary of a string of %lld bytes",
+                 (long long)(is_char_boundary(s, a) ? b : a), (long long)s->len);
         tml_panic_cstr(loc, msg);
     }
     if (a == 0 && b == s->len) return retained(s);
@@ -315,8 +333,9 @@ TmlStr *tml_str_slice(TmlStr *s, int64_t a, int64_t b, const TmlLoc *loc) {
 int32_t tml_str_char_at(TmlStr *s, int64_t i, const TmlLoc *loc) {
     if (i < 0 || i >= s->len) tml_panic_bounds(loc, s->len, i);
     if (!is_char_boundary(s, i)) {
-        char msg[96];
-        snprintf(msg, sizeof msg, "byte index %lld is not a char boundary", (long long)i);
+        char msg[128];
+        snprintf(msg, sizeof msg, "byte index %lld is not on a character boundary of a string of %lld bytes",
+                 (long long)i, (long long)s->len);
         tml_panic_cstr(loc, msg);
     }
     return utf8_decode((const unsigned char *)s->bytes + i, s->len - i);
@@ -632,6 +651,24 @@ TML_NORETURN static void panic_bytes(const TmlLoc *loc, const char *msg, size_t 
     tml_rt_die(101);
 }
 
+TML_NORETURN void tml_rt_panic_at(const TmlLoc *loc, const char *msg) {
+    if (__atomic_exchange_n(&panicking, 1, __ATOMIC_ACQ_REL))
+        for (;;) pause();
+    char line[1024]; /* on the stack: this also reports running out of memory */
+    int n;
+    if (loc && loc->file && strcmp(loc->file, tml_rt_runtime_loc.file) != 0)
+        n = snprintf(line, sizeof line, "panic at %s:%d:%d: %s\n", loc->file, (int)loc->line, (int)loc->col, msg);
+    else
+        n = snprintf(line, sizeof line, "panic: %s\n", msg);
+    if (n < 0) n = 0;
+    if ((size_t)n >= sizeof line) {
+        n = (int)sizeof line - 1;
+        line[n - 1] = '\n';
+    }
+    tml_rt_write_stderr(line, (size_t)n);
+    tml_rt_die(101);
+}
+
 TML_NORETURN void tml_panic(const TmlLoc *loc, TmlStr *msg) {
     panic_bytes(loc, msg ? msg->bytes : "", msg ? (size_t)msg->len : 0);
 }
@@ -713,6 +750,9 @@ void tml_runtime_init(int32_t argc, char **argv, int32_t check_leaks) {
     sa.sa_handler = on_abort;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGABRT, &sa, NULL);
+#ifndef TML_SANITIZER_BUILD
+    tml_rt_stack_guard_install(); /* sanitizers report stack overflows themselves */
+#endif
 #ifdef TML_DEBUG_MEMORY
     const char *env_leaks = getenv("TML_CHECK_LEAKS");
     const char *env_stats = getenv("TML_MEM_STATS");

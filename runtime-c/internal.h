@@ -38,8 +38,15 @@ void tml_rt_eprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *tml_rt_format_loc(char *buf, size_t cap, const TmlLoc *loc);
 /* Flushes stdout and ends the process at once (no atexit handlers, no leak report). */
 TML_NORETURN void tml_rt_die(int32_t status);
-/* Out of memory or an impossible size: message, flush, abort. */
+/* Out of memory or an impossible size: a panic (status 101), "panic at FILE:L:C: out of memory (allocating N
+ * bytes)" when loc names a TML source line, "panic: out of memory (allocating N bytes)" otherwise (a negative size
+ * says "invalid allocation size N"). Reached from the allocator, so it allocates nothing on the way. */
+TML_NORETURN void tml_rt_out_of_memory_at(int64_t size, const TmlLoc *loc);
+/* tml_rt_out_of_memory_at without a location. */
 TML_NORETURN void tml_rt_out_of_memory(int64_t size);
+/* A panic raised by the runtime itself: "panic at FILE:L:C: MSG" when loc names a TML source line (not NULL nor
+ * the runtime's own "<runtime>" location), else "panic: MSG"; stdout flushed first, status 101. Allocates nothing. */
+TML_NORETURN void tml_rt_panic_at(const TmlLoc *loc, const char *msg);
 
 /* object.c: frees the chunks of every @pool class pool, global and thread_local (the calling thread's pools and
  * bookkeeping included; other threads that use thread_local pools must have ended). In tracked builds each object
@@ -78,6 +85,14 @@ int64_t tml_rt_borrow_marks_of(void *obj, const TmlLoc **oldest);
 /* Frees the side table (and forgets any marks still live). Called by tml_runtime_exit after the tasks are joined;
  * marking again afterwards starts a new table. */
 void tml_rt_borrow_marks_shutdown(void);
+
+/* stack_guard.c: a stack overflow becomes "panic: stack overflow in `NAME`" (status 101). install (from
+ * tml_runtime_init) sets the SIGSEGV/SIGBUS handler once and prepares the calling thread; every other thread that
+ * runs TML code calls thread_init when it starts (returns 1 when it made an alternate signal stack) and
+ * thread_end before it returns (frees that stack). Both are no-ops before install. */
+void tml_rt_stack_guard_install(void);
+int tml_rt_stack_guard_thread_init(void);
+void tml_rt_stack_guard_thread_end(void);
 
 /* The location used for frees the runtime itself performs (Str release, closure environments, split arrays). */
 extern const TmlLoc tml_rt_runtime_loc;

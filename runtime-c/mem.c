@@ -13,21 +13,23 @@
 
 /* ---- allocation ---- */
 
-static size_t checked_size(int64_t size) {
-    if (size < 0) tml_rt_out_of_memory(size);
+static inline const TmlLoc *site_loc(const TmlAllocSite *site) { return site ? &site->loc : NULL; }
+
+static size_t checked_size(int64_t size, const TmlAllocSite *site) {
+    if (size < 0) tml_rt_out_of_memory_at(size, site_loc(site));
     return (size_t)size;
 }
 
 #ifdef TML_DEBUG_MEMORY
 
-void *tml_alloc(int64_t size, const TmlAllocSite *site) { return tml_track_alloc(checked_size(size), site, 0); }
+void *tml_alloc(int64_t size, const TmlAllocSite *site) { return tml_track_alloc(checked_size(size, site), site, 0); }
 
 void *tml_alloc_zeroed(int64_t size, const TmlAllocSite *site) {
-    return tml_track_alloc(checked_size(size), site, 1);
+    return tml_track_alloc(checked_size(size, site), site, 1);
 }
 
 void *tml_realloc(void *p, int64_t size, const TmlAllocSite *site) {
-    return tml_track_realloc(p, checked_size(size), site);
+    return tml_track_realloc(p, checked_size(size, site), site);
 }
 
 void tml_free(void *p, const TmlLoc *loc) {
@@ -38,27 +40,27 @@ void tml_free(void *p, const TmlLoc *loc) {
 
 void *tml_alloc(int64_t size, const TmlAllocSite *site) {
     (void)site;
-    void *p = malloc(checked_size(size));
-    if (!p && size > 0) tml_rt_out_of_memory(size);
+    void *p = malloc(checked_size(size, site));
+    if (!p && size > 0) tml_rt_out_of_memory_at(size, site_loc(site));
     return p;
 }
 
 void *tml_alloc_zeroed(int64_t size, const TmlAllocSite *site) {
     (void)site;
-    void *p = calloc(1, checked_size(size));
-    if (!p && size > 0) tml_rt_out_of_memory(size);
+    void *p = calloc(1, checked_size(size, site));
+    if (!p && size > 0) tml_rt_out_of_memory_at(size, site_loc(site));
     return p;
 }
 
 void *tml_realloc(void *p, int64_t size, const TmlAllocSite *site) {
-    size_t n = checked_size(size);
+    size_t n = checked_size(size, site);
     if (!p) return tml_alloc(size, site);
     if (n == 0) { /* realloc(p, 0) is implementation-defined; keep "a valid block of the requested size" */
         free(p);
         return malloc(0);
     }
     void *q = realloc(p, n);
-    if (!q) tml_rt_out_of_memory(size);
+    if (!q) tml_rt_out_of_memory_at(size, site_loc(site));
     return q;
 }
 

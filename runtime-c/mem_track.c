@@ -179,9 +179,10 @@ static void quarantine_push(Hdr *h) {
 /* ---- the allocator ---- */
 
 void *tml_track_alloc(size_t size, const TmlAllocSite *site, int zeroed) {
-    if (size > MAX_SIZE) tml_rt_out_of_memory((int64_t)size);
+    const TmlLoc *at = site ? &site->loc : NULL;
+    if (size > MAX_SIZE) tml_rt_out_of_memory_at((int64_t)size, at);
     Hdr *h = zeroed ? calloc(1, sizeof(Hdr) + size) : malloc(sizeof(Hdr) + size);
-    if (!h) tml_rt_out_of_memory((int64_t)size);
+    if (!h) tml_rt_out_of_memory_at((int64_t)size, at);
     h->site = site;
     hdr_set(h, MAGIC_LIVE, size);
     int t = lock_take();
@@ -216,8 +217,8 @@ void tml_track_free(void *p, const TmlLoc *loc) {
 
 void *tml_track_realloc(void *p, size_t size, const TmlAllocSite *site) {
     if (!p) return tml_track_alloc(size, site, 0);
-    if (size > MAX_SIZE) tml_rt_out_of_memory((int64_t)size);
     const TmlLoc *loc = site ? &site->loc : NULL;
+    if (size > MAX_SIZE) tml_rt_out_of_memory_at((int64_t)size, loc);
     Hdr *h = header_of(p);
     if (!h) report_invalid("invalid realloc", loc);
     int t = lock_take();
@@ -233,7 +234,7 @@ void *tml_track_realloc(void *p, size_t size, const TmlAllocSite *site) {
     lock_give(t);
 
     Hdr *n = realloc(h, sizeof(Hdr) + size);
-    if (!n) tml_rt_out_of_memory((int64_t)size);
+    if (!n) tml_rt_out_of_memory_at((int64_t)size, loc);
     hdr_set(n, magic, size);
     if (site) n->site = site; /* the most recent owner knows best what the block now is */
 

@@ -28,8 +28,10 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "internal.h"
 #include "tml_runtime.h"
@@ -53,6 +55,7 @@ typedef struct TmlTask {
     int handle_gone; /* the handle's side has finished with the task */
     int claimed;     /* some thread is joining the OS thread (or the spawner has not published it yet) */
     int reaped;      /* the OS thread has been joined and the task is off the registry */
+    int joiner_blocked; /* a tml_task_join waiting for this task is counted as blocked (deadlock detection) */
 } TmlTask;
 
 #define RESULT_OFFSET ((sizeof(TmlTask) + 15) & ~(size_t)15)
@@ -67,6 +70,67 @@ static pthread_mutex_t tasks_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t tasks_cv = PTHREAD_COND_INITIALIZER;
 static TmlTask running = {.prev = &running, .next = &running};
 static TmlTask ended = {.prev = &ended, .next = &ended};
+
+/* ---- deadlock detection (docs/decisions.md "Runtime failures") ----
+ * Every thread that waits for something only another TML thread can give (a channel's room or element, a task's
+ * end, or, for main after it returned, the end of the remaining tasks) is counted as blocked, under tasks_mu, and
+ * whoever makes its wait satisfiable uncounts it before waking it (a put uncounts the channel's receivers, a take
+ * its senders, a close both, a task's end its joiner and main's exit wait). So "main is blocked and every running
+ * task is blocked" can never change again: the thread that completes that picture reports it and ends the process
+ * with status 104 (stdout flushed). Waits that something outside can end (reading stdin) are never counted. */
+enum { BLOCK_NONE, BLOCK_SEND, BLOCK_RECV, BLOCK_JOIN, BLOCK_EXIT };
+static const char *const block_what[] = {"", "send on a full channel", "recv on an empty channel",
+                                          "join of a blocked task", "the end of the other tasks"};
+static int64_t blocked_tasks[4]; /* task threads blocked, by kind (BLOCK_SEND..BLOCK_JOIN) */
+static int main_blocked;         /* what the main thread is blocked on (BLOCK_NONE while it runs) */
+static _Thread_local int is_task_thread;
+
+static void block_count_locked(int kind) {
+    if (is_task_thread)
+        blocked_tasks[kind]++;
+    else
+        main_blocked = kind;
+}
+
+static void block_uncount_locked(int kind, int task) {
+    if (task)
+        blocked_tasks[kind]--;
+    else
+        main_blocked = BLOCK_NONE;
+}
+
+static int64_t running_count_locked(void);
+
+/* With tasks_mu held, after counting a thread blocked: if main and every running task are blocked, report and
+ * end the process. */
+static void deadlock_check_locked(void) {
+    if (main_blocked == BLOCK_NONE) return;
+    int64_t n = blocked_tasks[BLOCK_SEND] + blocked_tasks[BLOCK_RECV] + blocked_tasks[BLOCK_JOIN];
+    if (n != running_count_locked()) return;
+    char msg[512];
+    size_t o = 0;
+    if (main_blocked == BLOCK_EXIT)
+        o += (size_t)snprintf(msg + o, sizeof msg - o, "tmlc: deadlock: main returned, but %lld task(s) are blocked forever",
+                              (long long)n);
+    else if (n == 0)
+        o += (size_t)snprintf(msg + o, sizeof msg - o,
+                              "tmlc: deadlock: main is blocked forever on %s (no other task can wake it)",
+                              block_what[main_blocked]);
+    else
+        o += (size_t)snprintf(msg + o, sizeof msg - o,
+                              "tmlc: deadlock: main is blocked on %s and %lld other task(s) are blocked forever",
+                              block_what[main_blocked], (long long)n);
+    const char *sep = " (";
+    for (int k = BLOCK_SEND; k <= BLOCK_JOIN && o < sizeof msg; k++) {
+        if (!blocked_tasks[k]) continue;
+        o += (size_t)snprintf(msg + o, sizeof msg - o, "%s%lld on %s", sep, (long long)blocked_tasks[k], block_what[k]);
+        sep = ", ";
+    }
+    if (o < sizeof msg) o += (size_t)snprintf(msg + o, sizeof msg - o, "%s\n", n ? ")" : "");
+    if (o >= sizeof msg) o = sizeof msg - 1;
+    tml_rt_write_stderr(msg, o); /* flushes stdout first */
+    _exit(104);
+}
 
 static inline void list_unlink(TmlTask *t) {
     t->prev->next = t->next;
@@ -133,16 +197,31 @@ static void reap_ended(void) {
     pthread_mutex_unlock(&tasks_mu);
 }
 
+static int64_t running_count_locked(void) {
+    int64_t n = 0;
+    for (TmlTask *c = running.next; c != &running; c = c->next) n++;
+    return n;
+}
+
 /* Called with tasks_mu held by the task's own thread: it will not touch t after the caller unlocks. */
 static void task_end_locked(TmlTask *t) {
     t->ended = 1;
     list_unlink(t);
     list_push(&ended, t);
+    if (t->joiner_blocked) { /* its joiner can go on */
+        block_uncount_locked(BLOCK_JOIN, t->joiner_blocked == 2);
+        t->joiner_blocked = 0;
+    }
+    if (main_blocked == BLOCK_EXIT) main_blocked = BLOCK_NONE; /* main, at exit, looks again */
+    pthread_cond_broadcast(&tasks_cv);
 }
 
 static void *task_main(void *arg) {
     TmlTask *t = arg;
+    is_task_thread = 1;
+    tml_rt_stack_guard_thread_init(); /* a stack overflow in the task is a panic too */
     t->run(t->env, task_result(t)); /* run frees env */
+    tml_rt_stack_guard_thread_end();
     pthread_mutex_lock(&tasks_mu);
     int drop_here = t->detached; /* detached while running: nobody else will drop the result */
     void (*drop)(void *) = t->drop_result;
@@ -194,6 +273,14 @@ void *tml_task_spawn(void (*run)(void *env, void *out), void *env, int64_t resul
 void tml_task_join(void *task, void *out) {
     TmlTask *t = task;
     pthread_mutex_lock(&tasks_mu);
+    while (!t->ended) { /* blocked until the task ends (task_end_locked uncounts us) */
+        if (!t->joiner_blocked) {
+            t->joiner_blocked = is_task_thread ? 2 : 1;
+            block_count_locked(BLOCK_JOIN);
+            deadlock_check_locked();
+        }
+        pthread_cond_wait(&tasks_cv, &tasks_mu);
+    }
     ensure_reaped_locked(t);
     pthread_mutex_unlock(&tasks_mu);
     if (t->result_size > 0) memcpy(out, task_result(t), (size_t)t->result_size);
@@ -224,6 +311,14 @@ void tml_tasks_join_all(void) {
         TmlTask *t = NULL;
         for (TmlTask *c = ended.next; !t && c != &ended; c = c->next)
             if (!c->claimed) t = c;
+        if (!t && running.next != &running && !is_task_thread) {
+            /* main waits for running tasks to end, as a blocked thread: if they are all blocked, nobody ever will */
+            main_blocked = BLOCK_EXIT;
+            deadlock_check_locked();
+            pthread_cond_wait(&tasks_cv, &tasks_mu);
+            main_blocked = BLOCK_NONE;
+            continue;
+        }
         for (TmlTask *c = running.next; !t && c != &running; c = c->next)
             if (!c->claimed) t = c;
         if (t) {
@@ -261,8 +356,16 @@ int32_t tml_task_ended(void *task) {
  * Channels
  * ====================================================================================================== */
 
+/* A thread waiting in send or recv (on its own stack, on the channel's list while it waits). */
+typedef struct ChanWaiter {
+    struct ChanWaiter *next;
+    int task;    /* is_task_thread of the waiter */
+    int counted; /* counted as blocked (guarded by tasks_mu) */
+} ChanWaiter;
+
 typedef struct TmlChan {
     int64_t rc; /* atomic, always (channels exist to be shared between threads) */
+    ChanWaiter *senders, *receivers; /* guarded by mu */
     pthread_mutex_t mu;
     pthread_cond_t not_empty, not_full;
     int64_t capacity, elem_size;
@@ -307,10 +410,52 @@ void tml_chan_release(void *ch) {
     tml_free(c, &tml_rt_runtime_loc);
 }
 
+/* With c->mu held: the waiters of list `w` can go on; none of them is blocked any more. */
+static void chan_uncount(ChanWaiter *w, int kind) {
+    if (!w) return;
+    pthread_mutex_lock(&tasks_mu);
+    for (; w; w = w->next)
+        if (w->counted) {
+            w->counted = 0;
+            block_uncount_locked(kind, w->task);
+        }
+    pthread_mutex_unlock(&tasks_mu);
+}
+
+/* With c->mu held, before waiting on `cv`: every waiter on list `w` (the condition is false for all of them) is
+ * blocked; then a deadlock check. */
+static void chan_wait(TmlChan *c, ChanWaiter *w, int kind, pthread_cond_t *cv) {
+    pthread_mutex_lock(&tasks_mu);
+    for (; w; w = w->next)
+        if (!w->counted) {
+            w->counted = 1;
+            if (w->task)
+                blocked_tasks[kind]++;
+            else
+                main_blocked = kind;
+        }
+    deadlock_check_locked();
+    pthread_mutex_unlock(&tasks_mu);
+    pthread_cond_wait(cv, &c->mu);
+}
+
+static void chan_waiter_remove(ChanWaiter **list, ChanWaiter *me, int kind) {
+    for (ChanWaiter **p = list; *p; p = &(*p)->next)
+        if (*p == me) {
+            *p = me->next;
+            break;
+        }
+    if (me->counted) { /* defensive: a satisfied wait has been uncounted already */
+        me->next = NULL;
+        chan_uncount(me, kind);
+    }
+}
+
 /* With c->mu held and room in the queue. */
 static void chan_put_locked(TmlChan *c, const void *elem) {
     if (c->elem_size > 0) memcpy(chan_slot(c, c->head + c->count), elem, (size_t)c->elem_size);
     c->count++;
+    chan_uncount(c->receivers, BLOCK_RECV);
     pthread_cond_signal(&c->not_empty);
 }
 
@@ -319,13 +464,19 @@ static void chan_take_locked(TmlChan *c, void *out) {
     if (c->elem_size > 0) memcpy(out, chan_slot(c, c->head), (size_t)c->elem_size);
     c->head = (c->head + 1) % c->capacity;
     c->count--;
+    chan_uncount(c->senders, BLOCK_SEND);
     pthread_cond_signal(&c->not_full);
 }
 
 int32_t tml_chan_send(void *ch, const void *elem) {
     TmlChan *c = ch;
     pthread_mutex_lock(&c->mu);
-    while (c->count == c->capacity && !c->closed) pthread_cond_wait(&c->not_full, &c->mu);
+    if (c->count == c->capacity && !c->closed) {
+        ChanWaiter me = {c->senders, is_task_thread, 0};
+        c->senders = &me;
+        while (c->count == c->capacity && !c->closed) chan_wait(c, c->senders, BLOCK_SEND, &c->not_full);
+        chan_waiter_remove(&c->senders, &me, BLOCK_SEND);
+    }
     int32_t ok = !c->closed;
     if (ok) chan_put_locked(c, elem);
     pthread_mutex_unlock(&c->mu);
@@ -344,7 +495,12 @@ int32_t tml_chan_try_send(void *ch, const void *elem) {
 int32_t tml_chan_recv(void *ch, void *out) {
     TmlChan *c = ch;
     pthread_mutex_lock(&c->mu);
-    while (c->count == 0 && !c->closed) pthread_cond_wait(&c->not_empty, &c->mu);
+    if (c->count == 0 && !c->closed) {
+        ChanWaiter me = {c->receivers, is_task_thread, 0};
+        c->receivers = &me;
+        while (c->count == 0 && !c->closed) chan_wait(c, c->receivers, BLOCK_RECV, &c->not_empty);
+        chan_waiter_remove(&c->receivers, &me, BLOCK_RECV);
+    }
     int32_t ok = c->count > 0; /* a closed channel still gives what it holds */
     if (ok) chan_take_locked(c, out);
     pthread_mutex_unlock(&c->mu);
@@ -364,6 +520,8 @@ void tml_chan_close(void *ch) {
     TmlChan *c = ch;
     pthread_mutex_lock(&c->mu);
     c->closed = 1;
+    chan_uncount(c->receivers, BLOCK_RECV);
+    chan_uncount(c->senders, BLOCK_SEND);
     pthread_cond_broadcast(&c->not_empty);
     pthread_cond_broadcast(&c->not_full);
     pthread_mutex_unlock(&c->mu);

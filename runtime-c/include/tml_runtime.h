@@ -53,8 +53,9 @@ int32_t tml_str_eq(TmlStr *a, TmlStr *b);
 int32_t tml_str_cmp(TmlStr *a, TmlStr *b);                  /* <0, 0, >0 by bytes, then length */
 int64_t tml_str_len(TmlStr *s);
 int64_t tml_str_hash(TmlStr *s);                            /* FNV-1a 64 */
-/* byte offsets; panics (at loc) with "byte index A..B is out of range for a string of length L" when a > b,
- * b > len, or an offset is not on a UTF-8 character boundary */
+/* byte offsets; panics (at loc) with "byte index A..B is out of range for a string of length L" when a < 0, a > b
+ * or b > len, and with "byte index I is not on a character boundary of a string of L bytes" when they are in range
+ * but an offset falls inside a multi-byte UTF-8 character */
 TmlStr *tml_str_slice(TmlStr *s, int64_t a, int64_t b, const TmlLoc *loc);
 /* the Unicode scalar starting at byte i; panics with the bounds text when i is out of range */
 int32_t tml_str_char_at(TmlStr *s, int64_t i, const TmlLoc *loc);

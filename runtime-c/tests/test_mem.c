@@ -144,7 +144,62 @@ static void test_atomic_counters(void) {
     CHECK_EQ_I64(tml_atomic_load_i64(&counter), 400000);
 }
 
+/* ---- running out of memory: a panic (101) naming the size and the allocation's TML line ---- */
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TEST_UNDER_ASAN 1 /* ASan's allocator reports an impossible size itself (allocator_may_return_null=0) */
+#endif
+#endif
+
+#define HUGE ((int64_t)1 << 50) /* 1 PiB: more than a process can map */
+
+#ifndef TEST_UNDER_ASAN
+static void child_huge_alloc(void *arg) {
+    (void)arg;
+    TmlStr *s = tml_str_new("before", 6);
+    tml_println(s, 0); /* buffered: the panic must flush it */
+    tml_alloc(HUGE, &site);
+}
+
+static void child_huge_realloc(void *arg) {
+    (void)arg;
+    void *p = tml_alloc(16, &site);
+    tml_realloc(p, HUGE, &site);
+}
+
+static void child_huge_runtime(void *arg) {
+    (void)arg;
+    static const TmlAllocSite rt = {{"<runtime>", 0, 0}, "Str"};
+    tml_alloc(HUGE, &rt);
+}
+#endif
+
+static void child_negative(void *arg) {
+    (void)arg;
+    tml_alloc(-5, &site);
+}
+
+static void test_out_of_memory(void) {
+#ifndef TEST_UNDER_ASAN
+    TuChild *c = tu_run_child(child_huge_alloc, NULL);
+    CHECK_EQ_I64(c->status, 101);
+    CHECK_EQ_CSTR(c->out, "before\n");
+    CHECK_EQ_CSTR(c->err, "panic at m.tml:1:1: out of memory (allocating 1125899906842624 bytes)\n");
+    c = tu_run_child(child_huge_realloc, NULL);
+    CHECK_EQ_I64(c->status, 101);
+    CHECK_EQ_CSTR(c->err, "panic at m.tml:1:1: out of memory (allocating 1125899906842624 bytes)\n");
+    c = tu_run_child(child_huge_runtime, NULL); /* the runtime's own site has no TML line */
+    CHECK_EQ_I64(c->status, 101);
+    CHECK_EQ_CSTR(c->err, "panic: out of memory (allocating 1125899906842624 bytes)\n");
+#endif
+    TuChild *n = tu_run_child(child_negative, NULL);
+    CHECK_EQ_I64(n->status, 101);
+    CHECK_EQ_CSTR(n->err, "panic at m.tml:1:1: invalid allocation size -5\n");
+}
+
 int main(void) {
+    test_out_of_memory();
     test_atomic_counters();
     test_alloc();
     test_mem_ops();

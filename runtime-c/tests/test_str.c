@@ -100,10 +100,18 @@ static void check_slice_panic(const char *text, int64_t a, int64_t b, const char
 }
 
 static void test_slice_errors(void) {
+    /* in range but inside "é" (bytes 1..3): a boundary error, naming the offending offset */
     check_slice_panic("h\xC3\xA9llo", 2, 3,
-                      "panic at t.tml:3:7: byte index 2..3 is out of range for a string of length 6\n");
+                      "panic at t.tml:3:7: byte index 2 is not on a character boundary of a string of 6 bytes\n");
     check_slice_panic("h\xC3\xA9llo", 1, 2,
-                      "panic at t.tml:3:7: byte index 1..2 is out of range for a string of length 6\n");
+                      "panic at t.tml:3:7: byte index 2 is not on a character boundary of a string of 6 bytes\n");
+    check_slice_panic("h\xC3\xA9llo", 0, 2,
+                      "panic at t.tml:3:7: byte index 2 is not on a character boundary of a string of 6 bytes\n");
+    check_slice_panic("h\xC3\xA9llo", 2, 6,
+                      "panic at t.tml:3:7: byte index 2 is not on a character boundary of a string of 6 bytes\n");
+    /* out of range wins over a boundary problem */
+    check_slice_panic("h\xC3\xA9llo", 2, 7,
+                      "panic at t.tml:3:7: byte index 2..7 is out of range for a string of length 6\n");
     check_slice_panic("abc", 2, 1, "panic at t.tml:3:7: byte index 2..1 is out of range for a string of length 3\n");
     check_slice_panic("abc", 1, 4, "panic at t.tml:3:7: byte index 1..4 is out of range for a string of length 3\n");
     check_slice_panic("abc", -1, 2,
@@ -137,7 +145,7 @@ static void test_char_at(void) {
     i = 2;
     c = tu_run_child(child_char_at, &i);
     CHECK_EQ_I64(c->status, 101);
-    CHECK_EQ_CSTR(c->err, "panic at t.tml:3:7: byte index 2 is not a char boundary\n");
+    CHECK_EQ_CSTR(c->err, "panic at t.tml:3:7: byte index 2 is not on a character boundary of a string of 3 bytes\n");
 }
 
 /* ---- searching and transformations ---- */

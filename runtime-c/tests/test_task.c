@@ -640,7 +640,56 @@ static void child_exit_joins(void *arg) {
     _exit(0);
 }
 
+/* Deadlocks (status 104): kind 0, main returns while a task waits on an empty channel nobody can fill; kind 1, a
+ * task blocked on a full channel; kind 2, main itself blocks on recv while the only task waits on another channel;
+ * kind 3, a task joins a task that is blocked, main returns. */
+static void child_deadlock(void *arg) {
+    int kind = *(int *)arg;
+    tml_runtime_init(0, NULL, 0);
+    TU_LIT(before, "printed before");
+    tml_println(before, 0); /* buffered: the report flushes it */
+    void *ch = tml_chan_new(1, sizeof(int64_t));
+    Args *e = args_new(7, 0);
+    e->ch = ch;
+    if (kind == 1) {
+        int64_t v = 1;
+        tml_chan_send(ch, &v); /* full: the task's send blocks */
+    }
+    void *t = tml_task_spawn(kind == 1 ? run_send_once : run_recv_once, e, 8, NULL);
+    if (kind == 2) {
+        void *other = tml_chan_new(1, sizeof(int64_t));
+        int64_t v;
+        tml_chan_recv(other, &v);
+    }
+    if (kind == 3) {
+        Args *j = args_new(0, 0);
+        j->other = t; /* run_join_other joins it */
+        (void)tml_task_spawn(run_join_other, j, 8, NULL);
+    }
+    tml_runtime_exit(0);
+    dprintf(1, "not reached\n");
+    _exit(0);
+}
+
+static void test_deadlock(void) {
+    static const char *const want[] = {
+        "tmlc: deadlock: main returned, but 1 task(s) are blocked forever (1 on recv on an empty channel)\n",
+        "tmlc: deadlock: main returned, but 1 task(s) are blocked forever (1 on send on a full channel)\n",
+        "tmlc: deadlock: main is blocked on recv on an empty channel and 1 other task(s) are blocked forever (1 on "
+        "recv on an empty channel)\n",
+        "tmlc: deadlock: main returned, but 2 task(s) are blocked forever (1 on recv on an empty channel, 1 on join "
+        "of a blocked task)\n",
+    };
+    for (int kind = 0; kind < 4; kind++) {
+        TuChild *c = tu_run_child(child_deadlock, &kind);
+        CHECK_EQ_I64(c->status, 104);
+        CHECK_EQ_CSTR(c->out, "printed before\n");
+        CHECK_EQ_CSTR(c->err, want[kind]);
+    }
+}
+
 static void test_in_child(void) {
+    test_deadlock();
     TuChild *c = tu_run_child(child_panic, NULL);
     CHECK_EQ_I64(c->status, 101);
     CHECK_EQ_CSTR(c->err, "panic at task.tml:9:5: boom from a task\n");

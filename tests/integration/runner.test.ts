@@ -65,6 +65,15 @@ func skipped() { panic("never run") }
 @test
 func spins() { loop { } }
 
+@test
+func deadlocks() {
+    let ch: Channel[I64] = channel(1)
+    when ch.recv() {
+        Just(v) => println(v),
+        Nothing => { },
+    }
+}
+
 func main() { println("a test file may have a main; the runner ignores it") }
 `;
 
@@ -87,12 +96,15 @@ describe('tmlc test', () => {
     expect(verdict('leaks')).toBe('FAILED');
     expect(verdict('skipped')).toBe('ignored');
     expect(verdict('spins')).toBe('FAILED');
+    expect(verdict('deadlocks')).toBe('FAILED');
+    expect(r.out).toContain('deadlocked');
+    expect(r.out).toContain('tmlc: deadlock: main is blocked forever on recv on an empty channel');
     expect(r.out).toContain('killed by signal SIGSEGV');
     expect(r.out).toContain('leaked memory');
     expect(r.out).toContain('timed out after 3 s');
     expect(r.out).toContain('the reason');
     expect(r.out).toContain('panic message did not contain "boom"');
-    expect(r.last).toBe('4 passed, 7 failed, 1 skipped');
+    expect(r.last).toBe('4 passed, 8 failed, 1 skipped');
     expect(r.status).toBe(1);
   });
 

@@ -193,13 +193,16 @@ export class ClassGen {
     const obj = this.allocObject(b, t, span, { k: 'copy', place: place(site) });
     const r = b.temp(t, span);
     b.assign(place(r), { k: 'use', op: { k: 'copy', place: place(obj) } }, span); // the constructor borrows it
+    // a @track_caller constructor reports its panics at the `new` call's site (its leading TmlLoc)
+    const ctorArgs: Operand[] = [moveOf(r), ...args.map(moveOf)];
+    if (ctor.attrs.some((a) => a.name === 'track_caller')) ctorArgs.push({ k: 'copy', place: place(site) });
     if (!failure) {
-      b.call(null, { k: 'fn', symbol: this.mono.request(ctor, t.args) }, [moveOf(r), ...args.map(moveOf)], span);
+      b.call(null, { k: 'fn', symbol: this.mono.request(ctor, t.args) }, ctorArgs, span);
       b.assign(place(0), { k: 'use', op: moveOf(obj) }, span);
     } else {
       // Ok: the object; Err: the constructor dropped what it had set, the memory goes back, the error is passed on
       const res = b.temp({ k: 'adt', def: outcome, args: [T.unit, failure] }, span);
-      b.call(place(res), { k: 'fn', symbol: this.mono.request(ctor, t.args) }, [moveOf(r), ...args.map(moveOf)], span);
+      b.call(place(res), { k: 'fn', symbol: this.mono.request(ctor, t.args) }, ctorArgs, span);
       const { first: ok, other: bad } = b.switchOnFirstVariant(place(res), span);
       const done = b.newBlock();
       b.switchTo(ok);

@@ -16,7 +16,10 @@ export function lowerClassCall(l: FnLowerer, e: Extract<ast.Expr, { kind: 'Call'
   const span = e.span;
   if (res.k === 'new') {
     const t: Adt = { k: 'adt', def: res.fn.ctor!.cls, args: res.typeArgs.map((a) => l.sub(a)) };
-    const args = [...e.args.map((a) => l.operand(a)), l.mono.classes.siteOf(t, span)];
+    // inside a @track_caller function, a @track_caller constructor reports at our own caller's line
+    const passCaller = l.callerLoc !== null && res.fn.attrs.some((a) => a.name === 'track_caller');
+    const site: Operand = passCaller ? { k: 'copy', place: place(l.callerLoc!) } : l.mono.classes.siteOf(t, span);
+    const args = [...e.args.map((a) => l.operand(a)), site];
     l.b.call(dest, { k: 'fn', symbol: l.mono.classes.newSymbol(res.fn, t) }, args, span);
     return;
   }

@@ -178,7 +178,7 @@ export class ClassDefiner {
       if (arities.has(c.params.length)) h.diags.error('E0710', `\`${def.name}\` already has a constructor taking ${c.params.length} argument${c.params.length === 1 ? '' : 's'}`, c.span, { notes: ['constructors overload by arity'] });
       arities.add(c.params.length);
       const decl: ast.FuncDecl = {
-        kind: 'Func', id: newId(), span: c.span, name: 'new', nameSpan: c.span, isPub: c.isPub, attrs: [], typeParams: [],
+        kind: 'Func', id: newId(), span: c.span, name: 'new', nameSpan: c.span, isPub: c.isPub, attrs: c.attrs, typeParams: [],
         receiver: { mutable: true, span: c.span }, params: c.params, ret: null, where: [], body: c.body, isLowlevel: false, isAsync: false, modifiers: [],
       };
       const fn = h.makeFunc(decl, scope, [...def.params], self, null, null, value ? undefined : 'borrow');

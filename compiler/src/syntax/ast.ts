@@ -231,6 +231,7 @@ export interface Constructor {
   readonly ret: TypeExpr | null; // `-> Outcome[This, E]`: a constructor that can fail
   readonly body: Block;
   readonly isPub: boolean;
+  readonly attrs: Attribute[]; // e.g. `@track_caller`
   readonly span: Span;
 }
 

@@ -177,7 +177,7 @@ function parseConstructor(p: Parser, member: ItemHead): Constructor {
     baseArgs = parseCallArgs(p);
   }
   const body = parseBlock(p);
-  return { params, baseArgs, ret, body, isPub: member.isPub, span: p.spanFrom(member.start) };
+  return { params, baseArgs, ret, body, isPub: member.isPub, attrs: member.attrs, span: p.spanFrom(member.start) };
 }
 
 /** `interface Name[T] [: A + B | extends A, B] { func m(this) -> T }`. */

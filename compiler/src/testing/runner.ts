@@ -63,6 +63,7 @@ export function judge(t: MirTest, r: { exitCode?: number; signal?: string; timed
   if (code === 0) return { pass: true, why: '' };
   if (code === 102) return { pass: false, why: 'leaked memory' };
   if (code === 101) return { pass: false, why: 'panicked' };
+  if (code === 104) return { pass: false, why: 'deadlocked' };
   return { pass: false, why: `exit status ${code}` };
 }
 
