@@ -132,7 +132,7 @@ export function parsePostfix(p: Parser, base: Expr): Expr {
       expr = { kind: 'Call', id: newId(), span: p.spanFrom(start), callee: expr, args };
     } else if (k === '[') {
       p.advance();
-      const index = p.inDelimiters(() => parseExpr(p));
+      const index = p.nested('expression', () => p.inDelimiters(() => parseExpr(p)));
       p.expect(']');
       expr = { kind: 'Index', id: newId(), span: p.spanFrom(start), object: expr, index };
     } else if (k === '!') {
@@ -171,7 +171,7 @@ function parseMember(p: Parser, object: Expr): Expr {
 /** `( a, b, c )` with an optional trailing comma. */
 export function parseCallArgs(p: Parser): Expr[] {
   p.expect('(');
-  const args = p.inDelimiters(() => parseExprList(p, ')'));
+  const args = p.nested('expression', () => p.inDelimiters(() => parseExprList(p, ')')));
   p.expect(')');
   return args;
 }
