@@ -7,6 +7,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runFrontEnd } from '../../compiler/src/driver/frontend.js';
+import { printBlock } from '../../compiler/src/syntax/ast_print.js';
 import { DiagnosticBag } from '../../compiler/src/syntax/diagnostics.js';
 import { NESTING_LIMIT as PARSER_LIMIT } from '../../compiler/src/syntax/parser_core.js';
 import { parseModule } from '../../compiler/src/syntax/parser.js';
@@ -34,6 +35,17 @@ describe('long chains (10,000 links)', () => {
       expect(r.program).not.toBeNull();
     }, 60_000);
   }
+
+  it('the AST printer prints every chain (no recursion per link)', () => {
+    for (const c of chains.filter((x) => ['chain_add', 'chain_else_if', 'chain_methods'].includes(x.name))) {
+      const { mod, errors } = parse(c.text);
+      expect(errors, c.name).toEqual([]);
+      for (const item of mod.items) if (item.kind === 'Func' && item.body) expect(printBlock(item.body).length).toBeGreaterThan(0);
+    }
+    const { mod } = parse(chains.find((c) => c.name === 'chain_add')!.text);
+    const main = mod.items.find((i) => i.kind === 'Func' && i.name === 'main')!;
+    expect(main.kind === 'Func' && printBlock(main.body!)).toContain('(+ (+ (+ 0 1) 1) 1)');
+  });
 
   // built and run at 2,000 links: the MIR dataflow is dense (blocks × places), so 10,000 links take tens of seconds
   // on a loaded machine (docs/decisions.md)
