@@ -43,6 +43,7 @@ export function chainInputs(n = 10_000): ChainInput[] {
   add('chain_methods_borrowed', methods + main(`  let c = C { v: 0 }\n  let d = c${'.inc()'.repeat(short)}.get()${'.abs()'.repeat(short)}\n  println("{d}")`), `${short}\n`);
   add('chain_methods', methods + main(`  let c = C { v: 0 }\n  let d = c${'.inc()'.repeat(n)}\n  println("{d.v}")`), `${n}\n`);
   add('chain_fields', methods + main(`  let c = C { v: 5 }\n  let v = c${'.me()'.repeat(n / 2)}.v${' + c.me().v'.repeat(n / 2)}\n  println("{v}")`), `${5 + 5 * (n / 2)}\n`);
+  add('chain_in_constructor', `class K {\n  v: I64\n  new() { this.v = 0${' + 1'.repeat(n)} }\n}\n` + main('  let k = K::new()\n  println("{k.v}")'), `${n}\n`);
   add('chain_statements', main(`  var x: I64 = 0\n${'  x += 1;\n'.repeat(n)}  println("{x}")`), `${n}\n`);
   add('chain_statements_one_line', main(`  var x: I64 = 0\n  ${'x += 1; '.repeat(n)}\n  println("{x}")`), `${n}\n`);
   return out;
