@@ -3,6 +3,7 @@
 // temporary is registered in a scope; leaving the scope drops it (drop elaboration later removes the drops of
 // values that were moved). Checks (overflow, bounds, division) are explicit MIR.
 import type * as ast from '../syntax/ast.js';
+import { CHAIN_STEP, elseIfChain, leftSpine, type IfLinkExpr } from '../syntax/chains.js';
 import type { Span } from '../syntax/source.js';
 import type { FuncDef } from '../sema/defs.js';
 import { resolveBehaviorMethod } from '../sema/impls.js';
@@ -36,6 +37,8 @@ export class FnLowerer {
   captureField = new Map<number, number>();
   envLocal: LocalId | null = null;
   private readonly retTy: Type;
+  /** links of a long chain lowered ahead (lowerSpine): expression id → the temporary holding its value */
+  private readonly chainValues = new Map<number, LocalId>();
 
   constructor(
     readonly mono: Mono,
@@ -561,6 +564,13 @@ export class FnLowerer {
   exprInto(e: ast.Expr, dest: Place): void {
     const b = this.b;
     if (b.isTerminated) return;
+    const ahead = this.chainValues.get(e.id);
+    if (ahead !== undefined) {
+      this.chainValues.delete(e.id);
+      b.assign(dest, { k: 'use', op: moveOf(ahead) }, e.span);
+      return;
+    }
+    this.lowerSpine(e);
     if (this.body.unsizes.has(e.id) || this.body.refCoercions.has(e.id)) {
       b.assign(dest, { k: 'use', op: this.operand(e) }, e.span);
       return;
@@ -616,10 +626,10 @@ export class FnLowerer {
         return;
       }
       case 'If':
+      case 'IfLet':
+        return this.ifChainInto(e, dest);
       case 'Ternary':
         return this.ifInto(e.cond, e.then, e.else, dest, span);
-      case 'IfLet':
-        return this.ifLetInto(e, dest);
       case 'When':
         return this.whenInto(e, dest);
       case 'Loop':
@@ -683,6 +693,33 @@ export class FnLowerer {
       case 'Error':
         throw new Error(`internal: cannot lower ${e.kind}`);
     }
+  }
+
+  /**
+   * A long left spine (`a + b + c …`, `x.f().g()…`; syntax/chains.ts) is lowered bottom-up: every CHAIN_STEP-th link
+   * that is a value (not a place) is evaluated into a temporary first — the order the recursion evaluates them in —
+   * and exprInto then moves it out, so lowering never recurses more than CHAIN_STEP links deep.
+   */
+  private lowerSpine(e: ast.Expr): void {
+    const spine = leftSpine(e, (x) => this.chainValues.has(x.id));
+    if (spine.length <= 2 * CHAIN_STEP) return;
+    for (let i = spine.length - 1 - CHAIN_STEP; i > 0; i -= CHAIN_STEP) {
+      // a link may be a place (a field of a call's result) or coerced: the nearest value link above it instead
+      let j = i;
+      while (j > 0 && !this.isSpineValue(spine[j]!)) j--;
+      const x = spine[j]!;
+      if (j === 0 || this.chainValues.has(x.id)) continue;
+      if (this.b.isTerminated) return;
+      const tmp = this.b.temp(this.ty(x), x.span);
+      this.exprInto(x, place(tmp));
+      this.chainValues.set(x.id, tmp);
+    }
+  }
+
+  /** A link whose parent reaches it through exprInto into a fresh temporary (not as a place, not coerced). */
+  private isSpineValue(x: ast.Expr): boolean {
+    if (x.kind !== 'Binary' && x.kind !== 'MethodCall' && x.kind !== 'Call') return false;
+    return !this.body.unsizes.has(x.id) && !this.body.refCoercions.has(x.id) && !this.body.autoDeref.has(x.id);
   }
 
   derefType(t: Type, n: number): Type {
@@ -1187,6 +1224,13 @@ export class FnLowerer {
   // ---------- control flow ----------
 
   ifInto(cond: ast.Expr, then: ast.Expr, els: ast.Expr | null, dest: Place, span: Span): void {
+    const close = this.ifOpen(cond, then, els !== null, dest, span);
+    if (els) this.armInto(els, dest);
+    close();
+  }
+
+  /** An `if` up to its `else` arm (lowered next, in the `else` block); returns what finishes it after that arm. */
+  private ifOpen(cond: ast.Expr, then: ast.Expr, hasElse: boolean, dest: Place, span: Span): () => void {
     const c = this.withTemps(() => {
       const op = this.operand(cond);
       const ct = this.b.temp(T.bool, cond.span);
@@ -1198,23 +1242,56 @@ export class FnLowerer {
     const done = this.b.newBlock();
     this.b.branch({ k: 'copy', place: place(c) }, tb, eb, span);
     this.b.switchTo(tb);
-    this.armInto(then, els ? dest : null);
+    this.armInto(then, hasElse ? dest : null);
     this.b.goto(done);
     this.b.switchTo(eb);
-    if (els) this.armInto(els, dest);
-    else this.b.assign(dest, { k: 'use', op: unitOp }, span);
-    this.b.goto(done);
-    this.b.switchTo(done);
-    if (!els) this.b.assign(dest, { k: 'use', op: unitOp }, span);
+    return () => {
+      if (!hasElse) this.b.assign(dest, { k: 'use', op: unitOp }, span);
+      this.b.goto(done);
+      this.b.switchTo(done);
+      if (!hasElse) this.b.assign(dest, { k: 'use', op: unitOp }, span);
+    };
   }
 
+  /**
+   * An `if`/`if let` and its `else if` chain (syntax/chains.ts) in a loop: each link is opened in the `else` block of
+   * the one before (inside the temporaries scope its `else` arm would have), then they are closed innermost first.
+   */
+  private ifChainInto(head: IfLinkExpr, dest: Place): void {
+    const { links, last } = elseIfChain(head);
+    const closers: (() => void)[] = [];
+    let rest: ast.Expr | null = last;
+    for (let i = 0; i < links.length; i++) {
+      const e = links[i]!;
+      if (i > 0) {
+        // lowered as the previous link's `else` arm: armInto → withTemps → exprInto
+        if (this.body.unsizes.has(e.id) || this.body.refCoercions.has(e.id)) {
+          rest = e;
+          break;
+        }
+        const s = this.scopes.push('temps');
+        closers.push(() => {
+          this.exitScope(s, { file: '', start: 0, end: 0 });
+          this.scopes.pop();
+        });
+        if (this.b.isTerminated) {
+          rest = null;
+          break;
+        }
+      }
+      closers.push(e.kind === 'If' ? this.ifOpen(e.cond, e.then, e.else !== null, dest, e.span) : this.ifLetOpen(e, dest));
+    }
+    if (rest) this.armInto(rest, dest);
+    for (let i = closers.length - 1; i >= 0; i--) closers[i]!();
+  }
   /** A branch body: its own temporaries scope; a Unit/Never branch result is discarded. */
   armInto(e: ast.Expr, dest: Place | null): void {
     if (dest === null) return this.stmtExpr(e);
     this.withTemps(() => this.exprInto(e, dest));
   }
 
-  private ifLetInto(e: Extract<ast.Expr, { kind: 'IfLet' }>, dest: Place): void {
+  /** An `if let` up to its `else` arm (see ifOpen). */
+  private ifLetOpen(e: Extract<ast.Expr, { kind: 'IfLet' }>, dest: Place): () => void {
     const span = e.span;
     this.scopes.push('temps');
     const depth = this.scopes.depth;
@@ -1230,12 +1307,13 @@ export class FnLowerer {
     this.exitScope(this.scopes.pop(), span);
     this.b.goto(done);
     this.b.switchTo(eb);
-    if (e.else) this.armInto(e.else, dest);
-    this.b.goto(done);
-    this.b.switchTo(done);
-    if (!e.else) this.b.assign(dest, { k: 'use', op: unitOp }, span);
-    this.exitScopes(depth - 1, span);
-    this.scopes.pop();
+    return () => {
+      this.b.goto(done);
+      this.b.switchTo(done);
+      if (!e.else) this.b.assign(dest, { k: 'use', op: unitOp }, span);
+      this.exitScopes(depth - 1, span);
+      this.scopes.pop();
+    };
   }
 
   private whenInto(e: Extract<ast.Expr, { kind: 'When' }>, dest: Place): void {

@@ -108,32 +108,63 @@ export function initDataflow(mp: MovePaths): (InitState | null)[] {
   const ins: (InitState | null)[] = f.blocks.map(() => null);
   ins[0] = entry;
   const succ = successors(f);
-  const work = [0];
-  const queued = new Set(work);
-  while (work.length) {
-    const bi = work.shift()!;
-    queued.delete(bi);
-    const st = new Uint8Array(ins[bi]!);
-    for (const s of f.blocks[bi]!.stmts) transfer(mp, s, st);
-    for (const t of succ[bi]!) {
-      const prev = ins[t];
-      if (!prev) {
-        ins[t] = new Uint8Array(st);
-        if (!queued.has(t)) (work.push(t), queued.add(t));
-        continue;
-      }
-      let changed = false;
-      for (let i = 0; i < n; i++) {
-        const j = prev[i]! | st[i]!;
-        if (j !== prev[i]) {
-          prev[i] = j;
+  // blocks in reverse postorder, swept until nothing changes: an acyclic function takes one sweep, each loop a few
+  // more (a FIFO worklist revisited a join once per path into it: cubic on a long `else if` chain)
+  const order = reversePostorder(succ);
+  const rank = new Int32Array(f.blocks.length);
+  order.forEach((b, i) => (rank[b] = i));
+  const pending = new Uint8Array(f.blocks.length);
+  pending[0] = 1;
+  for (let again = true; again; ) {
+    again = false;
+    for (const bi of order) {
+      if (!pending[bi]) continue;
+      pending[bi] = 0;
+      const st = new Uint8Array(ins[bi]!);
+      for (const s of f.blocks[bi]!.stmts) transfer(mp, s, st);
+      for (const t of succ[bi]!) {
+        const prev = ins[t];
+        let changed = false;
+        if (!prev) {
+          ins[t] = new Uint8Array(st);
           changed = true;
+        } else {
+          for (let i = 0; i < n; i++) {
+            const j = prev[i]! | st[i]!;
+            if (j !== prev[i]) {
+              prev[i] = j;
+              changed = true;
+            }
+          }
+        }
+        if (changed) {
+          pending[t] = 1;
+          if (rank[t]! <= rank[bi]!) again = true; // a back edge: another sweep
         }
       }
-      if (changed && !queued.has(t)) (work.push(t), queued.add(t));
     }
   }
   return ins;
+}
+
+/** Blocks reachable from the entry in reverse postorder (an explicit stack: functions may have many blocks). */
+export function reversePostorder(succ: number[][]): number[] {
+  const seen = new Uint8Array(succ.length);
+  const post: number[] = [];
+  const stack: [number, number][] = [[0, 0]];
+  seen[0] = 1;
+  while (stack.length) {
+    const top = stack[stack.length - 1]!;
+    const next = succ[top[0]]![top[1]++];
+    if (next === undefined) {
+      post.push(top[0]);
+      stack.pop();
+    } else if (!seen[next]) {
+      seen[next] = 1;
+      stack.push([next, 0]);
+    }
+  }
+  return post.reverse();
 }
 
 export function successors(f: MirFunction): number[][] {

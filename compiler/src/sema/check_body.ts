@@ -1,6 +1,7 @@
 // Type checking of one function body: bidirectional inference over expressions, statements and patterns. Produces a
 // TypedBody (types and resolutions by node id). Ownership (moves, initialisation) is checked later on MIR.
 import type * as ast from '../syntax/ast.js';
+import { CHAIN_STEP, elseIfChain, leftSpine, type IfLinkExpr } from '../syntax/chains.js';
 import type { DiagnosticBag } from '../syntax/diagnostics.js';
 import type { Span } from '../syntax/source.js';
 import { BUILTIN_FUNCTIONS, FLOAT_METHODS, INT_METHODS, LOWLEVEL_FUNCTIONS, SIMPLE_METHODS, STR_METHODS } from './builtins.js';
@@ -55,6 +56,8 @@ export class BodyChecker {
   private readonly letInits = new Map<LocalVar, ast.Expr>();
   /** parameters of closures (their values, like the function's parameters, come from elsewhere) */
   private readonly closureParams = new Set<LocalVar>();
+  /** links of a long chain checked ahead (checkSpine): expression id → the type checkExpr returned */
+  private readonly chainChecked = new Map<number, Type>();
   private readonly negatedLits = new Set<number>();
   private readonly ts: TypeScope;
   /** every diagnostic of the body goes through this gate: none about an erroneous type (sema/error_type.ts) */
@@ -586,7 +589,44 @@ export class BodyChecker {
   // ---------- expressions ----------
 
   checkExpr(e: ast.Expr, expected: Type | null): Type {
-    const t = this.record(e, this.exprInner(e, expected));
+    const done = this.chainChecked.get(e.id);
+    if (done !== undefined) {
+      this.chainChecked.delete(e.id);
+      return done;
+    }
+    this.checkSpine(e, expected);
+    return this.finishExpr(e, this.exprInner(e, expected), expected);
+  }
+
+  /**
+   * A long left spine (`a + b + c …`, `x.f().g()…`; syntax/chains.ts) is checked bottom-up, every CHAIN_STEP-th link
+   * first, in the order the recursion would reach them, with the expected type the recursion would pass; checkExpr
+   * then finds each one done, so checking never recurses more than CHAIN_STEP links deep.
+   */
+  private checkSpine(e: ast.Expr, expected: Type | null): void {
+    const spine = leftSpine(e, (x) => this.chainChecked.has(x.id));
+    if (spine.length <= 2 * CHAIN_STEP) return;
+    const exp: (Type | null)[] = [expected];
+    for (let i = 1; i < spine.length; i++) {
+      const parent = spine[i - 1]!;
+      const pe = exp[i - 1]!;
+      if (parent.kind === 'MethodCall' && parent.receiver.kind === 'Path' && parent.receiver.segments[0]?.name === 'base') return;
+      if (parent.kind !== 'Binary') exp.push(null);
+      else if (parent.op === 'and' || parent.op === 'or') exp.push(T.bool);
+      else if (['==', '!=', '<', '>', '<=', '>='].includes(parent.op)) exp.push(null);
+      else exp.push(pe);
+    }
+    for (let i = spine.length - 1 - CHAIN_STEP; i > 0; i -= CHAIN_STEP) {
+      const x = spine[i]!;
+      if (this.chainChecked.has(x.id)) continue;
+      const t = this.checkExpr(x, exp[i]!);
+      this.chainChecked.set(x.id, t);
+    }
+  }
+
+  /** Records `e`'s type and applies a class upcast to `expected`; the type checkExpr returns. */
+  private finishExpr(e: ast.Expr, inner: Type, expected: Type | null): Type {
+    const t = this.record(e, inner);
     // a class value where a base class or an interface is expected (a tail, a branch, a return, an argument…):
     // the upcast is recorded on the expression and its type is the expected one
     if (expected) {
@@ -657,11 +697,10 @@ export class BodyChecker {
         this.checkExpr(e.end, null);
         return T.error;
       case 'If':
-        return this.ifExpr(e.cond, e.then, e.else, expected, e.span);
+      case 'IfLet':
+        return this.ifChain(e, expected);
       case 'Ternary':
         return this.ifExpr(e.cond, e.then, e.else, expected, e.span);
-      case 'IfLet':
-        return this.ifLet(e, expected);
       case 'When':
         return this.when(e, expected);
       case 'Loop':
@@ -1989,15 +2028,48 @@ export class BodyChecker {
     return this.join(tt, et, els.span ?? span);
   }
 
-  private ifLet(e: Extract<ast.Expr, { kind: 'IfLet' }>, expected: Type | null): Type {
-    const st = this.checkExpr(e.scrutinee, null);
-    this.scopes.push(new Map());
-    this.checkPattern(e.pattern, st, 'move', false);
-    const tt = this.checkExpr(e.then, e.else ? expected : null);
-    this.scopes.pop();
-    if (!e.else) return T.unit;
-    const et = this.checkExpr(e.else, expected ?? tt);
-    return this.join(tt, et, e.span);
+  /**
+   * `if`/`if let` with its `else if` chain (syntax/chains.ts), in a loop: each link's condition and branch in order,
+   * each `else` expecting what the recursion would (the expected type, else the branch's), then the links' types
+   * joined from the last one back, each recorded as checkExpr would.
+   */
+  private ifChain(head: IfLinkExpr, expected: Type | null): Type {
+    const { links, last } = elseIfChain(head);
+    const done: { e: IfLinkExpr; expected: Type | null; tt: Type }[] = [];
+    let exp = expected;
+    for (const e of links) {
+      let tt: Type;
+      if (e.kind === 'If') {
+        this.coerce(this.checkExpr(e.cond, T.bool), T.bool, e.cond.span);
+        tt = this.checkExpr(e.then, e.else ? exp : null);
+      } else {
+        const st = this.checkExpr(e.scrutinee, null);
+        this.scopes.push(new Map());
+        this.checkPattern(e.pattern, st, 'move', false);
+        tt = this.checkExpr(e.then, e.else ? exp : null);
+        this.scopes.pop();
+      }
+      done.push({ e, expected: exp, tt });
+      if (e.else) exp = exp ?? (e.kind === 'If' && this.shallow(tt).k === 'never' ? null : tt);
+    }
+    // the innermost link's type, then outwards
+    let result: Type | null = null;
+    for (let i = done.length - 1; i >= 0; i--) {
+      const { e, expected: ex, tt } = done[i]!;
+      let t: Type;
+      if (!e.else) {
+        const s = this.shallow(tt);
+        if (e.kind === 'If' && s.k !== 'unit' && s.k !== 'never' && s.k !== 'error') {
+          this.diags.error('E0317', '`if` may be missing an `else` clause', e.then.span, { label: `expected \`Unit\`, found \`${this.show(tt)}\`` });
+        }
+        t = T.unit;
+      } else {
+        const et = result ?? this.checkExpr(last!, exp);
+        t = this.join(tt, et, e.kind === 'If' ? e.else.span : e.span);
+      }
+      result = i === 0 ? t : this.finishExpr(e, t, ex);
+    }
+    return result!;
   }
 
   private when(e: Extract<ast.Expr, { kind: 'When' }>, expected: Type | null): Type {

@@ -92,28 +92,34 @@ class InitCheck {
   }
 
   /** Reads of `this` in `e`: its fields once assigned; `this` itself (a call, a copy) only when complete. */
-  private uses(e: unknown, a: Set<string>): void {
-    if (this.reported || e === null || typeof e !== 'object') return;
-    if (Array.isArray(e)) {
-      for (const x of e) this.uses(x, a);
-      return;
-    }
-    const n = e as { kind?: string; span?: Span };
-    if (n.kind === 'Field') {
-      const f = e as Extract<ast.Expr, { kind: 'Field' }>;
-      if (isThis(f.object)) {
-        if (!a.has(f.name) && !this.known.has(f.name) && this.required.includes(f.name)) {
-          this.reported = true;
-          this.diags.error('E0720', `field \`${f.name}\` is read before it is initialised`, f.span, { label: 'not initialised yet' });
-        }
-        return;
+  /** Reads of `this` and its fields anywhere in `root`, in source order; an explicit stack (chains may be long). */
+  private uses(root: unknown, a: Set<string>): void {
+    const stack: unknown[] = [root];
+    while (stack.length > 0 && !this.reported) {
+      const e = stack.pop();
+      if (e === null || typeof e !== 'object') continue;
+      if (Array.isArray(e)) {
+        for (let i = e.length - 1; i >= 0; i--) stack.push(e[i]);
+        continue;
       }
+      const n = e as { kind?: string; span?: Span };
+      if (n.kind === 'Field') {
+        const f = e as Extract<ast.Expr, { kind: 'Field' }>;
+        if (isThis(f.object)) {
+          if (!a.has(f.name) && !this.known.has(f.name) && this.required.includes(f.name)) {
+            this.reported = true;
+            this.diags.error('E0720', `field \`${f.name}\` is read before it is initialised`, f.span, { label: 'not initialised yet' });
+          }
+          continue;
+        }
+      }
+      if (n.kind === 'Path' && isThis(e as ast.Expr)) {
+        this.requireAll(a, n.span!, '`this` is used');
+        continue;
+      }
+      const kids = Object.entries(e).filter(([k, v]) => k !== 'span' && typeof v === 'object');
+      for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]![1]);
     }
-    if (n.kind === 'Path' && isThis(e as ast.Expr)) {
-      this.requireAll(a, n.span!, '`this` is used');
-      return;
-    }
-    for (const [k, v] of Object.entries(e)) if (k !== 'span' && typeof v === 'object') this.uses(v, a);
   }
 }
 

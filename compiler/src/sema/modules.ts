@@ -34,6 +34,8 @@ export class ModuleLoader {
   readonly modules = new Map<string, LoadedModule>();
   /** a module could not be read (reported): its importers' names cannot be checked meaningfully */
   unreadable = false;
+  /** a module's parse stopped at the nesting limit (reported): nothing more is checked */
+  stopped = false;
   private readonly std = stdlibDir();
 
   constructor(
@@ -98,6 +100,7 @@ export class ModuleLoader {
   private parseText(name: string, file: string, text: string, isStd: boolean): void {
     const src = this.sources.add(file, text);
     const mod = parseModule(src, this.diags);
+    if (mod.stopped) this.stopped = true;
     this.modules.set(name, { name, file, ast: mod, isStd });
   }
 }

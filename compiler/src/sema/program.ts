@@ -20,9 +20,11 @@ export function checkProgram(entry: string, sources: SourceMap, diags: Diagnosti
   const loader = new ModuleLoader(sources, diags);
   // an entry that cannot be read has been reported by the loader
   if (!loader.loadProgram(entry)) return null;
+  // a file nested past the parser's limit has one error (E0030) and nothing else: no `main` not found, no cascade
+  if (loader.stopped) return null;
   const defs = new Collector(loader, diags).collect();
   // the bodies of a program with an unreadable module would only report what that module should have defined
-  if (loader.unreadable) return null;
+  if (loader.unreadable || loader.stopped) return null;
   const bodies = new Map<FuncDef, TypedBody>();
   const all = allFunctions(defs);
   for (const fn of all) {

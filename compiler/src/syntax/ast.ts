@@ -312,4 +312,6 @@ export interface AssocTypeDef {
 export interface Module {
   readonly path: string;
   readonly items: Item[];
+  /** the parse stopped at the nesting limit (E0030): the file is not checked */
+  readonly stopped?: boolean;
 }

@@ -1,5 +1,6 @@
 // A compact S-expression rendering of the AST, for tests and `--emit`-style debugging: `(+ 1 (* 2 3))`,
 // `(call f a)`, `(method v push 1)`. Types and patterns print in TML surface syntax.
+import { CHAIN_STEP, elseIfChain, leftSpine } from './chains.js';
 import type { Block, Expr, Item, Pattern, PathSegment, Stmt, TypeExpr } from './ast.js';
 
 export function printPath(segments: readonly PathSegment[]): string {
@@ -46,7 +47,33 @@ function list(head: string, parts: readonly string[]): string {
   return `(${[head, ...parts].join(' ')})`;
 }
 
+/** Chain links printed ahead (see printExpr): a long chain is printed without recursing once per link. */
+const printed = new Map<Expr, string>();
+
 export function printExpr(e: Expr): string {
+  const done = printed.get(e);
+  if (done !== undefined) return done;
+  // a long left spine: its links bottom-up, every CHAIN_STEP-th one remembered (syntax/chains.ts)
+  const spine = leftSpine(e, (x) => printed.has(x));
+  const ahead: Expr[] = [];
+  for (let i = spine.length - 1 - CHAIN_STEP; i > 0; i -= CHAIN_STEP) {
+    printed.set(spine[i]!, printOne(spine[i]!));
+    ahead.push(spine[i]!);
+  }
+  // an `else if` chain: from its end
+  if ((e.kind === 'If' || e.kind === 'IfLet') && e.else !== null && (e.else.kind === 'If' || e.else.kind === 'IfLet')) {
+    const { links } = elseIfChain(e);
+    for (let i = links.length - 1; i > 0; i--) {
+      printed.set(links[i]!, printOne(links[i]!));
+      ahead.push(links[i]!);
+    }
+  }
+  const out = printOne(e);
+  for (const x of ahead) printed.delete(x);
+  return out;
+}
+
+function printOne(e: Expr): string {
   switch (e.kind) {
     case 'IntLit': return e.value.toString() + (e.suffix ?? '');
     case 'FloatLit': return (Number.isInteger(e.value) ? e.value.toFixed(1) : String(e.value)) + (e.suffix ?? '');

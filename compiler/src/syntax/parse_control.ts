@@ -1,6 +1,6 @@
 // Control-flow expressions: if / if let, when, loop, while, for, closures, return and break. In the heads of
 // `if`/`when`/`while`/`for` a struct literal is not allowed, so `if a > b { a }` reads the block as the branch.
-import { newId, type Block, type ClosureParam, type Expr, type LoopDecl, type WhenArm } from './ast.js';
+import { newId, type Block, type ClosureParam, type Expr, type LoopDecl, type Pattern, type WhenArm } from './ast.js';
 import { parseBinary, parseExpr } from './parse_expr.js';
 import { parsePattern } from './parse_patterns.js';
 import { parseBlock } from './parse_stmts.js';
@@ -19,32 +19,56 @@ function blockExpr(p: Parser): Expr {
   return { kind: 'Block', id: newId(), span: block.span, block };
 }
 
-/** `if c then a else b`, `if c { } else if … { } else { }`, `if let P = e { } else { }`. */
-export function parseIf(p: Parser): Expr {
-  const start = p.start;
-  p.advance(); // if
-  if (p.eat('let')) {
-    const pattern = parsePattern(p);
-    p.expect('=', 'expected `=` after the pattern of `if let`');
-    const scrutinee = parseHead(p);
-    const branches = parseIfBranches(p);
-    return { kind: 'IfLet', id: newId(), span: p.spanFrom(start), pattern, scrutinee, then: branches.then, else: branches.else };
-  }
-  const cond = parseHead(p);
-  const branches = parseIfBranches(p);
-  return { kind: 'If', id: newId(), span: p.spanFrom(start), cond, then: branches.then, else: branches.else };
-}
+/** One `if` of an `else if` chain, before its `else` is known. */
+type IfLink =
+  | { kind: 'If'; start: number; cond: Expr; then: Expr }
+  | { kind: 'IfLet'; start: number; pattern: Pattern; scrutinee: Expr; then: Expr };
 
-function parseIfBranches(p: Parser): { then: Expr; else: Expr | null } {
-  if (p.eat('then')) {
-    const then = parseExpr(p);
-    const otherwise = p.eat('else') ? parseExpr(p) : null;
-    return { then, else: otherwise };
+/**
+ * `if c then a else b`, `if c { } else if … { } else { }`, `if let P = e { } else { }`. An `else if` chain is read
+ * in a loop, not by recursion, so it may be any length: each `else if` is an If in the `else` of the one before
+ * (syntax/chains.ts walks it back as a list).
+ */
+export function parseIf(p: Parser): Expr {
+  const links: IfLink[] = [];
+  let last: Expr | null = null;
+  for (;;) {
+    const start = p.start;
+    p.advance(); // if
+    let link: IfLink;
+    let thenForm = false;
+    const parseThen = (): Expr => {
+      if (p.eat('then')) {
+        thenForm = true;
+        return parseExpr(p);
+      }
+      if (!p.at('{')) p.errorExpected('`then` or `{`', 'expected `then` or a block after the condition');
+      return blockExpr(p);
+    };
+    if (p.eat('let')) {
+      const pattern = parsePattern(p);
+      p.expect('=', 'expected `=` after the pattern of `if let`');
+      const scrutinee = parseHead(p);
+      link = { kind: 'IfLet', start, pattern, scrutinee, then: parseThen() };
+    } else {
+      const cond = parseHead(p);
+      link = { kind: 'If', start, cond, then: parseThen() };
+    }
+    links.push(link);
+    if (!p.eat('else')) break;
+    if (p.at('if')) continue;
+    last = thenForm ? parseExpr(p) : blockExpr(p);
+    break;
   }
-  if (!p.at('{')) p.errorExpected('`then` or `{`', 'expected `then` or a block after the condition');
-  const then = blockExpr(p);
-  if (!p.eat('else')) return { then, else: null };
-  return { then, else: p.at('if') ? parseIf(p) : blockExpr(p) };
+  // built from the end: every If of the chain ends where the chain ends
+  for (let i = links.length - 1; i >= 0; i--) {
+    const l = links[i]!;
+    const span = p.spanFrom(l.start);
+    last = l.kind === 'If'
+      ? { kind: 'If', id: newId(), span, cond: l.cond, then: l.then, else: last }
+      : { kind: 'IfLet', id: newId(), span, pattern: l.pattern, scrutinee: l.scrutinee, then: l.then, else: last };
+  }
+  return last!;
 }
 
 /** `when e { pattern [if guard] => expr, … }`: newlines are free between arms, commas optional. */

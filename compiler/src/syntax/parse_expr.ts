@@ -35,7 +35,7 @@ export function parseExpr(p: Parser): Expr {
   const op = ASSIGN_OPS.get(p.tok.kind);
   if (op === undefined || !p.continuesExpression()) return target;
   p.advance();
-  const value = parseExpr(p); // right-associative
+  const value = p.nested('expression', () => parseExpr(p)); // right-associative: nesting
   return { kind: 'Assign', id: newId(), span: p.spanFrom(target.span.start), op, target, value };
 }
 
@@ -43,9 +43,9 @@ function parseTernary(p: Parser): Expr {
   const cond = parseBinary(p, 1);
   if (!p.at('?') || !p.continuesExpression()) return cond;
   p.advance();
-  const then = parseTernary(p);
+  const then = p.nested('expression', () => parseTernary(p));
   p.expect(':', 'the ternary operator is `cond ? a : b`');
-  const otherwise = parseTernary(p);
+  const otherwise = p.nested('expression', () => parseTernary(p)); // right-associative: nesting
   return { kind: 'Ternary', id: newId(), span: p.spanFrom(cond.span.start), cond, then, else: otherwise };
 }
 
@@ -107,13 +107,13 @@ export function parsePrefix(p: Parser): Expr {
   }
   if (t.kind === 'await') {
     p.advance();
-    const operand = parsePrefix(p);
+    const operand = p.nested('expression', () => parsePrefix(p));
     return { kind: 'Await', id: newId(), span: p.spanFrom(start), operand };
   }
   if (op === undefined) return parsePostfix(p, parsePrimary(p));
   p.advance();
   // `-1` stays Unary('-', IntLit 1): the checker range-checks the negated literal (so `-2147483648` is an I32)
-  const operand = parsePrefix(p);
+  const operand = p.nested('expression', () => parsePrefix(p));
   return { kind: 'Unary', id: newId(), span: p.spanFrom(start), op, operand };
 }
 
@@ -132,7 +132,7 @@ export function parsePostfix(p: Parser, base: Expr): Expr {
       expr = { kind: 'Call', id: newId(), span: p.spanFrom(start), callee: expr, args };
     } else if (k === '[') {
       p.advance();
-      const index = p.inDelimiters(() => parseExpr(p));
+      const index = p.nested('expression', () => p.inDelimiters(() => parseExpr(p)));
       p.expect(']');
       expr = { kind: 'Index', id: newId(), span: p.spanFrom(start), object: expr, index };
     } else if (k === '!') {
@@ -171,7 +171,7 @@ function parseMember(p: Parser, object: Expr): Expr {
 /** `( a, b, c )` with an optional trailing comma. */
 export function parseCallArgs(p: Parser): Expr[] {
   p.expect('(');
-  const args = p.inDelimiters(() => parseExprList(p, ')'));
+  const args = p.nested('expression', () => p.inDelimiters(() => parseExprList(p, ')')));
   p.expect(')');
   return args;
 }

@@ -45,8 +45,12 @@ export function isItemStart(p: Parser): boolean {
   }
 }
 
-/** One item, or null after reporting an error (the caller resynchronises). */
+/** One item, or null after reporting an error (the caller resynchronises). Each item is one nesting level. */
 export function parseItem(p: Parser): Item | null {
+  return p.nested('item', () => item(p));
+}
+
+function item(p: Parser): Item | null {
   const start = p.start;
   const attrs = parseAttributes(p);
   const isPub = parseVisibility(p);

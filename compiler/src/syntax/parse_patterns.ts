@@ -6,8 +6,12 @@ import type { Parser } from './parser_core.js';
 import { parseTypeArgs } from './parse_types.js';
 import { describeToken } from './tokens.js';
 
-/** A pattern, including `A | B` alternatives. */
+/** A pattern, including `A | B` alternatives. Each pattern is one nesting level. */
 export function parsePattern(p: Parser): Pattern {
+  return p.nested('pattern', () => pattern(p));
+}
+
+function pattern(p: Parser): Pattern {
   const start = p.start;
   p.eat('|'); // a leading `|` is allowed
   const first = parsePatternAtom(p);

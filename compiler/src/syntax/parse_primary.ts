@@ -8,7 +8,12 @@ import { Parser } from './parser_core.js';
 import { tokenizeRange } from './lexer.js';
 import { describeToken, type Token } from './tokens.js';
 
+/** A primary expression: one nesting level (parentheses, blocks, `if`, closures… nest through here). */
 export function parsePrimary(p: Parser): Expr {
+  return p.nested('expression', () => primary(p));
+}
+
+function primary(p: Parser): Expr {
   const start = p.start;
   const t = p.tok;
   switch (t.kind) {
@@ -96,6 +101,7 @@ function parseInterpolation(p: Parser, t: Extract<Token, { kind: 'interp' }>): I
     }
     const sub = new Parser(p.file, tokenizeRange(p.file, part.start, part.end, p.diags), p.diags);
     sub.newlinesFree = true;
+    sub.depth = p.depth; // an interpolation nests in its string
     const expr = parseExpr(sub);
     if (!sub.atEof()) {
       sub.error('E0020', `unexpected ${describeToken(sub.tok)} in interpolation`, sub.tok.span, 'expected `}` here');

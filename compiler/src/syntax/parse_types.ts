@@ -4,8 +4,12 @@ import { parseExpr } from './parse_expr.js';
 import type { Parser } from './parser_core.js';
 import { describeToken } from './tokens.js';
 
-/** A type; on error reports E0013 and returns `_` without consuming. */
+/** A type; on error reports E0013 and returns `_` without consuming. Each type is one nesting level. */
 export function parseType(p: Parser): TypeExpr {
+  return p.nested('type', () => typeExpr(p));
+}
+
+function typeExpr(p: Parser): TypeExpr {
   const start = p.start;
   const t = p.tok;
   switch (t.kind) {

@@ -17,6 +17,7 @@
 //   E0021  unsupported syntax (`throw`)
 //   E0022  expected class, behavior or impl member
 //   E0028  `let … else` without an initialiser
+//   E0030  nested too deeply (more than NESTING_LIMIT levels of expressions, types, patterns or items); stops the parse
 //   E0024  misplaced modifier or attribute
 //   E0049  internal compiler error (a parser bug, reported instead of crashing)
 import type { Expr } from './ast.js';
@@ -40,8 +41,27 @@ export const ITEM_KEYWORDS = new Set<TokenKind>([
   'abstract', 'sealed', 'async', '@',
 ]);
 
+/**
+ * How deep expressions, blocks, types, patterns and items may nest (parentheses, blocks, `if` bodies, closures,
+ * prefix operators, type arguments, sub-patterns, `mod { }`…), like rustc's recursion limit. Every later phase walks
+ * the tree recursively, so the limit keeps them all within Node's stack; chains (`a + b + c`, `else if`, `x.f().g()`)
+ * are not nesting and have no limit (see syntax/chains.ts). docs/decisions.md: "Nesting limit and long chains".
+ */
+export const NESTING_LIMIT = 256;
+
+export type NestingKind = 'expression' | 'type' | 'pattern' | 'item';
+
+/** Thrown past the nesting limit (after its one diagnostic): the parse of the file stops. */
+export class NestingLimitReached extends Error {
+  constructor() {
+    super('nesting limit reached');
+  }
+}
+
 export class Parser {
   pos = 0;
+  /** Nesting levels entered (see NESTING_LIMIT). */
+  depth = 0;
   /** Inside `( )`, `[ ]`, struct-literal braces and `when` bodies newlines do not end anything. */
   newlinesFree = false;
   /** In the head of `if`/`when`/`while`/`for`, `Name {` is not a struct literal. */
@@ -148,6 +168,29 @@ export class Parser {
   /** Inside a delimiter: newlines free, struct literals allowed. */
   inDelimiters<T>(fn: () => T): T {
     return this.withNewlines(true, () => this.withNoStructLiteral(false, fn));
+  }
+
+  // ---------- nesting ----------
+
+  /**
+   * Runs `fn` one nesting level deeper. Past NESTING_LIMIT: one E0030 at the current token (also while speculating
+   * or recovering) and NestingLimitReached, which ends the parse of the file (parser.ts).
+   */
+  nested<T>(what: NestingKind, fn: () => T): T {
+    if (this.depth >= NESTING_LIMIT) {
+      const t = this.tok;
+      this.diags.error('E0030', `${what} nested too deeply`, t.span, {
+        label: `more than ${NESTING_LIMIT} levels deep here`,
+        notes: [`the nesting limit is ${NESTING_LIMIT}`],
+      });
+      throw new NestingLimitReached();
+    }
+    this.depth++;
+    try {
+      return fn();
+    } finally {
+      this.depth--;
+    }
   }
 
   // ---------- errors ----------

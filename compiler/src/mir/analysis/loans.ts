@@ -96,10 +96,16 @@ export function collectLoans(f: MirFunction): LoanFacts {
       h.set(dest.local, got);
       // a reference reassigned no longer reaches its old referent: loans taken through it end (`cur = ref cur.next`)
       if (f.locals[dest.local]!.ty.k === 'ref') {
-        for (const ids of h.values()) for (const id of ids) if (loans[id]!.place.local === dest.local && throughRefLocal(f, loans[id]!.place)) ids.delete(id);
+        for (const [l, ids] of h) {
+          const ended = [...ids].filter((id) => loans[id]!.place.local === dest.local && throughRefLocal(f, loans[id]!.place));
+          if (ended.length === 0) continue;
+          const kept = new Set(ids);
+          for (const id of ended) kept.delete(id);
+          h.set(l, kept);
+        }
       }
     } else {
-      const cur = h.get(dest.local) ?? new Set<number>();
+      const cur = new Set(h.get(dest.local) ?? []);
       for (const id of got) cur.add(id);
       h.set(dest.local, cur);
     }
@@ -109,7 +115,9 @@ export function collectLoans(f: MirFunction): LoanFacts {
   const entry: (Holdings | null)[] = f.blocks.map(() => null);
   entry[0] = new Map();
   const work = [0];
-  const clone = (h: Holdings): Holdings => new Map([...h].map(([k, v]) => [k, new Set(v)]));
+  // the sets in a Holdings are never changed once made (transfer and the join make new ones), so a copy shares
+  // them: copying per statement is linear in the locals holding loans, not in all the loans they hold
+  const clone = (h: Holdings): Holdings => new Map(h);
   while (work.length) {
     const bi = work.pop()!;
     const h = clone(entry[bi]!);
@@ -123,9 +131,11 @@ export function collectLoans(f: MirFunction): LoanFacts {
       }
       let grew = false;
       for (const [l, ids] of h) {
-        let into: Set<number> | undefined = cur.get(l);
-        if (!into) cur.set(l, (into = new Set<number>()));
-        for (const id of ids) if (!into.has(id)) (into.add(id), (grew = true));
+        const into = cur.get(l);
+        const missing = into ? [...ids].filter((id) => !into.has(id)) : [...ids];
+        if (into && missing.length === 0) continue;
+        cur.set(l, new Set([...(into ?? []), ...missing]));
+        grew = true;
       }
       if (grew) work.push(t);
     }
