@@ -7,6 +7,9 @@
 //
 // Reproduce: each failure names its mutant index and seed and shows the mutated source. To rerun a few mutants:
 //   TML_FUZZ_ONLY=17,1234 npx vitest run tests/fuzz
+// The generated pathological inputs of tests/fuzz/pathological.ts (long chains, deep nesting, huge literals,
+// binary garbage) go through the same workers, with a longer time limit (PATHOLOGICAL_LIMIT_MS).
+//
 // Other knobs: TML_FUZZ_SEED (default below), TML_FUZZ_COUNT (default 2000),
 // TML_FUZZ_REPORT=<path> (write every failure as JSON there).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +19,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mutate, type Mutation } from './mutate.js';
+import { pathologicalInputs } from './pathological.js';
 import type { WorkRequest, WorkResult } from './frontend_worker.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -31,6 +35,8 @@ const ONLY = (process.env['TML_FUZZ_ONLY'] ?? '')
   .map(Number);
 /** A mutant must come back within this long (measured by the watchdog in this process, and in the worker). */
 const LIMIT_MS = 2000;
+/** A pathological input (10,000-link chains, megabyte literals) gets longer, but must still come back. */
+const PATHOLOGICAL_LIMIT_MS = 30_000;
 const BATCH = 100;
 const WORKERS = Math.max(1, Math.min(2, os.availableParallelism()));
 /** Hangs and crashes cost a worker restart each; after this many in a batch the rest of it is not run. */
@@ -142,7 +148,7 @@ class Worker {
     });
   }
 
-  async run(req: WorkRequest): Promise<Outcome> {
+  async run(req: WorkRequest, limitMs = LIMIT_MS): Promise<Outcome> {
     await this.start();
     const child = this.child!;
     return new Promise<Outcome>((resolve) => {
@@ -152,7 +158,7 @@ class Worker {
         this.pending = null;
         this.kill();
         resolve({ index: req.index, kind: 'hung', ms: performance.now() - t0 });
-      }, LIMIT_MS);
+      }, limitMs);
       this.pending = { index: req.index, resolve, timer, t0 };
       child.send(req);
     });
@@ -166,17 +172,17 @@ class Worker {
 }
 
 /** Why an outcome breaks the rule, or null when the front end behaved. */
-function verdict(o: Outcome): string | null {
+function verdict(o: Outcome, limitMs = LIMIT_MS): string | null {
   switch (o.kind) {
     case 'threw':
       return `runFrontEnd threw ${o.message}\n${o.stack}`;
     case 'hung':
-      return `no result within ${LIMIT_MS} ms (hang; the worker was killed)`;
+      return `no result within ${limitMs} ms (hang; the worker was killed)`;
     case 'crashed':
       return `the worker process died (${o.exit})\n${o.stderr}`;
     case 'returned': {
       const problems: string[] = [];
-      if (o.ms > LIMIT_MS) problems.push(`took ${o.ms.toFixed(0)} ms (limit ${LIMIT_MS} ms)`);
+      if (o.ms > limitMs) problems.push(`took ${o.ms.toFixed(0)} ms (limit ${limitMs} ms)`);
       if (o.programNull && o.errors === 0) problems.push('no program and no error diagnostic');
       if (o.internal.length > 0) problems.push(`diagnostics mention "internal":\n${o.internal.join('\n')}`);
       return problems.length === 0 ? null : problems.join('\n');
@@ -237,6 +243,23 @@ describe('front end under mutated programs', () => {
     const again = makeJob(programs, jobs[0]!.index);
     expect(again.request.text).toBe(jobs[0]!.request.text);
   });
+
+  it('generated pathological inputs give diagnostics or compile', async () => {
+    const inputs = pathologicalInputs({ chainLength: Number(process.env['TML_CHAIN_LENGTH'] ?? 3_000) });
+    const problems: string[] = [];
+    let next = 0;
+    const loop = async (w: Worker): Promise<void> => {
+      while (next < inputs.length) {
+        const i = next++;
+        const p = inputs[i]!;
+        const req: WorkRequest = { index: -1 - i, text: p.text, encoding: p.encoding, overflowChecks: true, tests: i % 2 === 1 };
+        const why = verdict(await w.run(req, PATHOLOGICAL_LIMIT_MS), PATHOLOGICAL_LIMIT_MS);
+        if (why !== null) problems.push(`pathological input '${p.name}': ${why}`);
+      }
+    };
+    await Promise.all(workers.map(loop));
+    expect(problems.join('\n\n')).toBe('');
+  }, 600_000);
 
   for (let lo = 0; lo < jobs.length; lo += BATCH) {
     const batch = jobs.slice(lo, lo + BATCH);

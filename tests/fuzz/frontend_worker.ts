@@ -10,6 +10,8 @@ export interface WorkRequest {
   text: string;
   overflowChecks: boolean;
   tests: boolean;
+  /** how text is written to the file: latin1 writes each char as one byte (binary garbage); default utf8 */
+  encoding?: 'utf8' | 'latin1';
 }
 
 export type WorkResult =
@@ -32,7 +34,7 @@ const send = (m: unknown): void => {
 };
 
 process.on('message', (req: WorkRequest) => {
-  writeFileSync(file, req.text);
+  writeFileSync(file, req.text, req.encoding ?? 'utf8');
   const t0 = performance.now();
   let result: WorkResult;
   try {
