@@ -1340,7 +1340,7 @@ export class FnLowerer {
         bindPattern(this, e.pattern, place(tmp), elemTy, 'move');
       } else if (kind === 'map-ref') {
         // `for (k, v) in ref map`: the `Full(k, v)` entries of the map's entries list, in insertion order
-        let mapP = this.placeOf((e.iter as Extract<ast.Expr, { kind: 'Unary' }>).operand);
+        let mapP = this.placeOf(iteratedOperand(e.iter));
         let mt = this.placeType(mapP);
         while (mt.k === 'ref') {
           mapP = { local: mapP.local, proj: [...mapP.proj, { k: 'deref' }] };
@@ -1378,17 +1378,16 @@ export class FnLowerer {
         bindPattern(this, e.pattern, place(tmp), tupleTy, 'move');
         step = () => b.assign(place(i), { k: 'binary', op: 'add', left: { k: 'copy', place: place(i) }, right: constInt(1, T.i64) }, span);
       } else {
-        // arrays and lists by reference
-        const byRef = kind === 'array-ref';
-        const iterE = byRef ? (e.iter as Extract<ast.Expr, { kind: 'Unary' }>).operand : e.iter;
+        // arrays and lists by reference: `ref c`, or a reference `r` to the collection (`r`, `ref r`: as `ref *r`)
         // a temporary iterable lives until the end of the statement holding the loop, not just its own evaluation
-        let arrP = this.placeOf(iterE);
+        let arrP = this.placeOf(iteratedOperand(e.iter));
         let at = this.placeType(arrP);
-        if (at.k === 'ref') {
+        while (at.k === 'ref') {
           arrP = { local: arrP.local, proj: [...arrP.proj, { k: 'deref' }] };
           at = at.inner;
         }
-        if (byRef) arrP = this.iterationBorrow(arrP, at, span);
+        // (a list's borrow is placed at the iterable, as the `ref list` temporary it replaces was; an array's at the loop)
+        arrP = this.iterationBorrow(arrP, at, kind === 'list-ref' ? e.iter.span : span);
         const isList = kind === 'list-ref' && at.k === 'adt';
         const n: Operand = isList
           ? { k: 'copy', place: { local: arrP.local, proj: [...arrP.proj, { k: 'field', index: (at as Extract<Type, { k: 'adt' }>).def.index!.len }] } }
@@ -1631,4 +1630,9 @@ export function binOp(op: string): 'add' | 'sub' | 'mul' | 'div' | 'rem' | 'and'
       return 'ge';
   }
   throw new Error(`internal: operator ${op}`);
+}
+
+/** What a by-reference `for` loop iterates: `c` of `ref c`, otherwise the iterable itself (a reference to it). */
+function iteratedOperand(iter: ast.Expr): ast.Expr {
+  return iter.kind === 'Unary' && iter.op === 'ref' ? iter.operand : iter;
 }

@@ -2074,37 +2074,41 @@ export class BodyChecker {
       this.record(it, T.unit);
       elemTy = a;
       this.body.forKinds.set(e.id, it.inclusive ? 'range-inclusive' : 'range');
-    } else if (it.kind === 'Unary' && it.op === 'ref') {
-      const ct = this.shallow(this.checkExpr(it.operand, null));
-      this.record(it, { k: 'ref', mutable: false, inner: ct });
-      const listElem = indexElement(this.infer.resolve(ct));
-      const map = mapParts(this.infer.resolve(ct));
-      if (map) {
-        // (key, value): copyable parts by value, the others by reference
-        const part = (t: Type): Type => (classify(this.defs, t) === 'move' ? { k: 'ref', mutable: false, inner: t } : t);
-        elemTy = { k: 'tuple', elems: [part(map.key), part(map.value)] };
-        this.body.forKinds.set(e.id, 'map-ref');
-      } else if (ct.k === 'array') {
-        elemTy = classify(this.defs, this.infer.resolve(ct.elem)) === 'move' ? { k: 'ref', mutable: false, inner: ct.elem } : ct.elem;
-        this.body.forKinds.set(e.id, 'array-ref');
-      } else if (listElem) {
-        elemTy = classify(this.defs, listElem) === 'move' ? { k: 'ref', mutable: false, inner: listElem } : listElem;
-        this.body.forKinds.set(e.id, 'list-ref');
-      } else this.diags.error('E0277', `\`${this.show(ct)}\` is not iterable`, it.span);
     } else {
-      const ct = this.shallow(this.checkExpr(it, null));
-      const consumed = indexElement(this.infer.resolve(ct));
-      if (ct.k === 'array') {
-        elemTy = ct.elem;
-        this.body.forKinds.set(e.id, 'array');
-      } else if (consumed) {
-        elemTy = consumed;
-        this.body.forKinds.set(e.id, 'list');
-      } else if (ct.k === 'ref' && this.shallow(ct.inner).k === 'array') {
-        const arr = this.shallow(ct.inner) as Extract<Type, { k: 'array' }>;
-        elemTy = classify(this.defs, this.infer.resolve(arr.elem)) === 'move' ? { k: 'ref', mutable: false, inner: arr.elem } : arr.elem;
-        this.body.forKinds.set(e.id, 'array-ref');
-      } else this.diags.error('E0277', `\`${this.show(ct)}\` is not iterable`, it.span, { notes: ['iterate over a range (`0 to n`), an array, or `ref` of a collection'] });
+      // `for x in ref c` iterates by reference; so does `for x in r` (or `ref r`) for a reference `r` to a
+      // collection, as `for x in ref *r` does: the loop borrows the collection, that is its owner, while it runs
+      const explicitRef = it.kind === 'Unary' && it.op === 'ref';
+      const operand = explicitRef ? it.operand : it;
+      const ot = this.shallow(this.checkExpr(operand, null));
+      if (explicitRef) this.record(it, { k: 'ref', mutable: false, inner: ot });
+      if (explicitRef || ot.k === 'ref') {
+        let ct = ot;
+        while (ct.k === 'ref') ct = this.shallow(ct.inner);
+        const listElem = indexElement(this.infer.resolve(ct));
+        const map = mapParts(this.infer.resolve(ct));
+        const byRef = (t: Type): Type => (classify(this.defs, this.infer.resolve(t)) === 'move' ? { k: 'ref', mutable: false, inner: t } : t);
+        if (map) {
+          // (key, value): copyable parts by value, the others by reference
+          elemTy = { k: 'tuple', elems: [byRef(map.key), byRef(map.value)] };
+          this.body.forKinds.set(e.id, 'map-ref');
+        } else if (ct.k === 'array') {
+          elemTy = byRef(ct.elem);
+          this.body.forKinds.set(e.id, 'array-ref');
+        } else if (listElem) {
+          elemTy = byRef(listElem);
+          this.body.forKinds.set(e.id, 'list-ref');
+        } else if (explicitRef) this.diags.error('E0277', `\`${this.show(ct)}\` is not iterable`, it.span);
+        else this.diags.error('E0277', `\`${this.show(ot)}\` is not iterable`, it.span, { notes: ['iterate over a range (`0 to n`), an array, or `ref` of a collection'] });
+      } else {
+        const consumed = indexElement(this.infer.resolve(ot));
+        if (ot.k === 'array') {
+          elemTy = ot.elem;
+          this.body.forKinds.set(e.id, 'array');
+        } else if (consumed) {
+          elemTy = consumed;
+          this.body.forKinds.set(e.id, 'list');
+        } else this.diags.error('E0277', `\`${this.show(ot)}\` is not iterable`, it.span, { notes: ['iterate over a range (`0 to n`), an array, or `ref` of a collection'] });
+      }
     }
     this.scopes.push(new Map());
     this.checkPattern(e.pattern, elemTy, 'move', false);
