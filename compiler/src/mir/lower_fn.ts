@@ -561,7 +561,9 @@ export class FnLowerer {
   exprInto(e: ast.Expr, dest: Place): void {
     const b = this.b;
     if (b.isTerminated) return;
-    if (this.body.unsizes.has(e.id) || this.body.refCoercions.has(e.id)) {
+    // a read through a reference (an auto-deref into a non-reference place): `operand` evaluates `e` into a
+    // temporary reference first (this path again, with a reference destination), then reads through it
+    if (this.body.unsizes.has(e.id) || this.body.refCoercions.has(e.id) || (this.body.autoDeref.has(e.id) && this.placeType(dest).k !== 'ref')) {
       b.assign(dest, { k: 'use', op: this.operand(e) }, e.span);
       return;
     }

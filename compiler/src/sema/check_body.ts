@@ -125,7 +125,9 @@ export class BodyChecker {
     const bodyRet = this.fn.ctor ? T.unit : this.fn.ret;
     const blockTy = this.checkBlock(decl.body!, bodyRet);
     if (this.fn.ctor) checkConstructorInit(this.fn.ctor.cls, decl.body!, this.diags, this.fn.ctor.failure !== null);
-    this.coerce(blockTy, bodyRet, decl.body!.tail?.span ?? decl.body!.span, decl.body!.tail ? undefined : 'block');
+    if (!decl.body!.tail || !this.readThrough(decl.body!.tail, blockTy, bodyRet)) {
+      this.coerce(blockTy, bodyRet, decl.body!.tail?.span ?? decl.body!.span, decl.body!.tail ? undefined : 'block');
+    }
     this.scopes.pop();
     this.finish();
     this.diags.flushIfRootless();
@@ -356,6 +358,7 @@ export class BodyChecker {
   /** Like `coerce`, for the value of expression `e`: also accepts an unsizing coercion to a trait object
    * (`ref T` → `ref dyn B`, `Heap[T]` → `Heap[dyn B]` where T implements B), recorded for lowering. */
   coerceExpr(e: ast.Expr, actual: Type, expected: Type): boolean {
+    if (this.readThrough(e, actual, expected)) return true;
     const a = this.shallow(actual);
     const x = this.shallow(expected);
     // deref coercion: `ref Heap[T]` (or any `ref` to a library pointer to T) where `ref T` is expected
@@ -384,6 +387,31 @@ export class BodyChecker {
       return true;
     }
     return this.coerce(actual, expected, e.span);
+  }
+
+  /** A `ref` (or several) to plain data where the value itself is wanted — a typed `let`, an assignment, a
+   * `return`, a function's or closure's tail, an argument, a condition, an operand of `and`/`or` — is read through
+   * (LANGUAGE.md §3), as operators already do: recorded as an auto-deref for lowering. Only plain data (MEMORY.md §2
+   * "copy types"): a runtime-managed value (`Str`, a class) is copied out explicitly with `*r`, and a move type
+   * cannot leave its owner this way at all. */
+  private readThrough(e: ast.Expr, actual: Type, expected: Type): boolean {
+    const x = this.shallow(expected);
+    let r = this.shallow(actual);
+    if (r.k !== 'ref' || x.k === 'ref' || x.k === 'var' || x.k === 'error' || x.k === 'never') return false;
+    let n = 0;
+    while (r.k === 'ref') {
+      r = this.shallow(r.inner);
+      n++;
+    }
+    if (r.k === 'var' || classify(this.defs, this.infer.resolve(r)) !== 'plain' || !this.infer.tryUnify(r, x)) return false;
+    this.body.autoDeref.set(e.id, n);
+    return true;
+  }
+
+  /** A condition (`if`, `while`, `loop (…)`, an operand of `and`/`or`): a `Bool`, or a reference to one. */
+  private condition(e: ast.Expr): void {
+    const t = this.checkExpr(e, T.bool);
+    if (!this.readThrough(e, t, T.bool)) this.coerce(t, T.bool, e.span);
   }
 
   /** A class reference used as a base class or an interface it implements (LANGUAGE.md §2.3): recorded as an
@@ -427,6 +455,15 @@ export class BodyChecker {
   private mismatch(expected: Type, actual: Type, span: Span, what?: string): void {
     const notes: string[] = [];
     if (what === 'block') notes.push('the block has no tail expression, so its value is `Unit`');
+    const a = this.infer.resolve(actual, false);
+    if (a.k === 'ref' && typeToString(this.infer.resolve(a.inner, false)) === this.show(expected)) {
+      // a reference where its value is wanted, and not read through (`readThrough`): not plain data
+      notes.push(
+        classify(this.defs, a.inner) === 'shared'
+          ? `a reference is read through implicitly only to plain data: copy the \`${this.show(expected)}\` out explicitly (\`*r\` for a reference \`r\`)`
+          : `\`${this.show(expected)}\` cannot be copied out of a reference: borrow it, or make a copy with \`.duplicate()\` where it implements \`Duplicate\``,
+      );
+    }
     this.diags.error('E0308', `mismatched types: expected \`${this.show(expected)}\`, found \`${this.show(actual)}\``, span, {
       label: `expected \`${this.show(expected)}\`, found \`${this.show(actual)}\``,
       notes,
@@ -667,7 +704,7 @@ export class BodyChecker {
       case 'Loop':
         return this.loop(e);
       case 'While': {
-        this.coerce(this.checkExpr(e.cond, T.bool), T.bool, e.cond.span);
+        this.condition(e.cond);
         this.loops.push({ id: e.id });
         this.checkBlock(e.body, T.unit);
         this.loops.pop();
@@ -987,8 +1024,8 @@ export class BodyChecker {
   private binary(e: Extract<ast.Expr, { kind: 'Binary' }>, expected: Type | null): Type {
     const op = e.op;
     if (op === 'and' || op === 'or') {
-      this.coerce(this.checkExpr(e.left, T.bool), T.bool, e.left.span);
-      this.coerce(this.checkExpr(e.right, T.bool), T.bool, e.right.span);
+      this.condition(e.left);
+      this.condition(e.right);
       return T.bool;
     }
     const isCmp = op === '==' || op === '!=' || op === '<' || op === '>' || op === '<=' || op === '>=';
@@ -1976,7 +2013,7 @@ export class BodyChecker {
   }
 
   private ifExpr(cond: ast.Expr, then: ast.Expr, els: ast.Expr | null, expected: Type | null, span: Span): Type {
-    this.coerce(this.checkExpr(cond, T.bool), T.bool, cond.span);
+    this.condition(cond);
     const tt = this.checkExpr(then, els ? expected : null);
     if (!els) {
       const s = this.shallow(tt);
@@ -2053,7 +2090,7 @@ export class BodyChecker {
       const l = this.declareLocal(e.decl.name, ty, true, e.decl.span);
       this.body.loopDecls.set(e.id, l);
     }
-    if (e.cond) this.coerce(this.checkExpr(e.cond, T.bool), T.bool, e.cond.span);
+    if (e.cond) this.condition(e.cond);
     this.loops.push({ id: e.id });
     this.checkBlock(e.body, T.unit);
     this.loops.pop();
@@ -2136,7 +2173,7 @@ export class BodyChecker {
       if (l) this.closureParams.add(l);
     });
     const bt = this.checkExpr(e.body, ret);
-    this.coerce(bt, ret, e.body.span);
+    if (!this.readThrough(e.body, bt, ret)) this.coerce(bt, ret, e.body.span);
     this.scopes.pop();
     this.loops = savedLoops;
     this.closures.pop();
