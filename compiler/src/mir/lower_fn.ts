@@ -1101,6 +1101,12 @@ export class FnLowerer {
           if (i === 0 && e.kind === 'Call' && target.k === 'fn' && target.fn.receiver === 'borrow') args.push(this.receiver(a, 'borrow'));
           else args.push(this.operand(a));
         });
+        if (target.k === 'builtin' && e.kind === 'Call') {
+          // a primitive's static behavior method: `T::default()` with `T` a primitive, `I64::default()`
+          if (target.name !== 'default') throw new Error(`internal: no built-in static method \`${target.name}\``);
+          this.b.assign(dest, { k: 'use', op: defaultOf(this.ty(e)) }, span);
+          return;
+        }
         if (target.k === 'builtin') {
           // a primitive's behavior method reached through a bound (to_string, duplicate, …)
           const recvTy = this.ty((e as Extract<ast.Expr, { kind: 'MethodCall' }>).receiver);
@@ -1637,4 +1643,24 @@ export function binOp(op: string): 'add' | 'sub' | 'mul' | 'div' | 'rem' | 'and'
 /** What a by-reference `for` loop iterates: `c` of `ref c`, otherwise the iterable itself (a reference to it). */
 function iteratedOperand(iter: ast.Expr): ast.Expr {
   return iter.kind === 'Unary' && iter.op === 'ref' ? iter.operand : iter;
+}
+
+/** A primitive's `Default` value: zero, `false`, `'\\0'`, `""`, `()`. */
+function defaultOf(t: Type): Operand {
+  switch (t.k) {
+    case 'int':
+      return constInt(0, t);
+    case 'float':
+      return { k: 'const', value: { k: 'float', value: 0 }, ty: t };
+    case 'bool':
+      return constBool(false);
+    case 'char':
+      return { k: 'const', value: { k: 'char', value: 0 }, ty: T.char };
+    case 'str':
+      return { k: 'const', value: { k: 'str', value: '' }, ty: T.str };
+    case 'unit':
+      return unitOp;
+    default:
+      throw new Error(`internal: no built-in default for ${typeToString(t)}`);
+  }
 }

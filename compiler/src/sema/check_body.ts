@@ -1355,8 +1355,14 @@ export class BodyChecker {
     if (typeRel) {
       const cands = this.finder.methodsFor(typeRel.ty, typeRel.name);
       if (cands.length === 0) {
+        const viaBehavior = this.behaviorStaticCall(e, typeRel.ty, typeRel.name, expected);
+        if (viaBehavior) return viaBehavior;
+        // a type parameter lacking the bound whose static method this is: say which
+        const rt = this.shallow(typeRel.ty);
+        const having = rt.k === 'param' ? this.defs.behaviors.filter((b) => (b.methods.get(typeRel!.name) as FuncDef | undefined)?.receiver === null) : [];
         this.diags.error('E0599', `no function or associated item named \`${typeRel.name}\` found for \`${this.show(typeRel.ty)}\``, last.span, {
           label: `associated item not found in \`${this.show(typeRel.ty)}\``,
+          notes: having.length ? [`\`${typeRel.name}\` is a function of ${having.map((b) => `\`${b.name}\``).join(', ')}: add the bound \`${this.show(typeRel.ty)}: ${having[0]!.name}\``] : [],
         });
         for (const a of e.args) this.checkExpr(a, null);
         return T.error;
@@ -1378,6 +1384,28 @@ export class BodyChecker {
     if (!fnDef) return null;
     const typeArgs = this.instantiate(fnDef, last.args, callee.span);
     return this.finishFnCall(e, fnDef, typeArgs, e.args, null, expected);
+  }
+
+  /** `T::f(…)` for a static method `f` of a bound of the type parameter `T` (`T::default()` with `T: Default`),
+   * and `I64::default()` (primitives implement `Default` built in): resolved at instantiation, like `x.f()`. */
+  private behaviorStaticCall(e: Extract<ast.Expr, { kind: 'Call' }>, ty: Type, name: string, expected: Type | null): Type | null {
+    const t = this.shallow(ty);
+    const dflt = this.defs.langBehavior('Default');
+    const behaviors = t.k === 'param' ? this.finder.boundsOf(t) : isPrimitive(t) && name === 'default' && dflt ? [dflt] : [];
+    for (const b of behaviors) {
+      const found = this.findBehaviorMethod(b, name);
+      if (!found || found.fn.receiver !== null) continue;
+      const fn = found.fn;
+      const typeArgs = [t, ...fn.typeParams.slice(1).map(() => this.infer.newVar())];
+      const own = typeArgs.slice(fn.typeParams.length - fn.ownParams.length);
+      const sub = substFor(fn.typeParams, typeArgs);
+      const ret = substitute(fn.ret, sub);
+      if (expected) this.infer.tryUnify(ret, expected);
+      this.body.calls.set(e.id, { k: 'behavior', behavior: { def: found.def, args: [] }, method: name, selfType: t, methodArgs: own, recv: null });
+      this.checkArgs(fn.params.map((p) => substitute(p.ty, sub)), e.args, e.span, `function \`${fn.name}\``);
+      return ret;
+    }
+    return null;
   }
 
   /** `Class::new(args)`: the constructor taking that many arguments. */
