@@ -571,7 +571,9 @@ export class FnLowerer {
       return;
     }
     this.lowerSpine(e);
-    if (this.body.unsizes.has(e.id) || this.body.refCoercions.has(e.id)) {
+    // a read through a reference (an auto-deref into a non-reference place): `operand` evaluates `e` into a
+    // temporary reference first (this path again, with a reference destination), then reads through it
+    if (this.body.unsizes.has(e.id) || this.body.refCoercions.has(e.id) || (this.body.autoDeref.has(e.id) && this.placeType(dest).k !== 'ref')) {
       b.assign(dest, { k: 'use', op: this.operand(e) }, e.span);
       return;
     }
@@ -1136,6 +1138,12 @@ export class FnLowerer {
           if (i === 0 && e.kind === 'Call' && target.k === 'fn' && target.fn.receiver === 'borrow') args.push(this.receiver(a, 'borrow'));
           else args.push(this.operand(a));
         });
+        if (target.k === 'builtin' && e.kind === 'Call') {
+          // a primitive's static behavior method: `T::default()` with `T` a primitive, `I64::default()`
+          if (target.name !== 'default') throw new Error(`internal: no built-in static method \`${target.name}\``);
+          this.b.assign(dest, { k: 'use', op: defaultOf(this.ty(e)) }, span);
+          return;
+        }
         if (target.k === 'builtin') {
           // a primitive's behavior method reached through a bound (to_string, duplicate, …)
           const recvTy = this.ty((e as Extract<ast.Expr, { kind: 'MethodCall' }>).receiver);
@@ -1418,7 +1426,7 @@ export class FnLowerer {
         bindPattern(this, e.pattern, place(tmp), elemTy, 'move');
       } else if (kind === 'map-ref') {
         // `for (k, v) in ref map`: the `Full(k, v)` entries of the map's entries list, in insertion order
-        let mapP = this.placeOf((e.iter as Extract<ast.Expr, { kind: 'Unary' }>).operand);
+        let mapP = this.placeOf(iteratedOperand(e.iter));
         let mt = this.placeType(mapP);
         while (mt.k === 'ref') {
           mapP = { local: mapP.local, proj: [...mapP.proj, { k: 'deref' }] };
@@ -1456,17 +1464,16 @@ export class FnLowerer {
         bindPattern(this, e.pattern, place(tmp), tupleTy, 'move');
         step = () => b.assign(place(i), { k: 'binary', op: 'add', left: { k: 'copy', place: place(i) }, right: constInt(1, T.i64) }, span);
       } else {
-        // arrays and lists by reference
-        const byRef = kind === 'array-ref';
-        const iterE = byRef ? (e.iter as Extract<ast.Expr, { kind: 'Unary' }>).operand : e.iter;
+        // arrays and lists by reference: `ref c`, or a reference `r` to the collection (`r`, `ref r`: as `ref *r`)
         // a temporary iterable lives until the end of the statement holding the loop, not just its own evaluation
-        let arrP = this.placeOf(iterE);
+        let arrP = this.placeOf(iteratedOperand(e.iter));
         let at = this.placeType(arrP);
-        if (at.k === 'ref') {
+        while (at.k === 'ref') {
           arrP = { local: arrP.local, proj: [...arrP.proj, { k: 'deref' }] };
           at = at.inner;
         }
-        if (byRef) arrP = this.iterationBorrow(arrP, at, span);
+        // (a list's borrow is placed at the iterable, as the `ref list` temporary it replaces was; an array's at the loop)
+        arrP = this.iterationBorrow(arrP, at, kind === 'list-ref' ? e.iter.span : span);
         const isList = kind === 'list-ref' && at.k === 'adt';
         const n: Operand = isList
           ? { k: 'copy', place: { local: arrP.local, proj: [...arrP.proj, { k: 'field', index: (at as Extract<Type, { k: 'adt' }>).def.index!.len }] } }
@@ -1709,4 +1716,29 @@ export function binOp(op: string): 'add' | 'sub' | 'mul' | 'div' | 'rem' | 'and'
       return 'ge';
   }
   throw new Error(`internal: operator ${op}`);
+}
+
+/** What a by-reference `for` loop iterates: `c` of `ref c`, otherwise the iterable itself (a reference to it). */
+function iteratedOperand(iter: ast.Expr): ast.Expr {
+  return iter.kind === 'Unary' && iter.op === 'ref' ? iter.operand : iter;
+}
+
+/** A primitive's `Default` value: zero, `false`, `'\\0'`, `""`, `()`. */
+function defaultOf(t: Type): Operand {
+  switch (t.k) {
+    case 'int':
+      return constInt(0, t);
+    case 'float':
+      return { k: 'const', value: { k: 'float', value: 0 }, ty: t };
+    case 'bool':
+      return constBool(false);
+    case 'char':
+      return { k: 'const', value: { k: 'char', value: 0 }, ty: T.char };
+    case 'str':
+      return { k: 'const', value: { k: 'str', value: '' }, ty: T.str };
+    case 'unit':
+      return unitOp;
+    default:
+      throw new Error(`internal: no built-in default for ${typeToString(t)}`);
+  }
 }

@@ -128,7 +128,9 @@ export class BodyChecker {
     const bodyRet = this.fn.ctor ? T.unit : this.fn.ret;
     const blockTy = this.checkBlock(decl.body!, bodyRet);
     if (this.fn.ctor) checkConstructorInit(this.fn.ctor.cls, decl.body!, this.diags, this.fn.ctor.failure !== null);
-    this.coerce(blockTy, bodyRet, decl.body!.tail?.span ?? decl.body!.span, decl.body!.tail ? undefined : 'block');
+    if (!decl.body!.tail || !this.readThrough(decl.body!.tail, blockTy, bodyRet)) {
+      this.coerce(blockTy, bodyRet, decl.body!.tail?.span ?? decl.body!.span, decl.body!.tail ? undefined : 'block');
+    }
     this.scopes.pop();
     this.finish();
     this.diags.flushIfRootless();
@@ -359,6 +361,7 @@ export class BodyChecker {
   /** Like `coerce`, for the value of expression `e`: also accepts an unsizing coercion to a trait object
    * (`ref T` → `ref dyn B`, `Heap[T]` → `Heap[dyn B]` where T implements B), recorded for lowering. */
   coerceExpr(e: ast.Expr, actual: Type, expected: Type): boolean {
+    if (this.readThrough(e, actual, expected)) return true;
     const a = this.shallow(actual);
     const x = this.shallow(expected);
     // deref coercion: `ref Heap[T]` (or any `ref` to a library pointer to T) where `ref T` is expected
@@ -387,6 +390,31 @@ export class BodyChecker {
       return true;
     }
     return this.coerce(actual, expected, e.span);
+  }
+
+  /** A `ref` (or several) to plain data where the value itself is wanted — a typed `let`, an assignment, a
+   * `return`, a function's or closure's tail, an argument, a condition, an operand of `and`/`or` — is read through
+   * (LANGUAGE.md §3), as operators already do: recorded as an auto-deref for lowering. Only plain data (MEMORY.md §2
+   * "copy types"): a runtime-managed value (`Str`, a class) is copied out explicitly with `*r`, and a move type
+   * cannot leave its owner this way at all. */
+  private readThrough(e: ast.Expr, actual: Type, expected: Type): boolean {
+    const x = this.shallow(expected);
+    let r = this.shallow(actual);
+    if (r.k !== 'ref' || x.k === 'ref' || x.k === 'var' || x.k === 'error' || x.k === 'never') return false;
+    let n = 0;
+    while (r.k === 'ref') {
+      r = this.shallow(r.inner);
+      n++;
+    }
+    if (r.k === 'var' || classify(this.defs, this.infer.resolve(r)) !== 'plain' || !this.infer.tryUnify(r, x)) return false;
+    this.body.autoDeref.set(e.id, n);
+    return true;
+  }
+
+  /** A condition (`if`, `while`, `loop (…)`, an operand of `and`/`or`): a `Bool`, or a reference to one. */
+  private condition(e: ast.Expr): void {
+    const t = this.checkExpr(e, T.bool);
+    if (!this.readThrough(e, t, T.bool)) this.coerce(t, T.bool, e.span);
   }
 
   /** A class reference used as a base class or an interface it implements (LANGUAGE.md §2.3): recorded as an
@@ -430,6 +458,15 @@ export class BodyChecker {
   private mismatch(expected: Type, actual: Type, span: Span, what?: string): void {
     const notes: string[] = [];
     if (what === 'block') notes.push('the block has no tail expression, so its value is `Unit`');
+    const a = this.infer.resolve(actual, false);
+    if (a.k === 'ref' && typeToString(this.infer.resolve(a.inner, false)) === this.show(expected)) {
+      // a reference where its value is wanted, and not read through (`readThrough`): not plain data
+      notes.push(
+        classify(this.defs, a.inner) === 'shared'
+          ? `a reference is read through implicitly only to plain data: copy the \`${this.show(expected)}\` out explicitly (\`*r\` for a reference \`r\`)`
+          : `\`${this.show(expected)}\` cannot be copied out of a reference: borrow it, or make a copy with \`.duplicate()\` where it implements \`Duplicate\``,
+      );
+    }
     this.diags.error('E0308', `mismatched types: expected \`${this.show(expected)}\`, found \`${this.show(actual)}\``, span, {
       label: `expected \`${this.show(expected)}\`, found \`${this.show(actual)}\``,
       notes,
@@ -706,7 +743,7 @@ export class BodyChecker {
       case 'Loop':
         return this.loop(e);
       case 'While': {
-        this.coerce(this.checkExpr(e.cond, T.bool), T.bool, e.cond.span);
+        this.condition(e.cond);
         this.loops.push({ id: e.id });
         this.checkBlock(e.body, T.unit);
         this.loops.pop();
@@ -1026,8 +1063,8 @@ export class BodyChecker {
   private binary(e: Extract<ast.Expr, { kind: 'Binary' }>, expected: Type | null): Type {
     const op = e.op;
     if (op === 'and' || op === 'or') {
-      this.coerce(this.checkExpr(e.left, T.bool), T.bool, e.left.span);
-      this.coerce(this.checkExpr(e.right, T.bool), T.bool, e.right.span);
+      this.condition(e.left);
+      this.condition(e.right);
       return T.bool;
     }
     const isCmp = op === '==' || op === '!=' || op === '<' || op === '>' || op === '<=' || op === '>=';
@@ -1357,8 +1394,14 @@ export class BodyChecker {
     if (typeRel) {
       const cands = this.finder.methodsFor(typeRel.ty, typeRel.name);
       if (cands.length === 0) {
+        const viaBehavior = this.behaviorStaticCall(e, typeRel.ty, typeRel.name, expected);
+        if (viaBehavior) return viaBehavior;
+        // a type parameter lacking the bound whose static method this is: say which
+        const rt = this.shallow(typeRel.ty);
+        const having = rt.k === 'param' ? this.defs.behaviors.filter((b) => (b.methods.get(typeRel!.name) as FuncDef | undefined)?.receiver === null) : [];
         this.diags.error('E0599', `no function or associated item named \`${typeRel.name}\` found for \`${this.show(typeRel.ty)}\``, last.span, {
           label: `associated item not found in \`${this.show(typeRel.ty)}\``,
+          notes: having.length ? [`\`${typeRel.name}\` is a function of ${having.map((b) => `\`${b.name}\``).join(', ')}: add the bound \`${this.show(typeRel.ty)}: ${having[0]!.name}\``] : [],
         });
         for (const a of e.args) this.checkExpr(a, null);
         return T.error;
@@ -1380,6 +1423,28 @@ export class BodyChecker {
     if (!fnDef) return null;
     const typeArgs = this.instantiate(fnDef, last.args, callee.span);
     return this.finishFnCall(e, fnDef, typeArgs, e.args, null, expected);
+  }
+
+  /** `T::f(…)` for a static method `f` of a bound of the type parameter `T` (`T::default()` with `T: Default`),
+   * and `I64::default()` (primitives implement `Default` built in): resolved at instantiation, like `x.f()`. */
+  private behaviorStaticCall(e: Extract<ast.Expr, { kind: 'Call' }>, ty: Type, name: string, expected: Type | null): Type | null {
+    const t = this.shallow(ty);
+    const dflt = this.defs.langBehavior('Default');
+    const behaviors = t.k === 'param' ? this.finder.boundsOf(t) : isPrimitive(t) && name === 'default' && dflt ? [dflt] : [];
+    for (const b of behaviors) {
+      const found = this.findBehaviorMethod(b, name);
+      if (!found || found.fn.receiver !== null) continue;
+      const fn = found.fn;
+      const typeArgs = [t, ...fn.typeParams.slice(1).map(() => this.infer.newVar())];
+      const own = typeArgs.slice(fn.typeParams.length - fn.ownParams.length);
+      const sub = substFor(fn.typeParams, typeArgs);
+      const ret = substitute(fn.ret, sub);
+      if (expected) this.infer.tryUnify(ret, expected);
+      this.body.calls.set(e.id, { k: 'behavior', behavior: { def: found.def, args: [] }, method: name, selfType: t, methodArgs: own, recv: null });
+      this.checkArgs(fn.params.map((p) => substitute(p.ty, sub)), e.args, e.span, `function \`${fn.name}\``);
+      return ret;
+    }
+    return null;
   }
 
   /** `Class::new(args)`: the constructor taking that many arguments. */
@@ -2015,7 +2080,7 @@ export class BodyChecker {
   }
 
   private ifExpr(cond: ast.Expr, then: ast.Expr, els: ast.Expr | null, expected: Type | null, span: Span): Type {
-    this.coerce(this.checkExpr(cond, T.bool), T.bool, cond.span);
+    this.condition(cond);
     const tt = this.checkExpr(then, els ? expected : null);
     if (!els) {
       const s = this.shallow(tt);
@@ -2125,7 +2190,7 @@ export class BodyChecker {
       const l = this.declareLocal(e.decl.name, ty, true, e.decl.span);
       this.body.loopDecls.set(e.id, l);
     }
-    if (e.cond) this.coerce(this.checkExpr(e.cond, T.bool), T.bool, e.cond.span);
+    if (e.cond) this.condition(e.cond);
     this.loops.push({ id: e.id });
     this.checkBlock(e.body, T.unit);
     this.loops.pop();
@@ -2146,37 +2211,41 @@ export class BodyChecker {
       this.record(it, T.unit);
       elemTy = a;
       this.body.forKinds.set(e.id, it.inclusive ? 'range-inclusive' : 'range');
-    } else if (it.kind === 'Unary' && it.op === 'ref') {
-      const ct = this.shallow(this.checkExpr(it.operand, null));
-      this.record(it, { k: 'ref', mutable: false, inner: ct });
-      const listElem = indexElement(this.infer.resolve(ct));
-      const map = mapParts(this.infer.resolve(ct));
-      if (map) {
-        // (key, value): copyable parts by value, the others by reference
-        const part = (t: Type): Type => (classify(this.defs, t) === 'move' ? { k: 'ref', mutable: false, inner: t } : t);
-        elemTy = { k: 'tuple', elems: [part(map.key), part(map.value)] };
-        this.body.forKinds.set(e.id, 'map-ref');
-      } else if (ct.k === 'array') {
-        elemTy = classify(this.defs, this.infer.resolve(ct.elem)) === 'move' ? { k: 'ref', mutable: false, inner: ct.elem } : ct.elem;
-        this.body.forKinds.set(e.id, 'array-ref');
-      } else if (listElem) {
-        elemTy = classify(this.defs, listElem) === 'move' ? { k: 'ref', mutable: false, inner: listElem } : listElem;
-        this.body.forKinds.set(e.id, 'list-ref');
-      } else this.diags.error('E0277', `\`${this.show(ct)}\` is not iterable`, it.span);
     } else {
-      const ct = this.shallow(this.checkExpr(it, null));
-      const consumed = indexElement(this.infer.resolve(ct));
-      if (ct.k === 'array') {
-        elemTy = ct.elem;
-        this.body.forKinds.set(e.id, 'array');
-      } else if (consumed) {
-        elemTy = consumed;
-        this.body.forKinds.set(e.id, 'list');
-      } else if (ct.k === 'ref' && this.shallow(ct.inner).k === 'array') {
-        const arr = this.shallow(ct.inner) as Extract<Type, { k: 'array' }>;
-        elemTy = classify(this.defs, this.infer.resolve(arr.elem)) === 'move' ? { k: 'ref', mutable: false, inner: arr.elem } : arr.elem;
-        this.body.forKinds.set(e.id, 'array-ref');
-      } else this.diags.error('E0277', `\`${this.show(ct)}\` is not iterable`, it.span, { notes: ['iterate over a range (`0 to n`), an array, or `ref` of a collection'] });
+      // `for x in ref c` iterates by reference; so does `for x in r` (or `ref r`) for a reference `r` to a
+      // collection, as `for x in ref *r` does: the loop borrows the collection, that is its owner, while it runs
+      const explicitRef = it.kind === 'Unary' && it.op === 'ref';
+      const operand = explicitRef ? it.operand : it;
+      const ot = this.shallow(this.checkExpr(operand, null));
+      if (explicitRef) this.record(it, { k: 'ref', mutable: false, inner: ot });
+      if (explicitRef || ot.k === 'ref') {
+        let ct = ot;
+        while (ct.k === 'ref') ct = this.shallow(ct.inner);
+        const listElem = indexElement(this.infer.resolve(ct));
+        const map = mapParts(this.infer.resolve(ct));
+        const byRef = (t: Type): Type => (classify(this.defs, this.infer.resolve(t)) === 'move' ? { k: 'ref', mutable: false, inner: t } : t);
+        if (map) {
+          // (key, value): copyable parts by value, the others by reference
+          elemTy = { k: 'tuple', elems: [byRef(map.key), byRef(map.value)] };
+          this.body.forKinds.set(e.id, 'map-ref');
+        } else if (ct.k === 'array') {
+          elemTy = byRef(ct.elem);
+          this.body.forKinds.set(e.id, 'array-ref');
+        } else if (listElem) {
+          elemTy = byRef(listElem);
+          this.body.forKinds.set(e.id, 'list-ref');
+        } else if (explicitRef) this.diags.error('E0277', `\`${this.show(ct)}\` is not iterable`, it.span);
+        else this.diags.error('E0277', `\`${this.show(ot)}\` is not iterable`, it.span, { notes: ['iterate over a range (`0 to n`), an array, or `ref` of a collection'] });
+      } else {
+        const consumed = indexElement(this.infer.resolve(ot));
+        if (ot.k === 'array') {
+          elemTy = ot.elem;
+          this.body.forKinds.set(e.id, 'array');
+        } else if (consumed) {
+          elemTy = consumed;
+          this.body.forKinds.set(e.id, 'list');
+        } else this.diags.error('E0277', `\`${this.show(ot)}\` is not iterable`, it.span, { notes: ['iterate over a range (`0 to n`), an array, or `ref` of a collection'] });
+      }
     }
     this.scopes.push(new Map());
     this.checkPattern(e.pattern, elemTy, 'move', false);
@@ -2204,7 +2273,7 @@ export class BodyChecker {
       if (l) this.closureParams.add(l);
     });
     const bt = this.checkExpr(e.body, ret);
-    this.coerce(bt, ret, e.body.span);
+    if (!this.readThrough(e.body, bt, ret)) this.coerce(bt, ret, e.body.span);
     this.scopes.pop();
     this.loops = savedLoops;
     this.closures.pop();

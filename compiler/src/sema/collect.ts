@@ -4,6 +4,7 @@ import * as ast from '../syntax/ast.js';
 import { newId } from '../syntax/ast.js';
 import type { DiagnosticBag } from '../syntax/diagnostics.js';
 import type { Span } from '../syntax/source.js';
+import { checkAttributes } from './attributes.js';
 import { ProgramDefs, type Binding, type Bound, type FuncDef, type ImplDef, type ModuleScope, type Receiver } from './defs.js';
 import type { LoadedModule, ModuleLoader } from './modules.js';
 import { PRELUDE } from './modules.js';
@@ -82,6 +83,7 @@ export class Collector implements CollectorHooks {
     const scope: ModuleScope = { path: mod.name, file: mod.file, names: new Map(), variants: new Map(), ast: mod.ast, isStd: mod.isStd };
     this.defs.modules.set(mod.name, scope);
     for (const item of mod.ast.items) this.declareItem(scope, item, mod);
+    checkAttributes(mod.ast.items, this.diags);
   }
 
   private bindName(scope: ModuleScope, name: string, b: Binding, span: Span): void {

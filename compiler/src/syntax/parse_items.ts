@@ -203,7 +203,10 @@ function parseTypeDecl(p: Parser, head: ItemHead): Item | null {
   const base = { id: newId(), name: nameTok.text, nameSpan: nameTok.span, isPub: head.isPub };
   if (p.eat('=')) return parseSumOrAlias(p, head, base, typeParams);
   if (!p.expect('{', 'expected `{` or `=` after the type name')) return null;
+  // (attributes on the first member are an error, but must not hide what the member is)
+  const lead = parseAttributes(p);
   const isStruct = p.at('}') ? keyword.text !== 'enum' : p.at('pub') || (p.at('ident') && p.peek().kind === ':');
+  noAttributes(p, lead, isStruct ? 'a field' : 'a variant');
   if (isStruct) {
     const fields = parseFields(p);
     p.expect('}');
@@ -250,12 +253,17 @@ function parseSumAlternative(p: Parser): Variant | TypeExpr {
   return parseType(p);
 }
 
+/** Fields and variants take no attributes (sema/attributes.ts checks those of items and methods). */
+function noAttributes(p: Parser, attrs: Attribute[], what: string): void {
+  for (const a of attrs) p.diags.error('E0030', `the attribute \`@${a.name}\` cannot be used on ${what}`, a.span, { label: `not allowed on ${what}` });
+}
+
 /** Fields `[pub] name: T [= default]` up to `}`, separated by commas, semicolons or newlines. */
 export function parseFields(p: Parser): StructField[] {
   const fields: StructField[] = [];
   while (!p.at('}') && !p.atEof()) {
     const start = p.start;
-    parseAttributes(p);
+    noAttributes(p, parseAttributes(p), 'a field');
     const isPub = parseVisibility(p);
     const nameTok = expectIdent(p, 'field name');
     if (nameTok === null) break;
@@ -281,7 +289,7 @@ function parseVariants(p: Parser): Variant[] {
   const variants: Variant[] = [];
   while (!p.at('}') && !p.atEof()) {
     const start = p.start;
-    parseAttributes(p);
+    noAttributes(p, parseAttributes(p), 'a variant');
     const nameTok = expectIdent(p, 'variant name');
     if (nameTok === null) break;
     let variant: Variant = { name: nameTok.text, shape: { kind: 'unit' }, span: nameTok.span };
