@@ -9,7 +9,7 @@ const codes = new Map();
 for (const d of dirs) {
   for (const f of fs.readdirSync(path.join(root, d)).filter((x) => x.endsWith('.ts')).sort()) {
     const text = fs.readFileSync(path.join(root, d, f), 'utf8');
-    for (const m of text.matchAll(/error\(\s*'(E\d{4})',\s*(`[^`]*`|'[^']*')/g)) {
+    for (const m of text.matchAll(/error\(\s*'(E\d{4})',\s*(`(?:[^`\\]|\\.)*`|'[^']*')/g)) {
       const msg = m[2].slice(1, -1).replace(/\$\{[^}]*\}/g, '…').replace(/\\`/g, '`');
       if (!codes.has(m[1])) codes.set(m[1], { msg, file: `${d}/${f}` });
     }

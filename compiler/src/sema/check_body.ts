@@ -2105,7 +2105,7 @@ export class BodyChecker {
     for (const e of links) {
       let tt: Type;
       if (e.kind === 'If') {
-        this.coerce(this.checkExpr(e.cond, T.bool), T.bool, e.cond.span);
+        this.condition(e.cond);
         tt = this.checkExpr(e.then, e.else ? exp : null);
       } else {
         const st = this.checkExpr(e.scrutinee, null);

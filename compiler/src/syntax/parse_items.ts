@@ -255,7 +255,7 @@ function parseSumAlternative(p: Parser): Variant | TypeExpr {
 
 /** Fields and variants take no attributes (sema/attributes.ts checks those of items and methods). */
 function noAttributes(p: Parser, attrs: Attribute[], what: string): void {
-  for (const a of attrs) p.diags.error('E0030', `the attribute \`@${a.name}\` cannot be used on ${what}`, a.span, { label: `not allowed on ${what}` });
+  for (const a of attrs) p.diags.error('E0031', `the attribute \`@${a.name}\` cannot be used on ${what}`, a.span, { label: `not allowed on ${what}` });
 }
 
 /** Fields `[pub] name: T [= default]` up to `}`, separated by commas, semicolons or newlines. */
