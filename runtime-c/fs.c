@@ -2,7 +2,10 @@
  *
  * Every function records the outcome in a per-thread error number (0 on success, else the errno of the failing
  * call), which `tml_fs_last_error` returns; the TML side turns it into a message with `tml_fs_strerror`. Functions
- * that produce a Str return the empty string on failure. Paths containing a NUL byte fail with EINVAL. */
+ * that produce a Str return the empty string on failure. Paths containing a NUL byte fail with EINVAL.
+ *
+ * Ownership: every Str argument is consumed (released before returning), because TML passes a new reference to
+ * each Str argument of an `@extern` function (stdlib/std/fs.tml declares these functions that way). */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -36,7 +39,7 @@ static const char *c_path(const TmlStr *path) {
 
 static TmlStr *empty(void) { return tml_str_new("", 0); }
 
-TmlStr *tml_fs_read_file(TmlStr *path) {
+static TmlStr *fs_read_file(TmlStr *path) {
     const char *p = c_path(path);
     if (!p) return empty();
     int fd = open(p, O_RDONLY | O_CLOEXEC);
@@ -83,7 +86,7 @@ TmlStr *tml_fs_read_file(TmlStr *path) {
 }
 
 /* writes text to path, truncating it (append = 0) or at its end (append != 0); creates it with mode 0666 & umask */
-int32_t tml_fs_write_file(TmlStr *path, TmlStr *text, int32_t append) {
+static int32_t fs_write_file(TmlStr *path, TmlStr *text, int32_t append) {
     const char *p = c_path(path);
     if (!p) return 0;
     int fd = open(p, O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC), 0666);
@@ -110,7 +113,7 @@ int32_t tml_fs_write_file(TmlStr *path, TmlStr *text, int32_t append) {
 }
 
 /* 0: nothing there (or not reachable), 1: a regular file, 2: a directory, 3: something else; follows symlinks */
-int32_t tml_fs_kind(TmlStr *path) {
+static int32_t fs_kind(TmlStr *path) {
     const char *p = c_path(path);
     if (!p) return 0;
     struct stat st;
@@ -122,21 +125,21 @@ int32_t tml_fs_kind(TmlStr *path) {
     return S_ISREG(st.st_mode) ? 1 : S_ISDIR(st.st_mode) ? 2 : 3;
 }
 
-int32_t tml_fs_remove_file(TmlStr *path) {
+static int32_t fs_remove_file(TmlStr *path) {
     const char *p = c_path(path);
     if (!p) return 0;
     fs_err = unlink(p) == 0 ? 0 : errno;
     return fs_err == 0;
 }
 
-int32_t tml_fs_create_dir(TmlStr *path) {
+static int32_t fs_create_dir(TmlStr *path) {
     const char *p = c_path(path);
     if (!p) return 0;
     fs_err = mkdir(p, 0777) == 0 ? 0 : errno;
     return fs_err == 0;
 }
 
-int32_t tml_fs_remove_dir(TmlStr *path) {
+static int32_t fs_remove_dir(TmlStr *path) {
     const char *p = c_path(path);
     if (!p) return 0;
     fs_err = rmdir(p) == 0 ? 0 : errno;
@@ -147,7 +150,7 @@ static int cmp_names(const void *a, const void *b) { return strcmp(*(char *const
 
 /* The names in the directory, without "." and "..", sorted by bytes, each followed by a NUL byte ("a\0b\0"; "" for
  * an empty directory or on failure). */
-TmlStr *tml_fs_list_dir(TmlStr *path) {
+static TmlStr *fs_list_dir(TmlStr *path) {
     const char *p = c_path(path);
     if (!p) return empty();
     DIR *d = opendir(p);
@@ -205,4 +208,49 @@ TmlStr *tml_fs_list_dir(TmlStr *path) {
     free(names);
     fs_err = err;
     return out ? out : empty();
+}
+
+/* ---- the exported entry points: the implementations above, then the arguments released ---- */
+
+TmlStr *tml_fs_read_file(TmlStr *path) {
+    TmlStr *r = fs_read_file(path);
+    tml_str_release(path);
+    return r;
+}
+
+int32_t tml_fs_write_file(TmlStr *path, TmlStr *text, int32_t append) {
+    int32_t r = fs_write_file(path, text, append);
+    tml_str_release(path);
+    tml_str_release(text);
+    return r;
+}
+
+int32_t tml_fs_kind(TmlStr *path) {
+    int32_t r = fs_kind(path);
+    tml_str_release(path);
+    return r;
+}
+
+int32_t tml_fs_remove_file(TmlStr *path) {
+    int32_t r = fs_remove_file(path);
+    tml_str_release(path);
+    return r;
+}
+
+int32_t tml_fs_create_dir(TmlStr *path) {
+    int32_t r = fs_create_dir(path);
+    tml_str_release(path);
+    return r;
+}
+
+int32_t tml_fs_remove_dir(TmlStr *path) {
+    int32_t r = fs_remove_dir(path);
+    tml_str_release(path);
+    return r;
+}
+
+TmlStr *tml_fs_list_dir(TmlStr *path) {
+    TmlStr *r = fs_list_dir(path);
+    tml_str_release(path);
+    return r;
 }
