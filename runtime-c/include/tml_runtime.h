@@ -104,7 +104,9 @@ TmlStr *tml_read_all_stdin(void);                           /* the rest of stdin
 void tml_sleep_ms(int64_t ms);                              /* time.c: at least ms milliseconds; flushes stdout */
 /* fs.c (`use std::fs`): each call sets a per-thread error number, 0 on success, read by tml_fs_last_error; Str
  * results are "" on failure. tml_fs_list_dir: sorted names without "." and "..", each followed by a NUL byte.
- * These functions consume (release) their Str arguments: TML passes each `@extern` Str argument as a new reference. */
+ * These functions CONSUME (release) their Str arguments, unlike the rest of this header: they are declared as
+ * `@extern` functions in TML, which passes each Str argument by value, i.e. as a new reference. Str results are
+ * NEW references. */
 int32_t tml_fs_last_error(void);
 TmlStr *tml_fs_strerror(int32_t err);                       /* the OS's text, e.g. "No such file or directory" */
 TmlStr *tml_fs_read_file(TmlStr *path);
