@@ -878,6 +878,33 @@ int32_t tml_read_line(TmlStr **out) {
     return 1;
 }
 
+/* Everything left on stdin (after what tml_read_line has taken), bytes unchanged; "" at EOF. */
+TmlStr *tml_read_all_stdin(void) {
+    pthread_mutex_lock(&in_mu);
+    char *all = NULL;
+    size_t len = 0, cap = 0;
+    while (in_pos < in_len || in_fill()) {
+        size_t n = in_len - in_pos;
+        if (len + n > cap) {
+            cap = (len + n) * 2 + 64;
+            char *grown = realloc(all, cap);
+            if (!grown) {
+                free(all);
+                pthread_mutex_unlock(&in_mu);
+                tml_rt_out_of_memory((int64_t)cap);
+            }
+            all = grown;
+        }
+        memcpy(all + len, in_buf + in_pos, n);
+        len += n;
+        in_pos = in_len;
+    }
+    pthread_mutex_unlock(&in_mu);
+    TmlStr *s = tml_str_new(all ? all : "", (int64_t)len);
+    free(all);
+    return s;
+}
+
 /* "PATH: REASON", e.g. "data.txt: No such file or directory" */
 static TmlStr *io_error(const TmlStr *path, int err) {
     char reason[256];

@@ -100,6 +100,22 @@ int32_t tml_read_line(TmlStr **out);                        /* 1 and a new Str w
 int32_t tml_read_file(TmlStr *path, TmlStr **out);          /* 1 and the contents, or 0 and an error message */
 int32_t tml_write_file(TmlStr *path, TmlStr *text, TmlStr **err); /* 1 on success, else 0 and a message */
 int64_t tml_clock_ns(void);
+TmlStr *tml_read_all_stdin(void);                           /* the rest of stdin, bytes unchanged ("" at EOF) */
+void tml_sleep_ms(int64_t ms);                              /* time.c: at least ms milliseconds; flushes stdout */
+/* fs.c (`use std::fs`): each call sets a per-thread error number, 0 on success, read by tml_fs_last_error; Str
+ * results are "" on failure. tml_fs_list_dir: sorted names without "." and "..", each followed by a NUL byte.
+ * These functions CONSUME (release) their Str arguments, unlike the rest of this header: they are declared as
+ * `@extern` functions in TML, which passes each Str argument by value, i.e. as a new reference. Str results are
+ * NEW references. */
+int32_t tml_fs_last_error(void);
+TmlStr *tml_fs_strerror(int32_t err);                       /* the OS's text, e.g. "No such file or directory" */
+TmlStr *tml_fs_read_file(TmlStr *path);
+int32_t tml_fs_write_file(TmlStr *path, TmlStr *text, int32_t append); /* 1 on success */
+int32_t tml_fs_kind(TmlStr *path);                          /* 0 none, 1 regular file, 2 directory, 3 other */
+int32_t tml_fs_remove_file(TmlStr *path);                   /* 1 on success */
+int32_t tml_fs_create_dir(TmlStr *path);                    /* 1 on success */
+int32_t tml_fs_remove_dir(TmlStr *path);                    /* 1 on success (the directory must be empty) */
+TmlStr *tml_fs_list_dir(TmlStr *path);
 
 /* ---- panics: print "panic at FILE:LINE:COL: MESSAGE" to stderr, flush stdout, exit 101 ---- */
 TML_NORETURN void tml_panic(const TmlLoc *loc, TmlStr *msg);

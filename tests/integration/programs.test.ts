@@ -7,6 +7,8 @@
 //   NAME.status  expected exit status: a number (default 0) or `nonzero`
 //   NAME.stderr  lines that must each appear somewhere in standard error
 //   NAME.flags   extra `tmlc build` options, separated by spaces
+//   NAME.stdin   the program's standard input, byte for byte (default: none, i.e. end of input at once)
+//   NAME.args    the program's command-line arguments, one per line (default: none)
 // Sidecar of tests/programs/compile_fail/NAME.tml:
 //   NAME.stderr  lines that must each appear in the diagnostics of `tmlc check tests/programs/compile_fail/NAME.tml`
 //
@@ -85,6 +87,14 @@ afterAll(() => {
   if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
 });
 
+/** How a run program is started: its arguments (NAME.args, one per line) and its stdin (NAME.stdin, or none). */
+function runInput(dir: string, name: string): { args: string[]; stdin: { input: string } | { stdin: 'ignore' } } {
+  const a = sidecar(dir, name, 'args');
+  const args = a === null ? [] : a.split('\n').filter((l, i, all) => !(i === all.length - 1 && l === ''));
+  const input = sidecar(dir, name, 'stdin');
+  return { args, stdin: input === null ? { stdin: 'ignore' } : { input } };
+}
+
 /** Keeps a failure message readable when a program prints a lot. */
 function clip(s: string, max = 4000): string {
   return s.length <= max ? s : `${s.slice(0, max)}\n… (${s.length - max} more characters)`;
@@ -117,11 +127,12 @@ describe.concurrent('run programs', () => {
         throw new Error(`build of ${src} failed (status ${build.exitCode}):\n${clip(build.stderr)}${clip(build.stdout)}`);
       }
 
-      const run = await execa(exe, [], {
+      const io = runInput(RUN_DIR, name);
+      const run = await execa(exe, io.args, {
         cwd: workDir,
         reject: false,
         timeout: RUN_TIMEOUT_MS,
-        stdin: 'ignore',
+        ...io.stdin,
         stripFinalNewline: false,
       });
       expect(run.timedOut, `${name} timed out after ${RUN_TIMEOUT_MS / 1000} s`).toBe(false);
@@ -137,7 +148,7 @@ describe.concurrent('run programs', () => {
       }
 
       if (VALGRIND && status === 0) {
-        const v = await valgrindVerdict(exe, workDir);
+        const v = await valgrindVerdict(exe, workDir, io);
         expect(v.clean, `${name} under Valgrind: ${v.why}\n${clip(v.output)}`).toBe(true);
       }
     }, TEST_TIMEOUT_MS);
@@ -164,7 +175,8 @@ describe.concurrent('run programs: --release prints what the debug build prints'
       const flags = (sidecar(RUN_DIR, name, 'flags') ?? '').split(/\s+/).filter((f) => f !== '');
       const build = await execa('node', [TMLC, 'build', src, '-o', exe, '--release', ...flags], { cwd: ROOT, reject: false, timeout: BUILD_TIMEOUT_MS, stdin: 'ignore' });
       if (build.exitCode !== 0) throw new Error(`--release build of ${src} failed (status ${build.exitCode}):\n${clip(build.stderr)}`);
-      const run = await execa(exe, [], { cwd: workDir, reject: false, timeout: RUN_TIMEOUT_MS, stdin: 'ignore', stripFinalNewline: false });
+      const io = runInput(RUN_DIR, name);
+      const run = await execa(exe, io.args, { cwd: workDir, reject: false, timeout: RUN_TIMEOUT_MS, ...io.stdin, stripFinalNewline: false });
       const context = `${name} --release: exit status ${run.exitCode}${run.signal ? ` (signal ${run.signal})` : ''}\nstderr:\n${clip(run.stderr)}`;
       expect(run.stdout, context).toBe(sidecar(RUN_DIR, name, 'stdout'));
       expect(run.exitCode, context).toBe(0);
@@ -175,12 +187,16 @@ describe.concurrent('run programs: --release prints what the debug build prints'
 /** Zero leaks, proven (issue 3): no Valgrind error, nothing definitely or indirectly lost, and an empty heap at
  * exit ("All heap blocks were freed"; a block the tracking runtime still lists is "still reachable", so a leak
  * cannot hide behind it). */
-async function valgrindVerdict(exe: string, cwd: string): Promise<{ clean: boolean; why: string; output: string }> {
-  const vg = await execa('valgrind', ['--leak-check=full', '--errors-for-leak-kinds=definite', '--error-exitcode=99', exe], {
+async function valgrindVerdict(
+  exe: string,
+  cwd: string,
+  io: ReturnType<typeof runInput> = { args: [], stdin: { stdin: 'ignore' } },
+): Promise<{ clean: boolean; why: string; output: string }> {
+  const vg = await execa('valgrind', ['--leak-check=full', '--errors-for-leak-kinds=definite', '--error-exitcode=99', exe, ...io.args], {
     cwd,
     reject: false,
     timeout: TEST_TIMEOUT_MS / 2,
-    stdin: 'ignore',
+    ...io.stdin,
     env: { TML_CHECK_LEAKS: '0' },
   });
   const out = String(vg.stderr);
