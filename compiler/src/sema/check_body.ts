@@ -916,6 +916,12 @@ export class BodyChecker {
       return st.ty;
     }
     if (ownerTy) {
+      // an associated constant: `I32::MAX`, `Point::ORIGIN`
+      const ac = this.finder.constFor(ownerTy, last.name);
+      if (ac) {
+        this.body.paths.set(e.id, { k: 'const', def: ac });
+        return ac.ty;
+      }
       const cands = this.finder.methodsFor(ownerTy, last.name);
       if (cands.length) {
         const c = cands[0]!;
@@ -924,6 +930,12 @@ export class BodyChecker {
         const typeArgs = [...c.match.impl.typeParams.map((p) => m.subst.get(p.id)!), ...own];
         this.body.paths.set(e.id, { k: 'fn', fn: c.fn, typeArgs });
         return this.fnType(c.fn, typeArgs);
+      }
+      if (this.shallow(ownerTy).k !== 'error') {
+        this.diags.error('E0599', `no associated item named \`${last.name}\` found for \`${this.show(ownerTy)}\``, last.span, {
+          label: `associated item not found in \`${this.show(ownerTy)}\``,
+        });
+        return T.error;
       }
     }
     this.diags.error('E0425', `cannot find value \`${names.join('::')}\` in this scope`, e.span, { label: 'not found' });

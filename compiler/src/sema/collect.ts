@@ -4,7 +4,7 @@ import * as ast from '../syntax/ast.js';
 import { newId } from '../syntax/ast.js';
 import type { DiagnosticBag } from '../syntax/diagnostics.js';
 import type { Span } from '../syntax/source.js';
-import { ProgramDefs, type Binding, type Bound, type FuncDef, type ImplDef, type ModuleScope, type Receiver } from './defs.js';
+import { ProgramDefs, type Binding, type Bound, type ConstDef, type FuncDef, type ImplDef, type ModuleScope, type Receiver } from './defs.js';
 import type { LoadedModule, ModuleLoader } from './modules.js';
 import { PRELUDE } from './modules.js';
 import { resolveBound, resolveType, type TypeScope } from './resolve_type.js';
@@ -329,7 +329,7 @@ export class Collector implements CollectorHooks {
 
   /** A constant's value or a field's default as a function of no arguments (`ret` its declared type): it is
    * checked like any function body and called where the value is needed (LLVM folds the simple ones). */
-  valueFunction(name: string, scope: ModuleScope, params: ParamType[], ret: ast.TypeExpr, value: ast.Expr): FuncDef {
+  valueFunction(name: string, scope: ModuleScope, params: ParamType[], ret: ast.TypeExpr, value: ast.Expr, self: Type | null = null): FuncDef {
     const decl: ast.FuncDecl = {
       kind: 'Func',
       id: newId(),
@@ -356,9 +356,9 @@ export class Collector implements CollectorHooks {
       ownParams: [],
       bounds: [],
       params: [],
-      ret: resolveType(ret, this.typeScope(scope, params, null), this.diags),
+      ret: resolveType(ret, this.typeScope(scope, params, self), this.diags),
       receiver: null,
-      selfType: null,
+      selfType: self,
       impl: null,
       behavior: null,
       module: scope,
@@ -457,6 +457,7 @@ export class Collector implements CollectorHooks {
       target,
       methods: new Map(),
       assocTypes: new Map(),
+      consts: new Map(),
       module: scope,
       span: item.span,
       decl: item,
@@ -470,6 +471,7 @@ export class Collector implements CollectorHooks {
       if (impl.methods.has(m.name)) this.diags.error('E0201', `duplicate definitions with name \`${m.name}\``, m.nameSpan);
       impl.methods.set(m.name, fn);
     }
+    for (const c of item.consts) this.defineAssocConst(impl, c, scope, params, ts);
     if (behavior) {
       for (const [name] of behavior.def.methods) {
         const decl = behavior.def.methods.get(name) as FuncDef;
@@ -494,6 +496,24 @@ export class Collector implements CollectorHooks {
       }
     }
     this.defs.impls.push(impl);
+  }
+
+  /** `const NAME: T = value` in an inherent impl of a non-generic type: a constant named through the type. */
+  private defineAssocConst(impl: ImplDef, c: Extract<ast.Item, { kind: 'Const' }>, scope: ModuleScope, params: ParamType[], ts: TypeScope): void {
+    if (impl.behavior || params.length) {
+      this.diags.error('E0734', `associated constant \`${c.name}\` must be in an inherent impl of a non-generic type`, c.nameSpan, {
+        notes: [impl.behavior ? 'behaviors do not declare constants; put it in `impl Type { … }`' : 'a generic impl\'s constants are not supported yet'],
+      });
+      return;
+    }
+    if (impl.consts.has(c.name) || impl.methods.has(c.name)) {
+      this.diags.error('E0201', `duplicate definitions with name \`${c.name}\``, c.nameSpan);
+      return;
+    }
+    const owner = typeToString(impl.target);
+    const def: ConstDef = { name: c.name, decl: c, ty: resolveType(c.type, ts, this.diags), module: scope, fn: null, impl };
+    def.fn = this.valueFunction(`${owner}::${c.name}`, scope, [], c.type, c.value, impl.target);
+    impl.consts.set(c.name, def);
   }
 
   typeBounds(tps: ast.TypeParam[], params: ParamType[], ts: TypeScope): Bound[] {
