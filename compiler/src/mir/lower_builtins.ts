@@ -3,6 +3,7 @@ import type * as ast from '../syntax/ast.js';
 import type { Span } from '../syntax/source.js';
 import type { CallRes } from '../sema/typed.js';
 import { T, typeToString, type Type } from '../sema/types.js';
+import { lowerNumMethod } from './lower_num.js';
 import { lowerSpawn } from './lower_task.js';
 import { constBool, constInt, moveOf } from './builder.js';
 import type { LocalId, Operand, Place } from './mir.js';
@@ -555,7 +556,9 @@ export function lowerBuiltinMethod(l: FnLowerer, e: Extract<ast.Expr, { kind: 'M
     return;
   }
   // numbers, Bool, Char
-  const recvOp = isRef ? l.readPlace(recvPlace(), rt, null) : l.operand(e.receiver);
+  const recvNow = (): Operand => (isRef ? l.readPlace(recvPlace(), rt, null) : l.operand(e.receiver));
+  if (lowerNumMethod(l, res.name, rt, recvNow, () => e.args.map((a) => l.operand(a)), dest, span)) return;
+  const recvOp = recvNow();
   void recvTyOverride;
   switch (res.name) {
     case 'to_string':

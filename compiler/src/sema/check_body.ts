@@ -4,7 +4,7 @@ import type * as ast from '../syntax/ast.js';
 import { CHAIN_STEP, elseIfChain, leftSpine, type IfLinkExpr } from '../syntax/chains.js';
 import type { DiagnosticBag } from '../syntax/diagnostics.js';
 import type { Span } from '../syntax/source.js';
-import { BUILTIN_FUNCTIONS, FLOAT_METHODS, INT_METHODS, LOWLEVEL_FUNCTIONS, SIMPLE_METHODS, STR_METHODS } from './builtins.js';
+import { BUILTIN_FUNCTIONS, FLOAT_METHODS, INT_METHODS, LOWLEVEL_FUNCTIONS, SIGNED_ONLY_METHODS, SIMPLE_METHODS, STR_METHODS, type NumMethod } from './builtins.js';
 import type { Bound, FuncDef, ModuleScope, ProgramDefs } from './defs.js';
 import { missingCase } from './exhaustive.js';
 import { containsRef } from './collect.js';
@@ -1815,10 +1815,10 @@ export class BodyChecker {
       this.checkArgs(params, e.args, e.span, `method \`${e.name}\``);
       return ret;
     };
-    const selfy = (sig: { params: ('self' | Type)[]; ret: 'self' | Type }) =>
+    const selfy = (sig: NumMethod) =>
       finish(
         sig.params.map((p) => (p === 'self' ? t : p)),
-        sig.ret === 'self' ? t : sig.ret,
+        sig.ret === 'self' ? t : sig.ret === 'maybe-self' ? this.maybeOf(t) : sig.ret,
       );
     // the built-in Ord and Eq of primitives: `a.cmp(ref b)`, `a.eq(ref b)`
     if ((e.name === 'cmp' || e.name === 'eq') && (isPrimitive(t) || (t.k === 'var' && t.lit))) {
@@ -1838,7 +1838,7 @@ export class BodyChecker {
     if (t.k === 'int' || (t.k === 'var' && t.lit === 'int')) {
       const m = INT_METHODS[e.name];
       if (!m) return null;
-      if (e.name === 'abs' && t.k === 'int' && !t.signed) return null;
+      if (SIGNED_ONLY_METHODS.has(e.name) && t.k === 'int' && !t.signed) return null;
       return selfy(m);
     }
     if (t.k === 'float' || (t.k === 'var' && t.lit === 'float')) {
