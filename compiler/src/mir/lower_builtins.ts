@@ -624,8 +624,13 @@ export function lowerBuiltinMethod(l: FnLowerer, e: Extract<ast.Expr, { kind: 'M
       const done = b.newBlock();
       b.branch({ k: 'copy', place: place(neg) }, nb, pb, span);
       b.switchTo(nb);
-      if (rt.k === 'int') l.arith('-', zero, { k: 'copy', place: place(v) }, rt, dest, span);
-      else b.assign(dest, { k: 'unary', op: 'neg', operand: { k: 'copy', place: place(v) } }, span);
+      if (rt.k === 'int' && l.mono.opts.overflowChecks) {
+        // `MIN.abs()` has no representable result: debug builds panic like `-MIN` (release wraps to MIN)
+        const pair = b.temp({ k: 'tuple', elems: [rt, T.bool] }, span);
+        b.assign(place(pair), { k: 'checked', op: 'sub', left: zero, right: { k: 'copy', place: place(v) } }, span);
+        l.panicIf({ k: 'copy', place: place(pair, { k: 'field', index: 1 }) }, 'overflow', 'negate', span);
+        b.assign(dest, { k: 'use', op: { k: 'copy', place: place(pair, { k: 'field', index: 0 }) } }, span);
+      } else b.assign(dest, { k: 'unary', op: 'neg', operand: { k: 'copy', place: place(v) } }, span);
       b.goto(done);
       b.switchTo(pb);
       b.assign(dest, { k: 'use', op: { k: 'copy', place: place(v) } }, span);
