@@ -72,6 +72,19 @@ export class Collector implements CollectorHooks {
           const other = b.methods.get(name);
           if (other) this.diags.error('E0592', `duplicate definitions with name \`${name}\``, fn.span, { label: `duplicate definitions for \`${name}\``, secondary: [{ span: other.span, message: `other definition for \`${name}\`` }] });
         }
+        // associated constants share the names of the type's items: `impl I32 { const MAX: I32 = 5 }` in a program
+        // clashes with the library's `I32::MAX`
+        for (const [name, c] of a.consts) {
+          const other = b.consts.get(name)?.decl.nameSpan ?? b.methods.get(name)?.span;
+          if (!other) continue;
+          // reported at the program's definition when the other one is the library's
+          const [here, there] = a.module.isStd && !b.module.isStd ? [other, c.decl.nameSpan] : [c.decl.nameSpan, other];
+          this.diags.error('E0592', `duplicate definitions with name \`${name}\``, here, { label: `duplicate definitions for \`${name}\``, secondary: [{ span: there, message: `other definition for \`${name}\`` }] });
+        }
+        for (const [name, fn] of a.methods) {
+          const other = b.consts.get(name);
+          if (other) this.diags.error('E0592', `duplicate definitions with name \`${name}\``, fn.span, { label: `duplicate definitions for \`${name}\``, secondary: [{ span: other.decl.nameSpan, message: `other definition for \`${name}\`` }] });
+        }
       }
     });
   }
