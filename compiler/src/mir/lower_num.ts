@@ -83,7 +83,7 @@ function nothing(l: FnLowerer, dest: Place, span: Span): void {
 }
 
 /** `clamp(lo, hi)`: panics when `lo > hi` (or either is NaN), then limits the receiver. */
-function clamp(l: FnLowerer, t: Type, v: Operand, lo: Operand, hi: Operand, dest: Place, span: Span): void {
+function clamp(l: FnLowerer, v: Operand, lo: Operand, hi: Operand, dest: Place, span: Span): void {
   const ordered = compare(l, 'le', lo, hi, span);
   const bad = l.b.temp(T.bool, span);
   l.b.assign(place(bad), { k: 'unary', op: 'not', operand: ordered }, span);
@@ -91,7 +91,6 @@ function clamp(l: FnLowerer, t: Type, v: Operand, lo: Operand, hi: Operand, dest
   put(l, dest, v, span);
   branch(l, compare(l, 'lt', v, lo, span), () => put(l, dest, lo, span), () => {}, span);
   branch(l, compare(l, 'gt', v, hi, span), () => put(l, dest, hi, span), () => {}, span);
-  void t;
 }
 
 function lowerInt(l: FnLowerer, name: string, t: Extract<Type, { k: 'int' }>, recv: Operand, args: Operand[], dest: Place, span: Span): boolean {
@@ -115,7 +114,7 @@ function lowerInt(l: FnLowerer, name: string, t: Extract<Type, { k: 'int' }>, re
     }
     case 'clamp': {
       const v = hold(l, t, recv, span);
-      clamp(l, t, v, hold(l, t, args[0]!, span), hold(l, t, args[1]!, span), dest, span);
+      clamp(l, v, hold(l, t, args[0]!, span), hold(l, t, args[1]!, span), dest, span);
       return true;
     }
     case 'wrapping_add':
@@ -232,7 +231,7 @@ function lowerFloat(l: FnLowerer, name: string, t: Extract<Type, { k: 'float' }>
     }
     case 'clamp': {
       const v = hold(l, t, recv, span);
-      clamp(l, t, v, hold(l, t, args[0]!, span), hold(l, t, args[1]!, span), dest, span);
+      clamp(l, v, hold(l, t, args[0]!, span), hold(l, t, args[1]!, span), dest, span);
       return true;
     }
   }
