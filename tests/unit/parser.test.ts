@@ -299,6 +299,12 @@ describe('parser: items', () => {
     expect(recv('func a(x: I32) {}')).toBeNull();
   });
 
+  it('parses associated constants in impls', () => {
+    const i = item('impl I32 { pub const MAX: I32 = 2147483647\n const ZERO: I32 = 0  func f(this) {} }') as Extract<Item, { kind: 'Impl' }>;
+    expect(i.consts.map((c) => `${c.isPub ? 'pub ' : ''}${c.name}: ${printType(c.type)}`)).toEqual(['pub MAX: I32', 'ZERO: I32']);
+    expect(i.methods.map((m) => m.name)).toEqual(['f']);
+  });
+
   it('parses external functions and attributes', () => {
     const strlen = item('lowlevel func strlen(s: *U8) -> I64') as FuncDecl;
     expect([strlen.isLowlevel, strlen.body]).toEqual([true, null]);
@@ -403,7 +409,7 @@ describe('parser: error recovery', () => {
       'E0014 1:9 expected pattern, found `{`',
       'E0013 3:13 expected type, found `{`',
       'E0011 4:17 expected `,` or `}`, found `y`',
-      'E0022 5:10 expected `func` or `type` in impl, found `5`',
+      'E0022 5:10 expected `func`, `const` or `type` in impl, found `5`',
       'E0012 6:1 expected item, found `let`',
     ]);
     const { module } = parse(src);

@@ -3,6 +3,7 @@ import type * as ast from '../syntax/ast.js';
 import type { Span } from '../syntax/source.js';
 import type { CallRes } from '../sema/typed.js';
 import { T, typeToString, type Type } from '../sema/types.js';
+import { lowerNumMethod } from './lower_num.js';
 import { lowerSpawn } from './lower_task.js';
 import { constBool, constInt, moveOf } from './builder.js';
 import type { LocalId, Operand, Place } from './mir.js';
@@ -202,6 +203,12 @@ export function lowerBuiltinCall(l: FnLowerer, e: Extract<ast.Expr, { kind: 'Cal
     case 'align_of':
       b.assign(dest, { k: 'use', op: { k: 'const', value: { k: res.name === 'size_of' ? 'sizeof' : 'alignof', of: l.sub(res.typeArgs[0] ?? T.unit) }, ty: T.i64 } }, span);
       return;
+    case 'num_from':
+      // `I64::from(x)`: checked lossless by sema, so a plain widening cast
+      b.assign(dest, { k: 'cast', operand: l.operand(args[0]!), to: l.sub(res.typeArgs[0]!) }, span);
+      return;
+    case 'num_try_from':
+      return lowerTryFrom(l, e, l.sub(res.typeArgs[0]!), l.sub(res.typeArgs[1]!), dest);
     case 'type_name':
       b.assign(dest, { k: 'use', op: strConst(typeToString(l.sub(res.typeArgs[0] ?? T.unit))) }, span);
       return;
@@ -308,6 +315,44 @@ export function lowerBuiltinCall(l: FnLowerer, e: Extract<ast.Expr, { kind: 'Cal
       return lowerSpawn(l, e, res, dest);
   }
   throw new Error(`internal: built-in ${res.name} not lowered`);
+}
+
+/** `D::try_from(v)` for integer types S → D: `Ok(v as D)` when the value survives the round trip S → D → S and keeps
+ * its sign, otherwise `Err(TryFromIntError {})`. */
+function lowerTryFrom(l: FnLowerer, e: Extract<ast.Expr, { kind: 'Call' }>, d: Type, s: Type, dest: Place): void {
+  const b = l.b;
+  const span = e.span;
+  if (d.k !== 'int' || s.k !== 'int') throw new Error(`internal: try_from ${typeToString(s)} → ${typeToString(d)}`);
+  const outcome = l.ty(e);
+  const errTy = outcome.k === 'adt' ? outcome.args[1]! : T.unit;
+  const v = b.temp(s, span);
+  b.assign(place(v), { k: 'use', op: l.operand(e.args[0]!) }, span);
+  const w = b.temp(d, span);
+  b.assign(place(w), { k: 'cast', operand: { k: 'copy', place: place(v) }, to: d }, span);
+  const back = b.temp(s, span);
+  b.assign(place(back), { k: 'cast', operand: { k: 'copy', place: place(w) }, to: s }, span);
+  const ok = b.temp(T.bool, span);
+  b.assign(place(ok), { k: 'binary', op: 'eq', left: { k: 'copy', place: place(back) }, right: { k: 'copy', place: place(v) } }, span);
+  const sign = (x: LocalId, t: Type): void => {
+    const nonneg = b.temp(T.bool, span);
+    b.assign(place(nonneg), { k: 'binary', op: 'ge', left: { k: 'copy', place: place(x) }, right: constInt(0, t) }, span);
+    b.assign(place(ok), { k: 'binary', op: 'and', left: { k: 'copy', place: place(ok) }, right: { k: 'copy', place: place(nonneg) } }, span);
+  };
+  if (s.signed && !d.signed) sign(v, s);
+  if (!s.signed && d.signed) sign(w, d);
+  const yes = b.newBlock();
+  const no = b.newBlock();
+  const done = b.newBlock();
+  b.branch({ k: 'copy', place: place(ok) }, yes, no, span);
+  b.switchTo(yes);
+  b.assign(dest, { k: 'aggregate', kind: { k: 'variant', variant: 0 }, ops: [{ k: 'copy', place: place(w) }] }, span);
+  b.goto(done);
+  b.switchTo(no);
+  const err = b.temp(errTy, span);
+  b.assign(place(err), { k: 'aggregate', kind: { k: 'struct' }, ops: [] }, span);
+  b.assign(dest, { k: 'aggregate', kind: { k: 'variant', variant: 1 }, ops: [moveOf(err)] }, span);
+  b.goto(done);
+  b.switchTo(done);
 }
 
 function zeroIndex(l: FnLowerer, span: Span): LocalId {
@@ -555,7 +600,9 @@ export function lowerBuiltinMethod(l: FnLowerer, e: Extract<ast.Expr, { kind: 'M
     return;
   }
   // numbers, Bool, Char
-  const recvOp = isRef ? l.readPlace(recvPlace(), rt, null) : l.operand(e.receiver);
+  const recvNow = (): Operand => (isRef ? l.readPlace(recvPlace(), rt, null) : l.operand(e.receiver));
+  if (lowerNumMethod(l, res.name, rt, recvNow, () => e.args.map((a) => l.operand(a)), dest, span)) return;
+  const recvOp = recvNow();
   void recvTyOverride;
   switch (res.name) {
     case 'to_string':
@@ -577,8 +624,13 @@ export function lowerBuiltinMethod(l: FnLowerer, e: Extract<ast.Expr, { kind: 'M
       const done = b.newBlock();
       b.branch({ k: 'copy', place: place(neg) }, nb, pb, span);
       b.switchTo(nb);
-      if (rt.k === 'int') l.arith('-', zero, { k: 'copy', place: place(v) }, rt, dest, span);
-      else b.assign(dest, { k: 'unary', op: 'neg', operand: { k: 'copy', place: place(v) } }, span);
+      if (rt.k === 'int' && l.mono.opts.overflowChecks) {
+        // `MIN.abs()` has no representable result: debug builds panic like `-MIN` (release wraps to MIN)
+        const pair = b.temp({ k: 'tuple', elems: [rt, T.bool] }, span);
+        b.assign(place(pair), { k: 'checked', op: 'sub', left: zero, right: { k: 'copy', place: place(v) } }, span);
+        l.panicIf({ k: 'copy', place: place(pair, { k: 'field', index: 1 }) }, 'overflow', 'negate', span);
+        b.assign(dest, { k: 'use', op: { k: 'copy', place: place(pair, { k: 'field', index: 0 }) } }, span);
+      } else b.assign(dest, { k: 'unary', op: 'neg', operand: { k: 'copy', place: place(v) } }, span);
       b.goto(done);
       b.switchTo(pb);
       b.assign(dest, { k: 'use', op: { k: 'copy', place: place(v) } }, span);

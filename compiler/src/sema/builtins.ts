@@ -29,30 +29,127 @@ export const STR_METHODS: Record<string, { params: Type[]; ret: Type | 'maybe-i6
   hash: { params: [], ret: T.i64 },
 };
 
-/** Methods of integer types: `self` stands for the receiver's type. */
-export const INT_METHODS: Record<string, { params: ('self' | Type)[]; ret: 'self' | Type }> = {
+/** A built-in numeric method's signature: `self` stands for the receiver's type, `maybe-self` for `Maybe[Self]`. */
+export interface NumMethod {
+  readonly params: ('self' | Type)[];
+  readonly ret: 'self' | 'maybe-self' | Type;
+}
+
+/** Methods of integer types (lowered in mir/lower_builtins.ts and mir/lower_num.ts). */
+export const INT_METHODS: Record<string, NumMethod> = {
+  /** the absolute value (signed types; `MIN.abs()` overflows) */
   abs: { params: [], ret: 'self' },
+  /** `this` raised to the power `exp` (overflow checked like `*`) */
   pow: { params: [T.u32], ret: 'self' },
+  /** the smaller of the two */
   min: { params: ['self'], ret: 'self' },
+  /** the larger of the two */
   max: { params: ['self'], ret: 'self' },
+  /** `this` limited to `lo..=hi` (panics when `lo > hi`) */
+  clamp: { params: ['self', 'self'], ret: 'self' },
+  /** -1, 0 or 1 (signed types) */
+  signum: { params: [], ret: 'self' },
+  /** `this > 0` (signed types) */
+  is_positive: { params: [], ret: T.bool },
+  /** `this < 0` (signed types) */
+  is_negative: { params: [], ret: T.bool },
+  /** `Just(this + other)`, or `Nothing` on overflow */
+  checked_add: { params: ['self'], ret: 'maybe-self' },
+  /** `Just(this - other)`, or `Nothing` on overflow */
+  checked_sub: { params: ['self'], ret: 'maybe-self' },
+  /** `Just(this * other)`, or `Nothing` on overflow */
+  checked_mul: { params: ['self'], ret: 'maybe-self' },
+  /** `Just(this / other)`, or `Nothing` for a zero divisor or `MIN / -1` */
+  checked_div: { params: ['self'], ret: 'maybe-self' },
+  /** `this + other` modulo 2^bits */
+  wrapping_add: { params: ['self'], ret: 'self' },
+  /** `this - other` modulo 2^bits */
+  wrapping_sub: { params: ['self'], ret: 'self' },
+  /** `this * other` modulo 2^bits */
+  wrapping_mul: { params: ['self'], ret: 'self' },
+  /** `this + other`, clamped to `MIN..=MAX` */
+  saturating_add: { params: ['self'], ret: 'self' },
+  /** `this - other`, clamped to `MIN..=MAX` */
+  saturating_sub: { params: ['self'], ret: 'self' },
+  /** `this * other`, clamped to `MIN..=MAX` */
+  saturating_mul: { params: ['self'], ret: 'self' },
   to_string: { params: [], ret: T.str },
   duplicate: { params: [], ret: 'self' },
   hash: { params: [], ret: T.i64 },
 };
 
-export const FLOAT_METHODS: Record<string, { params: ('self' | Type)[]; ret: 'self' | Type }> = {
+/** Integer methods that only signed types have. */
+export const SIGNED_ONLY_METHODS = new Set(['abs', 'signum', 'is_positive', 'is_negative']);
+
+/** Methods of `F32` and `F64` (libm through the runtime's link line; F32 is computed in F64). */
+export const FLOAT_METHODS: Record<string, NumMethod> = {
+  /** the square root (NaN for negative numbers) */
   sqrt: { params: [], ret: 'self' },
+  /** the cube root */
+  cbrt: { params: [], ret: 'self' },
+  /** the largest integer not above `this` */
   floor: { params: [], ret: 'self' },
+  /** the smallest integer not below `this` */
   ceil: { params: [], ret: 'self' },
+  /** the nearest integer, halves away from zero */
   round: { params: [], ret: 'self' },
+  /** the integer part (rounded toward zero) */
+  trunc: { params: [], ret: 'self' },
+  /** the absolute value */
   abs: { params: [], ret: 'self' },
+  /** -1.0 or 1.0 by the sign (NaN for NaN) */
+  signum: { params: [], ret: 'self' },
+  /** the smaller of the two; a NaN operand is ignored */
   min: { params: ['self'], ret: 'self' },
+  /** the larger of the two; a NaN operand is ignored */
   max: { params: ['self'], ret: 'self' },
+  /** `this` limited to `lo..=hi` (panics when `lo > hi`) */
+  clamp: { params: ['self', 'self'], ret: 'self' },
+  /** `this` raised to an integer power */
+  powi: { params: [T.i32], ret: 'self' },
+  /** `this` raised to a float power */
+  powf: { params: ['self'], ret: 'self' },
+  /** e^this */
+  exp: { params: [], ret: 'self' },
+  /** 2^this */
+  exp2: { params: [], ret: 'self' },
+  /** the natural logarithm */
+  ln: { params: [], ret: 'self' },
+  /** the base-10 logarithm */
+  log10: { params: [], ret: 'self' },
+  /** the base-2 logarithm */
+  log2: { params: [], ret: 'self' },
+  /** the sine (radians) */
+  sin: { params: [], ret: 'self' },
+  /** the cosine (radians) */
+  cos: { params: [], ret: 'self' },
+  /** the tangent (radians) */
+  tan: { params: [], ret: 'self' },
+  /** the arcsine, in radians */
+  asin: { params: [], ret: 'self' },
+  /** the arccosine, in radians */
+  acos: { params: [], ret: 'self' },
+  /** the arctangent, in radians */
+  atan: { params: [], ret: 'self' },
+  /** the angle of the point (`other`, `this`) = atan(this / other) in the right quadrant */
+  atan2: { params: ['self'], ret: 'self' },
+  /** sqrt(this² + other²) without needless overflow */
+  hypot: { params: ['self'], ret: 'self' },
+  /** whether `this` is NaN */
+  is_nan: { params: [], ret: T.bool },
+  /** whether `this` is neither infinite nor NaN */
+  is_finite: { params: [], ret: T.bool },
+  /** whether `this` is positive or negative infinity */
+  is_infinite: { params: [], ret: T.bool },
+  /** whether the sign bit is clear (true for +0.0 and positive numbers) */
+  is_sign_positive: { params: [], ret: T.bool },
+  /** whether the sign bit is set (true for -0.0 and negative numbers) */
+  is_sign_negative: { params: [], ret: T.bool },
   to_string: { params: [], ret: T.str },
   duplicate: { params: [], ret: 'self' },
 };
 
-export const SIMPLE_METHODS: Record<string, { params: ('self' | Type)[]; ret: 'self' | Type }> = {
+export const SIMPLE_METHODS: Record<string, NumMethod> = {
   to_string: { params: [], ret: T.str },
   duplicate: { params: [], ret: 'self' },
 };

@@ -4,7 +4,7 @@ import type * as ast from '../syntax/ast.js';
 import { CHAIN_STEP, elseIfChain, leftSpine, type IfLinkExpr } from '../syntax/chains.js';
 import type { DiagnosticBag } from '../syntax/diagnostics.js';
 import type { Span } from '../syntax/source.js';
-import { BUILTIN_FUNCTIONS, FLOAT_METHODS, INT_METHODS, LOWLEVEL_FUNCTIONS, SIMPLE_METHODS, STR_METHODS } from './builtins.js';
+import { BUILTIN_FUNCTIONS, FLOAT_METHODS, INT_METHODS, LOWLEVEL_FUNCTIONS, SIGNED_ONLY_METHODS, SIMPLE_METHODS, STR_METHODS, type NumMethod } from './builtins.js';
 import type { Bound, FuncDef, ModuleScope, ProgramDefs } from './defs.js';
 import { missingCase } from './exhaustive.js';
 import { containsRef } from './collect.js';
@@ -953,6 +953,12 @@ export class BodyChecker {
       return st.ty;
     }
     if (ownerTy) {
+      // an associated constant: `I32::MAX`, `Point::ORIGIN`
+      const ac = this.finder.constFor(ownerTy, last.name);
+      if (ac) {
+        this.body.paths.set(e.id, { k: 'const', def: ac });
+        return ac.ty;
+      }
       const cands = this.finder.methodsFor(ownerTy, last.name);
       if (cands.length) {
         const c = cands[0]!;
@@ -961,6 +967,12 @@ export class BodyChecker {
         const typeArgs = [...c.match.impl.typeParams.map((p) => m.subst.get(p.id)!), ...own];
         this.body.paths.set(e.id, { k: 'fn', fn: c.fn, typeArgs });
         return this.fnType(c.fn, typeArgs);
+      }
+      if (this.shallow(ownerTy).k !== 'error') {
+        this.diags.error('E0599', `no associated item named \`${last.name}\` found for \`${this.show(ownerTy)}\``, last.span, {
+          label: `associated item not found in \`${this.show(ownerTy)}\``,
+        });
+        return T.error;
       }
     }
     this.diags.error('E0425', `cannot find value \`${names.join('::')}\` in this scope`, e.span, { label: 'not found' });
@@ -1393,6 +1405,10 @@ export class BodyChecker {
     if (typeRel && typeRel.name === 'new' && isClass(this.shallow(typeRel.ty))) return this.newCall(e, this.shallow(typeRel.ty) as Extract<Type, { k: 'adt' }>);
     if (typeRel) {
       const cands = this.finder.methodsFor(typeRel.ty, typeRel.name);
+      const target = this.shallow(typeRel.ty);
+      if (cands.length === 0 && (typeRel.name === 'from' || typeRel.name === 'try_from') && (target.k === 'int' || target.k === 'float')) {
+        return this.numConversion(e, target, typeRel.name);
+      }
       if (cands.length === 0) {
         const viaBehavior = this.behaviorStaticCall(e, typeRel.ty, typeRel.name, expected);
         if (viaBehavior) return viaBehavior;
@@ -1445,6 +1461,44 @@ export class BodyChecker {
       return ret;
     }
     return null;
+  }
+
+  /** `I64::from(x)` (a lossless conversion between numbers, Bool or Char) and `U8::try_from(x)` (an integer
+   * conversion that checks the range: `Outcome[U8, TryFromIntError]`); built in, no library impls. */
+  private numConversion(e: Extract<ast.Expr, { kind: 'Call' }>, target: Extract<Type, { k: 'int' } | { k: 'float' }>, name: 'from' | 'try_from'): Type {
+    this.record(e.callee, T.unit);
+    const tn = this.show(target);
+    const err = this.defs.langAdt('TryFromIntError');
+    const ret: Type = name === 'from' ? target : { k: 'adt', def: this.defs.langAdt('Outcome'), args: [target, { k: 'adt', def: err, args: [] }] };
+    if (name === 'try_from' && target.k !== 'int') {
+      this.diags.error('E0599', `no function or associated item named \`try_from\` found for \`${tn}\``, e.callee.span, { notes: ['`try_from` converts between integer types'] });
+      for (const a of e.args) this.checkExpr(a, null);
+      return T.error;
+    }
+    if (e.args.length !== 1) {
+      this.diags.error('E0061', `\`${tn}::${name}\` takes 1 argument but ${e.args.length} were supplied`, e.span);
+      for (const a of e.args) this.checkExpr(a, null);
+      return ret;
+    }
+    const arg = e.args[0]!;
+    let src = this.shallow(this.derefOperand(arg, this.checkExpr(arg, null)));
+    // an unsuffixed literal: the target itself for `from`, I64 for `try_from` (so `U8::try_from(300)` is checked)
+    if (src.k === 'var' && src.lit) {
+      this.infer.unify(src, name === 'from' || src.lit === 'float' ? target : T.i64);
+      src = this.shallow(src);
+    }
+    if (src.k === 'error') return ret;
+    const ok = name === 'from' ? losslessInto(src, target) : src.k === 'int';
+    if (!ok) {
+      const sn = this.show(src);
+      this.diags.error('E0277', name === 'from' ? `\`${tn}::from\` takes no \`${sn}\`: the conversion could lose information` : `\`${tn}::try_from\` converts integers, not \`${sn}\``, arg.span, {
+        label: name === 'from' ? `not every \`${sn}\` is a \`${tn}\`` : undefined,
+        notes: name === 'from' && (src.k === 'int' || src.k === 'float') ? [src.k === 'int' && target.k === 'int' ? `use \`${tn}::try_from(x)\` (an \`Outcome\`) or \`x as ${tn}\` (truncating)` : `use \`x as ${tn}\``] : [],
+      });
+      return ret;
+    }
+    this.body.calls.set(e.id, { k: 'builtin', name: name === 'from' ? 'num_from' : 'num_try_from', recv: null, typeArgs: [target, src] });
+    return ret;
   }
 
   /** `Class::new(args)`: the constructor taking that many arguments. */
@@ -1868,10 +1922,10 @@ export class BodyChecker {
       this.checkArgs(params, e.args, e.span, `method \`${e.name}\``);
       return ret;
     };
-    const selfy = (sig: { params: ('self' | Type)[]; ret: 'self' | Type }) =>
+    const selfy = (sig: NumMethod) =>
       finish(
         sig.params.map((p) => (p === 'self' ? t : p)),
-        sig.ret === 'self' ? t : sig.ret,
+        sig.ret === 'self' ? t : sig.ret === 'maybe-self' ? this.maybeOf(t) : sig.ret,
       );
     // the built-in Ord and Eq of primitives: `a.cmp(ref b)`, `a.eq(ref b)`
     if ((e.name === 'cmp' || e.name === 'eq') && (isPrimitive(t) || (t.k === 'var' && t.lit))) {
@@ -1891,7 +1945,7 @@ export class BodyChecker {
     if (t.k === 'int' || (t.k === 'var' && t.lit === 'int')) {
       const m = INT_METHODS[e.name];
       if (!m) return null;
-      if (e.name === 'abs' && t.k === 'int' && !t.signed) return null;
+      if (SIGNED_ONLY_METHODS.has(e.name) && t.k === 'int' && !t.signed) return null;
       return selfy(m);
     }
     if (t.k === 'float' || (t.k === 'var' && t.lit === 'float')) {
@@ -2589,4 +2643,15 @@ function refInCollection(t: Type): boolean {
 /** The type of `this` for a receiver kind: the value itself (by value, or a borrowed class reference) or a reference. */
 export function receiverType(kind: FuncDef['receiver'], st: Type): Type {
   return kind === 'value' || kind === 'borrow' ? st : { k: 'ref', mutable: kind === 'mutref', inner: st };
+}
+
+/** Whether every value of `src` is a value of the number type `dst` (the conversions `dst::from` accepts). */
+function losslessInto(src: Type, dst: Extract<Type, { k: 'int' } | { k: 'float' }>): boolean {
+  if (src.k === 'bool') return dst.k === 'int';
+  if (src.k === 'char') return dst.k === 'int' && (dst.signed ? dst.bits > 32 : dst.bits >= 32);
+  if (src.k === 'float') return dst.k === 'float' && src.bits <= dst.bits;
+  if (src.k !== 'int') return false;
+  if (dst.k === 'float') return src.bits < (dst.bits === 64 ? 53 : 24);
+  if (src.signed) return dst.signed && src.bits <= dst.bits;
+  return dst.signed ? src.bits < dst.bits : src.bits <= dst.bits;
 }

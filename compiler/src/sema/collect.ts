@@ -5,7 +5,7 @@ import { newId } from '../syntax/ast.js';
 import type { DiagnosticBag } from '../syntax/diagnostics.js';
 import type { Span } from '../syntax/source.js';
 import { checkAttributes } from './attributes.js';
-import { ProgramDefs, type Binding, type Bound, type FuncDef, type ImplDef, type ModuleScope, type Receiver } from './defs.js';
+import { ProgramDefs, type Binding, type Bound, type ConstDef, type FuncDef, type ImplDef, type ModuleScope, type Receiver } from './defs.js';
 import type { LoadedModule, ModuleLoader } from './modules.js';
 import { PRELUDE } from './modules.js';
 import { resolveBound, resolveType, type TypeScope } from './resolve_type.js';
@@ -41,7 +41,7 @@ export class Collector implements CollectorHooks {
     this.defs.prelude = this.defs.modules.get(PRELUDE) ?? null;
     for (const u of this.pendingUses) this.resolveUse(u.scope, u.item, u.mod);
     // after the uses: the prelude re-exports library modules (Task comes from core::task)
-    for (const name of ['Maybe', 'Outcome', 'Ordering', 'Display', 'Debug', 'Eq', 'Ord', 'Duplicate', 'Drop', 'Default', 'Hash', 'Task']) {
+    for (const name of ['Maybe', 'Outcome', 'Ordering', 'Display', 'Debug', 'Eq', 'Ord', 'Duplicate', 'Drop', 'Default', 'Hash', 'Task', 'TryFromIntError']) {
       const b = this.defs.prelude?.names.get(name);
       if (b?.k === 'adt') this.defs.lang.set(name, b.def);
       if (b?.k === 'behavior') this.defs.lang.set(name, b.def);
@@ -72,6 +72,19 @@ export class Collector implements CollectorHooks {
         for (const [name, fn] of a.methods) {
           const other = b.methods.get(name);
           if (other) this.diags.error('E0592', `duplicate definitions with name \`${name}\``, fn.span, { label: `duplicate definitions for \`${name}\``, secondary: [{ span: other.span, message: `other definition for \`${name}\`` }] });
+        }
+        // associated constants share the names of the type's items: `impl I32 { const MAX: I32 = 5 }` in a program
+        // clashes with the library's `I32::MAX`
+        for (const [name, c] of a.consts) {
+          const other = b.consts.get(name)?.decl.nameSpan ?? b.methods.get(name)?.span;
+          if (!other) continue;
+          // reported at the program's definition when the other one is the library's
+          const [here, there] = a.module.isStd && !b.module.isStd ? [other, c.decl.nameSpan] : [c.decl.nameSpan, other];
+          this.diags.error('E0592', `duplicate definitions with name \`${name}\``, here, { label: `duplicate definitions for \`${name}\``, secondary: [{ span: there, message: `other definition for \`${name}\`` }] });
+        }
+        for (const [name, fn] of a.methods) {
+          const other = b.consts.get(name);
+          if (other) this.diags.error('E0592', `duplicate definitions with name \`${name}\``, fn.span, { label: `duplicate definitions for \`${name}\``, secondary: [{ span: other.decl.nameSpan, message: `other definition for \`${name}\`` }] });
         }
       }
     });
@@ -331,7 +344,7 @@ export class Collector implements CollectorHooks {
 
   /** A constant's value or a field's default as a function of no arguments (`ret` its declared type): it is
    * checked like any function body and called where the value is needed (LLVM folds the simple ones). */
-  valueFunction(name: string, scope: ModuleScope, params: ParamType[], ret: ast.TypeExpr, value: ast.Expr): FuncDef {
+  valueFunction(name: string, scope: ModuleScope, params: ParamType[], ret: ast.TypeExpr, value: ast.Expr, self: Type | null = null): FuncDef {
     const decl: ast.FuncDecl = {
       kind: 'Func',
       id: newId(),
@@ -358,9 +371,9 @@ export class Collector implements CollectorHooks {
       ownParams: [],
       bounds: [],
       params: [],
-      ret: resolveType(ret, this.typeScope(scope, params, null), this.diags),
+      ret: resolveType(ret, this.typeScope(scope, params, self), this.diags),
       receiver: null,
-      selfType: null,
+      selfType: self,
       impl: null,
       behavior: null,
       module: scope,
@@ -459,6 +472,7 @@ export class Collector implements CollectorHooks {
       target,
       methods: new Map(),
       assocTypes: new Map(),
+      consts: new Map(),
       module: scope,
       span: item.span,
       decl: item,
@@ -472,6 +486,7 @@ export class Collector implements CollectorHooks {
       if (impl.methods.has(m.name)) this.diags.error('E0201', `duplicate definitions with name \`${m.name}\``, m.nameSpan);
       impl.methods.set(m.name, fn);
     }
+    for (const c of item.consts) this.defineAssocConst(impl, c, scope, params, ts);
     if (behavior) {
       for (const [name] of behavior.def.methods) {
         const decl = behavior.def.methods.get(name) as FuncDef;
@@ -496,6 +511,24 @@ export class Collector implements CollectorHooks {
       }
     }
     this.defs.impls.push(impl);
+  }
+
+  /** `const NAME: T = value` in an inherent impl of a non-generic type: a constant named through the type. */
+  private defineAssocConst(impl: ImplDef, c: Extract<ast.Item, { kind: 'Const' }>, scope: ModuleScope, params: ParamType[], ts: TypeScope): void {
+    if (impl.behavior || params.length) {
+      this.diags.error('E0737', `associated constant \`${c.name}\` must be in an inherent impl of a non-generic type`, c.nameSpan, {
+        notes: [impl.behavior ? 'behaviors do not declare constants; put it in `impl Type { … }`' : 'a generic impl\'s constants are not supported yet'],
+      });
+      return;
+    }
+    if (impl.consts.has(c.name) || impl.methods.has(c.name)) {
+      this.diags.error('E0201', `duplicate definitions with name \`${c.name}\``, c.nameSpan);
+      return;
+    }
+    const owner = typeToString(impl.target);
+    const def: ConstDef = { name: c.name, decl: c, ty: resolveType(c.type, ts, this.diags), module: scope, fn: null, impl };
+    def.fn = this.valueFunction(`${owner}::${c.name}`, scope, [], c.type, c.value, impl.target);
+    impl.consts.set(c.name, def);
   }
 
   typeBounds(tps: ast.TypeParam[], params: ParamType[], ts: TypeScope): Bound[] {

@@ -156,6 +156,7 @@ export class ClassDefiner {
       target: self,
       methods: new Map(),
       assocTypes: new Map(),
+      consts: new Map(),
       module: scope,
       span: item.span,
       decl: null,

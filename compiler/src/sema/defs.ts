@@ -54,6 +54,8 @@ export interface ImplDef {
   target: Type;
   readonly methods: Map<string, FuncDef>;
   readonly assocTypes: Map<string, Type>;
+  /** associated constants (`impl I32 { const MAX: I32 = … }`), used as `I32::MAX` */
+  readonly consts: Map<string, ConstDef>;
   readonly module: ModuleScope;
   readonly span: Span;
   readonly decl: Extract<ast.Item, { kind: 'Impl' }> | null;
@@ -62,6 +64,8 @@ export interface ImplDef {
 export interface ConstDef {
   readonly name: string;
   readonly decl: Extract<ast.Item, { kind: 'Const' }>;
+  /** the impl of an associated constant */
+  readonly impl?: ImplDef;
   ty: Type;
   readonly module: ModuleScope;
   /** the value as a function of no arguments: checked like any body, called where the constant is used */

@@ -1,6 +1,6 @@
 // Which types implement which behaviors, and finding the impl (and its type arguments) for a type. Used while
 // checking (with inference variables) and while monomorphizing (closed types).
-import type { Bound, FuncDef, ImplDef, ProgramDefs } from './defs.js';
+import type { Bound, ConstDef, FuncDef, ImplDef, ProgramDefs } from './defs.js';
 import { InferCtx } from './infer.js';
 import { substitute, type BehaviorDef, type Subst, type Type } from './types.js';
 
@@ -74,6 +74,19 @@ export class ImplFinder {
       }
     }
     return { impl, subst };
+  }
+
+  /** The associated constant `name` of an impl applicable to `ty` (`I32::MAX`), or null. */
+  constFor(ty: Type, name: string): ConstDef | null {
+    for (const impl of this.defs.impls) {
+      const c = impl.consts.get(name);
+      if (!c) continue;
+      const snap = this.infer.snapshot();
+      const m = this.matchImpl(impl, ty);
+      this.infer.rollback(snap);
+      if (m) return c;
+    }
+    return null;
   }
 
   /** All inherent and behavior methods named `name` applicable to `ty`. */

@@ -262,6 +262,8 @@ export type Item =
       target: TypeExpr;
       where: WherePredicate[];
       assocTypes: AssocTypeDef[];
+      /** associated constants: `const MAX: I32 = 2147483647`, used as `I32::MAX` */
+      consts: Extract<Item, { kind: 'Const' }>[];
       methods: FuncDecl[];
     })
   | (Node & {

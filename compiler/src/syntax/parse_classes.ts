@@ -13,7 +13,7 @@ import {
   type TypeExpr,
 } from './ast.js';
 import { parseCallArgs, parseExpr } from './parse_expr.js';
-import { expectIdent, parseAttributes, parseFunc, parseParams, parseVisibility, type ItemHead } from './parse_items.js';
+import { expectIdent, parseAttributes, parseConst, parseFunc, parseParams, parseVisibility, type ItemHead } from './parse_items.js';
 import { parseBlock } from './parse_stmts.js';
 import { parseBounds, parseType, parseTypeParams, parseWhere } from './parse_types.js';
 import type { Parser } from './parser_core.js';
@@ -89,6 +89,7 @@ export function parseImpl(p: Parser, head: ItemHead): Item | null {
   const where = parseWhere(p);
   const assocTypes: AssocTypeDef[] = [];
   const methods: FuncDecl[] = [];
+  const consts: Extract<Item, { kind: 'Const' }>[] = [];
   if (!p.expect('{')) return null;
   parseMembers(p, (member) => {
     if (p.at('type')) {
@@ -97,13 +98,16 @@ export function parseImpl(p: Parser, head: ItemHead): Item | null {
       if (name === null) return;
       p.expect('=', 'associated types are defined with `type Name = T`');
       assocTypes.push({ name: name.text, type: parseType(p), span: p.spanFrom(member.start) });
+    } else if (p.at('const')) {
+      const c = parseConst(p, member);
+      if (c?.kind === 'Const') consts.push(c);
     } else if (atFunc(p)) {
       methods.push(parseFunc(p, member, []));
     } else {
-      memberError(p, '`func` or `type` in impl');
+      memberError(p, '`func`, `const` or `type` in impl');
     }
   });
-  return { kind: 'Impl', id: newId(), span: p.spanFrom(head.start), attrs: head.attrs, typeParams, behavior, target, where, assocTypes, methods };
+  return { kind: 'Impl', id: newId(), span: p.spanFrom(head.start), attrs: head.attrs, typeParams, behavior, target, where, assocTypes, consts, methods };
 }
 
 const MODIFIERS = new Map<string, MethodModifier>([

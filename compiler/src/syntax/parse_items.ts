@@ -326,7 +326,7 @@ function parseUnion(p: Parser, head: ItemHead): Item | null {
 }
 
 /** `const NAME: T = value` (the type is required). */
-function parseConst(p: Parser, head: ItemHead): Item | null {
+export function parseConst(p: Parser, head: ItemHead): Item | null {
   p.advance(); // const
   const nameTok = expectIdent(p, 'constant name');
   if (nameTok === null) return null;
