@@ -490,7 +490,8 @@ export class BodyChecker {
     const rest = args.slice(1);
     const types = rest.map((a) => this.checkExpr(a, null));
     if (fmt.kind !== 'StrLit') {
-      this.diags.error('E0740', 'format argument must be a string literal', fmt.span, { label: 'the format string is checked when compiling: write it here, as a literal' });
+      const label = fmt.kind === 'InterpStr' ? 'an interpolated string cannot be a format: use `{}` placeholders or interpolation, not both' : 'the format string is checked when compiling: write it here, as a literal';
+      this.diags.error('E0740', 'format argument must be a string literal', fmt.span, { label });
       rest.forEach((a, i) => this.display(a, types[i]!));
       return;
     }
