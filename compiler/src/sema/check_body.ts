@@ -528,7 +528,7 @@ export class BodyChecker {
       }
       let t = this.shallow(types[i]!);
       while (t.k === 'ref') t = this.shallow(t.inner);
-      const problem = formatSpecProblem(spec, t);
+      const problem = t.k === 'error' || t.k === 'never' ? null : formatSpecProblem(spec, t);
       if (problem) {
         this.diags.error('E0743', `format spec \`{:${specText(spec)}}\` does not apply to a value of type \`${this.show(t)}\``, a.span, { label: problem });
       }
