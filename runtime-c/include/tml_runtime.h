@@ -89,6 +89,17 @@ void tml_println(TmlStr *s, int32_t to_stderr);             /* s may be NULL: ju
 /* format with "{}" placeholders: args[i] substituted in order; "{{" and "}}" are not special */
 TmlStr *tml_format(TmlStr *fmt, TmlStr **args, int64_t nargs);
 
+/* Format placeholders (format.c): the compiler parses format strings; these format one argument each.
+ * All borrow their Str arguments and return a new Str; widths count characters. */
+enum { TML_FMT_LEFT = 0, TML_FMT_CENTER = 1, TML_FMT_RIGHT = 2 };
+enum { TML_FMT_PLUS = 1, TML_FMT_ZERO = 2, TML_FMT_ALT = 4 };
+TmlStr *tml_fmt_concat(TmlStr **parts, int64_t n);                  /* NULL parts are skipped */
+TmlStr *tml_fmt_pad(TmlStr *s, int32_t fill, int32_t align, int64_t width, int32_t flags); /* fill: a code point */
+TmlStr *tml_fmt_radix(uint64_t lo, uint64_t hi, int32_t radix, int32_t upper, int32_t alt); /* unsigned 128-bit */
+TmlStr *tml_fmt_float_prec(double v, int64_t precision);          /* `{:.N}` */
+TmlStr *tml_fmt_truncate(TmlStr *s, int64_t chars);               /* the first `chars` characters */
+TmlStr *tml_fmt_debug(TmlStr *s, int32_t quote);                  /* quoted and escaped (`{:?}` of Str and Char) */
+
 /* called by the generated C `main` before and after the TML main */
 void tml_runtime_init(int32_t argc, char **argv, int32_t check_leaks);
 int32_t tml_runtime_exit(int32_t status);                   /* runs the leak check; returns the final status */

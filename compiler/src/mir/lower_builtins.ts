@@ -4,6 +4,7 @@ import type { Span } from '../syntax/source.js';
 import type { CallRes } from '../sema/typed.js';
 import { T, typeToString, type Type } from '../sema/types.js';
 import { lowerNumMethod } from './lower_num.js';
+import { lowerFormat } from './lower_format.js';
 import { lowerSpawn } from './lower_task.js';
 import { constBool, constInt, moveOf } from './builder.js';
 import type { LocalId, Operand, Place } from './mir.js';
@@ -105,7 +106,7 @@ export function primToString(l: FnLowerer, v: Operand, t: Type, dest: Place, spa
   }
 }
 
-function strConst(s: string): Operand {
+export function strConst(s: string): Operand {
   return { k: 'const', value: { k: 'str', value: s }, ty: T.str };
 }
 
@@ -119,9 +120,15 @@ export function lowerBuiltinCall(l: FnLowerer, e: Extract<ast.Expr, { kind: 'Cal
     case 'print':
     case 'println':
     case 'eprint':
-    case 'eprintln': {
+    case 'eprintln':
+    case 'format': {
       const toErr = constInt(res.name.startsWith('e') ? 1 : 0, T.i32);
       const nl = res.name.endsWith('ln');
+      const pieces = l.body.formats.get(e.id);
+      if (res.name === 'format') {
+        lowerFormat(l, e, pieces!, dest);
+        return;
+      }
       if (args.length === 0) {
         ext('tml_println', T.unit, [{ k: 'const', value: { k: 'null' }, ty: T.str }, toErr], null);
         return unit();
@@ -129,17 +136,8 @@ export function lowerBuiltinCall(l: FnLowerer, e: Extract<ast.Expr, { kind: 'Cal
       let s: LocalId;
       if (args.length === 1) s = lowerDisplay(l, args[0]!);
       else {
-        // println("a={} b={}", a, b)
-        const fmt = l.strArg(args[0]!);
-        const parts = args.slice(1).map((a) => lowerDisplay(l, a));
-        const arr = b.temp({ k: 'array', elem: T.str, size: parts.length }, span);
-        b.assign(place(arr), { k: 'aggregate', kind: { k: 'array' }, ops: parts.map((p) => ({ k: 'copy', place: place(p) }) as Operand) }, span);
-        const ap = b.temp({ k: 'ptr', inner: T.str }, span);
-        b.assign(place(ap), { k: 'ref', place: place(arr, { k: 'index', index: zeroIndex(l, span) }), mutable: false, raw: true }, span);
         s = b.temp(T.str, span);
-        ext('tml_format', T.str, [fmt.op, { k: 'copy', place: place(ap) }, constInt(parts.length, T.i64)], place(s));
-        fmt.release();
-        for (const p of parts) l.dropLocal(p, span);
+        lowerFormat(l, e, pieces!, place(s));
       }
       ext(nl ? 'tml_println' : 'tml_print', T.unit, [{ k: 'copy', place: place(s) }, toErr], null);
       l.dropLocal(s, span);
@@ -355,7 +353,7 @@ function lowerTryFrom(l: FnLowerer, e: Extract<ast.Expr, { kind: 'Call' }>, d: T
   b.switchTo(done);
 }
 
-function zeroIndex(l: FnLowerer, span: Span): LocalId {
+export function zeroIndex(l: FnLowerer, span: Span): LocalId {
   const z = l.b.temp(T.i64, span);
   l.b.assign(place(z), { k: 'use', op: constInt(0, T.i64) }, span);
   return z;

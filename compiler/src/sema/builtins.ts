@@ -156,7 +156,7 @@ export const SIMPLE_METHODS: Record<string, NumMethod> = {
 
 /** Built-in free functions (the checker types each one specially). */
 export const BUILTIN_FUNCTIONS = new Set([
-  'print', 'println', 'eprint', 'eprintln', 'panic', 'assert', 'assert_eq', 'assert_ne',
+  'print', 'println', 'eprint', 'eprintln', 'format', 'panic', 'assert', 'assert_eq', 'assert_ne',
   'size_of', 'align_of', 'type_name', 'needs_drop', 'alloc', 'alloc_zeroed', 'realloc', 'free', 'dealloc',
   'mem_copy', 'mem_move', 'mem_set', 'mem_compare', 'exit', 'env', 'read_line', 'read_file', 'write_file',
   'clock_ns', 'describe_value', 'spawn',

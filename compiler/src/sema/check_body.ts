@@ -7,6 +7,7 @@ import type { Span } from '../syntax/source.js';
 import { BUILTIN_FUNCTIONS, FLOAT_METHODS, INT_METHODS, LOWLEVEL_FUNCTIONS, SIGNED_ONLY_METHODS, SIMPLE_METHODS, STR_METHODS, type NumMethod } from './builtins.js';
 import type { Bound, FuncDef, ModuleScope, ProgramDefs } from './defs.js';
 import { missingCase } from './exhaustive.js';
+import { formatSpecProblem, parseFormatString, specText, type FormatSpec } from './format_string.js';
 import { containsRef } from './collect.js';
 import { ImplFinder, isPrimitive } from './impls.js';
 import { InferCtx } from './infer.js';
@@ -89,6 +90,7 @@ export class BodyChecker {
       loopDecls: new Map(),
       autoDeref: new Map(),
       displays: new Map(),
+      formats: new Map(),
       tries: new Map(),
       structLits: new Map(),
       unsizes: new Map(),
@@ -512,6 +514,82 @@ export class BodyChecker {
     }
     const fn = m.impl.methods.get('to_string')!;
     this.body.displays.set(e.id, { k: 'fn', fn, typeArgs: m.impl.typeParams.map((p) => m.subst.get(p.id)!), recv: 'ref' });
+  }
+
+  /**
+   * `println("{} and {:>8}", a, b)`: the format string must be a literal; it is parsed here (format_string.ts), its
+   * placeholders are matched with the arguments and each spec with its argument's type, and the pieces are kept for
+   * lowering (body.formats).
+   */
+  private formatCall(e: Extract<ast.Expr, { kind: 'Call' }>, args: ast.Expr[]): void {
+    const fmt = args[0]!;
+    this.coerce(this.checkExpr(fmt, T.str), T.str, fmt.span);
+    const rest = args.slice(1);
+    const types = rest.map((a) => this.checkExpr(a, null));
+    if (fmt.kind !== 'StrLit') {
+      const label = fmt.kind === 'InterpStr' ? 'an interpolated string cannot be a format: use `{}` placeholders or interpolation, not both' : 'the format string is checked when compiling: write it here, as a literal';
+      this.diags.error('E0740', 'format argument must be a string literal', fmt.span, { label });
+      rest.forEach((a, i) => this.display(a, types[i]!));
+      return;
+    }
+    const parsed = parseFormatString(fmt.value);
+    // an offset inside the string's value → source span; exact unless an escape sequence shifts the text
+    const exact = fmt.span.end - fmt.span.start === fmt.value.length + 2;
+    const at = (start: number, end: number): Span => (exact ? { file: fmt.span.file, start: fmt.span.start + 1 + start, end: fmt.span.start + 1 + end } : fmt.span);
+    for (const err of parsed.errors) this.diags.error('E0741', `invalid format string: ${err.message}`, at(err.start, err.end), { label: err.label });
+    const specs = new Map<number, FormatSpec>();
+    const places = parsed.pieces.filter((p) => p.k === 'arg');
+    for (const p of places) {
+      if (p.index >= rest.length) {
+        const n = rest.length;
+        this.diags.error('E0742', `placeholder \`${fmt.value.slice(p.start, p.end)}\` has no argument`, at(p.start, p.end), {
+          label: `${parsed.argsUsed} argument${parsed.argsUsed === 1 ? '' : 's'} needed, ${n} ${n === 1 ? 'was' : 'were'} supplied`,
+        });
+        continue;
+      }
+      const prev = specs.get(p.index);
+      if (prev && specText(prev) !== specText(p.spec)) {
+        this.diags.error('E0744', `argument ${p.index} is formatted twice with different specs`, at(p.start, p.end), { label: 'one argument, one spec: pass the value twice instead' });
+      } else specs.set(p.index, p.spec);
+    }
+    rest.forEach((a, i) => {
+      const spec = specs.get(i);
+      if (!spec) {
+        if (parsed.errors.length === 0) {
+          this.diags.error('E0742', 'argument never used', a.span, {
+            label: `the format string has ${places.length} placeholder${places.length === 1 ? '' : 's'} for ${rest.length} argument${rest.length === 1 ? '' : 's'}`,
+          });
+        }
+        this.display(a, types[i]!);
+        return;
+      }
+      let t = this.shallow(types[i]!);
+      while (t.k === 'ref') t = this.shallow(t.inner);
+      const problem = t.k === 'error' || t.k === 'never' ? null : formatSpecProblem(spec, t);
+      if (problem) {
+        this.diags.error('E0743', `format spec \`{:${specText(spec)}}\` does not apply to a value of type \`${this.show(t)}\``, a.span, { label: problem });
+      }
+      if (spec.kind !== '?' || !this.debugDisplay(a, types[i]!)) this.display(a, types[i]!);
+    });
+    if (parsed.errors.length === 0) this.body.formats.set(e.id, parsed.pieces);
+  }
+
+  /** `{:?}` of a type implementing Debug: records its debug_string as the way to format e; false when it has none. */
+  private debugDisplay(e: ast.Expr, t: Type): boolean {
+    let r = this.shallow(t);
+    let derefs = 0;
+    while (r.k === 'ref') {
+      r = this.shallow(r.inner);
+      derefs++;
+    }
+    const debug = this.defs.langBehavior('Debug');
+    if (!debug || isPrimitive(r) || r.k === 'var' || r.k === 'param') return false;
+    const m = this.finder.findImpl(r, debug);
+    const fn = m?.impl.methods.get('debug_string');
+    if (!m || !fn) return false;
+    if (derefs) this.body.autoDeref.set(e.id, derefs);
+    this.body.displays.set(e.id, { k: 'fn', fn, typeArgs: m.impl.typeParams.map((p) => m.subst.get(p.id)!), recv: 'ref' });
+    return true;
   }
 
   private notImplemented(t: Type, b: BehaviorDef, span: Span): void {
@@ -1563,13 +1641,15 @@ export class BodyChecker {
       case 'print':
       case 'println':
       case 'eprint':
-      case 'eprintln': {
+      case 'eprintln':
+      case 'format': {
         if (name.endsWith('ln')) arity(0, 99);
         else arity(1, 99);
-        if (args.length > 1) this.coerce(this.checkExpr(args[0]!, T.str), T.str, args[0]!.span);
-        const from = args.length > 1 ? 1 : 0;
-        for (let i = from; i < args.length; i++) this.display(args[i]!, this.checkExpr(args[i]!, null));
-        return T.unit;
+        const ret = name === 'format' ? T.str : T.unit;
+        // print(x) / println(x) print one value; with more arguments (and always for `format`) the first is a format
+        if (args.length > 1 || (name === 'format' && args.length === 1)) this.formatCall(e, args);
+        else for (const a of args) this.display(a, this.checkExpr(a, null));
+        return ret;
       }
       case 'panic':
         arity(1);

@@ -1,5 +1,6 @@
 // The checker's output for one function body: types and resolutions keyed by AST node id. Types may mention the
 // function's generic params; lowering substitutes them per instantiation.
+import type { FormatPiece } from './format_string.js';
 import type { Span } from '../syntax/source.js';
 import type { AdtDef, BehaviorRef, StaticDef, Type } from './types.js';
 import type { ConstDef, FuncDef } from './defs.js';
@@ -84,6 +85,8 @@ export interface TypedBody {
   readonly autoDeref: Map<number, number>;
   /** expressions formatted by interpolation or print: how to turn them into a Str */
   readonly displays: Map<number, CallRes>;
+  /** print/println/eprint/eprintln/format call id → its format string, parsed (format_string.ts) */
+  readonly formats: Map<number, FormatPiece[]>;
   /** Try (`!`) node id → what it unwraps */
   readonly tries: Map<number, 'maybe' | 'outcome'>;
   /** struct literal node id → the struct type and, for enum struct variants, the variant index */
