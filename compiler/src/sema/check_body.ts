@@ -254,8 +254,18 @@ export class BodyChecker {
       }
     }
     for (const [k, t] of this.body.patTypes) this.body.patTypes.set(k, z(t));
+    // a binding nothing determines (`let x` never assigned, no annotation) has no type to compile either
+    let undetermined = errorsBefore === this.errorsAtStart && this.diags.errorCount === errorsBefore;
     for (const l of this.body.bindings.values()) {
       l.ty = z(l.ty);
+      if (undetermined && typeSome(l.ty, (x) => x.k === 'var')) {
+        undetermined = false;
+        this.diags.error('E0282', 'type annotations needed', l.span, {
+          label: `cannot infer the type of \`${l.name}\``,
+          notes: [`annotate it (\`let ${l.name}: T\`), or give it a value`],
+          about: [l.ty],
+        });
+      }
       // references are second-class: no collection or owner holds one (however the type was inferred)
       if (!this.fn.module.isStd && refInCollection(l.ty)) {
         this.diags.error('E0106', `\`${l.name}\` would hold references in a collection: \`${typeToString(l.ty)}\``, l.span, {
