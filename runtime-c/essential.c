@@ -917,6 +917,46 @@ static TmlStr *io_error(const TmlStr *path, int err) {
     return m;
 }
 
+TmlStr *tml_rt_read_fd(int fd, int *err) {
+    struct stat st;
+    int have_stat = fstat(fd, &st) == 0;
+    if (have_stat && S_ISDIR(st.st_mode)) {
+        close(fd);
+        *err = EISDIR;
+        return NULL;
+    }
+    /* a regular file's size is a good first guess (+1 so that the read seeing EOF needs no regrowth) */
+    size_t cap = (have_stat && S_ISREG(st.st_mode) && st.st_size > 0) ? (size_t)st.st_size + 1 : 4096;
+    char *buf = malloc(cap);
+    size_t len = 0;
+    int e = buf ? 0 : ENOMEM;
+    while (!e) {
+        if (len == cap) {
+            char *grown = realloc(buf, cap * 2);
+            if (!grown) {
+                e = ENOMEM;
+                break;
+            }
+            buf = grown;
+            cap *= 2;
+        }
+        ssize_t r = read(fd, buf + len, cap - len);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) e = errno;
+        if (r <= 0) break;
+        len += (size_t)r;
+    }
+    close(fd);
+    if (e) {
+        free(buf);
+        *err = e;
+        return NULL;
+    }
+    TmlStr *s = tml_str_new(buf, (int64_t)len);
+    free(buf);
+    return s;
+}
+
 int32_t tml_read_file(TmlStr *path, TmlStr **out) {
     if (has_nul(path)) {
         *out = io_error(path, EINVAL);
@@ -927,36 +967,10 @@ int32_t tml_read_file(TmlStr *path, TmlStr **out) {
         *out = io_error(path, errno);
         return 0;
     }
-    struct stat st;
-    size_t cap = (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) ? (size_t)st.st_size + 1 : 4096;
-    char *buf = malloc(cap);
-    size_t len = 0;
-    int err = buf ? 0 : ENOMEM;
-    while (!err) {
-        if (len == cap) {
-            char *grown = realloc(buf, cap * 2);
-            if (!grown) {
-                err = ENOMEM;
-                break;
-            }
-            buf = grown;
-            cap *= 2;
-        }
-        ssize_t r = read(fd, buf + len, cap - len);
-        if (r < 0 && errno == EINTR) continue;
-        if (r < 0) err = errno;
-        if (r <= 0) break;
-        len += (size_t)r;
-    }
-    close(fd);
-    if (err) {
-        free(buf);
-        *out = io_error(path, err);
-        return 0;
-    }
-    *out = tml_str_new(buf, (int64_t)len);
-    free(buf);
-    return 1;
+    int err = 0;
+    TmlStr *s = tml_rt_read_fd(fd, &err);
+    *out = s ? s : io_error(path, err);
+    return s != NULL;
 }
 
 /* *err is written only on failure. */

@@ -47,42 +47,10 @@ static TmlStr *fs_read_file(TmlStr *path) {
         fs_err = errno;
         return empty();
     }
-    struct stat st;
-    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-        close(fd);
-        fs_err = EISDIR;
-        return empty();
-    }
-    size_t cap = (S_ISREG(st.st_mode) && st.st_size > 0) ? (size_t)st.st_size + 1 : 4096;
-    char *buf = malloc(cap);
-    size_t len = 0;
-    int err = buf ? 0 : ENOMEM;
-    while (!err) {
-        if (len == cap) {
-            char *grown = realloc(buf, cap * 2);
-            if (!grown) {
-                err = ENOMEM;
-                break;
-            }
-            buf = grown;
-            cap *= 2;
-        }
-        ssize_t r = read(fd, buf + len, cap - len);
-        if (r < 0 && errno == EINTR) continue;
-        if (r < 0) err = errno;
-        if (r <= 0) break;
-        len += (size_t)r;
-    }
-    close(fd);
-    if (err) {
-        free(buf);
-        fs_err = err;
-        return empty();
-    }
-    fs_err = 0;
-    TmlStr *s = tml_str_new(buf, (int64_t)len);
-    free(buf);
-    return s;
+    int err = 0;
+    TmlStr *s = tml_rt_read_fd(fd, &err);
+    fs_err = err;
+    return s ? s : empty();
 }
 
 /* writes text to path, truncating it (append = 0) or at its end (append != 0); creates it with mode 0666 & umask */
@@ -212,11 +180,15 @@ static TmlStr *fs_list_dir(TmlStr *path) {
 
 /* ---- the exported entry points: the implementations above, then the arguments released ---- */
 
-TmlStr *tml_fs_read_file(TmlStr *path) {
-    TmlStr *r = fs_read_file(path);
-    tml_str_release(path);
-    return r;
-}
+/* `RET tml_fs_NAME(path)`: fs_NAME(path), then the path released (generated code hands its strings over) */
+#define CONSUMING_PATH_ENTRY(RET, NAME)   \
+    RET tml_fs_##NAME(TmlStr *path) {     \
+        RET r = fs_##NAME(path);          \
+        tml_str_release(path);            \
+        return r;                         \
+    }
+
+CONSUMING_PATH_ENTRY(TmlStr *, read_file)
 
 int32_t tml_fs_write_file(TmlStr *path, TmlStr *text, int32_t append) {
     int32_t r = fs_write_file(path, text, append);
@@ -225,32 +197,12 @@ int32_t tml_fs_write_file(TmlStr *path, TmlStr *text, int32_t append) {
     return r;
 }
 
-int32_t tml_fs_kind(TmlStr *path) {
-    int32_t r = fs_kind(path);
-    tml_str_release(path);
-    return r;
-}
+CONSUMING_PATH_ENTRY(int32_t, kind)
 
-int32_t tml_fs_remove_file(TmlStr *path) {
-    int32_t r = fs_remove_file(path);
-    tml_str_release(path);
-    return r;
-}
+CONSUMING_PATH_ENTRY(int32_t, remove_file)
 
-int32_t tml_fs_create_dir(TmlStr *path) {
-    int32_t r = fs_create_dir(path);
-    tml_str_release(path);
-    return r;
-}
+CONSUMING_PATH_ENTRY(int32_t, create_dir)
 
-int32_t tml_fs_remove_dir(TmlStr *path) {
-    int32_t r = fs_remove_dir(path);
-    tml_str_release(path);
-    return r;
-}
+CONSUMING_PATH_ENTRY(int32_t, remove_dir)
 
-TmlStr *tml_fs_list_dir(TmlStr *path) {
-    TmlStr *r = fs_list_dir(path);
-    tml_str_release(path);
-    return r;
-}
+CONSUMING_PATH_ENTRY(TmlStr *, list_dir)

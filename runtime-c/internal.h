@@ -36,6 +36,9 @@ void tml_rt_write_stderr(const char *p, size_t n);
 void tml_rt_eprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "FILE:LINE:COL", or "<unknown>" for a NULL loc / file. Returns buf. */
 const char *tml_rt_format_loc(char *buf, size_t cap, const TmlLoc *loc);
+/* Reads fd to its end and closes it: a new string, or NULL with *err set (EISDIR for a directory, ENOMEM, or
+ * read's errno). Shared by `read_file` (essential.c) and `fs::read_to_string` (fs.c). */
+TmlStr *tml_rt_read_fd(int fd, int *err);
 /* Flushes stdout and ends the process at once (no atexit handlers, no leak report). */
 TML_NORETURN void tml_rt_die(int32_t status);
 /* Out of memory or an impossible size: a panic (status 101), "panic at FILE:L:C: out of memory (allocating N

@@ -3,6 +3,8 @@
 // programs and NUL bytes. None of them may make tmlc fail with an internal error (exit status 70): chains compile,
 // nesting past the limit is one E0030, everything else is an ordinary diagnostic. See docs/decisions.md, "Nesting
 // limit and long chains".
+import { mulberry32 } from './mutate.js';
+
 export interface PathologicalInput {
   name: string;
   text: string;
@@ -121,18 +123,6 @@ export function nestingInputs(depth = 2_000): PathologicalInput[] {
   return out;
 }
 
-/** A deterministic pseudo-random generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Huge literals, binary garbage, truncated programs, NUL bytes. */
 export function junkInputs(): PathologicalInput[] {
   const out: PathologicalInput[] = [];
@@ -144,7 +134,7 @@ export function junkInputs(): PathologicalInput[] {
   const id = 'v'.repeat(5_000);
   out.push(utf8('huge_identifier', `func main() {\n  let ${id}: I64 = 1\n  println("{${id}}")\n}\n`));
   out.push(utf8('huge_function', `func main() {\n  var x: I64 = 0\n${'  x = x + 1\n'.repeat(5_000)}  println("{x}")\n}\n`));
-  const r = rng(10);
+  const r = mulberry32(10);
   for (const size of [64, 4_096, 65_536]) {
     let s = '';
     for (let i = 0; i < size; i++) s += String.fromCharCode(Math.floor(r() * 256));
