@@ -54,12 +54,14 @@ async function one(file) {
   }
   const counts = /(\d+) passed, (\d+) failed/.exec(out);
   const firstError = /^error(\[E\d{4}\])?: .*$/m.exec(out);
+  // `tmlc test` counts a file that does not compile as one failed test; here it is a compile failure
+  const compiled = counts !== null && !/: does not compile$/m.test(out);
   return {
     file: path.relative(dir, file),
     code,
-    passed: counts ? Number(counts[1]) : 0,
-    failed: counts ? Number(counts[2]) : 0,
-    compiled: counts !== null,
+    passed: compiled ? Number(counts[1]) : 0,
+    failed: compiled ? Number(counts[2]) : 0,
+    compiled,
     error: counts === null && firstError ? firstError[0].replace(/`[^`]*`/g, '`…`').slice(0, 120) : null,
   };
 }
