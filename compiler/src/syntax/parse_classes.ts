@@ -64,7 +64,7 @@ export function parseBehavior(p: Parser, head: ItemHead): Item | null {
       if (p.eat('=')) parseType(p); // a default is accepted and ignored
       assocTypes.push({ name: name.text, bounds, span: p.spanFrom(member.start) });
     } else if (atFunc(p)) {
-      methods.push(parseFunc(p, member, []));
+      methods.push(parseFunc(p, member, [], true));
     } else {
       memberError(p, '`func` or `type` in behavior');
     }
@@ -102,7 +102,7 @@ export function parseImpl(p: Parser, head: ItemHead): Item | null {
       const c = parseConst(p, member);
       if (c?.kind === 'Const') consts.push(c);
     } else if (atFunc(p)) {
-      methods.push(parseFunc(p, member, []));
+      methods.push(parseFunc(p, member, [], true));
     } else {
       memberError(p, '`func`, `const` or `type` in impl');
     }
@@ -144,7 +144,7 @@ export function parseClass(p: Parser, head: ItemHead): Item | null {
       p.advance();
     }
     if (atFunc(p)) {
-      methods.push(parseFunc(p, member, modifiers));
+      methods.push(parseFunc(p, member, modifiers, true));
     } else if (p.at('ident') && p.tok.text === 'new' && p.peek().kind === '(') {
       if (modifiers.length > 0) p.error('E0024', 'constructors take no modifiers', p.tok.span, `remove \`${modifiers.join(' ')}\``);
       constructors.push(parseConstructor(p, member));
@@ -199,7 +199,7 @@ export function parseInterface(p: Parser, head: ItemHead): Item | null {
   const methods: FuncDecl[] = [];
   if (!p.expect('{')) return null;
   parseMembers(p, (member) => {
-    if (atFunc(p)) methods.push(parseFunc(p, member, []));
+    if (atFunc(p)) methods.push(parseFunc(p, member, [], true));
     else memberError(p, '`func` in interface');
   });
   return { kind: 'Interface', id: newId(), span: p.spanFrom(head.start), name: nameTok.text, nameSpan: nameTok.span, isPub: head.isPub, typeParams, supers, methods };

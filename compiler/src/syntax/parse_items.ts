@@ -118,8 +118,24 @@ export function expectIdent(p: Parser, what = 'identifier'): Token | null {
   return null;
 }
 
-/** `[lowlevel] [async] func name[T](params) -> R where … { body }`; the body is optional. */
-export function parseFunc(p: Parser, head: ItemHead, modifiers: MethodModifier[]): FuncDecl {
+/** A function's name. A keyword followed by `(`/`[` names a method; anywhere else it is reported, and still taken
+ * as the name so that one mistake gives one error (not a nameless function that clashes with the next one). */
+function funcName(p: Parser, isMethod: boolean): Token | null {
+  const t = p.tok;
+  const keyword = t.kind !== 'ident' && /^[A-Za-z_]\w*$/.test(t.text) && (p.peek().kind === '(' || p.peek().kind === '[');
+  if (!keyword) return expectIdent(p, 'function name');
+  if (!isMethod) {
+    p.error('E0015', `expected function name, found keyword \`${t.text}\``, t.span, 'a keyword', [
+      'only a method (in an `impl`, behavior, class or interface) may be named by a keyword: it is called after `.`',
+    ]);
+  }
+  return p.advance();
+}
+
+/** `[lowlevel] [async] func name[T](params) -> R where … { body }`; the body is optional. A method (`isMethod`, in
+ * an impl, behavior, class or interface) may be named by a keyword (`func or(…)`, `func union(…)`): it is only ever
+ * called after `.`, where the parser reads any word as a name, so the keyword is unambiguous there. */
+export function parseFunc(p: Parser, head: ItemHead, modifiers: MethodModifier[], isMethod = false): FuncDecl {
   let isLowlevel = false;
   let isAsync = false;
   for (;;) {
@@ -128,7 +144,7 @@ export function parseFunc(p: Parser, head: ItemHead, modifiers: MethodModifier[]
     else break;
   }
   p.expect('func');
-  const nameTok = expectIdent(p, 'function name');
+  const nameTok = funcName(p, isMethod);
   const typeParams = parseTypeParams(p);
   const { receiver, params } = parseParams(p, true);
   const ret = p.eat('->') ? parseType(p) : null;

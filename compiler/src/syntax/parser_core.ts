@@ -195,14 +195,14 @@ export class Parser {
 
   // ---------- errors ----------
 
-  error(code: string, message: string, span: Span, label?: string): void {
+  error(code: string, message: string, span: Span, label?: string, notes?: string[]): void {
     if (this.speculating > 0) {
       this.speculationFailed = true;
       return;
     }
     if (this.recovering) return;
     this.recovering = true;
-    this.diags.error(code, message, span, label === undefined ? {} : { label });
+    this.diags.error(code, message, span, { ...(label === undefined ? {} : { label }), ...(notes === undefined ? {} : { notes }) });
   }
 
   /**
