@@ -62,7 +62,7 @@ async function one(file) {
     passed: compiled ? Number(counts[1]) : 0,
     failed: compiled ? Number(counts[2]) : 0,
     compiled,
-    error: counts === null && firstError ? firstError[0].replace(/`[^`]*`/g, '`…`').slice(0, 120) : null,
+    error: !compiled && firstError ? firstError[0].replace(/`[^`]*`/g, '`…`').slice(0, 120) : null,
   };
 }
 
