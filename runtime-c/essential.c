@@ -785,6 +785,7 @@ __attribute__((noinline)) static void scrub_stack(void) {
 
 int32_t tml_runtime_exit(int32_t status) {
     tml_tasks_join_all(); /* detached tasks run to their end (and drop their results) before anything is checked */
+    tml_rt_timers_shutdown(); /* the timer thread (after(ms)) is joined; pending timers belong to their channels */
     tml_rt_flush_stdout();
     tml_class_pools_shutdown(); /* before the leak check: pooled objects still live are reported, chunks are not */
     tml_rt_borrow_marks_shutdown(); /* the borrow marks' side table (plain malloc, never a leak) */

@@ -100,4 +100,27 @@ void tml_rt_stack_guard_thread_end(void);
 /* The location used for frees the runtime itself performs (Str release, closure environments, split arrays). */
 extern const TmlLoc tml_rt_runtime_loc;
 
+/* ---- blocked threads (task.c), for the deadlock detector ----
+ * A thread waiting for something only another TML thread can give puts a TmlWaiter (on its own stack) on the
+ * list of what it waits for, and, with that object's lock held, calls tml_rt_waiters_block before each wait:
+ * every waiter on the list is counted blocked and the deadlock check runs. Whoever makes the wait satisfiable
+ * calls tml_rt_waiters_wake on the list (uncounts them) before waking them. */
+enum { TML_BLOCK_SEND = 1, TML_BLOCK_RECV = 2, TML_BLOCK_LOCK = 4 };
+typedef struct TmlWaiter {
+    struct TmlWaiter *next;
+    int task;    /* tml_rt_on_task_thread() of the waiter */
+    int counted; /* counted as blocked (guarded by the task registry's lock) */
+} TmlWaiter;
+int tml_rt_on_task_thread(void);
+void tml_rt_waiters_block(TmlWaiter *w, int kind);
+void tml_rt_waiters_wake(TmlWaiter *w, int kind);
+void tml_rt_waiter_remove(TmlWaiter **list, TmlWaiter *me, int kind); /* off the list (uncounted if need be) */
+
+/* ---- timers (timer.c) and the channel side of them (task.c) ---- */
+void tml_rt_chan_set_timer(void *ch, void *timer); /* under the channel's lock */
+void *tml_rt_chan_timer(void *ch);                 /* the pending timer, NULL once fired */
+void tml_rt_chan_timer_fire(void *ch);             /* clears the timer, puts one zeroed element if there is room */
+void tml_rt_timer_cancel(void *ch);                /* the channel is being freed: its pending timer is freed too */
+void tml_rt_timers_shutdown(void);                 /* stops and joins the timer thread (tml_runtime_exit) */
+
 #endif /* TML_INTERNAL_H */

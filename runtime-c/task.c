@@ -78,10 +78,11 @@ static TmlTask ended = {.prev = &ended, .next = &ended};
  * its senders, a close both, a task's end its joiner and main's exit wait). So "main is blocked and every running
  * task is blocked" can never change again: the thread that completes that picture reports it and ends the process
  * with status 104 (stdout flushed). Waits that something outside can end (reading stdin) are never counted. */
-enum { BLOCK_NONE, BLOCK_SEND, BLOCK_RECV, BLOCK_JOIN, BLOCK_EXIT };
+enum { BLOCK_NONE, BLOCK_SEND = TML_BLOCK_SEND, BLOCK_RECV = TML_BLOCK_RECV, BLOCK_JOIN, BLOCK_LOCK = TML_BLOCK_LOCK,
+       BLOCK_EXIT };
 static const char *const block_what[] = {"", "send on a full channel", "recv on an empty channel",
-                                          "join of a blocked task", "the end of the other tasks"};
-static int64_t blocked_tasks[4]; /* task threads blocked, by kind (BLOCK_SEND..BLOCK_JOIN) */
+                                          "join of a blocked task", "lock of a held mutex", "the end of the other tasks"};
+static int64_t blocked_tasks[5]; /* task threads blocked, by kind (BLOCK_SEND..BLOCK_LOCK) */
 static int main_blocked;         /* what the main thread is blocked on (BLOCK_NONE while it runs) */
 static _Thread_local int is_task_thread;
 
@@ -105,7 +106,7 @@ static int64_t running_count_locked(void);
  * end the process. */
 static void deadlock_check_locked(void) {
     if (main_blocked == BLOCK_NONE) return;
-    int64_t n = blocked_tasks[BLOCK_SEND] + blocked_tasks[BLOCK_RECV] + blocked_tasks[BLOCK_JOIN];
+    int64_t n = blocked_tasks[BLOCK_SEND] + blocked_tasks[BLOCK_RECV] + blocked_tasks[BLOCK_JOIN] + blocked_tasks[BLOCK_LOCK];
     if (n != running_count_locked()) return;
     char msg[512];
     size_t o = 0;
@@ -121,7 +122,7 @@ static void deadlock_check_locked(void) {
                               "tmlc: deadlock: main is blocked on %s and %lld other task(s) are blocked forever",
                               block_what[main_blocked], (long long)n);
     const char *sep = " (";
-    for (int k = BLOCK_SEND; k <= BLOCK_JOIN && o < sizeof msg; k++) {
+    for (int k = BLOCK_SEND; k <= BLOCK_LOCK && o < sizeof msg; k++) {
         if (!blocked_tasks[k]) continue;
         o += (size_t)snprintf(msg + o, sizeof msg - o, "%s%lld on %s", sep, (long long)blocked_tasks[k], block_what[k]);
         sep = ", ";
@@ -356,16 +357,10 @@ int32_t tml_task_ended(void *task) {
  * Channels
  * ====================================================================================================== */
 
-/* A thread waiting in send or recv (on its own stack, on the channel's list while it waits). */
-typedef struct ChanWaiter {
-    struct ChanWaiter *next;
-    int task;    /* is_task_thread of the waiter */
-    int counted; /* counted as blocked (guarded by tasks_mu) */
-} ChanWaiter;
-
 typedef struct TmlChan {
     int64_t rc; /* atomic, always (channels exist to be shared between threads) */
-    ChanWaiter *senders, *receivers; /* guarded by mu */
+    TmlWaiter *senders, *receivers; /* guarded by mu */
+    void *timer; /* guarded by mu: the pending timer that will put the one element (after(ms), timer.c), or NULL */
     pthread_mutex_t mu;
     pthread_cond_t not_empty, not_full;
     int64_t capacity, elem_size;
@@ -404,14 +399,18 @@ void tml_chan_retain(void *ch) { __atomic_fetch_add(&((TmlChan *)ch)->rc, 1, __A
 void tml_chan_release(void *ch) {
     TmlChan *c = ch;
     if (__atomic_fetch_sub(&c->rc, 1, __ATOMIC_ACQ_REL) != 1) return;
+    tml_rt_timer_cancel(c); /* a timer that has not fired yet ends with its channel */
     pthread_cond_destroy(&c->not_full);
     pthread_cond_destroy(&c->not_empty);
     pthread_mutex_destroy(&c->mu);
     tml_free(c, &tml_rt_runtime_loc);
 }
 
-/* With c->mu held: the waiters of list `w` can go on; none of them is blocked any more. */
-static void chan_uncount(ChanWaiter *w, int kind) {
+/* ---- waiters (internal.h): a channel's senders and receivers, a mutex's lockers ---- */
+
+int tml_rt_on_task_thread(void) { return is_task_thread; }
+
+void tml_rt_waiters_wake(TmlWaiter *w, int kind) {
     if (!w) return;
     pthread_mutex_lock(&tasks_mu);
     for (; w; w = w->next)
@@ -422,9 +421,7 @@ static void chan_uncount(ChanWaiter *w, int kind) {
     pthread_mutex_unlock(&tasks_mu);
 }
 
-/* With c->mu held, before waiting on `cv`: every waiter on list `w` (the condition is false for all of them) is
- * blocked; then a deadlock check. */
-static void chan_wait(TmlChan *c, ChanWaiter *w, int kind, pthread_cond_t *cv) {
+void tml_rt_waiters_block(TmlWaiter *w, int kind) {
     pthread_mutex_lock(&tasks_mu);
     for (; w; w = w->next)
         if (!w->counted) {
@@ -436,20 +433,31 @@ static void chan_wait(TmlChan *c, ChanWaiter *w, int kind, pthread_cond_t *cv) {
         }
     deadlock_check_locked();
     pthread_mutex_unlock(&tasks_mu);
-    pthread_cond_wait(cv, &c->mu);
 }
 
-static void chan_waiter_remove(ChanWaiter **list, ChanWaiter *me, int kind) {
-    for (ChanWaiter **p = list; *p; p = &(*p)->next)
+void tml_rt_waiter_remove(TmlWaiter **list, TmlWaiter *me, int kind) {
+    for (TmlWaiter **p = list; *p; p = &(*p)->next)
         if (*p == me) {
             *p = me->next;
             break;
         }
     if (me->counted) { /* defensive: a satisfied wait has been uncounted already */
         me->next = NULL;
-        chan_uncount(me, kind);
+        tml_rt_waiters_wake(me, kind);
     }
 }
+
+static void chan_uncount(TmlWaiter *w, int kind) { tml_rt_waiters_wake(w, kind); }
+
+/* With c->mu held, before waiting on `cv`: every waiter on list `w` (the condition is false for all of them) is
+ * blocked, unless a pending timer will put an element (then the receivers are only waiting); then a deadlock
+ * check. */
+static void chan_wait(TmlChan *c, TmlWaiter *w, int kind, pthread_cond_t *cv) {
+    if (!(kind == BLOCK_RECV && c->timer)) tml_rt_waiters_block(w, kind);
+    pthread_cond_wait(cv, &c->mu);
+}
+
+static void chan_waiter_remove(TmlWaiter **list, TmlWaiter *me, int kind) { tml_rt_waiter_remove(list, me, kind); }
 
 /* With c->mu held and room in the queue. */
 static void chan_put_locked(TmlChan *c, const void *elem) {
@@ -472,7 +480,7 @@ int32_t tml_chan_send(void *ch, const void *elem) {
     TmlChan *c = ch;
     pthread_mutex_lock(&c->mu);
     if (c->count == c->capacity && !c->closed) {
-        ChanWaiter me = {c->senders, is_task_thread, 0};
+        TmlWaiter me = {c->senders, is_task_thread, 0};
         c->senders = &me;
         while (c->count == c->capacity && !c->closed) chan_wait(c, c->senders, BLOCK_SEND, &c->not_full);
         chan_waiter_remove(&c->senders, &me, BLOCK_SEND);
@@ -496,7 +504,7 @@ int32_t tml_chan_recv(void *ch, void *out) {
     TmlChan *c = ch;
     pthread_mutex_lock(&c->mu);
     if (c->count == 0 && !c->closed) {
-        ChanWaiter me = {c->receivers, is_task_thread, 0};
+        TmlWaiter me = {c->receivers, is_task_thread, 0};
         c->receivers = &me;
         while (c->count == 0 && !c->closed) chan_wait(c, c->receivers, BLOCK_RECV, &c->not_empty);
         chan_waiter_remove(&c->receivers, &me, BLOCK_RECV);
@@ -533,4 +541,31 @@ int64_t tml_chan_len(void *ch) {
     int64_t n = c->count;
     pthread_mutex_unlock(&c->mu);
     return n;
+}
+
+/* ---- timers (timer.c): a channel with a pending timer ---- */
+
+void tml_rt_chan_set_timer(void *ch, void *timer) {
+    TmlChan *c = ch;
+    pthread_mutex_lock(&c->mu);
+    c->timer = timer;
+    pthread_mutex_unlock(&c->mu);
+}
+
+void *tml_rt_chan_timer(void *ch) {
+    TmlChan *c = ch;
+    pthread_mutex_lock(&c->mu);
+    void *t = c->timer;
+    pthread_mutex_unlock(&c->mu);
+    return t;
+}
+
+void tml_rt_chan_timer_fire(void *ch) {
+    TmlChan *c = ch;
+    static const unsigned char unit[16] = {0};
+    pthread_mutex_lock(&c->mu);
+    c->timer = NULL;
+    if (!c->closed && c->count < c->capacity && c->elem_size <= (int64_t)sizeof unit) chan_put_locked(c, unit);
+    pthread_cond_broadcast(&c->not_empty); /* receivers look again (and count as blocked if nothing came) */
+    pthread_mutex_unlock(&c->mu);
 }

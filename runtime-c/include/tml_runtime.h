@@ -273,6 +273,22 @@ int32_t tml_chan_try_recv(void *ch, void *out);
 void tml_chan_close(void *ch);  /* wakes every waiter; later sends return 0 */
 int64_t tml_chan_len(void *ch);
 
+/* ---- timers (timer.c): after(ms) ----
+ * In ms milliseconds (at once for ms <= 0) one zeroed element is put into ch (a fresh channel of capacity 1) by the
+ * runtime's timer thread. The timer is freed when it fires, or with the channel if the channel is released first. */
+void tml_timer_after(void *ch, int64_t ms);
+int64_t tml_timers_pending(void); /* timers not fired nor cancelled yet (tests) */
+
+/* ---- mutexes (mutex.c): the lock of a Mutex[T]; the value is kept by the TML side ----
+ * lock waits while another thread holds it (a blocked wait for the deadlock detector); locking a mutex the calling
+ * thread already holds is a deadlock, reported at once (status 104). unlock is called by the holder. */
+void *tml_mutex_new(void);
+void tml_mutex_free(void *m);      /* unlocked */
+void tml_mutex_lock(void *m);
+int32_t tml_mutex_try_lock(void *m); /* 1 when it took the lock, 0 when another holder has it (never waits) */
+void tml_mutex_unlock(void *m);
+int32_t tml_mutex_is_locked(void *m);
+
 /* ---- leak checker control and statistics (no-ops in release builds) ---- */
 int64_t tml_mem_live_blocks(void);
 int64_t tml_mem_live_bytes(void);

@@ -10,7 +10,7 @@
 import type { DiagnosticBag, Label } from '../syntax/diagnostics.js';
 import type { Span } from '../syntax/source.js';
 import type { MirFunction, Place } from './mir.js';
-import { localsRead, statementAccesses, terminatorAccesses, type Access } from './analysis/accesses.js';
+import { dropUse, localsRead, statementAccesses, terminatorAccesses, type Access } from './analysis/accesses.js';
 import { borrowedPlace, overlaps, throughRefLocal } from './analysis/borrowed_place.js';
 import { PlaceNames } from './analysis/describe_place.js';
 import { placeType, projType } from './analysis/place_type.js';
@@ -38,6 +38,8 @@ export function checkBorrows(f: MirFunction, diags: DiagnosticBag, library = fal
       const liveAfter = si < blk.stmts.length ? live.after(bi, si) : new Set<number>();
       const readHere = localsRead(accesses);
       const s = si < blk.stmts.length ? blk.stmts[si]! : null;
+      const dropped = s ? dropUse(f, s) : null; // a guard's drop uses its loans (analysis/accesses.ts)
+      if (dropped !== null) readHere.add(dropped);
       const made = s ? facts.madeAt.get(s) : undefined;
       // loans alive during this statement: those a local live after it holds, and those it uses
       const active = heldBy(after, liveAfter);
@@ -171,14 +173,15 @@ function dropBeforeAssign(f: MirFunction, bi: number, si: number): boolean {
   return false;
 }
 
-function report(diags: DiagnosticBag, names: PlaceNames, a: Access, L: Loan, span: Span, later: { span: Span; loop: boolean } | null): void {
+function report(diags: DiagnosticBag, names: PlaceNames, a: Access, L: Loan, span: Span, later: LaterUse | null): void {
   const what = names.describe(a.place) ?? names.describe(L.written) ?? 'a temporary value';
   const borrowed = names.describe(L.written) ?? what;
   const q = (s: string) => `\`${s}\``;
   // a reserved two-phase borrow is still a mutable one: a second `mut ref` meanwhile is E0499
   const loanKind = L.mutable ? 'mutable' : 'immutable';
   const secondary: Label[] = [];
-  const laterLabel = (kind: string) => later && secondary.push({ span: later.span, message: `${kind}borrow later used here${later.loop ? ', in later iteration of loop' : ''}` });
+  const dropNote = later?.dropOf !== undefined ? `, when ${later.dropOf ? `\`${later.dropOf}\`` : 'the guard'} is dropped` : '';
+  const laterLabel = (kind: string) => later && secondary.push({ span: later.span, message: `${kind}borrow later used here${dropNote}${later.loop ? ', in later iteration of loop' : ''}` });
   const notes: string[] = [];
   if (later) notes.push(`the borrow of ${q(borrowed)} lives until its last use${later.loop ? ', in the next iteration of the loop' : ''}; end it before this ${a.kind === 'write' ? 'assignment' : a.kind === 'move' ? 'move' : a.kind === 'drop' ? 'drop' : 'access'}`);
   const extra = (label: string, loanLabel: string, laterKind: string) => {
@@ -204,8 +207,15 @@ function report(diags: DiagnosticBag, names: PlaceNames, a: Access, L: Loan, spa
   }
 }
 
+/** Where a loan is used later; `dropOf`: by the drop of that guard (a `@borrow` value with drop glue). */
+interface LaterUse {
+  span: Span;
+  loop: boolean;
+  dropOf?: string | null;
+}
+
 /** Finds, after a point, the first use of a local holding a loan (what keeps the loan alive there). */
-function laterUseFinder(f: MirFunction, facts: LoanFacts): (L: Loan, bi: number, si: number) => { span: Span; loop: boolean } | null {
+function laterUseFinder(f: MirFunction, facts: LoanFacts): (L: Loan, bi: number, si: number) => LaterUse | null {
   const succ = successors(f);
   return (L, bi, si) => {
     const holders = facts.holders.get(L.id) ?? new Set();
@@ -220,6 +230,12 @@ function laterUseFinder(f: MirFunction, facts: LoanFacts): (L: Loan, bi: number,
       for (let k = from; k < blk.stmts.length; k++) {
         const s = blk.stmts[k]!;
         const reads = localsRead(statementAccesses(s));
+        const d = dropUse(f, s);
+        if (d !== null && s.k === 'drop' && holders.has(d) && hs[k]!.get(d)?.has(L.id)) {
+          // a guard dropped at the end of its scope: the closing brace, named as the drop of the guard
+          const span = s.span.end > s.span.start ? { file: s.span.file, start: s.span.end - 1, end: s.span.end } : s.span;
+          return { span, loop: !!hereSpan && s.span.end <= hereSpan.start, dropOf: f.locals[d]!.name ?? null };
+        }
         for (const l of reads) {
           if (holders.has(l) && hs[k]!.get(l)?.has(L.id) && 'span' in s) return { span: s.span, loop: !!hereSpan && s.span.end <= hereSpan.start };
         }

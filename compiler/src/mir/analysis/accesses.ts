@@ -2,7 +2,8 @@
 // drops the borrow checker judges against the loans live there (MEMORY.md §3). Operands come first (they are
 // evaluated before the destination is written); a call's callee operands (closure value, virtual object) count.
 import type { Span } from '../../syntax/source.js';
-import type { Operand, Place, Statement, Terminator } from '../mir.js';
+import type { Type } from '../../sema/types.js';
+import type { LocalId, MirFunction, Operand, Place, Statement, Terminator } from '../mir.js';
 import { rvalueOperands } from '../move_paths.js';
 
 export type AccessKind =
@@ -81,4 +82,26 @@ export function localsRead(accesses: readonly Access[]): Set<number> {
     for (const pr of a.place.proj) if (pr.k === 'index') out.add(pr.index);
   }
   return out;
+}
+
+/** Does a value of this type hold a `@borrow` library value (`MutexGuard`, `ArenaRef`) at any depth? */
+function holdsBorrowAdt(t: Type): boolean {
+  switch (t.k) {
+    case 'adt':
+      return t.def.attrs.has('borrow') || t.args.some(holdsBorrowAdt);
+    case 'tuple':
+      return t.elems.some(holdsBorrowAdt);
+    case 'array':
+      return holdsBorrowAdt(t.elem);
+    default:
+      return false;
+  }
+}
+
+/** The local whose loans a statement's drop glue uses: dropping a value that holds a `@borrow` library value with
+ * drop glue (a `MutexGuard` unlocks its mutex) runs code that reaches what it borrows, so the drop is a use of its
+ * loans, like a read: the borrowed value must still be there (Rust: a type with `Drop` is used by its drop). */
+export function dropUse(f: MirFunction, s: Statement): LocalId | null {
+  if (s.k !== 'drop' || s.place.proj.length !== 0) return null;
+  return holdsBorrowAdt(f.locals[s.place.local]!.ty) ? s.place.local : null;
 }

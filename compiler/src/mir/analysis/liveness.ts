@@ -3,7 +3,7 @@
 // lives (non-lexically: until the last use of a local that holds it, MEMORY.md §3).
 import type { LocalId, MirFunction } from '../mir.js';
 import { stmtDest, successors } from '../move_paths.js';
-import { localsRead, statementAccesses, terminatorAccesses } from './accesses.js';
+import { dropUse, localsRead, statementAccesses, terminatorAccesses } from './accesses.js';
 
 export interface Liveness {
   /** the locals live after statement `si` of block `bi` (si = -1: at the block's entry) */
@@ -14,7 +14,14 @@ export interface Liveness {
 
 export function liveness(f: MirFunction): Liveness {
   const succ = successors(f);
-  const uses = f.blocks.map((b) => b.stmts.map((s) => localsRead(statementAccesses(s))));
+  const uses = f.blocks.map((b) =>
+    b.stmts.map((s) => {
+      const read = localsRead(statementAccesses(s));
+      const d = dropUse(f, s); // a guard's drop uses what it borrows
+      if (d !== null) read.add(d);
+      return read;
+    }),
+  );
   const termUses = f.blocks.map((b) => {
     const out = localsRead(terminatorAccesses(b.term));
     if (b.term.k === 'return') out.add(0);
