@@ -485,6 +485,10 @@ export function lowerBuiltinMethod(l: FnLowerer, e: Extract<ast.Expr, { kind: 'M
         b.assign(dest, { k: 'use', op: moveOf(tmp) }, span);
         return;
       }
+      case 'debug_string':
+        b.call(dest, { k: 'extern', symbol: 'tml_fmt_debug', ret: T.str }, [recv.op, constInt(34, T.i32)], span);
+        recv.release();
+        return;
       case 'find':
       case 'parse_i64':
       case 'parse_f64': {
@@ -605,6 +609,14 @@ export function lowerBuiltinMethod(l: FnLowerer, e: Extract<ast.Expr, { kind: 'M
   switch (res.name) {
     case 'to_string':
       return primToString(l, recvOp, rt, dest, span);
+    case 'debug_string': {
+      if (rt.k !== 'char') return primToString(l, recvOp, rt, dest, span);
+      const s = b.temp(T.str, span);
+      primToString(l, recvOp, rt, place(s), span);
+      b.call(dest, { k: 'extern', symbol: 'tml_fmt_debug', ret: T.str }, [{ k: 'copy', place: place(s) }, constInt(39, T.i32)], span);
+      l.dropLocal(s, span);
+      return;
+    }
     case 'duplicate':
       b.assign(dest, { k: 'use', op: recvOp }, span);
       return;
