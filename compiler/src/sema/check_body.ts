@@ -596,7 +596,12 @@ export class BodyChecker {
     if (!debug || isPrimitive(r) || r.k === 'var') return false;
     if (r.k === 'param' || r.k === 'tuple' || r.k === 'array') {
       // a parameter bounded by Debug dispatches at instantiation; tuples and arrays are formatted element-wise
-      if (!this.finder.implements(r, debug)) return false;
+      if (!this.finder.implements(r, debug)) {
+        if (r.k === 'param') return false;
+        // a tuple or array has no Display to fall back on: say which behavior `{:?}` needs
+        this.notImplemented(r, debug, e.span);
+        return true;
+      }
       if (derefs) this.body.autoDeref.set(e.id, derefs);
       const res: CallRes = r.k === 'param'
         ? { k: 'behavior', behavior: { def: debug, args: [] }, method: 'debug_string', selfType: r, methodArgs: [], recv: 'ref' }
