@@ -60,11 +60,14 @@ function derivedNames(attr: ast.Attribute, item: TypeItem, diags: DiagnosticBag)
   }
   for (const arg of attr.args) {
     const name = arg.kind === 'Path' && arg.segments.length === 1 && arg.segments[0]!.args === null ? arg.segments[0]!.name : null;
-    if (name === null || !(DERIVABLE as readonly string[]).includes(name)) {
-      const near = name === null ? null : closest(name, DERIVABLE);
+    if (name === null) {
+      diags.error('E0760', '`@derive` takes the names of behaviors', arg.span, { label: 'not a behavior name', notes: [`the derivable behaviors are ${listed()}`] });
+      continue;
+    }
+    if (!(DERIVABLE as readonly string[]).includes(name)) {
+      const near = closest(name, DERIVABLE);
       const notes = [...(near ? [`did you mean \`${near}\`?`] : []), `the derivable behaviors are ${listed()}`];
-      const shown = name ?? 'this';
-      diags.error('E0760', `cannot derive \`${shown}\`: it is not a derivable behavior`, arg.span, { label: 'not derivable', notes });
+      diags.error('E0760', `cannot derive \`${name}\`: it is not a derivable behavior`, arg.span, { label: 'not derivable', notes });
       continue;
     }
     const b = name as Derivable;
