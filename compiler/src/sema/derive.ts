@@ -160,7 +160,7 @@ function body(item: TypeItem, behavior: Derivable, self: string): string {
         return `func hash(this) -> I64 ${hashed(17, mine)}`;
       case 'Default': {
         // a field with a declared default keeps it (left out of the literal)
-        const fields = sh.names.map((n, i) => (sh.defaults[i] ? null : `${n}: ${printType(sh.types[i]!)}::default()`)).filter((x) => x !== null);
+        const fields = sh.names.map((n, i) => (sh.defaults[i] ? null : `${n}: ${defaultOf(sh.types[i]!)}`)).filter((x) => x !== null);
         return `func default() -> ${self} { ${item.name} { ${fields.join(', ')} } }`;
       }
     }
@@ -185,6 +185,14 @@ function body(item: TypeItem, behavior: Derivable, self: string): string {
     case 'Default':
       throw new Error('internal: Default is not derived for enums');
   }
+}
+
+/** `T::default()` for a field of type T written as a path. Other types have no `Default` except `()` (tuples, arrays,
+ * pointers, functions: checkDerived rejects the derive with E0762 before this code is checked). */
+function defaultOf(t: ast.TypeExpr): string {
+  if (t.kind === 'PathType') return `${printType(t)}::default()`;
+  if (t.kind === 'TupleType' && t.elems.length === 0) return '()';
+  return 'panic("no default")';
 }
 
 /** `impl[T: Eq + Bound] Eq for Pair[T] { … }` as an AST item whose spans are all `span`. */
@@ -237,13 +245,18 @@ export function checkDerived(defs: ProgramDefs, derived: Map<ast.Item, DerivedIm
     const fields = target.def.kind === 'enum' ? target.def.variants.flatMap((v) => v.fields) : target.def.fields.filter((f) => !(d.behavior === 'Default' && f.hasDefault));
     for (const f of fields) {
       const ty = substitute(f.ty, subst);
-      const ok = !(d.behavior === 'Hash' && ty.k === 'float') && finder.implements(ty, impl.behavior.def);
+      // `()` has none of the built-in methods the generated code calls (a field of it carries nothing)
+      const ok = ty.k !== 'unit' && !(d.behavior === 'Hash' && ty.k === 'float') && finder.implements(ty, impl.behavior.def);
       if (ok) continue;
       const shown = typeToString(f.ty);
       diags.error('E0762', `cannot derive \`${d.behavior}\` for \`${d.item.name}\`: the field's type \`${shown}\` does not implement \`${d.behavior}\``, f.span, {
         label: `\`${shown}\` does not implement \`${d.behavior}\``,
         secondary: [{ span: d.attr.span, message: `\`${d.behavior}\` derived here` }],
-        notes: ty.k === 'float' && d.behavior === 'Hash' ? ['floats have no `Hash` (NaN is not equal to itself)'] : [`implement \`${d.behavior}\` for \`${shown}\`, or write this \`impl\` by hand`],
+        notes: [
+          ty.k === 'float' && d.behavior === 'Hash' ? 'floats have no `Hash` (NaN is not equal to itself)'
+          : ty.k === 'unit' ? 'a `()` field carries nothing: remove it, or write this `impl` by hand'
+          : `implement \`${d.behavior}\` for \`${shown}\`, or write this \`impl\` by hand`,
+        ],
       });
       bad.add(impl);
     }
