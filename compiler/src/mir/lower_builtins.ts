@@ -1,4 +1,5 @@
 // Built-in functions (LANGUAGE.md §6) and methods of primitive types (§3), lowered to runtime calls and MIR.
+import { debugInto, isStructuralDebug } from './lower_debug.js';
 import type * as ast from '../syntax/ast.js';
 import type { Span } from '../syntax/source.js';
 import type { CallRes } from '../sema/typed.js';
@@ -16,6 +17,12 @@ const PTR: Type = { k: 'ptr', inner: T.u8 };
 /** Format the value of `e` as a new Str (Display); returns the local holding it (owned). */
 export function lowerDisplay(l: FnLowerer, e: ast.Expr): LocalId {
   const res = l.body.displays.get(e.id);
+  if (res?.k === 'builtin' && res.name === 'debug_string') {
+    // a tuple or an array under `{:?}`: formatted in place, element by element
+    const out = l.b.temp(T.str, e.span);
+    debugInto(l, l.derefN(l.placeOf(e), l.body.autoDeref.get(e.id) ?? 0), l.operandType(e), place(out), e.span);
+    return out;
+  }
   if (!res || res.k === 'builtin') {
     const out = l.b.temp(T.str, e.span);
     primToString(l, l.operand(e), l.operandType(e), place(out), e.span);
@@ -51,6 +58,10 @@ export function displayFrom(l: FnLowerer, e: ast.Expr, p: Place): LocalId {
     rt = l.placeType(rp);
   }
   const target = l.calleeSymbol(res);
+  if (target.k === 'builtin' && isStructuralDebug(t)) {
+    debugInto(l, { local: rp.local, proj: [...rp.proj, { k: 'deref' }] }, t, place(out), span);
+    return out;
+  }
   if (target.k === 'builtin') {
     const v = l.readPlace({ local: rp.local, proj: [...rp.proj, { k: 'deref' }] }, t, null);
     primToString(l, v, t, place(out), span);
@@ -485,6 +496,10 @@ export function lowerBuiltinMethod(l: FnLowerer, e: Extract<ast.Expr, { kind: 'M
         b.assign(dest, { k: 'use', op: moveOf(tmp) }, span);
         return;
       }
+      case 'debug_string':
+        b.call(dest, { k: 'extern', symbol: 'tml_fmt_debug', ret: T.str }, [recv.op, constInt(34, T.i32)], span);
+        recv.release();
+        return;
       case 'find':
       case 'parse_i64':
       case 'parse_f64': {
@@ -520,6 +535,10 @@ export function lowerBuiltinMethod(l: FnLowerer, e: Extract<ast.Expr, { kind: 'M
         return;
       }
     }
+  }
+  if (isStructuralDebug(rt) && res.name === 'debug_string') {
+    debugInto(l, recvPlace(), rt, dest, span);
+    return;
   }
   if (rt.k === 'array' && res.name === 'len') {
     b.assign(dest, { k: 'use', op: constInt(rt.size, T.i64) }, span);
@@ -605,6 +624,14 @@ export function lowerBuiltinMethod(l: FnLowerer, e: Extract<ast.Expr, { kind: 'M
   switch (res.name) {
     case 'to_string':
       return primToString(l, recvOp, rt, dest, span);
+    case 'debug_string': {
+      if (rt.k !== 'char') return primToString(l, recvOp, rt, dest, span);
+      const s = b.temp(T.str, span);
+      primToString(l, recvOp, rt, place(s), span);
+      b.call(dest, { k: 'extern', symbol: 'tml_fmt_debug', ret: T.str }, [{ k: 'copy', place: place(s) }, constInt(39, T.i32)], span);
+      l.dropLocal(s, span);
+      return;
+    }
     case 'duplicate':
       b.assign(dest, { k: 'use', op: recvOp }, span);
       return;

@@ -27,6 +27,8 @@ export const STR_METHODS: Record<string, { params: Type[]; ret: Type | 'maybe-i6
   to_string: { params: [], ret: T.str },
   duplicate: { params: [], ret: T.str },
   hash: { params: [], ret: T.i64 },
+  /** quoted and escaped as Rust's `{:?}` (`"a\"b"`) */
+  debug_string: { params: [], ret: T.str },
 };
 
 /** A built-in numeric method's signature: `self` stands for the receiver's type, `maybe-self` for `Maybe[Self]`. */
@@ -76,6 +78,8 @@ export const INT_METHODS: Record<string, NumMethod> = {
   to_string: { params: [], ret: T.str },
   duplicate: { params: [], ret: 'self' },
   hash: { params: [], ret: T.i64 },
+  /** as `to_string` (Rust's `{:?}` of an integer) */
+  debug_string: { params: [], ret: T.str },
 };
 
 /** Integer methods that only signed types have. */
@@ -147,11 +151,18 @@ export const FLOAT_METHODS: Record<string, NumMethod> = {
   is_sign_negative: { params: [], ret: T.bool },
   to_string: { params: [], ret: T.str },
   duplicate: { params: [], ret: 'self' },
+  /** as `to_string` (Rust's `{:?}` of a float) */
+  debug_string: { params: [], ret: T.str },
 };
 
+/** Methods of `Bool` and `Char`. */
 export const SIMPLE_METHODS: Record<string, NumMethod> = {
   to_string: { params: [], ret: T.str },
   duplicate: { params: [], ret: 'self' },
+  /** the code point (Char) or 0/1 (Bool) */
+  hash: { params: [], ret: T.i64 },
+  /** a Char quoted and escaped as Rust's `{:?}` (`'\n'`); a Bool as `to_string` */
+  debug_string: { params: [], ret: T.str },
 };
 
 /** Built-in free functions (the checker types each one specially). */

@@ -593,7 +593,22 @@ export class BodyChecker {
       derefs++;
     }
     const debug = this.defs.langBehavior('Debug');
-    if (!debug || isPrimitive(r) || r.k === 'var' || r.k === 'param') return false;
+    if (!debug || isPrimitive(r) || r.k === 'var') return false;
+    if (r.k === 'param' || r.k === 'tuple' || r.k === 'array') {
+      // a parameter bounded by Debug dispatches at instantiation; tuples and arrays are formatted element-wise
+      if (!this.finder.implements(r, debug)) {
+        if (r.k === 'param') return false;
+        // a tuple or array has no Display to fall back on: say which behavior `{:?}` needs
+        this.notImplemented(r, debug, e.span);
+        return true;
+      }
+      if (derefs) this.body.autoDeref.set(e.id, derefs);
+      const res: CallRes = r.k === 'param'
+        ? { k: 'behavior', behavior: { def: debug, args: [] }, method: 'debug_string', selfType: r, methodArgs: [], recv: 'ref' }
+        : { k: 'builtin', name: 'debug_string', recv: null, typeArgs: [] };
+      this.body.displays.set(e.id, res);
+      return true;
+    }
     const m = this.finder.findImpl(r, debug);
     const fn = m?.impl.methods.get('debug_string');
     if (!m || !fn) return false;
@@ -2048,6 +2063,11 @@ export class BodyChecker {
     }
     if (t.k === 'bool' || t.k === 'char') return null;
     if (t.k === 'array' && e.name === 'len') return finish([], T.i64);
+    if ((t.k === 'tuple' || t.k === 'array') && e.name === 'debug_string') {
+      const debug = this.defs.langBehavior('Debug');
+      if (debug && !this.finder.implements(t, debug)) this.notImplemented(t, debug, e.receiver.span);
+      return finish([], T.str);
+    }
     if (t.k === 'ptr') {
       if (!this.lowlevel && e.name !== 'is_null') {
         this.diags.error('E0133', `raw pointer method \`${e.name}\` requires a \`lowlevel\` block`, e.span);

@@ -5,6 +5,7 @@ import { newId } from '../syntax/ast.js';
 import type { DiagnosticBag } from '../syntax/diagnostics.js';
 import type { Span } from '../syntax/source.js';
 import { checkAttributes } from './attributes.js';
+import { checkDerived, expandDerives, type DerivedImpl } from './derive.js';
 import { ProgramDefs, type Binding, type Bound, type ConstDef, type FuncDef, type ImplDef, type ModuleScope, type Receiver } from './defs.js';
 import type { LoadedModule, ModuleLoader } from './modules.js';
 import { PRELUDE } from './modules.js';
@@ -19,6 +20,8 @@ export class Collector implements CollectorHooks {
   private pendingUses: { scope: ModuleScope; item: Extract<ast.Item, { kind: 'Use' }>; mod: LoadedModule }[] = [];
   /** `@deref`/`@index` are resolved once every struct's fields are known */
   private pendingAttrs: { def: AdtDef; attrs: ast.Attribute[] }[] = [];
+  /** the impls `@derive` generated (sema/derive.ts), by their item */
+  private readonly derived = new Map<ast.Item, DerivedImpl>();
 
   constructor(
     private readonly loader: ModuleLoader,
@@ -49,6 +52,7 @@ export class Collector implements CollectorHooks {
     for (const mod of this.defs.modules.values()) this.defineModule(mod);
     new ClassDefiner(this, this.classes).defineAll();
     for (const p of this.pendingAttrs) this.libraryAttrs(p.def, p.attrs);
+    checkDerived(this.defs, this.derived, this.diags);
     this.checkOverlaps();
     return this.defs;
   }
@@ -93,7 +97,8 @@ export class Collector implements CollectorHooks {
   // ---------- pass 1: names ----------
 
   private declareModule(mod: LoadedModule): void {
-    const scope: ModuleScope = { path: mod.name, file: mod.file, names: new Map(), variants: new Map(), ast: mod.ast, isStd: mod.isStd };
+    const ast = expandDerives(mod.ast, this.diags, this.derived);
+    const scope: ModuleScope = { path: mod.name, file: mod.file, names: new Map(), variants: new Map(), ast, isStd: mod.isStd };
     this.defs.modules.set(mod.name, scope);
     for (const item of mod.ast.items) this.declareItem(scope, item, mod);
     checkAttributes(mod.ast.items, this.diags);

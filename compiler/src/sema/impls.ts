@@ -34,6 +34,10 @@ export class ImplFinder {
     if (t.k === 'param') return this.boundsOf(t).some((b) => behaviorIncludes(b, behavior));
     if (t.k === 'dyn') return behaviorIncludes(t.behavior, behavior);
     if (isPrimitive(t) && PRIMITIVE_BEHAVIORS.has(behavior.name) && this.defs.langBehavior(behavior.name) === behavior) return true;
+    // tuples and arrays debug-print when their elements do (mir/lower_debug.ts)
+    if ((t.k === 'tuple' || t.k === 'array') && behavior.name === 'Debug' && this.defs.langBehavior('Debug') === behavior) {
+      return (t.k === 'tuple' ? t.elems : [t.elem]).every((x) => this.implements(x, behavior, depth + 1));
+    }
     if (t.k === 'ref' && (behavior.name === 'Display' || behavior.name === 'Eq' || behavior.name === 'Ord')) return this.implements(t.inner, behavior, depth + 1);
     return this.findImpl(t, behavior, depth) !== null;
   }
@@ -119,6 +123,7 @@ export type ResolvedMethod =
 
 export function resolveBehaviorMethod(defs: ProgramDefs, selfType: Type, behavior: BehaviorDef, method: string): ResolvedMethod | null {
   if (isPrimitive(selfType) && PRIMITIVE_BEHAVIORS.has(behavior.name)) return { k: 'builtin', name: method };
+  if ((selfType.k === 'tuple' || selfType.k === 'array') && behavior.name === 'Debug') return { k: 'builtin', name: method };
   const infer = new InferCtx();
   const finder = new ImplFinder(defs, infer, []);
   for (const impl of defs.impls) {
