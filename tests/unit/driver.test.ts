@@ -9,6 +9,7 @@ import { runProgram } from '../../compiler/src/driver/pipeline.js';
 import {
   existingRuntimeLibrary,
   findRuntimeLibrary,
+  forgetOtherSourceTree,
   isHostTriple,
   packageRoot,
   packageVersion,
@@ -180,6 +181,34 @@ describe('runtime cache key', () => {
       expect(runtimeVersion(root).startsWith('1.0.0-')).toBe(true);
     } finally {
       rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('runtime cache shared by two copies of tmlc', () => {
+  it('reconfigures a cache dir that cmake configured for another source tree with the same sources', async () => {
+    const top = mkdtempSync(path.join(os.tmpdir(), 'tmlc-rtcopies-'));
+    try {
+      const project = 'cmake_minimum_required(VERSION 3.13)\nproject(copy NONE)\n';
+      for (const copy of ['a', 'b']) {
+        mkdirSync(path.join(top, copy));
+        writeFileSync(path.join(top, copy, 'CMakeLists.txt'), project);
+      }
+      const cacheDir = path.join(top, 'cache');
+      await execa('cmake', ['-S', path.join(top, 'a'), '-B', cacheDir]);
+      // without forgetting, cmake refuses: the cache was generated for copy a
+      const refused = await execa('cmake', ['-S', path.join(top, 'b'), '-B', cacheDir], { reject: false });
+      expect(refused.exitCode).not.toBe(0);
+      expect(refused.stderr).toContain('does not match the source');
+      forgetOtherSourceTree(cacheDir, path.join(top, 'b'));
+      const again = await execa('cmake', ['-S', path.join(top, 'b'), '-B', cacheDir], { reject: false });
+      expect(again.exitCode).toBe(0);
+      // the same tree is left alone
+      const before = readFileSync(path.join(cacheDir, 'CMakeCache.txt'), 'utf8');
+      forgetOtherSourceTree(cacheDir, path.join(top, 'b'));
+      expect(readFileSync(path.join(cacheDir, 'CMakeCache.txt'), 'utf8')).toBe(before);
+    } finally {
+      rmSync(top, { recursive: true, force: true });
     }
   });
 });

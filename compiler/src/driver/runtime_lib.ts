@@ -2,7 +2,7 @@
 // (`build/lib/libtml_runtime_<variant>.a`), else one built earlier into the cache directory, else build it there
 // now with cmake, under a lock file so that parallel builds do not collide.
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -145,6 +145,7 @@ export async function findRuntimeLibrary(variant: RuntimeVariant, o: RuntimeLook
     const again = existingRuntimeLibrary(variant, o);
     if (again !== null) return again;
     log(`tmlc: building the ${variant} runtime library into ${cacheDir} (first use)`);
+    forgetOtherSourceTree(cacheDir, root);
     const configure = ['-S', root, '-B', cacheDir, '-DCMAKE_BUILD_TYPE=Release'];
     if (!host) configure.push('-DCMAKE_C_COMPILER=clang-14', `-DCMAKE_C_COMPILER_TARGET=${o.triple}`);
     await runTool('cmake', configure, { verbose: o.verbose, log });
@@ -156,6 +157,21 @@ export async function findRuntimeLibrary(variant: RuntimeVariant, o: RuntimeLook
     writeFileSync(stampPath(cacheDir, variant), `${new Date().toISOString()}\n`);
     return lib;
   });
+}
+
+/**
+ * The cache is keyed by the runtime's sources, not by where they are, so two copies of tmlc (a second checkout, a
+ * reinstall elsewhere) share a cache directory that cmake has configured for the other copy's source tree — and
+ * cmake refuses to reuse it ("does not match the source … used to generate cache"). The sources are identical (same
+ * key), so the configuration is forgotten and redone for this tree; libraries already built there stay valid.
+ */
+export function forgetOtherSourceTree(cacheDir: string, root: string): void {
+  const cache = path.join(cacheDir, 'CMakeCache.txt');
+  if (!existsSync(cache)) return;
+  const home = /^CMAKE_HOME_DIRECTORY:INTERNAL=(.*)$/m.exec(readFileSync(cache, 'utf8'))?.[1];
+  if (home === undefined || path.resolve(home) === path.resolve(root)) return;
+  rmSync(cache, { force: true });
+  rmSync(path.join(cacheDir, 'CMakeFiles'), { recursive: true, force: true });
 }
 
 function sleep(ms: number): Promise<void> {
