@@ -424,6 +424,7 @@ static void run_task(TmlAsyncTask *t) {
 static void *worker_main(void *arg) {
     (void)arg;
     is_worker = 1;
+    tml_rt_stack_guard_thread_init(); /* a stack overflow in a poll function is a panic too */
     pthread_mutex_lock(&mu);
     while (!stopping) {
         if (heap_len && fire_timers_locked()) continue;
@@ -445,6 +446,7 @@ static void *worker_main(void *arg) {
         idle_workers--;
     }
     pthread_mutex_unlock(&mu);
+    tml_rt_stack_guard_thread_end();
     return NULL;
 }
 

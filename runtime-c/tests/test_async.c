@@ -130,6 +130,7 @@ typedef struct Parent {
     TmlAsyncTask *child;
 } Parent;
 
+static int parent_waiting;
 static int32_t parent_poll(void *s, TmlWaker *w, void *out) {
     Parent *p = s;
     if (p->step == 0) {
@@ -138,7 +139,10 @@ static int32_t parent_poll(void *s, TmlWaker *w, void *out) {
         p->step = 1;
     }
     int64_t r;
-    if (!tml_async_await(p->child, w, &r)) return 0; /* ready consumes the handle */
+    if (!tml_async_await(p->child, w, &r)) { /* ready consumes the handle */
+        __atomic_store_n(&parent_waiting, 1, __ATOMIC_RELEASE);
+        return 0;
+    }
     p->step = 2;
     put_i64(out, r + 100);
     return 1;
@@ -177,6 +181,13 @@ static void test_many_timers(void) {
         h[i] = tml_async_spawn(sleeper_poll, sleeper_drop, &st, sizeof st, sizeof(int64_t), NULL);
         expect += (int64_t)i * i + 1;
     }
+#ifdef TML_DEBUG_MEMORY
+    /* memory per suspended task, beyond its state and result: the task block's header, its timer-heap slot, and
+     * the allocator's rounding; the goal is <= 256 bytes */
+    int64_t per_task = tml_mem_live_bytes() / N - (int64_t)sizeof(Sleeper) - (int64_t)sizeof(int64_t);
+    fprintf(stderr, "test_async: %lld bytes per suspended task beyond state and result\n", (long long)per_task);
+    CHECK(per_task <= 256);
+#endif
     int64_t sum = 0;
     for (int i = 0; i < N; i++) {
         int64_t r = 0;
@@ -363,9 +374,10 @@ static void test_abort(void) {
     /* 2. waiting on another task: the parent's drop detaches the child, which runs on and its result is dropped */
     log_reset();
     result_drops = 0;
-    Parent ps = {.ms = 40};
+    Parent ps = {.ms = 300};
+    parent_waiting = 0;
     t = tml_async_spawn(parent_poll, parent_drop, &ps, sizeof ps, sizeof(int64_t), NULL);
-    sleep_ms(10);
+    while (!__atomic_load_n(&parent_waiting, __ATOMIC_ACQUIRE)) sleep_ms(1);
     tml_async_abort(t);
     log_get(buf, sizeof buf);
     CHECK_EQ_CSTR(buf, "P");
@@ -500,12 +512,14 @@ typedef struct Two {
     TmlDelay d;
 } Two;
 
+static int two_suspended;
 static int32_t two_poll(void *s, TmlWaker *w, void *out) {
     Two *t = s;
     (void)out;
     if (t->step == 0) {
         tml_async_delay_init(&t->d, 100000);
         t->step = 1;
+        __atomic_add_fetch(&two_suspended, 1, __ATOMIC_RELEASE);
     }
     return tml_async_delay_poll(&t->d, w, NULL);
 }
@@ -532,9 +546,7 @@ static void test_shutdown_pending(void) {
         else
             tml_async_release(t);
     }
-    /* and one queued but never polled (no worker gets to it: shutdown stops them first, or it was polled) */
-    while (tml_async_live_tasks() != 4) sleep_ms(1);
-    sleep_ms(20); /* let every task reach its suspension point */
+    while (__atomic_load_n(&two_suspended, __ATOMIC_ACQUIRE) != 4) sleep_ms(1); /* all at their suspension point */
     tml_async_shutdown();
     char buf[256];
     log_get(buf, sizeof buf);
