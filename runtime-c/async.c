@@ -111,6 +111,7 @@ static int64_t nworkers;
 static pthread_t *threads;
 static TmlAsyncTask *q_head, *q_tail;
 static int64_t idle_workers;
+static int64_t signals_pending; /* work_cv signals sent that no worker has woken from yet */
 static TmlAsyncTask live = {.lprev = &live, .lnext = &live};
 static int64_t live_count;
 static TmlDelay **heap;
@@ -166,7 +167,10 @@ static void q_push_locked(TmlAsyncTask *t) {
     else
         q_head = t;
     q_tail = t;
-    if (idle_workers) pthread_cond_signal(&work_cv);
+    if (idle_workers > signals_pending) { /* a worker already woken drains the queue before sleeping again */
+        signals_pending++;
+        pthread_cond_signal(&work_cv);
+    }
 }
 
 static TmlAsyncTask *q_pop_locked(void) {
@@ -334,7 +338,10 @@ int32_t tml_async_delay_poll(void *delay_state, TmlWaker *waker, void *out) {
             d->state = 1;
             d->waker = tml_waker_clone(waker);
             heap_push_locked(d);
-            if (d->heap_index == 0 && idle_workers) pthread_cond_signal(&work_cv); /* a new earliest deadline */
+            if (d->heap_index == 0 && idle_workers > signals_pending) { /* a new earliest deadline */
+                signals_pending++;
+                pthread_cond_signal(&work_cv);
+            }
         }
     } else if (d->state == 1 && !tml_waker_will_wake(d->waker, waker)) {
         old = d->waker;
@@ -444,6 +451,7 @@ static void *worker_main(void *arg) {
             pthread_cond_wait(&work_cv, &mu);
         }
         idle_workers--;
+        if (signals_pending) signals_pending--;
     }
     pthread_mutex_unlock(&mu);
     tml_rt_stack_guard_thread_end();
@@ -637,6 +645,7 @@ void tml_async_shutdown(void) {
     nworkers = 0;
     stopping = 0;
     shutting_down = 0;
+    signals_pending = 0;
     pthread_mutex_unlock(&mu);
     while (q) {
         TmlAsyncTask *next = q->qnext;
