@@ -3,7 +3,9 @@
  *   1. spawn-and-join of 100,000 trivial tasks, in batches of 1,000 (spawn the batch, join it), vs. one pthread per
  *      task (pthread_create + pthread_join, same batches).
  *   2. ping-pong: 1,000,000 wakeups between two tasks passing a token through a waker-based mailbox, vs. two
- *      threads passing it through a mutex + two condition variables. */
+ *      threads passing it through a mutex + two condition variables.
+ *   3. scaling of the single global run queue: 200,000 tasks of ~1 us and of ~10 us of computation, spawned and
+ *      joined with TML_WORKERS=1 and then 2 (the executor restarted in between): the speed-up 2 workers give. */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdio.h>
@@ -163,6 +165,42 @@ static int64_t bench_pingpong_pthread(void) {
     return dt;
 }
 
+/* ---- scaling: CPU-bound tasks ---- */
+
+typedef struct Work {
+    int64_t iters, seed;
+} Work;
+static int32_t work_poll(void *s, TmlWaker *w, void *out) {
+    (void)w;
+    Work *k = s;
+    uint64_t x = (uint64_t)k->seed | 1;
+    for (int64_t i = 0; i < k->iters; i++) x = x * 6364136223846793005ull + 1442695040888963407ull;
+    int64_t r = (int64_t)(x >> 40);
+    memcpy(out, &r, sizeof r);
+    return 1;
+}
+
+static int64_t bench_scaling(const char *workers, int64_t iters, int64_t *sum) {
+    enum { WTASKS = 200000 };
+    static TmlAsyncTask *h[WTASKS];
+    tml_async_shutdown();
+    setenv("TML_WORKERS", workers, 1);
+    int64_t t0 = tml_clock_ns();
+    for (int i = 0; i < WTASKS; i++) {
+        Work k = {iters, i};
+        h[i] = tml_async_spawn(work_poll, NULL, &k, sizeof k, sizeof(int64_t), NULL);
+    }
+    for (int i = 0; i < WTASKS; i++) {
+        int64_t r;
+        tml_async_join(h[i], &r);
+        *sum += r;
+    }
+    int64_t dt = tml_clock_ns() - t0;
+    tml_async_shutdown();
+    unsetenv("TML_WORKERS");
+    return dt;
+}
+
 int main(void) {
     int64_t s1 = 0, s2 = 0;
     bench_spawn_async(&s1); /* warm-up: starts the workers */
@@ -179,6 +217,15 @@ int main(void) {
            WAKEUPS, secs(pa), (double)pa / WAKEUPS, secs(pp), (double)pp / WAKEUPS, (double)pa / (double)pp);
     printf("workers: %lld, task overhead: %lld bytes\n", (long long)tml_async_workers(),
            (long long)tml_async_task_overhead());
+    const int64_t iters[2] = {300, 3000}; /* about 1 us and 10 us */
+    for (int k = 0; k < 2; k++) {
+        int64_t a1 = 0, a2 = 0;
+        int64_t w1 = bench_scaling("1", iters[k], &a1);
+        int64_t w2 = bench_scaling("2", iters[k], &a2);
+        if (a1 != a2) abort();
+        printf("scaling, 200000 tasks of %lld iterations: 1 worker %.3f s, 2 workers %.3f s: speed-up %.2fx\n",
+               (long long)iters[k], secs(w1), secs(w2), (double)w1 / (double)w2);
+    }
     tml_async_shutdown();
     return 0;
 }
