@@ -6,9 +6,13 @@
  *             live at the current suspension point; it never frees the state's memory, which belongs to whoever
  *             holds the future (the task block for a spawned task, the caller's frame for tml_block_on, the
  *             parent's state for a nested future). A future is polled by one thread at a time; after poll returned
- *             1 it is neither polled nor dropped again. drop may be NULL (nothing to drop).
+ *             1 it is neither polled nor dropped again. drop may be NULL (nothing to drop). A state must not
+ *             move after its first poll (it may be registered by address, e.g. a TmlDelay in the timer heap):
+ *             Rust's Pin, for free here, since a task's state stays in its block and a nested future's state
+ *             inside its parent's.
  *   Waker     borrowed during poll; tml_waker_clone makes an owned reference, consumed by tml_waker_wake or
- *             tml_waker_drop. Waking is always harmless (twice, after the task finished or was aborted).
+ *             tml_waker_drop. Waking is always harmless (twice, after the task finished or was aborted). Every
+ *             function here may be called from any thread (join and block_on: not from a worker).
  *   Task      tml_async_spawn moves state_size bytes of state into a new task (one allocation: header, state,
  *             result). The handle is consumed by exactly one of tml_async_join, a ready tml_async_await,
  *             tml_async_abort or tml_async_release (= detach: the task runs on, its result is dropped).
