@@ -1,0 +1,676 @@
+/* async.c — the M:N executor for async functions (MEMORY.md §8.1); the ABI is include/tml_async.h.
+ *
+ * ABI. A future is { poll, drop, state }. poll(state, waker, out) returns 1 with the result written to out, or 0
+ * after arranging (by cloning the borrowed waker into whatever it waits on) to be woken. drop(state) drops the
+ * values live at the current suspension point and NEVER frees the state's memory: the memory belongs to whoever
+ * holds the future — the task block for a spawned task, the caller's frame for tml_block_on, the parent future's
+ * state for a nested one (the compiler embeds a callee's state in its caller's, as Rust does, so a future that
+ * awaits nothing allocates nothing). A future completed (poll returned 1) is never polled nor dropped again.
+ *
+ * Memory. A task is ONE tml_alloc'ed block: TmlAsyncTask (96 bytes, rounded to 16), the state (moved in by
+ * tml_async_spawn, rounded to 16), the result. Its first field is its waker, so a task waker costs nothing and the
+ * task's refcount counts: the handle (1), the executor while the task is live i.e. neither completed nor aborted
+ * (1), the run queue while it is queued or being polled (1), and every waker clone. The block is freed by the
+ * last release, so a waker can never see a freed task, and a waker woken after the task finished just finds the
+ * DONE/ABORT bits and does nothing. tml_block_on and tml_async_join wake through a Parker (a refcounted
+ * mutex+condvar block, allocated per call, freed by its last reference). Timers (TmlDelay) live in the state of
+ * the future that awaits them; the executor's timer heap only points at them, and a TmlDelay holds one waker
+ * clone while it is in the heap. Everything is tml_alloc'ed, so the tracking allocator sees it all.
+ *
+ * Scheduling (one atomic word per task, CAS transitions): SCHEDULED (in the run queue), RUNNING (a worker is
+ * polling it), NOTIFIED (woken while RUNNING: requeued when the poll returns pending), DONE (completed or its
+ * state dropped: never polled again), ABORT (abort requested: wakes are ignored and no poll starts), DROPPED
+ * (claims the one drop of the state). A wake only queues a task that is neither queued, running, done nor being
+ * aborted, so a task is in the queue at most once and polled by one worker at a time; the worker's CAS from
+ * SCHEDULED to RUNNING and the aborter's fetch-or of ABORT are ordered on the same word, so after abort has seen
+ * RUNNING clear (waiting on abort_cv, broadcast by the worker that clears RUNNING and saw ABORT) no poll is running
+ * and none will start: the aborter owns the state. Completion vs. the handle (join, await, release, abort) is
+ * decided under the task's spinlock: `complete` and `handle_gone` are set in it, so exactly one side drops an
+ * unclaimed result, and an awaiter either sees `complete` or leaves a waker the completer takes and wakes.
+ *
+ * Executor. One mutex (mu) guards the run queue (a FIFO list through the tasks), the live list (every live task,
+ * in spawn order, for shutdown) and the timer heap (a binary min-heap of TmlDelay pointers by deadline). Workers
+ * (TML_WORKERS, default the number of online CPUs) are started by the first spawn or block_on. A worker fires
+ * expired timers (collecting their wakers under mu, waking them after unlocking), else pops a task and polls it
+ * without the lock, else sleeps on work_cv (CLOCK_MONOTONIC), with a timeout at the earliest deadline if there is
+ * one: no thread per timer, no busy polling. A push signals work_cv only when more workers are idle than signals
+ * are pending (signals_pending: sent, not yet woken from), since a woken worker drains the queue before it sleeps
+ * again; on 2 cores that took spawn+join from 2.5 to 0.4 us per task. Why one global queue and no work stealing:
+ * docs/decisions.md "Async executor".
+ *
+ * Shutdown (tml_async_shutdown, from a non-worker thread, no block_on running): 1. stop and join the workers (each
+ * finishes the poll it is in); 2. abort every live task, newest first, on the calling thread (its drop function
+ * drops the live values, which unregisters its timers and drops its waker clones; a task spawned by a drop
+ * function is aborted too); 3. release the tasks left in the run queue; 4. free the worker array and the (then
+ * empty) timer heap. Tasks whose handle is still held stay allocated until the handle is consumed (a join returns
+ * 0). A spawn after shutdown starts a fresh executor. */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "spinlock.h"
+#include "tml_async.h"
+#include "tml_runtime.h"
+
+enum { WK_TASK = 1, WK_PARK = 2 };
+
+struct TmlWaker {
+    int64_t rc; /* atomic */
+    int32_t kind;
+    int32_t pad_;
+};
+
+enum {
+    ST_SCHEDULED = 1u,
+    ST_RUNNING = 2u,
+    ST_NOTIFIED = 4u,
+    ST_DONE = 8u,
+    ST_ABORT = 16u,
+    ST_DROPPED = 32u,
+};
+
+struct TmlAsyncTask {
+    TmlWaker w;                   /* the task's waker; w.rc is the task's refcount */
+    uint32_t st;                  /* ST_* (atomic) */
+    TmlSpinlock lock;             /* guards join_waiter, complete, taken, handle_gone */
+    struct TmlAsyncTask *qnext;   /* run queue (mu) */
+    struct TmlAsyncTask *lprev, *lnext; /* live list (mu) */
+    TmlPollFn poll;
+    TmlDropFn drop;
+    void (*drop_result)(void *result);
+    TmlWaker *join_waiter;        /* owned clone */
+    uint32_t result_off, result_size;
+    uint8_t complete, taken, handle_gone, pad_[5];
+};
+
+#define TASK_HDR ((sizeof(TmlAsyncTask) + 15) & ~(size_t)15)
+
+typedef struct Parker {
+    TmlWaker w;
+    pthread_mutex_t m;
+    pthread_cond_t c;
+    int notified;
+} Parker;
+
+static const TmlAllocSite task_site = {{"<runtime>", 0, 0}, "AsyncTask"};
+static const TmlAllocSite parker_site = {{"<runtime>", 0, 0}, "AsyncParker"};
+static const TmlAllocSite exec_site = {{"<runtime>", 0, 0}, "AsyncExecutor"};
+
+static inline void *task_state(TmlAsyncTask *t) { return (char *)t + TASK_HDR; }
+static inline void *task_result(TmlAsyncTask *t) { return (char *)t + t->result_off; }
+
+/* ---- the executor's shared state (mu) ---- */
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t work_cv;  /* CLOCK_MONOTONIC; initialised once */
+static pthread_cond_t abort_cv = PTHREAD_COND_INITIALIZER;
+static pthread_once_t cv_once = PTHREAD_ONCE_INIT;
+static int started, stopping, shutting_down;
+static int64_t nworkers;
+static pthread_t *threads;
+static TmlAsyncTask *q_head, *q_tail;
+static int64_t idle_workers;
+static int64_t signals_pending; /* work_cv signals sent that no worker has woken from yet */
+static TmlAsyncTask live = {.lprev = &live, .lnext = &live};
+static int64_t live_count;
+static TmlDelay **heap;
+static int64_t heap_len, heap_cap;
+static _Thread_local int is_worker;
+
+static void init_cv(void) {
+    pthread_condattr_t a;
+    pthread_condattr_init(&a);
+    pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+    pthread_cond_init(&work_cv, &a);
+    pthread_condattr_destroy(&a);
+}
+
+static int64_t now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* ---- refcounts ---- */
+
+static void parker_free(Parker *p) {
+    pthread_mutex_destroy(&p->m);
+    pthread_cond_destroy(&p->c);
+    tml_free(p, &tml_rt_runtime_loc);
+}
+
+TmlWaker *tml_waker_clone(TmlWaker *w) {
+    __atomic_add_fetch(&w->rc, 1, __ATOMIC_RELAXED);
+    return w;
+}
+
+void tml_waker_drop(TmlWaker *w) {
+    if (!w) return;
+    if (__atomic_sub_fetch(&w->rc, 1, __ATOMIC_ACQ_REL) != 0) return;
+    if (w->kind == WK_PARK)
+        parker_free((Parker *)w);
+    else
+        tml_free(w, &tml_rt_runtime_loc); /* the task block: every reference is gone, so it is DONE */
+}
+
+static inline void task_release(TmlAsyncTask *t) { tml_waker_drop(&t->w); }
+
+int32_t tml_waker_will_wake(const TmlWaker *a, const TmlWaker *b) { return a == b; }
+
+/* ---- run queue (mu) ---- */
+
+static void q_push_locked(TmlAsyncTask *t) {
+    t->qnext = NULL;
+    if (q_tail)
+        q_tail->qnext = t;
+    else
+        q_head = t;
+    q_tail = t;
+    if (idle_workers > signals_pending) { /* a worker already woken drains the queue before sleeping again */
+        signals_pending++;
+        pthread_cond_signal(&work_cv);
+    }
+}
+
+static TmlAsyncTask *q_pop_locked(void) {
+    TmlAsyncTask *t = q_head;
+    if (t) {
+        q_head = t->qnext;
+        if (!q_head) q_tail = NULL;
+    }
+    return t;
+}
+
+static void enqueue(TmlAsyncTask *t) {
+    pthread_mutex_lock(&mu);
+    q_push_locked(t);
+    pthread_mutex_unlock(&mu);
+}
+
+/* ---- waking ---- */
+
+static void wake_task(TmlAsyncTask *t) {
+    uint32_t s = __atomic_load_n(&t->st, __ATOMIC_ACQUIRE), n;
+    do {
+        if (s & (ST_DONE | ST_ABORT)) return;
+        if (s & ST_RUNNING) {
+            if (s & ST_NOTIFIED) return;
+            n = s | ST_NOTIFIED;
+        } else if (s & ST_SCHEDULED) {
+            return;
+        } else {
+            n = s | ST_SCHEDULED;
+        }
+    } while (!__atomic_compare_exchange_n(&t->st, &s, n, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
+    if (!(s & ST_RUNNING)) {
+        tml_waker_clone(&t->w); /* the queue's reference */
+        enqueue(t);
+    }
+}
+
+static void parker_wake(Parker *p) {
+    pthread_mutex_lock(&p->m);
+    p->notified = 1;
+    pthread_cond_signal(&p->c);
+    pthread_mutex_unlock(&p->m);
+}
+
+void tml_waker_wake_by_ref(TmlWaker *w) {
+    if (w->kind == WK_PARK)
+        parker_wake((Parker *)w);
+    else
+        wake_task((TmlAsyncTask *)w);
+}
+
+void tml_waker_wake(TmlWaker *w) {
+    tml_waker_wake_by_ref(w);
+    tml_waker_drop(w);
+}
+
+static Parker *parker_new(void) {
+    Parker *p = tml_alloc(sizeof(Parker), &parker_site);
+    p->w.rc = 1;
+    p->w.kind = WK_PARK;
+    p->w.pad_ = 0;
+    pthread_mutex_init(&p->m, NULL);
+    pthread_cond_init(&p->c, NULL);
+    p->notified = 0;
+    return p;
+}
+
+static void parker_park(Parker *p) {
+    pthread_mutex_lock(&p->m);
+    while (!p->notified) pthread_cond_wait(&p->c, &p->m);
+    p->notified = 0;
+    pthread_mutex_unlock(&p->m);
+}
+
+/* ---- timer heap (mu) ---- */
+
+static void heap_set(int64_t i, TmlDelay *d) {
+    heap[i] = d;
+    d->heap_index = i;
+}
+
+static void heap_up(int64_t i) {
+    TmlDelay *d = heap[i];
+    while (i > 0) {
+        int64_t p = (i - 1) / 2;
+        if (heap[p]->deadline <= d->deadline) break;
+        heap_set(i, heap[p]);
+        i = p;
+    }
+    heap_set(i, d);
+}
+
+static void heap_down(int64_t i) {
+    TmlDelay *d = heap[i];
+    for (;;) {
+        int64_t c = 2 * i + 1;
+        if (c >= heap_len) break;
+        if (c + 1 < heap_len && heap[c + 1]->deadline < heap[c]->deadline) c++;
+        if (d->deadline <= heap[c]->deadline) break;
+        heap_set(i, heap[c]);
+        i = c;
+    }
+    heap_set(i, d);
+}
+
+static void heap_push_locked(TmlDelay *d) {
+    if (heap_len == heap_cap) {
+        heap_cap = heap_cap ? heap_cap * 2 : 64;
+        heap = tml_realloc(heap, heap_cap * (int64_t)sizeof(TmlDelay *), &exec_site);
+    }
+    heap_set(heap_len++, d);
+    heap_up(heap_len - 1);
+}
+
+static void heap_remove_locked(TmlDelay *d) {
+    int64_t i = d->heap_index;
+    d->heap_index = -1;
+    TmlDelay *last = heap[--heap_len];
+    if (i == heap_len) return;
+    heap_set(i, last);
+    heap_up(i);
+    heap_down(last->heap_index);
+}
+
+/* With mu held and timers due: takes up to 64 of them out of the heap, wakes them without the lock. Returns with
+ * mu held; 0 if nothing was due. */
+static int fire_timers_locked(void) {
+    TmlWaker *ws[64];
+    int n = 0;
+    int64_t now = now_ns();
+    while (heap_len && heap[0]->deadline <= now && n < 64) {
+        TmlDelay *d = heap[0];
+        heap_remove_locked(d);
+        d->state = 2;
+        ws[n++] = d->waker;
+        d->waker = NULL;
+    }
+    if (!n) return 0;
+    pthread_mutex_unlock(&mu);
+    for (int i = 0; i < n; i++) tml_waker_wake(ws[i]);
+    pthread_mutex_lock(&mu);
+    return 1;
+}
+
+void tml_async_delay_init(TmlDelay *d, int64_t ms) {
+    d->ms = ms;
+    d->deadline = 0;
+    d->heap_index = -1;
+    d->waker = NULL;
+    d->state = 0;
+    d->pad_ = 0;
+}
+
+int32_t tml_async_delay_poll(void *delay_state, TmlWaker *waker, void *out) {
+    (void)out;
+    TmlDelay *d = delay_state;
+    TmlWaker *old = NULL;
+    pthread_mutex_lock(&mu);
+    if (d->state == 0) {
+        d->deadline = now_ns() + (d->ms > 0 ? d->ms : 0) * 1000000;
+        if (d->ms <= 0) {
+            d->state = 2;
+        } else {
+            d->state = 1;
+            d->waker = tml_waker_clone(waker);
+            heap_push_locked(d);
+            if (d->heap_index == 0 && idle_workers > signals_pending) { /* a new earliest deadline */
+                signals_pending++;
+                pthread_cond_signal(&work_cv);
+            }
+        }
+    } else if (d->state == 1 && !tml_waker_will_wake(d->waker, waker)) {
+        old = d->waker;
+        d->waker = tml_waker_clone(waker);
+    }
+    int32_t ready = d->state == 2;
+    pthread_mutex_unlock(&mu);
+    tml_waker_drop(old);
+    return ready;
+}
+
+void tml_async_delay_drop(void *delay_state) {
+    TmlDelay *d = delay_state;
+    TmlWaker *w = NULL;
+    pthread_mutex_lock(&mu);
+    if (d->state == 1) {
+        heap_remove_locked(d);
+        w = d->waker;
+        d->waker = NULL;
+        d->state = 2;
+    }
+    pthread_mutex_unlock(&mu);
+    tml_waker_drop(w);
+}
+
+/* ---- tasks ---- */
+
+/* Called once per task by whoever set DONE: off the live list, and the executor's reference goes. */
+static void task_finish(TmlAsyncTask *t) {
+    pthread_mutex_lock(&mu);
+    t->lprev->lnext = t->lnext;
+    t->lnext->lprev = t->lprev;
+    t->lprev = t->lnext = NULL;
+    live_count--;
+    pthread_mutex_unlock(&mu);
+    task_release(t);
+}
+
+static void broadcast_abort(void) {
+    pthread_mutex_lock(&mu);
+    pthread_cond_broadcast(&abort_cv);
+    pthread_mutex_unlock(&mu);
+}
+
+/* A worker runs a task it popped (it holds the queue's reference). */
+static void run_task(TmlAsyncTask *t) {
+    uint32_t s = __atomic_load_n(&t->st, __ATOMIC_ACQUIRE);
+    do {
+        if (s & (ST_DONE | ST_ABORT)) {
+            task_release(t);
+            return;
+        }
+    } while (!__atomic_compare_exchange_n(&t->st, &s, (s & ~ST_SCHEDULED) | ST_RUNNING, 0, __ATOMIC_ACQ_REL,
+                                          __ATOMIC_ACQUIRE));
+    if (t->poll(task_state(t), &t->w, task_result(t))) {
+        tml_spin_lock(&t->lock);
+        t->complete = 1;
+        int gone = t->handle_gone;
+        TmlWaker *w = t->join_waiter;
+        t->join_waiter = NULL;
+        tml_spin_unlock(&t->lock);
+        uint32_t old = __atomic_fetch_or(&t->st, ST_DONE | ST_DROPPED, __ATOMIC_ACQ_REL);
+        __atomic_fetch_and(&t->st, ~(uint32_t)(ST_RUNNING | ST_NOTIFIED), __ATOMIC_ACQ_REL);
+        if (old & ST_ABORT) broadcast_abort();
+        if (gone && t->drop_result) t->drop_result(task_result(t));
+        task_finish(t); /* before the joiner wakes: a joined task is no longer live */
+        if (w) tml_waker_wake(w);
+        task_release(t); /* the queue's */
+        return;
+    }
+    s = __atomic_load_n(&t->st, __ATOMIC_ACQUIRE);
+    uint32_t n;
+    do {
+        if ((s & ST_NOTIFIED) && !(s & ST_ABORT))
+            n = (s & ~(ST_RUNNING | ST_NOTIFIED)) | ST_SCHEDULED;
+        else
+            n = s & ~(ST_RUNNING | ST_NOTIFIED);
+    } while (!__atomic_compare_exchange_n(&t->st, &s, n, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
+    if (n & ST_SCHEDULED) {
+        enqueue(t); /* keeps the queue's reference */
+        return;
+    }
+    if (s & ST_ABORT) broadcast_abort();
+    task_release(t);
+}
+
+static void *worker_main(void *arg) {
+    (void)arg;
+    is_worker = 1;
+    tml_rt_stack_guard_thread_init(); /* a stack overflow in a poll function is a panic too */
+    pthread_mutex_lock(&mu);
+    while (!stopping) {
+        if (heap_len && fire_timers_locked()) continue;
+        TmlAsyncTask *t = q_pop_locked();
+        if (t) {
+            pthread_mutex_unlock(&mu);
+            run_task(t);
+            pthread_mutex_lock(&mu);
+            continue;
+        }
+        idle_workers++;
+        if (heap_len) {
+            int64_t d = heap[0]->deadline;
+            struct timespec ts = {(time_t)(d / 1000000000), (long)(d % 1000000000)};
+            pthread_cond_timedwait(&work_cv, &mu, &ts);
+        } else {
+            pthread_cond_wait(&work_cv, &mu);
+        }
+        idle_workers--;
+        if (signals_pending) signals_pending--;
+    }
+    pthread_mutex_unlock(&mu);
+    tml_rt_stack_guard_thread_end();
+    return NULL;
+}
+
+static void ensure_started(void) {
+    pthread_once(&cv_once, init_cv);
+    pthread_mutex_lock(&mu);
+    if (started || shutting_down) {
+        pthread_mutex_unlock(&mu);
+        return;
+    }
+    int64_t n = 0;
+    const char *env = getenv("TML_WORKERS");
+    if (env && *env) n = strtoll(env, NULL, 10);
+    if (n <= 0) n = sysconf(_SC_NPROCESSORS_ONLN);
+    if (n <= 0) n = 1;
+    if (n > 1024) n = 1024;
+    threads = tml_alloc(n * (int64_t)sizeof(pthread_t), &exec_site);
+    stopping = 0;
+    for (int64_t i = 0; i < n; i++) {
+        if (pthread_create(&threads[i], NULL, worker_main, NULL) != 0) {
+            pthread_mutex_unlock(&mu);
+            tml_rt_panic_at(NULL, "cannot start the async executor's worker threads");
+        }
+    }
+    nworkers = n;
+    started = 1;
+    pthread_mutex_unlock(&mu);
+}
+
+TmlAsyncTask *tml_async_spawn(TmlPollFn poll, TmlDropFn drop, const void *state, int64_t state_size,
+                              int64_t result_size, void (*drop_result)(void *result)) {
+    if (state_size < 0 || result_size < 0 || state_size > (1 << 30) || result_size > (1 << 30))
+        tml_rt_panic_at(NULL, "invalid async task size");
+    size_t roff = TASK_HDR + (((size_t)state_size + 15) & ~(size_t)15);
+    TmlAsyncTask *t = tml_alloc((int64_t)(roff + (size_t)result_size), &task_site);
+    memset(t, 0, sizeof *t);
+    t->w.rc = 3; /* the handle, the executor (live), the run queue */
+    t->w.kind = WK_TASK;
+    t->st = ST_SCHEDULED;
+    t->poll = poll;
+    t->drop = drop;
+    t->drop_result = drop_result;
+    t->result_off = (uint32_t)roff;
+    t->result_size = (uint32_t)result_size;
+    if (state_size) memcpy(task_state(t), state, (size_t)state_size);
+    ensure_started();
+    pthread_mutex_lock(&mu);
+    t->lnext = &live;
+    t->lprev = live.lprev;
+    live.lprev->lnext = t;
+    live.lprev = t;
+    live_count++;
+    q_push_locked(t);
+    pthread_mutex_unlock(&mu);
+    return t;
+}
+
+/* 1: completed (result moved to out, handle consumed); 0: pending (waker registered); -1: aborted by shutdown. */
+static int await_impl(TmlAsyncTask *t, TmlWaker *waker, void *out) {
+    TmlWaker *old = NULL;
+    tml_spin_lock(&t->lock);
+    if (t->complete) {
+        t->taken = 1;
+        t->handle_gone = 1;
+        old = t->join_waiter;
+        t->join_waiter = NULL;
+        tml_spin_unlock(&t->lock);
+        if (t->result_size) memcpy(out, task_result(t), t->result_size);
+        tml_waker_drop(old);
+        task_release(t);
+        return 1;
+    }
+    if (__atomic_load_n(&t->st, __ATOMIC_ACQUIRE) & ST_DONE) {
+        tml_spin_unlock(&t->lock);
+        return -1;
+    }
+    if (!t->join_waiter || !tml_waker_will_wake(t->join_waiter, waker)) {
+        old = t->join_waiter;
+        t->join_waiter = tml_waker_clone(waker);
+    }
+    tml_spin_unlock(&t->lock);
+    tml_waker_drop(old);
+    return 0;
+}
+
+int32_t tml_async_await(TmlAsyncTask *t, TmlWaker *waker, void *out) {
+    int r = await_impl(t, waker, out);
+    if (r < 0) tml_rt_panic_at(NULL, "await of an async task aborted by shutdown");
+    return r;
+}
+
+void tml_async_release(TmlAsyncTask *t) {
+    tml_spin_lock(&t->lock);
+    t->handle_gone = 1;
+    int drop_now = t->complete && !t->taken;
+    TmlWaker *w = t->join_waiter;
+    t->join_waiter = NULL;
+    tml_spin_unlock(&t->lock);
+    tml_waker_drop(w);
+    if (drop_now && t->drop_result) t->drop_result(task_result(t));
+    task_release(t);
+}
+
+int32_t tml_async_join(TmlAsyncTask *t, void *out) {
+    if (is_worker) tml_rt_panic_at(NULL, "join of an async task on an executor worker (use await)");
+    Parker *p = parker_new();
+    int r;
+    while ((r = await_impl(t, &p->w, out)) == 0) parker_park(p);
+    tml_waker_drop(&p->w);
+    if (r < 0) {
+        tml_async_release(t);
+        return 0;
+    }
+    return 1;
+}
+
+/* The caller has set ABORT and no poll is running: drops the state once, marks the task DONE, wakes a joiner. */
+static void abort_pending(TmlAsyncTask *t) {
+    uint32_t s = __atomic_fetch_or(&t->st, ST_DROPPED, __ATOMIC_ACQ_REL);
+    if (s & ST_DROPPED) return; /* completed, or dropped by another aborter */
+    if (t->drop) t->drop(task_state(t));
+    __atomic_fetch_or(&t->st, ST_DONE, __ATOMIC_ACQ_REL);
+    tml_spin_lock(&t->lock);
+    TmlWaker *w = t->join_waiter;
+    t->join_waiter = NULL;
+    tml_spin_unlock(&t->lock);
+    if (w) tml_waker_wake(w);
+    task_finish(t);
+}
+
+void tml_async_abort(TmlAsyncTask *t) {
+    uint32_t s = __atomic_fetch_or(&t->st, ST_ABORT, __ATOMIC_ACQ_REL);
+    if (s & ST_RUNNING) {
+        pthread_mutex_lock(&mu);
+        while (__atomic_load_n(&t->st, __ATOMIC_ACQUIRE) & ST_RUNNING) pthread_cond_wait(&abort_cv, &mu);
+        pthread_mutex_unlock(&mu);
+    }
+    /* no poll is running and none will start */
+    tml_spin_lock(&t->lock);
+    int completed = t->complete;
+    tml_spin_unlock(&t->lock);
+    if (!completed) abort_pending(t);
+    tml_async_release(t); /* drops the result if it completed */
+}
+
+void tml_block_on(TmlFuture fut, void *out) {
+    if (is_worker) tml_rt_panic_at(NULL, "block_on on an executor worker");
+    ensure_started(); /* the workers service the timers */
+    Parker *p = parker_new();
+    while (!fut.poll(fut.state, &p->w, out)) parker_park(p);
+    tml_waker_drop(&p->w);
+}
+
+void tml_async_shutdown(void) {
+    pthread_once(&cv_once, init_cv);
+    pthread_mutex_lock(&mu);
+    shutting_down = 1;
+    stopping = 1;
+    pthread_cond_broadcast(&work_cv);
+    int64_t n = started ? nworkers : 0;
+    pthread_mutex_unlock(&mu);
+    for (int64_t i = 0; i < n; i++) pthread_join(threads[i], NULL);
+    /* no poll runs from here on: abort the live tasks, newest first */
+    for (;;) {
+        pthread_mutex_lock(&mu);
+        TmlAsyncTask *t = live.lprev;
+        if (t == &live) {
+            pthread_mutex_unlock(&mu);
+            break;
+        }
+        tml_waker_clone(&t->w);
+        pthread_mutex_unlock(&mu);
+        __atomic_fetch_or(&t->st, ST_ABORT, __ATOMIC_ACQ_REL);
+        abort_pending(t);
+        task_release(t);
+    }
+    pthread_mutex_lock(&mu);
+    TmlAsyncTask *q = q_head;
+    q_head = q_tail = NULL;
+    TmlDelay **h = heap_len ? NULL : heap;
+    if (h) {
+        heap = NULL;
+        heap_cap = 0;
+    }
+    pthread_t *th = threads;
+    threads = NULL;
+    started = 0;
+    nworkers = 0;
+    stopping = 0;
+    shutting_down = 0;
+    signals_pending = 0;
+    pthread_mutex_unlock(&mu);
+    while (q) {
+        TmlAsyncTask *next = q->qnext;
+        task_release(q);
+        q = next;
+    }
+    tml_free(h, &tml_rt_runtime_loc);
+    tml_free(th, &tml_rt_runtime_loc);
+}
+
+int64_t tml_async_workers(void) {
+    pthread_mutex_lock(&mu);
+    int64_t n = started ? nworkers : 0;
+    pthread_mutex_unlock(&mu);
+    return n;
+}
+
+int64_t tml_async_live_tasks(void) {
+    pthread_mutex_lock(&mu);
+    int64_t n = live_count;
+    pthread_mutex_unlock(&mu);
+    return n;
+}
+
+int64_t tml_async_task_overhead(void) { return (int64_t)TASK_HDR; }

@@ -1,0 +1,231 @@
+/* bench_async.c — the async executor (async.c) against pthread twins. Not a ctest test (timings are noisy); run by
+ * hand: build/tests/bench_async [TML_WORKERS=n]
+ *   1. spawn-and-join of 100,000 trivial tasks, in batches of 1,000 (spawn the batch, join it), vs. one pthread per
+ *      task (pthread_create + pthread_join, same batches).
+ *   2. ping-pong: 1,000,000 wakeups between two tasks passing a token through a waker-based mailbox, vs. two
+ *      threads passing it through a mutex + two condition variables.
+ *   3. scaling of the single global run queue: 200,000 tasks of ~1 us and of ~10 us of computation, spawned and
+ *      joined with TML_WORKERS=1 and then 2 (the executor restarted in between): the speed-up 2 workers give. */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tml_async.h"
+#include "tml_runtime.h"
+
+enum { TASKS = 100000, BATCH = 1000, WAKEUPS = 1000000 };
+
+static double secs(int64_t ns) { return (double)ns / 1e9; }
+
+/* ---- spawn and join ---- */
+
+typedef struct Trivial {
+    int64_t v;
+} Trivial;
+static int32_t trivial_poll(void *s, TmlWaker *w, void *out) {
+    (void)w;
+    int64_t r = ((Trivial *)s)->v + 1;
+    memcpy(out, &r, sizeof r);
+    return 1;
+}
+static void *trivial_thread(void *arg) { return (void *)((intptr_t)arg + 1); }
+
+static int64_t bench_spawn_async(int64_t *sum) {
+    static TmlAsyncTask *h[BATCH];
+    int64_t t0 = tml_clock_ns();
+    for (int b = 0; b < TASKS / BATCH; b++) {
+        for (int i = 0; i < BATCH; i++) {
+            Trivial st = {b * BATCH + i};
+            h[i] = tml_async_spawn(trivial_poll, NULL, &st, sizeof st, sizeof(int64_t), NULL);
+        }
+        for (int i = 0; i < BATCH; i++) {
+            int64_t r;
+            tml_async_join(h[i], &r);
+            *sum += r;
+        }
+    }
+    return tml_clock_ns() - t0;
+}
+
+static int64_t bench_spawn_pthread(int64_t *sum) {
+    static pthread_t th[BATCH];
+    int64_t t0 = tml_clock_ns();
+    for (int b = 0; b < TASKS / BATCH; b++) {
+        for (int i = 0; i < BATCH; i++)
+            if (pthread_create(&th[i], NULL, trivial_thread, (void *)(intptr_t)(b * BATCH + i)) != 0) abort();
+        for (int i = 0; i < BATCH; i++) {
+            void *r;
+            pthread_join(th[i], &r);
+            *sum += (intptr_t)r;
+        }
+    }
+    return tml_clock_ns() - t0;
+}
+
+/* ---- ping-pong ---- */
+
+typedef struct Mailbox {
+    pthread_mutex_t m;
+    int64_t turn;        /* whose turn: 0 or 1 */
+    int64_t passes;      /* wakeups so far */
+    TmlWaker *waiter[2]; /* owned clones */
+} Mailbox;
+
+typedef struct Player {
+    Mailbox *mb;
+    int64_t me;
+} Player;
+
+static int32_t player_poll(void *s, TmlWaker *w, void *out) {
+    Player *p = s;
+    Mailbox *mb = p->mb;
+    (void)out;
+    for (;;) {
+        TmlWaker *wake = NULL, *old = NULL;
+        pthread_mutex_lock(&mb->m);
+        if (mb->passes >= WAKEUPS) {
+            wake = mb->waiter[1 - p->me];
+            mb->waiter[1 - p->me] = NULL;
+            pthread_mutex_unlock(&mb->m);
+            if (wake) tml_waker_wake(wake);
+            return 1;
+        }
+        if (mb->turn != p->me) {
+            if (!mb->waiter[p->me] || !tml_waker_will_wake(mb->waiter[p->me], w)) {
+                old = mb->waiter[p->me];
+                mb->waiter[p->me] = tml_waker_clone(w);
+            }
+            pthread_mutex_unlock(&mb->m);
+            tml_waker_drop(old);
+            return 0;
+        }
+        mb->turn = 1 - p->me;
+        mb->passes++;
+        wake = mb->waiter[1 - p->me];
+        mb->waiter[1 - p->me] = NULL;
+        pthread_mutex_unlock(&mb->m);
+        if (wake) tml_waker_wake(wake);
+    }
+}
+
+static int64_t bench_pingpong_async(void) {
+    Mailbox mb = {.m = PTHREAD_MUTEX_INITIALIZER};
+    Player a = {&mb, 0}, b = {&mb, 1};
+    int64_t t0 = tml_clock_ns();
+    TmlAsyncTask *ta = tml_async_spawn(player_poll, NULL, &a, sizeof a, 0, NULL);
+    TmlAsyncTask *tb = tml_async_spawn(player_poll, NULL, &b, sizeof b, 0, NULL);
+    tml_async_join(ta, NULL);
+    tml_async_join(tb, NULL);
+    int64_t dt = tml_clock_ns() - t0;
+    tml_waker_drop(mb.waiter[0]);
+    tml_waker_drop(mb.waiter[1]);
+    if (mb.passes != WAKEUPS) abort();
+    return dt;
+}
+
+typedef struct TMailbox {
+    pthread_mutex_t m;
+    pthread_cond_t cv[2];
+    int64_t turn, passes;
+} TMailbox;
+typedef struct TPlayer {
+    TMailbox *mb;
+    int64_t me;
+} TPlayer;
+
+static void *tplayer(void *arg) {
+    TPlayer *p = arg;
+    TMailbox *mb = p->mb;
+    pthread_mutex_lock(&mb->m);
+    for (;;) {
+        while (mb->turn != p->me && mb->passes < WAKEUPS) pthread_cond_wait(&mb->cv[p->me], &mb->m);
+        if (mb->passes >= WAKEUPS) break;
+        mb->turn = 1 - p->me;
+        mb->passes++;
+        pthread_cond_signal(&mb->cv[1 - p->me]);
+    }
+    pthread_cond_signal(&mb->cv[1 - p->me]);
+    pthread_mutex_unlock(&mb->m);
+    return NULL;
+}
+
+static int64_t bench_pingpong_pthread(void) {
+    TMailbox mb = {.m = PTHREAD_MUTEX_INITIALIZER, .cv = {PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER}};
+    TPlayer a = {&mb, 0}, b = {&mb, 1};
+    pthread_t ta, tb;
+    int64_t t0 = tml_clock_ns();
+    pthread_create(&ta, NULL, tplayer, &a);
+    pthread_create(&tb, NULL, tplayer, &b);
+    pthread_join(ta, NULL);
+    pthread_join(tb, NULL);
+    int64_t dt = tml_clock_ns() - t0;
+    if (mb.passes != WAKEUPS) abort();
+    return dt;
+}
+
+/* ---- scaling: CPU-bound tasks ---- */
+
+typedef struct Work {
+    int64_t iters, seed;
+} Work;
+static int32_t work_poll(void *s, TmlWaker *w, void *out) {
+    (void)w;
+    Work *k = s;
+    uint64_t x = (uint64_t)k->seed | 1;
+    for (int64_t i = 0; i < k->iters; i++) x = x * 6364136223846793005ull + 1442695040888963407ull;
+    int64_t r = (int64_t)(x >> 40);
+    memcpy(out, &r, sizeof r);
+    return 1;
+}
+
+static int64_t bench_scaling(const char *workers, int64_t iters, int64_t *sum) {
+    enum { WTASKS = 200000 };
+    static TmlAsyncTask *h[WTASKS];
+    tml_async_shutdown();
+    setenv("TML_WORKERS", workers, 1);
+    int64_t t0 = tml_clock_ns();
+    for (int i = 0; i < WTASKS; i++) {
+        Work k = {iters, i};
+        h[i] = tml_async_spawn(work_poll, NULL, &k, sizeof k, sizeof(int64_t), NULL);
+    }
+    for (int i = 0; i < WTASKS; i++) {
+        int64_t r;
+        tml_async_join(h[i], &r);
+        *sum += r;
+    }
+    int64_t dt = tml_clock_ns() - t0;
+    tml_async_shutdown();
+    unsetenv("TML_WORKERS");
+    return dt;
+}
+
+int main(void) {
+    int64_t s1 = 0, s2 = 0;
+    bench_spawn_async(&s1); /* warm-up: starts the workers */
+    s1 = 0;
+    int64_t a = bench_spawn_async(&s1);
+    int64_t p = bench_spawn_pthread(&s2);
+    if (s1 != s2) abort();
+    printf("spawn+join %d tasks: async %.3f s (%.0f ns/task), pthread %.3f s (%.0f ns/task): async %.1fx faster\n",
+           TASKS, secs(a), (double)a / TASKS, secs(p), (double)p / TASKS, (double)p / (double)a);
+    int64_t pa = bench_pingpong_async();
+    int64_t pp = bench_pingpong_pthread();
+    printf("ping-pong %d wakeups: async %.3f s (%.0f ns/wakeup), pthread mutex+condvar %.3f s (%.0f ns/wakeup): "
+           "ratio async/pthread %.2f\n",
+           WAKEUPS, secs(pa), (double)pa / WAKEUPS, secs(pp), (double)pp / WAKEUPS, (double)pa / (double)pp);
+    printf("workers: %lld, task overhead: %lld bytes\n", (long long)tml_async_workers(),
+           (long long)tml_async_task_overhead());
+    const int64_t iters[2] = {300, 3000}; /* about 1 us and 10 us */
+    for (int k = 0; k < 2; k++) {
+        int64_t a1 = 0, a2 = 0;
+        int64_t w1 = bench_scaling("1", iters[k], &a1);
+        int64_t w2 = bench_scaling("2", iters[k], &a2);
+        if (a1 != a2) abort();
+        printf("scaling, 200000 tasks of %lld iterations: 1 worker %.3f s, 2 workers %.3f s: speed-up %.2fx\n",
+               (long long)iters[k], secs(w1), secs(w2), (double)w1 / (double)w2);
+    }
+    tml_async_shutdown();
+    return 0;
+}
