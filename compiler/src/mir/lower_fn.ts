@@ -952,6 +952,11 @@ export class FnLowerer {
       this.arith(e.op, { k: 'copy', place: lp }, { k: 'copy', place: rp }, lt, dest, span);
       return;
     }
+    if (compare === null) {
+      // an operator of a `@flags` type: its method, both operands by reference (sema/flags.ts)
+      this.b.call(dest, { k: 'fn', symbol: sym.symbol }, [{ k: 'copy', place: l }, { k: 'copy', place: r }], span);
+      return;
+    }
     if (compare === 'eq' || compare === 'ne') {
       const res = this.b.temp(T.bool, span);
       this.b.call(place(res), { k: 'fn', symbol: sym.symbol }, [{ k: 'copy', place: l }, { k: 'copy', place: r }], span);
@@ -1005,9 +1010,18 @@ export class FnLowerer {
         return;
       }
       case 'not':
-      case '~':
+      case '~': {
+        const res = this.body.ops.get(e.id);
+        if (res?.k === 'call') {
+          // `~` of a `@flags` type: its `complement` method (sema/flags.ts)
+          const sym = this.calleeSymbol(res.call);
+          if (sym.k === 'builtin') throw new Error('internal: `~` of a flags type resolved to a builtin');
+          this.b.call(dest, { k: 'fn', symbol: sym.symbol }, [{ k: 'copy', place: this.refTo(e.operand) }], span);
+          return;
+        }
         this.b.assign(dest, { k: 'unary', op: 'not', operand: this.operand(e.operand) }, span);
         return;
+      }
       case 'ref':
       case 'mutref': {
         const p = this.placeOf(e.operand);

@@ -6,11 +6,11 @@ import type { DiagnosticBag } from '../syntax/diagnostics.js';
 /** Attributes of functions and methods. */
 const FUNCTION_ATTRS = ['test', 'should_panic', 'ignore', 'extern', 'track_caller', 'copy_out'];
 /** Attributes of `type` declarations (structs, enums, unions): the library's ownership and layout markers. */
-const TYPE_ATTRS = ['move', 'shared', 'borrow', 'send', 'not_send', 'sync', 'deref', 'index', 'map'];
+const TYPE_ATTRS = ['move', 'shared', 'borrow', 'send', 'not_send', 'sync', 'deref', 'index', 'map', 'flags'];
 /** Attributes of classes. */
 const CLASS_ATTRS = ['value', 'pool', 'sync', 'send', 'not_send'];
 /** In the language description but not implemented: an error too, saying so, rather than doing nothing. */
-const NOT_IMPLEMENTED = ['derive', 'flags'];
+const NOT_IMPLEMENTED = ['derive'];
 
 const KNOWN = [...new Set([...FUNCTION_ATTRS, ...TYPE_ATTRS, ...CLASS_ATTRS])];
 

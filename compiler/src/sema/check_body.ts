@@ -16,6 +16,7 @@ import { lookupName, lookupPath, primitiveType, resolveType, type TypeScope } fr
 import type { Adjust, CallRes, LocalVar, TypedBody } from './typed.js';
 import { ancestorOf, baseClass, derefTarget, implementsInterface, indexElement, isClass, mapParts, intType, isIntName, substFor, substitute, T, typeSome, typeToString, type AdtDef, type BehaviorDef, type StaticDef, type Type } from './types.js';
 import { allVirtuals, findMethod, interfaceSlots } from './collect_classes.js';
+import { FLAGS_OPERATORS } from './flags.js';
 import { checkConstructorInit } from './ctor_init.js';
 import { TypeDiagnostics } from './error_type.js';
 import { crossingProblem, reportNotSend, syncEntries, typeProblem, notSend, type BodyFacts } from './send.js';
@@ -1217,6 +1218,12 @@ export class BodyChecker {
       this.body.ops.set(e.id, { k: 'call', call, compare });
       return T.bool;
     }
+    // `|`, `&`, `^` on a `@flags` type call its methods (sema/flags.ts)
+    const flagsOp = this.flagsOperator(t, op);
+    if (flagsOp) {
+      this.body.ops.set(e.id, { k: 'call', call: flagsOp, compare: null });
+      return lt;
+    }
     // arithmetic and bitwise
     const ok =
       t.k === 'int' ||
@@ -1229,6 +1236,14 @@ export class BodyChecker {
     this.body.ops.set(e.id, { k: 'prim' });
     // `n + missing` is as erroneous as `missing`: its I32 would only mismatch where the value is used
     return this.shallow(rt).k === 'error' ? T.error : lt;
+  }
+
+  /** The method an operator on a value of a `@flags` type calls (`bit_or` for `|`, …), or null. */
+  private flagsOperator(t: Type, op: string): CallRes | null {
+    const name = FLAGS_OPERATORS[op];
+    if (!name || t.k !== 'adt' || !t.def.attrs.has('flags')) return null;
+    const fn = this.finder.methodsFor(t, name).find((m) => m.viaBehavior === null)?.fn;
+    return fn ? { k: 'fn', fn, typeArgs: [], recv: 'ref' } : null;
   }
 
   private badOperand(op: string, t: Type, span: Span): void {
@@ -1271,7 +1286,9 @@ export class BodyChecker {
       case '~': {
         const t = this.derefOperand(e.operand, this.checkExpr(e.operand, expected));
         const s = this.shallow(t);
-        if (s.k !== 'int' && s.k !== 'var' && s.k !== 'error') this.badOperand('~', t, e.span);
+        const flagsOp = this.flagsOperator(s, '~');
+        if (flagsOp) this.body.ops.set(e.id, { k: 'call', call: flagsOp, compare: null });
+        else if (s.k !== 'int' && s.k !== 'var' && s.k !== 'error') this.badOperand('~', t, e.span);
         return t;
       }
       case 'ref':
@@ -2650,6 +2667,14 @@ export class BodyChecker {
           index = i;
         }
       }
+    }
+    if (!adt && t.k === 'adt' && t.def.attrs.has('flags')) {
+      this.diags.error('E0774', `a value of the \`@flags\` type \`${t.def.name}\` cannot be matched against \`${names.join('::')}\``, p.span, {
+        label: 'a set of flags has no variants to match',
+        notes: ['compare it with `==` in a guard or an `if`, or test a flag with `.has(…)`'],
+      });
+      this.bindAllErr(p);
+      return;
     }
     if (!adt) {
       this.diags.error('E0531', `cannot find variant or struct \`${names.join('::')}\` in this scope`, p.span, { label: 'not found in this scope' });
