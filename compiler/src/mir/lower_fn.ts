@@ -1583,6 +1583,12 @@ export class FnLowerer {
       if (this.needsDrop(ft)) this.scopes.temps().entries.push({ k: 'local', id: tmp });
       vals.set(f.name, moveOf(tmp));
     }
+    if (ty.def.kind === 'union') {
+      // a union literal writes its one field (sema checked there is exactly one)
+      const i = fields.findIndex((x) => x.name === e.fields[0]!.name);
+      this.b.assign(dest, { k: 'aggregate', kind: { k: 'union', field: i }, ops: [vals.get(e.fields[0]!.name)!] }, span);
+      return;
+    }
     let baseP: Place | null = null;
     if (e.base) baseP = this.placeOf(e.base);
     const ops = fields.map((f, i) => {

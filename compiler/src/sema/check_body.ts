@@ -42,6 +42,8 @@ export class BodyChecker {
   private loops: LoopCtx[] = [];
   private closures: ClosureCtx[] = [];
   private lowlevel = 0;
+  /** the target of the assignment being checked, when it is a field: writing a union field needs no `lowlevel` */
+  private unionWrite: ast.Expr | null = null;
   /** inside an or-pattern: the variables its alternatives share, and the names the current one binds */
   private orShare: Map<string, LocalVar> | null = null;
   private orBound: Set<string> | null = null;
@@ -1374,7 +1376,9 @@ export class BodyChecker {
 
   private assign(e: Extract<ast.Expr, { kind: 'Assign' }>): Type {
     const isPlace = e.target.kind === 'Path' || e.target.kind === 'Field' || e.target.kind === 'Index' || (e.target.kind === 'Unary' && e.target.op === '*');
+    this.unionWrite = e.op === '=' && e.target.kind === 'Field' ? e.target : null;
     const tt = this.checkExpr(e.target, null);
+    this.unionWrite = null;
     if (!isPlace) {
       this.diags.error('E0070', 'invalid left-hand side of assignment', e.target.span, { label: 'cannot assign to this expression' });
       this.checkExpr(e.value, null);
@@ -2109,6 +2113,13 @@ export class BodyChecker {
     } else if (t.k === 'adt' && (t.def.kind === 'struct' || t.def.kind === 'union' || t.def.kind === 'class')) {
       const i = t.def.fields.findIndex((f) => f.name === e.name);
       if (i >= 0) {
+        // reading a union field reinterprets whatever was written last: `lowlevel` only; a plain write is safe
+        if (t.def.kind === 'union' && !this.lowlevel && this.unionWrite !== e) {
+          this.diags.error('E0133', `reading the field \`${e.name}\` of union \`${t.def.name}\` requires a \`lowlevel\` block`, e.span, {
+            label: 'may reinterpret the bits of another field',
+            notes: ['writing a field (`u.f = v`) needs no `lowlevel`'],
+          });
+        }
         this.body.fields.set(e.id, { index: i, derefs });
         return substitute(t.def.fields[i]!.ty, substFor(t.def.params, t.args));
       }
@@ -2465,7 +2476,7 @@ export class BodyChecker {
     let b = lookupPath(this.defs, this.fn.module, names);
     let variant: number | null = null;
     let adt: AdtDef | null = null;
-    if (b?.k === 'adt' && (b.def.kind === 'struct' || b.def.kind === 'class')) adt = b.def;
+    if (b?.k === 'adt' && (b.def.kind === 'struct' || b.def.kind === 'class' || b.def.kind === 'union')) adt = b.def;
     else if (segs.length >= 2) {
       const ob = lookupPath(this.defs, this.fn.module, names.slice(0, -1));
       if (ob?.k === 'adt' && ob.def.kind === 'enum') {
@@ -2513,7 +2524,16 @@ export class BodyChecker {
       const ft = substitute(fd.ty, s);
       this.coerceArg(f.value, this.checkExpr(f.value, ft), ft);
     }
-    if (e.base) {
+    if (adt.kind === 'union') {
+      // a union literal sets exactly one field (LANGUAGE.md §2.1)
+      if (e.fields.length !== 1 || e.base) {
+        this.diags.error('E0775', `a literal of union \`${adt.name}\` must set exactly one field, not ${e.fields.length + (e.base ? 1 : 0)}`, e.span, {
+          label: e.fields.length === 0 && !e.base ? 'no field set' : 'more than one field set',
+          notes: ['the fields of a union share their memory: a literal names the one it writes'],
+        });
+        if (e.base) this.checkExpr(e.base, null);
+      }
+    } else if (e.base) {
       this.coerce(this.checkExpr(e.base, ty), ty, e.base.span);
     } else {
       const missing = fields.filter((f) => !seen.has(f.name) && !f.hasDefault).map((f) => `\`${f.name}\``);

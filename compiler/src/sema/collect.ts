@@ -10,6 +10,7 @@ import type { LoadedModule, ModuleLoader } from './modules.js';
 import { PRELUDE } from './modules.js';
 import { resolveBound, resolveType, type TypeScope } from './resolve_type.js';
 import { declaredAdt, mangleType, newParam, T, typeEquals, typeToString, type AdtDef, type BehaviorDef, type ParamType, type Type } from './types.js';
+import { classify } from './ownership.js';
 import { sendRuleOf } from './send.js';
 import { ClassDefiner, declareClass, declareInterface, defineInterface, type CollectorHooks } from './collect_classes.js';
 
@@ -48,6 +49,7 @@ export class Collector implements CollectorHooks {
     }
     for (const mod of this.defs.modules.values()) this.defineModule(mod);
     new ClassDefiner(this, this.classes).defineAll();
+    this.checkUnionFields();
     for (const p of this.pendingAttrs) this.libraryAttrs(p.def, p.attrs);
     this.checkOverlaps();
     return this.defs;
@@ -588,6 +590,21 @@ export class Collector implements CollectorHooks {
     };
     if (!impl && !behavior) this.defs.functions.push(fn);
     return fn;
+  }
+
+  /** A union's fields are plain data (decisions.md "Unions"): which field holds the value is not recorded, so a field
+   * that owns something (or shares a runtime-managed value) could be neither dropped nor copied. */
+  private checkUnionFields(): void {
+    for (const def of this.defs.adts) {
+      if (def.kind !== 'union') continue;
+      for (const f of def.fields) {
+        if (f.ty.k === 'error' || classify(this.defs, f.ty) === 'plain') continue;
+        this.diags.error('E0776', `the field \`${f.name}\` of union \`${def.name}\` has type \`${typeToString(f.ty)}\`, which is not plain data`, f.span, {
+          label: 'owns or shares a value',
+          notes: ['a union does not know which field it holds, so it could not drop or copy this one: use an enum'],
+        });
+      }
+    }
   }
 
   /** References are second-class (MEMORY.md §3): never fields of structs or enums. */
