@@ -255,6 +255,16 @@ export class Collector implements CollectorHooks {
 
   private importOne(scope: ModuleScope, target: ModuleScope, name: string, alias: string, span: Span): void {
     const b = target.names.get(name);
+    // `use test::{assert, assert_eq}` (the reference's test files): built-ins, in scope everywhere already
+    if (!b && target.path === 'test' && TEST_BUILTINS.has(name)) {
+      if (alias !== name) {
+        this.diags.error('E0777', `the built-in \`${name}\` cannot be imported as \`${alias}\``, span, {
+          label: 'renamed here',
+          notes: [`\`${name}\` is built in and visible everywhere under its own name: import it as \`use test::{${name}}\``],
+        });
+      }
+      return;
+    }
     if (!b) {
       this.diags.error('E0432', `unresolved import: \`${name}\` is not defined in \`${target.path}\``, span);
       return;
@@ -673,3 +683,6 @@ export function containsRef(t: Type): boolean {
       return false;
   }
 }
+
+/** The assertions of `test` that are built-in functions (sema/builtins.ts): `use test::{assert}` imports them. */
+const TEST_BUILTINS = new Set(['assert', 'assert_eq', 'assert_ne']);
