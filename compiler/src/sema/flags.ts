@@ -1,10 +1,10 @@
-// `@flags` enums (LANGUAGE.md §2.1, decisions.md "Flags enums and unions"): `@flags type Perm { Read, Write, Exec }`
+// `@flags` enums (LANGUAGE.md §2.1, decisions.md "Flags enums, unions and `use test::{…}`"): `@flags type Perm { Read, Write, Exec }`
 // is a set of bit flags. It is expanded, right after parsing, into ordinary TML: a struct holding the bits, an
 // inherent impl whose associated constants are the flags (variant i is bit `1 << i`) and whose methods are the
 // reference implementation's (`has`, `add`, `remove`, `toggle`, `is_empty`, `bits`, `from_bits`, `none`, `all`),
-// and impls of `Eq` and `Display`. The operators `|`, `&`, `^` and `~` are checked in check_body.ts and call the
-// methods `bit_or`, `bit_and`, `bit_xor` and `complement` written here. Every span of the generated items is the
-// declaration's, so a diagnostic about them points at the `@flags` type.
+// and impls of `Eq`, `Hash`, `Debug` and `Display`. The operators `|`, `&`, `^` and `~` are checked in
+// check_body.ts and call the methods `bit_or`, `bit_and`, `bit_xor` and `complement` written here. Every span of the
+// generated items is the declaration's, so a diagnostic about them points at the `@flags` type.
 import type * as ast from '../syntax/ast.js';
 import type { DiagnosticBag } from '../syntax/diagnostics.js';
 import { parseModule } from '../syntax/parser.js';
@@ -99,6 +99,8 @@ function source(item: Extract<ast.Item, { kind: 'Enum' }>, repr: string): string
   lines.push(`    pub func complement(this) -> ${T} { ${T} { bits: ~this.bits & ${all} } }`);
   lines.push('}');
   lines.push(`impl Eq for ${T} { func eq(this, other: ref ${T}) -> Bool { this.bits == other.bits } }`);
+  lines.push(`impl Hash for ${T} { func hash(this) -> I64 { this.bits as I64 } }`);
+  lines.push(`impl Debug for ${T} { func debug_string(this) -> Str { if this.bits == 0 then "${T}()" else "${T}(" + this.to_string() + ")" } }`);
   lines.push(`impl Display for ${T} {`);
   lines.push('    func to_string(this) -> Str {');
   lines.push('        var out = ""');
