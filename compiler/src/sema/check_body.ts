@@ -2113,15 +2113,17 @@ export class BodyChecker {
     } else if (t.k === 'adt' && (t.def.kind === 'struct' || t.def.kind === 'union' || t.def.kind === 'class')) {
       const i = t.def.fields.findIndex((f) => f.name === e.name);
       if (i >= 0) {
-        // reading a union field reinterprets whatever was written last: `lowlevel` only; a plain write is safe
-        if (t.def.kind === 'union' && !this.lowlevel && this.unionWrite !== e) {
+        const ft = substitute(t.def.fields[i]!.ty, substFor(t.def.params, t.args));
+        // reading a union field reinterprets whatever was written last: fine for a type every bit pattern is a
+        // value of (numbers, raw pointers), `lowlevel` only for the others (`Bool`, `Char`, enums); a write is safe
+        if (t.def.kind === 'union' && !this.lowlevel && this.unionWrite !== e && !everyBitPatternValid(this.infer.resolve(ft))) {
           this.diags.error('E0133', `reading the field \`${e.name}\` of union \`${t.def.name}\` requires a \`lowlevel\` block`, e.span, {
-            label: 'may reinterpret the bits of another field',
-            notes: ['writing a field (`u.f = v`) needs no `lowlevel`'],
+            label: `the bits of another field may not be a valid \`${this.show(ft)}\``,
+            notes: ['a union field of a number or raw-pointer type can be read anywhere; writing a field (`u.f = v`) needs no `lowlevel`'],
           });
         }
         this.body.fields.set(e.id, { index: i, derefs });
-        return substitute(t.def.fields[i]!.ty, substFor(t.def.params, t.args));
+        return ft;
       }
     } else if (t.k === 'error') return T.error;
     else if (t.k === 'var') {
@@ -2789,4 +2791,30 @@ function losslessInto(src: Type, dst: Extract<Type, { k: 'int' } | { k: 'float' 
   if (dst.k === 'float') return src.bits < (dst.bits === 64 ? 53 : 24);
   if (src.signed) return dst.signed && src.bits <= dst.bits;
   return dst.signed ? src.bits < dst.bits : src.bits <= dst.bits;
+}
+
+/** Whether every bit pattern of the type's size is one of its values: integers, floats, raw pointers, and tuples,
+ * arrays, structs and unions of them. Reading such a union field cannot produce an invalid value. */
+function everyBitPatternValid(t: Type, seen: Set<AdtDef> = new Set()): boolean {
+  switch (t.k) {
+    case 'int':
+    case 'float':
+    case 'ptr':
+    case 'unit':
+      return true;
+    case 'tuple':
+      return t.elems.every((e) => everyBitPatternValid(e, seen));
+    case 'array':
+      return everyBitPatternValid(t.elem, seen);
+    case 'adt': {
+      if ((t.def.kind !== 'struct' && t.def.kind !== 'union') || seen.has(t.def)) return false;
+      seen.add(t.def);
+      const s = substFor(t.def.params, t.args);
+      const ok = t.def.fields.every((f) => everyBitPatternValid(substitute(f.ty, s), seen));
+      seen.delete(t.def);
+      return ok;
+    }
+    default:
+      return false;
+  }
 }
