@@ -10,6 +10,7 @@ import type { LoadedModule, ModuleLoader } from './modules.js';
 import { PRELUDE } from './modules.js';
 import { resolveBound, resolveType, type TypeScope } from './resolve_type.js';
 import { declaredAdt, mangleType, newParam, T, typeEquals, typeToString, type AdtDef, type BehaviorDef, type ParamType, type Type } from './types.js';
+import { BUILTIN_FUNCTIONS } from './builtins.js';
 import { classify } from './ownership.js';
 import { sendRuleOf } from './send.js';
 import { ClassDefiner, declareClass, declareInterface, defineInterface, type CollectorHooks } from './collect_classes.js';
@@ -215,7 +216,8 @@ export class Collector implements CollectorHooks {
       if (prelude) {
         if (item.items === 'glob') return; // the prelude is visible everywhere already
         const names = item.items ? item.items.map((i) => i.name) : [segs[segs.length - 1]!];
-        const missing = names.filter((n) => !prelude.names.has(n) && !BUILTIN_TYPE_NAMES.has(n));
+        // built-in functions are visible everywhere: `use core::intrinsics::{size_of, type_name}` names them
+        const missing = names.filter((n) => !prelude.names.has(n) && !BUILTIN_TYPE_NAMES.has(n) && !BUILTIN_FUNCTIONS.has(n));
         if (missing.length === 0 || item.items === null) return;
         for (const m of missing) this.diags.error('E0432', `unresolved import \`${segs.join('::')}::${m}\``, item.span, { label: 'no such item in the library' });
         return;
