@@ -1079,6 +1079,19 @@ export class FnLowerer {
       this.b.assign(pp, { k: 'use', op: moveOf(tmp) }, span);
       return;
     }
+    const flagsOp = this.body.ops.get(e.id);
+    if (flagsOp?.k === 'call') {
+      // `p |= x` on a `@flags` type: `p = p.bit_or(x)`, both operands by reference (sema/flags.ts)
+      const sym = this.calleeSymbol(flagsOp.call);
+      if (sym.k === 'builtin') throw new Error('internal: a compound assignment of a flags type resolved to a builtin');
+      const r = this.refTo(e.value);
+      const l = this.b.temp({ k: 'ref', mutable: false, inner: vt }, span);
+      this.b.assign(place(l), { k: 'ref', place: pp, mutable: false, raw: false }, span);
+      const res = this.b.temp(vt, span);
+      this.b.call(place(res), { k: 'fn', symbol: sym.symbol }, [{ k: 'copy', place: place(l) }, { k: 'copy', place: r }], span);
+      this.b.assign(pp, { k: 'use', op: moveOf(res) }, span);
+      return;
+    }
     const rv = this.operand(e.value);
     const tmp = this.b.temp(vt, span);
     this.arith(op, { k: 'copy', place: pp }, rv, vt, place(tmp), span);

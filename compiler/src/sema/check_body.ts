@@ -1404,6 +1404,12 @@ export class BodyChecker {
     if (op !== '<<' && op !== '>>') {
       if (!this.infer.unify(target, vt)) this.mismatch(target, vt, e.value.span);
     }
+    // `p |= x` on a `@flags` type: `p = p.bit_or(x)` (sema/flags.ts)
+    const flagsOp = this.flagsOperator(t, op);
+    if (flagsOp) {
+      this.body.ops.set(e.id, { k: 'call', call: flagsOp, compare: null });
+      return T.unit;
+    }
     const ok = t.k === 'int' || t.k === 'var' || t.k === 'error' || (t.k === 'float' && '+-*/%'.includes(op)) || (t.k === 'str' && op === '+') || (t.k === 'bool' && '&|^'.includes(op));
     if (!ok) this.badOperand(e.op, target, e.span);
     return T.unit;
