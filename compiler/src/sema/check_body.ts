@@ -2576,6 +2576,14 @@ export class BodyChecker {
           this.body.patVariantIndex.set(p.id, v.index);
           return;
         }
+        // `Read` against a `@flags` value names a flag, not a new binding that would match everything
+        if (lt.k === 'adt' && lt.def.attrs.has('flags') && this.finder.constFor(lt, p.name)) {
+          this.diags.error('E0774', `a value of the \`@flags\` type \`${lt.def.name}\` cannot be matched against \`${p.name}\``, p.span, {
+            label: 'a set of flags has no variants to match',
+            notes: ['compare it with `==` in a guard or an `if`, or test a flag with `.has(…)`'],
+          });
+          return;
+        }
         let bt: Type = ty;
         if (mode === 'ref') {
           const copyable = classify(this.defs, this.infer.resolve(ty)) !== 'move';
