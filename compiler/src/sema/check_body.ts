@@ -2535,8 +2535,8 @@ export class BodyChecker {
     if (adt.kind === 'union') {
       // a union literal sets exactly one field (LANGUAGE.md §2.1)
       if (e.fields.length !== 1 || e.base) {
-        this.diags.error('E0775', `a literal of union \`${adt.name}\` must set exactly one field, not ${e.fields.length + (e.base ? 1 : 0)}`, e.span, {
-          label: e.fields.length === 0 && !e.base ? 'no field set' : 'more than one field set',
+        this.diags.error('E0775', `a literal of union \`${adt.name}\` must set exactly one field`, e.span, {
+          label: e.base ? '`..` would copy every field' : e.fields.length === 0 ? 'no field set' : `${e.fields.length} fields set`,
           notes: ['the fields of a union share their memory: a literal names the one it writes'],
         });
         if (e.base) this.checkExpr(e.base, null);
