@@ -586,6 +586,17 @@ class FunctionEmitter {
         }
         return;
       }
+      case 'union': {
+        if (dt.k !== 'adt' || dt.def.kind !== 'union' || values.length !== 1) return ice(`${this.where()}: union aggregate stored in ${typeToString(dt)}`);
+        const ft = L.llvmType(structFields(dt)[kind.field]!.ty);
+        if (L.sizeOfLLVM(dl) === 0) return;
+        // zeroed first, so the bytes past a smaller field read as 0 rather than as whatever was there (decisions.md);
+        // every field starts at offset 0: the value is stored through the address cast to the field's type
+        const addr = this.placeAddr(dest);
+        b.CreateStore(llvm.Constant.getNullValue(dl), addr);
+        b.CreateStore(this.coerce(values[0]!, ft, `field ${kind.field} of ${typeToString(dt)}`), b.CreateBitCast(addr, ptrTo(ft)));
+        return;
+      }
       case 'closure': {
         if (dt.k !== 'func') ice(`${this.where()}: closure stored in ${typeToString(dt)}`);
         const body = mc.fns.get(kind.fn) ?? ice(`${this.where()}: closure body '${kind.fn}' is not a function of the program`);

@@ -952,6 +952,11 @@ export class FnLowerer {
       this.arith(e.op, { k: 'copy', place: lp }, { k: 'copy', place: rp }, lt, dest, span);
       return;
     }
+    if (compare === null) {
+      // an operator of a `@flags` type: its method, both operands by reference (sema/flags.ts)
+      this.b.call(dest, { k: 'fn', symbol: sym.symbol }, [{ k: 'copy', place: l }, { k: 'copy', place: r }], span);
+      return;
+    }
     if (compare === 'eq' || compare === 'ne') {
       const res = this.b.temp(T.bool, span);
       this.b.call(place(res), { k: 'fn', symbol: sym.symbol }, [{ k: 'copy', place: l }, { k: 'copy', place: r }], span);
@@ -1005,9 +1010,18 @@ export class FnLowerer {
         return;
       }
       case 'not':
-      case '~':
+      case '~': {
+        const res = this.body.ops.get(e.id);
+        if (res?.k === 'call') {
+          // `~` of a `@flags` type: its `complement` method (sema/flags.ts)
+          const sym = this.calleeSymbol(res.call);
+          if (sym.k === 'builtin') throw new Error('internal: `~` of a flags type resolved to a builtin');
+          this.b.call(dest, { k: 'fn', symbol: sym.symbol }, [{ k: 'copy', place: this.refTo(e.operand) }], span);
+          return;
+        }
         this.b.assign(dest, { k: 'unary', op: 'not', operand: this.operand(e.operand) }, span);
         return;
+      }
       case 'ref':
       case 'mutref': {
         const p = this.placeOf(e.operand);
@@ -1063,6 +1077,19 @@ export class FnLowerer {
       r.release();
       this.dropPlace(pp, T.str, span);
       this.b.assign(pp, { k: 'use', op: moveOf(tmp) }, span);
+      return;
+    }
+    const flagsOp = this.body.ops.get(e.id);
+    if (flagsOp?.k === 'call') {
+      // `p |= x` on a `@flags` type: `p = p.bit_or(x)`, both operands by reference (sema/flags.ts)
+      const sym = this.calleeSymbol(flagsOp.call);
+      if (sym.k === 'builtin') throw new Error('internal: a compound assignment of a flags type resolved to a builtin');
+      const r = this.refTo(e.value);
+      const l = this.b.temp({ k: 'ref', mutable: false, inner: vt }, span);
+      this.b.assign(place(l), { k: 'ref', place: pp, mutable: false, raw: false }, span);
+      const res = this.b.temp(vt, span);
+      this.b.call(place(res), { k: 'fn', symbol: sym.symbol }, [{ k: 'copy', place: place(l) }, { k: 'copy', place: r }], span);
+      this.b.assign(pp, { k: 'use', op: moveOf(res) }, span);
       return;
     }
     const rv = this.operand(e.value);
@@ -1568,6 +1595,12 @@ export class FnLowerer {
       this.b.assign(place(tmp), { k: 'use', op }, f.span);
       if (this.needsDrop(ft)) this.scopes.temps().entries.push({ k: 'local', id: tmp });
       vals.set(f.name, moveOf(tmp));
+    }
+    if (ty.def.kind === 'union') {
+      // a union literal writes its one field (sema checked there is exactly one)
+      const i = fields.findIndex((x) => x.name === e.fields[0]!.name);
+      this.b.assign(dest, { k: 'aggregate', kind: { k: 'union', field: i }, ops: [vals.get(e.fields[0]!.name)!] }, span);
+      return;
     }
     let baseP: Place | null = null;
     if (e.base) baseP = this.placeOf(e.base);

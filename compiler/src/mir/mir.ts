@@ -82,6 +82,7 @@ export type AggregateKind =
   | { readonly k: 'tuple' }
   | { readonly k: 'struct' } // the destination's struct type; operands in field order
   | { readonly k: 'variant'; readonly variant: number } // the destination's enum type
+  | { readonly k: 'union'; readonly field: number } // the destination's union type; one operand: that field's value
   | { readonly k: 'array' }
   /** a closure value: `fn` is the closure body (first parameter: the environment pointer); operands are the
    * captured values in environment order; `envDrop` is the glue that drops the captures; no operands → null env */

@@ -105,6 +105,8 @@ function printRvalue(r: Rvalue): string {
           return `struct {${ops}}`;
         case 'variant':
           return `variant #${r.kind.variant}(${ops})`;
+        case 'union':
+          return `union .${r.kind.field} {${ops}}`;
         case 'array':
           return `[${ops}]`;
         case 'closure':

@@ -105,6 +105,7 @@ export function validateFunction(f: MirFunction, fns: Map<string, MirFunction>, 
             const iface = dt.k === 'adt' && dt.def.kind === 'interface' && r.ops.length === 2;
             if (k.k === 'struct' && !iface && !(dt.k === 'adt' && dt.def.kind === 'struct' && structFields(dt).length === r.ops.length)) errors.push(`${where(bi, s)}: struct aggregate does not fit ${typeToString(dt)}`);
             if (k.k === 'variant' && !(dt.k === 'adt' && dt.def.kind === 'enum' && dt.def.variants[k.variant] && variantFields(dt, k.variant).length === r.ops.length)) errors.push(`${where(bi, s)}: variant aggregate does not fit ${typeToString(dt)}`);
+            if (k.k === 'union' && !(dt.k === 'adt' && dt.def.kind === 'union' && dt.def.fields[k.field] && r.ops.length === 1)) errors.push(`${where(bi, s)}: union aggregate does not fit ${typeToString(dt)}`);
             if (k.k === 'tuple' && !(dt.k === 'tuple' && dt.elems.length === r.ops.length)) errors.push(`${where(bi, s)}: tuple aggregate does not fit ${typeToString(dt)}`);
             if (k.k === 'array' && !(dt.k === 'array' && dt.size === r.ops.length)) errors.push(`${where(bi, s)}: array aggregate does not fit ${typeToString(dt)}`);
             if (k.k === 'closure' && !fns.has(k.fn) && !generic) errors.push(`${where(bi, s)}: closure body ${k.fn} is missing`);

@@ -6,11 +6,9 @@ import type { DiagnosticBag } from '../syntax/diagnostics.js';
 /** Attributes of functions and methods. */
 const FUNCTION_ATTRS = ['test', 'should_panic', 'ignore', 'extern', 'track_caller', 'copy_out'];
 /** Attributes of `type` declarations (structs, enums, unions): the library's ownership and layout markers. */
-const TYPE_ATTRS = ['derive', 'move', 'shared', 'borrow', 'send', 'not_send', 'sync', 'deref', 'index', 'map'];
+const TYPE_ATTRS = ['derive', 'move', 'shared', 'borrow', 'send', 'not_send', 'sync', 'deref', 'index', 'map', 'flags'];
 /** Attributes of classes. */
 const CLASS_ATTRS = ['value', 'pool', 'sync', 'send', 'not_send'];
-/** In the language description but not implemented: an error too, saying so, rather than doing nothing. */
-const NOT_IMPLEMENTED = ['flags'];
 
 const KNOWN = [...new Set([...FUNCTION_ATTRS, ...TYPE_ATTRS, ...CLASS_ATTRS])];
 
@@ -65,12 +63,7 @@ function check(attrs: readonly ast.Attribute[], place: Place, diags: DiagnosticB
   const here = allowed(place);
   for (const a of attrs) {
     if (here.includes(a.name)) continue;
-    if (NOT_IMPLEMENTED.includes(a.name)) {
-      diags.error('E0736', `the attribute \`@${a.name}\` is not implemented yet`, a.span, {
-        label: 'not implemented',
-        notes: [a.name === 'derive' ? 'write the `impl` of each behavior by hand' : 'use an integer type and constants for bit flags'],
-      });
-    } else if (KNOWN.includes(a.name)) {
+    if (KNOWN.includes(a.name)) {
       const where = [FUNCTION_ATTRS.includes(a.name) ? 'functions' : null, TYPE_ATTRS.includes(a.name) ? 'types' : null, CLASS_ATTRS.includes(a.name) ? 'classes' : null].filter((x) => x !== null);
       diags.error('E0735', `the attribute \`@${a.name}\` cannot be used on ${PLACE_NAMES[place]}`, a.span, {
         label: `not allowed on ${PLACE_NAMES[place]}`,

@@ -16,6 +16,7 @@ import { lookupName, lookupPath, primitiveType, resolveType, type TypeScope } fr
 import type { Adjust, CallRes, LocalVar, TypedBody } from './typed.js';
 import { ancestorOf, baseClass, derefTarget, implementsInterface, indexElement, isClass, mapParts, intType, isIntName, substFor, substitute, T, typeSome, typeToString, type AdtDef, type BehaviorDef, type StaticDef, type Type } from './types.js';
 import { allVirtuals, findMethod, interfaceSlots } from './collect_classes.js';
+import { FLAGS_OPERATORS } from './flags.js';
 import { checkConstructorInit } from './ctor_init.js';
 import { TypeDiagnostics } from './error_type.js';
 import { crossingProblem, reportNotSend, syncEntries, typeProblem, notSend, type BodyFacts } from './send.js';
@@ -41,6 +42,8 @@ export class BodyChecker {
   private loops: LoopCtx[] = [];
   private closures: ClosureCtx[] = [];
   private lowlevel = 0;
+  /** the target of the assignment being checked, when it is a field: writing a union field needs no `lowlevel` */
+  private unionWrite: ast.Expr | null = null;
   /** inside an or-pattern: the variables its alternatives share, and the names the current one binds */
   private orShare: Map<string, LocalVar> | null = null;
   private orBound: Set<string> | null = null;
@@ -1232,6 +1235,12 @@ export class BodyChecker {
       this.body.ops.set(e.id, { k: 'call', call, compare });
       return T.bool;
     }
+    // `|`, `&`, `^` on a `@flags` type call its methods (sema/flags.ts)
+    const flagsOp = this.flagsOperator(t, op);
+    if (flagsOp) {
+      this.body.ops.set(e.id, { k: 'call', call: flagsOp, compare: null });
+      return lt;
+    }
     // arithmetic and bitwise
     const ok =
       t.k === 'int' ||
@@ -1244,6 +1253,14 @@ export class BodyChecker {
     this.body.ops.set(e.id, { k: 'prim' });
     // `n + missing` is as erroneous as `missing`: its I32 would only mismatch where the value is used
     return this.shallow(rt).k === 'error' ? T.error : lt;
+  }
+
+  /** The method an operator on a value of a `@flags` type calls (`bit_or` for `|`, …), or null. */
+  private flagsOperator(t: Type, op: string): CallRes | null {
+    const name = FLAGS_OPERATORS[op];
+    if (!name || t.k !== 'adt' || !t.def.attrs.has('flags')) return null;
+    const fn = this.finder.methodsFor(t, name).find((m) => m.viaBehavior === null)?.fn;
+    return fn ? { k: 'fn', fn, typeArgs: [], recv: 'ref' } : null;
   }
 
   private badOperand(op: string, t: Type, span: Span): void {
@@ -1286,7 +1303,9 @@ export class BodyChecker {
       case '~': {
         const t = this.derefOperand(e.operand, this.checkExpr(e.operand, expected));
         const s = this.shallow(t);
-        if (s.k !== 'int' && s.k !== 'var' && s.k !== 'error') this.badOperand('~', t, e.span);
+        const flagsOp = this.flagsOperator(s, '~');
+        if (flagsOp) this.body.ops.set(e.id, { k: 'call', call: flagsOp, compare: null });
+        else if (s.k !== 'int' && s.k !== 'var' && s.k !== 'error') this.badOperand('~', t, e.span);
         return t;
       }
       case 'ref':
@@ -1372,7 +1391,9 @@ export class BodyChecker {
 
   private assign(e: Extract<ast.Expr, { kind: 'Assign' }>): Type {
     const isPlace = e.target.kind === 'Path' || e.target.kind === 'Field' || e.target.kind === 'Index' || (e.target.kind === 'Unary' && e.target.op === '*');
+    this.unionWrite = e.op === '=' && e.target.kind === 'Field' ? e.target : null;
     const tt = this.checkExpr(e.target, null);
+    this.unionWrite = null;
     if (!isPlace) {
       this.diags.error('E0070', 'invalid left-hand side of assignment', e.target.span, { label: 'cannot assign to this expression' });
       this.checkExpr(e.value, null);
@@ -1397,6 +1418,12 @@ export class BodyChecker {
     const t = this.shallow(target);
     if (op !== '<<' && op !== '>>') {
       if (!this.infer.unify(target, vt)) this.mismatch(target, vt, e.value.span);
+    }
+    // `p |= x` on a `@flags` type: `p = p.bit_or(x)` (sema/flags.ts)
+    const flagsOp = this.flagsOperator(t, op);
+    if (flagsOp) {
+      this.body.ops.set(e.id, { k: 'call', call: flagsOp, compare: null });
+      return T.unit;
     }
     const ok = t.k === 'int' || t.k === 'var' || t.k === 'error' || (t.k === 'float' && '+-*/%'.includes(op)) || (t.k === 'str' && op === '+') || (t.k === 'bool' && '&|^'.includes(op));
     if (!ok) this.badOperand(e.op, target, e.span);
@@ -2112,8 +2139,17 @@ export class BodyChecker {
     } else if (t.k === 'adt' && (t.def.kind === 'struct' || t.def.kind === 'union' || t.def.kind === 'class')) {
       const i = t.def.fields.findIndex((f) => f.name === e.name);
       if (i >= 0) {
+        const ft = substitute(t.def.fields[i]!.ty, substFor(t.def.params, t.args));
+        // reading a union field reinterprets whatever was written last: fine for a type every bit pattern is a
+        // value of (numbers, raw pointers), `lowlevel` only for the others (`Bool`, `Char`, enums); a write is safe
+        if (t.def.kind === 'union' && !this.lowlevel && this.unionWrite !== e && !everyBitPatternValid(this.infer.resolve(ft))) {
+          this.diags.error('E0133', `reading the field \`${e.name}\` of union \`${t.def.name}\` requires a \`lowlevel\` block`, e.span, {
+            label: `the bits of another field may not be a valid \`${this.show(ft)}\``,
+            notes: ['a union field of a number or raw-pointer type can be read anywhere; writing a field (`u.f = v`) needs no `lowlevel`'],
+          });
+        }
         this.body.fields.set(e.id, { index: i, derefs });
-        return substitute(t.def.fields[i]!.ty, substFor(t.def.params, t.args));
+        return ft;
       }
     } else if (t.k === 'error') return T.error;
     else if (t.k === 'var') {
@@ -2468,7 +2504,7 @@ export class BodyChecker {
     let b = lookupPath(this.defs, this.fn.module, names);
     let variant: number | null = null;
     let adt: AdtDef | null = null;
-    if (b?.k === 'adt' && (b.def.kind === 'struct' || b.def.kind === 'class')) adt = b.def;
+    if (b?.k === 'adt' && (b.def.kind === 'struct' || b.def.kind === 'class' || b.def.kind === 'union')) adt = b.def;
     else if (segs.length >= 2) {
       const ob = lookupPath(this.defs, this.fn.module, names.slice(0, -1));
       if (ob?.k === 'adt' && ob.def.kind === 'enum') {
@@ -2516,7 +2552,16 @@ export class BodyChecker {
       const ft = substitute(fd.ty, s);
       this.coerceArg(f.value, this.checkExpr(f.value, ft), ft);
     }
-    if (e.base) {
+    if (adt.kind === 'union') {
+      // a union literal sets exactly one field (LANGUAGE.md §2.1)
+      if (e.fields.length !== 1 || e.base) {
+        this.diags.error('E0775', `a literal of union \`${adt.name}\` must set exactly one field`, e.span, {
+          label: e.base ? '`..` would copy every field' : e.fields.length === 0 ? 'no field set' : `${e.fields.length} fields set`,
+          notes: ['the fields of a union share their memory: a literal names the one it writes'],
+        });
+        if (e.base) this.checkExpr(e.base, null);
+      }
+    } else if (e.base) {
       this.coerce(this.checkExpr(e.base, ty), ty, e.base.span);
     } else {
       const missing = fields.filter((f) => !seen.has(f.name) && !f.hasDefault).map((f) => `\`${f.name}\``);
@@ -2549,6 +2594,14 @@ export class BodyChecker {
           if (!this.infer.unify(vty, lt)) this.mismatch(lt, vty, p.span);
           this.body.patVariants.set(p.id, { ty: vty, index: v.index });
           this.body.patVariantIndex.set(p.id, v.index);
+          return;
+        }
+        // `Read` against a `@flags` value names a flag, not a new binding that would match everything
+        if (lt.k === 'adt' && lt.def.attrs.has('flags') && this.finder.constFor(lt, p.name)) {
+          this.diags.error('E0774', `a value of the \`@flags\` type \`${lt.def.name}\` cannot be matched against \`${p.name}\``, p.span, {
+            label: 'a set of flags has no variants to match',
+            notes: ['compare it with `==` in a guard or an `if`, or test a flag with `.has(…)`'],
+          });
           return;
         }
         let bt: Type = ty;
@@ -2671,6 +2724,14 @@ export class BodyChecker {
         }
       }
     }
+    if (!adt && t.k === 'adt' && t.def.attrs.has('flags')) {
+      this.diags.error('E0774', `a value of the \`@flags\` type \`${t.def.name}\` cannot be matched against \`${names.join('::')}\``, p.span, {
+        label: 'a set of flags has no variants to match',
+        notes: ['compare it with `==` in a guard or an `if`, or test a flag with `.has(…)`'],
+      });
+      this.bindAllErr(p);
+      return;
+    }
     if (!adt) {
       this.diags.error('E0531', `cannot find variant or struct \`${names.join('::')}\` in this scope`, p.span, { label: 'not found in this scope' });
       this.bindAllErr(p);
@@ -2764,4 +2825,30 @@ function losslessInto(src: Type, dst: Extract<Type, { k: 'int' } | { k: 'float' 
   if (dst.k === 'float') return src.bits < (dst.bits === 64 ? 53 : 24);
   if (src.signed) return dst.signed && src.bits <= dst.bits;
   return dst.signed ? src.bits < dst.bits : src.bits <= dst.bits;
+}
+
+/** Whether every bit pattern of the type's size is one of its values: integers, floats, raw pointers, and tuples,
+ * arrays, structs and unions of them. Reading such a union field cannot produce an invalid value. */
+function everyBitPatternValid(t: Type, seen: Set<AdtDef> = new Set()): boolean {
+  switch (t.k) {
+    case 'int':
+    case 'float':
+    case 'ptr':
+    case 'unit':
+      return true;
+    case 'tuple':
+      return t.elems.every((e) => everyBitPatternValid(e, seen));
+    case 'array':
+      return everyBitPatternValid(t.elem, seen);
+    case 'adt': {
+      if ((t.def.kind !== 'struct' && t.def.kind !== 'union') || seen.has(t.def)) return false;
+      seen.add(t.def);
+      const s = substFor(t.def.params, t.args);
+      const ok = t.def.fields.every((f) => everyBitPatternValid(substitute(f.ty, s), seen));
+      seen.delete(t.def);
+      return ok;
+    }
+    default:
+      return false;
+  }
 }

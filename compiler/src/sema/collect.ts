@@ -11,6 +11,8 @@ import type { LoadedModule, ModuleLoader } from './modules.js';
 import { PRELUDE } from './modules.js';
 import { resolveBound, resolveType, type TypeScope } from './resolve_type.js';
 import { declaredAdt, mangleType, newParam, T, typeEquals, typeToString, type AdtDef, type BehaviorDef, type ParamType, type Type } from './types.js';
+import { BUILTIN_FUNCTIONS } from './builtins.js';
+import { classify } from './ownership.js';
 import { sendRuleOf } from './send.js';
 import { ClassDefiner, declareClass, declareInterface, defineInterface, type CollectorHooks } from './collect_classes.js';
 
@@ -51,6 +53,7 @@ export class Collector implements CollectorHooks {
     }
     for (const mod of this.defs.modules.values()) this.defineModule(mod);
     new ClassDefiner(this, this.classes).defineAll();
+    this.checkUnionFields();
     for (const p of this.pendingAttrs) this.libraryAttrs(p.def, p.attrs);
     checkDerived(this.defs, this.derived, this.diags);
     this.checkOverlaps();
@@ -218,7 +221,8 @@ export class Collector implements CollectorHooks {
       if (prelude) {
         if (item.items === 'glob') return; // the prelude is visible everywhere already
         const names = item.items ? item.items.map((i) => i.name) : [segs[segs.length - 1]!];
-        const missing = names.filter((n) => !prelude.names.has(n) && !BUILTIN_TYPE_NAMES.has(n));
+        // built-in functions are visible everywhere: `use core::intrinsics::{size_of, type_name}` names them
+        const missing = names.filter((n) => !prelude.names.has(n) && !BUILTIN_TYPE_NAMES.has(n) && !BUILTIN_FUNCTIONS.has(n));
         if (missing.length === 0 || item.items === null) return;
         for (const m of missing) this.diags.error('E0432', `unresolved import \`${segs.join('::')}::${m}\``, item.span, { label: 'no such item in the library' });
         return;
@@ -258,6 +262,16 @@ export class Collector implements CollectorHooks {
 
   private importOne(scope: ModuleScope, target: ModuleScope, name: string, alias: string, span: Span): void {
     const b = target.names.get(name);
+    // `use test::{assert, assert_eq}` (the reference's test files): built-ins, in scope everywhere already
+    if (!b && target.path === 'test' && TEST_BUILTINS.has(name)) {
+      if (alias !== name) {
+        this.diags.error('E0777', `the built-in \`${name}\` cannot be imported as \`${alias}\``, span, {
+          label: 'renamed here',
+          notes: [`\`${name}\` is built in and visible everywhere under its own name: import it as \`use test::{${name}}\``],
+        });
+      }
+      return;
+    }
     if (!b) {
       this.diags.error('E0432', `unresolved import: \`${name}\` is not defined in \`${target.path}\``, span);
       return;
@@ -595,6 +609,21 @@ export class Collector implements CollectorHooks {
     return fn;
   }
 
+  /** A union's fields are plain data (decisions.md "Unions"): which field holds the value is not recorded, so a field
+   * that owns something (or shares a runtime-managed value) could be neither dropped nor copied. */
+  private checkUnionFields(): void {
+    for (const def of this.defs.adts) {
+      if (def.kind !== 'union') continue;
+      for (const f of def.fields) {
+        if (f.ty.k === 'error' || classify(this.defs, f.ty) === 'plain') continue;
+        this.diags.error('E0776', `the field \`${f.name}\` of union \`${def.name}\` has type \`${typeToString(f.ty)}\`, which is not plain data`, f.span, {
+          label: 'owns or shares a value',
+          notes: ['a union does not know which field it holds, so it could not drop or copy this one: use an enum'],
+        });
+      }
+    }
+  }
+
   /** References are second-class (MEMORY.md §3): never fields of structs or enums. */
   noRefField(t: Type, span: Span): void {
     if (containsRef(t)) {
@@ -661,3 +690,6 @@ export function containsRef(t: Type): boolean {
       return false;
   }
 }
+
+/** The assertions of `test` that are built-in functions (sema/builtins.ts): `use test::{assert}` imports them. */
+const TEST_BUILTINS = new Set(['assert', 'assert_eq', 'assert_ne']);

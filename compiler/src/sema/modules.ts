@@ -7,6 +7,7 @@ import type * as ast from '../syntax/ast.js';
 import { DiagnosticBag } from '../syntax/diagnostics.js';
 import { parseModule } from '../syntax/parser.js';
 import { SourceFile, type SourceMap } from '../syntax/source.js';
+import { expandFlags } from './flags.js';
 import { readSource } from './read_source.js';
 
 export interface LoadedModule {
@@ -100,6 +101,7 @@ export class ModuleLoader {
   private parseText(name: string, file: string, text: string, isStd: boolean): void {
     const src = this.sources.add(file, text);
     const mod = parseModule(src, this.diags);
+    expandFlags(mod, this.diags);
     if (mod.stopped) this.stopped = true;
     this.modules.set(name, { name, file, ast: mod, isStd });
   }
