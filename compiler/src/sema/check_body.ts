@@ -498,7 +498,9 @@ export class BodyChecker {
   }
 
   /** How to turn a value of type t into a Str (Display), recorded for lowering. */
-  private display(e: ast.Expr, t: Type): void {
+  /** Formats e by Display. `asked` is the behavior the format named: `{:?}` falls back on Display when there is no
+   * Debug impl, and when there is neither the error names Debug, which is what the program asked for. */
+  private display(e: ast.Expr, t: Type, asked: 'Display' | 'Debug' = 'Display'): void {
     let r = this.shallow(t);
     let derefs = 0;
     while (r.k === 'ref') {
@@ -515,14 +517,15 @@ export class BodyChecker {
       this.body.displays.set(e.id, { k: 'builtin', name: 'to_string', recv: null, typeArgs: [] });
       return;
     }
+    const missing = this.defs.langBehavior(asked) ?? disp;
     if (r.k === 'param') {
-      if (!this.finder.implements(r, disp)) this.notImplemented(r, disp, e.span);
+      if (!this.finder.implements(r, disp)) this.notImplemented(r, missing, e.span);
       this.body.displays.set(e.id, { k: 'behavior', behavior: { def: disp, args: [] }, method: 'to_string', selfType: r, methodArgs: [], recv: 'ref' });
       return;
     }
     const m = this.finder.findImpl(r, disp);
     if (!m) {
-      this.notImplemented(r, disp, e.span);
+      this.notImplemented(r, missing, e.span);
       return;
     }
     const fn = m.impl.methods.get('to_string')!;
@@ -582,7 +585,7 @@ export class BodyChecker {
       if (problem) {
         this.diags.error('E0743', `format spec \`{:${specText(spec)}}\` does not apply to a value of type \`${this.show(t)}\``, a.span, { label: problem });
       }
-      if (spec.kind !== '?' || !this.debugDisplay(a, types[i]!)) this.display(a, types[i]!);
+      if (spec.kind !== '?' || !this.debugDisplay(a, types[i]!)) this.display(a, types[i]!, spec.kind === '?' ? 'Debug' : 'Display');
     });
     if (parsed.errors.length === 0) this.body.formats.set(e.id, parsed.pieces);
   }
