@@ -41,12 +41,15 @@ export class Collector implements CollectorHooks {
     this.defs.prelude = this.defs.modules.get(PRELUDE) ?? null;
     for (const u of this.pendingUses) this.resolveUse(u.scope, u.item, u.mod);
     // after the uses: the prelude re-exports library modules (Task comes from core::task)
-    for (const name of ['Maybe', 'Outcome', 'Ordering', 'Display', 'Debug', 'Eq', 'Ord', 'Duplicate', 'Drop', 'Default', 'Hash', 'Task', 'TryFromIntError']) {
+    for (const name of ['Maybe', 'Outcome', 'Ordering', 'Display', 'Debug', 'Eq', 'Ord', 'Duplicate', 'Drop', 'Default', 'Hash', 'Task', 'TryFromIntError', 'Iterator']) {
       const b = this.defs.prelude?.names.get(name);
       if (b?.k === 'adt') this.defs.lang.set(name, b.def);
       if (b?.k === 'behavior') this.defs.lang.set(name, b.def);
     }
-    for (const mod of this.defs.modules.values()) this.defineModule(mod);
+    // behaviors first: an impl in one module checks its methods against a behavior of another (core::iter's
+    // Iterator implemented in a program or in core::collections)
+    for (const mod of this.defs.modules.values()) for (const item of mod.ast.items) if (item.kind === 'Behavior') this.defineItem(mod, item);
+    for (const mod of this.defs.modules.values()) for (const item of mod.ast.items) if (item.kind !== 'Behavior') this.defineItem(mod, item);
     new ClassDefiner(this, this.classes).defineAll();
     for (const p of this.pendingAttrs) this.libraryAttrs(p.def, p.attrs);
     this.checkOverlaps();
@@ -264,10 +267,6 @@ export class Collector implements CollectorHooks {
   }
 
   // ---------- pass 2: signatures ----------
-
-  private defineModule(scope: ModuleScope): void {
-    for (const item of scope.ast.items) this.defineItem(scope, item);
-  }
 
   typeScope(scope: ModuleScope, params: ParamType[], selfType: Type | null): TypeScope {
     return { module: scope, params: new Map(params.map((p) => [p.name, p])), selfType, defs: this.defs };
