@@ -690,7 +690,12 @@ export class FnLowerer {
       }
       case 'Is':
         return lowerIsTest(this, e, dest);
-      case 'Range':
+      case 'Range': {
+        // a range value (core::iter's Range): { start, end, inclusive, done }
+        const ops = [this.operand(e.start), this.operand(e.end), constBool(e.inclusive), constBool(false)];
+        this.b.assign(dest, { k: 'aggregate', kind: { k: 'struct' }, ops }, span);
+        return;
+      }
       case 'Await':
       case 'Error':
         throw new Error(`internal: cannot lower ${e.kind}`);

@@ -817,10 +817,7 @@ export class BodyChecker {
       case 'Is':
         return this.isTest(e);
       case 'Range':
-        this.diags.error('E0604', 'a range is only allowed as the iterable of a `for` loop or in a pattern', e.span);
-        this.checkExpr(e.start, null);
-        this.checkExpr(e.end, null);
-        return T.error;
+        return this.rangeValue(e);
       case 'If':
       case 'IfLet':
         return this.ifChain(e, expected);
@@ -2440,6 +2437,25 @@ export class BodyChecker {
     this.loops.pop();
     this.scopes.pop();
     return T.unit;
+  }
+
+  /** `a to b` / `a through b` outside a `for` head: a `Range[T]` value, an `Iterator` (core::iter). */
+  private rangeValue(e: Extract<ast.Expr, { kind: 'Range' }>): Type {
+    const a = this.checkExpr(e.start, null);
+    const b = this.checkExpr(e.end, a);
+    if (!this.infer.unify(a, b)) this.mismatch(a, b, e.end.span);
+    const s = this.shallow(a);
+    if (s.k === 'var' && s.lit === 'int') this.infer.tryUnify(s, T.i32);
+    const r = this.shallow(a);
+    if (r.k !== 'int' && r.k !== 'error') {
+      this.diags.error('E0277', `a range needs integer bounds, not \`${this.show(a)}\``, e.span);
+      return T.error;
+    }
+    if (r.k === 'int' && r.bits === 128) {
+      this.diags.error('E0750', `a range value cannot count through \`${this.show(a)}\``, e.span, { notes: ['ranges of 8- to 64-bit integers are iterators; a `for` head counts through any integer type'] });
+      return T.error;
+    }
+    return { k: 'adt', def: this.defs.langAdt('Range'), args: [a] };
   }
 
   /** The item type of a type that implements `Iterator[T]` (an impl, or a bound on a type parameter), or null. */
