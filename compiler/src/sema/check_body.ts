@@ -12,7 +12,7 @@ import { containsRef } from './collect.js';
 import { ImplFinder, isPrimitive } from './impls.js';
 import { InferCtx } from './infer.js';
 import { classify } from './ownership.js';
-import { lookupName, lookupPath, primitiveType, resolveType, type TypeScope } from './resolve_type.js';
+import { assocTypesOf, lookupName, lookupPath, primitiveType, resolveType, type TypeScope } from './resolve_type.js';
 import type { Adjust, CallRes, LocalVar, TypedBody } from './typed.js';
 import { ancestorOf, baseClass, derefTarget, implementsInterface, indexElement, isClass, mapParts, intType, isIntName, substFor, substitute, T, typeSome, typeToString, type AdtDef, type BehaviorDef, type StaticDef, type Type } from './types.js';
 import { allVirtuals, findMethod, interfaceSlots } from './collect_classes.js';
@@ -71,7 +71,7 @@ export class BodyChecker {
   ) {
     this.diags = new TypeDiagnostics(bag, this.infer, defs.erroneousParams);
     this.finder = new ImplFinder(defs, this.infer, fn.bounds as Bound[]);
-    this.ts = { module: fn.module, params: new Map(fn.typeParams.map((p) => [p.name, p])), selfType: fn.selfType, defs };
+    this.ts = { module: fn.module, params: new Map(fn.typeParams.map((p) => [p.name, p])), selfType: fn.selfType, defs, assoc: assocTypesOf(fn) };
     this.body = {
       fn,
       exprTypes: new Map(),

@@ -8,7 +8,7 @@ import { checkAttributes } from './attributes.js';
 import { ProgramDefs, type Binding, type Bound, type ConstDef, type FuncDef, type ImplDef, type ModuleScope, type Receiver } from './defs.js';
 import type { LoadedModule, ModuleLoader } from './modules.js';
 import { PRELUDE } from './modules.js';
-import { resolveBound, resolveType, type TypeScope } from './resolve_type.js';
+import { assocTypesOf, resolveBound, resolveType, type TypeScope } from './resolve_type.js';
 import { declaredAdt, mangleType, newParam, T, typeEquals, typeToString, type AdtDef, type BehaviorDef, type ParamType, type Type } from './types.js';
 import { sendRuleOf } from './send.js';
 import { ClassDefiner, declareClass, declareInterface, defineInterface, type CollectorHooks } from './collect_classes.js';
@@ -462,7 +462,7 @@ export class Collector implements CollectorHooks {
     const ts0 = this.typeScope(scope, params, null);
     const target = resolveType(item.target, ts0, this.diags);
     const ts = this.typeScope(scope, params, target);
-    const behavior = item.behavior ? resolveBound(item.behavior, ts, this.diags) : null;
+    const behavior = item.behavior ? resolveBound(item.behavior, ts, this.diags, item.assocTypes) : null;
     if (item.behavior && !behavior) return;
     const impl: ImplDef = {
       typeParams: params,
@@ -478,6 +478,10 @@ export class Collector implements CollectorHooks {
     };
     impl.bounds = this.bounds(item.typeParams, params, item.where, ts);
     for (const a of item.assocTypes) impl.assocTypes.set(a.name, resolveType(a.type, ts, this.diags));
+    // `This::Item` in `impl Iterator[I32] for C` is the argument of the behavior's param `Item`
+    behavior?.def.params.forEach((p, i) => {
+      if (!impl.assocTypes.has(p.name) && behavior.args[i]) impl.assocTypes.set(p.name, behavior.args[i]!);
+    });
     for (const m of item.methods) {
       const fn = this.makeFunc(m, scope, params, target, impl, null);
       fn.bounds.push(...impl.bounds);
@@ -601,7 +605,7 @@ export class Collector implements CollectorHooks {
 
   defineSignature(fn: FuncDef): void {
     const decl = fn.decl!;
-    const ts = this.typeScope(fn.module, fn.typeParams, fn.selfType);
+    const ts = { ...this.typeScope(fn.module, fn.typeParams, fn.selfType), assoc: assocTypesOf(fn) };
     fn.bounds.push(...this.bounds(decl.typeParams, fn.ownParams, decl.where, ts));
     fn.params = decl.params.map((p) => ({
       name: p.pattern.kind === 'IdentPat' ? p.pattern.name : '_',
