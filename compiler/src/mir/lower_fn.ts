@@ -690,7 +690,12 @@ export class FnLowerer {
       }
       case 'Is':
         return lowerIsTest(this, e, dest);
-      case 'Range':
+      case 'Range': {
+        // a range value (core::iter's Range): { start, end, inclusive, done }
+        const ops = [this.operand(e.start), this.operand(e.end), constBool(e.inclusive), constBool(false)];
+        this.b.assign(dest, { k: 'aggregate', kind: { k: 'struct' }, ops }, span);
+        return;
+      }
       case 'Await':
       case 'Error':
         throw new Error(`internal: cannot lower ${e.kind}`);
@@ -1451,6 +1456,31 @@ export class FnLowerer {
         b.assign(place(i), { k: 'binary', op: 'add', left: { k: 'copy', place: place(i) }, right: constInt(1, T.i64) }, span);
         this.scopes.top().entries.push({ k: 'local', id: tmp });
         bindPattern(this, e.pattern, place(tmp), elemTy, 'move');
+      } else if (kind === 'iterator') {
+        // any `Iterator`: the iterator moves into a holder the loop owns (dropped on every exit, so what it has not
+        // yielded is dropped with it); each iteration calls `next` and moves the payload of `Just` out
+        const srcT = this.ty(e.iter);
+        const holder = b.temp(srcT, span);
+        this.withTemps(() => b.assign(place(holder), { k: 'use', op: this.operand(e.iter) }, span));
+        this.scopes.top().entries.push({ k: 'emit', emit: () => this.dropLocal(holder, span) });
+        const itemTy = this.sub(this.body.patTypes.get(e.pattern.id) ?? T.error);
+        const maybeT: Type = { k: 'adt', def: this.mono.checked.defs.langAdt('Maybe'), args: [itemTy] };
+        b.goto(head);
+        b.switchTo(head);
+        const r = b.temp({ k: 'ref', mutable: true, inner: srcT }, span);
+        b.assign(place(r), { k: 'ref', place: place(holder), mutable: true, raw: false }, span);
+        const next = this.calleeSymbol(this.body.calls.get(e.id)!);
+        if (next.k !== 'fn') throw new Error('internal: a built-in Iterator::next');
+        const nx = b.temp(maybeT, span);
+        b.call(place(nx), { k: 'fn', symbol: next.symbol }, [moveOf(r)], span);
+        const d = b.temp(T.i32, span);
+        b.assign(place(d), { k: 'discriminant', place: place(nx) }, span);
+        b.terminate({ k: 'switch', discr: { k: 'copy', place: place(d) }, cases: [{ value: 0n, target: bodyB.id }], otherwise: exit.id }, span);
+        b.switchTo(bodyB);
+        const tmp = b.temp(itemTy, span);
+        b.assign(place(tmp), { k: 'use', op: { k: 'move', place: { local: nx, proj: [{ k: 'variant', variant: 0, index: 0 }] } } }, span);
+        this.scopes.top().entries.push({ k: 'local', id: tmp });
+        bindPattern(this, e.pattern, place(tmp), itemTy, 'move');
       } else if (kind === 'map-ref') {
         // `for (k, v) in ref map`: the `Full(k, v)` entries of the map's entries list, in insertion order
         let mapP = this.placeOf(iteratedOperand(e.iter));

@@ -12,7 +12,7 @@ import { containsRef } from './collect.js';
 import { ImplFinder, isPrimitive } from './impls.js';
 import { InferCtx } from './infer.js';
 import { classify } from './ownership.js';
-import { lookupName, lookupPath, primitiveType, resolveType, type TypeScope } from './resolve_type.js';
+import { assocTypesOf, lookupName, lookupPath, primitiveType, resolveType, type TypeScope } from './resolve_type.js';
 import type { Adjust, CallRes, LocalVar, TypedBody } from './typed.js';
 import { ancestorOf, baseClass, derefTarget, implementsInterface, indexElement, isClass, mapParts, intType, isIntName, substFor, substitute, T, typeSome, typeToString, type AdtDef, type BehaviorDef, type StaticDef, type Type } from './types.js';
 import { allVirtuals, findMethod, interfaceSlots } from './collect_classes.js';
@@ -74,7 +74,7 @@ export class BodyChecker {
   ) {
     this.diags = new TypeDiagnostics(bag, this.infer, defs.erroneousParams);
     this.finder = new ImplFinder(defs, this.infer, fn.bounds as Bound[]);
-    this.ts = { module: fn.module, params: new Map(fn.typeParams.map((p) => [p.name, p])), selfType: fn.selfType, defs };
+    this.ts = { module: fn.module, params: new Map(fn.typeParams.map((p) => [p.name, p])), selfType: fn.selfType, defs, assoc: assocTypesOf(fn) };
     this.body = {
       fn,
       exprTypes: new Map(),
@@ -838,10 +838,7 @@ export class BodyChecker {
       case 'Is':
         return this.isTest(e);
       case 'Range':
-        this.diags.error('E0604', 'a range is only allowed as the iterable of a `for` loop or in a pattern', e.span);
-        this.checkExpr(e.start, null);
-        this.checkExpr(e.end, null);
-        return T.error;
+        return this.rangeValue(e);
       case 'If':
       case 'IfLet':
         return this.ifChain(e, expected);
@@ -1151,6 +1148,22 @@ export class BodyChecker {
       // a method's `This: Behavior` bound is satisfied by the impl that was found
       if (fn.behavior && b.ty === fn.typeParams[0]) continue;
       this.obligations.push({ ty: substitute(b.ty, s), behavior: b.behavior.def, span });
+    }
+  }
+
+  /** A bound of a generic behavior on a type the arguments determined (`J: Iterator[U]` with `J` a `Counter`)
+   * determines the bound's arguments (`U = I32`), from the impl. */
+  private inferBoundArgs(fn: FuncDef, typeArgs: Type[]): void {
+    const s = substFor(fn.typeParams, typeArgs);
+    for (const b of fn.bounds) {
+      if (b.behavior.args.length === 0 || (fn.behavior && b.ty === fn.typeParams[0])) continue;
+      const t = this.shallow(substitute(b.ty, s));
+      if (t.k === 'var' || t.k === 'error') continue;
+      const args = t.k === 'param' ? this.finder.boundArgsOf(t, b.behavior.def) : (() => {
+        const m = this.finder.findImpl(t, b.behavior.def);
+        return m?.impl.behavior ? m.impl.behavior.args.map((a) => substitute(a, m.subst)) : null;
+      })();
+      if (args) args.forEach((a, i) => b.behavior.args[i] && this.infer.tryUnify(substitute(b.behavior.args[i]!, s), a));
     }
   }
 
@@ -1585,6 +1598,7 @@ export class BodyChecker {
       if (!found || found.fn.receiver !== null) continue;
       const fn = found.fn;
       const typeArgs = [t, ...fn.typeParams.slice(1).map(() => this.infer.newVar())];
+      this.bindBehaviorArgs(t, found.def, typeArgs);
       const own = typeArgs.slice(fn.typeParams.length - fn.ownParams.length);
       const sub = substFor(fn.typeParams, typeArgs);
       const ret = substitute(fn.ret, sub);
@@ -1976,9 +1990,15 @@ export class BodyChecker {
       const recv = this.receiverAdjust(fn.receiver, derefs, through, t, e);
       if (fn.behavior) {
         const typeArgs = [t, ...fn.typeParams.slice(1).map(() => this.infer.newVar())];
+        // a default method of a generic behavior: its params are the impl's arguments (`impl Iterator[I32] for C`)
+        const ib = pick.match.impl.behavior;
+        if (ib && ib.def === fn.behavior) ib.args.forEach((a, i) => this.infer.tryUnify(typeArgs[1 + i]!, substitute(a, m.subst)));
         const own = typeArgs.slice(fn.typeParams.length - fn.ownParams.length);
         this.body.calls.set(e.id, { k: 'behavior', behavior: { def: fn.behavior, args: [] }, method: e.name, selfType: t, methodArgs: own, recv });
-        return this.checkMethodArgs(e, fn, typeArgs, expected);
+        const ret = this.checkMethodArgs(e, fn, typeArgs, expected);
+        this.addBoundObligations(fn, typeArgs, e.span);
+        this.inferBoundArgs(fn, typeArgs);
+        return ret;
       }
       const own = fn.ownParams.map(() => this.infer.newVar());
       if (e.typeArgs) e.typeArgs.forEach((ta, i) => own[i] && this.infer.unify(own[i]!, this.resolveTy(ta)));
@@ -1996,13 +2016,24 @@ export class BodyChecker {
         const fn = found.fn;
         const recv = this.receiverAdjust(fn.receiver, derefs, through, t, e);
         const typeArgs = [t, ...fn.typeParams.slice(1).map(() => this.infer.newVar())];
+        this.bindBehaviorArgs(t, found.def, typeArgs);
         const own = typeArgs.slice(fn.typeParams.length - fn.ownParams.length);
         if (t.k === 'dyn') this.body.calls.set(e.id, { k: 'dyn', behavior: { def: found.def, args: [] }, method: e.name, recv });
         else this.body.calls.set(e.id, { k: 'behavior', behavior: { def: found.def, args: [] }, method: e.name, selfType: t, methodArgs: own, recv });
-        return this.checkMethodArgs(e, fn, typeArgs, expected);
+        const ret = this.checkMethodArgs(e, fn, typeArgs, expected);
+        this.inferBoundArgs(fn, typeArgs);
+        return ret;
       }
     }
     return null;
+  }
+
+  /** A generic behavior's method called on a bounded param (`I: Iterator[T]`): the behavior's params in the
+   * method's type arguments (after `This`) are the bound's arguments, so `i.next()` is a `Maybe[T]`. */
+  private bindBehaviorArgs(t: Type, def: BehaviorDef, typeArgs: Type[]): void {
+    if (t.k !== 'param' || def.params.length === 0) return;
+    const args = this.finder.boundArgsOf(t, def);
+    if (args) args.forEach((a, i) => this.infer.tryUnify(typeArgs[1 + i]!, a));
   }
 
   private findBehaviorMethod(b: BehaviorDef, name: string): { fn: FuncDef; def: BehaviorDef } | null {
@@ -2447,7 +2478,15 @@ export class BodyChecker {
         } else if (consumed) {
           elemTy = consumed;
           this.body.forKinds.set(e.id, 'list');
-        } else this.diags.error('E0277', `\`${this.show(ot)}\` is not iterable`, it.span, { notes: ['iterate over a range (`0 to n`), an array, or `ref` of a collection'] });
+        } else {
+          const item = this.iteratorItem(ot);
+          if (item) {
+            // any `Iterator`: the loop owns it and calls `next` until `Nothing` (the call is recorded on the loop)
+            elemTy = item;
+            this.body.forKinds.set(e.id, 'iterator');
+            this.body.calls.set(e.id, { k: 'behavior', behavior: { def: this.defs.langBehavior('Iterator')!, args: [] }, method: 'next', selfType: ot, methodArgs: [], recv: 'mutref' });
+          } else if (ot.k !== 'error') this.diags.error('E0277', `\`${this.show(ot)}\` is not iterable`, it.span, { notes: ['iterate over a range (`0 to n`), an array, `ref` of a collection, or a value whose type implements `Iterator`'] });
+        }
       }
     }
     this.scopes.push(new Map());
@@ -2457,6 +2496,36 @@ export class BodyChecker {
     this.loops.pop();
     this.scopes.pop();
     return T.unit;
+  }
+
+  /** `a to b` / `a through b` outside a `for` head: a `Range[T]` value, an `Iterator` (core::iter). */
+  private rangeValue(e: Extract<ast.Expr, { kind: 'Range' }>): Type {
+    const a = this.checkExpr(e.start, null);
+    const b = this.checkExpr(e.end, a);
+    if (!this.infer.unify(a, b)) this.mismatch(a, b, e.end.span);
+    const s = this.shallow(a);
+    if (s.k === 'var' && s.lit === 'int') this.infer.tryUnify(s, T.i32);
+    const r = this.shallow(a);
+    if (r.k !== 'int' && r.k !== 'error') {
+      this.diags.error('E0277', `a range needs integer bounds, not \`${this.show(a)}\``, e.span);
+      return T.error;
+    }
+    if (r.k === 'int' && r.bits === 128) {
+      this.diags.error('E0750', `a range value cannot count through \`${this.show(a)}\``, e.span, { notes: ['ranges of 8- to 64-bit integers are iterators; a `for` head counts through any integer type'] });
+      return T.error;
+    }
+    return { k: 'adt', def: this.defs.langAdt('Range'), args: [a] };
+  }
+
+  /** The item type of a type that implements `Iterator[T]` (an impl, or a bound on a type parameter), or null. */
+  private iteratorItem(ty: Type): Type | null {
+    const beh = this.defs.langBehavior('Iterator');
+    const t = this.shallow(ty);
+    if (!beh || t.k === 'var' || t.k === 'error') return null;
+    if (t.k === 'param') return this.finder.boundArgsOf(t, beh)?.[0] ?? null;
+    const m = this.finder.findImpl(t, beh);
+    const arg = m?.impl.behavior?.args[0];
+    return m && arg ? substitute(arg, m.subst) : null;
   }
 
   private closure(e: Extract<ast.Expr, { kind: 'Closure' }>, expected: Type | null): Type {

@@ -9,7 +9,7 @@ import { checkDerived, expandDerives, type DerivedImpl } from './derive.js';
 import { ProgramDefs, type Binding, type Bound, type ConstDef, type FuncDef, type ImplDef, type ModuleScope, type Receiver } from './defs.js';
 import type { LoadedModule, ModuleLoader } from './modules.js';
 import { PRELUDE } from './modules.js';
-import { resolveBound, resolveType, type TypeScope } from './resolve_type.js';
+import { assocTypesOf, resolveBound, resolveType, type TypeScope } from './resolve_type.js';
 import { declaredAdt, mangleType, newParam, T, typeEquals, typeToString, type AdtDef, type BehaviorDef, type ParamType, type Type } from './types.js';
 import { BUILTIN_FUNCTIONS } from './builtins.js';
 import { classify } from './ownership.js';
@@ -46,12 +46,15 @@ export class Collector implements CollectorHooks {
     this.defs.prelude = this.defs.modules.get(PRELUDE) ?? null;
     for (const u of this.pendingUses) this.resolveUse(u.scope, u.item, u.mod);
     // after the uses: the prelude re-exports library modules (Task comes from core::task)
-    for (const name of ['Maybe', 'Outcome', 'Ordering', 'Display', 'Debug', 'Eq', 'Ord', 'Duplicate', 'Drop', 'Default', 'Hash', 'Task', 'TryFromIntError']) {
+    for (const name of ['Maybe', 'Outcome', 'Ordering', 'Display', 'Debug', 'Eq', 'Ord', 'Duplicate', 'Drop', 'Default', 'Hash', 'Task', 'TryFromIntError', 'Iterator', 'Range']) {
       const b = this.defs.prelude?.names.get(name);
       if (b?.k === 'adt') this.defs.lang.set(name, b.def);
       if (b?.k === 'behavior') this.defs.lang.set(name, b.def);
     }
-    for (const mod of this.defs.modules.values()) this.defineModule(mod);
+    // behaviors first: an impl in one module checks its methods against a behavior of another (core::iter's
+    // Iterator implemented in a program or in core::collections)
+    for (const mod of this.defs.modules.values()) for (const item of mod.ast.items) if (item.kind === 'Behavior') this.defineItem(mod, item);
+    for (const mod of this.defs.modules.values()) for (const item of mod.ast.items) if (item.kind !== 'Behavior') this.defineItem(mod, item);
     new ClassDefiner(this, this.classes).defineAll();
     this.checkUnionFields();
     for (const p of this.pendingAttrs) this.libraryAttrs(p.def, p.attrs);
@@ -284,10 +287,6 @@ export class Collector implements CollectorHooks {
 
   // ---------- pass 2: signatures ----------
 
-  private defineModule(scope: ModuleScope): void {
-    for (const item of scope.ast.items) this.defineItem(scope, item);
-  }
-
   typeScope(scope: ModuleScope, params: ParamType[], selfType: Type | null): TypeScope {
     return { module: scope, params: new Map(params.map((p) => [p.name, p])), selfType, defs: this.defs };
   }
@@ -482,7 +481,7 @@ export class Collector implements CollectorHooks {
     const ts0 = this.typeScope(scope, params, null);
     const target = resolveType(item.target, ts0, this.diags);
     const ts = this.typeScope(scope, params, target);
-    const behavior = item.behavior ? resolveBound(item.behavior, ts, this.diags) : null;
+    const behavior = item.behavior ? resolveBound(item.behavior, ts, this.diags, item.assocTypes) : null;
     if (item.behavior && !behavior) return;
     const impl: ImplDef = {
       typeParams: params,
@@ -498,6 +497,10 @@ export class Collector implements CollectorHooks {
     };
     impl.bounds = this.bounds(item.typeParams, params, item.where, ts);
     for (const a of item.assocTypes) impl.assocTypes.set(a.name, resolveType(a.type, ts, this.diags));
+    // `This::Item` in `impl Iterator[I32] for C` is the argument of the behavior's param `Item`
+    behavior?.def.params.forEach((p, i) => {
+      if (!impl.assocTypes.has(p.name) && behavior.args[i]) impl.assocTypes.set(p.name, behavior.args[i]!);
+    });
     for (const m of item.methods) {
       const fn = this.makeFunc(m, scope, params, target, impl, null);
       fn.bounds.push(...impl.bounds);
@@ -636,7 +639,7 @@ export class Collector implements CollectorHooks {
 
   defineSignature(fn: FuncDef): void {
     const decl = fn.decl!;
-    const ts = this.typeScope(fn.module, fn.typeParams, fn.selfType);
+    const ts = { ...this.typeScope(fn.module, fn.typeParams, fn.selfType), assoc: assocTypesOf(fn) };
     fn.bounds.push(...this.bounds(decl.typeParams, fn.ownParams, decl.where, ts));
     fn.params = decl.params.map((p) => ({
       name: p.pattern.kind === 'IdentPat' ? p.pattern.name : '_',

@@ -52,6 +52,16 @@ export class ImplFinder {
     return out;
   }
 
+  /** The type arguments a bound in scope gives the generic behavior `def` on the param `p` (`I: Iterator[T]`
+   * gives `[T]`), or null when no direct bound names `def`. */
+  boundArgsOf(p: Type, def: BehaviorDef): readonly Type[] | null {
+    for (const b of this.bounds) {
+      const bt = this.infer.shallow(b.ty);
+      if (bt.k === 'param' && p.k === 'param' && bt.id === p.id && b.behavior.def === def) return b.behavior.args;
+    }
+    return null;
+  }
+
   /** The impl of `behavior` (or, with null, any inherent impl) whose target unifies with `ty`. */
   findImpl(ty: Type, behavior: BehaviorDef | null, depth = 0): ImplMatch | null {
     for (const impl of this.defs.impls) {
@@ -139,6 +149,11 @@ export function resolveBehaviorMethod(defs: ProgramDefs, selfType: Type, behavio
     if (dflt) {
       // a default method: its first param is `This`
       subst.set(dflt.typeParams[0]!.id, selfType);
+      // a generic behavior's params: the impl's arguments (`impl Iterator[I32] for Counter` gives `T = I32`)
+      impl.behavior.def.params.forEach((p, i) => {
+        const a = impl.behavior!.args[i];
+        if (a) subst.set(dflt.typeParams[1 + i]!.id, infer.resolve(substitute(a, subst), true));
+      });
       return { k: 'fn', fn: dflt, subst };
     }
   }

@@ -1,7 +1,7 @@
 // Resolving written types (`List[I32]`, `ref Point`, `func(I32) -> Str`) and names in module scopes.
 import type * as ast from '../syntax/ast.js';
 import type { DiagSink } from './error_type.js';
-import type { Binding, ModuleScope, ProgramDefs } from './defs.js';
+import type { Binding, FuncDef, ModuleScope, ProgramDefs } from './defs.js';
 import { isIntName, intType, substFor, substitute, T, typeToString, type BehaviorRef, type ParamType, type Type } from './types.js';
 
 export interface TypeScope {
@@ -9,6 +9,16 @@ export interface TypeScope {
   readonly params: ReadonlyMap<string, ParamType>;
   readonly selfType: Type | null;
   readonly defs: ProgramDefs;
+  /** what `This::Name` means here: an impl's associated types, or a behavior's params (`This::Item`) */
+  readonly assoc?: ReadonlyMap<string, Type>;
+}
+
+/** The `This::Name` types of a function: its impl's associated types (given, or the arguments of its generic
+ * behavior by param name), or the params of the behavior declaring it. */
+export function assocTypesOf(fn: FuncDef): ReadonlyMap<string, Type> | undefined {
+  if (fn.impl) return fn.impl.assocTypes;
+  if (fn.behavior) return new Map(fn.behavior.params.map((p) => [p.name, p]));
+  return undefined;
 }
 
 /** A name as seen from a module: its own items and imports, then the prelude. */
@@ -113,6 +123,8 @@ function resolvePathType(te: Extract<ast.TypeExpr, { kind: 'PathType' }>, ts: Ty
     }
   }
   if (segs.length === 2 && segs[0]!.name === 'This') {
+    const a = ts.assoc?.get(last.name);
+    if (a) return a;
     diags.error('E0220', `associated type \`This::${last.name}\` is not supported yet`, te.span);
     return T.error;
   }
@@ -141,7 +153,9 @@ function resolvePathType(te: Extract<ast.TypeExpr, { kind: 'PathType' }>, ts: Ty
   }
 }
 
-export function resolveBound(te: ast.TypeExpr, ts: TypeScope, diags: DiagSink): BehaviorRef | null {
+/** A behavior reference (`Iterator[I32]`); `assoc`: an impl's associated types, which give the arguments of a
+ * generic behavior written without them (`impl Iterator for C { type Item = I32 }` is `impl Iterator[I32] for C`). */
+export function resolveBound(te: ast.TypeExpr, ts: TypeScope, diags: DiagSink, assoc: readonly ast.AssocTypeDef[] | null = null): BehaviorRef | null {
   if (te.kind !== 'PathType') {
     diags.error('E0404', 'expected a behavior', te.span);
     return null;
@@ -153,7 +167,20 @@ export function resolveBound(te: ast.TypeExpr, ts: TypeScope, diags: DiagSink): 
     else diags.error('E0404', `expected behavior, found ${describeBinding(b)} \`${name}\``, te.span, { label: 'not a behavior' });
     return null;
   }
-  const args = (te.segments[te.segments.length - 1]!.args ?? []).map((a) => resolveType(a, ts, diags));
+  let args = (te.segments[te.segments.length - 1]!.args ?? []).map((a) => resolveType(a, ts, diags));
+  const params = b.def.params;
+  if (args.length === 0 && params.length > 0 && assoc && params.every((p) => assoc.some((a) => a.name === p.name))) {
+    args = params.map((p) => resolveType(assoc.find((a) => a.name === p.name)!.type, ts, diags));
+  }
+  if (args.length !== params.length) {
+    const want = `${params.length} type argument${params.length === 1 ? '' : 's'}`;
+    diags.error('E0751', `behavior \`${b.def.name}\` takes ${want} but ${args.length} ${args.length === 1 ? 'was' : 'were'} supplied`, te.span, {
+      notes: params.length > args.length
+        ? [`write \`${b.def.name}[${params.map((p) => p.name).join(', ')}]\`${assoc ? `, or give ${params.map((p) => `\`type ${p.name} = …\``).join(' and ')} in the impl` : ''}`]
+        : [],
+    });
+    args = params.map((_, i) => args[i] ?? T.error);
+  }
   return { def: b.def, args };
 }
 

@@ -72,7 +72,7 @@ export interface TypedBody {
   /** closure node id → captured locals, in capture order */
   readonly captures: Map<number, LocalVar[]>;
   /** For-loop node id → how it iterates */
-  readonly forKinds: Map<number, 'range' | 'range-inclusive' | 'array-ref' | 'array' | 'list-ref' | 'list' | 'map-ref'>;
+  readonly forKinds: Map<number, 'range' | 'range-inclusive' | 'array-ref' | 'array' | 'list-ref' | 'list' | 'map-ref' | 'iterator'>;
   /** Field node id → field index in its struct/tuple (after auto-deref) and the number of derefs */
   readonly fields: Map<number, { index: number; derefs: number }>;
   /** `this` params and declared params, in order */
