@@ -17,6 +17,7 @@ import type { Adjust, CallRes, LocalVar, TypedBody } from './typed.js';
 import { ancestorOf, baseClass, derefTarget, implementsInterface, indexElement, isClass, mapParts, intType, isIntName, substFor, substitute, T, typeSome, typeToString, type AdtDef, type BehaviorDef, type StaticDef, type Type } from './types.js';
 import { allVirtuals, findMethod, interfaceSlots } from './collect_classes.js';
 import { FLAGS_OPERATORS } from './flags.js';
+import { fieldVisible, privateFieldAccess, privateFieldInLiteral } from './field_privacy.js';
 import { checkConstructorInit } from './ctor_init.js';
 import { TypeDiagnostics } from './error_type.js';
 import { crossingProblem, reportNotSend, syncEntries, typeProblem, notSend, type BodyFacts } from './send.js';
@@ -2154,10 +2155,14 @@ export class BodyChecker {
     const ot = this.checkExpr(e.object, null);
     let t = this.shallow(ot);
     let derefs = 0;
+    const inStd = this.fn.module.isStd;
+    // a library type's private field is invisible outside the library: `h.ptr` reaches the pointee's `ptr`
+    let hidden: AdtDef | null = null;
     // through references and library pointers, until a type that has the field
     for (;;) {
-      const hasField =
-        (t.k === 'tuple' && /^[0-9]+$/.test(e.name)) || (t.k === 'adt' && (t.def.kind === 'struct' || t.def.kind === 'union' || t.def.kind === 'class') && t.def.fields.some((f) => f.name === e.name));
+      const named = t.k === 'adt' && (t.def.kind === 'struct' || t.def.kind === 'union' || t.def.kind === 'class') ? t.def.fields.find((f) => f.name === e.name) : undefined;
+      if (named && !fieldVisible(named, inStd) && t.k === 'adt') hidden ??= t.def;
+      const hasField = (t.k === 'tuple' && /^[0-9]+$/.test(e.name)) || (named !== undefined && fieldVisible(named, inStd));
       if (hasField) break;
       const next = t.k === 'ref' ? t.inner : t.k === 'adt' ? derefTarget(this.infer.resolve(t)) : null;
       if (!next || derefs > 8) break;
@@ -2171,7 +2176,7 @@ export class BodyChecker {
         return t.elems[i]!;
       }
     } else if (t.k === 'adt' && (t.def.kind === 'struct' || t.def.kind === 'union' || t.def.kind === 'class')) {
-      const i = t.def.fields.findIndex((f) => f.name === e.name);
+      const i = t.def.fields.findIndex((f) => f.name === e.name && fieldVisible(f, inStd));
       if (i >= 0) {
         const ft = substitute(t.def.fields[i]!.ty, substFor(t.def.params, t.args));
         // reading a union field reinterprets whatever was written last: fine for a type every bit pattern is a
@@ -2188,6 +2193,10 @@ export class BodyChecker {
     } else if (t.k === 'error') return T.error;
     else if (t.k === 'var') {
       this.diags.error('E0282', 'type annotations needed', e.object.span, { label: 'the type of this value must be known to access a field' });
+      return T.error;
+    }
+    if (hidden) {
+      privateFieldAccess(this.diags, hidden, e.name, e.nameSpan);
       return T.error;
     }
     this.diags.error('E0609', `no field \`${e.name}\` on type \`${this.show(t)}\``, e.nameSpan, { label: 'unknown field', about: [t] });
@@ -2611,6 +2620,11 @@ export class BodyChecker {
     }
     const s = substFor(adt.params, ty.args);
     const fields = variant === null ? adt.fields : adt.variants[variant]!.fields;
+    // outside the library, a literal of a type with a private field is refused (naming the first private field it
+    // sets, else the first one it would leave to its default)
+    const isPrivate = (name: string): boolean => fields.some((x) => x.name === name && !fieldVisible(x, this.fn.module.isStd));
+    const closed = e.fields.find((f) => isPrivate(f.name))?.name ?? fields.find((f) => isPrivate(f.name))?.name;
+    if (closed !== undefined) privateFieldInLiteral(this.diags, adt, closed, e.span, 'literal');
     const seen = new Set<string>();
     for (const f of e.fields) {
       const fd = fields.find((x) => x.name === f.name);
@@ -2832,6 +2846,7 @@ export class BodyChecker {
           this.checkPattern(f.pattern, T.error, mode, mutable);
           continue;
         }
+        if (!fieldVisible(fd, this.fn.module.isStd)) privateFieldInLiteral(this.diags, adt, f.name, f.span, 'pattern');
         this.checkPattern(f.pattern, substitute(fd.ty, s), mode, mutable);
       }
       if (!p.rest) {

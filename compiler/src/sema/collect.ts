@@ -304,6 +304,7 @@ export class Collector implements CollectorHooks {
           span: f.span,
           hasDefault: f.default !== null,
           defaultFn: f.default ? this.valueFunction(`${item.name}::default_${f.name}`, scope, [...b.def.params], f.type, f.default) : undefined,
+          libraryPrivate: scope.isStd && !f.isPub,
         }));
         if (item.kind === 'Struct' && item.attrs.length) this.pendingAttrs.push({ def: b.def, attrs: item.attrs });
         b.def.fields.forEach((f) => this.noRefField(f.ty, f.span));

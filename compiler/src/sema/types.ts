@@ -31,6 +31,8 @@ export interface FieldDef {
   readonly hasDefault: boolean;
   /** the default value as a function (a FuncDef, typed loosely to keep this module free of defs.ts) */
   defaultFn?: unknown;
+  /** a field of a standard-library type not marked `pub`: only library code may name it (sema/field_privacy.ts) */
+  libraryPrivate?: boolean;
 }
 
 export interface VariantDef {
