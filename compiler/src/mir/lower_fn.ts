@@ -1214,10 +1214,28 @@ export class FnLowerer {
         const stable = (n === 0 || viaSharedRef) && (pr ? pr.k === 'local' && !pr.local.mutable && !this.captureField.has(pr.local.id) : computed);
         return this.borrowedReceiver(this.derefN(this.placeOf(r), n), span, stable);
       }
+      case 'view':
+        return this.arrayView(this.derefN(this.placeOf(r), n), span);
       default:
         // by value: the place after the automatic dereferences, read (copied, retained or moved)
         return this.operand(r);
     }
+  }
+
+  /** The `ArrayView[T]` of the array at `p` (stdlib/core/array.tml): `{ data: element 0, len: N }`. The element
+   * pointer is made from a shared reference to the array, so the borrow checker sees the view, and whatever a
+   * method makes from it (the iterator of `a.iter()`), holding that reference's loan on the array. */
+  arrayView(p: Place, span: Span): Operand {
+    const at = this.placeType(p);
+    if (at.k !== 'array') throw new Error('internal: an array method on a value that is not an array');
+    const r = this.b.temp({ k: 'ref', mutable: false, inner: at }, span);
+    this.b.assign(place(r), { k: 'ref', place: p, mutable: false, raw: false }, span);
+    const ptrTy: Type = { k: 'ptr', inner: at.elem };
+    const data = this.b.temp(ptrTy, span);
+    this.b.assign(place(data), { k: 'cast', operand: { k: 'copy', place: place(r) }, to: ptrTy }, span);
+    const view = this.b.temp({ k: 'adt', def: this.mono.checked.defs.langAdt('ArrayView'), args: [at.elem] }, span);
+    this.b.assign(place(view), { k: 'aggregate', kind: { k: 'struct' }, ops: [{ k: 'copy', place: place(data) }, constInt(at.size, T.i64)] }, span);
+    return { k: 'copy', place: place(view), span };
   }
 
   /** A class reference passed without a retain: a local keeps its object alive for the call (it cannot be

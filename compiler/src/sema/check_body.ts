@@ -226,7 +226,8 @@ export class BodyChecker {
     for (const c of this.copyOuts) {
       const t = this.infer.resolve(c.ty, true);
       if (this.fn.module.isStd || classify(this.defs, t) !== 'move') continue;
-      const owner = c.fn.selfType?.k === 'adt' ? c.fn.selfType.def.name : 'value';
+      // an array's methods are ArrayView's (stdlib/core/array.tml): name them as the user called them
+      const owner = c.fn.selfType?.k === 'adt' ? (c.fn.selfType.def === this.defs.lang.get('ArrayView') ? 'array' : c.fn.selfType.def.name) : 'value';
       this.diags.error('E0508', `\`${owner}::${c.fn.name}\` copies the value out, and \`${typeToString(t)}\` cannot be copied`, c.span, {
         label: 'a copy here would give the value two owners',
         notes: [`borrow it instead (\`ref *h\`, \`ref xs[i]\`), or take it out (\`into_inner\`, \`pop\`)`],
@@ -2009,6 +2010,7 @@ export class BodyChecker {
       this.copyOut(fn, typeArgs, e.span);
       return this.checkMethodArgs(e, fn, typeArgs, expected);
     }
+    if (t.k === 'array') return this.arrayViewMethod(e, t, derefs, expected);
     if (t.k === 'param' || t.k === 'dyn') {
       const behaviors = t.k === 'param' ? this.finder.boundsOf(t) : [t.behavior];
       for (const b of behaviors) {
@@ -2027,6 +2029,26 @@ export class BodyChecker {
       }
     }
     return null;
+  }
+
+  /** A method of a fixed array other than `len`/`debug_string`: one of `ArrayView[T]`'s (stdlib/core/array.tml),
+   * called with the view of the array place as its by-value receiver (Adjust `view`), or null. */
+  private arrayViewMethod(e: Extract<ast.Expr, { kind: 'MethodCall' }>, t: Extract<Type, { k: 'array' }>, derefs: number, expected: Type | null): Type | null {
+    const def = this.defs.lang.get('ArrayView');
+    if (!def || !('kind' in def)) return null;
+    const view: Type = { k: 'adt', def, args: [t.elem] };
+    const pick = this.finder.methodsFor(view, e.name).find((c) => c.viaBehavior === null && c.fn.receiver === 'value' && c.fn.decl?.isPub === true);
+    if (!pick) return null;
+    const fn = pick.fn;
+    const m = this.finder.matchImpl(pick.match.impl, view)!;
+    const own = fn.ownParams.map(() => this.infer.newVar());
+    if (e.typeArgs) e.typeArgs.forEach((ta, i) => own[i] && this.infer.unify(own[i]!, this.resolveTy(ta)));
+    const typeArgs = [...pick.match.impl.typeParams.map((p) => m.subst.get(p.id)!), ...own];
+    if (derefs) this.body.autoDeref.set(e.receiver.id, derefs);
+    this.addBoundObligations(fn, typeArgs, e.span);
+    this.body.calls.set(e.id, { k: 'fn', fn, typeArgs, recv: 'view' });
+    this.copyOut(fn, typeArgs, e.span);
+    return this.checkMethodArgs(e, fn, typeArgs, expected);
   }
 
   /** A generic behavior's method called on a bounded param (`I: Iterator[T]`): the behavior's params in the

@@ -46,7 +46,7 @@ export class Collector implements CollectorHooks {
     this.defs.prelude = this.defs.modules.get(PRELUDE) ?? null;
     for (const u of this.pendingUses) this.resolveUse(u.scope, u.item, u.mod);
     // after the uses: the prelude re-exports library modules (Task comes from core::task)
-    for (const name of ['Maybe', 'Outcome', 'Ordering', 'Display', 'Debug', 'Eq', 'Ord', 'Duplicate', 'Drop', 'Default', 'Hash', 'Task', 'TryFromIntError', 'Iterator', 'Range']) {
+    for (const name of ['Maybe', 'Outcome', 'Ordering', 'Display', 'Debug', 'Eq', 'Ord', 'Duplicate', 'Drop', 'Default', 'Hash', 'Task', 'TryFromIntError', 'Iterator', 'Range', 'ArrayView']) {
       const b = this.defs.prelude?.names.get(name);
       if (b?.k === 'adt') this.defs.lang.set(name, b.def);
       if (b?.k === 'behavior') this.defs.lang.set(name, b.def);

@@ -25,8 +25,10 @@ export type PathRes =
   | { readonly k: 'static'; readonly def: StaticDef }; // a class's static field: `Animal::count`
 
 /** How a receiver is passed to a method. */
-/** `borrow`: the receiver's class reference, copied without a retain (retained for the call when it is not a local). */
-export type Adjust = 'none' | 'ref' | 'mutref' | 'deref' | 'deref-ref' | 'deref-mutref' | 'borrow';
+/** `borrow`: the receiver's class reference, copied without a retain (retained for the call when it is not a local).
+ * `view`: the receiver is a fixed array `[T; N]` and the method is `ArrayView[T]`'s: the view `{ data: element 0,
+ * len: N }` of the array place is passed by value, borrowing the array (stdlib/core/array.tml). */
+export type Adjust = 'none' | 'ref' | 'mutref' | 'deref' | 'deref-ref' | 'deref-mutref' | 'borrow' | 'view';
 
 /** What a `Call` or `MethodCall` node calls. */
 export type CallRes =
