@@ -7,6 +7,7 @@ import { T, typeToString, type Type } from '../sema/types.js';
 import { constInt } from './builder.js';
 import { primToString, strConst, zeroIndex } from './lower_builtins.js';
 import type { FnLowerer } from './lower_fn.js';
+import { concatStrs } from './lower_format.js';
 import type { LocalId, Operand, Place } from './mir.js';
 import { place } from './mir.js';
 
@@ -36,7 +37,7 @@ export function debugInto(l: FnLowerer, p: Place, t: Type, dest: Place, span: Sp
       primToString(l, { k: 'copy', place: p }, t, dest, span);
       return;
     case 'unit':
-      return concat(l, [strConst('()')], [], dest, span);
+      return concatStrs(l, [strConst('()')], [], dest, span);
     case 'ref':
       return debugInto(l, at({ k: 'deref' }), t.inner, dest, span);
     case 'tuple':
@@ -52,7 +53,7 @@ export function debugInto(l: FnLowerer, p: Place, t: Type, dest: Place, span: Sp
         ops.push({ k: 'copy', place: place(s) });
       });
       ops.push(strConst(t.k === 'tuple' ? (elems.length === 1 ? ',)' : ')') : ']'));
-      return concat(l, ops, owned, dest, span);
+      return concatStrs(l, ops, owned, dest, span);
     }
     default: {
       const debug = l.mono.checked.defs.langBehavior('Debug');
@@ -74,13 +75,3 @@ function indexLocal(l: FnLowerer, i: number, span: Span): LocalId {
   return x;
 }
 
-/** dest = the pieces joined (one tml_fmt_concat); the owned pieces are dropped after. */
-function concat(l: FnLowerer, ops: Operand[], owned: LocalId[], dest: Place, span: Span): void {
-  const b = l.b;
-  const arr = b.temp({ k: 'array', elem: T.str, size: ops.length }, span);
-  b.assign(place(arr), { k: 'aggregate', kind: { k: 'array' }, ops }, span);
-  const ap = b.temp({ k: 'ptr', inner: T.str }, span);
-  b.assign(place(ap), { k: 'ref', place: place(arr, { k: 'index', index: zeroIndex(l, span) }), mutable: false, raw: true }, span);
-  b.call(dest, { k: 'extern', symbol: 'tml_fmt_concat', ret: T.str }, [{ k: 'copy', place: place(ap) }, constInt(ops.length, T.i64)], span);
-  for (const s of owned) l.dropLocal(s, span);
-}

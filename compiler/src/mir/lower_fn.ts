@@ -797,7 +797,11 @@ export class FnLowerer {
     b.newLocal({ k: 'ptr', inner: T.u8 }, 'env', 'arg', null);
     const args = t.params.map((p, i) => b.newLocal(p, `a${i}`, 'arg', null));
     void typeArgs;
-    b.call(place(0), { k: 'fn', symbol: sym }, args.map((a) => moveOf(a)), fn.span);
+    const ops = args.map((a) => moveOf(a));
+    // a @track_caller function's hidden location: one thunk serves every use of the value, so a panic reports the
+    // function's own definition (there is no caller to name)
+    if (fn.attrs.some((a) => a.name === 'track_caller')) ops.push({ k: 'const', value: { k: 'site', span: fn.span, typeName: fn.name }, ty: { k: 'ptr', inner: T.u8 } });
+    b.call(place(0), { k: 'fn', symbol: sym }, ops, fn.span);
     this.extra.push(b.finish(thunk, `${fn.name} (as a value)`, 'thunk', args.length + 1, fn.span, false));
     return thunk;
   }

@@ -2,6 +2,7 @@
 // (sema/format_string.ts, body.formats) becomes one runtime call per formatted argument (runtime-c/format.c) and one
 // tml_fmt_concat of the pieces. Nothing is parsed at run time.
 import type * as ast from '../syntax/ast.js';
+import type { Span } from '../syntax/source.js';
 import { PLAIN_SPEC, type FormatPiece, type FormatSpec } from '../sema/format_string.js';
 import { T, type Type } from '../sema/types.js';
 import { constInt } from './builder.js';
@@ -23,12 +24,18 @@ export function lowerFormat(l: FnLowerer, e: Extract<ast.Expr, { kind: 'Call' }>
   const formatted = args.map((a, i) => formatArg(l, a, specOf(i)));
   const ops: Operand[] = pieces.map((p) => (p.k === 'text' ? strConst(p.text) : { k: 'copy', place: place(formatted[p.index]!) }));
   if (ops.length === 0) ops.push(strConst(''));
+  concatStrs(l, ops, formatted, dest, span);
+}
+
+/** dest = the Str operands joined (one tml_fmt_concat of an array of them); the `owned` pieces are dropped after. */
+export function concatStrs(l: FnLowerer, ops: Operand[], owned: LocalId[], dest: Place, span: Span): void {
+  const b = l.b;
   const arr = b.temp({ k: 'array', elem: T.str, size: ops.length }, span);
   b.assign(place(arr), { k: 'aggregate', kind: { k: 'array' }, ops }, span);
   const ap = b.temp({ k: 'ptr', inner: T.str }, span);
   b.assign(place(ap), { k: 'ref', place: place(arr, { k: 'index', index: zeroIndex(l, span) }), mutable: false, raw: true }, span);
   b.call(dest, { k: 'extern', symbol: 'tml_fmt_concat', ret: T.str }, [{ k: 'copy', place: place(ap) }, constInt(ops.length, T.i64)], span);
-  for (const f of formatted) l.dropLocal(f, span);
+  for (const s of owned) l.dropLocal(s, span);
 }
 
 /** One argument formatted by its spec (format.c does the padding, radix, precision and quoting): an owned Str. */

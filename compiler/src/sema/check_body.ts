@@ -2177,7 +2177,9 @@ export class BodyChecker {
     const ot = this.checkExpr(e.object, null);
     let t = this.shallow(ot);
     let derefs = 0;
-    const inStd = this.fn.module.isStd;
+    // inside `lowlevel` the programmer answers for the invariants, as for raw pointers (the bug zoo closes a Shared
+    // cycle that way)
+    const inStd = this.fn.module.isStd || this.lowlevel > 0;
     // a library type's private field is invisible outside the library: `h.ptr` reaches the pointee's `ptr`
     let hidden: AdtDef | null = null;
     // through references and library pointers, until a type that has the field
@@ -2644,7 +2646,7 @@ export class BodyChecker {
     const fields = variant === null ? adt.fields : adt.variants[variant]!.fields;
     // outside the library, a literal of a type with a private field is refused (naming the first private field it
     // sets, else the first one it would leave to its default)
-    const isPrivate = (name: string): boolean => fields.some((x) => x.name === name && !fieldVisible(x, this.fn.module.isStd));
+    const isPrivate = (name: string): boolean => fields.some((x) => x.name === name && !fieldVisible(x, this.fn.module.isStd || this.lowlevel > 0));
     const closed = e.fields.find((f) => isPrivate(f.name))?.name ?? fields.find((f) => isPrivate(f.name))?.name;
     if (closed !== undefined) privateFieldInLiteral(this.diags, adt, closed, e.span, 'literal');
     const seen = new Set<string>();
@@ -2868,7 +2870,7 @@ export class BodyChecker {
           this.checkPattern(f.pattern, T.error, mode, mutable);
           continue;
         }
-        if (!fieldVisible(fd, this.fn.module.isStd)) privateFieldInLiteral(this.diags, adt, f.name, f.span, 'pattern');
+        if (!fieldVisible(fd, this.fn.module.isStd || this.lowlevel > 0)) privateFieldInLiteral(this.diags, adt, f.name, f.span, 'pattern');
         this.checkPattern(f.pattern, substitute(fd.ty, s), mode, mutable);
       }
       if (!p.rest) {
