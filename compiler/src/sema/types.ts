@@ -423,16 +423,17 @@ export function derefTarget(t: Type): Type | null {
 /** The element type of a library collection with `@index(data, len)` (List), or null. */
 export function indexElement(t: Type): Type | null {
   if (t.k !== 'adt' || !t.def.index) return null;
-  const d = structFields(t)[t.def.index.data]!.ty;
-  return d.k === 'ptr' ? d.inner : null;
+  // a library type broken by an earlier error may lack the field its attribute names
+  const d = structFields(t)[t.def.index.data]?.ty;
+  return d?.k === 'ptr' ? d.inner : null;
 }
 
 /** For a `@map(entries)` type: the entries list type and the key and value types of its `Full` variant. */
 export function mapParts(t: Type): { entries: Type; key: Type; value: Type } | null {
   if (t.k !== 'adt' || t.def.mapEntries === undefined) return null;
-  const entries = structFields(t)[t.def.mapEntries]!.ty;
-  const entry = indexElement(entries);
-  if (!entry || entry.k !== 'adt' || entry.def.kind !== 'enum') return null;
+  const entries = structFields(t)[t.def.mapEntries]?.ty;
+  const entry = entries && indexElement(entries);
+  if (!entries || !entry || entry.k !== 'adt' || entry.def.kind !== 'enum' || entry.def.variants.length === 0) return null;
   const full = variantFields(entry, 0);
   if (full.length !== 2) return null;
   return { entries, key: full[0]!, value: full[1]! };
