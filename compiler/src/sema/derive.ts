@@ -9,6 +9,7 @@ import { printType } from '../syntax/ast_print.js';
 import { DiagnosticBag } from '../syntax/diagnostics.js';
 import { parseModule } from '../syntax/parser.js';
 import { SourceFile, type Span } from '../syntax/source.js';
+import { respan } from '../syntax/respan.js';
 import { closest } from './attributes.js';
 import type { ImplDef, ProgramDefs } from './defs.js';
 import { ImplFinder } from './impls.js';
@@ -203,18 +204,9 @@ function generate(item: TypeItem, behavior: Derivable, span: Span): ast.Item {
   const bag = new DiagnosticBag();
   const parsed = parseModule(new SourceFile(span.file, text), bag);
   if (bag.hasErrors() || parsed.items.length !== 1) throw new Error(`internal: derived impl does not parse:\n${text}`);
-  return respan(parsed.items[0]!, span) as ast.Item;
-}
-
-/** A copy of an AST whose every span is `span` (the generated text has no place in the user's file). */
-function respan(node: unknown, span: Span): unknown {
-  if (Array.isArray(node)) return node.map((n) => respan(n, span));
-  if (node === null || typeof node !== 'object') return node;
-  const o = node as Record<string, unknown>;
-  if (typeof o.file === 'string' && typeof o.start === 'number' && typeof o.end === 'number') return span;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) out[k] = respan(v, span);
-  return out;
+  const impl = parsed.items[0]!;
+  respan(impl, span);
+  return impl;
 }
 
 // ---------- checking them ----------

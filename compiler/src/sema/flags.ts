@@ -8,7 +8,8 @@
 import type * as ast from '../syntax/ast.js';
 import type { DiagnosticBag } from '../syntax/diagnostics.js';
 import { parseModule } from '../syntax/parser.js';
-import { SourceFile, type Span } from '../syntax/source.js';
+import { SourceFile } from '../syntax/source.js';
+import { respan } from '../syntax/respan.js';
 
 const REPRS: Record<string, number> = { U8: 8, U16: 16, U32: 32, U64: 64 };
 
@@ -113,23 +114,4 @@ function source(item: Extract<ast.Item, { kind: 'Enum' }>, repr: string): string
   lines.push('    }');
   lines.push('}');
   return lines.join('\n') + '\n';
-}
-
-/** Gives every span of a generated node the declaration's span (names the declaration's name). */
-function respan(node: unknown, span: Span, nameSpan: Span): void {
-  if (Array.isArray(node)) {
-    for (const x of node) respan(x, span, nameSpan);
-    return;
-  }
-  if (node === null || typeof node !== 'object') return;
-  const o = node as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    const v = o[key];
-    if (isSpan(v)) o[key] = key === 'nameSpan' ? nameSpan : span;
-    else respan(v, span, nameSpan);
-  }
-}
-
-function isSpan(v: unknown): v is Span {
-  return v !== null && typeof v === 'object' && typeof (v as Span).file === 'string' && typeof (v as Span).start === 'number' && typeof (v as Span).end === 'number' && Object.keys(v).length === 3;
 }
