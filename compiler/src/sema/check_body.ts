@@ -1281,6 +1281,14 @@ export class BodyChecker {
     return fn ? { k: 'fn', fn, typeArgs: [], recv: 'ref' } : null;
   }
 
+  /** E0774: a pattern naming a flag (`Perm::Read`, or a bare `Read` that would otherwise bind everything). */
+  private flagsPattern(def: AdtDef, name: string, span: Span): void {
+    this.diags.error('E0774', `a value of the \`@flags\` type \`${def.name}\` cannot be matched against \`${name}\``, span, {
+      label: 'a set of flags has no variants to match',
+      notes: ['compare it with `==` in a guard or an `if`, or test a flag with `.has(…)`'],
+    });
+  }
+
   private badOperand(op: string, t: Type, span: Span): void {
     this.diags.error('E0369', `cannot apply \`${op}\` to a value of type \`${this.show(t)}\``, span, { label: `\`${this.show(t)}\` does not support \`${op}\``, about: [t] });
   }
@@ -2173,20 +2181,24 @@ export class BodyChecker {
 
   // ---------- places ----------
 
+  /** Library code, and `lowlevel` code (which answers for the invariants, as for raw pointers; the bug zoo closes a
+   * Shared cycle that way), may name the standard library's private fields (sema/field_privacy.ts). */
+  private get trustsLibraryFields(): boolean {
+    return this.fn.module.isStd || this.lowlevel > 0;
+  }
+
   private field(e: Extract<ast.Expr, { kind: 'Field' }>): Type {
     const ot = this.checkExpr(e.object, null);
     let t = this.shallow(ot);
     let derefs = 0;
-    // inside `lowlevel` the programmer answers for the invariants, as for raw pointers (the bug zoo closes a Shared
-    // cycle that way)
-    const inStd = this.fn.module.isStd || this.lowlevel > 0;
+    const trusted = this.trustsLibraryFields;
     // a library type's private field is invisible outside the library: `h.ptr` reaches the pointee's `ptr`
     let hidden: AdtDef | null = null;
     // through references and library pointers, until a type that has the field
     for (;;) {
       const named = t.k === 'adt' && (t.def.kind === 'struct' || t.def.kind === 'union' || t.def.kind === 'class') ? t.def.fields.find((f) => f.name === e.name) : undefined;
-      if (named && !fieldVisible(named, inStd) && t.k === 'adt') hidden ??= t.def;
-      const hasField = (t.k === 'tuple' && /^[0-9]+$/.test(e.name)) || (named !== undefined && fieldVisible(named, inStd));
+      if (named && !fieldVisible(named, trusted) && t.k === 'adt') hidden ??= t.def;
+      const hasField = (t.k === 'tuple' && /^[0-9]+$/.test(e.name)) || (named !== undefined && fieldVisible(named, trusted));
       if (hasField) break;
       const next = t.k === 'ref' ? t.inner : t.k === 'adt' ? derefTarget(this.infer.resolve(t)) : null;
       if (!next || derefs > 8) break;
@@ -2200,7 +2212,7 @@ export class BodyChecker {
         return t.elems[i]!;
       }
     } else if (t.k === 'adt' && (t.def.kind === 'struct' || t.def.kind === 'union' || t.def.kind === 'class')) {
-      const i = t.def.fields.findIndex((f) => f.name === e.name && fieldVisible(f, inStd));
+      const i = t.def.fields.findIndex((f) => f.name === e.name && fieldVisible(f, trusted));
       if (i >= 0) {
         const ft = substitute(t.def.fields[i]!.ty, substFor(t.def.params, t.args));
         // reading a union field reinterprets whatever was written last: fine for a type every bit pattern is a
@@ -2646,7 +2658,7 @@ export class BodyChecker {
     const fields = variant === null ? adt.fields : adt.variants[variant]!.fields;
     // outside the library, a literal of a type with a private field is refused (naming the first private field it
     // sets, else the first one it would leave to its default)
-    const isPrivate = (name: string): boolean => fields.some((x) => x.name === name && !fieldVisible(x, this.fn.module.isStd || this.lowlevel > 0));
+    const isPrivate = (name: string): boolean => fields.some((x) => x.name === name && !fieldVisible(x, this.trustsLibraryFields));
     const closed = e.fields.find((f) => isPrivate(f.name))?.name ?? fields.find((f) => isPrivate(f.name))?.name;
     if (closed !== undefined) privateFieldInLiteral(this.diags, adt, closed, e.span, 'literal');
     const seen = new Set<string>();
@@ -2708,10 +2720,7 @@ export class BodyChecker {
         }
         // `Read` against a `@flags` value names a flag, not a new binding that would match everything
         if (lt.k === 'adt' && lt.def.attrs.has('flags') && this.finder.constFor(lt, p.name)) {
-          this.diags.error('E0774', `a value of the \`@flags\` type \`${lt.def.name}\` cannot be matched against \`${p.name}\``, p.span, {
-            label: 'a set of flags has no variants to match',
-            notes: ['compare it with `==` in a guard or an `if`, or test a flag with `.has(…)`'],
-          });
+          this.flagsPattern(lt.def, p.name, p.span);
           return;
         }
         let bt: Type = ty;
@@ -2835,10 +2844,7 @@ export class BodyChecker {
       }
     }
     if (!adt && t.k === 'adt' && t.def.attrs.has('flags')) {
-      this.diags.error('E0774', `a value of the \`@flags\` type \`${t.def.name}\` cannot be matched against \`${names.join('::')}\``, p.span, {
-        label: 'a set of flags has no variants to match',
-        notes: ['compare it with `==` in a guard or an `if`, or test a flag with `.has(…)`'],
-      });
+      this.flagsPattern(t.def, names.join('::'), p.span);
       this.bindAllErr(p);
       return;
     }
@@ -2870,7 +2876,7 @@ export class BodyChecker {
           this.checkPattern(f.pattern, T.error, mode, mutable);
           continue;
         }
-        if (!fieldVisible(fd, this.fn.module.isStd || this.lowlevel > 0)) privateFieldInLiteral(this.diags, adt, f.name, f.span, 'pattern');
+        if (!fieldVisible(fd, this.trustsLibraryFields)) privateFieldInLiteral(this.diags, adt, f.name, f.span, 'pattern');
         this.checkPattern(f.pattern, substitute(fd.ty, s), mode, mutable);
       }
       if (!p.rest) {
