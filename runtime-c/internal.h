@@ -111,7 +111,15 @@ typedef struct TmlWaiter {
     int task;    /* tml_rt_on_task_thread() of the waiter */
     int counted; /* counted as blocked (guarded by the task registry's lock) */
 } TmlWaiter;
+/* 1 on a thread task's thread, 0 on main (or another thread), 2 on an async worker: a worker's waits are never
+ * counted (while it runs a poll an async task is live, and no deadlock is reported while one is). */
 int tml_rt_on_task_thread(void);
+void tml_rt_thread_is_async_worker(void); /* async.c's workers call it when they start */
+/* Runs the deadlock check again (thread.c): async.c calls it when its last live task ends, since blocked threads
+ * are not reported while an async task could still wake them. */
+void tml_rt_deadlock_recheck(void);
+/* async.c: whether the executor was ever started (tml_runtime_exit shuts it down only then). */
+int tml_rt_async_ever_started(void);
 void tml_rt_waiters_block(TmlWaiter *w, int kind);
 void tml_rt_waiters_wake(TmlWaiter *w, int kind);
 void tml_rt_waiter_remove(TmlWaiter **list, TmlWaiter *me, int kind); /* off the list (uncounted if need be) */

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "tml_async.h"
 #include "tml_runtime.h"
 
 typedef struct TmlTask {
@@ -49,6 +50,7 @@ typedef struct TmlTask {
     int claimed;     /* some thread is joining the OS thread (or the spawner has not published it yet) */
     int reaped;      /* the OS thread has been joined and the task is off the registry */
     int joiner_blocked; /* a tml_task_join waiting for this task is counted as blocked (deadlock detection) */
+    TmlWaker *await_waker; /* an owned clone registered by tml_task_await while the task runs; woken at its end */
 } TmlTask;
 
 #define RESULT_OFFSET ((sizeof(TmlTask) + 15) & ~(size_t)15)
@@ -78,6 +80,7 @@ static const char *const block_what[] = {"", "send on a full channel", "recv on 
 static int64_t blocked_tasks[5]; /* task threads blocked, by kind (BLOCK_SEND..BLOCK_LOCK) */
 static int main_blocked;         /* what the main thread is blocked on (BLOCK_NONE while it runs) */
 static _Thread_local int is_task_thread;
+static _Thread_local int is_async_worker; /* never counted: see tml_rt_on_task_thread (internal.h) */
 
 static void block_count_locked(int kind) {
     if (is_task_thread)
@@ -99,6 +102,11 @@ static int64_t running_count_locked(void);
  * end the process. */
 static void deadlock_check_locked(void) {
     if (main_blocked == BLOCK_NONE) return;
+    /* An async task (a spawned one, or the future of a block_on, which runs while a live task or a timer can wake
+     * it) may still send, receive, close or end what the threads wait for; its waits are not counted. So no
+     * deadlock is reported while one is live; async.c calls tml_rt_deadlock_recheck when the last one ends. The
+     * lock order is tasks_mu, then the executor's lock. */
+    if (tml_async_live_tasks() > 0) return;
     int64_t n = blocked_tasks[BLOCK_SEND] + blocked_tasks[BLOCK_RECV] + blocked_tasks[BLOCK_JOIN] + blocked_tasks[BLOCK_LOCK];
     if (n != running_count_locked()) return;
     char msg[512];
@@ -197,8 +205,11 @@ static int64_t running_count_locked(void) {
     return n;
 }
 
-/* Called with tasks_mu held by the task's own thread: it will not touch t after the caller unlocks. */
-static void task_end_locked(TmlTask *t) {
+/* Called with tasks_mu held by the task's own thread: it will not touch t after the caller unlocks. Returns the
+ * awaiting async task's waker (owned), for the caller to wake after unlocking. */
+static TmlWaker *task_end_locked(TmlTask *t) {
+    TmlWaker *w = t->await_waker;
+    t->await_waker = NULL;
     t->ended = 1;
     list_unlink(t);
     list_push(&ended, t);
@@ -208,6 +219,7 @@ static void task_end_locked(TmlTask *t) {
     }
     if (main_blocked == BLOCK_EXIT) main_blocked = BLOCK_NONE; /* main, at exit, looks again */
     pthread_cond_broadcast(&tasks_cv);
+    return w;
 }
 
 static void *task_main(void *arg) {
@@ -217,18 +229,21 @@ static void *task_main(void *arg) {
     t->run(t->env, task_result(t)); /* run frees env */
     tml_rt_stack_guard_thread_end();
     pthread_mutex_lock(&tasks_mu);
+    TmlWaker *w = NULL;
     int drop_here = t->detached; /* detached while running: nobody else will drop the result */
     void (*drop)(void *) = t->drop_result;
     if (!drop_here) {
         t->done = 1;
-        task_end_locked(t);
+        w = task_end_locked(t);
     }
     pthread_mutex_unlock(&tasks_mu);
+    if (w) tml_waker_wake(w); /* t may be freed by now: only the waker is touched */
     if (drop_here) {
         if (drop) drop(task_result(t)); /* t stays valid: it cannot be freed before this thread is joined */
         pthread_mutex_lock(&tasks_mu);
-        task_end_locked(t);
+        w = task_end_locked(t); /* NULL: a detached task has no awaiter */
         pthread_mutex_unlock(&tasks_mu);
+        tml_waker_drop(w);
     }
     return NULL;
 }
@@ -268,7 +283,7 @@ void tml_task_join(void *task, void *out) {
     TmlTask *t = task;
     pthread_mutex_lock(&tasks_mu);
     while (!t->ended) { /* blocked until the task ends (task_end_locked uncounts us) */
-        if (!t->joiner_blocked) {
+        if (!t->joiner_blocked && !is_async_worker) {
             t->joiner_blocked = is_task_thread ? 2 : 1;
             block_count_locked(BLOCK_JOIN);
             deadlock_check_locked();
@@ -276,21 +291,48 @@ void tml_task_join(void *task, void *out) {
         pthread_cond_wait(&tasks_cv, &tasks_mu);
     }
     ensure_reaped_locked(t);
+    TmlWaker *w = t->await_waker; /* NULL: the task's end took it (it is only set while the task runs) */
+    t->await_waker = NULL;
+    pthread_mutex_unlock(&tasks_mu);
+    tml_waker_drop(w);
+    if (t->result_size > 0) memcpy(out, task_result(t), (size_t)t->result_size);
+    tml_free(t, &tml_rt_runtime_loc);
+}
+
+int32_t tml_task_await(void *task, TmlWaker *waker, void *out) {
+    TmlTask *t = task;
+    TmlWaker *old = NULL;
+    pthread_mutex_lock(&tasks_mu);
+    if (!t->ended) {
+        if (!t->await_waker || !tml_waker_will_wake(t->await_waker, waker)) {
+            old = t->await_waker;
+            t->await_waker = tml_waker_clone(waker);
+        }
+        pthread_mutex_unlock(&tasks_mu);
+        tml_waker_drop(old);
+        return 0;
+    }
+    ensure_reaped_locked(t); /* the thread is at most finishing its exit path */
     pthread_mutex_unlock(&tasks_mu);
     if (t->result_size > 0) memcpy(out, task_result(t), (size_t)t->result_size);
     tml_free(t, &tml_rt_runtime_loc);
+    return 1;
 }
 
 void tml_task_detach(void *task) {
     TmlTask *t = task;
     pthread_mutex_lock(&tasks_mu);
     t->detached = 1;
+    TmlWaker *w = t->await_waker; /* an awaiter that gave up (an aborted async task): nobody waits any more */
+    t->await_waker = NULL;
     if (!t->done) { /* still running: its thread drops the result, its reaper frees the task */
         t->handle_gone = 1;
         pthread_mutex_unlock(&tasks_mu);
+        tml_waker_drop(w);
         return;
     }
     pthread_mutex_unlock(&tasks_mu);
+    tml_waker_drop(w);
     /* already ended: the result is dropped now, the thread joined (it is at most finishing its exit path), freed */
     if (t->drop_result) t->drop_result(task_result(t));
     pthread_mutex_lock(&tasks_mu);
@@ -350,7 +392,15 @@ int32_t tml_task_ended(void *task) {
  * Waiters (internal.h): a channel's senders and receivers, a mutex's lockers
  * ====================================================================================================== */
 
-int tml_rt_on_task_thread(void) { return is_task_thread; }
+int tml_rt_on_task_thread(void) { return is_async_worker ? 2 : is_task_thread; }
+
+void tml_rt_thread_is_async_worker(void) { is_async_worker = 1; }
+
+void tml_rt_deadlock_recheck(void) {
+    pthread_mutex_lock(&tasks_mu);
+    deadlock_check_locked();
+    pthread_mutex_unlock(&tasks_mu);
+}
 
 void tml_rt_waiters_wake(TmlWaiter *w, int kind) {
     if (!w) return;
@@ -366,7 +416,7 @@ void tml_rt_waiters_wake(TmlWaiter *w, int kind) {
 void tml_rt_waiters_block(TmlWaiter *w, int kind) {
     pthread_mutex_lock(&tasks_mu);
     for (; w; w = w->next)
-        if (!w->counted) {
+        if (!w->counted && w->task != 2) { /* an async worker's wait is not counted */
             w->counted = 1;
             if (w->task)
                 blocked_tasks[kind]++;
