@@ -218,6 +218,14 @@ int64_t tml_chan_len(void *ch) {
     return n;
 }
 
+int32_t tml_chan_is_closed(void *ch) {
+    TmlChan *c = ch;
+    pthread_mutex_lock(&c->mu);
+    int32_t closed = c->closed;
+    pthread_mutex_unlock(&c->mu);
+    return closed;
+}
+
 /* ---- timers (timer.c): a channel with a pending timer ---- */
 
 void tml_rt_chan_set_timer(void *ch, void *timer) {
