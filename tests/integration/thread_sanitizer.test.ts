@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { threadSanitizerVerdict } from '../../compiler/src/testing/runner.js';
 
 const root = path.resolve(new URL('../../', import.meta.url).pathname);
 const tmlc = path.join(root, 'bin/tmlc.js');
@@ -61,6 +62,14 @@ func racy_then_panics() {
 `;
 
 describe('--sanitize=thread', () => {
+  it('the verdict names the kind of the first report', () => {
+    expect(threadSanitizerVerdict('x\nWARNING: ThreadSanitizer: lock-order-inversion (potential deadlock) (pid=1)\n')).toBe(
+      'ThreadSanitizer reported a lock-order-inversion',
+    );
+    expect(threadSanitizerVerdict('==================\nWARNING: ThreadSanitizer: data race (pid=7)\n')).toBe('ThreadSanitizer reported a data race');
+    expect(threadSanitizerVerdict('panic at a.tml:1:1: WARNING: ThreadSanitizer: not at a line start')).toBe(null);
+  });
+
   const file = path.join(work, 'race.test.tml');
   fs.writeFileSync(file, TESTS);
 
