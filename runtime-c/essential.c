@@ -169,7 +169,8 @@ static void on_abort(int sig) {
 #define TML_ASAN_BUILD 1
 #endif
 #if defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer) || __has_feature(undefined_behavior_sanitizer)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer) || __has_feature(undefined_behavior_sanitizer) || \
+    __has_feature(thread_sanitizer)
 #define TML_SANITIZER_BUILD 1
 #endif
 #endif
