@@ -567,6 +567,10 @@ void tml_future_block_on(void *poll, void *drop, void *state, void *out) {
     tml_free(state, &tml_rt_runtime_loc);
 }
 
+void tml_block_on_state(void *poll, void *state, void *out) {
+    tml_block_on((TmlFuture){(TmlPollFn)poll, NULL, state}, out);
+}
+
 static const TmlAllocSite delay_site = {{"<runtime>", 0, 0}, "Delay"};
 
 void *tml_delay_new(int64_t ms) {

@@ -100,6 +100,9 @@ void tml_future_drop(void *poll, void *drop, void *state);
 /* Consumes the Future: runs it with tml_block_on on the calling thread (not a worker: a panic) until it completes,
  * moves the result to out, frees the box. */
 void tml_future_block_on(void *poll, void *drop, void *state, void *out);
+/* tml_block_on of a future whose state the caller holds (the compiler's `block_on(f(…))` of an async function: the
+ * state is in the caller's frame, nothing is allocated for it); the state is neither dropped nor freed. */
+void tml_block_on_state(void *poll, void *state, void *out);
 /* Consumes the Future: a new async task (the Task[T] handle, a TmlAsyncTask *) that owns the box. The box is not
  * copied: the task block stores its address (tml_async_task_overhead() + 16 bytes + result_size, plus the box),
  * and frees it when the task completes (without drop) or when its state is dropped (abort, release of an

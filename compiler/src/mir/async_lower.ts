@@ -1,51 +1,67 @@
 // The state-machine pass (MEMORY.md §8.1): after the checks and drop elaboration, every `async func` body (lowered
-// with suspension points by lower_async.ts) becomes three functions:
+// with suspension points by lower_async.ts) becomes four functions:
 //
-//   f(args…) -> Future[T]               allocates the state, moves the arguments in (state 0: not started) and
-//                                       returns { poll: f$poll, drop: f$drop, state } — it runs nothing;
+//   f$init(args…) -> State              the state at suspension point 0, holding the arguments — runs nothing;
+//   f(args…) -> Future[T]               the same state in a box: { poll: f$poll, drop: f$drop, state };
 //   f$poll(state, waker, out) -> I32    resumes at the suspension point the state records; 1 = done (the result
-//                                       written to *out), 0 = pending (after the awaited future or task was
-//                                       polled, which keeps the waker);
+//                                       written to *out), 0 = pending (the awaited future or task keeps the waker);
 //   f$drop(state)                       drops exactly the values live at the recorded suspension point, by running
 //                                       the drop path lowering built there (newest first, drop flags included).
 //
 // The state is a tuple (I32 suspension point, one field per local live across some suspension point): the values
-// the storage liveness says a later part of the body (or a drop path) still needs. Every other local stays in
-// the poll function's frame. The runtime never moves a state once polled (runtime-c/async.c), so references into
-// it taken during one poll are sound; references live across an `await` are rejected before (async_check.ts).
+// the storage liveness says a later part of the body (or a drop path) still needs; every other local stays in the
+// poll function's frame (async_body.ts). The runtime never moves a state once polled (runtime-c/async.c), so
+// references into it taken during one poll are sound; references live across an `await` are rejected before
+// (async_check.ts).
+//
+// No box where the state can live inside its owner (Rust's layout for nested futures):
+//   - `await g(…)` of an async function g: g's state is a field of the awaiting state (f$init, then g$poll and
+//     g$drop called directly), so a future that awaits nothing allocates nothing, and nesting costs no allocation;
+//   - `spawn(g, …)`: g's state is built in place and copied into the task's block (one allocation per task);
+//   - `block_on(g(…))`: g's state is in the caller's frame.
+// A recursive async function (g's state would contain itself) is awaited through its boxed `Future` instead.
 import type { Span } from '../syntax/source.js';
-import { T, type Type } from '../sema/types.js';
+import { T, typeToString, type Type } from '../sema/types.js';
 import { liveness } from './analysis/liveness.js';
 import { placeType } from './analysis/place_type.js';
-import { AWAIT, SUSPEND } from './lower_async.js';
-import type { BasicBlock, BlockId, Callee, LocalDecl, LocalId, MirFunction, MirProgram, Operand, Place, Rvalue, Statement, Terminator } from './mir.js';
+import { Body } from './async_body.js';
+import { AWAIT, SPAWN_ASYNC, SUSPEND } from './lower_async.js';
+import type { BlockId, LocalDecl, LocalId, MirFunction, MirProgram, Operand, Place, Statement } from './mir.js';
+import { assign, callExtern, callFn, copy, fnptr, int32, pl, U8P } from './mir_build.js';
+import { placeUses } from './async_uses.js';
 
-const U8P: Type = { k: 'ptr', inner: T.u8 };
 /** the suspension point of a finished future: its state holds nothing */
-const DONE = 1 << 30;
+export const DONE = 1 << 30;
 
-export function lowerAsyncFunctions(program: MirProgram, futureAdt: (t: Type) => boolean): void {
+const BLOCK_ON = 'tml.core.future.block_on$';
+
+export function lowerAsyncFunctions(program: MirProgram, isFuture: (t: Type) => boolean): void {
+  const bodies = new Map(program.functions.filter((f) => f.asyncFuture).map((f) => [f.symbol, f]));
+  const machines = new Map<string, StateMachine>();
+  const visiting = new Set<string>();
+  /** the state machine of async body `sym`, built (with its own embeddings) on first use; null inside a cycle */
+  const machine = (sym: string): StateMachine | null => {
+    const have = machines.get(sym);
+    if (have) return have;
+    const f = bodies.get(sym);
+    if (!f || visiting.has(sym)) return null;
+    visiting.add(sym);
+    const embedded = embedAwaits(f, bodies, machine);
+    const sm = new StateMachine(f, isFuture, embedded);
+    visiting.delete(sym);
+    machines.set(sym, sm);
+    return sm;
+  };
+  for (const f of program.functions) rewriteMarkers(f, bodies, machine);
   const out: MirFunction[] = [];
   for (const f of program.functions) {
-    if (f.asyncFuture) out.push(...new StateMachine(f, futureAdt).build());
+    if (f.asyncFuture) out.push(...machine(f.symbol)!.build());
     else out.push(f);
   }
   program.functions.splice(0, program.functions.length, ...out);
 }
 
-interface WorkItem {
-  readonly src: BasicBlock;
-  readonly start: number;
-  readonly id: BlockId;
-}
-
-interface AwaitSite {
-  readonly call: Extract<Statement, { k: 'call' }>;
-  readonly src: BasicBlock;
-  readonly index: number;
-}
-
-interface Suspension {
+export interface Suspension {
   readonly k: number;
   readonly block: BlockId;
   readonly stop: BlockId;
@@ -79,7 +95,7 @@ export function dropPaths(f: MirFunction, susp: readonly Suspension[]): Set<Bloc
   return seen;
 }
 
-function constArg(o: Operand): number {
+export function constArg(o: Operand): number {
   if (o.k !== 'const' || o.value.k !== 'int') throw new Error('internal: a suspension point without its number');
   return Number(o.value.value);
 }
@@ -88,17 +104,25 @@ export function isAwaitCall(s: Statement): s is Extract<Statement, { k: 'call' }
   return s.k === 'call' && s.callee.k === 'extern' && s.callee.symbol === AWAIT;
 }
 
-class StateMachine {
-  private readonly susp: Suspension[];
+function calls(s: Statement, k: 'extern' | 'fn', symbol: string, prefix = false): Extract<Statement, { k: 'call' }> | null {
+  if (s.k !== 'call' || s.callee.k !== k) return null;
+  return (prefix ? s.callee.symbol.startsWith(symbol) : s.callee.symbol === symbol) ? s : null;
+}
+
+export class StateMachine {
+  readonly susp: Suspension[];
   /** local → field of the state tuple (field 0 is the suspension point) */
-  private readonly field = new Map<LocalId, number>();
-  private readonly stateTy: Type;
-  private readonly pollSym: string;
-  private readonly dropSym: string;
+  readonly field = new Map<LocalId, number>();
+  readonly stateTy: Type;
+  readonly initSym: string;
+  readonly pollSym: string;
+  readonly dropSym: string;
 
   constructor(
-    private readonly f: MirFunction,
-    private readonly isFuture: (t: Type) => boolean,
+    readonly f: MirFunction,
+    readonly isFuture: (t: Type) => boolean,
+    /** locals holding the embedded state of an awaited async call, with that call's machine */
+    readonly embedded: ReadonlyMap<LocalId, StateMachine>,
   ) {
     this.susp = suspensions(f);
     const live = liveness(f, true, dropPaths(f, this.susp));
@@ -110,354 +134,185 @@ class StateMachine {
       elems.push(f.locals[l]!.ty);
     }
     this.stateTy = { k: 'tuple', elems };
+    this.initSym = `${f.symbol}$init`;
     this.pollSym = `${f.symbol}$poll`;
     this.dropSym = `${f.symbol}$drop`;
   }
 
   build(): MirFunction[] {
-    return [this.constructorFn(), new Body(this, 'poll').fn(), new Body(this, 'drop').fn()];
+    return [{ ...this.initFn(), notes: this.layout() }, this.boxedFn(), new Body(this, 'poll').fn(), new Body(this, 'drop').fn()];
   }
 
-  get fnInfo() {
-    return { f: this.f, susp: this.susp, field: this.field, stateTy: this.stateTy, pollSym: this.pollSym, dropSym: this.dropSym, isFuture: this.isFuture };
+  /** the state's fields, for --emit=mir */
+  private layout(): string[] {
+    const out = [`state of ${this.f.displayName}: .0 = suspension point (0 = not started, k = at await k, ${DONE} = done)`];
+    for (const [l, fi] of [...this.field].sort((a, b) => a[1] - b[1])) {
+      const d = this.f.locals[l]!;
+      const what = d.name ?? (this.embedded.has(l) ? `the state of ${this.embedded.get(l)!.f.displayName}` : d.kind === 'flag' ? 'a drop flag' : 'a temporary');
+      out.push(`  .${fi} = ${what}: ${typeToString(d.ty)} (was _${l})`);
+    }
+    return out;
   }
 
-  /** f(args…): the state with the arguments moved in, at suspension point 0. */
-  private constructorFn(): MirFunction {
+  private argLocals(): LocalDecl[] {
+    const out: LocalDecl[] = [];
+    for (let i = 1; i <= this.f.argCount; i++) {
+      const a = this.f.locals[i]!;
+      out.push({ id: i, ty: a.ty, name: a.name, kind: 'arg', span: a.span });
+    }
+    return out;
+  }
+
+  /** f$init(args…) -> State: suspension point 0, the arguments moved in, every other field zero (never read). */
+  private initFn(): MirFunction {
     const f = this.f;
     const span = f.span;
-    const locals: LocalDecl[] = [{ id: 0, ty: f.asyncFuture!, name: null, kind: 'return', span }];
-    for (let i = 1; i <= f.argCount; i++) {
-      const a = f.locals[i]!;
-      locals.push({ id: i, ty: a.ty, name: a.name, kind: 'arg', span: a.span });
-    }
+    const locals: LocalDecl[] = [{ id: 0, ty: this.stateTy, name: null, kind: 'return', span }, ...this.argLocals()];
+    const elems = (this.stateTy as Extract<Type, { k: 'tuple' }>).elems;
+    const ops: Operand[] = elems.map((ty, i) => (i === 0 ? int32(0) : { k: 'const', value: { k: 'zero' }, ty }));
+    for (const [l, fi] of this.field) if (l >= 1 && l <= f.argCount) ops[fi] = { k: 'move', place: pl(l) };
+    const stmts: Statement[] = [assign(pl(0), { k: 'aggregate', kind: { k: 'tuple' }, ops }, span)];
+    return this.fnOf(this.initSym, `${f.displayName} (init)`, locals, stmts, this.stateTy);
+  }
+
+  /** f(args…) -> Future[T]: the state in a box the Future owns. */
+  private boxedFn(): MirFunction {
+    const f = this.f;
+    const span = f.span;
+    const locals: LocalDecl[] = [{ id: 0, ty: f.asyncFuture!, name: null, kind: 'return', span }, ...this.argLocals()];
     const raw = locals.length;
     locals.push({ id: raw, ty: U8P, name: null, kind: 'temp', span });
     const sp = locals.length;
     locals.push({ id: sp, ty: { k: 'ptr', inner: this.stateTy }, name: null, kind: 'temp', span });
+    const args: Operand[] = [];
+    for (let i = 1; i <= f.argCount; i++) args.push({ k: 'move', place: pl(i) });
     const stmts: Statement[] = [
-      {
-        k: 'call',
-        dest: pl(raw),
-        callee: { k: 'extern', symbol: 'tml_alloc', ret: U8P },
-        args: [
-          { k: 'const', value: { k: 'sizeof', of: this.stateTy }, ty: T.i64 },
-          { k: 'const', value: { k: 'site', span, typeName: `the future of ${f.displayName}` }, ty: U8P },
-        ],
-        span,
-        noReturn: false,
-      },
+      callExtern(pl(raw), 'tml_alloc', U8P, [
+        { k: 'const', value: { k: 'sizeof', of: this.stateTy }, ty: T.i64 },
+        { k: 'const', value: { k: 'site', span, typeName: `the future of ${f.displayName}` }, ty: U8P },
+      ], span),
       assign(pl(sp), { k: 'cast', operand: copy(pl(raw)), to: locals[sp]!.ty }, span),
-      assign(statePlace(sp, 0), use(int32(0)), span),
+      callFn({ local: sp, proj: [{ k: 'deref' }] }, this.initSym, args, span),
+      assign(pl(0), { k: 'aggregate', kind: { k: 'struct' }, ops: [fnptr(this.pollSym), fnptr(this.dropSym), copy(pl(raw))] }, span),
     ];
-    for (let i = 1; i <= f.argCount; i++) {
-      const fi = this.field.get(i);
-      if (fi !== undefined) stmts.push(assign(statePlace(sp, fi), use({ k: 'move', place: pl(i) }), span));
-    }
-    const fnptr = (symbol: string): Operand => ({ k: 'const', value: { k: 'fnptr', symbol }, ty: U8P });
-    stmts.push(assign(pl(0), { k: 'aggregate', kind: { k: 'struct' }, ops: [fnptr(this.pollSym), fnptr(this.dropSym), copy(pl(raw))] }, span));
-    const { asyncFuture: _future, ...rest } = f;
-    return { ...rest, retTy: f.asyncFuture!, locals, blocks: [{ id: 0, stmts, term: { k: 'return' }, termSpan: span }], lowlevel: undefined };
-  }
-}
-
-/** One of the two functions cut out of the body: `poll` follows the paths that continue at each suspension point,
- * `drop` the paths that stop there. */
-class Body {
-  private readonly locals: LocalDecl[] = [];
-  private readonly blocks: BasicBlock[] = [];
-  private readonly frame = new Map<LocalId, LocalId>();
-  private readonly cloned = new Map<BlockId, BlockId>();
-  private readonly work: WorkItem[] = [];
-  private readonly resume = new Map<number, BlockId>();
-  private readonly sp: LocalId;
-  private readonly f: MirFunction;
-  private readonly info: StateMachine['fnInfo'];
-
-  constructor(
-    sm: StateMachine,
-    private readonly mode: 'poll' | 'drop',
-  ) {
-    this.info = sm.fnInfo;
-    const f = (this.f = this.info.f);
-    const span = f.span;
-    this.local(mode === 'poll' ? T.i32 : T.unit, null, 'return', span);
-    this.local(U8P, 'state', 'arg', span);
-    if (mode === 'poll') {
-      this.local(U8P, 'waker', 'arg', span);
-      this.local(U8P, 'out', 'arg', span);
-    }
-    this.sp = this.local({ k: 'ptr', inner: this.info.stateTy }, null, 'temp', span);
-    for (const l of f.locals) {
-      if (this.info.field.has(l.id)) continue;
-      const kind = l.kind === 'arg' || l.kind === 'return' ? 'var' : l.kind;
-      this.frame.set(l.id, this.local(l.ty, l.name, kind, l.span));
-    }
+    return this.fnOf(f.symbol, f.displayName, locals, stmts, f.asyncFuture!);
   }
 
-  private local(ty: Type, name: string | null, kind: LocalDecl['kind'], span: Span | null): LocalId {
-    const id = this.locals.length;
-    this.locals.push({ id, ty, name, kind, span });
-    return id;
-  }
-
-  private block(): BasicBlock {
-    const b: BasicBlock = { id: this.blocks.length, stmts: [], term: { k: 'unreachable' }, termSpan: null };
-    this.blocks.push(b);
-    return b;
-  }
-
-  fn(): MirFunction {
+  private fnOf(symbol: string, displayName: string, locals: LocalDecl[], stmts: Statement[], retTy: Type): MirFunction {
     const f = this.f;
-    const span = f.span;
-    const entry = this.block();
-    entry.stmts.push(assign(pl(this.sp), { k: 'cast', operand: copy(pl(1)), to: this.locals[this.sp]!.ty }, span));
-    const disc = this.local(T.i32, null, 'temp', span);
-    entry.stmts.push(assign(pl(disc), use(copy(statePlace(this.sp, 0))), span));
-    const cases: { value: bigint; target: BlockId }[] = [{ value: 0n, target: this.clone(0) }];
-    let otherwise: BlockId;
-    if (this.mode === 'poll') {
-      for (const s of this.info.susp) if (s.k > 0) cases.push({ value: BigInt(s.k), target: this.resumeBlock(this.findAwait(s.k)) });
-      otherwise = this.block().id; // polled after completion: the runtime never does
-    } else {
-      for (const s of this.info.susp) if (s.k > 0) cases.push({ value: BigInt(s.k), target: this.clone(s.stop) });
-      const done = this.block();
-      done.term = { k: 'return' };
-      otherwise = done.id;
-    }
-    entry.term = { k: 'switch', discr: copy(pl(disc)), cases, otherwise };
-    entry.termSpan = span;
-    this.drain();
-    return {
-      symbol: this.mode === 'poll' ? this.info.pollSym : this.info.dropSym,
-      displayName: `${f.displayName} (${this.mode === 'poll' ? 'poll' : 'drop'})`,
-      kind: 'fn',
-      locals: this.locals,
-      argCount: this.mode === 'poll' ? 3 : 1,
-      retTy: this.mode === 'poll' ? T.i32 : T.unit,
-      blocks: this.blocks,
-      span,
-      exported: false,
-      lowlevel: f.lowlevel,
-    };
+    return { symbol, displayName, kind: 'fn', locals, argCount: f.argCount, retTy, blocks: [{ id: 0, stmts, term: { k: 'return' }, termSpan: f.span }], span: f.span, exported: f.exported };
   }
+}
 
-  /** the copy of original block `bi` in this function (made on first use) */
-  private clone(bi: BlockId): BlockId {
-    let id = this.cloned.get(bi);
-    if (id === undefined) {
-      id = this.block().id;
-      this.cloned.set(bi, id);
-      this.work.push({ src: this.f.blocks[bi]!, start: 0, id });
-    }
-    return id;
-  }
+// ---------- embedding: a future whose state can live in its owner ----------
 
-  private drain(): void {
-    while (this.work.length) this.copyFrom(this.work.pop()!);
-  }
+interface MadeBy {
+  readonly block: number;
+  readonly at: number;
+  readonly callee: string;
+}
 
-  /** Copy statements `start…` of `src` and its terminator into block `id`; an await ends the block there (its
-   * resume block continues with the rest). */
-  private copyFrom({ src, start, id }: WorkItem): void {
-    const cur = this.blocks[id]!;
-    for (let i = start; i < src.stmts.length; i++) {
-      const s = src.stmts[i]!;
-      if (s.k === 'call' && s.callee.k === 'extern' && s.callee.symbol === SUSPEND) continue;
-      if (isAwaitCall(s)) {
-        if (this.mode === 'drop') throw new Error(`internal: ${this.f.symbol}: a drop path reaches an await`);
-        cur.term = { k: 'goto', target: this.resumeBlock({ call: s, src, index: i }) };
-        cur.termSpan = s.span;
-        return;
-      }
-      cur.stmts.push(...this.stmt(s));
-    }
-    cur.termSpan = src.termSpan;
-    const susp = this.info.susp.find((x) => x.block === src.id);
-    if (susp) cur.term = { k: 'goto', target: this.clone(this.mode === 'poll' ? susp.go : susp.stop) };
-    else if (src.term.k === 'return') this.finish(cur, src.termSpan ?? this.f.span);
-    else cur.term = this.term(src.term);
-  }
+/** `x = call g(…)` of async function g, the one assignment of `x`, which is mentioned `mentions` times in all. */
+function madeByAsyncCall(f: MirFunction, fut: LocalId, mentions: number, bodies: ReadonlyMap<string, MirFunction>): MadeBy | null {
+  const u = placeUses(f, fut);
+  if (u.defs.length !== 1 || u.count !== mentions) return null;
+  const { block, index } = u.defs[0]!;
+  const s = f.blocks[block]!.stmts[index]!;
+  if (s.k !== 'call' || s.callee.k !== 'fn' || !bodies.has(s.callee.symbol)) return null;
+  return { block, at: index, callee: s.callee.symbol };
+}
 
-  /** `return` of the body: poll writes the result and reports completion; drop has dropped everything. */
-  private finish(cur: BasicBlock, span: Span): void {
-    if (this.mode === 'poll') {
-      const r = this.f.locals[0]!.ty;
-      if (r.k !== 'unit' && r.k !== 'never') {
-        const outp = this.local({ k: 'ptr', inner: r }, null, 'temp', span);
-        cur.stmts.push(assign(pl(outp), { k: 'cast', operand: copy(pl(3)), to: this.locals[outp]!.ty }, span));
-        cur.stmts.push(assign({ local: outp, proj: [{ k: 'deref' }] }, use({ k: 'move', place: this.place(pl(0)) }), span));
-      }
-      cur.stmts.push(assign(statePlace(this.sp, 0), use(int32(DONE)), span));
-      cur.stmts.push(assign(pl(0), use(int32(1)), span));
-    }
-    cur.term = { k: 'return' };
-  }
+/** Make local `l` hold `sm`'s state instead of a boxed Future: its type, and its making call (`g$init`). */
+function embedLocal(f: MirFunction, made: MadeBy, l: LocalId, sm: StateMachine): void {
+  const d = f.locals[l]!;
+  f.locals[l] = { id: d.id, ty: sm.stateTy, name: d.name, kind: d.kind, span: d.span };
+  const s = f.blocks[made.block]!.stmts[made.at] as Extract<Statement, { k: 'call' }>;
+  f.blocks[made.block]!.stmts[made.at] = { ...s, callee: { k: 'fn', symbol: sm.initSym } };
+}
 
-  /** R_k: poll the awaited future or task (the first arrival and every resumption come here); pending records k
-   * and returns 0; ready continues with the rest of the awaiting block. */
-  private resumeBlock(at: AwaitSite): BlockId {
-    const k = constArg(at.call.args[1]!);
-    const have = this.resume.get(k);
-    if (have !== undefined) return have;
-    const { call } = at;
-    const span = call.span;
-    const r = this.block();
-    this.resume.set(k, r.id);
-    const awOrig = (call.args[0] as Extract<Operand, { k: 'move' }>).place;
-    const awTy = placeType(this.f, awOrig);
-    const aw = this.place(awOrig);
-    const outp = this.rawAddr(r, call.dest!, span);
-    const ready = this.local(T.i32, null, 'temp', span);
-    const pending = this.block();
-    pending.stmts.push(assign(statePlace(this.sp, 0), use(int32(k)), span), assign(pl(0), use(int32(0)), span));
-    pending.term = { k: 'return' };
-    pending.termSpan = span;
-    const cont = this.block();
-    if (this.info.isFuture(awTy)) {
-      const awp = this.rawAddr(r, awOrig, span);
-      r.stmts.push(callExtern(pl(ready), 'tml_future_poll', T.i32, [copy(pl(awp)), copy(pl(2)), copy(pl(outp))], span));
-      r.term = { k: 'switch', discr: copy(pl(ready)), cases: [{ value: 1n, target: cont.id }], otherwise: pending.id };
-      // done: the future dropped its own state's values as it finished; only the memory is left
-      cont.stmts.push(callExtern(null, 'tml_future_complete', T.unit, [copy(pl(awp))], span));
-    } else {
-      // a Task { handle, is_async }: an executor task, or a thread task the runtime wakes us for when it ends
-      const handle = copy(withProj(aw, { k: 'field', index: 0 }));
-      const viaAsync = this.block();
-      const viaThread = this.block();
-      const join = this.block();
-      r.term = { k: 'branch', cond: copy(withProj(aw, { k: 'field', index: 1 })), then: viaAsync.id, else: viaThread.id };
-      viaAsync.stmts.push(callExtern(pl(ready), 'tml_async_await', T.i32, [handle, copy(pl(2)), copy(pl(outp))], span));
-      viaAsync.term = { k: 'goto', target: join.id };
-      viaThread.stmts.push(callExtern(pl(ready), 'tml_task_await', T.i32, [handle, copy(pl(2)), copy(pl(outp))], span));
-      viaThread.term = { k: 'goto', target: join.id };
-      join.term = { k: 'switch', discr: copy(pl(ready)), cases: [{ value: 1n, target: cont.id }], otherwise: pending.id };
-      for (const b of [viaAsync, viaThread, join]) b.termSpan = span;
-    }
-    r.termSpan = span;
-    this.work.push({ src: at.src, start: at.index + 1, id: cont.id });
-    return r.id;
-  }
-
-  /** `&raw p as *U8` into a new temporary, appended to block `b` (p: a place of the original body) */
-  private rawAddr(b: BasicBlock, p: Place, span: Span): LocalId {
-    const typed = this.local({ k: 'ptr', inner: placeType(this.f, p) }, null, 'temp', span);
-    const raw = this.local(U8P, null, 'temp', span);
-    b.stmts.push(assign(pl(typed), { k: 'ref', place: this.place(p), mutable: true, raw: true }, span));
-    b.stmts.push(assign(pl(raw), { k: 'cast', operand: copy(pl(typed)), to: U8P }, span));
-    return raw;
-  }
-
-  private findAwait(k: number): AwaitSite {
-    for (const src of this.f.blocks) {
-      const index = src.stmts.findIndex((s) => isAwaitCall(s) && constArg(s.args[1]!) === k);
-      if (index >= 0) return { call: src.stmts[index] as Extract<Statement, { k: 'call' }>, src, index };
-    }
-    throw new Error(`internal: ${this.f.symbol}: no await ${k}`);
-  }
-
-  // ---------- rewriting places ----------
-
-  place(p: Place): Place {
-    const proj = p.proj.map((pr) => (pr.k === 'index' ? { k: 'index' as const, index: this.frameLocal(pr.index) } : pr));
-    const fi = this.info.field.get(p.local);
-    if (fi !== undefined) return { local: this.sp, proj: [{ k: 'deref' }, { k: 'field', index: fi }, ...proj] };
-    return { local: this.frameLocal(p.local), proj };
-  }
-
-  private frameLocal(l: LocalId): LocalId {
-    const id = this.frame.get(l);
-    if (id === undefined) throw new Error(`internal: ${this.f.symbol}: local _${l} is used as an index but lives in the future's state`);
-    return id;
-  }
-
-  private op(o: Operand): Operand {
-    return o.k === 'const' ? o : { ...o, place: this.place(o.place) };
-  }
-
-  private rvalue(r: Rvalue): Rvalue {
-    switch (r.k) {
-      case 'use':
-        return { ...r, op: this.op(r.op) };
-      case 'binary':
-      case 'checked':
-        return { ...r, left: this.op(r.left), right: this.op(r.right) };
-      case 'unary':
-      case 'cast':
-      case 'unsize':
-        return { ...r, operand: this.op(r.operand) };
-      case 'ref':
-      case 'discriminant':
-        return { ...r, place: this.place(r.place) };
-      case 'aggregate':
-        return { ...r, ops: r.ops.map((o) => this.op(o)) };
+/** The awaits of async body `f` on a direct call of an async function, embedded (see the header). A future local
+ * whose drop is flagged (moved on some paths only) keeps its box. */
+function embedAwaits(f: MirFunction, bodies: ReadonlyMap<string, MirFunction>, machine: (sym: string) => StateMachine | null): Map<LocalId, StateMachine> {
+  const out = new Map<LocalId, StateMachine>();
+  for (const b of f.blocks) {
+    for (const s of b.stmts) {
+      if (!isAwaitCall(s)) continue;
+      const a = s.args[0]!;
+      if (a.k !== 'move' || a.place.proj.length || out.has(a.place.local)) continue;
+      const fut = a.place.local;
+      const u = placeUses(f, fut);
+      if (u.flaggedDrop || u.other > 0 || u.awaits !== 1) continue;
+      const made = madeByAsyncCall(f, fut, u.count, bodies);
+      const sm = made && machine(made.callee);
+      if (!made || !sm) continue;
+      embedLocal(f, made, fut, sm);
+      out.set(fut, sm);
     }
   }
+  return out;
+}
 
-  private callee(c: Callee): Callee {
-    if (c.k === 'closure') return { ...c, value: this.op(c.value) };
-    if (c.k === 'virtual') return { ...c, object: this.op(c.object) };
-    if (c.k === 'slot') return { ...c, vtable: this.op(c.vtable) };
-    return c;
-  }
-
-  private stmt(s: Statement): Statement[] {
-    switch (s.k) {
-      case 'assign':
-        return [{ ...s, place: this.place(s.place), rvalue: this.rvalue(s.rvalue) }];
-      case 'call':
-        return [{ ...s, dest: s.dest ? this.place(s.dest) : null, callee: this.callee(s.callee), args: s.args.map((a) => this.op(a)) }];
-      case 'retain':
-        return [{ ...s, place: this.place(s.place) }];
-      case 'drop': {
-        if (s.flag === null || !this.info.field.has(s.flag)) return [{ ...s, place: this.place(s.place), flag: s.flag === null ? null : this.frameLocal(s.flag) }];
-        // a drop flag kept in the state: a drop tests a local, so read it into one first
-        const fl = this.local(T.bool, null, 'flag', null);
-        return [assign(pl(fl), use(copy(this.place(pl(s.flag)))), s.span), { ...s, place: this.place(s.place), flag: fl }];
-      }
-      case 'nop':
-        return [s];
-    }
-  }
-
-  private term(t: Terminator): Terminator {
-    switch (t.k) {
-      case 'goto':
-        return { k: 'goto', target: this.clone(t.target) };
-      case 'branch':
-        return { k: 'branch', cond: this.op(t.cond), then: this.clone(t.then), else: this.clone(t.else) };
-      case 'switch':
-        return { k: 'switch', discr: this.op(t.discr), cases: t.cases.map((c) => ({ value: c.value, target: this.clone(c.target) })), otherwise: this.clone(t.otherwise) };
-      case 'return':
-      case 'unreachable':
-        return t;
+/** `spawn` and `block_on` of a future: the markers and calls lowering left, made into runtime calls. */
+function rewriteMarkers(f: MirFunction, bodies: ReadonlyMap<string, MirFunction>, machine: (sym: string) => StateMachine | null): void {
+  for (const b of f.blocks) {
+    for (let si = 0; si < b.stmts.length; si++) {
+      const spawn = calls(b.stmts[si]!, 'extern', SPAWN_ASYNC);
+      const blockOn = calls(b.stmts[si]!, 'fn', BLOCK_ON, true);
+      const made = spawn ? spawnCall(f, spawn, bodies, machine) : blockOn ? blockOnInPlace(f, blockOn, bodies, machine) : null;
+      if (made) b.stmts.splice(si, 1, ...made);
     }
   }
 }
 
-// ---------- small builders ----------
+function spawnCall(f: MirFunction, s: Extract<Statement, { k: 'call' }>, bodies: ReadonlyMap<string, MirFunction>, machine: (sym: string) => StateMachine | null): Statement[] {
+  const fut = (s.args[0] as Extract<Operand, { k: 'move' }>).place.local;
+  const [, size, dropResult] = s.args as [Operand, Operand, Operand];
+  const made = madeByAsyncCall(f, fut, 2, bodies);
+  const sm = made && machine(made.callee);
+  const out: Statement[] = [];
+  if (made && sm) {
+    embedLocal(f, made, fut, sm);
+    const raw = rawAddress(f, out, pl(fut), s.span);
+    const stateSize: Operand = { k: 'const', value: { k: 'sizeof', of: sm.stateTy }, ty: T.i64 };
+    out.push(callExtern(s.dest, 'tml_async_spawn', U8P, [fnptr(sm.pollSym), fnptr(sm.dropSym), copy(pl(raw)), stateSize, size, dropResult], s.span));
+    return out;
+  }
+  // any other future: its box moves into the task
+  const raw = rawAddress(f, out, pl(fut), s.span, true);
+  const word = (i: number): Operand => copy({ local: raw, proj: [{ k: 'deref' }, { k: 'field', index: i }] });
+  out.push(callExtern(s.dest, 'tml_async_spawn_future', U8P, [word(0), word(1), word(2), size, dropResult], s.span));
+  return out;
+}
 
-function pl(local: LocalId): Place {
-  return { local, proj: [] };
+function blockOnInPlace(f: MirFunction, s: Extract<Statement, { k: 'call' }>, bodies: ReadonlyMap<string, MirFunction>, machine: (sym: string) => StateMachine | null): Statement[] | null {
+  const a = s.args[0];
+  if (!a || a.k !== 'move' || a.place.proj.length) return null;
+  const fut = a.place.local;
+  const made = madeByAsyncCall(f, fut, 2, bodies);
+  const sm = made && machine(made.callee);
+  if (!made || !sm) return null;
+  embedLocal(f, made, fut, sm);
+  const out: Statement[] = [];
+  const state = rawAddress(f, out, pl(fut), s.span);
+  const outArg: Operand = s.dest ? copy(pl(rawAddress(f, out, s.dest, s.span))) : { k: 'const', value: { k: 'null' }, ty: U8P };
+  out.push(callExtern(null, 'tml_block_on_state', T.unit, [fnptr(sm.pollSym), copy(pl(state)), outArg], s.span));
+  return out;
 }
-function withProj(p: Place, pr: Place['proj'][number]): Place {
-  return { local: p.local, proj: [...p.proj, pr] };
+
+/** `&raw p` (as *U8, or typed) into a new temporary of `f` */
+function rawAddress(f: MirFunction, out: Statement[], p: Place, span: Span, typed = false): LocalId {
+  const ty = placeType(f, p);
+  const t = newTemp(f, { k: 'ptr', inner: ty }, span);
+  out.push(assign(pl(t), { k: 'ref', place: p, mutable: true, raw: true }, span));
+  if (typed) return t;
+  const raw = newTemp(f, U8P, span);
+  out.push(assign(pl(raw), { k: 'cast', operand: copy(pl(t)), to: U8P }, span));
+  return raw;
 }
-function statePlace(sp: LocalId, field: number): Place {
-  return { local: sp, proj: [{ k: 'deref' }, { k: 'field', index: field }] };
+
+function newTemp(f: MirFunction, ty: Type, span: Span): LocalId {
+  const id = f.locals.length;
+  f.locals.push({ id, ty, name: null, kind: 'temp', span });
+  return id;
 }
-function copy(p: Place): Operand {
-  return { k: 'copy', place: p };
-}
-function use(op: Operand): Rvalue {
-  return { k: 'use', op };
-}
-function int32(v: number): Operand {
-  return { k: 'const', value: { k: 'int', value: BigInt(v) }, ty: T.i32 };
-}
-function assign(place: Place, rvalue: Rvalue, span: Span): Statement {
-  return { k: 'assign', place, rvalue, span };
-}
-function callExtern(dest: Place | null, symbol: string, ret: Type, args: Operand[], span: Span): Statement {
-  return { k: 'call', dest, callee: { k: 'extern', symbol, ret }, args, span, noReturn: false };
-}
+

@@ -20,6 +20,8 @@ import type { FnLowerer } from './lower_fn.js';
 
 export const SUSPEND = 'tml$suspend';
 export const AWAIT = 'tml$await';
+/** `h = call tml$spawn_async(move fut, result size, result drop)`: `spawn` of an async function (lower_task.ts) */
+export const SPAWN_ASYNC = 'tml$spawn_async';
 
 /** A suspension point: continues in the current block on the path that does not stop; `beforeDrops` emits what
  * the stop path drops first (the awaited future). */

@@ -7,6 +7,7 @@ import { mangleType, T, type Type } from '../sema/types.js';
 import { constBool, FnBuilder, moveOf } from './builder.js';
 import type { Operand, Place } from './mir.js';
 import { place } from './mir.js';
+import { SPAWN_ASYNC } from './lower_async.js';
 import type { Mono } from './mono.js';
 import type { FnLowerer } from './lower_fn.js';
 
@@ -35,35 +36,35 @@ export function lowerSpawn(l: FnLowerer, e: Extract<ast.Expr, { kind: 'Call' }>,
 
 /** `spawn(f, a1, …)` of an async function: the call `f(a1, …)` makes the future (running nothing), which moves into
  * a task of the executor (runtime-c/async.c); the task owns the future's state and drops it when it completes or is
- * aborted. */
+ * aborted. The move is the marker `h = call tml$spawn_async(move fut, result size, result drop)`, which the
+ * state-machine pass turns into the runtime call: for a named async function, with the state built in place and
+ * copied into the task block (one allocation per task). */
 function lowerAsyncSpawn(l: FnLowerer, e: Extract<ast.Expr, { kind: 'Call' }>, ft: Extract<Type, { k: 'func' }>, r: Type, dest: Place): void {
   const span = e.span;
   const b = l.b;
-  const fv = l.operand(e.args[0]!);
-  // a named async function: its body's live values are judged for Send (async_check.ts)
   const named = l.body.paths.get(e.args[0]!.id);
-  if (named?.k === 'fn' && !l.mono.checkOnly) {
-    const sym = l.mono.request(named.fn, named.typeArgs.map((a) => l.sub(a)));
-    if (!l.mono.spawnedAsync.has(sym)) l.mono.spawnedAsync.set(sym, span);
-  }
-  const args = e.args.slice(1).map((a) => l.operand(a));
-  // the function value is only called here: a temporary the statement's end drops (a closure's captures)
-  const fvl = b.temp(ft, span);
-  b.assign(place(fvl), { k: 'use', op: fv }, span);
   const fut = b.temp(ft.ret, span);
-  b.call(place(fut), { k: 'closure', value: { k: 'copy', place: place(fvl) } }, args, span);
-  l.dropLocal(fvl, span);
-  // the future's three words go to the runtime, which now owns its state (the temporary is never dropped)
-  const p = b.temp({ k: 'ptr', inner: ft.ret }, span);
-  b.assign(place(p), { k: 'ref', place: place(fut), mutable: false, raw: true }, span);
-  const word = (i: number): Operand => ({ k: 'copy', place: place(p, { k: 'deref' }, { k: 'field', index: i }) });
+  if (named?.k === 'fn') {
+    const sym = l.mono.request(named.fn, named.typeArgs.map((a) => l.sub(a)));
+    // its body's live values are judged for Send (async_check.ts)
+    if (!l.mono.checkOnly && !l.mono.spawnedAsync.has(sym)) l.mono.spawnedAsync.set(sym, span);
+    const args = e.args.slice(1).map((a) => l.operand(a));
+    b.call(place(fut), { k: 'fn', symbol: sym }, args, span);
+  } else {
+    const fv = l.operand(e.args[0]!);
+    const args = e.args.slice(1).map((a) => l.operand(a));
+    // the function value is only called here: a temporary dropped right after (a closure's captures)
+    const fvl = b.temp(ft, span);
+    b.assign(place(fvl), { k: 'use', op: fv }, span);
+    b.call(place(fut), { k: 'closure', value: { k: 'copy', place: place(fvl) } }, args, span);
+    l.dropLocal(fvl, span);
+  }
   const dropFn: Operand = l.needsDrop(r) ? { k: 'const', value: { k: 'fnptr', symbol: l.mono.glue.dropSymbol(r) }, ty: U8P } : { k: 'const', value: { k: 'null' }, ty: U8P };
   const size: Operand = { k: 'const', value: { k: 'sizeof', of: r.k === 'never' ? T.unit : r }, ty: T.i64 };
   const h = b.temp(U8P, span);
-  b.call(place(h), { k: 'extern', symbol: 'tml_async_spawn_future', ret: U8P }, [word(0), word(1), word(2), size, dropFn], span);
+  b.call(place(h), { k: 'extern', symbol: SPAWN_ASYNC, ret: U8P }, [moveOf(fut), size, dropFn], span);
   b.assign(dest, { k: 'aggregate', kind: { k: 'struct' }, ops: [moveOf(h), constBool(true)] }, span);
 }
-
 /** task$E(env: *U8, out: *U8): out ← env.0(env.1, …); the function value is dropped and the block freed. */
 function taskThunk(mono: Mono, envTy: Extract<Type, { k: 'tuple' }>, ft: Extract<Type, { k: 'func' }>): string {
   const sym = `task$${mangleType(envTy)}`;

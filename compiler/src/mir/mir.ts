@@ -165,6 +165,8 @@ export interface MirFunction {
   readonly freshObject?: LocalId;
   /** the spans of its `lowlevel` blocks, where raw-memory code is the programmer's responsibility */
   readonly lowlevel?: readonly Span[];
+  /** lines printed above the function by --emit=mir (an async function's state layout) */
+  readonly notes?: readonly string[];
   /** an `async func` body before the state-machine pass (mir/async_lower.ts): the `Future[T]` its callers get */
   readonly asyncFuture?: Type;
 }

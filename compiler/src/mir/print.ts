@@ -10,6 +10,7 @@ export function printProgram(p: MirProgram): string {
 export function printFunction(f: MirFunction): string {
   const out: string[] = [];
   const args = f.locals.slice(1, f.argCount + 1).map((l) => `_${l.id}: ${typeToString(l.ty)}`);
+  for (const n of f.notes ?? []) out.push(`// ${n}`);
   out.push(`fn ${f.displayName} [${f.symbol}] (${args.join(', ')}) -> ${typeToString(f.retTy)} {`);
   for (const l of f.locals) {
     if (l.id >= 1 && l.id <= f.argCount) continue;
