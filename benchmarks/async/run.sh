@@ -29,9 +29,10 @@
 # checkout's dist/ is (re)built with tsc when it is missing or older than a source file. Every program of a
 # benchmark must print the same text (checked before timing). A TML program that does not build (or fails, or
 # prints other text) is reported and its twins are still timed and printed; the script then exits 1.
-# Timing: hyperfine when installed (the script tries `apt-get install -y hyperfine` when it is root) in --rounds
-# rounds (default 1) of RUNS runs (default 3; the thread-per-task twins take about 5 s a run on 2 cores) after a
-# warm-up, or else a bash loop that alternates the programs after 2 warm-ups (also with --loop). Reported: median
+# Timing, interleaved: hyperfine when installed (the script tries `apt-get install -y hyperfine` when it is root)
+# in --rounds rounds (default RUNS: one run of each program per round) of RUNS runs in all (default 3; the
+# thread-per-task twins take about 4-5 s a run on 2 cores), or else a bash loop that alternates the programs (also
+# with --loop). No extra warm-up: each program has just run once for the output check. Reported: median
 # and minimum wall time, mean CPU time (user + sys), and the ratios; on a shared machine the minimum and the CPU
 # time are the least disturbed by other load. The max RSS of one run of each program (GNU time) is also shown.
 # Everything printed is also written to benchmarks/async/out/report.txt (out/ is not committed).
@@ -42,7 +43,7 @@ source "$HERE/../lib.sh"
 cd "$ROOT"
 
 RUNS=3
-ROUNDS=1
+ROUNDS=""
 LOOP=0
 ONLY=""
 TASKS=100000
@@ -53,6 +54,11 @@ TMLC_JS=""
 parse_args '-n --runs RUNS' '--rounds ROUNDS' '--loop LOOP=1' '--only ONLY' '--tasks TASKS' '--messages MESSAGES' \
   '--batch BATCH' '--mem-ms MEM_MS' '--tmlc TMLC_JS' -- "$@"
 [ "$RUNS" -ge 1 ] || { echo "run.sh: -n must be at least 1" >&2; exit 2; }
+# interleaved by default: RUNS rounds of one run of each program; the output check just before timing is every
+# program's warm-up run (WARMUP=0 for hyperfine, LOOP_WARMUP=0 for the bash loop)
+[ -n "$ROUNDS" ] || ROUNDS="$RUNS"
+WARMUP=0
+LOOP_WARMUP=0
 [ "$ROUNDS" -ge 1 ] && [ "$ROUNDS" -le "$RUNS" ] || { echo "run.sh: --rounds must be between 1 and RUNS" >&2; exit 2; }
 
 ALL=(spawn pingpong memory)
@@ -205,7 +211,7 @@ fi
 # ---- timing ----
 say "# async: TML async tasks next to C (pthreads) and Rust (std::thread) twins, $(date -u '+%Y-%m-%d %H:%M UTC')"
 say "machine: $(machine_cores_cpu); $(clang-14 --version | head -1); $(rustc --version)"
-say "timer: $TIMER, $RUNS runs per program ($([ "$LOOP" = 0 ] && echo "$ROUNDS round(s) of $(((RUNS + ROUNDS - 1) / ROUNDS)) after a warm-up" || echo "alternating, after 2 warm-ups")); load average before: $(load_average)"
+say "timer: $TIMER, $RUNS runs per program ($([ "$LOOP" = 0 ] && echo "$ROUNDS round(s) of $(((RUNS + ROUNDS - 1) / ROUNDS)), interleaved, after the output check" || echo "alternating, after the output check")); load average before: $(load_average)"
 say "compiler: $TMLC_JS at $(git -C "$TMLC_ROOT" log -1 --format='%h %cd' --date=short 2>/dev/null || echo '?')$([ "$TSC_FAILED" = 0 ] || echo '; dist/ built from sources with type errors'); TML_WORKERS=${TML_WORKERS:-unset (nproc = $(nproc))}"
 if want spawn; then
   echo "timing spawn ($TASKS tasks)…" >&2
