@@ -36,7 +36,7 @@ conformance() {
 step "runtime unit tests (ctest)" ctest --test-dir build --output-on-failure
 step "vitest" npx vitest run
 step "conformance ($(grep -cv '^\s*\(#\|$\)' ci/conformance.txt || true) programs)" conformance
-step "memory gate (TML tests under the leak checker, ASan and Valgrind)" bash ci/memory_gate.sh
+step "memory gate (TML tests under the leak checker, ASan and Valgrind; concurrency tests under TSan)" bash ci/memory_gate.sh
 
 echo
 if [ ${#failed[@]} -gt 0 ]; then

@@ -85,7 +85,9 @@ struct TmlAsyncTask {
     void (*drop_result)(void *result);
     TmlWaker *join_waiter;        /* owned clone */
     uint32_t result_off, result_size;
-    uint8_t complete, taken, handle_gone, pad_[5];
+    uint8_t complete, taken, handle_gone;
+    uint8_t boxed; /* the state area holds a pointer to a tml_alloc'ed box (tml_async_spawn_future) */
+    uint8_t pad_[4];
 };
 
 #define TASK_HDR ((sizeof(TmlAsyncTask) + 15) & ~(size_t)15)
@@ -101,7 +103,19 @@ static const TmlAllocSite task_site = {{"<runtime>", 0, 0}, "AsyncTask"};
 static const TmlAllocSite parker_site = {{"<runtime>", 0, 0}, "AsyncParker"};
 static const TmlAllocSite exec_site = {{"<runtime>", 0, 0}, "AsyncExecutor"};
 
-static inline void *task_state(TmlAsyncTask *t) { return (char *)t + TASK_HDR; }
+static inline void *task_state(TmlAsyncTask *t) {
+    void *inline_state = (char *)t + TASK_HDR;
+    return t->boxed ? *(void **)inline_state : inline_state;
+}
+
+/* The state has ended (completed or dropped): a boxed state's memory goes now. */
+static inline void task_state_free(TmlAsyncTask *t) {
+    if (t->boxed) {
+        void **slot = (void **)((char *)t + TASK_HDR);
+        tml_free(*slot, &tml_rt_runtime_loc);
+        *slot = NULL;
+    }
+}
 static inline void *task_result(TmlAsyncTask *t) { return (char *)t + t->result_off; }
 
 /* ---- the executor's shared state (mu) ---- */
@@ -109,7 +123,7 @@ static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t work_cv;  /* CLOCK_MONOTONIC; initialised once */
 static pthread_cond_t abort_cv = PTHREAD_COND_INITIALIZER;
 static pthread_once_t cv_once = PTHREAD_ONCE_INIT;
-static int started, stopping, shutting_down;
+static int started, stopping, shutting_down, ever_started;
 static int64_t nworkers;
 static pthread_t *threads;
 static TmlAsyncTask *q_head, *q_tail;
@@ -378,9 +392,11 @@ static void task_finish(TmlAsyncTask *t) {
     t->lprev->lnext = t->lnext;
     t->lnext->lprev = t->lprev;
     t->lprev = t->lnext = NULL;
-    live_count--;
+    int none_left = --live_count == 0;
     pthread_mutex_unlock(&mu);
     task_release(t);
+    /* threads blocked on channels were not reported while async tasks could still wake them: look again */
+    if (none_left) tml_rt_deadlock_recheck();
 }
 
 static void broadcast_abort(void) {
@@ -400,6 +416,7 @@ static void run_task(TmlAsyncTask *t) {
     } while (!__atomic_compare_exchange_n(&t->st, &s, (s & ~ST_SCHEDULED) | ST_RUNNING, 0, __ATOMIC_ACQ_REL,
                                           __ATOMIC_ACQUIRE));
     if (t->poll(task_state(t), &t->w, task_result(t))) {
+        task_state_free(t);
         tml_spin_lock(&t->lock);
         t->complete = 1;
         int gone = t->handle_gone;
@@ -434,6 +451,7 @@ static void run_task(TmlAsyncTask *t) {
 static void *worker_main(void *arg) {
     (void)arg;
     is_worker = 1;
+    tml_rt_thread_is_async_worker(); /* its blocking waits (if any) are not counted by the deadlock detector */
     tml_rt_stack_guard_thread_init(); /* a stack overflow in a poll function is a panic too */
     pthread_mutex_lock(&mu);
     while (!stopping) {
@@ -484,11 +502,12 @@ static void ensure_started(void) {
     }
     nworkers = n;
     started = 1;
+    ever_started = 1;
     pthread_mutex_unlock(&mu);
 }
 
-TmlAsyncTask *tml_async_spawn(TmlPollFn poll, TmlDropFn drop, const void *state, int64_t state_size,
-                              int64_t result_size, void (*drop_result)(void *result)) {
+static TmlAsyncTask *spawn_impl(TmlPollFn poll, TmlDropFn drop, const void *state, int64_t state_size,
+                                int64_t result_size, void (*drop_result)(void *result), int boxed) {
     if (state_size < 0 || result_size < 0 || state_size > (1 << 30) || result_size > (1 << 30))
         tml_rt_panic_at(NULL, "invalid async task size");
     size_t roff = TASK_HDR + (((size_t)state_size + 15) & ~(size_t)15);
@@ -502,7 +521,8 @@ TmlAsyncTask *tml_async_spawn(TmlPollFn poll, TmlDropFn drop, const void *state,
     t->drop_result = drop_result;
     t->result_off = (uint32_t)roff;
     t->result_size = (uint32_t)result_size;
-    if (state_size) memcpy(task_state(t), state, (size_t)state_size);
+    t->boxed = (uint8_t)boxed;
+    if (state_size) memcpy((char *)t + TASK_HDR, state, (size_t)state_size);
     ensure_started();
     pthread_mutex_lock(&mu);
     t->lnext = &live;
@@ -514,6 +534,49 @@ TmlAsyncTask *tml_async_spawn(TmlPollFn poll, TmlDropFn drop, const void *state,
     pthread_mutex_unlock(&mu);
     return t;
 }
+
+TmlAsyncTask *tml_async_spawn(TmlPollFn poll, TmlDropFn drop, const void *state, int64_t state_size,
+                              int64_t result_size, void (*drop_result)(void *result)) {
+    return spawn_impl(poll, drop, state, state_size, result_size, drop_result, 0);
+}
+
+/* ---- boxed futures (a TML Future[T] value: { poll, drop, box }) ---- */
+
+void *tml_async_spawn_future(void *poll, void *drop, void *state, int64_t result_size,
+                             void (*drop_result)(void *result)) {
+    /* the task's state area holds only the box's address: the box is not copied, and freed when the state ends */
+    return spawn_impl((TmlPollFn)poll, (TmlDropFn)drop, &state, (int64_t)sizeof state, result_size, drop_result, 1);
+}
+
+int32_t tml_future_poll(TmlFuture *f, TmlWaker *waker, void *out) { return f->poll(f->state, waker, out); }
+
+void tml_future_complete(TmlFuture *f) {
+    tml_free(f->state, &tml_rt_runtime_loc);
+    f->state = NULL;
+}
+
+void tml_future_drop(void *poll, void *drop, void *state) {
+    (void)poll;
+    if (!state) return;
+    if (drop) ((TmlDropFn)drop)(state);
+    tml_free(state, &tml_rt_runtime_loc);
+}
+
+void tml_future_block_on(void *poll, void *drop, void *state, void *out) {
+    tml_block_on((TmlFuture){(TmlPollFn)poll, (TmlDropFn)drop, state}, out);
+    tml_free(state, &tml_rt_runtime_loc);
+}
+
+static const TmlAllocSite delay_site = {{"<runtime>", 0, 0}, "Delay"};
+
+void *tml_delay_new(int64_t ms) {
+    TmlDelay *d = tml_alloc((int64_t)sizeof(TmlDelay), &delay_site);
+    tml_async_delay_init(d, ms);
+    return d;
+}
+
+void *tml_delay_poll_fn(void) { return (void *)tml_async_delay_poll; }
+void *tml_delay_drop_fn(void) { return (void *)tml_async_delay_drop; }
 
 /* 1: completed (result moved to out, handle consumed); 0: pending (waker registered); -1: aborted by shutdown. */
 static int await_impl(TmlAsyncTask *t, TmlWaker *waker, void *out) {
@@ -579,6 +642,7 @@ static void abort_pending(TmlAsyncTask *t) {
     uint32_t s = __atomic_fetch_or(&t->st, ST_DROPPED, __ATOMIC_ACQ_REL);
     if (s & ST_DROPPED) return; /* completed, or dropped by another aborter */
     if (t->drop) t->drop(task_state(t));
+    task_state_free(t);
     __atomic_fetch_or(&t->st, ST_DONE, __ATOMIC_ACQ_REL);
     tml_spin_lock(&t->lock);
     TmlWaker *w = t->join_waiter;
@@ -674,3 +738,10 @@ int64_t tml_async_live_tasks(void) {
 }
 
 int64_t tml_async_task_overhead(void) { return (int64_t)TASK_HDR; }
+
+int tml_rt_async_ever_started(void) {
+    pthread_mutex_lock(&mu);
+    int e = ever_started;
+    pthread_mutex_unlock(&mu);
+    return e;
+}

@@ -16,6 +16,7 @@
 
 #include "internal.h"
 #include "mem_track.h"
+#include "tml_async.h"
 #include "tml_runtime.h"
 
 /* ======================================================================================================
@@ -168,7 +169,8 @@ static void on_abort(int sig) {
 #define TML_ASAN_BUILD 1
 #endif
 #if defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer) || __has_feature(undefined_behavior_sanitizer)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer) || __has_feature(undefined_behavior_sanitizer) || \
+    __has_feature(thread_sanitizer)
 #define TML_SANITIZER_BUILD 1
 #endif
 #endif
@@ -783,8 +785,18 @@ __attribute__((noinline)) static void scrub_stack(void) {
 }
 #endif
 
+/* The exit order (docs/decisions.md "Async integration: process exit"): 1. join the thread tasks while the executor
+ * still runs, since a thread task may wait for an async task (a join, a channel an async task feeds); 2. abort the
+ * async tasks still pending (MEMORY.md §8.1: their live values are dropped, newest first, on this thread), which
+ * also stops the workers and frees the run queue and timer heap; 3. join the thread tasks again: async tasks may
+ * have spawned some after step 1, or their drops may have (nothing async is left for them to wait for); 4. the
+ * timer thread of after(ms), which channels dropped by steps 2-3 may have used; then the pools, the leak check. */
 int32_t tml_runtime_exit(int32_t status) {
     tml_tasks_join_all(); /* detached tasks run to their end (and drop their results) before anything is checked */
+    if (tml_rt_async_ever_started()) {
+        tml_async_shutdown();
+        tml_tasks_join_all();
+    }
     tml_rt_timers_shutdown(); /* the timer thread (after(ms)) is joined; pending timers belong to their channels */
     tml_rt_flush_stdout();
     tml_class_pools_shutdown(); /* before the leak check: pooled objects still live are reported, chunks are not */

@@ -59,7 +59,7 @@ void tml_class_pools_shutdown(void);
 /* The number of pool chunks allocated right now, all pools together (for the tests). */
 int64_t tml_class_pools_live_chunks(void);
 
-/* task.c: joins the thread of every task still registered (running or ended, detached ones included), waiting for
+/* thread.c: joins the thread of every task still registered (running or ended, detached ones included), waiting for
  * the running ones, and frees the detached tasks (their results have been dropped by their threads). Called by
  * tml_runtime_exit first, before the pools are shut down and the leak check runs; usable again afterwards. */
 void tml_tasks_join_all(void);
@@ -100,7 +100,7 @@ void tml_rt_stack_guard_thread_end(void);
 /* The location used for frees the runtime itself performs (Str release, closure environments, split arrays). */
 extern const TmlLoc tml_rt_runtime_loc;
 
-/* ---- blocked threads (task.c), for the deadlock detector ----
+/* ---- blocked threads (thread.c), for the deadlock detector ----
  * A thread waiting for something only another TML thread can give puts a TmlWaiter (on its own stack) on the
  * list of what it waits for, and, with that object's lock held, calls tml_rt_waiters_block before each wait:
  * every waiter on the list is counted blocked and the deadlock check runs. Whoever makes the wait satisfiable
@@ -111,12 +111,20 @@ typedef struct TmlWaiter {
     int task;    /* tml_rt_on_task_thread() of the waiter */
     int counted; /* counted as blocked (guarded by the task registry's lock) */
 } TmlWaiter;
+/* 1 on a thread task's thread, 0 on main (or another thread), 2 on an async worker: a worker's waits are never
+ * counted (while it runs a poll an async task is live, and no deadlock is reported while one is). */
 int tml_rt_on_task_thread(void);
+void tml_rt_thread_is_async_worker(void); /* async.c's workers call it when they start */
+/* Runs the deadlock check again (thread.c): async.c calls it when its last live task ends, since blocked threads
+ * are not reported while an async task could still wake them. */
+void tml_rt_deadlock_recheck(void);
+/* async.c: whether the executor was ever started (tml_runtime_exit shuts it down only then). */
+int tml_rt_async_ever_started(void);
 void tml_rt_waiters_block(TmlWaiter *w, int kind);
 void tml_rt_waiters_wake(TmlWaiter *w, int kind);
 void tml_rt_waiter_remove(TmlWaiter **list, TmlWaiter *me, int kind); /* off the list (uncounted if need be) */
 
-/* ---- timers (timer.c) and the channel side of them (task.c) ---- */
+/* ---- timers (timer.c) and the channel side of them (channel.c) ---- */
 void tml_rt_chan_set_timer(void *ch, void *timer); /* under the channel's lock */
 void *tml_rt_chan_timer(void *ch);                 /* the pending timer, NULL once fired */
 void tml_rt_chan_timer_fire(void *ch);             /* clears the timer, puts one zeroed element if there is room */

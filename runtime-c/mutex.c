@@ -2,7 +2,7 @@
  *
  * A mutex is one tml_alloc'ed block: a pthread mutex guarding the state, a condition variable, whether it is held
  * and by which thread, and the list of threads waiting for it. It is not a bare pthread mutex so that a thread
- * waiting for it takes part in deadlock detection like a channel's receiver (task.c): a waiter is counted blocked
+ * waiting for it takes part in deadlock detection like a channel's receiver (thread.c): a waiter is counted blocked
  * while the mutex is held, and uncounted by the unlock that lets it go on. Locking a mutex that the calling thread
  * already holds can never succeed (the guard that would unlock it belongs to the same thread, which is now
  * waiting): that is reported at once as a deadlock, status 104. */

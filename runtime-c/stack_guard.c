@@ -3,7 +3,7 @@
  *
  * Without this a deep recursion ends with a bare SIGSEGV: no message, and the buffered stdout is lost. The handler
  * cannot run on the stack that overflowed, so every thread that runs TML code gets an alternate signal stack
- * (sigaltstack): the main thread in tml_runtime_init, each task thread in task.c's task_main. Each thread also
+ * (sigaltstack): the main thread in tml_runtime_init, each task thread in thread.c's task_main. Each thread also
  * records the bounds of its own stack while it can still call pthread_getattr_np (which allocates).
  *
  * In the handler (async-signal-safe: write(2), open/mmap, no malloc, no locks except a trylock on stdout):

@@ -1,6 +1,6 @@
 /* timer.c — `after(ms)` (MEMORY.md §8): one runtime thread puts one element into a channel when its time comes.
  *
- * A timer is one tml_alloc'ed node on a list kept in due order; the channel records its pending timer (task.c).
+ * A timer is one tml_alloc'ed node on a list kept in due order; the channel records its pending timer (channel.c).
  * Ownership: the list owns the node until it fires; firing (on the timer thread, with timers_mu held) puts the
  * element, clears the channel's record and frees the node. A channel released before its timer fires cancels it
  * (tml_rt_timer_cancel, from tml_chan_release): the node is unlinked and freed at once, with timers_mu held, so the

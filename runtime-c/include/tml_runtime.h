@@ -244,7 +244,7 @@ int64_t tml_class_pool_chunks(TmlClassPool *pool);
 TmlClassPool *tml_class_tlpool_current(TmlClassPool *key);  /* the calling thread's pool, NULL before its first use */
 TmlClassPool *tml_class_pool_home(void *o);                 /* the pool a live pooled object belongs to */
 
-/* ---- tasks (task.c): one OS thread per task (MEMORY.md §8) ----
+/* ---- tasks (thread.c): one OS thread per task (MEMORY.md §8) ----
  * run(env, out): compiler-generated; calls the task's function with the arguments packed in env (and frees env),
  * and writes the result (result_size bytes, may be 0) to out. drop_result: NULL when the result needs no drop,
  * else called with the result's address when nobody will join it (a detached task). tml_runtime_exit joins every
@@ -272,6 +272,8 @@ int32_t tml_chan_recv(void *ch, void *out);
 int32_t tml_chan_try_recv(void *ch, void *out);
 void tml_chan_close(void *ch);  /* wakes every waiter; later sends return 0 */
 int64_t tml_chan_len(void *ch);
+/* 1 once tml_chan_close ran (values may still be buffered); for the async operations' retry loops */
+int32_t tml_chan_is_closed(void *ch);
 
 /* ---- timers (timer.c): after(ms) ----
  * In ms milliseconds (at once for ms <= 0) one zeroed element is put into ch (a fresh channel of capacity 1) by the

@@ -16,7 +16,7 @@ import {
   type PipelineOptions,
   type TestRunOptions,
 } from '../../compiler/src/driver/settings.js';
-import { clangLinkArgs, clangObjectArgs, definedFunctionNames, forceSanitizeAddressArgs } from '../../compiler/src/driver/backend.js';
+import { clangLinkArgs, clangObjectArgs, definedFunctionNames, forceSanitizeArgs, sanitizeAttribute } from '../../compiler/src/driver/backend.js';
 
 type Call =
   | { cmd: 'build'; entry: string; out: string | null; o: PipelineOptions }
@@ -50,7 +50,7 @@ describe('bad usage: status 2 and one line on stderr', () => {
   const cases: [string[], RegExp][] = [
     [['build'], /missing required argument 'FILE'/],
     [['build', 'a.tml', 'b.tml'], /too many arguments/],
-    [['build', 'a.tml', '--sanitize=memory'], /--sanitize.*memory.*address, leak, undefined/],
+    [['build', 'a.tml', '--sanitize=memory'], /--sanitize.*memory.*address, leak, undefined, thread/],
     [['build', 'a.tml', '-O4'], /-O.*4/],
     [['build', 'a.tml', '--emit=asm'], /--emit.*asm/],
     [['build', 'a.tml', '--message-format=xml'], /--message-format.*xml/],
@@ -58,11 +58,13 @@ describe('bad usage: status 2 and one line on stderr', () => {
     [['build', 'a.tml', '--target', 'riscv64-linux-gnu'], /unsupported target 'riscv64-linux-gnu'/],
     [['build', 'a.tml', '--release', '--check-leaks'], /--check-leaks cannot be combined with --release/],
     [['build', 'a.tml', '--sanitize=address', '--check-leaks'], /--check-leaks cannot be combined with --sanitize=address/],
+    [['build', 'a.tml', '--sanitize=thread', '--check-leaks'], /--check-leaks cannot be combined with --sanitize=thread/],
     [['build', 'a', ], /cannot derive an output name/],
     [['run', 'a.tml', '-o', 'x'], /unknown option '-o'/],
     [['run', 'a.tml', '--emit=ir'], /unknown option '--emit=ir'/],
     [['test', '--jobs', '0'], /--jobs/],
     [['test', '--valgrind', '--sanitize=address'], /--valgrind cannot be combined/],
+    [['test', '--valgrind', '--sanitize=thread'], /--valgrind cannot be combined with --sanitize=thread/],
     [['bild', 'a.tml'], /unknown command 'bild'.*build/],
   ];
   for (const [argv, msg] of cases) {
@@ -158,6 +160,13 @@ describe('build: defaults per mode', () => {
     const ur = only((await cli(['build', 'a.tml', '--sanitize=undefined', '--release'])).calls, 'build');
     expect(ur.o.checkLeaks).toBe(false);
     expect(runtimeVariant(ur.o)).toBe('ubsan');
+  });
+
+  it('--sanitize=thread: tsan runtime, leak checker off (its lock would order every allocating thread)', async () => {
+    const t = only((await cli(['build', 'a.tml', '--sanitize=thread'])).calls, 'build');
+    expect(t.o).toMatchObject({ sanitize: 'thread', checkLeaks: false, optLevel: 0, debugInfo: true });
+    expect(runtimeVariant(t.o)).toBe('tsan');
+    expect(runtimeVariant(resolveBuildOptions({ sanitize: 'thread', release: true }))).toBe('tsan');
   });
 
   it('--no-check-leaks / --check-leaks in a debug build (without the leak checker, the untracked runtime)', async () => {
@@ -267,7 +276,7 @@ describe('pure option logic', () => {
 
   it('resolveBuildOptions validates values itself (for callers other than commander)', () => {
     expect(() => resolveBuildOptions({ O: '9' })).toThrow(UsageError);
-    expect(() => resolveBuildOptions({ sanitize: 'thread' })).toThrow(UsageError);
+    expect(() => resolveBuildOptions({ sanitize: 'memory' })).toThrow(UsageError);
     expect(resolveBuildOptions({}, 'arm64').triple).toBe('aarch64-linux-gnu');
     expect(() => resolveTestOptions({ jobs: 'many' })).toThrow(UsageError);
   });
@@ -291,6 +300,11 @@ describe('pure option logic', () => {
     // --sanitize=leak links the asan runtime variant, which needs AddressSanitizer's runtime (LeakSanitizer included)
     const leak = resolveBuildOptions({ sanitize: 'leak' }, 'x64');
     expect(clangLinkArgs(leak, 'p.bc', 'rt.a', 'out', 'x64').slice(0, 3)).toEqual(['-O0', '-g', '-fsanitize=address']);
+    const thread = resolveBuildOptions({ sanitize: 'thread' }, 'x64');
+    expect(clangLinkArgs(thread, 'p.bc', 'rt.a', 'out', 'x64').slice(0, 3)).toEqual(['-O0', '-g', '-fsanitize=thread']);
+    expect(sanitizeAttribute(thread)).toBe('sanitize_thread');
+    expect(sanitizeAttribute(resolveBuildOptions({ sanitize: 'address' }, 'x64'))).toBe('sanitize_address');
+    expect(sanitizeAttribute(leak)).toBe(null);
   });
 
   it('forceattrs for every defined function, names read from the IR text', () => {
@@ -303,7 +317,7 @@ describe('pure option logic', () => {
     ].join('\n');
     const names = definedFunctionNames(ir);
     expect(names).toEqual(['tml.drop.List', 'main', 'quoted name"x', 'a::b']);
-    const { args, skipped } = forceSanitizeAddressArgs(names, 'in.bc', 'out.bc');
+    const { args, skipped } = forceSanitizeArgs(names, 'in.bc', 'out.bc');
     expect(args).toEqual([
       '-passes=forceattrs',
       '-force-attribute=tml.drop.List:sanitize_address',
@@ -314,5 +328,12 @@ describe('pure option logic', () => {
       'out.bc',
     ]);
     expect(skipped).toEqual(['a::b']);
+    expect(forceSanitizeArgs(['main'], 'in.bc', 'out.bc', 'sanitize_thread').args).toEqual([
+      '-passes=forceattrs',
+      '-force-attribute=main:sanitize_thread',
+      'in.bc',
+      '-o',
+      'out.bc',
+    ]);
   });
 });

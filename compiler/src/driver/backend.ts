@@ -1,7 +1,8 @@
 // The backend (TOOLCHAIN.md §2, step 6): the verified LLVM module → IR text, bitcode, an object file, or an
-// executable linked with the runtime library by clang-14. For --sanitize=address every defined function first
-// gets the `sanitize_address` attribute from `opt-14 -passes=forceattrs` (TOOLCHAIN.md §2 (a)): llvm-bindings
-// cannot set attributes, and clang's AddressSanitizer only instruments functions that carry it.
+// executable linked with the runtime library by clang-14. For --sanitize=address (thread) every defined function
+// first gets the `sanitize_address` (`sanitize_thread`) attribute from `opt-14 -passes=forceattrs` (TOOLCHAIN.md
+// §2 (a)): llvm-bindings cannot set attributes, and clang's AddressSanitizer and ThreadSanitizer passes only
+// instrument functions that carry it.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { BuildOptions } from './options.js';
@@ -49,14 +50,28 @@ export function definedFunctionNames(ir: string): string[] {
   return names;
 }
 
+/** The function attribute that makes clang's sanitizer pass instrument a function; null: nothing to force
+ * (`leak` and `undefined` instrument no generated code: UBSan's checks are inserted by clang's front end). */
+export function sanitizeAttribute(o: BuildOptions): 'sanitize_address' | 'sanitize_thread' | null {
+  if (o.sanitize === 'address') return 'sanitize_address';
+  if (o.sanitize === 'thread') return 'sanitize_thread';
+  return null;
+}
+
 /**
- * `opt-14` arguments that add `sanitize_address` to the given functions. `-force-attribute` splits at the first
- * `:`, so a name containing one cannot be named; such names are returned in `skipped`.
+ * `opt-14` arguments that add `attribute` (default `sanitize_address`) to the given functions.
+ * `-force-attribute` splits at the first `:`, so a name containing one cannot be named; such names are returned
+ * in `skipped`.
  */
-export function forceSanitizeAddressArgs(names: readonly string[], input: string, output: string): { args: string[]; skipped: string[] } {
+export function forceSanitizeArgs(
+  names: readonly string[],
+  input: string,
+  output: string,
+  attribute: string = 'sanitize_address',
+): { args: string[]; skipped: string[] } {
   const skipped = names.filter((n) => n.includes(':'));
   const args = ['-passes=forceattrs'];
-  for (const n of names) if (!n.includes(':')) args.push(`-force-attribute=${n}:sanitize_address`);
+  for (const n of names) if (!n.includes(':')) args.push(`-force-attribute=${n}:${attribute}`);
   args.push(input, '-o', output);
   return { args, skipped };
 }
@@ -129,11 +144,12 @@ export async function runBackend(req: BackendRequest): Promise<void> {
   let bc = path.join(req.workDir, 'prog.bc');
   await timed(req, 'bitcode', () => req.module.writeBitcode(bc));
 
-  if (o.sanitize === 'address') {
+  const attribute = sanitizeAttribute(o);
+  if (attribute !== null) {
     const names = definedFunctionNames(req.module.ir());
-    const instrumented = path.join(req.workDir, 'prog.asan.bc');
-    const { args, skipped } = forceSanitizeAddressArgs(names, bc, instrumented);
-    if (skipped.length > 0 && o.verbose) req.log(`tmlc: cannot force sanitize_address on: ${skipped.join(', ')}`);
+    const instrumented = path.join(req.workDir, 'prog.san.bc');
+    const { args, skipped } = forceSanitizeArgs(names, bc, instrumented, attribute);
+    if (skipped.length > 0 && o.verbose) req.log(`tmlc: cannot force ${attribute} on: ${skipped.join(', ')}`);
     await timed(req, 'opt', () => runTool('opt', args, tools));
     bc = instrumented;
   }

@@ -1,7 +1,7 @@
 // Options shared by the driver's commands (TOOLCHAIN.md §3).
 
-export type Sanitizer = 'address' | 'leak' | 'undefined';
-export type RuntimeVariant = 'release' | 'debug' | 'asan' | 'ubsan';
+export type Sanitizer = 'address' | 'leak' | 'undefined' | 'thread';
+export type RuntimeVariant = 'release' | 'debug' | 'asan' | 'ubsan' | 'tsan';
 
 export interface BuildOptions {
   /** -O level for clang; debug builds are -O0 */
@@ -35,6 +35,7 @@ export interface FrontEndOptions {
 export function runtimeVariant(o: BuildOptions): RuntimeVariant {
   if (o.sanitize === 'address' || o.sanitize === 'leak') return 'asan';
   if (o.sanitize === 'undefined') return 'ubsan';
+  if (o.sanitize === 'thread') return 'tsan';
   // the tracking runtime is the leak checker (MEMORY.md §9): without it (--release, --no-check-leaks) allocation
   // is plain malloc, with zero tracking overhead, and Valgrind sees leaked blocks as lost
   return o.release || !o.checkLeaks ? 'release' : 'debug';

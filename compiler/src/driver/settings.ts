@@ -9,7 +9,7 @@ export type Emit = 'ir' | 'mir' | 'bc' | 'obj';
 export type MessageFormat = 'human' | 'json';
 
 export const EMITS: readonly Emit[] = ['ir', 'mir', 'bc', 'obj'];
-export const SANITIZERS: readonly Sanitizer[] = ['address', 'leak', 'undefined'];
+export const SANITIZERS: readonly Sanitizer[] = ['address', 'leak', 'undefined', 'thread'];
 export const MESSAGE_FORMATS: readonly MessageFormat[] = ['human', 'json'];
 export const OPT_LEVELS: readonly string[] = ['0', '1', '2', '3'];
 /** the MIR passes, in order (for --mir-after) */
@@ -78,6 +78,8 @@ function oneOf<T extends string>(what: string, value: string | undefined, allowe
  * - --release: -O2, no -g, no overflow checks, no leak tracking (the `release` runtime has none)
  * - --sanitize=address|leak: the `asan` runtime, TML leak checker off (LeakSanitizer reports leaks)
  * - --sanitize=undefined: the `ubsan` runtime, which keeps the tracker (TOOLCHAIN.md §4)
+ * - --sanitize=thread: the `tsan` runtime, TML leak checker off: the tracker's lock, taken by every allocation and
+ *   free, would be a happens-before edge between any two threads that allocate, and hide their races from TSan
  */
 export function resolveBuildOptions(raw: RawBuildFlags, arch: string = process.arch): PipelineOptions {
   const release = raw.release === true;
@@ -103,6 +105,11 @@ export function resolveBuildOptions(raw: RawBuildFlags, arch: string = process.a
   if (sanitize === 'address' || sanitize === 'leak') {
     if (raw.checkLeaks === true) {
       throw new UsageError(`--check-leaks cannot be combined with --sanitize=${sanitize} (LeakSanitizer reports the leaks)`);
+    }
+    checkLeaks = false;
+  } else if (sanitize === 'thread') {
+    if (raw.checkLeaks === true) {
+      throw new UsageError('--check-leaks cannot be combined with --sanitize=thread (the tsan runtime tracks nothing: the tracker\'s lock would hide races)');
     }
     checkLeaks = false;
   } else if (release) {
@@ -192,7 +199,8 @@ export function resolveTestOptions(raw: RawTestFlags, arch: string = process.arc
     jobs = Number(raw.jobs);
   }
   const valgrind = raw.valgrind === true;
-  if (valgrind && (build.sanitize === 'address' || build.sanitize === 'leak')) {
+  // Valgrind cannot run a program under ASan's or TSan's runtime (both reserve huge shadow mappings)
+  if (valgrind && (build.sanitize === 'address' || build.sanitize === 'leak' || build.sanitize === 'thread')) {
     throw new UsageError(`--valgrind cannot be combined with --sanitize=${build.sanitize}`);
   }
   return { build, filter: raw.filter ?? null, jobs: Math.max(1, jobs), valgrind, messageFormat: build.messageFormat };

@@ -18,6 +18,7 @@ import type { BasicBlock, LocalId, MirFunction, Operand, Place, Rvalue } from '.
 import { place } from './mir.js';
 import { displayName, type Instance, type Mono } from './mono.js';
 import { ScopeStack } from './scopes.js';
+import { asyncPrologue, lowerAwait } from './lower_async.js';
 
 export function lowerInstance(mono: Mono, inst: Instance): MirFunction[] {
   const body = mono.checked.bodies.get(inst.fn);
@@ -48,7 +49,7 @@ export class FnLowerer {
     readonly symbol: string,
     retTy?: Type,
   ) {
-    this.retTy = retTy ?? this.sub(fn.ret);
+    this.retTy = retTy ?? this.sub(fn.asyncRet ?? fn.ret);
     this.b = new FnBuilder(this.retTy, fn.span);
     this.b.trackStringSites = mono.opts.trackSites;
   }
@@ -98,11 +99,13 @@ export class FnLowerer {
       this.scopes.pop();
       return { ...b.finish(this.symbol, display, 'fn', argCount, this.fn.span, false), freshObject: this.localOf.get(this.body.self!.id)! };
     }
+    if (this.fn.asyncRet) asyncPrologue(this, decl.body!.span);
     this.blockInto(decl.body!, place(0));
     this.exitScopes(0, decl.body!.span);
     b.terminate({ k: 'return' }, decl.body!.span);
     this.scopes.pop();
     const out = b.finish(this.symbol, display, 'fn', argCount, this.fn.span, false);
+    if (this.fn.asyncRet) return { ...out, asyncFuture: this.sub(this.fn.ret) };
     return this.fn.ctor ? { ...out, freshObject: this.localOf.get(this.body.self!.id)! } : out;
   }
 
@@ -697,6 +700,7 @@ export class FnLowerer {
         return;
       }
       case 'Await':
+        return lowerAwait(this, e, dest);
       case 'Error':
         throw new Error(`internal: cannot lower ${e.kind}`);
     }
@@ -740,6 +744,9 @@ export class FnLowerer {
     this.exitScopes(this.closureBase, span);
     this.b.terminate({ k: 'return' }, span);
   }
+
+  /** the `await`s lowered so far (suspension point k ≥ 1 is the k-th) */
+  awaitCount = 0;
 
   /** scopes below this index belong to an enclosing function (never, in this design: closures are separate) */
   closureBase = 0;

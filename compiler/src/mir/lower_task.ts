@@ -4,7 +4,7 @@
 import type * as ast from '../syntax/ast.js';
 import type { CallRes } from '../sema/typed.js';
 import { mangleType, T, type Type } from '../sema/types.js';
-import { FnBuilder, moveOf } from './builder.js';
+import { constBool, FnBuilder, moveOf } from './builder.js';
 import type { Operand, Place } from './mir.js';
 import { place } from './mir.js';
 import type { Mono } from './mono.js';
@@ -17,6 +17,7 @@ export function lowerSpawn(l: FnLowerer, e: Extract<ast.Expr, { kind: 'Call' }>,
   const span = e.span;
   const b = l.b;
   const ft = l.sub(res.typeArgs[0]!) as Extract<Type, { k: 'func' }>;
+  if (ft.ret.k === 'adt' && ft.ret.def === l.mono.checked.defs.langAdt('Future')) return lowerAsyncSpawn(l, e, ft, ft.ret.args[0]!, dest);
   const envTy: Type = { k: 'tuple', elems: [ft, ...ft.params] };
   const ops = e.args.map((a) => l.operand(a));
   const raw = b.temp(U8P, span);
@@ -29,7 +30,38 @@ export function lowerSpawn(l: FnLowerer, e: Extract<ast.Expr, { kind: 'Call' }>,
   const h = b.temp(U8P, span);
   const size: Operand = { k: 'const', value: { k: 'sizeof', of: r.k === 'never' ? T.unit : r }, ty: T.i64 };
   b.call(place(h), { k: 'extern', symbol: 'tml_task_spawn', ret: U8P }, [{ k: 'const', value: { k: 'fnptr', symbol: taskThunk(l.mono, envTy, ft) }, ty: U8P }, { k: 'copy', place: place(raw) }, size, dropFn], span);
-  b.assign(dest, { k: 'aggregate', kind: { k: 'struct' }, ops: [moveOf(h)] }, span);
+  b.assign(dest, { k: 'aggregate', kind: { k: 'struct' }, ops: [moveOf(h), constBool(false)] }, span);
+}
+
+/** `spawn(f, a1, …)` of an async function: the call `f(a1, …)` makes the future (running nothing), which moves into
+ * a task of the executor (runtime-c/async.c); the task owns the future's state and drops it when it completes or is
+ * aborted. */
+function lowerAsyncSpawn(l: FnLowerer, e: Extract<ast.Expr, { kind: 'Call' }>, ft: Extract<Type, { k: 'func' }>, r: Type, dest: Place): void {
+  const span = e.span;
+  const b = l.b;
+  const fv = l.operand(e.args[0]!);
+  // a named async function: its body's live values are judged for Send (async_check.ts)
+  const named = l.body.paths.get(e.args[0]!.id);
+  if (named?.k === 'fn' && !l.mono.checkOnly) {
+    const sym = l.mono.request(named.fn, named.typeArgs.map((a) => l.sub(a)));
+    if (!l.mono.spawnedAsync.has(sym)) l.mono.spawnedAsync.set(sym, span);
+  }
+  const args = e.args.slice(1).map((a) => l.operand(a));
+  // the function value is only called here: a temporary the statement's end drops (a closure's captures)
+  const fvl = b.temp(ft, span);
+  b.assign(place(fvl), { k: 'use', op: fv }, span);
+  const fut = b.temp(ft.ret, span);
+  b.call(place(fut), { k: 'closure', value: { k: 'copy', place: place(fvl) } }, args, span);
+  l.dropLocal(fvl, span);
+  // the future's three words go to the runtime, which now owns its state (the temporary is never dropped)
+  const p = b.temp({ k: 'ptr', inner: ft.ret }, span);
+  b.assign(place(p), { k: 'ref', place: place(fut), mutable: false, raw: true }, span);
+  const word = (i: number): Operand => ({ k: 'copy', place: place(p, { k: 'deref' }, { k: 'field', index: i }) });
+  const dropFn: Operand = l.needsDrop(r) ? { k: 'const', value: { k: 'fnptr', symbol: l.mono.glue.dropSymbol(r) }, ty: U8P } : { k: 'const', value: { k: 'null' }, ty: U8P };
+  const size: Operand = { k: 'const', value: { k: 'sizeof', of: r.k === 'never' ? T.unit : r }, ty: T.i64 };
+  const h = b.temp(U8P, span);
+  b.call(place(h), { k: 'extern', symbol: 'tml_async_spawn_future', ret: U8P }, [word(0), word(1), word(2), size, dropFn], span);
+  b.assign(dest, { k: 'aggregate', kind: { k: 'struct' }, ops: [moveOf(h), constBool(true)] }, span);
 }
 
 /** task$E(env: *U8, out: *U8): out ← env.0(env.1, …); the function value is dropped and the block freed. */

@@ -165,6 +165,8 @@ export interface MirFunction {
   readonly freshObject?: LocalId;
   /** the spans of its `lowlevel` blocks, where raw-memory code is the programmer's responsibility */
   readonly lowlevel?: readonly Span[];
+  /** an `async func` body before the state-machine pass (mir/async_lower.ts): the `Future[T]` its callers get */
+  readonly asyncFuture?: Type;
 }
 
 /** A vtable: a constant table of function addresses, one per slot. Slot 0 is always the drop glue of the concrete

@@ -1,5 +1,6 @@
 // Monomorphization: a work queue of (function, type arguments) instances reached from `main` (and the tests).
 // Each instance is lowered once, under one symbol. Glue functions (drop/retain per type) are requested the same way.
+import type { Span } from '../syntax/source.js';
 import type { SourceMap } from '../syntax/source.js';
 import type { FuncDef } from '../sema/defs.js';
 import type { CheckedProgram } from '../sema/program.js';
@@ -36,6 +37,8 @@ export class Mono {
   readonly glue: GlueBuilder;
   readonly classes: ClassGen;
   private closureCount = 0;
+  /** async functions spawned as tasks (by symbol): the first `spawn` of each, for the Send rule (async_check.ts) */
+  readonly spawnedAsync = new Map<string, Span>();
 
   constructor(
     readonly checked: CheckedProgram,

@@ -2,16 +2,21 @@
 //   generic_build  every body in its generic form, called or not (check_bodies.ts)
 //   move_check     use after move, uninitialised use, moves out of borrowed places (on the generic bodies)
 //   borrow_check   loans, conflicts and lifetimes (on the generic bodies)
+//   async_check    no reference live across an `await` (on the generic bodies)
 //   mono           the reachable instances, lowered for code generation
+//   async_send     what a spawned async task keeps across an `await` is Send (on the instances)
 //   drop_elab      exact drops and drop flags
 //   borrow_marks   run-time borrow marks on class instances, and the checks before mutating one
+//   async_lower    every async body becomes a state machine: constructor, poll and drop functions
 // After the checks, the pipeline stops if they reported errors. After any pass the MIR can be shown (`tmlc build
 // --emit=mir --mir-after=PASS`) and, in the test suite, validated (TMLC_VALIDATE_MIR=1 or `validate`): a pass
 // that leaves broken MIR is reported as an internal error naming it.
 import type { DiagnosticBag } from '../syntax/diagnostics.js';
-import type { SourceMap } from '../syntax/source.js';
+import type { SourceMap, Span } from '../syntax/source.js';
 import type { FuncDef } from '../sema/defs.js';
 import type { CheckedProgram } from '../sema/program.js';
+import { checkAsyncRefs, checkAsyncSend } from './async_check.js';
+import { lowerAsyncFunctions } from './async_lower.js';
 import { checkBorrows } from './borrow_check.js';
 import { insertBorrowMarks, takesMarks } from './borrow_marks.js';
 import { lowerGenericBodies, type GenericBodies } from './check_bodies.js';
@@ -31,6 +36,8 @@ export interface PassContext {
   readonly checkBody: (fn: FuncDef) => boolean;
   generic: GenericBodies | null;
   program: MirProgram | null;
+  /** async functions spawned as tasks, from mono (for async_send) */
+  spawnedAsync?: ReadonlyMap<string, Span>;
 }
 
 export interface MirPass {
@@ -62,9 +69,18 @@ export const PASSES: readonly MirPass[] = [
     },
   },
   {
+    name: 'async_check',
+    check: true,
+    run: (ctx) => {
+      for (const b of ctx.generic!.bodies) for (const f of b.mir) checkAsyncRefs(f, ctx.diags);
+    },
+  },
+  {
     name: 'mono',
     run: (ctx) => {
-      ctx.program = new Mono(ctx.checked, ctx.sources, ctx.opts, lowerInstance).run();
+      const mono = new Mono(ctx.checked, ctx.sources, ctx.opts, lowerInstance);
+      ctx.program = mono.run();
+      ctx.spawnedAsync = mono.spawnedAsync;
       // a body whose generic form could not be lowered is checked in its instances instead
       const unlowered = ctx.generic?.unlowered;
       if (unlowered && unlowered.size) {
@@ -74,9 +90,15 @@ export const PASSES: readonly MirPass[] = [
           if (!names.has(base)) continue;
           checkMoves(f, ctx.diags, ctx.checked.defs);
           checkBorrows(f, ctx.diags);
+          checkAsyncRefs(f, ctx.diags);
         }
       }
     },
+  },
+  {
+    name: 'async_send',
+    check: true,
+    run: (ctx) => checkAsyncSend(ctx.program!, ctx.spawnedAsync ?? new Map(), ctx.checked.defs, ctx.diags),
   },
   {
     name: 'drop_elab',
@@ -92,6 +114,13 @@ export const PASSES: readonly MirPass[] = [
       const fns = ctx.program!.functions;
       const checks = fns.some(takesMarks);
       for (const f of fns) insertBorrowMarks(f, checks);
+    },
+  },
+  {
+    name: 'async_lower',
+    run: (ctx) => {
+      const future = ctx.checked.defs.langAdt('Future');
+      lowerAsyncFunctions(ctx.program!, (t) => t.k === 'adt' && t.def === future);
     },
   },
 ];

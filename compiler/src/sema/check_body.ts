@@ -131,7 +131,7 @@ export class BodyChecker {
     (this.body as { self: LocalVar | null }).self = self;
     if (this.fn.ctor) this.baseCall(this.fn.ctor);
     // a constructor's body produces nothing (a failing one leaves early through `!` or `return Err(e)`)
-    const bodyRet = this.fn.ctor ? T.unit : this.fn.ret;
+    const bodyRet = this.fn.ctor ? T.unit : this.bodyRet();
     const blockTy = this.checkBlock(decl.body!, bodyRet);
     if (this.fn.ctor) checkConstructorInit(this.fn.ctor.cls, decl.body!, this.diags, this.fn.ctor.failure !== null);
     if (!decl.body!.tail || !this.readThrough(decl.body!.tail, blockTy, bodyRet)) {
@@ -904,7 +904,7 @@ export class BodyChecker {
         return { k: 'array', elem: elemTy, size: Number(n) };
       }
       case 'Return': {
-        const ret = this.closures.length ? this.closures[this.closures.length - 1]!.ret : this.fn.ret;
+        const ret = this.closures.length ? this.closures[this.closures.length - 1]!.ret : this.bodyRet();
         if (e.value) this.coerceExpr(e.value, this.checkExpr(e.value, ret), ret);
         else this.coerce(T.unit, ret, e.span);
         return T.never;
@@ -923,11 +923,55 @@ export class BodyChecker {
         return T.never;
       }
       case 'Await':
-        this.checkExpr(e.operand, null);
-        this.diags.error('E0605', '`await` is not supported yet', e.span);
-        return T.error;
+        return this.awaitExpr(e);
       case 'Error':
         return T.error;
+    }
+  }
+
+  /** What the body produces: an `async func`'s `T`, not the `Future[T]` its callers get. */
+  private bodyRet(): Type {
+    return this.fn.asyncRet ?? this.fn.ret;
+  }
+
+  /** directly in an `async func` body (a closure inside one is a function of its own, which cannot suspend) */
+  private inAsyncBody(): boolean {
+    return this.fn.asyncRet !== undefined && this.closures.length === 0;
+  }
+
+  /** `await e` / `e.await` (MEMORY.md §8.1): in an `async func`, on a `Future[T]` or a `Task[T]`; gives the `T`. */
+  private awaitExpr(e: Extract<ast.Expr, { kind: 'Await' }>): Type {
+    const t = this.shallow(this.checkExpr(e.operand, null));
+    if (!this.inAsyncBody()) {
+      const inClosure = this.fn.asyncRet !== undefined;
+      this.diags.error('E0781', '`await` is only allowed inside an `async func`', e.span, {
+        label: inClosure ? 'inside a closure, which is not async' : `\`${this.fn.name}\` is not async`,
+        notes: inClosure ? ['a closure is a function of its own and cannot suspend its enclosing `async func`'] : ['make the function `async func`, or run the future with `block_on(…)` outside async code'],
+      });
+      return T.error;
+    }
+    if (t.k === 'error') return T.error;
+    if (t.k === 'adt' && t.args.length === 1 && (t.def === this.defs.langAdt('Future') || t.def === this.defs.langAdt('Task'))) return t.args[0]!;
+    this.diags.error('E0782', `\`await\` needs a \`Future\` or a \`Task\`, found \`${this.show(t)}\``, e.operand.span, {
+      label: 'not a future',
+      notes: ['an `async func` call gives a `Future[T]`; `spawn` of an async function gives a `Task[T]`'],
+    });
+    return T.error;
+  }
+
+  /** `block_on` and `join` block the calling thread: in an `async func` that is a worker of the executor. */
+  private blockingInAsync(fn: FuncDef, span: Span): void {
+    if (!this.inAsyncBody() || !fn.module.isStd || fn.module.path !== 'core::task' && fn.module.path !== 'core::future') return;
+    if (fn.name === 'join') {
+      this.diags.error('E0783', '`join` would block a worker thread of the executor', span, {
+        label: 'called in an `async func`',
+        notes: ['wait for the task with `await t` (or `t.await`): it suspends this task instead'],
+      });
+    } else if (fn.name === 'block_on') {
+      this.diags.error('E0784', '`block_on` cannot be called inside an `async func`', span, {
+        label: 'would block a worker thread of the executor',
+        notes: ['`await` the future instead'],
+      });
     }
   }
 
@@ -1693,6 +1737,7 @@ export class BodyChecker {
       params = [receiverType(fn.receiver, st), ...params];
     }
     this.body.calls.set(e.id, { k: 'fn', fn, typeArgs, recv });
+    this.blockingInAsync(fn, e.span);
     this.copyOut(fn, typeArgs, e.span);
     this.checkArgs(params, args, e.span, `function \`${fn.name}\``);
     return ret;
@@ -1865,9 +1910,12 @@ export class BodyChecker {
         this.checkArgs([...ft.params], args.slice(1), e.span, 'the spawned function');
         // the function value itself crosses (a closure with its captures), then its arguments; its result comes back
         for (const a of args) this.sendChecks.push({ e: a });
-        this.sendChecks.push({ e: args[0]!, result: ft.ret });
+        // an async function (its result a Future[R]) runs as a task on the executor and gives a Task[R]
+        const fr = this.shallow(ft.ret);
+        const result = fr.k === 'adt' && fr.def === this.defs.langAdt('Future') ? fr.args[0]! : ft.ret;
+        this.sendChecks.push({ e: args[0]!, result });
         this.body.calls.set(e.id, { k: 'builtin', name, recv: null, typeArgs: [ft] });
-        return { k: 'adt', def: this.defs.langAdt('Task'), args: [ft.ret] };
+        return { k: 'adt', def: this.defs.langAdt('Task'), args: [result] };
       }
       case 'describe_value': {
         // library helper: Display when the type has it, else its type name
@@ -2275,7 +2323,7 @@ export class BodyChecker {
 
   private tryExpr(e: Extract<ast.Expr, { kind: 'Try' }>): Type {
     const t = this.shallow(this.checkExpr(e.operand, null));
-    const ret = this.shallow(this.closures.length ? this.closures[this.closures.length - 1]!.ret : this.fn.ret);
+    const ret = this.shallow(this.closures.length ? this.closures[this.closures.length - 1]!.ret : this.bodyRet());
     const maybe = this.defs.langAdt('Maybe');
     const outcome = this.defs.langAdt('Outcome');
     if (t.k === 'adt' && t.def === maybe) {

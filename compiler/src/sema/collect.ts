@@ -46,7 +46,7 @@ export class Collector implements CollectorHooks {
     this.defs.prelude = this.defs.modules.get(PRELUDE) ?? null;
     for (const u of this.pendingUses) this.resolveUse(u.scope, u.item, u.mod);
     // after the uses: the prelude re-exports library modules (Task comes from core::task)
-    for (const name of ['Maybe', 'Outcome', 'Ordering', 'Display', 'Debug', 'Eq', 'Ord', 'Duplicate', 'Drop', 'Default', 'Hash', 'Task', 'TryFromIntError', 'Iterator', 'Range', 'ArrayView']) {
+    for (const name of ['Maybe', 'Outcome', 'Ordering', 'Display', 'Debug', 'Eq', 'Ord', 'Duplicate', 'Drop', 'Default', 'Hash', 'Task', 'Future', 'TryFromIntError', 'Iterator', 'Range', 'ArrayView']) {
       const b = this.defs.prelude?.names.get(name);
       if (b?.k === 'adt') this.defs.lang.set(name, b.def);
       if (b?.k === 'behavior') this.defs.lang.set(name, b.def);
@@ -655,8 +655,33 @@ export class Collector implements CollectorHooks {
         notes: ['references are second-class: return an owner or a copy instead'],
       });
     }
+    if (decl.isAsync) this.asyncSignature(fn, decl);
     if (fn.impl === null && fn.behavior === null) return;
     if (fn.receiver === null && fn.selfType === null) return;
+  }
+
+  /** `async func f(…) -> T`: calling it gives a `Future[T]` that owns the arguments, so none may be a reference
+   * (the future could outlive the referent: MEMORY.md §8.1). */
+  private asyncSignature(fn: FuncDef, decl: ast.FuncDecl): void {
+    fn.asyncRet = fn.ret;
+    const future = this.defs.lang.get('Future');
+    if (future && 'kind' in future) fn.ret = { k: 'adt', def: future, args: [fn.asyncRet] };
+    const refNote = ['the future it returns owns its arguments and may outlive anything they borrow: pass an owner (a value, `Shared`, a `Channel`) instead'];
+    if (decl.receiver && !decl.receiver.byValue) {
+      this.diags.error('E0780', 'an `async func` cannot take `this` by reference', decl.receiver.span, {
+        label: 'a reference parameter',
+        notes: [...refNote, 'take the receiver by value: `this: This`'],
+      });
+    }
+    decl.params.forEach((p, i) => {
+      const t = fn.params[i]!.ty;
+      if (!containsRef(t)) return;
+      this.diags.error('E0780', `an \`async func\` cannot take a reference parameter`, p.span, {
+        label: `\`${p.pattern.kind === 'IdentPat' ? p.pattern.name : '_'}\` is a \`${typeToString(t)}\``,
+        notes: refNote,
+      });
+    });
+    if (fn.externSymbol) this.diags.error('E0780', 'an external function cannot be `async`', decl.nameSpan);
   }
 }
 

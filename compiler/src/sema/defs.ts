@@ -31,6 +31,8 @@ export interface FuncDef {
   readonly isLowlevel: boolean;
   readonly attrs: ast.Attribute[];
   readonly span: Span;
+  /** an `async func`: `ret` is its signature's `Future[T]`, and this is the `T` its body produces (MEMORY.md §8.1) */
+  asyncRet?: Type;
   /** a class constructor: `this` is the object being built; `Class::new(…)` picks one by arity */
   ctor?: {
     readonly cls: AdtDef;

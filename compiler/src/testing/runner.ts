@@ -50,11 +50,24 @@ interface Outcome {
   readonly detail: string;
 }
 
+/**
+ * Why ThreadSanitizer failed a process, or null: its first report's kind ("data race", "lock-order-inversion …").
+ * The report on stderr decides, not the exit status: TSan turns a normal exit into status 66 once it has
+ * reported, but a panic ends the process with _exit(101), which skips TSan's exit hook and keeps 101.
+ */
+export function threadSanitizerVerdict(stderr: string): string | null {
+  const kind = /^WARNING: ThreadSanitizer: ([^(\n]*?)\s*(?:\(|$)/m.exec(stderr)?.[1];
+  return kind === undefined ? null : `ThreadSanitizer reported a ${kind}`;
+}
+
 /** The verdict for one test process. */
 export function judge(t: MirTest, r: { exitCode?: number; signal?: string; timedOut?: boolean; stderr: string; stdout: string }): { pass: boolean; why: string } {
   if (r.timedOut) return { pass: false, why: `timed out after ${TEST_TIMEOUT_MS / 1000} s` };
   if (r.signal) return { pass: false, why: `killed by signal ${r.signal}` };
   const code = r.exitCode ?? -1;
+  // first: a race fails even a test that passes by panicking (@should_panic)
+  const tsan = threadSanitizerVerdict(r.stderr);
+  if (tsan !== null) return { pass: false, why: tsan };
   if (t.shouldPanic) {
     if (code !== 101) return { pass: false, why: code === 0 ? 'did not panic' : `exit status ${code}, expected a panic` };
     if (t.shouldPanic.expected !== null && !r.stderr.includes(t.shouldPanic.expected)) return { pass: false, why: `panic message did not contain "${t.shouldPanic.expected}"` };

@@ -12,19 +12,26 @@ export interface Liveness {
   entry(bi: number): ReadonlySet<LocalId>;
 }
 
-export function liveness(f: MirFunction): Liveness {
+/** `storage`: a value is live until its drop too (and a drop flag until the drop it guards): which values a
+ * stack frame must still hold, where the borrow checker (the default) asks which values are still read.
+ * `returnReadsNothing`: blocks whose `return` gives no value (an async body's drop paths). */
+export function liveness(f: MirFunction, storage = false, returnReadsNothing?: ReadonlySet<number>): Liveness {
   const succ = successors(f);
   const uses = f.blocks.map((b) =>
     b.stmts.map((s) => {
       const read = localsRead(statementAccesses(s));
       const d = dropUse(f, s); // a guard's drop uses what it borrows
       if (d !== null) read.add(d);
+      if (storage && s.k === 'drop') {
+        read.add(s.place.local);
+        if (s.flag !== null) read.add(s.flag);
+      }
       return read;
     }),
   );
   const termUses = f.blocks.map((b) => {
     const out = localsRead(terminatorAccesses(b.term));
-    if (b.term.k === 'return') out.add(0);
+    if (b.term.k === 'return' && !returnReadsNothing?.has(b.id)) out.add(0);
     return out;
   });
   const defs = f.blocks.map((b) =>

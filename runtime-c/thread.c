@@ -1,4 +1,5 @@
-/* task.c — tasks (one OS thread each) and channels (bounded FIFO queues), MEMORY.md §8.
+/* thread.c — thread tasks (one OS thread each, MEMORY.md §8) and the deadlock detector that channels (channel.c)
+ * and mutexes (mutex.c) report their blocked threads to.
  *
  * Tasks. A task is one tml_alloc'ed block: this header, then its result buffer (16-byte aligned). Two parties own
  * it: the handle (the TML `Task[R]` value) and the registry, which holds every task whose OS thread has not been
@@ -20,11 +21,7 @@
  *
  * The first pthread_create makes glibc clear __libc_single_threaded (before the new thread runs), which is the
  * runtime's "threads started" flag (internal.h tml_rt_single_threaded): from then on every refcount (Str, closures,
- * objects) is atomic and the tracker, the pools and the stdout buffer take their locks.
- *
- * Channels. One tml_alloc'ed block: the header (atomic refcount, a mutex, two condition variables) and a ring
- * buffer of capacity × elem_size bytes. Elements are moved in and out as raw bytes; the TML side drops what is
- * still buffered before the last release. */
+ * objects) is atomic and the tracker, the pools and the stdout buffer take their locks. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
@@ -34,11 +31,8 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "tml_async.h"
 #include "tml_runtime.h"
-
-/* ======================================================================================================
- * Tasks
- * ====================================================================================================== */
 
 typedef struct TmlTask {
     struct TmlTask *prev, *next; /* the registry list it is on (running or ended), while not reaped */
@@ -56,6 +50,7 @@ typedef struct TmlTask {
     int claimed;     /* some thread is joining the OS thread (or the spawner has not published it yet) */
     int reaped;      /* the OS thread has been joined and the task is off the registry */
     int joiner_blocked; /* a tml_task_join waiting for this task is counted as blocked (deadlock detection) */
+    TmlWaker *await_waker; /* an owned clone registered by tml_task_await while the task runs; woken at its end */
 } TmlTask;
 
 #define RESULT_OFFSET ((sizeof(TmlTask) + 15) & ~(size_t)15)
@@ -85,6 +80,7 @@ static const char *const block_what[] = {"", "send on a full channel", "recv on 
 static int64_t blocked_tasks[5]; /* task threads blocked, by kind (BLOCK_SEND..BLOCK_LOCK) */
 static int main_blocked;         /* what the main thread is blocked on (BLOCK_NONE while it runs) */
 static _Thread_local int is_task_thread;
+static _Thread_local int is_async_worker; /* never counted: see tml_rt_on_task_thread (internal.h) */
 
 static void block_count_locked(int kind) {
     if (is_task_thread)
@@ -106,6 +102,11 @@ static int64_t running_count_locked(void);
  * end the process. */
 static void deadlock_check_locked(void) {
     if (main_blocked == BLOCK_NONE) return;
+    /* An async task (a spawned one, or the future of a block_on, which runs while a live task or a timer can wake
+     * it) may still send, receive, close or end what the threads wait for; its waits are not counted. So no
+     * deadlock is reported while one is live; async.c calls tml_rt_deadlock_recheck when the last one ends. The
+     * lock order is tasks_mu, then the executor's lock. */
+    if (tml_async_live_tasks() > 0) return;
     int64_t n = blocked_tasks[BLOCK_SEND] + blocked_tasks[BLOCK_RECV] + blocked_tasks[BLOCK_JOIN] + blocked_tasks[BLOCK_LOCK];
     if (n != running_count_locked()) return;
     char msg[512];
@@ -204,8 +205,11 @@ static int64_t running_count_locked(void) {
     return n;
 }
 
-/* Called with tasks_mu held by the task's own thread: it will not touch t after the caller unlocks. */
-static void task_end_locked(TmlTask *t) {
+/* Called with tasks_mu held by the task's own thread: it will not touch t after the caller unlocks. Returns the
+ * awaiting async task's waker (owned), for the caller to wake after unlocking. */
+static TmlWaker *task_end_locked(TmlTask *t) {
+    TmlWaker *w = t->await_waker;
+    t->await_waker = NULL;
     t->ended = 1;
     list_unlink(t);
     list_push(&ended, t);
@@ -215,6 +219,7 @@ static void task_end_locked(TmlTask *t) {
     }
     if (main_blocked == BLOCK_EXIT) main_blocked = BLOCK_NONE; /* main, at exit, looks again */
     pthread_cond_broadcast(&tasks_cv);
+    return w;
 }
 
 static void *task_main(void *arg) {
@@ -224,18 +229,21 @@ static void *task_main(void *arg) {
     t->run(t->env, task_result(t)); /* run frees env */
     tml_rt_stack_guard_thread_end();
     pthread_mutex_lock(&tasks_mu);
+    TmlWaker *w = NULL;
     int drop_here = t->detached; /* detached while running: nobody else will drop the result */
     void (*drop)(void *) = t->drop_result;
     if (!drop_here) {
         t->done = 1;
-        task_end_locked(t);
+        w = task_end_locked(t);
     }
     pthread_mutex_unlock(&tasks_mu);
+    if (w) tml_waker_wake(w); /* t may be freed by now: only the waker is touched */
     if (drop_here) {
         if (drop) drop(task_result(t)); /* t stays valid: it cannot be freed before this thread is joined */
         pthread_mutex_lock(&tasks_mu);
-        task_end_locked(t);
+        w = task_end_locked(t); /* NULL: a detached task has no awaiter */
         pthread_mutex_unlock(&tasks_mu);
+        tml_waker_drop(w);
     }
     return NULL;
 }
@@ -275,7 +283,7 @@ void tml_task_join(void *task, void *out) {
     TmlTask *t = task;
     pthread_mutex_lock(&tasks_mu);
     while (!t->ended) { /* blocked until the task ends (task_end_locked uncounts us) */
-        if (!t->joiner_blocked) {
+        if (!t->joiner_blocked && !is_async_worker) {
             t->joiner_blocked = is_task_thread ? 2 : 1;
             block_count_locked(BLOCK_JOIN);
             deadlock_check_locked();
@@ -283,21 +291,48 @@ void tml_task_join(void *task, void *out) {
         pthread_cond_wait(&tasks_cv, &tasks_mu);
     }
     ensure_reaped_locked(t);
+    TmlWaker *w = t->await_waker; /* NULL: the task's end took it (it is only set while the task runs) */
+    t->await_waker = NULL;
+    pthread_mutex_unlock(&tasks_mu);
+    tml_waker_drop(w);
+    if (t->result_size > 0) memcpy(out, task_result(t), (size_t)t->result_size);
+    tml_free(t, &tml_rt_runtime_loc);
+}
+
+int32_t tml_task_await(void *task, TmlWaker *waker, void *out) {
+    TmlTask *t = task;
+    TmlWaker *old = NULL;
+    pthread_mutex_lock(&tasks_mu);
+    if (!t->ended) {
+        if (!t->await_waker || !tml_waker_will_wake(t->await_waker, waker)) {
+            old = t->await_waker;
+            t->await_waker = tml_waker_clone(waker);
+        }
+        pthread_mutex_unlock(&tasks_mu);
+        tml_waker_drop(old);
+        return 0;
+    }
+    ensure_reaped_locked(t); /* the thread is at most finishing its exit path */
     pthread_mutex_unlock(&tasks_mu);
     if (t->result_size > 0) memcpy(out, task_result(t), (size_t)t->result_size);
     tml_free(t, &tml_rt_runtime_loc);
+    return 1;
 }
 
 void tml_task_detach(void *task) {
     TmlTask *t = task;
     pthread_mutex_lock(&tasks_mu);
     t->detached = 1;
+    TmlWaker *w = t->await_waker; /* an awaiter that gave up (an aborted async task): nobody waits any more */
+    t->await_waker = NULL;
     if (!t->done) { /* still running: its thread drops the result, its reaper frees the task */
         t->handle_gone = 1;
         pthread_mutex_unlock(&tasks_mu);
+        tml_waker_drop(w);
         return;
     }
     pthread_mutex_unlock(&tasks_mu);
+    tml_waker_drop(w);
     /* already ended: the result is dropped now, the thread joined (it is at most finishing its exit path), freed */
     if (t->drop_result) t->drop_result(task_result(t));
     pthread_mutex_lock(&tasks_mu);
@@ -354,61 +389,18 @@ int32_t tml_task_ended(void *task) {
 }
 
 /* ======================================================================================================
- * Channels
+ * Waiters (internal.h): a channel's senders and receivers, a mutex's lockers
  * ====================================================================================================== */
 
-typedef struct TmlChan {
-    int64_t rc; /* atomic, always (channels exist to be shared between threads) */
-    TmlWaiter *senders, *receivers; /* guarded by mu */
-    void *timer; /* guarded by mu: the pending timer that will put the one element (after(ms), timer.c), or NULL */
-    pthread_mutex_t mu;
-    pthread_cond_t not_empty, not_full;
-    int64_t capacity, elem_size;
-    int64_t head, count; /* ring buffer: the oldest element is at index head */
-    int32_t closed;
-} TmlChan;
+int tml_rt_on_task_thread(void) { return is_async_worker ? 2 : is_task_thread; }
 
-#define CHAN_BUF_OFFSET ((sizeof(TmlChan) + 15) & ~(size_t)15)
+void tml_rt_thread_is_async_worker(void) { is_async_worker = 1; }
 
-static const TmlAllocSite chan_site = {{"<runtime>", 0, 0}, "Channel"};
-
-static inline unsigned char *chan_slot(TmlChan *c, int64_t i) {
-    return (unsigned char *)c + CHAN_BUF_OFFSET + (size_t)(i % c->capacity) * (size_t)c->elem_size;
+void tml_rt_deadlock_recheck(void) {
+    pthread_mutex_lock(&tasks_mu);
+    deadlock_check_locked();
+    pthread_mutex_unlock(&tasks_mu);
 }
-
-void *tml_chan_new(int64_t capacity, int64_t elem_size) {
-    if (capacity < 1) tml_panic_cstr(NULL, "a channel needs a capacity of at least 1");
-    if (elem_size < 0) tml_rt_out_of_memory(elem_size);
-    int64_t bytes;
-    if (__builtin_mul_overflow(capacity, elem_size, &bytes) ||
-        __builtin_add_overflow(bytes, (int64_t)CHAN_BUF_OFFSET, &bytes))
-        tml_rt_out_of_memory(-1);
-    TmlChan *c = tml_alloc(bytes, &chan_site);
-    memset(c, 0, sizeof *c);
-    c->rc = 1;
-    c->capacity = capacity;
-    c->elem_size = elem_size;
-    pthread_mutex_init(&c->mu, NULL);
-    pthread_cond_init(&c->not_empty, NULL);
-    pthread_cond_init(&c->not_full, NULL);
-    return c;
-}
-
-void tml_chan_retain(void *ch) { __atomic_fetch_add(&((TmlChan *)ch)->rc, 1, __ATOMIC_RELAXED); }
-
-void tml_chan_release(void *ch) {
-    TmlChan *c = ch;
-    if (__atomic_fetch_sub(&c->rc, 1, __ATOMIC_ACQ_REL) != 1) return;
-    tml_rt_timer_cancel(c); /* a timer that has not fired yet ends with its channel */
-    pthread_cond_destroy(&c->not_full);
-    pthread_cond_destroy(&c->not_empty);
-    pthread_mutex_destroy(&c->mu);
-    tml_free(c, &tml_rt_runtime_loc);
-}
-
-/* ---- waiters (internal.h): a channel's senders and receivers, a mutex's lockers ---- */
-
-int tml_rt_on_task_thread(void) { return is_task_thread; }
 
 void tml_rt_waiters_wake(TmlWaiter *w, int kind) {
     if (!w) return;
@@ -424,7 +416,7 @@ void tml_rt_waiters_wake(TmlWaiter *w, int kind) {
 void tml_rt_waiters_block(TmlWaiter *w, int kind) {
     pthread_mutex_lock(&tasks_mu);
     for (; w; w = w->next)
-        if (!w->counted) {
+        if (!w->counted && w->task != 2) { /* an async worker's wait is not counted */
             w->counted = 1;
             if (w->task)
                 blocked_tasks[kind]++;
@@ -445,127 +437,4 @@ void tml_rt_waiter_remove(TmlWaiter **list, TmlWaiter *me, int kind) {
         me->next = NULL;
         tml_rt_waiters_wake(me, kind);
     }
-}
-
-static void chan_uncount(TmlWaiter *w, int kind) { tml_rt_waiters_wake(w, kind); }
-
-/* With c->mu held, before waiting on `cv`: every waiter on list `w` (the condition is false for all of them) is
- * blocked, unless a pending timer will put an element (then the receivers are only waiting); then a deadlock
- * check. */
-static void chan_wait(TmlChan *c, TmlWaiter *w, int kind, pthread_cond_t *cv) {
-    if (!(kind == BLOCK_RECV && c->timer)) tml_rt_waiters_block(w, kind);
-    pthread_cond_wait(cv, &c->mu);
-}
-
-static void chan_waiter_remove(TmlWaiter **list, TmlWaiter *me, int kind) { tml_rt_waiter_remove(list, me, kind); }
-
-/* With c->mu held and room in the queue. */
-static void chan_put_locked(TmlChan *c, const void *elem) {
-    if (c->elem_size > 0) memcpy(chan_slot(c, c->head + c->count), elem, (size_t)c->elem_size);
-    c->count++;
-    chan_uncount(c->receivers, BLOCK_RECV);
-    pthread_cond_signal(&c->not_empty);
-}
-
-/* With c->mu held and an element in the queue. */
-static void chan_take_locked(TmlChan *c, void *out) {
-    if (c->elem_size > 0) memcpy(out, chan_slot(c, c->head), (size_t)c->elem_size);
-    c->head = (c->head + 1) % c->capacity;
-    c->count--;
-    chan_uncount(c->senders, BLOCK_SEND);
-    pthread_cond_signal(&c->not_full);
-}
-
-int32_t tml_chan_send(void *ch, const void *elem) {
-    TmlChan *c = ch;
-    pthread_mutex_lock(&c->mu);
-    if (c->count == c->capacity && !c->closed) {
-        TmlWaiter me = {c->senders, is_task_thread, 0};
-        c->senders = &me;
-        while (c->count == c->capacity && !c->closed) chan_wait(c, c->senders, BLOCK_SEND, &c->not_full);
-        chan_waiter_remove(&c->senders, &me, BLOCK_SEND);
-    }
-    int32_t ok = !c->closed;
-    if (ok) chan_put_locked(c, elem);
-    pthread_mutex_unlock(&c->mu);
-    return ok;
-}
-
-int32_t tml_chan_try_send(void *ch, const void *elem) {
-    TmlChan *c = ch;
-    pthread_mutex_lock(&c->mu);
-    int32_t ok = !c->closed && c->count < c->capacity;
-    if (ok) chan_put_locked(c, elem);
-    pthread_mutex_unlock(&c->mu);
-    return ok;
-}
-
-int32_t tml_chan_recv(void *ch, void *out) {
-    TmlChan *c = ch;
-    pthread_mutex_lock(&c->mu);
-    if (c->count == 0 && !c->closed) {
-        TmlWaiter me = {c->receivers, is_task_thread, 0};
-        c->receivers = &me;
-        while (c->count == 0 && !c->closed) chan_wait(c, c->receivers, BLOCK_RECV, &c->not_empty);
-        chan_waiter_remove(&c->receivers, &me, BLOCK_RECV);
-    }
-    int32_t ok = c->count > 0; /* a closed channel still gives what it holds */
-    if (ok) chan_take_locked(c, out);
-    pthread_mutex_unlock(&c->mu);
-    return ok;
-}
-
-int32_t tml_chan_try_recv(void *ch, void *out) {
-    TmlChan *c = ch;
-    pthread_mutex_lock(&c->mu);
-    int32_t ok = c->count > 0;
-    if (ok) chan_take_locked(c, out);
-    pthread_mutex_unlock(&c->mu);
-    return ok;
-}
-
-void tml_chan_close(void *ch) {
-    TmlChan *c = ch;
-    pthread_mutex_lock(&c->mu);
-    c->closed = 1;
-    chan_uncount(c->receivers, BLOCK_RECV);
-    chan_uncount(c->senders, BLOCK_SEND);
-    pthread_cond_broadcast(&c->not_empty);
-    pthread_cond_broadcast(&c->not_full);
-    pthread_mutex_unlock(&c->mu);
-}
-
-int64_t tml_chan_len(void *ch) {
-    TmlChan *c = ch;
-    pthread_mutex_lock(&c->mu);
-    int64_t n = c->count;
-    pthread_mutex_unlock(&c->mu);
-    return n;
-}
-
-/* ---- timers (timer.c): a channel with a pending timer ---- */
-
-void tml_rt_chan_set_timer(void *ch, void *timer) {
-    TmlChan *c = ch;
-    pthread_mutex_lock(&c->mu);
-    c->timer = timer;
-    pthread_mutex_unlock(&c->mu);
-}
-
-void *tml_rt_chan_timer(void *ch) {
-    TmlChan *c = ch;
-    pthread_mutex_lock(&c->mu);
-    void *t = c->timer;
-    pthread_mutex_unlock(&c->mu);
-    return t;
-}
-
-void tml_rt_chan_timer_fire(void *ch) {
-    TmlChan *c = ch;
-    static const unsigned char unit[16] = {0};
-    pthread_mutex_lock(&c->mu);
-    c->timer = NULL;
-    if (!c->closed && c->count < c->capacity && c->elem_size <= (int64_t)sizeof unit) chan_put_locked(c, unit);
-    pthread_cond_broadcast(&c->not_empty); /* receivers look again (and count as blocked if nothing came) */
-    pthread_mutex_unlock(&c->mu);
 }

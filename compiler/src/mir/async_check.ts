@@ -1,0 +1,111 @@
+// The compile-time rules that keep async functions sound (MEMORY.md §8.1), judged on MIR, where what is live at
+// each `await` is known exactly (the storage liveness: a value is live until its last use or its drop):
+//   E0785  no reference (nor a value that borrows, like a `MutexGuard`) may be live across an `await`: the future's
+//          state would keep a pointer to something the future does not own (run on every async body, generic or
+//          not, called or not);
+//   E0786  in an async function that runs as a task (`spawn`), and in the async functions whose futures it makes,
+//          every value live across an `await` must be `Send`: the task may resume on another worker thread.
+//          (A `Future` value held across an `await` is judged by the async function that made it, which is in
+//          that set when it is a program's; the library's futures are Send when their type arguments are.)
+import type { DiagnosticBag } from '../syntax/diagnostics.js';
+import type { Span } from '../syntax/source.js';
+import { containsRef } from '../sema/collect.js';
+import type { ProgramDefs } from '../sema/defs.js';
+import { notSend } from '../sema/send.js';
+import { typeToString, type Type } from '../sema/types.js';
+import { liveness } from './analysis/liveness.js';
+import { dropPaths, isAwaitCall, suspensions } from './async_lower.js';
+import type { LocalId, MirFunction, MirProgram } from './mir.js';
+
+interface AwaitLive {
+  readonly span: Span;
+  readonly locals: LocalId[];
+}
+
+/** For each `await` of an async body: the locals live right after it, other than the awaited value's destination. */
+function liveAcrossAwaits(f: MirFunction): AwaitLive[] {
+  const live = liveness(f, true, dropPaths(f, suspensions(f)));
+  const out: AwaitLive[] = [];
+  f.blocks.forEach((b, bi) =>
+    b.stmts.forEach((s, si) => {
+      if (!isAwaitCall(s)) return;
+      const after = live.after(bi, si);
+      if (s.dest && s.dest.proj.length === 0) after.delete(s.dest.local);
+      out.push({ span: s.span, locals: [...after].sort((a, c) => a - c) });
+    }),
+  );
+  return out;
+}
+
+function holdsBorrow(t: Type): boolean {
+  if (t.k === 'adt') return t.def.attrs.has('borrow') || t.args.some(holdsBorrow);
+  if (t.k === 'tuple') return t.elems.some(holdsBorrow);
+  if (t.k === 'array') return holdsBorrow(t.elem);
+  return false;
+}
+
+function describe(f: MirFunction, l: LocalId): string {
+  const d = f.locals[l]!;
+  return d.name ? `\`${d.name}\`` : 'a temporary';
+}
+
+/** E0785, on one async body (before monomorphisation: every body is judged, called or not). */
+export function checkAsyncRefs(f: MirFunction, diags: DiagnosticBag): void {
+  if (!f.asyncFuture) return;
+  const reported = new Set<LocalId>();
+  for (const a of liveAcrossAwaits(f)) {
+    for (const l of a.locals) {
+      const d = f.locals[l]!;
+      if (reported.has(l) || !(containsRef(d.ty) || holdsBorrow(d.ty))) continue;
+      reported.add(l);
+      const what = holdsBorrow(d.ty) ? 'a value that borrows' : 'a reference';
+      diags.error('E0785', `${what} is live across an \`await\``, a.span, {
+        label: `${describe(f, l)} is used after this \`await\``,
+        secondary: d.span ? [{ span: d.span, message: `${describe(f, l)} is a \`${typeToString(d.ty)}\`` }] : [],
+        notes: [
+          'a suspended future keeps its live values in its state, and may be resumed after what they borrow is gone',
+          'end the borrow before the `await` (copy out what you need), or hold an owner instead (a value, `Shared`, `Sync`)',
+        ],
+      });
+    }
+  }
+}
+
+/** E0786, on the monomorphised program before the state-machine pass: the async functions spawned as tasks, and
+ * the async functions whose futures those make (transitively). */
+export function checkAsyncSend(program: MirProgram, spawned: ReadonlyMap<string, Span>, defs: ProgramDefs, diags: DiagnosticBag): void {
+  const bodies = new Map(program.functions.filter((f) => f.asyncFuture).map((f) => [f.symbol, f]));
+  const future = defs.langAdt('Future');
+  const via = new Map<string, Span>();
+  const work: string[] = [];
+  for (const [sym, span] of spawned) if (bodies.has(sym) && !via.has(sym)) (via.set(sym, span), work.push(sym));
+  while (work.length) {
+    const f = bodies.get(work.pop()!)!;
+    for (const b of f.blocks) for (const s of b.stmts) {
+      if (s.k !== 'call' || s.callee.k !== 'fn' || !bodies.has(s.callee.symbol) || via.has(s.callee.symbol)) continue;
+      via.set(s.callee.symbol, via.get(f.symbol)!);
+      work.push(s.callee.symbol);
+    }
+  }
+  for (const [sym, spawnSpan] of via) {
+    const f = bodies.get(sym)!;
+    const reported = new Set<LocalId>();
+    for (const a of liveAcrossAwaits(f)) {
+      for (const l of a.locals) {
+        const d = f.locals[l]!;
+        if (reported.has(l) || (d.ty.k === 'adt' && d.ty.def === future)) continue;
+        const bad = notSend(d.ty, { trustParams: false, funcsChecked: false });
+        if (!bad) continue;
+        reported.add(l);
+        diags.error('E0786', `${describe(f, l)} is not \`Send\`, and is live across an \`await\` in a task`, a.span, {
+          label: `${describe(f, l)} is used after this \`await\``,
+          secondary: [
+            ...(d.span ? [{ span: d.span, message: `a \`${typeToString(d.ty)}\`${typeToString(bad) !== typeToString(d.ty) ? `, which contains a \`${typeToString(bad)}\`` : ''}` }] : []),
+            { span: spawnSpan, message: 'the task is spawned here: it may resume on another worker thread' },
+          ],
+          notes: ['end its use before the `await`, or hold a `Send` value instead (`Sync[T]` for shared data)'],
+        });
+      }
+    }
+  }
+}
