@@ -22,7 +22,8 @@
 #             List[Task[I64]] and awaited: the List's buffer, 8 bytes a handle rounded up to a power of two, is
 #             in the peak) and `detach` (handles detached at once: the peak is the tasks alone).
 #             goal: <= 256 bytes plus the task's own live values (i and ms: 16 bytes, the result slot: 8, the awaited
-#             delay's state embedded in the task's: a TmlDelay, 40 bytes), i.e. <= 320 bytes
+#             delay: its Future value, 24, and the TmlDelay box it owns, 40), i.e. <= 344 bytes; the verdict also
+#             says whether the figure is within 256 bytes with no allowance
 #
 # Builds: `node bin/tmlc.js build --release X.tml` (memory: `tmlc build`), `clang-14 -O2 -pthread X.c`, `rustc -O
 # X.rs`. --tmlc FILE uses another compiler's bin/tmlc.js (e.g. a checkout that has async support); otherwise this
@@ -320,10 +321,11 @@ for (const spec of specs) {
     const [, perList] = rows.find((r) => r[0] === 'list');
     console.log(`bytes per suspended task: ${margDetach.toFixed(1)} (detached, marginal); ${perList.toFixed(1)} with the List of handles, fixed costs included (peak / N)`);
     // the task's own live values across its await: i and ms (16 bytes), its I64 result slot (8), and the awaited
-    // delay's state embedded in its own (TmlDelay, runtime-c/include/tml_async.h: 40 bytes)
-    const own = 16 + 8 + 40;
+    // delay: the Future[Unit] value in the task's state (poll, drop, state: 24 bytes) and the TmlDelay box it owns
+    // (runtime-c/include/tml_async.h: 40 bytes)
+    const own = 16 + 8 + 24 + 40;
     const vals = [margDetach, rows.find((r) => r[0] === 'detach')[1]];
-    console.log(`goal (<= 256 bytes plus the task's own live values, here ${own}: i and ms 16, the result slot 8, the embedded TmlDelay 40; so <= ${256 + own}): ` +
+    console.log(`goal (<= 256 bytes plus the task's own live values, here ${own}: i and ms 16, the result slot 8, the awaited delay's Future value 24 and its TmlDelay box 40; so <= ${256 + own}): ` +
       `${verdict(vals, (v) => v <= 256 + own)} (${vals.map((v) => v.toFixed(1) + ' B').join(', ')}: detached marginal, detached peak / N); ` +
       `within 256 bytes without the allowance: ${vals[0] <= 256 ? 'yes' : 'no'}\n`);
   }
