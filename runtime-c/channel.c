@@ -210,6 +210,14 @@ void tml_chan_close(void *ch) {
     chan_unlock_and_wake(c, &b);
 }
 
+int32_t tml_chan_is_closed(void *ch) {
+    TmlChan *c = ch;
+    pthread_mutex_lock(&c->mu);
+    int32_t closed = c->closed;
+    pthread_mutex_unlock(&c->mu);
+    return closed;
+}
+
 int64_t tml_chan_len(void *ch) {
     TmlChan *c = ch;
     pthread_mutex_lock(&c->mu);
