@@ -17,6 +17,11 @@
  * the future that awaits them; the executor's timer heap only points at them, and a TmlDelay holds one waker
  * clone while it is in the heap. Everything is tml_alloc'ed, so the tracking allocator sees it all.
  *
+ * Boxed futures (a TML Future[T] value, whose state is a tml_alloc'ed box): tml_async_spawn_future stores only the
+ * box's address in the task's state area (`boxed`); task_state() follows it, and task_state_free() frees the box
+ * where the state ends (after the completing poll, or after the drop in abort_pending). delay(ms) as a boxed future
+ * is a tml_alloc'ed TmlDelay (tml_delay_new).
+ *
  * Scheduling (one atomic word per task, CAS transitions): SCHEDULED (in the run queue), RUNNING (a worker is
  * polling it), NOTIFIED (woken while RUNNING: requeued when the poll returns pending), DONE (completed or its
  * state dropped: never polled again), ABORT (abort requested: wakes are ignored and no poll starts), DROPPED
@@ -43,7 +48,11 @@
  * drops the live values, which unregisters its timers and drops its waker clones; a task spawned by a drop
  * function is aborted too); 3. release the tasks left in the run queue; 4. free the worker array and the (then
  * empty) timer heap. Tasks whose handle is still held stay allocated until the handle is consumed (a join returns
- * 0). A spawn after shutdown starts a fresh executor. */
+ * 0). A spawn after shutdown starts a fresh executor. tml_runtime_exit calls it after joining the thread tasks.
+ *
+ * Deadlock detection (thread.c) asks whether the executor is quiescent (tml_rt_async_quiescent: no task queued or
+ * being polled, no timer); the last worker to go idle runs the check again, once per quiescent period
+ * (quiet_checked, cleared by every push to the queue or the timer heap). */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdio.h>
