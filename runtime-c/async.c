@@ -17,6 +17,11 @@
  * the future that awaits them; the executor's timer heap only points at them, and a TmlDelay holds one waker
  * clone while it is in the heap. Everything is tml_alloc'ed, so the tracking allocator sees it all.
  *
+ * Boxed futures (a TML Future[T] value, whose state is a tml_alloc'ed box): tml_async_spawn_future stores only the
+ * box's address in the task's state area (`boxed`); task_state() follows it, and task_state_free() frees the box
+ * where the state ends (after the completing poll, or after the drop in abort_pending). delay(ms) as a boxed future
+ * is a tml_alloc'ed TmlDelay (tml_delay_new).
+ *
  * Scheduling (one atomic word per task, CAS transitions): SCHEDULED (in the run queue), RUNNING (a worker is
  * polling it), NOTIFIED (woken while RUNNING: requeued when the poll returns pending), DONE (completed or its
  * state dropped: never polled again), ABORT (abort requested: wakes are ignored and no poll starts), DROPPED
@@ -43,7 +48,11 @@
  * drops the live values, which unregisters its timers and drops its waker clones; a task spawned by a drop
  * function is aborted too); 3. release the tasks left in the run queue; 4. free the worker array and the (then
  * empty) timer heap. Tasks whose handle is still held stay allocated until the handle is consumed (a join returns
- * 0). A spawn after shutdown starts a fresh executor. */
+ * 0). A spawn after shutdown starts a fresh executor. tml_runtime_exit calls it after joining the thread tasks.
+ *
+ * Deadlock detection (thread.c) asks whether the executor is quiescent (tml_rt_async_quiescent: no task queued or
+ * being polled, no timer); the last worker to go idle runs the check again, once per quiescent period
+ * (quiet_checked, cleared by every push to the queue or the timer heap). */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdio.h>
@@ -129,6 +138,7 @@ static pthread_t *threads;
 static TmlAsyncTask *q_head, *q_tail;
 static int64_t idle_workers;
 static int64_t signals_pending; /* work_cv signals sent that no worker has woken from yet */
+static int quiet_checked; /* the deadlock detector has looked since the executor last became quiescent */
 static TmlAsyncTask live = {.lprev = &live, .lnext = &live};
 static int64_t live_count;
 static TmlDelay **heap;
@@ -178,6 +188,7 @@ int32_t tml_waker_will_wake(const TmlWaker *a, const TmlWaker *b) { return a == 
 /* ---- run queue (mu) ---- */
 
 static void q_push_locked(TmlAsyncTask *t) {
+    quiet_checked = 0;
     t->qnext = NULL;
     if (q_tail)
         q_tail->qnext = t;
@@ -295,6 +306,7 @@ static void heap_down(int64_t i) {
 }
 
 static void heap_push_locked(TmlDelay *d) {
+    quiet_checked = 0;
     if (heap_len == heap_cap) {
         heap_cap = heap_cap ? heap_cap * 2 : 64;
         heap = tml_realloc(heap, heap_cap * (int64_t)sizeof(TmlDelay *), &exec_site);
@@ -392,11 +404,9 @@ static void task_finish(TmlAsyncTask *t) {
     t->lprev->lnext = t->lnext;
     t->lnext->lprev = t->lprev;
     t->lprev = t->lnext = NULL;
-    int none_left = --live_count == 0;
+    live_count--;
     pthread_mutex_unlock(&mu);
     task_release(t);
-    /* threads blocked on channels were not reported while async tasks could still wake them: look again */
-    if (none_left) tml_rt_deadlock_recheck();
 }
 
 static void broadcast_abort(void) {
@@ -464,7 +474,16 @@ static void *worker_main(void *arg) {
             continue;
         }
         idle_workers++;
-        if (heap_len) {
+        if (idle_workers == nworkers && !quiet_checked && !q_head && !heap_len) {
+            /* The executor is quiescent: only a thread (or an after(ms) timer) can wake a task now. Threads
+             * counted blocked earlier were not reported while it was busy: the detector looks again (without mu:
+             * the lock order is tasks_mu, then mu). This worker stays counted idle meanwhile, and goes round as
+             * after a spurious wakeup. */
+            quiet_checked = 1;
+            pthread_mutex_unlock(&mu);
+            tml_rt_deadlock_recheck();
+            pthread_mutex_lock(&mu);
+        } else if (heap_len) {
             int64_t d = heap[0]->deadline;
             struct timespec ts = {(time_t)(d / 1000000000), (long)(d % 1000000000)};
             pthread_cond_timedwait(&work_cv, &mu, &ts);
@@ -742,6 +761,14 @@ int64_t tml_async_live_tasks(void) {
 }
 
 int64_t tml_async_task_overhead(void) { return (int64_t)TASK_HDR; }
+
+int tml_rt_async_quiescent(int64_t *suspended) {
+    pthread_mutex_lock(&mu);
+    int q = !started || (idle_workers == nworkers && !q_head && !heap_len);
+    *suspended = live_count;
+    pthread_mutex_unlock(&mu);
+    return q;
+}
 
 int tml_rt_async_ever_started(void) {
     pthread_mutex_lock(&mu);

@@ -112,12 +112,15 @@ typedef struct TmlWaiter {
     int counted; /* counted as blocked (guarded by the task registry's lock) */
 } TmlWaiter;
 /* 1 on a thread task's thread, 0 on main (or another thread), 2 on an async worker: a worker's waits are never
- * counted (while it runs a poll an async task is live, and no deadlock is reported while one is). */
+ * counted (a worker blocked in a poll keeps the executor from being quiescent, so nothing is reported). */
 int tml_rt_on_task_thread(void);
 void tml_rt_thread_is_async_worker(void); /* async.c's workers call it when they start */
-/* Runs the deadlock check again (thread.c): async.c calls it when its last live task ends, since blocked threads
- * are not reported while an async task could still wake them. */
+/* Runs the deadlock check again (thread.c): async.c calls it when the executor becomes quiescent, since blocked
+ * threads are not reported while an async task could still wake them. */
 void tml_rt_deadlock_recheck(void);
+/* async.c, for the deadlock detector: 1 when no task is queued or being polled and no delay is pending (or the
+ * executor is not running); *suspended = the live (suspended) tasks. */
+int tml_rt_async_quiescent(int64_t *suspended);
 /* async.c: whether the executor was ever started (tml_runtime_exit shuts it down only then). */
 int tml_rt_async_ever_started(void);
 void tml_rt_waiters_block(TmlWaiter *w, int kind);
@@ -130,5 +133,6 @@ void *tml_rt_chan_timer(void *ch);                 /* the pending timer, NULL on
 void tml_rt_chan_timer_fire(void *ch);             /* clears the timer, puts one zeroed element if there is room */
 void tml_rt_timer_cancel(void *ch);                /* the channel is being freed: its pending timer is freed too */
 void tml_rt_timers_shutdown(void);                 /* stops and joins the timer thread (tml_runtime_exit) */
+int64_t tml_rt_timers_pending_unlocked(void);      /* tml_timers_pending without the lock (deadlock detector) */
 
 #endif /* TML_INTERNAL_H */

@@ -102,11 +102,14 @@ static int64_t running_count_locked(void);
  * end the process. */
 static void deadlock_check_locked(void) {
     if (main_blocked == BLOCK_NONE) return;
-    /* An async task (a spawned one, or the future of a block_on, which runs while a live task or a timer can wake
-     * it) may still send, receive, close or end what the threads wait for; its waits are not counted. So no
-     * deadlock is reported while one is live; async.c calls tml_rt_deadlock_recheck when the last one ends. The
-     * lock order is tasks_mu, then the executor's lock. */
-    if (tml_async_live_tasks() > 0) return;
+    /* Async tasks may still send, receive, close or end what the threads wait for, unless the executor is
+     * quiescent: no task queued or being polled, no delay pending, and no after(ms) timer pending that could wake
+     * a task waiting on its channel. Then the suspended tasks can only be woken by a thread, and every thread is
+     * blocked. (A block_on future runs on its own thread, which is then not counted blocked.) When the executor
+     * becomes quiescent, a worker calls tml_rt_deadlock_recheck. Lock order: tasks_mu, then the executor's. */
+    int64_t suspended = 0;
+    if (!tml_rt_async_quiescent(&suspended)) return;
+    if (suspended > 0 && tml_rt_timers_pending_unlocked() > 0) return;
     int64_t n = blocked_tasks[BLOCK_SEND] + blocked_tasks[BLOCK_RECV] + blocked_tasks[BLOCK_JOIN] + blocked_tasks[BLOCK_LOCK];
     if (n != running_count_locked()) return;
     char msg[512];
@@ -128,7 +131,10 @@ static void deadlock_check_locked(void) {
         o += (size_t)snprintf(msg + o, sizeof msg - o, "%s%lld on %s", sep, (long long)blocked_tasks[k], block_what[k]);
         sep = ", ";
     }
-    if (o < sizeof msg) o += (size_t)snprintf(msg + o, sizeof msg - o, "%s\n", n ? ")" : "");
+    if (o < sizeof msg) o += (size_t)snprintf(msg + o, sizeof msg - o, "%s", n ? ")" : "");
+    if (suspended > 0 && o < sizeof msg)
+        o += (size_t)snprintf(msg + o, sizeof msg - o, "; %lld async task(s) wait forever", (long long)suspended);
+    if (o < sizeof msg) o += (size_t)snprintf(msg + o, sizeof msg - o, "\n");
     if (o >= sizeof msg) o = sizeof msg - 1;
     tml_rt_write_stderr(msg, o); /* flushes stdout first */
     _exit(104);

@@ -30,7 +30,7 @@ static const TmlAllocSite timer_site = {{"<runtime>", 0, 0}, "Timer"};
 static pthread_mutex_t timers_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t timers_cv; /* on CLOCK_MONOTONIC; initialised with the thread */
 static TmlTimer *pending;        /* in due order, earliest first */
-static int64_t pending_count;
+static int64_t pending_count; /* written under timers_mu, atomically: the deadlock detector reads it without */
 static int thread_started, stopping;
 static pthread_t timer_thread;
 
@@ -45,8 +45,8 @@ static void fire_due_locked(void) {
     while (pending && !before(&now, &pending->due)) {
         TmlTimer *t = pending;
         pending = t->next;
-        pending_count--;
-        tml_rt_chan_timer_fire(t->chan);
+        tml_rt_chan_timer_fire(t->chan); /* wakes its async waiters (queues their tasks) before the count drops */
+        __atomic_sub_fetch(&pending_count, 1, __ATOMIC_ACQ_REL);
         tml_free(t, &tml_rt_runtime_loc);
     }
 }
@@ -103,7 +103,7 @@ void tml_timer_after(void *ch, int64_t ms) {
     while (*p && !before(&t->due, &(*p)->due)) p = &(*p)->next; /* equal due times fire in creation order */
     t->next = *p;
     *p = t;
-    pending_count++;
+    __atomic_add_fetch(&pending_count, 1, __ATOMIC_ACQ_REL);
     pthread_cond_signal(&timers_cv);
     pthread_mutex_unlock(&timers_mu);
 }
@@ -117,7 +117,7 @@ void tml_rt_timer_cancel(void *ch) {
                 *p = t->next;
                 break;
             }
-        pending_count--;
+        __atomic_sub_fetch(&pending_count, 1, __ATOMIC_ACQ_REL);
         tml_rt_chan_set_timer(ch, NULL);
         tml_free(t, &tml_rt_runtime_loc);
     }
@@ -125,11 +125,14 @@ void tml_rt_timer_cancel(void *ch) {
 }
 
 int64_t tml_timers_pending(void) {
-    pthread_mutex_lock(&timers_mu);
+    pthread_mutex_lock(&timers_mu); /* after a fire's receiver has woken, once its timer has been counted out */
     int64_t n = pending_count;
     pthread_mutex_unlock(&timers_mu);
     return n;
 }
+
+/* For the deadlock detector, which cannot take timers_mu (the lock order is timers_mu, a channel's, tasks_mu). */
+int64_t tml_rt_timers_pending_unlocked(void) { return __atomic_load_n(&pending_count, __ATOMIC_ACQUIRE); }
 
 void tml_rt_timers_shutdown(void) {
     pthread_mutex_lock(&timers_mu);

@@ -134,6 +134,11 @@ void *tml_delay_drop_fn(void);    /* (void *)tml_async_delay_drop */
  * on the channel, so the last release never finds one. Waiting async tasks are not blocked threads: the
  * deadlock detector does not count them, and reports nothing while any async task is live. */
 void *tml_chan_waiter_new(void *ch, int32_t kind);
+/* 1 once the channel is closed. Closing is final and a closed channel takes no more values, so recv_async reads:
+ *   loop { if try_recv(out) → Just; if is_closed → (try_recv(out) ? Just : Nothing); await waiter(ch, 0) }
+ * (the second try_recv catches a value put between the first and the close), and send_async:
+ *   loop { if try_send(v) → done; if is_closed → panic; await waiter(ch, 1) }. */
+int32_t tml_chan_is_closed(void *ch);
 void *tml_chan_waiter_poll_fn(void); /* the TmlPollFn, as void * */
 void *tml_chan_waiter_drop_fn(void); /* the TmlDropFn, as void * */
 

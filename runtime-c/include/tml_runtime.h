@@ -272,8 +272,6 @@ int32_t tml_chan_recv(void *ch, void *out);
 int32_t tml_chan_try_recv(void *ch, void *out);
 void tml_chan_close(void *ch);  /* wakes every waiter; later sends return 0 */
 int64_t tml_chan_len(void *ch);
-/* 1 once tml_chan_close ran (values may still be buffered); for the async operations' retry loops */
-int32_t tml_chan_is_closed(void *ch);
 
 /* ---- timers (timer.c): after(ms) ----
  * In ms milliseconds (at once for ms <= 0) one zeroed element is put into ch (a fresh channel of capacity 1) by the
