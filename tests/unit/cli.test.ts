@@ -129,7 +129,7 @@ describe('build: defaults per mode', () => {
     expect(alone.err).toBe('error: --mir-after needs --emit=mir\n');
     const bad = await cli(['build', 'a.tml', '--emit=mir', '--mir-after', 'nope']);
     expect(bad.code).toBe(2);
-    expect(bad.err).toContain('Allowed choices are generic_build, move_check, borrow_check, mono, drop_elab, borrow_marks');
+    expect(bad.err).toContain('Allowed choices are generic_build, move_check, borrow_check, async_check, mono, async_send, drop_elab, borrow_marks, async_lower');
   });
 
   it('--release: -O2, no -g, no overflow checks, no leak tracking, release runtime', async () => {

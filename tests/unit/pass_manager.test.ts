@@ -36,7 +36,7 @@ function errors(src: string): string[] {
 
 describe('the pass pipeline', () => {
   it('has the named passes in order', () => {
-    expect(PASS_NAMES).toEqual(['generic_build', 'move_check', 'borrow_check', 'mono', 'drop_elab', 'borrow_marks']);
+    expect(PASS_NAMES).toEqual(['generic_build', 'move_check', 'borrow_check', 'async_check', 'mono', 'async_send', 'drop_elab', 'borrow_marks', 'async_lower']);
   });
 
   it('checks every body of the standard library in its generic form, and finds nothing', () => {
@@ -145,7 +145,7 @@ describe('the pass pipeline', () => {
         main.blocks[0]!.term = { k: 'goto', target: 99 };
       },
     };
-    const passes = [...PASSES.slice(0, 4), breaker, ...PASSES.slice(4)];
+    const passes = [...PASSES.slice(0, 5), breaker, ...PASSES.slice(5)];
     expect(() => runPasses(ctx, { validate: true, passes })).toThrow(/invalid after pass `breaker`:\n {2}main \[tml\.main\.main\] bb0: jump to missing block bb99/);
   });
 });
