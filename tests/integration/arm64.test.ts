@@ -29,6 +29,8 @@ const PROGRAMS: [string, string[]][] = [
   ['leak_cycle', []],
   ['pool_arena', []],
   ['tasks_channels', []],
+  ['async_basics', []],
+  ['async_drop', ['--release']],
 ];
 
 describe('ARM64 executables under qemu', () => {
