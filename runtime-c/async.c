@@ -87,7 +87,7 @@ struct TmlAsyncTask {
     TmlWaker w;                   /* the task's waker; w.rc is the task's refcount */
     uint32_t st;                  /* ST_* (atomic) */
     TmlSpinlock lock;             /* guards join_waiter, complete, taken, handle_gone */
-    struct TmlAsyncTask *qnext;   /* run queue (mu) */
+    struct TmlAsyncTask *qnext;   /* run queue: the injection queue (mu) or a worker's local queue (its lock) */
     struct TmlAsyncTask *lprev, *lnext; /* live list (mu) */
     TmlPollFn poll;
     TmlDropFn drop;
@@ -132,18 +132,37 @@ static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t work_cv;  /* CLOCK_MONOTONIC; initialised once */
 static pthread_cond_t abort_cv = PTHREAD_COND_INITIALIZER;
 static pthread_once_t cv_once = PTHREAD_ONCE_INIT;
-static int started, stopping, shutting_down, ever_started;
+static int started, stopping /* atomic: steal workers read it without mu */, shutting_down, ever_started;
 static int64_t nworkers;
 static pthread_t *threads;
-static TmlAsyncTask *q_head, *q_tail;
-static int64_t idle_workers;
-static int64_t signals_pending; /* work_cv signals sent that no worker has woken from yet */
+static TmlAsyncTask *q_head, *q_tail; /* the global queue (TML_SCHED=global), or the injection queue (steal) */
+static int64_t q_len;                 /* atomic (written under mu): steal workers look without mu */
+static int64_t idle_workers;          /* atomic (written under mu): local pushes look without mu */
+static int64_t signals_pending; /* work_cv signals sent that no worker has woken from yet (atomic, written under mu) */
 static int quiet_checked; /* the deadlock detector has looked since the executor last became quiescent */
 static TmlAsyncTask live = {.lprev = &live, .lnext = &live};
 static int64_t live_count;
 static TmlDelay **heap;
 static int64_t heap_len, heap_cap;
+static int64_t next_deadline = INT64_MAX; /* atomic copy of heap[0]->deadline (written under mu) */
 static _Thread_local int is_worker;
+
+/* TML_SCHED=steal: a worker's local run queue. The owner pushes (at the tail, or into the LIFO slot) and pops
+ * (the LIFO slot first, then the head); other workers steal half of the list from the head, or the LIFO slot
+ * when the list is empty. `len` (list + slot) is written under `lock` and read without it. */
+typedef struct Worker {
+    pthread_mutex_t lock;
+    TmlAsyncTask *head, *tail, *lifo;
+    int64_t list_len;
+    int64_t len; /* atomic */
+    uint64_t rng;
+    int64_t index;
+    char pad_[64];
+} Worker;
+#define SCHED_DEFAULT_STEAL 0 /* TML_SCHED unset or empty */
+static int sched_steal;   /* chosen by ensure_started (TML_SCHED), under mu; constant while the workers run */
+static Worker *workers;   /* steal: nworkers of them */
+static _Thread_local Worker *cur_worker; /* steal: the calling worker's own queue; NULL off the workers */
 
 static void init_cv(void) {
     pthread_condattr_t a;
@@ -187,6 +206,18 @@ int32_t tml_waker_will_wake(const TmlWaker *a, const TmlWaker *b) { return a == 
 
 /* ---- run queue (mu) ---- */
 
+#define LD(x) __atomic_load_n(&(x), __ATOMIC_SEQ_CST)
+#define ST(x, v) __atomic_store_n(&(x), (v), __ATOMIC_SEQ_CST)
+
+/* With mu held: wakes one sleeping worker unless enough are already on their way (a worker already woken drains
+ * the queues before sleeping again). */
+static void signal_idle_locked(void) {
+    if (LD(idle_workers) > LD(signals_pending)) {
+        ST(signals_pending, LD(signals_pending) + 1);
+        pthread_cond_signal(&work_cv);
+    }
+}
+
 static void q_push_locked(TmlAsyncTask *t) {
     quiet_checked = 0;
     t->qnext = NULL;
@@ -195,10 +226,8 @@ static void q_push_locked(TmlAsyncTask *t) {
     else
         q_head = t;
     q_tail = t;
-    if (idle_workers > signals_pending) { /* a worker already woken drains the queue before sleeping again */
-        signals_pending++;
-        pthread_cond_signal(&work_cv);
-    }
+    ST(q_len, LD(q_len) + 1);
+    signal_idle_locked();
 }
 
 static TmlAsyncTask *q_pop_locked(void) {
@@ -206,11 +235,131 @@ static TmlAsyncTask *q_pop_locked(void) {
     if (t) {
         q_head = t->qnext;
         if (!q_head) q_tail = NULL;
+        ST(q_len, LD(q_len) - 1);
     }
     return t;
 }
 
-static void enqueue(TmlAsyncTask *t) {
+/* ---- steal: per-worker queues ---- */
+
+/* The owner pushes a task woken (lifo: into the LIFO slot, the slot's previous task to the tail) or requeued. */
+static void local_push(Worker *w, TmlAsyncTask *t, int lifo) {
+    pthread_mutex_lock(&w->lock);
+    if (lifo) {
+        TmlAsyncTask *prev = w->lifo;
+        w->lifo = t;
+        t = prev;
+    }
+    if (t) {
+        t->qnext = NULL;
+        if (w->tail)
+            w->tail->qnext = t;
+        else
+            w->head = t;
+        w->tail = t;
+        w->list_len++;
+    }
+    ST(w->len, LD(w->len) + 1);
+    pthread_mutex_unlock(&w->lock);
+    /* Dekker with a worker going to sleep (it counts itself idle, then looks at every len; both seq_cst): either
+     * it sees this task, or this sees it idle and signals it. Not for correctness (the owner drains its queue
+     * before sleeping) but so that an idle worker comes to steal. */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    if (LD(idle_workers) > LD(signals_pending)) {
+        pthread_mutex_lock(&mu);
+        signal_idle_locked();
+        pthread_mutex_unlock(&mu);
+    }
+}
+
+static TmlAsyncTask *local_pop(Worker *w) {
+    if (!LD(w->len)) return NULL; /* only the owner pushes */
+    pthread_mutex_lock(&w->lock);
+    TmlAsyncTask *t = w->lifo;
+    if (t) {
+        w->lifo = NULL;
+    } else if ((t = w->head) != NULL) {
+        w->head = t->qnext;
+        if (!w->head) w->tail = NULL;
+        w->list_len--;
+    }
+    if (t) ST(w->len, LD(w->len) - 1);
+    pthread_mutex_unlock(&w->lock);
+    return t;
+}
+
+static TmlAsyncTask *inject_pop(void) {
+    if (!LD(q_len)) return NULL;
+    pthread_mutex_lock(&mu);
+    TmlAsyncTask *t = q_pop_locked();
+    pthread_mutex_unlock(&mu);
+    return t;
+}
+
+/* Takes half of a random other worker's list (or its LIFO slot when the list is empty); returns one task to run
+ * and keeps the rest in w's list. */
+static TmlAsyncTask *steal(Worker *w) {
+    int64_t n = nworkers;
+    if (n < 2) return NULL;
+    w->rng ^= w->rng << 13;
+    w->rng ^= w->rng >> 7;
+    w->rng ^= w->rng << 17;
+    int64_t start = (int64_t)(w->rng % (uint64_t)n);
+    for (int64_t i = 0; i < n; i++) {
+        Worker *v = &workers[(start + i) % n];
+        if (v == w || !LD(v->len)) continue;
+        pthread_mutex_lock(&v->lock);
+        TmlAsyncTask *first = NULL, *last = NULL;
+        int64_t k = (v->list_len + 1) / 2;
+        if (k) {
+            first = last = v->head;
+            for (int64_t j = 1; j < k; j++) last = last->qnext;
+            v->head = last->qnext;
+            if (!v->head) v->tail = NULL;
+            v->list_len -= k;
+            last->qnext = NULL;
+        } else if (v->lifo) {
+            first = last = v->lifo;
+            first->qnext = NULL;
+            v->lifo = NULL;
+            k = 1;
+        }
+        if (k) ST(v->len, LD(v->len) - k);
+        pthread_mutex_unlock(&v->lock);
+        if (!first) continue;
+        TmlAsyncTask *rest = first->qnext;
+        if (rest) {
+            pthread_mutex_lock(&w->lock);
+            if (w->tail)
+                w->tail->qnext = rest;
+            else
+                w->head = rest;
+            w->tail = last;
+            w->list_len += k - 1;
+            ST(w->len, LD(w->len) + k - 1);
+            pthread_mutex_unlock(&w->lock);
+        }
+        first->qnext = NULL;
+        return first;
+    }
+    return NULL;
+}
+
+/* Any task queued anywhere (mu held; seq_cst loads, see local_push). */
+static int work_visible_locked(void) {
+    if (q_head) return 1;
+    for (int64_t i = 0; sched_steal && i < nworkers; i++)
+        if (LD(workers[i].len)) return 1;
+    return 0;
+}
+
+/* A task woken, spawned or requeued: on a steal worker, into its own queue; else into the global queue. */
+static void enqueue(TmlAsyncTask *t, int lifo) {
+    Worker *w = cur_worker;
+    if (w) {
+        local_push(w, t, lifo);
+        return;
+    }
     pthread_mutex_lock(&mu);
     q_push_locked(t);
     pthread_mutex_unlock(&mu);
@@ -233,7 +382,7 @@ static void wake_task(TmlAsyncTask *t) {
     } while (!__atomic_compare_exchange_n(&t->st, &s, n, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
     if (!(s & ST_RUNNING)) {
         tml_waker_clone(&t->w); /* the queue's reference */
-        enqueue(t);
+        enqueue(t, 1);
     }
 }
 
@@ -313,16 +462,19 @@ static void heap_push_locked(TmlDelay *d) {
     }
     heap_set(heap_len++, d);
     heap_up(heap_len - 1);
+    ST(next_deadline, heap[0]->deadline);
 }
 
 static void heap_remove_locked(TmlDelay *d) {
     int64_t i = d->heap_index;
     d->heap_index = -1;
     TmlDelay *last = heap[--heap_len];
-    if (i == heap_len) return;
-    heap_set(i, last);
-    heap_up(i);
-    heap_down(last->heap_index);
+    if (i != heap_len) {
+        heap_set(i, last);
+        heap_up(i);
+        heap_down(last->heap_index);
+    }
+    ST(next_deadline, heap_len ? heap[0]->deadline : INT64_MAX);
 }
 
 /* With mu held and timers due: takes up to 64 of them out of the heap, wakes them without the lock. Returns with
@@ -367,10 +519,7 @@ int32_t tml_async_delay_poll(void *delay_state, TmlWaker *waker, void *out) {
             d->state = 1;
             d->waker = tml_waker_clone(waker);
             heap_push_locked(d);
-            if (d->heap_index == 0 && idle_workers > signals_pending) { /* a new earliest deadline */
-                signals_pending++;
-                pthread_cond_signal(&work_cv);
-            }
+            if (d->heap_index == 0) signal_idle_locked(); /* a new earliest deadline */
         }
     } else if (d->state == 1 && !tml_waker_will_wake(d->waker, waker)) {
         old = d->waker;
@@ -451,12 +600,14 @@ static void run_task(TmlAsyncTask *t) {
             n = s & ~(ST_RUNNING | ST_NOTIFIED);
     } while (!__atomic_compare_exchange_n(&t->st, &s, n, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
     if (n & ST_SCHEDULED) {
-        enqueue(t); /* keeps the queue's reference */
+        enqueue(t, 0); /* keeps the queue's reference */
         return;
     }
     if (s & ST_ABORT) broadcast_abort();
     task_release(t);
 }
+
+static void idle_sleep_locked(void);
 
 static void *worker_main(void *arg) {
     (void)arg;
@@ -464,7 +615,7 @@ static void *worker_main(void *arg) {
     tml_rt_thread_is_async_worker(); /* its blocking waits (if any) are not counted by the deadlock detector */
     tml_rt_stack_guard_thread_init(); /* a stack overflow in a poll function is a panic too */
     pthread_mutex_lock(&mu);
-    while (!stopping) {
+    while (!LD(stopping)) {
         if (heap_len && fire_timers_locked()) continue;
         TmlAsyncTask *t = q_pop_locked();
         if (t) {
@@ -473,27 +624,69 @@ static void *worker_main(void *arg) {
             pthread_mutex_lock(&mu);
             continue;
         }
-        idle_workers++;
-        if (idle_workers == nworkers && !quiet_checked && !q_head && !heap_len) {
-            /* The executor is quiescent: only a thread (or an after(ms) timer) can wake a task now. Threads
-             * counted blocked earlier were not reported while it was busy: the detector looks again (without mu:
-             * the lock order is tasks_mu, then mu). This worker stays counted idle meanwhile, and goes round as
-             * after a spurious wakeup. */
-            quiet_checked = 1;
-            pthread_mutex_unlock(&mu);
-            tml_rt_deadlock_recheck();
-            pthread_mutex_lock(&mu);
-        } else if (heap_len) {
-            int64_t d = heap[0]->deadline;
-            struct timespec ts = {(time_t)(d / 1000000000), (long)(d % 1000000000)};
-            pthread_cond_timedwait(&work_cv, &mu, &ts);
-        } else {
-            pthread_cond_wait(&work_cv, &mu);
-        }
-        idle_workers--;
-        if (signals_pending) signals_pending--;
+        idle_sleep_locked();
     }
     pthread_mutex_unlock(&mu);
+    tml_rt_stack_guard_thread_end();
+    return NULL;
+}
+
+/* With mu held and nothing to run: counts the worker idle, sleeps (to the earliest deadline, or until signalled,
+ * or not at all if a task has appeared meanwhile), and returns with mu held. */
+static void idle_sleep_locked(void) {
+    __atomic_add_fetch(&idle_workers, 1, __ATOMIC_SEQ_CST);
+    if (work_visible_locked()) {
+        /* steal: a local push that saw this worker busy (see local_push) */
+    } else if (LD(idle_workers) == nworkers && !quiet_checked && !heap_len) {
+        /* The executor is quiescent: only a thread (or an after(ms) timer) can wake a task now. Threads counted
+         * blocked earlier were not reported while it was busy: the detector looks again (without mu: the lock
+         * order is tasks_mu, then mu). This worker stays counted idle meanwhile, and goes round as after a
+         * spurious wakeup. */
+        quiet_checked = 1;
+        pthread_mutex_unlock(&mu);
+        tml_rt_deadlock_recheck();
+        pthread_mutex_lock(&mu);
+    } else if (heap_len) {
+        int64_t d = heap[0]->deadline;
+        struct timespec ts = {(time_t)(d / 1000000000), (long)(d % 1000000000)};
+        pthread_cond_timedwait(&work_cv, &mu, &ts);
+    } else {
+        pthread_cond_wait(&work_cv, &mu);
+    }
+    __atomic_sub_fetch(&idle_workers, 1, __ATOMIC_SEQ_CST);
+    if (LD(signals_pending)) ST(signals_pending, LD(signals_pending) - 1);
+}
+
+/* TML_SCHED=steal: its own queue, the injection queue (first every 61st round, for fairness), then stealing,
+ * then sleeping as the global workers do. Expired timers are fired first (next_deadline: no lock to look). */
+static void *worker_main_steal(void *arg) {
+    Worker *w = arg;
+    is_worker = 1;
+    cur_worker = w;
+    tml_rt_thread_is_async_worker();
+    tml_rt_stack_guard_thread_init();
+    uint32_t tick = 0;
+    while (!LD(stopping)) {
+        int64_t nd = LD(next_deadline);
+        if (nd != INT64_MAX && nd <= now_ns()) {
+            pthread_mutex_lock(&mu);
+            if (heap_len) fire_timers_locked();
+            pthread_mutex_unlock(&mu);
+        }
+        TmlAsyncTask *t = NULL;
+        if (++tick % 61 == 0) t = inject_pop();
+        if (!t) t = local_pop(w);
+        if (!t) t = inject_pop();
+        if (!t) t = steal(w);
+        if (t) {
+            run_task(t);
+            continue;
+        }
+        pthread_mutex_lock(&mu);
+        if (!LD(stopping) && !(heap_len && fire_timers_locked())) idle_sleep_locked();
+        pthread_mutex_unlock(&mu);
+    }
+    cur_worker = NULL;
     tml_rt_stack_guard_thread_end();
     return NULL;
 }
@@ -511,15 +704,27 @@ static void ensure_started(void) {
     if (n <= 0) n = sysconf(_SC_NPROCESSORS_ONLN);
     if (n <= 0) n = 1;
     if (n > 1024) n = 1024;
+    const char *sched = getenv("TML_SCHED");
+    sched_steal = sched && *sched ? strcmp(sched, "steal") == 0 : SCHED_DEFAULT_STEAL;
     threads = tml_alloc(n * (int64_t)sizeof(pthread_t), &exec_site);
-    stopping = 0;
+    if (sched_steal) {
+        workers = tml_alloc(n * (int64_t)sizeof(Worker), &exec_site);
+        memset(workers, 0, (size_t)n * sizeof(Worker));
+        for (int64_t i = 0; i < n; i++) {
+            pthread_mutex_init(&workers[i].lock, NULL);
+            workers[i].index = i;
+            workers[i].rng = 0x9E3779B97F4A7C15ull * (uint64_t)(i + 1);
+        }
+    }
+    ST(stopping, 0);
+    nworkers = n; /* before the workers start: steal() reads it */
     for (int64_t i = 0; i < n; i++) {
-        if (pthread_create(&threads[i], NULL, worker_main, NULL) != 0) {
+        if (pthread_create(&threads[i], NULL, sched_steal ? worker_main_steal : worker_main,
+                           sched_steal ? (void *)&workers[i] : NULL) != 0) {
             pthread_mutex_unlock(&mu);
             tml_rt_panic_at(NULL, "cannot start the async executor's worker threads");
         }
     }
-    nworkers = n;
     started = 1;
     ever_started = 1;
     pthread_mutex_unlock(&mu);
@@ -549,8 +754,10 @@ static TmlAsyncTask *spawn_impl(TmlPollFn poll, TmlDropFn drop, const void *stat
     live.lprev->lnext = t;
     live.lprev = t;
     live_count++;
-    q_push_locked(t);
+    Worker *w = cur_worker;
+    if (!w) q_push_locked(t);
     pthread_mutex_unlock(&mu);
+    if (w) local_push(w, t, 0); /* spawned on a steal worker: the tail of its own queue */
     return t;
 }
 
@@ -702,7 +909,7 @@ void tml_async_shutdown(void) {
     pthread_once(&cv_once, init_cv);
     pthread_mutex_lock(&mu);
     shutting_down = 1;
-    stopping = 1;
+    ST(stopping, 1);
     pthread_cond_broadcast(&work_cv);
     int64_t n = started ? nworkers : 0;
     pthread_mutex_unlock(&mu);
@@ -724,6 +931,10 @@ void tml_async_shutdown(void) {
     pthread_mutex_lock(&mu);
     TmlAsyncTask *q = q_head;
     q_head = q_tail = NULL;
+    ST(q_len, 0);
+    Worker *ws = workers;
+    int64_t nws = sched_steal ? nworkers : 0;
+    workers = NULL;
     TmlDelay **h = heap_len ? NULL : heap;
     if (h) {
         heap = NULL;
@@ -733,15 +944,26 @@ void tml_async_shutdown(void) {
     threads = NULL;
     started = 0;
     nworkers = 0;
-    stopping = 0;
+    ST(stopping, 0);
     shutting_down = 0;
-    signals_pending = 0;
+    ST(signals_pending, 0);
     pthread_mutex_unlock(&mu);
     while (q) {
         TmlAsyncTask *next = q->qnext;
         task_release(q);
         q = next;
     }
+    for (int64_t i = 0; i < nws; i++) { /* the local queues (the workers are joined) */
+        Worker *w = &ws[i];
+        if (w->lifo) task_release(w->lifo);
+        for (TmlAsyncTask *t = w->head; t;) {
+            TmlAsyncTask *next = t->qnext;
+            task_release(t);
+            t = next;
+        }
+        pthread_mutex_destroy(&w->lock);
+    }
+    tml_free(ws, &tml_rt_runtime_loc);
     tml_free(h, &tml_rt_runtime_loc);
     tml_free(th, &tml_rt_runtime_loc);
 }
@@ -764,7 +986,7 @@ int64_t tml_async_task_overhead(void) { return (int64_t)TASK_HDR; }
 
 int tml_rt_async_quiescent(int64_t *suspended) {
     pthread_mutex_lock(&mu);
-    int q = !started || (idle_workers == nworkers && !q_head && !heap_len);
+    int q = !started || (LD(idle_workers) == nworkers && !work_visible_locked() && !heap_len);
     *suspended = live_count;
     pthread_mutex_unlock(&mu);
     return q;
