@@ -151,7 +151,7 @@ static _Thread_local int is_worker;
  * (the LIFO slot first, then the head); other workers steal half of the list from the head, or the LIFO slot
  * when the list is empty. `len` (list + slot) is written under `lock` and read without it. */
 typedef struct Worker {
-    pthread_mutex_t lock;
+    TmlSpinlock lock;
     TmlAsyncTask *head, *tail, *lifo;
     int64_t list_len;
     int64_t len; /* atomic */
@@ -243,12 +243,16 @@ static TmlAsyncTask *q_pop_locked(void) {
 /* ---- steal: per-worker queues ---- */
 
 /* The owner pushes a task woken (lifo: into the LIFO slot, the slot's previous task to the tail) or requeued. */
+static void notify_idle(void);
+
 static void local_push(Worker *w, TmlAsyncTask *t, int lifo) {
-    pthread_mutex_lock(&w->lock);
+    int quiet = 0;
+    tml_spin_lock(&w->lock);
     if (lifo) {
         TmlAsyncTask *prev = w->lifo;
         w->lifo = t;
         t = prev;
+        quiet = !prev;
     }
     if (t) {
         t->qnext = NULL;
@@ -260,10 +264,14 @@ static void local_push(Worker *w, TmlAsyncTask *t, int lifo) {
         w->list_len++;
     }
     ST(w->len, LD(w->len) + 1);
-    pthread_mutex_unlock(&w->lock);
-    /* Dekker with a worker going to sleep (it counts itself idle, then looks at every len; both seq_cst): either
-     * it sees this task, or this sees it idle and signals it. Not for correctness (the owner drains its queue
-     * before sleeping) but so that an idle worker comes to steal. */
+    tml_spin_unlock(&w->lock);
+    if (!quiet) notify_idle();
+}
+
+/* After a local push: wakes an idle worker to come and steal. Not for correctness (the owner drains its own queue
+ * before it sleeps) but for parallelism. Dekker with a worker going to sleep (it counts itself idle, then looks
+ * at every len; both seq_cst): either it sees the task, or this sees it idle and signals it. */
+static void notify_idle(void) {
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     if (LD(idle_workers) > LD(signals_pending)) {
         pthread_mutex_lock(&mu);
@@ -272,9 +280,16 @@ static void local_push(Worker *w, TmlAsyncTask *t, int lifo) {
     }
 }
 
+/* A steal worker is about to block in a poll (channel send/recv, Mutex lock, thread join, sleep): the task in its
+ * LIFO slot, queued without a signal, may be what it waits for, so an idle worker comes to steal it. */
+void tml_rt_async_worker_blocks(void) {
+    Worker *w = cur_worker;
+    if (w && LD(w->len)) notify_idle();
+}
+
 static TmlAsyncTask *local_pop(Worker *w) {
     if (!LD(w->len)) return NULL; /* only the owner pushes */
-    pthread_mutex_lock(&w->lock);
+    tml_spin_lock(&w->lock);
     TmlAsyncTask *t = w->lifo;
     if (t) {
         w->lifo = NULL;
@@ -284,7 +299,7 @@ static TmlAsyncTask *local_pop(Worker *w) {
         w->list_len--;
     }
     if (t) ST(w->len, LD(w->len) - 1);
-    pthread_mutex_unlock(&w->lock);
+    tml_spin_unlock(&w->lock);
     return t;
 }
 
@@ -308,7 +323,7 @@ static TmlAsyncTask *steal(Worker *w) {
     for (int64_t i = 0; i < n; i++) {
         Worker *v = &workers[(start + i) % n];
         if (v == w || !LD(v->len)) continue;
-        pthread_mutex_lock(&v->lock);
+        tml_spin_lock(&v->lock);
         TmlAsyncTask *first = NULL, *last = NULL;
         int64_t k = (v->list_len + 1) / 2;
         if (k) {
@@ -325,11 +340,11 @@ static TmlAsyncTask *steal(Worker *w) {
             k = 1;
         }
         if (k) ST(v->len, LD(v->len) - k);
-        pthread_mutex_unlock(&v->lock);
+        tml_spin_unlock(&v->lock);
         if (!first) continue;
         TmlAsyncTask *rest = first->qnext;
         if (rest) {
-            pthread_mutex_lock(&w->lock);
+            tml_spin_lock(&w->lock);
             if (w->tail)
                 w->tail->qnext = rest;
             else
@@ -337,7 +352,7 @@ static TmlAsyncTask *steal(Worker *w) {
             w->tail = last;
             w->list_len += k - 1;
             ST(w->len, LD(w->len) + k - 1);
-            pthread_mutex_unlock(&w->lock);
+            tml_spin_unlock(&w->lock);
         }
         first->qnext = NULL;
         return first;
@@ -711,7 +726,6 @@ static void ensure_started(void) {
         workers = tml_alloc(n * (int64_t)sizeof(Worker), &exec_site);
         memset(workers, 0, (size_t)n * sizeof(Worker));
         for (int64_t i = 0; i < n; i++) {
-            pthread_mutex_init(&workers[i].lock, NULL);
             workers[i].index = i;
             workers[i].rng = 0x9E3779B97F4A7C15ull * (uint64_t)(i + 1);
         }
@@ -961,7 +975,6 @@ void tml_async_shutdown(void) {
             task_release(t);
             t = next;
         }
-        pthread_mutex_destroy(&w->lock);
     }
     tml_free(ws, &tml_rt_runtime_loc);
     tml_free(h, &tml_rt_runtime_loc);

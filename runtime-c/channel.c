@@ -120,6 +120,7 @@ static void chan_unlock_and_wake(TmlChan *c, WakeBatch *b) {
  * check. */
 static void chan_wait(TmlChan *c, TmlWaiter *w, int kind, pthread_cond_t *cv) {
     if (!(kind == TML_BLOCK_RECV && c->timer)) tml_rt_waiters_block(w, kind);
+    tml_rt_async_worker_blocks();
     pthread_cond_wait(cv, &c->mu);
 }
 

@@ -121,6 +121,10 @@ void tml_rt_deadlock_recheck(void);
 /* async.c, for the deadlock detector: 1 when no task is queued or being polled and no delay is pending (or the
  * executor is not running); *suspended = the live (suspended) tasks. */
 int tml_rt_async_quiescent(int64_t *suspended);
+/* async.c: called before a blocking wait (channel, Mutex, thread join, sleep): on an async worker with tasks in
+ * its own queue (TML_SCHED=steal), wakes an idle worker to take them, since the task a quiet LIFO-slot push left
+ * there may be what the wait needs. A no-op elsewhere. */
+void tml_rt_async_worker_blocks(void);
 /* async.c: whether the executor was ever started (tml_runtime_exit shuts it down only then). */
 int tml_rt_async_ever_started(void);
 void tml_rt_waiters_block(TmlWaiter *w, int kind);

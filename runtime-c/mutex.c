@@ -62,6 +62,7 @@ void tml_mutex_lock(void *mutex) {
         m->waiters = &me;
         while (m->locked) {
             tml_rt_waiters_block(m->waiters, TML_BLOCK_LOCK);
+            tml_rt_async_worker_blocks();
             pthread_cond_wait(&m->cv, &m->mu);
         }
         tml_rt_waiter_remove(&m->waiters, &me, TML_BLOCK_LOCK);

@@ -294,6 +294,7 @@ void tml_task_join(void *task, void *out) {
             block_count_locked(BLOCK_JOIN);
             deadlock_check_locked();
         }
+        if (is_async_worker) tml_rt_async_worker_blocks(); /* lock order: tasks_mu, then async.c's mu */
         pthread_cond_wait(&tasks_cv, &tasks_mu);
     }
     ensure_reaped_locked(t);

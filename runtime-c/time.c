@@ -11,6 +11,7 @@
 void tml_sleep_ms(int64_t ms) {
     tml_rt_flush_stdout();
     if (ms <= 0) return;
+    tml_rt_async_worker_blocks();
     struct timespec ts = {.tv_sec = (time_t)(ms / 1000), .tv_nsec = (long)(ms % 1000) * 1000000L};
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
     }

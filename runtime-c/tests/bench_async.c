@@ -1,10 +1,11 @@
 /* bench_async.c — the async executor (async.c) against pthread twins. Not a ctest test (timings are noisy); run by
- * hand: build/tests/bench_async [TML_WORKERS=n]
+ * hand: [TML_WORKERS=n] [TML_SCHED=global|steal] build/tests/bench_async [--async-only] (--async-only: without the
+ * pthread twins, for repeated rounds comparing the executor's schedulers)
  *   1. spawn-and-join of 100,000 trivial tasks, in batches of 1,000 (spawn the batch, join it), vs. one pthread per
  *      task (pthread_create + pthread_join, same batches).
  *   2. ping-pong: 1,000,000 wakeups between two tasks passing a token through a waker-based mailbox, vs. two
  *      threads passing it through a mutex + two condition variables.
- *   3. scaling of the single global run queue: 200,000 tasks of ~1 us and of ~10 us of computation, spawned and
+ *   3. scaling of the run queue(s): 200,000 tasks of ~1 us and of ~10 us of computation, spawned and
  *      joined with TML_WORKERS=1 and then 2 (the executor restarted in between): the speed-up 2 workers give. */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -201,22 +202,27 @@ static int64_t bench_scaling(const char *workers, int64_t iters, int64_t *sum) {
     return dt;
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+    int twins = !(argc > 1 && strcmp(argv[1], "--async-only") == 0);
     int64_t s1 = 0, s2 = 0;
     bench_spawn_async(&s1); /* warm-up: starts the workers */
     s1 = 0;
     int64_t a = bench_spawn_async(&s1);
-    int64_t p = bench_spawn_pthread(&s2);
-    if (s1 != s2) abort();
+    int64_t p = 1;
+    if (twins) {
+        p = bench_spawn_pthread(&s2);
+        if (s1 != s2) abort();
+    }
     printf("spawn+join %d tasks: async %.3f s (%.0f ns/task), pthread %.3f s (%.0f ns/task): async %.1fx faster\n",
            TASKS, secs(a), (double)a / TASKS, secs(p), (double)p / TASKS, (double)p / (double)a);
     int64_t pa = bench_pingpong_async();
-    int64_t pp = bench_pingpong_pthread();
+    int64_t pp = twins ? bench_pingpong_pthread() : 1;
     printf("ping-pong %d wakeups: async %.3f s (%.0f ns/wakeup), pthread mutex+condvar %.3f s (%.0f ns/wakeup): "
            "ratio async/pthread %.2f\n",
            WAKEUPS, secs(pa), (double)pa / WAKEUPS, secs(pp), (double)pp / WAKEUPS, (double)pa / (double)pp);
-    printf("workers: %lld, task overhead: %lld bytes\n", (long long)tml_async_workers(),
-           (long long)tml_async_task_overhead());
+    const char *sched = getenv("TML_SCHED");
+    printf("workers: %lld, scheduler: %s, task overhead: %lld bytes\n", (long long)tml_async_workers(),
+           sched && *sched ? sched : "default", (long long)tml_async_task_overhead());
     const int64_t iters[2] = {300, 3000}; /* about 1 us and 10 us */
     for (int k = 0; k < 2; k++) {
         int64_t a1 = 0, a2 = 0;

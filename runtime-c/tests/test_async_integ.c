@@ -613,6 +613,86 @@ static void test_runtime_exit(void) {
     CHECK_EQ_CSTR(c->err, "");
 }
 
+/* ---- a poll that wakes a task, then blocks waiting for it (TML_SCHED=steal's quiet LIFO slot) ----
+ * A sends on a capacity-1 channel, wakes B, and sends again: the second send blocks until B receives. On a steal
+ * worker B went to A's worker's LIFO slot without a signal; the blocking send must wake the idle worker to steal
+ * it (tml_rt_async_worker_blocks), or A's worker waits forever. Run with 2 workers, both schedulers. */
+typedef struct LifoShared {
+    void *ch;
+    TmlWaker *b_waker; /* B's clone (set under mu) */
+    int go;            /* B may receive (atomic) */
+    int64_t got;
+    pthread_mutex_t mu;
+} LifoShared;
+
+static int32_t lifo_b_poll(void *s, TmlWaker *w, void *out) {
+    (void)out;
+    LifoShared *sh = *(LifoShared **)s;
+    if (__atomic_load_n(&sh->go, __ATOMIC_ACQUIRE)) {
+        int64_t v = 0;
+        BG_CHECK(tml_chan_recv(sh->ch, &v) == 1);
+        sh->got = v;
+        return 1;
+    }
+    pthread_mutex_lock(&sh->mu);
+    TmlWaker *old = sh->b_waker;
+    sh->b_waker = tml_waker_clone(w);
+    pthread_mutex_unlock(&sh->mu);
+    tml_waker_drop(old);
+    return 0;
+}
+
+static int32_t lifo_a_poll(void *s, TmlWaker *w, void *out) {
+    (void)w;
+    (void)out;
+    LifoShared *sh = *(LifoShared **)s;
+    int64_t one = 1, two = 2;
+    BG_CHECK(tml_chan_send(sh->ch, &one) == 1);
+    __atomic_store_n(&sh->go, 1, __ATOMIC_RELEASE);
+    pthread_mutex_lock(&sh->mu);
+    TmlWaker *b = sh->b_waker;
+    sh->b_waker = NULL;
+    pthread_mutex_unlock(&sh->mu);
+    if (b) tml_waker_wake(b);
+    BG_CHECK(tml_chan_send(sh->ch, &two) == 1); /* blocks until B has received `one` */
+    return 1;
+}
+
+static void test_wake_then_block(void) {
+    const char *scheds[2] = {"steal", "global"};
+    for (int k = 0; k < 2; k++) {
+        tml_async_shutdown();
+        setenv("TML_WORKERS", "2", 1);
+        setenv("TML_SCHED", scheds[k], 1);
+        for (int round = 0; round < 20; round++) {
+            LifoShared sh = {.ch = tml_chan_new(1, sizeof(int64_t))};
+            pthread_mutex_init(&sh.mu, NULL);
+            LifoShared *p = &sh;
+            TmlAsyncTask *b = tml_async_spawn(lifo_b_poll, NULL, &p, sizeof p, 0, NULL);
+            for (;;) { /* B has registered its waker */
+                pthread_mutex_lock(&sh.mu);
+                int ready = sh.b_waker != NULL;
+                pthread_mutex_unlock(&sh.mu);
+                if (ready) break;
+                sleep_ms(1);
+            }
+            sleep_ms(2); /* both workers asleep */
+            TmlAsyncTask *a = tml_async_spawn(lifo_a_poll, NULL, &p, sizeof p, 0, NULL);
+            CHECK_EQ_I64(tml_async_join(a, NULL), 1);
+            CHECK_EQ_I64(tml_async_join(b, NULL), 1);
+            CHECK_EQ_I64(sh.got, 1);
+            int64_t v = 0;
+            CHECK_EQ_I64(tml_chan_try_recv(sh.ch, &v), 1);
+            CHECK_EQ_I64(v, 2);
+            tml_chan_release(sh.ch);
+            pthread_mutex_destroy(&sh.mu);
+        }
+        tml_async_shutdown();
+        unsetenv("TML_SCHED");
+        unsetenv("TML_WORKERS");
+    }
+}
+
 int main(void) {
     test_boxed_futures();
     test_boxed_memory();
@@ -620,6 +700,7 @@ int main(void) {
     test_channel_aborted_receivers();
     test_waiter_direct();
     test_task_await();
+    test_wake_then_block();
     if (!getenv("TML_TEST_NO_FORK")) { /* set under Valgrind */
         test_deadlock_with_async();
         test_runtime_exit();
