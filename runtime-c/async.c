@@ -163,6 +163,9 @@ typedef struct Worker {
 static int sched_steal;   /* chosen by ensure_started (TML_SCHED), under mu; constant while the workers run */
 static Worker *workers;   /* steal: nworkers of them */
 static _Thread_local Worker *cur_worker; /* steal: the calling worker's own queue; NULL off the workers */
+/* steal: set while a completing task wakes its awaiter, which then goes to the tail of the queue and not into the
+ * LIFO slot: an awaiter of many tasks in turn (a fan-out) would otherwise be polled once per completing child. */
+static _Thread_local int wake_to_tail;
 
 static void init_cv(void) {
     pthread_condattr_t a;
@@ -270,9 +273,9 @@ static void local_push(Worker *w, TmlAsyncTask *t, int lifo) {
 
 /* After a local push: wakes an idle worker to come and steal. Not for correctness (the owner drains its own queue
  * before it sleeps) but for parallelism. Dekker with a worker going to sleep (it counts itself idle, then looks
- * at every len; both seq_cst): either it sees the task, or this sees it idle and signals it. */
+ * at every len; both seq_cst): the push's seq_cst store of len comes before this seq_cst load of idle_workers in
+ * the single total order, so either the sleeper sees the task, or this sees it idle and signals it. */
 static void notify_idle(void) {
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);
     if (LD(idle_workers) > LD(signals_pending)) {
         pthread_mutex_lock(&mu);
         signal_idle_locked();
@@ -298,7 +301,7 @@ static TmlAsyncTask *local_pop(Worker *w) {
         if (!w->head) w->tail = NULL;
         w->list_len--;
     }
-    if (t) ST(w->len, LD(w->len) - 1);
+    if (t) __atomic_store_n(&w->len, w->len - 1, __ATOMIC_RELEASE); /* a stale larger len only delays a sleep */
     tml_spin_unlock(&w->lock);
     return t;
 }
@@ -339,7 +342,7 @@ static TmlAsyncTask *steal(Worker *w) {
             v->lifo = NULL;
             k = 1;
         }
-        if (k) ST(v->len, LD(v->len) - k);
+        if (k) __atomic_store_n(&v->len, v->len - k, __ATOMIC_RELEASE);
         tml_spin_unlock(&v->lock);
         if (!first) continue;
         TmlAsyncTask *rest = first->qnext;
@@ -397,7 +400,7 @@ static void wake_task(TmlAsyncTask *t) {
     } while (!__atomic_compare_exchange_n(&t->st, &s, n, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
     if (!(s & ST_RUNNING)) {
         tml_waker_clone(&t->w); /* the queue's reference */
-        enqueue(t, 1);
+        enqueue(t, !wake_to_tail);
     }
 }
 
@@ -602,7 +605,11 @@ static void run_task(TmlAsyncTask *t) {
         if (old & ST_ABORT) broadcast_abort();
         if (gone && t->drop_result) t->drop_result(task_result(t));
         task_finish(t); /* before the joiner wakes: a joined task is no longer live */
-        if (w) tml_waker_wake(w);
+        if (w) {
+            wake_to_tail = 1;
+            tml_waker_wake(w);
+            wake_to_tail = 0;
+        }
         task_release(t); /* the queue's */
         return;
     }

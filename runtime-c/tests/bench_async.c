@@ -6,7 +6,9 @@
  *   2. ping-pong: 1,000,000 wakeups between two tasks passing a token through a waker-based mailbox, vs. two
  *      threads passing it through a mutex + two condition variables.
  *   3. scaling of the run queue(s): 200,000 tasks of ~1 us and of ~10 us of computation, spawned and
- *      joined with TML_WORKERS=1 and then 2 (the executor restarted in between): the speed-up 2 workers give. */
+ *      joined with TML_WORKERS=1 and then 2 (the executor restarted in between): the speed-up 2 workers give.
+ *   4. fan-out from a task: one task (on a worker) spawns 100 batches of 1,000 tasks of ~1 us and awaits each batch
+ *      (with TML_SCHED=steal the children go to that worker's own queue and the others steal them). */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdio.h>
@@ -202,6 +204,48 @@ static int64_t bench_scaling(const char *workers, int64_t iters, int64_t *sum) {
     return dt;
 }
 
+/* ---- fan-out from a task ---- */
+
+enum { FAN_BATCH = 1000, FAN_BATCHES = 100 };
+typedef struct FanOut {
+    int64_t iters, done_batches, batch, next_await, sum;
+    TmlAsyncTask *h[FAN_BATCH];
+} FanOut;
+
+static int32_t fanout_poll(void *s, TmlWaker *w, void *out) {
+    FanOut *f = *(FanOut **)s;
+    for (;;) {
+        if (f->next_await == f->batch) {
+            if (f->done_batches == FAN_BATCHES) {
+                memcpy(out, &f->sum, sizeof f->sum);
+                return 1;
+            }
+            for (int i = 0; i < FAN_BATCH; i++) {
+                Work k = {f->iters, f->done_batches * FAN_BATCH + i};
+                f->h[i] = tml_async_spawn(work_poll, NULL, &k, sizeof k, sizeof(int64_t), NULL);
+            }
+            f->batch = FAN_BATCH;
+            f->next_await = 0;
+            f->done_batches++;
+        }
+        int64_t r;
+        if (!tml_async_await(f->h[f->next_await], w, &r)) return 0;
+        f->sum += r;
+        f->next_await++;
+    }
+}
+
+static int64_t bench_fanout(int64_t iters, int64_t *sum) {
+    static FanOut f;
+    memset(&f, 0, sizeof f);
+    f.iters = iters;
+    FanOut *p = &f;
+    int64_t t0 = tml_clock_ns();
+    TmlAsyncTask *t = tml_async_spawn(fanout_poll, NULL, &p, sizeof p, sizeof(int64_t), NULL);
+    tml_async_join(t, sum);
+    return tml_clock_ns() - t0;
+}
+
 int main(int argc, char **argv) {
     int twins = !(argc > 1 && strcmp(argv[1], "--async-only") == 0);
     int64_t s1 = 0, s2 = 0;
@@ -223,6 +267,10 @@ int main(int argc, char **argv) {
     const char *sched = getenv("TML_SCHED");
     printf("workers: %lld, scheduler: %s, task overhead: %lld bytes\n", (long long)tml_async_workers(),
            sched && *sched ? sched : "default", (long long)tml_async_task_overhead());
+    int64_t fsum = 0;
+    int64_t fo = bench_fanout(300, &fsum);
+    printf("fan-out from a task, %d tasks of 300 iterations: %.3f s (%.0f ns/task)\n", FAN_BATCH * FAN_BATCHES,
+           secs(fo), (double)fo / (FAN_BATCH * FAN_BATCHES));
     const int64_t iters[2] = {300, 3000}; /* about 1 us and 10 us */
     for (int k = 0; k < 2; k++) {
         int64_t a1 = 0, a2 = 0;

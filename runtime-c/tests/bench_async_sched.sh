@@ -27,6 +27,8 @@ for line in open(sys.argv[1]):
     if m: rows.setdefault(key, {}).setdefault('spawn+join ns/task', []).append(float(m.group(1)))
     m = re.search(r'async [\d.]+ s \((\d+) ns/wakeup\)', rest)
     if m: rows.setdefault(key, {}).setdefault('ping-pong ns/wakeup', []).append(float(m.group(1)))
+    m = re.search(r'fan-out .*\((\d+) ns/task\)', rest)
+    if m: rows.setdefault(key, {}).setdefault('fan-out ns/task', []).append(float(m.group(1)))
     m = re.search(r'tasks of (\d+) iterations: 1 worker ([\d.]+) s, 2 workers ([\d.]+) s', rest)
     if m:
         rows.setdefault(key, {}).setdefault(f'scaling {m.group(1)} it, 1 worker ms', []).append(1000 * float(m.group(2)))
