@@ -159,7 +159,7 @@ typedef struct Worker {
     int64_t index;
     char pad_[64];
 } Worker;
-#define SCHED_DEFAULT_STEAL 0 /* TML_SCHED unset or empty */
+#define SCHED_DEFAULT_STEAL 1 /* TML_SCHED unset or empty; TML_SCHED=global: the single queue, anything else: steal */
 static int sched_steal;   /* chosen by ensure_started (TML_SCHED), under mu; constant while the workers run */
 static Worker *workers;   /* steal: nworkers of them */
 static _Thread_local Worker *cur_worker; /* steal: the calling worker's own queue; NULL off the workers */
@@ -727,7 +727,7 @@ static void ensure_started(void) {
     if (n <= 0) n = 1;
     if (n > 1024) n = 1024;
     const char *sched = getenv("TML_SCHED");
-    sched_steal = sched && *sched ? strcmp(sched, "steal") == 0 : SCHED_DEFAULT_STEAL;
+    sched_steal = sched && *sched ? strcmp(sched, "global") != 0 : SCHED_DEFAULT_STEAL;
     threads = tml_alloc(n * (int64_t)sizeof(pthread_t), &exec_site);
     if (sched_steal) {
         workers = tml_alloc(n * (int64_t)sizeof(Worker), &exec_site);
