@@ -33,26 +33,44 @@
  * decided under the task's spinlock: `complete` and `handle_gone` are set in it, so exactly one side drops an
  * unclaimed result, and an awaiter either sees `complete` or leaves a waker the completer takes and wakes.
  *
- * Executor. One mutex (mu) guards the run queue (a FIFO list through the tasks), the live list (every live task,
- * in spawn order, for shutdown) and the timer heap (a binary min-heap of TmlDelay pointers by deadline). Workers
- * (TML_WORKERS, default the number of online CPUs) are started by the first spawn or block_on. A worker fires
- * expired timers (collecting their wakers under mu, waking them after unlocking), else pops a task and polls it
- * without the lock, else sleeps on work_cv (CLOCK_MONOTONIC), with a timeout at the earliest deadline if there is
- * one: no thread per timer, no busy polling. A push signals work_cv only when more workers are idle than signals
- * are pending (signals_pending: sent, not yet woken from), since a woken worker drains the queue before it sleeps
- * again; on 2 cores that took spawn+join from 2.5 to 0.4 us per task. Why one global queue and no work stealing:
- * docs/decisions.md "Async executor".
+ * Executor. One mutex (mu) guards the global run queue (a FIFO list through the tasks), the live list (every live
+ * task, in spawn order, for shutdown) and the timer heap (a binary min-heap of TmlDelay pointers by deadline).
+ * Workers (TML_WORKERS, default the number of online CPUs) are started by the first spawn or block_on. Idle workers
+ * sleep on work_cv (CLOCK_MONOTONIC), with a timeout at the earliest deadline if there is one: no thread per timer,
+ * no busy polling. A push signals work_cv only when more workers are idle than signals are pending
+ * (signals_pending: sent, not yet woken from), since a woken worker looks at every queue before it sleeps again.
+ * Two schedulers, chosen when the executor starts (TML_SCHED; measurements in docs/decisions.md "Async executor"):
+ *
+ * - steal (the default): each worker has a local queue (a spinlocked list plus a LIFO slot, Worker). A task woken
+ *   on a worker goes into that worker's LIFO slot (the slot's previous task to the tail of its list); a task
+ *   spawned on a worker, requeued after a wake during its own poll, or the awaiter woken by a completing task
+ *   (wake_to_tail: a fan-out awaiting its children in turn) goes to the tail. Everything from other threads
+ *   (spawns and wakes from main, block_on, thread tasks) goes to the global queue, here the injection queue. A
+ *   worker fires expired timers (next_deadline: an atomic copy of the heap's top, so no lock to look), then runs
+ *   its LIFO slot (its list's head instead after 3 LIFO-slot tasks in a row), its list's head, the injection queue (first, every 61st round, so a busy local queue cannot
+ *   starve it), steals half of a random other worker's list (or its LIFO slot if the list is empty), and only then
+ *   sleeps, after counting itself idle and looking at every queue again under mu (Dekker with local_push's
+ *   seq_cst store of len and load of idle_workers: either the sleeper sees the task, or the pusher signals). A
+ *   push into an empty LIFO slot signals nobody (as in Tokio: the worker runs it as soon as its poll returns; that
+ *   keeps a ping-pong on one core); so that such a task cannot be stranded behind a poll that blocks, a worker
+ *   about to block (channel send/recv, Mutex lock, thread join, sleep: tml_rt_async_worker_blocks) signals an idle
+ *   worker if its own queue is not empty. Local queues are only pushed by their owner, so a worker never sleeps
+ *   with a task of its own queued: a missed signal costs parallelism, never a lost task.
+ * - global: one FIFO queue for everything. A worker fires expired timers (collecting their wakers under mu, waking
+ *   them after unlocking), else pops a task and polls it without the lock, else sleeps. On 2 cores the
+ *   signals_pending rule took spawn+join from 2.5 to 0.4 us per task.
  *
  * Shutdown (tml_async_shutdown, from a non-worker thread, no block_on running): 1. stop and join the workers (each
  * finishes the poll it is in); 2. abort every live task, newest first, on the calling thread (its drop function
  * drops the live values, which unregisters its timers and drops its waker clones; a task spawned by a drop
- * function is aborted too); 3. release the tasks left in the run queue; 4. free the worker array and the (then
- * empty) timer heap. Tasks whose handle is still held stay allocated until the handle is consumed (a join returns
+ * function is aborted too); 3. release the tasks left in the run queues (the global one, every worker's list and
+ * LIFO slot); 4. free the worker arrays and the (then empty) timer heap. Tasks whose handle is still held stay allocated until the handle is consumed (a join returns
  * 0). A spawn after shutdown starts a fresh executor. tml_runtime_exit calls it after joining the thread tasks.
  *
  * Deadlock detection (thread.c) asks whether the executor is quiescent (tml_rt_async_quiescent: no task queued or
  * being polled, no timer); the last worker to go idle runs the check again, once per quiescent period
- * (quiet_checked, cleared by every push to the queue or the timer heap). */
+ * (quiet_checked, cleared by every push to the global queue or the timer heap: a local push needs no clearing, it
+ * comes from a worker that is not idle, whose queue is drained before it is). */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdio.h>
@@ -157,6 +175,7 @@ typedef struct Worker {
     int64_t len; /* atomic */
     uint64_t rng;
     int64_t index;
+    int64_t lifo_streak; /* LIFO-slot pops in a row (owner only) */
     char pad_[64];
 } Worker;
 #define SCHED_DEFAULT_STEAL 1 /* TML_SCHED unset or empty; TML_SCHED=global: the single queue, anything else: steal */
@@ -294,9 +313,11 @@ static TmlAsyncTask *local_pop(Worker *w) {
     if (!LD(w->len)) return NULL; /* only the owner pushes */
     tml_spin_lock(&w->lock);
     TmlAsyncTask *t = w->lifo;
-    if (t) {
-        w->lifo = NULL;
+    if (t && (w->lifo_streak < 3 || !w->head)) { /* after 3 in a row, the list's head: two tasks waking each other */
+        w->lifo = NULL;                          /* through the slot must not starve the list (as in Tokio) */
+        w->lifo_streak++;
     } else if ((t = w->head) != NULL) {
+        w->lifo_streak = 0;
         w->head = t->qnext;
         if (!w->head) w->tail = NULL;
         w->list_len--;

@@ -693,6 +693,70 @@ static void test_wake_then_block(void) {
     }
 }
 
+/* ---- two tasks waking each other through the LIFO slot do not starve the worker's list ----
+ * With one worker: A and B wake each other until C has run; A spawns C (the tail of the worker's list) after 100
+ * bounces, when they already go through the slot. */
+typedef struct Starve {
+    pthread_mutex_t mu;
+    TmlWaker *w[2]; /* owned clones */
+    int stop;       /* atomic */
+    int64_t bounces;
+    int64_t c_at; /* bounces when C ran */
+    int spawned;
+} Starve;
+typedef struct StarveArg {
+    Starve *sh;
+    int64_t me;
+} StarveArg;
+
+static int32_t starve_c_poll(void *s, TmlWaker *w, void *out) {
+    (void)w;
+    (void)out;
+    Starve *sh = *(Starve **)s;
+    pthread_mutex_lock(&sh->mu);
+    sh->c_at = sh->bounces;
+    pthread_mutex_unlock(&sh->mu);
+    __atomic_store_n(&sh->stop, 1, __ATOMIC_RELEASE);
+    return 1;
+}
+
+static int32_t starve_poll(void *s, TmlWaker *w, void *out) {
+    (void)out;
+    StarveArg *a = s;
+    Starve *sh = a->sh;
+    if (a->me == 0 && sh->bounces >= 100 && !sh->spawned) { /* only A touches spawned */
+        sh->spawned = 1;
+        tml_async_release(tml_async_spawn(starve_c_poll, NULL, &sh, sizeof sh, 0, NULL));
+    }
+    pthread_mutex_lock(&sh->mu);
+    sh->bounces++;
+    TmlWaker *other = sh->w[1 - a->me];
+    sh->w[1 - a->me] = NULL;
+    int stop = __atomic_load_n(&sh->stop, __ATOMIC_ACQUIRE) || sh->bounces > 1000000;
+    TmlWaker *old = sh->w[a->me];
+    sh->w[a->me] = stop ? NULL : tml_waker_clone(w);
+    pthread_mutex_unlock(&sh->mu);
+    tml_waker_drop(old);
+    if (other) tml_waker_wake(other);
+    return stop;
+}
+
+static void test_lifo_no_starvation(void) {
+    tml_async_shutdown();
+    setenv("TML_WORKERS", "1", 1);
+    Starve sh = {.mu = PTHREAD_MUTEX_INITIALIZER};
+    StarveArg a = {&sh, 0}, b = {&sh, 1};
+    TmlAsyncTask *ta = tml_async_spawn(starve_poll, NULL, &a, sizeof a, 0, NULL);
+    TmlAsyncTask *tb = tml_async_spawn(starve_poll, NULL, &b, sizeof b, 0, NULL);
+    CHECK_EQ_I64(tml_async_join(ta, NULL), 1);
+    CHECK_EQ_I64(tml_async_join(tb, NULL), 1);
+    CHECK(sh.c_at < 1000); /* C ran soon after it was spawned, not once the bounce limit stopped A and B */
+    tml_waker_drop(sh.w[0]);
+    tml_waker_drop(sh.w[1]);
+    tml_async_shutdown();
+    unsetenv("TML_WORKERS");
+}
+
 int main(void) {
     test_boxed_futures();
     test_boxed_memory();
@@ -701,6 +765,7 @@ int main(void) {
     test_waiter_direct();
     test_task_await();
     test_wake_then_block();
+    test_lifo_no_starvation();
     if (!getenv("TML_TEST_NO_FORK")) { /* set under Valgrind */
         test_deadlock_with_async();
         test_runtime_exit();
