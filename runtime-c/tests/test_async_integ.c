@@ -750,7 +750,11 @@ static void test_lifo_no_starvation(void) {
     TmlAsyncTask *tb = tml_async_spawn(starve_poll, NULL, &b, sizeof b, 0, NULL);
     CHECK_EQ_I64(tml_async_join(ta, NULL), 1);
     CHECK_EQ_I64(tml_async_join(tb, NULL), 1);
-    CHECK(sh.c_at < 1000); /* C ran soon after it was spawned, not once the bounce limit stopped A and B */
+    while (!__atomic_load_n(&sh.stop, __ATOMIC_ACQUIRE)) sleep_ms(1); /* C has run (it may run after A and B) */
+    pthread_mutex_lock(&sh.mu);
+    int64_t c_at = sh.c_at;
+    pthread_mutex_unlock(&sh.mu);
+    CHECK(c_at < 1000); /* C ran soon after it was spawned, not once the bounce limit stopped A and B */
     tml_waker_drop(sh.w[0]);
     tml_waker_drop(sh.w[1]);
     tml_async_shutdown();
