@@ -267,7 +267,8 @@ static TmlAsyncTask *q_pop_locked(void) {
 /* The owner pushes a task woken (lifo: into the LIFO slot, the slot's previous task to the tail) or requeued. */
 static void notify_idle(void);
 
-static void local_push(Worker *w, TmlAsyncTask *t, int lifo) {
+/* Returns 1 when nobody need be signalled (the task went into an empty LIFO slot). */
+static int local_push_quiet(Worker *w, TmlAsyncTask *t, int lifo) {
     int quiet = 0;
     tml_spin_lock(&w->lock);
     if (lifo) {
@@ -287,7 +288,11 @@ static void local_push(Worker *w, TmlAsyncTask *t, int lifo) {
     }
     ST(w->len, LD(w->len) + 1);
     tml_spin_unlock(&w->lock);
-    if (!quiet) notify_idle();
+    return quiet;
+}
+
+static void local_push(Worker *w, TmlAsyncTask *t, int lifo) {
+    if (!local_push_quiet(w, t, lifo)) notify_idle();
 }
 
 /* After a local push: wakes an idle worker to come and steal. Not for correctness (the owner drains its own queue
@@ -797,9 +802,13 @@ static TmlAsyncTask *spawn_impl(TmlPollFn poll, TmlDropFn drop, const void *stat
     live.lprev = t;
     live_count++;
     Worker *w = cur_worker;
-    if (!w) q_push_locked(t);
+    if (w) { /* spawned on a steal worker: the tail of its own queue (lock order: mu, then a worker's lock) */
+        local_push_quiet(w, t, 0);
+        signal_idle_locked();
+    } else {
+        q_push_locked(t);
+    }
     pthread_mutex_unlock(&mu);
-    if (w) local_push(w, t, 0); /* spawned on a steal worker: the tail of its own queue */
     return t;
 }
 
