@@ -78,7 +78,10 @@ export function checkAsyncSend(program: MirProgram, spawned: ReadonlyMap<string,
   const future = defs.langAdt('Future');
   const via = new Map<string, Span>();
   const work: string[] = [];
-  for (const [sym, span] of spawned) if (bodies.has(sym) && !via.has(sym)) (via.set(sym, span), work.push(sym));
+  // a spawned function value (not a named function) could make any async function's future: judge them all
+  const unknown = spawned.get('*');
+  const roots: [string, Span][] = unknown ? [...bodies.keys()].map((sym) => [sym, unknown]) : [...spawned];
+  for (const [sym, span] of roots) if (bodies.has(sym) && !via.has(sym)) (via.set(sym, span), work.push(sym));
   while (work.length) {
     const f = bodies.get(work.pop()!)!;
     for (const b of f.blocks) for (const s of b.stmts) {
