@@ -1,13 +1,17 @@
 /* bench_async.c — the async executor (async.c) against pthread twins. Not a ctest test (timings are noisy); run by
- * hand: [TML_WORKERS=n] [TML_SCHED=global|steal] build/tests/bench_async [--async-only] (--async-only: without the
- * pthread twins, for repeated rounds comparing the executor's schedulers)
+ * hand: [TML_WORKERS=n] [TML_SCHED=global|steal] build/tests/bench_async [chan | --async-only] (`chan`: only part 4;
+ * --async-only: without the pthread twins and part 4, for repeated rounds comparing the executor's schedulers, see
+ * bench_async_sched.sh)
  *   1. spawn-and-join of 100,000 trivial tasks, in batches of 1,000 (spawn the batch, join it), vs. one pthread per
  *      task (pthread_create + pthread_join, same batches).
  *   2. ping-pong: 1,000,000 wakeups between two tasks passing a token through a waker-based mailbox, vs. two
  *      threads passing it through a mutex + two condition variables.
  *   3. scaling of the run queue(s): 200,000 tasks of ~1 us and of ~10 us of computation, spawned and
  *      joined with TML_WORKERS=1 and then 2 (the executor restarted in between): the speed-up 2 workers give.
- *   4. fan-out from a task: one task (on a worker) spawns 100 batches of 1,000 tasks of ~1 us and awaits each batch
+ *   4. channel ping-pong: 1,000,000 round trips between two async tasks through two runtime channels of capacity
+ *      1, with the library's recv_async/send_async loops (try_recv/try_send, then await a channel waiter), vs. two
+ *      threads doing blocking tml_chan_send/tml_chan_recv on the same kind of channels.
+ *   5. fan-out from a task: one task (on a worker) spawns 100 batches of 1,000 tasks of ~1 us and awaits each batch
  *      (with TML_SCHED=steal the children go to that worker's own queue and the others steal them). */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -204,6 +208,105 @@ static int64_t bench_scaling(const char *workers, int64_t iters, int64_t *sum) {
     return dt;
 }
 
+/* ---- channel ping-pong (channel.c waiters) ---- */
+
+enum { ROUND_TRIPS = 1000000 };
+
+typedef struct ChanPlayer {
+    int32_t phase; /* 0: sending, 1: receiving */
+    int32_t first; /* the phase a round trip starts with */
+    int32_t waiting;
+    int32_t pad_;
+    void *out, *in;
+    int64_t i, n;
+    TmlFuture w;
+} ChanPlayer;
+
+static int32_t chan_player_poll(void *s, TmlWaker *wk, void *res) {
+    ChanPlayer *p = s;
+    for (;;) {
+        if (p->waiting) {
+            if (!tml_future_poll(&p->w, wk, NULL)) return 0;
+            tml_future_complete(&p->w);
+            p->waiting = 0;
+        }
+        if (p->i == p->n) {
+            memcpy(res, &p->i, sizeof p->i);
+            return 1;
+        }
+        void *ch = p->phase == 0 ? p->out : p->in;
+        int64_t v = p->i;
+        if (p->phase == 0 ? tml_chan_try_send(ch, &v) : tml_chan_try_recv(ch, &v)) {
+            if (p->phase != p->first) p->i++; /* the round trip's second half */
+            p->phase ^= 1;
+            continue;
+        }
+        p->w = (TmlFuture){(TmlPollFn)tml_chan_waiter_poll_fn(), (TmlDropFn)tml_chan_waiter_drop_fn(),
+                           tml_chan_waiter_new(ch, p->phase == 0 ? 1 : 0)};
+        p->waiting = 1;
+    }
+}
+
+static int64_t bench_chan_pingpong_async(void) {
+    void *a = tml_chan_new(1, sizeof(int64_t)), *b = tml_chan_new(1, sizeof(int64_t));
+    int64_t t0 = tml_clock_ns();
+    ChanPlayer ping = {.phase = 0, .first = 0, .out = a, .in = b, .n = ROUND_TRIPS};
+    ChanPlayer pong = {.phase = 1, .first = 1, .out = b, .in = a, .n = ROUND_TRIPS};
+    TmlAsyncTask *t1 = tml_async_spawn(chan_player_poll, NULL, &ping, sizeof ping, sizeof(int64_t), NULL);
+    TmlAsyncTask *t2 = tml_async_spawn(chan_player_poll, NULL, &pong, sizeof pong, sizeof(int64_t), NULL);
+    int64_t r1 = 0, r2 = 0;
+    tml_async_join(t1, &r1);
+    tml_async_join(t2, &r2);
+    int64_t dt = tml_clock_ns() - t0;
+    if (r1 != ROUND_TRIPS || r2 != ROUND_TRIPS) abort();
+    tml_chan_release(a);
+    tml_chan_release(b);
+    return dt;
+}
+
+typedef struct ChanThreadArgs {
+    void *out, *in;
+    int first;
+} ChanThreadArgs;
+
+static void chan_thread(void *arg, void *out) {
+    (void)out;
+    ChanThreadArgs *a = arg;
+    for (int64_t i = 0; i < ROUND_TRIPS; i++) {
+        int64_t v = i;
+        if (a->first) {
+            tml_chan_send(a->out, &v);
+            tml_chan_recv(a->in, &v);
+        } else {
+            tml_chan_recv(a->in, &v);
+            tml_chan_send(a->out, &v);
+        }
+    }
+}
+
+static int64_t bench_chan_pingpong_threads(void) {
+    void *a = tml_chan_new(1, sizeof(int64_t)), *b = tml_chan_new(1, sizeof(int64_t));
+    ChanThreadArgs x = {a, b, 1}, y = {b, a, 0};
+    int64_t t0 = tml_clock_ns();
+    /* thread tasks (not bare pthreads: the deadlock detector would take them for main) */
+    void *p = tml_task_spawn(chan_thread, &x, 0, NULL), *q = tml_task_spawn(chan_thread, &y, 0, NULL);
+    tml_task_join(p, NULL);
+    tml_task_join(q, NULL);
+    int64_t dt = tml_clock_ns() - t0;
+    tml_chan_release(a);
+    tml_chan_release(b);
+    return dt;
+}
+
+static void report_chan_pingpong(void) {
+    int64_t ca = bench_chan_pingpong_async();
+    int64_t ct = bench_chan_pingpong_threads();
+    printf("channel ping-pong %d round trips: async (waiters) %.3f s (%.0f ns/round trip), threads (blocking "
+           "send/recv) %.3f s (%.0f ns/round trip): ratio async/threads %.2f\n",
+           ROUND_TRIPS, secs(ca), (double)ca / ROUND_TRIPS, secs(ct), (double)ct / ROUND_TRIPS,
+           (double)ca / (double)ct);
+}
+
 /* ---- fan-out from a task ---- */
 
 enum { FAN_BATCH = 1000, FAN_BATCHES = 100 };
@@ -247,6 +350,11 @@ static int64_t bench_fanout(int64_t iters, int64_t *sum) {
 }
 
 int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "chan") == 0) { /* only part 4 */
+        report_chan_pingpong();
+        tml_async_shutdown();
+        return 0;
+    }
     int twins = !(argc > 1 && strcmp(argv[1], "--async-only") == 0);
     int64_t s1 = 0, s2 = 0;
     bench_spawn_async(&s1); /* warm-up: starts the workers */
@@ -280,6 +388,7 @@ int main(int argc, char **argv) {
         printf("scaling, 200000 tasks of %lld iterations: 1 worker %.3f s, 2 workers %.3f s: speed-up %.2fx\n",
                (long long)iters[k], secs(w1), secs(w2), (double)w1 / (double)w2);
     }
+    if (twins) report_chan_pingpong();
     tml_async_shutdown();
     return 0;
 }

@@ -17,24 +17,9 @@ static void sleep_ms(int ms) {
 
 static void put_i64(void *out, int64_t v) { memcpy(out, &v, sizeof v); }
 
-/* The drop log: which drop functions ran, in order. */
-static pthread_mutex_t log_mu = PTHREAD_MUTEX_INITIALIZER;
-static char drop_log[256];
-static void log_drop(const char *what) {
-    pthread_mutex_lock(&log_mu);
-    strncat(drop_log, what, sizeof drop_log - strlen(drop_log) - 1);
-    pthread_mutex_unlock(&log_mu);
-}
-static void log_reset(void) {
-    pthread_mutex_lock(&log_mu);
-    drop_log[0] = '\0';
-    pthread_mutex_unlock(&log_mu);
-}
-static void log_get(char *buf, size_t cap) {
-    pthread_mutex_lock(&log_mu);
-    snprintf(buf, cap, "%s", drop_log);
-    pthread_mutex_unlock(&log_mu);
-}
+#include "drop_log.h"
+
+static void log_get(char *buf, size_t cap) { log_read(buf, cap, 0); }
 
 static void end_test(int64_t base_blocks) {
     tml_async_shutdown();

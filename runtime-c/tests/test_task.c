@@ -1,7 +1,7 @@
-/* test_task.c — thread.c and channel.c: spawn/join/detach (results, drops, the join of every task at exit, no thread joined twice),
- * channels (FIFO order, blocking with capacity 1, close waking waiters, try_send/try_recv, refcounts, many
- * producers and consumers), and the runtime state that tasks share: atomic refcounts once a task exists, the
- * tracking allocator under concurrent allocations, panics from a task. Runs against every variant. */
+/* test_task.c — thread.c and channel.c: spawn/join/detach (results, drops, the join of every task at exit, no
+ * thread joined twice), channels (FIFO order, blocking with capacity 1, close waking waiters, try_send/try_recv,
+ * refcounts, many producers and consumers), and the runtime state that tasks share: atomic refcounts once a task
+ * exists, the tracking allocator under concurrent allocations, panics from a task. Runs against every variant. */
 #include "test_util.h"
 
 #include <pthread.h>

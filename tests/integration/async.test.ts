@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { memStats } from './mem_stats.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TMLC = path.join(ROOT, 'bin', 'tmlc.js');
@@ -97,13 +98,7 @@ describe('async state machines', () => {
     expect(mirFunction(mir, 'fn quad (poll)')).not.toContain('tml_alloc');
     const exe = path.join(work, 'async_nested');
     await execa('node', [TMLC, 'build', src, '-o', exe], { cwd: ROOT });
-    const stats = async (n: number) => {
-      const r = await execa(exe, [String(n)], { env: { TML_MEM_STATS: '1' }, reject: false });
-      expect(r.exitCode, r.stderr).toBe(0);
-      const m = /allocs=(\d+) reallocs=(\d+) .* live_blocks=(\d+)/.exec(r.stderr);
-      expect(m, r.stderr).not.toBeNull();
-      return { stdout: r.stdout, allocs: Number(m![1]) + Number(m![2]), live: Number(m![3]) };
-    };
+    const stats = (n: number) => memStats(exe, [String(n)]);
     const small = await stats(1000);
     const big = await stats(1_000_000);
     expect(small.stdout).toBe('1998000');

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { memStats } from './mem_stats.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TMLC = path.join(ROOT, 'bin', 'tmlc.js');
@@ -49,13 +50,7 @@ describe('iterator adapters', () => {
   it('allocates as often for 1,000,000 elements as for 1,000 (TML_MEM_STATS)', async () => {
     const exe = path.join(work, 'iter_chain');
     await execa('node', [TMLC, 'build', SRC, '-o', exe], { cwd: ROOT });
-    const stats = async (n: number) => {
-      const r = await execa(exe, [String(n)], { env: { TML_MEM_STATS: '1' }, reject: false });
-      expect(r.exitCode, r.stderr).toBe(0);
-      const m = /allocs=(\d+) reallocs=(\d+) .* live_blocks=(\d+)/.exec(r.stderr);
-      expect(m, r.stderr).not.toBeNull();
-      return { stdout: r.stdout, allocs: Number(m![1]) + Number(m![2]), live: Number(m![3]) };
-    };
+    const stats = (n: number) => memStats(exe, [String(n)]);
     const small = await stats(1000);
     const big = await stats(1_000_000);
     expect(small.stdout).toBe('751500 71786');

@@ -3,8 +3,10 @@
 //   E0785  no reference (nor a value that borrows, like a `MutexGuard`) may be live across an `await`: the future's
 //          state would keep a pointer to something the future does not own (run on every async body, generic or
 //          not, called or not);
-//   E0786  in an async function that runs as a task (`spawn`), and in the async functions whose futures it makes,
-//          every value live across an `await` must be `Send`: the task may resume on another worker thread.
+//   E0786  in an async function that runs as a task (`spawn`), and in the async functions whose futures it or any
+//          function it calls makes, every value live across an `await` must be `Send`: the task may resume on
+//          another worker thread. (All async functions, when a spawned function value or a future made by a
+//          closure or a virtual call hides which one runs.)
 //          (A `Future` value held across an `await` is judged by the async function that made it, which is in
 //          that set when it is a program's; the library's futures are Send when their type arguments are.)
 import type { DiagnosticBag } from '../syntax/diagnostics.js';
@@ -14,6 +16,7 @@ import type { ProgramDefs } from '../sema/defs.js';
 import { notSend } from '../sema/send.js';
 import { typeToString, type Type } from '../sema/types.js';
 import { liveness } from './analysis/liveness.js';
+import { placeType } from './analysis/place_type.js';
 import { dropPaths, isAwaitCall, suspensions } from './async_lower.js';
 import type { LocalId, MirFunction, MirProgram } from './mir.js';
 
@@ -74,21 +77,30 @@ export function checkAsyncRefs(f: MirFunction, diags: DiagnosticBag): void {
 /** E0786, on the monomorphised program before the state-machine pass: the async functions spawned as tasks, and
  * the async functions whose futures those make (transitively). */
 export function checkAsyncSend(program: MirProgram, spawned: ReadonlyMap<string, Span>, defs: ProgramDefs, diags: DiagnosticBag): void {
+  const fns = new Map(program.functions.map((f) => [f.symbol, f]));
   const bodies = new Map(program.functions.filter((f) => f.asyncFuture).map((f) => [f.symbol, f]));
   const future = defs.langAdt('Future');
+  const isFuture = (t: Type) => t.k === 'adt' && t.def === future;
+  // what a task runs: from each spawned async function, every function it calls (a sync helper may make a future
+  // it then awaits); a future that comes out of a closure or a virtual call could be any async function's
   const via = new Map<string, Span>();
   const work: string[] = [];
-  for (const [sym, span] of spawned) if (bodies.has(sym) && !via.has(sym)) (via.set(sym, span), work.push(sym));
-  while (work.length) {
-    const f = bodies.get(work.pop()!)!;
+  let everyBody: Span | null = spawned.get('*') ?? null;
+  for (const [sym, span] of spawned) if (fns.has(sym) && !via.has(sym)) (via.set(sym, span), work.push(sym));
+  while (work.length && !everyBody) {
+    const f = fns.get(work.pop()!)!;
     for (const b of f.blocks) for (const s of b.stmts) {
-      if (s.k !== 'call' || s.callee.k !== 'fn' || !bodies.has(s.callee.symbol) || via.has(s.callee.symbol)) continue;
+      if (s.k !== 'call') continue;
+      if (s.callee.k !== 'fn' && s.callee.k !== 'extern' && s.dest && isFuture(placeType(f, s.dest))) everyBody = via.get(f.symbol)!;
+      if (s.callee.k !== 'fn' || via.has(s.callee.symbol) || !fns.has(s.callee.symbol)) continue;
       via.set(s.callee.symbol, via.get(f.symbol)!);
       work.push(s.callee.symbol);
     }
   }
+  if (everyBody) for (const sym of bodies.keys()) if (!via.has(sym)) via.set(sym, everyBody);
   for (const [sym, spawnSpan] of via) {
-    const f = bodies.get(sym)!;
+    const f = bodies.get(sym);
+    if (!f) continue;
     const reported = new Set<LocalId>();
     for (const a of liveAcrossAwaits(f)) {
       for (const l of a.locals) {

@@ -51,6 +51,8 @@ function lowerAsyncSpawn(l: FnLowerer, e: Extract<ast.Expr, { kind: 'Call' }>, f
     const args = e.args.slice(1).map((a) => l.operand(a));
     b.call(place(fut), { k: 'fn', symbol: sym }, args, span);
   } else {
+    // which async function's future this makes is not known here: every async body is judged for Send
+    if (!l.mono.checkOnly && !l.mono.spawnedAsync.has('*')) l.mono.spawnedAsync.set('*', span);
     const fv = l.operand(e.args[0]!);
     const args = e.args.slice(1).map((a) => l.operand(a));
     // the function value is only called here: a temporary dropped right after (a closure's captures)

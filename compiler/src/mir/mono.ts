@@ -37,7 +37,8 @@ export class Mono {
   readonly glue: GlueBuilder;
   readonly classes: ClassGen;
   private closureCount = 0;
-  /** async functions spawned as tasks (by symbol): the first `spawn` of each, for the Send rule (async_check.ts) */
+  /** async functions spawned as tasks (by symbol): the first `spawn` of each, for the Send rule (async_check.ts);
+   * `*`: a function value whose async function is not known was spawned */
   readonly spawnedAsync = new Map<string, Span>();
 
   constructor(

@@ -654,7 +654,9 @@ export class BodyChecker {
         return this.shallow(t).k === 'never';
       }
       case 'Defer':
+        this.deferDepth++;
         this.checkExpr(s.expr, null);
+        this.deferDepth--;
         return false;
       case 'ItemStmt':
         this.diags.error('E0602', 'items inside function bodies are not supported; move the item to the module level', s.span);
@@ -939,9 +941,19 @@ export class BodyChecker {
     return this.fn.asyncRet !== undefined && this.closures.length === 0;
   }
 
+  /** inside a `defer`'s expression */
+  private deferDepth = 0;
+
   /** `await e` / `e.await` (MEMORY.md §8.1): in an `async func`, on a `Future[T]` or a `Task[T]`; gives the `T`. */
   private awaitExpr(e: Extract<ast.Expr, { kind: 'Await' }>): Type {
     const t = this.shallow(this.checkExpr(e.operand, null));
+    if (this.deferDepth > 0 && this.inAsyncBody()) {
+      this.diags.error('E0781', '`await` is not allowed in a `defer`', e.span, {
+        label: 'deferred code cannot suspend',
+        notes: ['deferred code also runs when the future is dropped at a suspension point, where nothing can wait'],
+      });
+      return T.error;
+    }
     if (!this.inAsyncBody()) {
       const inClosure = this.fn.asyncRet !== undefined;
       this.diags.error('E0781', '`await` is only allowed inside an `async func`', e.span, {

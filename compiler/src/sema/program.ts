@@ -35,7 +35,14 @@ export function checkProgram(entry: string, sources: SourceMap, diags: Diagnosti
   const mainScope = defs.modules.get('main');
   const mainB = mainScope?.names.get('main');
   let main: FuncDef | null = mainB?.k === 'fn' ? mainB.def : null;
-  if (main) {
+  const mainDeclared = main !== null;
+  if (main?.asyncRet) {
+    diags.error('E0580', '`main` cannot be `async`', main.span, {
+      label: 'the program would end before its future ran',
+      notes: ['keep `func main()` and run the async code from it with `block_on(…)`'],
+    });
+    main = null;
+  } else if (main) {
     const ret = main.ret;
     if (main.params.length || (ret.k !== 'unit' && !(ret.k === 'int' && ret.name === 'I32')) || main.typeParams.length) {
       diags.error('E0580', '`main` must be `func main()` or `func main() -> I32`', main.span, { label: `found \`${typeToString(ret)}\` result or parameters` });
@@ -45,7 +52,7 @@ export function checkProgram(entry: string, sources: SourceMap, diags: Diagnosti
   const tests = wantTests ? collectTests(defs, diags) : [];
   // a test file needs no `main` (LANGUAGE.md §7) to be checked or tested, but an executable does
   const testFile = entry.endsWith('.test.tml');
-  if (!main && !wantTests && mainScope && (!testFile || needsMain)) {
+  if (!main && !mainDeclared && !wantTests && mainScope && (!testFile || needsMain)) {
     const notes = testFile
       ? [`\`${entry}\` is a test file: run its tests with \`tmlc test ${entry}\``]
       : ['add `func main() { … }` to the entry file'];
