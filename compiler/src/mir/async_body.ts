@@ -9,7 +9,7 @@ import { T, type Type } from '../sema/types.js';
 import { placeType } from './analysis/place_type.js';
 import { SUSPEND } from './lower_async.js';
 import type { BasicBlock, BlockId, Callee, LocalDecl, LocalId, MirFunction, Operand, Place, Rvalue, Statement, Terminator } from './mir.js';
-import { assign, callExtern, callFn, copy, int32, pl, U8P, use, withProj } from './mir_build.js';
+import { assign, callExtern, callFn, copy, int32, pl, rawAddressOf, U8P, use, withProj } from './mir_build.js';
 import { constArg, DONE, isAwaitCall, type StateMachine } from './async_lower.js';
 
 interface WorkItem {
@@ -172,22 +172,22 @@ export class Body {
     const awOrig = (call.args[0] as Extract<Operand, { k: 'move' }>).place;
     const awTy = placeType(this.f, awOrig);
     const aw = this.place(awOrig);
-    const outp = this.rawAddr(r, call.dest!, span);
+    const outp = this.rawAddr(r.stmts, call.dest!, span);
     const ready = this.local(T.i32, null, 'temp', span);
     const pending = this.block();
     pending.stmts.push(assign(statePlace(this.sp, 0), use(int32(k)), span), assign(pl(0), use(int32(0)), span));
     pending.term = { k: 'return' };
     pending.termSpan = span;
     const cont = this.block();
+    // where the poll's result is judged: ready → cont, pending → pending
+    let decide = r;
     const embedded = this.info.embedded.get(awOrig.local);
     if (embedded && awOrig.proj.length === 0) {
-      const awp = this.rawAddr(r, awOrig, span);
+      const awp = this.rawAddr(r.stmts, awOrig, span);
       r.stmts.push(callFn(pl(ready), embedded.pollSym, [copy(pl(awp)), copy(pl(2)), copy(pl(outp))], span));
-      r.term = { k: 'switch', discr: copy(pl(ready)), cases: [{ value: 1n, target: cont.id }], otherwise: pending.id };
     } else if (this.info.isFuture(awTy)) {
-      const awp = this.rawAddr(r, awOrig, span);
+      const awp = this.rawAddr(r.stmts, awOrig, span);
       r.stmts.push(callExtern(pl(ready), 'tml_future_poll', T.i32, [copy(pl(awp)), copy(pl(2)), copy(pl(outp))], span));
-      r.term = { k: 'switch', discr: copy(pl(ready)), cases: [{ value: 1n, target: cont.id }], otherwise: pending.id };
       // done: the future dropped its own state's values as it finished; only the memory is left
       cont.stmts.push(callExtern(null, 'tml_future_complete', T.unit, [copy(pl(awp))], span));
     } else {
@@ -195,31 +195,25 @@ export class Body {
       const handle = copy(withProj(aw, { k: 'field', index: 0 }));
       const viaAsync = this.block();
       const viaThread = this.block();
-      const join = this.block();
+      decide = this.block();
       r.term = { k: 'branch', cond: copy(withProj(aw, { k: 'field', index: 1 })), then: viaAsync.id, else: viaThread.id };
       viaAsync.stmts.push(callExtern(pl(ready), 'tml_async_await', T.i32, [handle, copy(pl(2)), copy(pl(outp))], span));
-      viaAsync.term = { k: 'goto', target: join.id };
       viaThread.stmts.push(callExtern(pl(ready), 'tml_task_await', T.i32, [handle, copy(pl(2)), copy(pl(outp))], span));
-      viaThread.term = { k: 'goto', target: join.id };
-      join.term = { k: 'switch', discr: copy(pl(ready)), cases: [{ value: 1n, target: cont.id }], otherwise: pending.id };
-      for (const b of [viaAsync, viaThread, join]) b.termSpan = span;
+      for (const b of [viaAsync, viaThread]) {
+        b.term = { k: 'goto', target: decide.id };
+        b.termSpan = span;
+      }
     }
+    decide.term = { k: 'switch', discr: copy(pl(ready)), cases: [{ value: 1n, target: cont.id }], otherwise: pending.id };
+    decide.termSpan = span;
     r.termSpan = span;
     this.work.push({ src: at.src, start: at.index + 1, id: cont.id });
     return r.id;
   }
 
-  /** `&raw p as *U8` into a new temporary, appended to block `b` (p: a place of the original body) */
-  private rawAddr(b: BasicBlock, p: Place, span: Span): LocalId {
-    return this.rawAddrInto(b.stmts, p, span);
-  }
-
-  private rawAddrInto(out: Statement[], p: Place, span: Span): LocalId {
-    const typed = this.local({ k: 'ptr', inner: placeType(this.f, p) }, null, 'temp', span);
-    const raw = this.local(U8P, null, 'temp', span);
-    out.push(assign(pl(typed), { k: 'ref', place: this.place(p), mutable: true, raw: true }, span));
-    out.push(assign(pl(raw), { k: 'cast', operand: copy(pl(typed)), to: U8P }, span));
-    return raw;
+  /** `&raw p as *U8` into a new temporary of this function, appended to `out` (p: a place of the original body) */
+  private rawAddr(out: Statement[], p: Place, span: Span): LocalId {
+    return rawAddressOf(out, this.place(p), placeType(this.f, p), (ty) => this.local(ty, null, 'temp', span), span);
   }
 
   private findAwait(k: number): AwaitSite {
@@ -288,7 +282,7 @@ export class Body {
         if (embedded) {
           // an embedded future: its own drop function, on its state (its drop is never flagged: async_lower.ts)
           const out: Statement[] = [];
-          const raw = this.rawAddrInto(out, s.place, s.span);
+          const raw = this.rawAddr(out, s.place, s.span);
           out.push(callFn(null, embedded.dropSym, [copy(pl(raw))], s.span));
           return out;
         }

@@ -15,6 +15,7 @@ import { containsRef } from '../sema/collect.js';
 import type { ProgramDefs } from '../sema/defs.js';
 import { notSend } from '../sema/send.js';
 import { typeToString, type Type } from '../sema/types.js';
+import { holdsBorrowAdt } from './analysis/accesses.js';
 import { liveness } from './analysis/liveness.js';
 import { placeType } from './analysis/place_type.js';
 import { dropPaths, isAwaitCall, suspensions } from './async_lower.js';
@@ -40,13 +41,6 @@ function liveAcrossAwaits(f: MirFunction): AwaitLive[] {
   return out;
 }
 
-function holdsBorrow(t: Type): boolean {
-  if (t.k === 'adt') return t.def.attrs.has('borrow') || t.args.some(holdsBorrow);
-  if (t.k === 'tuple') return t.elems.some(holdsBorrow);
-  if (t.k === 'array') return holdsBorrow(t.elem);
-  return false;
-}
-
 function describe(f: MirFunction, l: LocalId): string {
   const d = f.locals[l]!;
   return d.name ? `\`${d.name}\`` : 'a temporary';
@@ -59,9 +53,9 @@ export function checkAsyncRefs(f: MirFunction, diags: DiagnosticBag): void {
   for (const a of liveAcrossAwaits(f)) {
     for (const l of a.locals) {
       const d = f.locals[l]!;
-      if (reported.has(l) || !(containsRef(d.ty) || holdsBorrow(d.ty))) continue;
+      if (reported.has(l) || !(containsRef(d.ty) || holdsBorrowAdt(d.ty))) continue;
       reported.add(l);
-      const what = holdsBorrow(d.ty) ? 'a value that borrows' : 'a reference';
+      const what = holdsBorrowAdt(d.ty) ? 'a value that borrows' : 'a reference';
       diags.error('E0785', `${what} is live across an \`await\``, a.span, {
         label: `${describe(f, l)} is used after this \`await\``,
         secondary: d.span ? [{ span: d.span, message: `${describe(f, l)} is a \`${typeToString(d.ty)}\`` }] : [],
@@ -76,7 +70,14 @@ export function checkAsyncRefs(f: MirFunction, diags: DiagnosticBag): void {
 
 /** E0786, on the monomorphised program before the state-machine pass: the async functions spawned as tasks, and
  * the async functions whose futures those make (transitively). */
-export function checkAsyncSend(program: MirProgram, spawned: ReadonlyMap<string, Span>, defs: ProgramDefs, diags: DiagnosticBag): void {
+/** What mono saw spawned as async tasks: named async functions (the first spawn of each), and the first spawn of a
+ * function value whose async function is not known. */
+export interface SpawnedAsync {
+  readonly named: ReadonlyMap<string, Span>;
+  readonly unknown: Span | null;
+}
+
+export function checkAsyncSend(program: MirProgram, spawned: SpawnedAsync, defs: ProgramDefs, diags: DiagnosticBag): void {
   const fns = new Map(program.functions.map((f) => [f.symbol, f]));
   const bodies = new Map(program.functions.filter((f) => f.asyncFuture).map((f) => [f.symbol, f]));
   const future = defs.langAdt('Future');
@@ -85,8 +86,8 @@ export function checkAsyncSend(program: MirProgram, spawned: ReadonlyMap<string,
   // it then awaits); a future that comes out of a closure or a virtual call could be any async function's
   const via = new Map<string, Span>();
   const work: string[] = [];
-  let everyBody: Span | null = spawned.get('*') ?? null;
-  for (const [sym, span] of spawned) if (fns.has(sym) && !via.has(sym)) (via.set(sym, span), work.push(sym));
+  let everyBody: Span | null = spawned.unknown;
+  for (const [sym, span] of spawned.named) if (fns.has(sym) && !via.has(sym)) (via.set(sym, span), work.push(sym));
   while (work.length && !everyBody) {
     const f = fns.get(work.pop()!)!;
     for (const b of f.blocks) for (const s of b.stmts) {

@@ -27,8 +27,9 @@ import { placeType } from './analysis/place_type.js';
 import { Body } from './async_body.js';
 import { AWAIT, SPAWN_ASYNC, SUSPEND } from './lower_async.js';
 import type { BlockId, LocalDecl, LocalId, MirFunction, MirProgram, Operand, Place, Statement } from './mir.js';
-import { assign, callExtern, callFn, copy, fnptr, int32, pl, U8P } from './mir_build.js';
-import { placeUses } from './async_uses.js';
+import { assign, callExtern, callFn, copy, fnptr, int32, pl, rawAddressOf, rawPointer, U8P } from './mir_build.js';
+import { placeUses, type PlaceUses } from './async_uses.js';
+import { successors } from './move_paths.js';
 
 /** the suspension point of a finished future: its state holds nothing */
 export const DONE = 1 << 30;
@@ -46,13 +47,13 @@ export function lowerAsyncFunctions(program: MirProgram, isFuture: (t: Type) => 
     const f = bodies.get(sym);
     if (!f || visiting.has(sym)) return null;
     visiting.add(sym);
-    const embedded = embedAwaits(f, bodies, machine);
+    const embedded = embedAwaits(f, machine);
     const sm = new StateMachine(f, isFuture, embedded);
     visiting.delete(sym);
     machines.set(sym, sm);
     return sm;
   };
-  for (const f of program.functions) rewriteMarkers(f, bodies, machine);
+  for (const f of program.functions) rewriteMarkers(f, machine);
   const out: MirFunction[] = [];
   for (const f of program.functions) {
     if (f.asyncFuture) out.push(...machine(f.symbol)!.build());
@@ -81,16 +82,14 @@ export function suspensions(f: MirFunction): Suspension[] {
 
 /** The blocks of the paths that stop at a suspension point: their `return` gives no result. */
 export function dropPaths(f: MirFunction, susp: readonly Suspension[]): Set<BlockId> {
+  const succ = successors(f);
   const seen = new Set<BlockId>();
   const work = susp.map((s) => s.stop);
   while (work.length) {
     const bi = work.pop()!;
     if (seen.has(bi)) continue;
     seen.add(bi);
-    const t = f.blocks[bi]!.term;
-    if (t.k === 'goto') work.push(t.target);
-    else if (t.k === 'branch') work.push(t.then, t.else);
-    else if (t.k === 'switch') work.push(...t.cases.map((c) => c.target), t.otherwise);
+    work.push(...succ[bi]!);
   }
   return seen;
 }
@@ -206,72 +205,61 @@ export class StateMachine {
 
 // ---------- embedding: a future whose state can live in its owner ----------
 
-interface MadeBy {
-  readonly block: number;
-  readonly at: number;
-  readonly callee: string;
-}
+type Machines = (sym: string) => StateMachine | null;
 
-/** `x = call g(…)` of async function g, the one assignment of `x`, which is mentioned `mentions` times in all. */
-function madeByAsyncCall(f: MirFunction, fut: LocalId, mentions: number, bodies: ReadonlyMap<string, MirFunction>): MadeBy | null {
+/** If future local `fut` is made by the one assignment `fut = call g(…)` of async function g (whose machine is
+ * built, not in a cycle) and its mentions pass `accept`, give it g's state instead of a boxed Future: its type, and
+ * its making call (`g$init`). Returns g's machine, or null when `fut` keeps its box. */
+function embedMadeFuture(f: MirFunction, fut: LocalId, accept: (u: PlaceUses) => boolean, machine: Machines): StateMachine | null {
   const u = placeUses(f, fut);
-  if (u.defs.length !== 1 || u.count !== mentions) return null;
+  if (u.defs.length !== 1 || !accept(u)) return null;
   const { block, index } = u.defs[0]!;
   const s = f.blocks[block]!.stmts[index]!;
-  if (s.k !== 'call' || s.callee.k !== 'fn' || !bodies.has(s.callee.symbol)) return null;
-  return { block, at: index, callee: s.callee.symbol };
+  const sm = s.k === 'call' && s.callee.k === 'fn' ? machine(s.callee.symbol) : null;
+  if (!sm) return null;
+  const d = f.locals[fut]!;
+  f.locals[fut] = { id: d.id, ty: sm.stateTy, name: d.name, kind: d.kind, span: d.span };
+  f.blocks[block]!.stmts[index] = { ...(s as Extract<Statement, { k: 'call' }>), callee: { k: 'fn', symbol: sm.initSym } };
+  return sm;
 }
 
-/** Make local `l` hold `sm`'s state instead of a boxed Future: its type, and its making call (`g$init`). */
-function embedLocal(f: MirFunction, made: MadeBy, l: LocalId, sm: StateMachine): void {
-  const d = f.locals[l]!;
-  f.locals[l] = { id: d.id, ty: sm.stateTy, name: d.name, kind: d.kind, span: d.span };
-  const s = f.blocks[made.block]!.stmts[made.at] as Extract<Statement, { k: 'call' }>;
-  f.blocks[made.block]!.stmts[made.at] = { ...s, callee: { k: 'fn', symbol: sm.initSym } };
-}
+/** used only by the consuming call at hand (besides its making call) */
+const consumedHere = (u: PlaceUses) => u.count === 2;
 
 /** The awaits of async body `f` on a direct call of an async function, embedded (see the header). A future local
  * whose drop is flagged (moved on some paths only) keeps its box. */
-function embedAwaits(f: MirFunction, bodies: ReadonlyMap<string, MirFunction>, machine: (sym: string) => StateMachine | null): Map<LocalId, StateMachine> {
+function embedAwaits(f: MirFunction, machine: Machines): Map<LocalId, StateMachine> {
   const out = new Map<LocalId, StateMachine>();
   for (const b of f.blocks) {
     for (const s of b.stmts) {
       if (!isAwaitCall(s)) continue;
       const a = s.args[0]!;
       if (a.k !== 'move' || a.place.proj.length || out.has(a.place.local)) continue;
-      const fut = a.place.local;
-      const u = placeUses(f, fut);
-      if (u.flaggedDrop || u.other > 0 || u.awaits !== 1) continue;
-      const made = madeByAsyncCall(f, fut, u.count, bodies);
-      const sm = made && machine(made.callee);
-      if (!made || !sm) continue;
-      embedLocal(f, made, fut, sm);
-      out.set(fut, sm);
+      const sm = embedMadeFuture(f, a.place.local, (u) => !u.flaggedDrop && u.other === 0 && u.awaits === 1, machine);
+      if (sm) out.set(a.place.local, sm);
     }
   }
   return out;
 }
 
 /** `spawn` and `block_on` of a future: the markers and calls lowering left, made into runtime calls. */
-function rewriteMarkers(f: MirFunction, bodies: ReadonlyMap<string, MirFunction>, machine: (sym: string) => StateMachine | null): void {
+function rewriteMarkers(f: MirFunction, machine: Machines): void {
   for (const b of f.blocks) {
     for (let si = 0; si < b.stmts.length; si++) {
       const spawn = calls(b.stmts[si]!, 'extern', SPAWN_ASYNC);
       const blockOn = calls(b.stmts[si]!, 'fn', BLOCK_ON, true);
-      const made = spawn ? spawnCall(f, spawn, bodies, machine) : blockOn ? blockOnInPlace(f, blockOn, bodies, machine) : null;
+      const made = spawn ? spawnCall(f, spawn, machine) : blockOn ? blockOnInPlace(f, blockOn, machine) : null;
       if (made) b.stmts.splice(si, 1, ...made);
     }
   }
 }
 
-function spawnCall(f: MirFunction, s: Extract<Statement, { k: 'call' }>, bodies: ReadonlyMap<string, MirFunction>, machine: (sym: string) => StateMachine | null): Statement[] {
+function spawnCall(f: MirFunction, s: Extract<Statement, { k: 'call' }>, machine: Machines): Statement[] {
   const fut = (s.args[0] as Extract<Operand, { k: 'move' }>).place.local;
   const [, size, dropResult] = s.args as [Operand, Operand, Operand];
-  const made = madeByAsyncCall(f, fut, 2, bodies);
-  const sm = made && machine(made.callee);
+  const sm = embedMadeFuture(f, fut, consumedHere, machine);
   const out: Statement[] = [];
-  if (made && sm) {
-    embedLocal(f, made, fut, sm);
+  if (sm) {
     const raw = rawAddress(f, out, pl(fut), s.span);
     const stateSize: Operand = { k: 'const', value: { k: 'sizeof', of: sm.stateTy }, ty: T.i64 };
     out.push(callExtern(s.dest, 'tml_async_spawn', U8P, [fnptr(sm.pollSym), fnptr(sm.dropSym), copy(pl(raw)), stateSize, size, dropResult], s.span));
@@ -284,14 +272,12 @@ function spawnCall(f: MirFunction, s: Extract<Statement, { k: 'call' }>, bodies:
   return out;
 }
 
-function blockOnInPlace(f: MirFunction, s: Extract<Statement, { k: 'call' }>, bodies: ReadonlyMap<string, MirFunction>, machine: (sym: string) => StateMachine | null): Statement[] | null {
+function blockOnInPlace(f: MirFunction, s: Extract<Statement, { k: 'call' }>, machine: Machines): Statement[] | null {
   const a = s.args[0];
   if (!a || a.k !== 'move' || a.place.proj.length) return null;
   const fut = a.place.local;
-  const made = madeByAsyncCall(f, fut, 2, bodies);
-  const sm = made && machine(made.callee);
-  if (!made || !sm) return null;
-  embedLocal(f, made, fut, sm);
+  const sm = embedMadeFuture(f, fut, consumedHere, machine);
+  if (!sm) return null;
   const out: Statement[] = [];
   const state = rawAddress(f, out, pl(fut), s.span);
   const outArg: Operand = s.dest ? copy(pl(rawAddress(f, out, s.dest, s.span))) : { k: 'const', value: { k: 'null' }, ty: U8P };
@@ -301,13 +287,8 @@ function blockOnInPlace(f: MirFunction, s: Extract<Statement, { k: 'call' }>, bo
 
 /** `&raw p` (as *U8, or typed) into a new temporary of `f` */
 function rawAddress(f: MirFunction, out: Statement[], p: Place, span: Span, typed = false): LocalId {
-  const ty = placeType(f, p);
-  const t = newTemp(f, { k: 'ptr', inner: ty }, span);
-  out.push(assign(pl(t), { k: 'ref', place: p, mutable: true, raw: true }, span));
-  if (typed) return t;
-  const raw = newTemp(f, U8P, span);
-  out.push(assign(pl(raw), { k: 'cast', operand: copy(pl(t)), to: U8P }, span));
-  return raw;
+  const temp = (ty: Type) => newTemp(f, ty, span);
+  return typed ? rawPointer(out, p, placeType(f, p), temp, span) : rawAddressOf(out, p, placeType(f, p), temp, span);
 }
 
 function newTemp(f: MirFunction, ty: Type, span: Span): LocalId {

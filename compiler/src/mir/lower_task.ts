@@ -8,10 +8,10 @@ import { constBool, FnBuilder, moveOf } from './builder.js';
 import type { Operand, Place } from './mir.js';
 import { place } from './mir.js';
 import { SPAWN_ASYNC } from './lower_async.js';
+import { U8P } from './mir_build.js';
 import type { Mono } from './mono.js';
 import type { FnLowerer } from './lower_fn.js';
 
-const U8P: Type = { k: 'ptr', inner: T.u8 };
 const made = new WeakMap<Mono, Set<string>>();
 
 export function lowerSpawn(l: FnLowerer, e: Extract<ast.Expr, { kind: 'Call' }>, res: Extract<CallRes, { k: 'builtin' }>, dest: Place): void {
@@ -26,12 +26,18 @@ export function lowerSpawn(l: FnLowerer, e: Extract<ast.Expr, { kind: 'Call' }>,
   const p = b.temp({ k: 'ptr', inner: envTy }, span);
   b.assign(place(p), { k: 'cast', operand: { k: 'copy', place: place(raw) }, to: b.localTy(p) }, span);
   b.assign(place(p, { k: 'deref' }), { k: 'aggregate', kind: { k: 'tuple' }, ops }, span);
-  const r = ft.ret;
-  const dropFn: Operand = l.needsDrop(r) ? { k: 'const', value: { k: 'fnptr', symbol: l.mono.glue.dropSymbol(r) }, ty: U8P } : { k: 'const', value: { k: 'null' }, ty: U8P };
+  const [size, dropFn] = taskResult(l, ft.ret);
   const h = b.temp(U8P, span);
-  const size: Operand = { k: 'const', value: { k: 'sizeof', of: r.k === 'never' ? T.unit : r }, ty: T.i64 };
   b.call(place(h), { k: 'extern', symbol: 'tml_task_spawn', ret: U8P }, [{ k: 'const', value: { k: 'fnptr', symbol: taskThunk(l.mono, envTy, ft) }, ty: U8P }, { k: 'copy', place: place(raw) }, size, dropFn], span);
   b.assign(dest, { k: 'aggregate', kind: { k: 'struct' }, ops: [moveOf(h), constBool(false)] }, span);
+}
+
+/** What the runtime keeps of a task's result `r`: its size, and its drop glue (null when it needs none), for a
+ * result nobody takes (a detached or aborted task). */
+function taskResult(l: FnLowerer, r: Type): [Operand, Operand] {
+  const size: Operand = { k: 'const', value: { k: 'sizeof', of: r.k === 'never' ? T.unit : r }, ty: T.i64 };
+  const dropFn: Operand = l.needsDrop(r) ? { k: 'const', value: { k: 'fnptr', symbol: l.mono.glue.dropSymbol(r) }, ty: U8P } : { k: 'const', value: { k: 'null' }, ty: U8P };
+  return [size, dropFn];
 }
 
 /** `spawn(f, a1, …)` of an async function: the call `f(a1, …)` makes the future (running nothing), which moves into
@@ -52,7 +58,7 @@ function lowerAsyncSpawn(l: FnLowerer, e: Extract<ast.Expr, { kind: 'Call' }>, f
     b.call(place(fut), { k: 'fn', symbol: sym }, args, span);
   } else {
     // which async function's future this makes is not known here: every async body is judged for Send
-    if (!l.mono.checkOnly && !l.mono.spawnedAsync.has('*')) l.mono.spawnedAsync.set('*', span);
+    if (!l.mono.checkOnly) l.mono.spawnedUnknownAsync ??= span;
     const fv = l.operand(e.args[0]!);
     const args = e.args.slice(1).map((a) => l.operand(a));
     // the function value is only called here: a temporary dropped right after (a closure's captures)
@@ -61,8 +67,7 @@ function lowerAsyncSpawn(l: FnLowerer, e: Extract<ast.Expr, { kind: 'Call' }>, f
     b.call(place(fut), { k: 'closure', value: { k: 'copy', place: place(fvl) } }, args, span);
     l.dropLocal(fvl, span);
   }
-  const dropFn: Operand = l.needsDrop(r) ? { k: 'const', value: { k: 'fnptr', symbol: l.mono.glue.dropSymbol(r) }, ty: U8P } : { k: 'const', value: { k: 'null' }, ty: U8P };
-  const size: Operand = { k: 'const', value: { k: 'sizeof', of: r.k === 'never' ? T.unit : r }, ty: T.i64 };
+  const [size, dropFn] = taskResult(l, r);
   const h = b.temp(U8P, span);
   b.call(place(h), { k: 'extern', symbol: SPAWN_ASYNC, ret: U8P }, [moveOf(fut), size, dropFn], span);
   b.assign(dest, { k: 'aggregate', kind: { k: 'struct' }, ops: [moveOf(h), constBool(true)] }, span);

@@ -33,3 +33,18 @@ export function callExtern(dest: Place | null, symbol: string, ret: Type, args: 
 export function callFn(dest: Place | null, symbol: string, args: Operand[], span: Span): Statement {
   return { k: 'call', dest, callee: { k: 'fn', symbol }, args, span, noReturn: false };
 }
+
+/** `t = &raw p` into a new temporary of type `*ty` (`ty`: the type of `p`), made by `temp` */
+export function rawPointer(out: Statement[], p: Place, ty: Type, temp: (ty: Type) => LocalId, span: Span): LocalId {
+  const t = temp({ k: 'ptr', inner: ty });
+  out.push(assign(pl(t), { k: 'ref', place: p, mutable: true, raw: true }, span));
+  return t;
+}
+
+/** `&raw p as *U8` into a new temporary (a runtime or poll function's `void *` argument) */
+export function rawAddressOf(out: Statement[], p: Place, ty: Type, temp: (ty: Type) => LocalId, span: Span): LocalId {
+  const t = rawPointer(out, p, ty, temp, span);
+  const raw = temp(U8P);
+  out.push(assign(pl(raw), { k: 'cast', operand: copy(pl(t)), to: U8P }, span));
+  return raw;
+}

@@ -37,9 +37,10 @@ export class Mono {
   readonly glue: GlueBuilder;
   readonly classes: ClassGen;
   private closureCount = 0;
-  /** async functions spawned as tasks (by symbol): the first `spawn` of each, for the Send rule (async_check.ts);
-   * `*`: a function value whose async function is not known was spawned */
+  /** async functions spawned as tasks (by symbol): the first `spawn` of each, for the Send rule (async_check.ts) */
   readonly spawnedAsync = new Map<string, Span>();
+  /** the first `spawn` of a function value whose async function is not known (any async body may run as a task) */
+  spawnedUnknownAsync: Span | null = null;
 
   constructor(
     readonly checked: CheckedProgram,

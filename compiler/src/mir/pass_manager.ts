@@ -12,10 +12,10 @@
 // --emit=mir --mir-after=PASS`) and, in the test suite, validated (TMLC_VALIDATE_MIR=1 or `validate`): a pass
 // that leaves broken MIR is reported as an internal error naming it.
 import type { DiagnosticBag } from '../syntax/diagnostics.js';
-import type { SourceMap, Span } from '../syntax/source.js';
+import type { SourceMap } from '../syntax/source.js';
 import type { FuncDef } from '../sema/defs.js';
 import type { CheckedProgram } from '../sema/program.js';
-import { checkAsyncRefs, checkAsyncSend } from './async_check.js';
+import { checkAsyncRefs, checkAsyncSend, type SpawnedAsync } from './async_check.js';
 import { lowerAsyncFunctions } from './async_lower.js';
 import { checkBorrows } from './borrow_check.js';
 import { insertBorrowMarks, takesMarks } from './borrow_marks.js';
@@ -36,8 +36,8 @@ export interface PassContext {
   readonly checkBody: (fn: FuncDef) => boolean;
   generic: GenericBodies | null;
   program: MirProgram | null;
-  /** async functions spawned as tasks, from mono (for async_send) */
-  spawnedAsync?: ReadonlyMap<string, Span>;
+  /** what mono saw spawned as async tasks (for async_send) */
+  spawned?: SpawnedAsync;
 }
 
 export interface MirPass {
@@ -80,7 +80,7 @@ export const PASSES: readonly MirPass[] = [
     run: (ctx) => {
       const mono = new Mono(ctx.checked, ctx.sources, ctx.opts, lowerInstance);
       ctx.program = mono.run();
-      ctx.spawnedAsync = mono.spawnedAsync;
+      ctx.spawned = { named: mono.spawnedAsync, unknown: mono.spawnedUnknownAsync };
       // a body whose generic form could not be lowered is checked in its instances instead
       const unlowered = ctx.generic?.unlowered;
       if (unlowered && unlowered.size) {
@@ -98,7 +98,7 @@ export const PASSES: readonly MirPass[] = [
   {
     name: 'async_send',
     check: true,
-    run: (ctx) => checkAsyncSend(ctx.program!, ctx.spawnedAsync ?? new Map(), ctx.checked.defs, ctx.diags),
+    run: (ctx) => checkAsyncSend(ctx.program!, ctx.spawned ?? { named: new Map(), unknown: null }, ctx.checked.defs, ctx.diags),
   },
   {
     name: 'drop_elab',

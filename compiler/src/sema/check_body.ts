@@ -973,7 +973,7 @@ export class BodyChecker {
 
   /** `block_on` and `join` block the calling thread: in an `async func` that is a worker of the executor. */
   private blockingInAsync(fn: FuncDef, span: Span): void {
-    if (!this.inAsyncBody() || !fn.module.isStd || fn.module.path !== 'core::task' && fn.module.path !== 'core::future') return;
+    if (!this.inAsyncBody() || !fn.module.isStd || (fn.module.path !== 'core::task' && fn.module.path !== 'core::future')) return;
     if (fn.name === 'join') {
       this.diags.error('E0783', '`join` would block a worker thread of the executor', span, {
         label: 'called in an `async func`',

@@ -85,7 +85,7 @@ export function localsRead(accesses: readonly Access[]): Set<number> {
 }
 
 /** Does a value of this type hold a `@borrow` library value (`MutexGuard`, `ArenaRef`) at any depth? */
-function holdsBorrowAdt(t: Type): boolean {
+export function holdsBorrowAdt(t: Type): boolean {
   switch (t.k) {
     case 'adt':
       return t.def.attrs.has('borrow') || t.args.some(holdsBorrowAdt);
