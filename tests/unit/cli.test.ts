@@ -113,12 +113,22 @@ describe('build: defaults per mode', () => {
       checkLeaks: true,
       verbose: false,
       time: false,
+      mirOpt: process.env.TMLC_MIR_OPT !== '0',
       emit: null,
       mirAfter: null,
       messageFormat: 'human',
     });
-    expect(frontEndOptions(c.o)).toEqual({ overflowChecks: true, tests: false, mirAfter: null });
+    expect(frontEndOptions(c.o)).toEqual({ overflowChecks: true, tests: false, mirAfter: null, mirOpt: process.env.TMLC_MIR_OPT !== '0' });
     expect(runtimeVariant(c.o)).toBe('debug');
+  });
+
+  it('-Z mir-opt=0 turns the MIR optimizer off, -Z mir-opt=1 on; other -Z options are usage errors', async () => {
+    expect(only((await cli(['build', 'a.tml', '-Z', 'mir-opt=0'])).calls, 'build').o.mirOpt).toBe(false);
+    expect(only((await cli(['build', 'a.tml', '-Z', 'mir-opt=0', '-Z', 'mir-opt=1'])).calls, 'build').o.mirOpt).toBe(true);
+    expect(only((await cli(['test', 'x', '-Z', 'mir-opt=0'])).calls, 'test').o.build.mirOpt).toBe(false);
+    const bad = await cli(['build', 'a.tml', '-Z', 'mir-opt=2']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain("unknown -Z option 'mir-opt=2' (expected mir-opt=0 or mir-opt=1)");
   });
 
   it('--mir-after PASS goes with --emit=mir and names a pass', async () => {

@@ -32,6 +32,7 @@ export interface BuildFlags {
   verbose?: boolean;
   time?: boolean;
   messageFormat?: string;
+  Z?: string[];
 }
 
 /** The build options; `run` leaves out -o and --emit. */
@@ -51,7 +52,13 @@ export function addBuildOptions(cmd: Command, which: { output: boolean; emit: bo
   }
   cmd
     .option('--verbose', 'echo the external commands')
-    .option('--time', 'print the time of each phase')
+    .option('--time', 'print the time of each phase (each MIR pass too)')
+    .option('-Z <option>', 'debugging option: mir-opt=0 turns the MIR optimizer off (default mir-opt=1)', collectZ)
     .addOption(new Option('--message-format <format>', 'diagnostics as text or as one JSON object per line').choices(MESSAGE_FORMATS));
   return cmd;
+}
+
+/** -Z may be given more than once. */
+export function collectZ(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }

@@ -3,7 +3,7 @@
 import { Option, type Command } from 'commander';
 import { guarded } from '../driver/pipeline.js';
 import { MESSAGE_FORMATS, resolveTestOptions, SANITIZERS } from '../driver/settings.js';
-import type { CliContext } from './common.js';
+import { collectZ, type CliContext } from './common.js';
 
 interface TestFlags {
   filter?: string;
@@ -14,6 +14,7 @@ interface TestFlags {
   /** only --no-check-leaks is defined, so commander defaults this to true: true means "not given" */
   checkLeaks?: boolean;
   messageFormat?: string;
+  Z?: string[];
 }
 
 export function registerTest(program: Command, ctx: CliContext): void {
@@ -28,6 +29,7 @@ export function registerTest(program: Command, ctx: CliContext): void {
     .addOption(new Option('--sanitize <kind>', 'build the tests with a sanitizer').choices(SANITIZERS))
     .option('--no-check-leaks', 'do not fail tests that leak')
     .addOption(new Option('--message-format <format>', 'diagnostics as text or as one JSON object per line').choices(MESSAGE_FORMATS))
+    .option('-Z <option>', 'debugging option: mir-opt=0 turns the MIR optimizer off (default mir-opt=1)', collectZ)
     .action(async (paths: string[], flags: TestFlags) => {
       ctx.status = await guarded(async () => {
         const o = resolveTestOptions({ ...flags, checkLeaks: flags.checkLeaks === false ? false : undefined });

@@ -30,12 +30,14 @@ export function runFrontEnd(entryPath: string, opts: FrontEndOptions): FrontEndR
   t0 = performance.now();
   let mirText: string | null = null;
   const stopAfter = opts.mirAfter ?? undefined;
-  const program = buildMir(checked, sources, { overflowChecks: opts.overflowChecks, tests: opts.tests, trackSites: opts.overflowChecks }, diags, {
+  const lower = { overflowChecks: opts.overflowChecks, tests: opts.tests, trackSites: opts.overflowChecks, mirOpt: opts.mirOpt ?? undefined };
+  const program = buildMir(checked, sources, lower, diags, {
     stopAfter,
+    timed: (pass, ms) => timings.push({ phase: `mir:${pass}`, ms }),
     after: (pass, ctx) => {
       if (pass.name === stopAfter) mirText = currentMir(ctx).map(printFunction).join('\n');
     },
   });
-  timings.push({ phase: 'mir', ms: performance.now() - t0 });
+  timings.push({ phase: 'mir (all)', ms: performance.now() - t0 });
   return { program: diags.hasErrors() ? null : program, diagnostics: diags.items, sources, timings, mirText };
 }

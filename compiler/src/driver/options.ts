@@ -17,6 +17,8 @@ export interface BuildOptions {
   checkLeaks: boolean;
   verbose: boolean;
   time: boolean;
+  /** the MIR optimizer (`-Z mir-opt=0|1`; without it, on unless TMLC_MIR_OPT=0) */
+  mirOpt?: boolean;
 }
 
 /** What the front end needs to know of the build (it shapes the MIR: checks are explicit MIR). */
@@ -27,6 +29,8 @@ export interface FrontEndOptions {
   tests: boolean;
   /** --mir-after: stop after this MIR pass and keep its MIR as text */
   mirAfter?: string | null;
+  /** the MIR optimizer; null/undefined: on unless TMLC_MIR_OPT=0 */
+  mirOpt?: boolean | null;
   /** an executable with `main` is being built: a test file without `main` is an error then, not only skipped */
   needsMain?: boolean;
 }

@@ -106,7 +106,7 @@ export class PhaseTimer {
   }
 
   format(): string {
-    const row = (p: string, ms: number): string => `time: ${p.padEnd(12)} ${ms.toFixed(1).padStart(9)} ms\n`;
+    const row = (p: string, ms: number): string => `time: ${p.padEnd(20)} ${ms.toFixed(1).padStart(9)} ms\n`;
     return this.phases.map((p) => row(p.phase, p.ms)).join('') + row('total', performance.now() - this.t0);
   }
 }

@@ -47,6 +47,19 @@ export interface RawBuildFlags {
   verbose?: boolean;
   time?: boolean;
   messageFormat?: string;
+  /** -Z debugging options, e.g. `mir-opt=0` */
+  Z?: string[];
+}
+
+/** `-Z` options: `mir-opt=0` turns the MIR optimizer off, `mir-opt=1` on (the default). */
+export function mirOptFlag(z: readonly string[] | undefined): boolean | null {
+  let on: boolean | null = null;
+  for (const opt of z ?? []) {
+    const m = /^mir-opt=(0|1)$/.exec(opt);
+    if (!m) throw new UsageError(`unknown -Z option '${opt}' (expected mir-opt=0 or mir-opt=1)`);
+    on = m[1] === '1';
+  }
+  return on;
 }
 
 /** The default target triple for a Node `process.arch`. */
@@ -130,6 +143,8 @@ export function resolveBuildOptions(raw: RawBuildFlags, arch: string = process.a
     checkLeaks,
     verbose: raw.verbose === true,
     time: raw.time === true,
+    // resolved here, so that the test cache's key tells the two apart
+    mirOpt: mirOptFlag(raw.Z) ?? process.env.TMLC_MIR_OPT !== '0',
     emit,
     mirAfter,
     messageFormat,
@@ -138,7 +153,7 @@ export function resolveBuildOptions(raw: RawBuildFlags, arch: string = process.a
 
 /** What the front end needs of a build. */
 export function frontEndOptions(o: BuildOptions & Partial<Pick<PipelineOptions, 'mirAfter'>>, tests = false): FrontEndOptions {
-  return { overflowChecks: !o.release, tests, mirAfter: o.mirAfter ?? null };
+  return { overflowChecks: !o.release, tests, mirAfter: o.mirAfter ?? null, mirOpt: o.mirOpt ?? null };
 }
 
 const EMIT_EXTENSION: Record<Emit, string> = { ir: '.ll', mir: '.mir', bc: '.bc', obj: '.o' };
@@ -179,6 +194,7 @@ export interface RawTestFlags {
   messageFormat?: string;
   verbose?: boolean;
   time?: boolean;
+  Z?: string[];
 }
 
 export function resolveTestOptions(raw: RawTestFlags, arch: string = process.arch): TestRunOptions {
@@ -190,6 +206,7 @@ export function resolveTestOptions(raw: RawTestFlags, arch: string = process.arc
       messageFormat: raw.messageFormat,
       verbose: raw.verbose,
       time: raw.time,
+      Z: raw.Z,
     },
     arch,
   );

@@ -7,7 +7,13 @@ import type { LowerOptions } from './mono.js';
 import { runPasses, type PassContext, type RunPassesOptions } from './pass_manager.js';
 
 export function buildMir(checked: CheckedProgram, sources: SourceMap, opts: LowerOptions, diags: DiagnosticBag, run: RunPassesOptions = {}): MirProgram | null {
-  const ctx: PassContext = { checked, sources, opts, diags, checkBody: (fn) => !fn.module.isStd, generic: null, program: null };
+  const ctx: PassContext = { checked, sources, opts, diags, checkBody: (fn) => !fn.module.isStd, generic: null, program: null, optimize: mirOptEnabled(opts) };
   runPasses(ctx, { validate: process.env.TMLC_VALIDATE_MIR === '1', ...run });
   return ctx.program;
+}
+
+/** The optimizer runs unless the build turned it off (`-Z mir-opt=0`) or, when the build says nothing, the
+ * environment does (TMLC_MIR_OPT=0: how the differential test runs the whole suite without it). */
+export function mirOptEnabled(opts: LowerOptions): boolean {
+  return opts.mirOpt ?? process.env.TMLC_MIR_OPT !== '0';
 }

@@ -16,6 +16,8 @@ export interface LowerOptions {
   readonly tests: boolean;
   /** debug builds: record the TML site of runtime string allocations (for leak reports) */
   readonly trackSites: boolean;
+  /** run the MIR optimizer (default: on unless TMLC_MIR_OPT=0; mir/build.ts) */
+  readonly mirOpt?: boolean;
 }
 
 export interface Instance {

@@ -8,6 +8,8 @@
 //   drop_elab      exact drops and drop flags
 //   borrow_marks   run-time borrow marks on class instances, and the checks before mutating one
 //   async_lower    every async body becomes a state machine: constructor, poll and drop functions
+//   (optimizer)    the passes of mir/opt/passes.ts, in every build unless turned off (`-Z mir-opt=0`,
+//                  TMLC_MIR_OPT=0): they keep every check that can fail and every drop's observable order
 // After the checks, the pipeline stops if they reported errors. After any pass the MIR can be shown (`tmlc build
 // --emit=mir --mir-after=PASS`) and, in the test suite, validated (TMLC_VALIDATE_MIR=1 or `validate`): a pass
 // that leaves broken MIR is reported as an internal error naming it.
@@ -25,6 +27,7 @@ import { lowerInstance } from './lower_fn.js';
 import type { MirFunction, MirProgram } from './mir.js';
 import { mangleFn, Mono, type LowerOptions } from './mono.js';
 import { checkMoves } from './move_check.js';
+import { OPT_PASSES } from './opt/passes.js';
 import { validateFunction, validateProgram } from './validate.js';
 
 export interface PassContext {
@@ -38,12 +41,16 @@ export interface PassContext {
   program: MirProgram | null;
   /** what mono saw spawned as async tasks (for async_send) */
   spawned?: SpawnedAsync;
+  /** run the optimizer's passes (`optimize: true`); off with `-Z mir-opt=0` */
+  readonly optimize: boolean;
 }
 
 export interface MirPass {
   readonly name: string;
   /** a check: the pipeline stops after it when it reported errors */
   readonly check?: boolean;
+  /** an optimization: skipped when the optimizer is off */
+  readonly optimize?: boolean;
   run(ctx: PassContext): void;
 }
 
@@ -123,6 +130,7 @@ export const PASSES: readonly MirPass[] = [
       lowerAsyncFunctions(ctx.program!, (t) => t.k === 'adt' && t.def === future);
     },
   },
+  ...OPT_PASSES,
 ];
 
 export const PASS_NAMES: readonly string[] = PASSES.map((p) => p.name);
@@ -136,12 +144,20 @@ export interface RunPassesOptions {
   readonly stopAfter?: string;
   /** the pipeline (default PASSES; tests insert passes) */
   readonly passes?: readonly MirPass[];
+  /** called with each pass's time (--time) */
+  readonly timed?: (pass: string, ms: number) => void;
 }
 
 export function runPasses(ctx: PassContext, o: RunPassesOptions = {}): void {
   const passes = o.passes ?? PASSES;
   for (const [i, pass] of passes.entries()) {
+    if (pass.optimize && !ctx.optimize) {
+      if (pass.name === o.stopAfter) return;
+      continue;
+    }
+    const t0 = performance.now();
     pass.run(ctx);
+    o.timed?.(pass.name, performance.now() - t0);
     o.after?.(pass, ctx);
     if (o.validate) {
       const errors = validateAfter(ctx);

@@ -104,7 +104,7 @@ export async function runTests(paths: readonly string[], o: TestRunOptions): Pro
         allTests = hit.tests;
         cachedFiles++;
       } else {
-        const fe = runFrontEnd(file, { overflowChecks: !o.build.release, tests: true });
+        const fe = runFrontEnd(file, { overflowChecks: !o.build.release, tests: true, mirOpt: o.build.mirOpt ?? null });
         exe = fe.program ? cache.exePath(file) : path.join(tmp.path, `t${fi}`);
         const status = await build(file, exe, { ...buildOpts, emit: null, messageFormat: o.messageFormat }, { harness: 'tests' });
         if (status !== 0 || !fe.program) {

@@ -1,0 +1,31 @@
+// The MIR optimizer (docs/optimizer.md): passes that know the language, run in every build after the checks, drop
+// elaboration and the async lowering, unless turned off (`-Z mir-opt=0`). Each keeps every check that can fail and
+// every drop's observable order. Order matters: inlining exposes constants and copies, the cleanups after it remove
+// what the others leave, and dead functions go last, when the calls inlining removed are gone.
+import type { MirFunction } from '../mir.js';
+import type { MirPass, PassContext } from '../pass_manager.js';
+import { constProp } from './const_prop.js';
+import { copyProp } from './copy_prop.js';
+import { removeDeadLocals, removeDeadStores } from './dead_code.js';
+import { removeDeadFunctions } from './dead_fns.js';
+import { simplifyCfg } from './simplify_cfg.js';
+
+/** A pass that works on one function at a time. */
+function perFunction(name: string, run: (f: MirFunction, ctx: PassContext) => void): MirPass {
+  return {
+    name,
+    optimize: true,
+    run: (ctx) => {
+      for (const f of ctx.program!.functions) run(f, ctx);
+    },
+  };
+}
+
+export const OPT_PASSES: readonly MirPass[] = [
+  perFunction('const_prop', constProp),
+  perFunction('copy_prop', copyProp),
+  perFunction('dead_stores', removeDeadStores),
+  perFunction('simplify_cfg', simplifyCfg),
+  perFunction('dead_locals', removeDeadLocals),
+  { name: 'dead_fns', optimize: true, run: (ctx) => removeDeadFunctions(ctx.program!) },
+];
