@@ -38,6 +38,16 @@ step "vitest" npx vitest run
 step "conformance ($(grep -cv '^\s*\(#\|$\)' ci/conformance.txt || true) programs)" conformance
 step "memory gate (TML tests under the leak checker, ASan and Valgrind; concurrency tests under TSan)" bash ci/memory_gate.sh
 
+# The differential half of the optimizer's tests (issue 13): everything above that runs programs ran with the MIR
+# optimizer on (the default); the run programs, the conformance programs and the memory gate run again with it off,
+# against the same expected outputs, so both builds behave identically and are Valgrind- and ASan-clean.
+without_optimizer() {
+  TMLC_MIR_OPT=0 npx vitest run tests/integration/programs.test.ts &&
+    TMLC_MIR_OPT=0 conformance &&
+    TMLC_MIR_OPT=0 bash ci/memory_gate.sh
+}
+step "the same without the MIR optimizer (TMLC_MIR_OPT=0): run programs, conformance, memory gate" without_optimizer
+
 echo
 if [ ${#failed[@]} -gt 0 ]; then
   echo "FAILED: ${failed[*]}"
