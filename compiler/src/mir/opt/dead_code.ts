@@ -1,6 +1,7 @@
-// Dead stores and dead locals. An assignment to a local nothing reads, drops or borrows is removed (MIR rvalues have
-// no effects besides their write; calls are kept, whatever their result); `nop` markers are removed; then the locals
-// nothing names are removed and the rest renumbered, which is what code generation turns into stack slots.
+// Dead stores and dead locals. An assignment to a compiler temporary nothing reads, drops or borrows is removed (MIR
+// rvalues have no effects besides their write; calls are kept, whatever their result); `nop` markers are removed;
+// then the locals nothing names are removed and the rest renumbered, which is what code generation turns into stack
+// slots. A user's variable keeps its stores, read or not: a debugger shows it.
 import type { LocalDecl, MirFunction } from '../mir.js';
 import { localUses, renamePlace, renameStatement, renameTerminator } from './visit.js';
 
@@ -9,11 +10,19 @@ export function removeDeadStores(f: MirFunction): void {
     changed = false;
     const uses = localUses(f);
     for (const b of f.blocks) {
+      const dead = (l: number) => l !== 0 && uses.uses[l] === 0 && f.locals[l]!.kind === 'temp';
+      // a call's unread result is discarded (an extern's signature follows its destination's type: only Unit ones)
+      b.stmts = b.stmts.map((s) => {
+        if (s.k !== 'call' || !s.dest || s.dest.proj.length || !dead(s.dest.local)) return s;
+        if (s.callee.k !== 'fn' && f.locals[s.dest.local]!.ty.k !== 'unit') return s;
+        changed = true;
+        return { ...s, dest: null };
+      });
       const kept = b.stmts.filter((s) => {
         if (s.k === 'nop') return false;
         if (s.k !== 'assign' || s.place.proj.length !== 0) return true;
         const l = s.place.local;
-        return l === 0 || uses.uses[l] !== 0;
+        return l === 0 || uses.uses[l] !== 0 || f.locals[l]!.kind !== 'temp';
       });
       if (kept.length !== b.stmts.length) {
         b.stmts = kept;
