@@ -1,6 +1,8 @@
 // One MIR function → one LLVM function body.
 //
-// Every local gets an alloca in the entry block (parameters are stored into theirs); a place is an address
+// Every local gets an alloca in the entry block (parameters are stored into theirs), except the scalar temporaries
+// written once and read only later in the same block (mir/analysis/register_temps.ts), which are LLVM values; a
+// place is an address
 // computed from its local's alloca by GEPs (fields, enum payloads through a bitcast to the variant's field struct,
 // array elements) and loads (deref); operands are loads or constants; a statement computes its value and stores
 // it; terminators map one to one. Local 0 is loaded and returned (`ret void` for Unit/Never).
@@ -10,6 +12,7 @@
 // own: `ref (*p)` is p's value and `drop((*p))` passes p's value to the `dyn` type's drop glue; any other use is an
 // internal error. `unsize` pairs a thin pointer with a vtable's address; a `virtual` call loads a slot of the
 // vtable and calls it with the data pointer first.
+import { registerTemps } from '../mir/analysis/register_temps.js';
 import { printStatement } from '../mir/print.js';
 import llvm, { ice, isIntegerType, isPointerType, ptrTo } from './llvm.js';
 import { isFatPointer, isVoidLike } from './layout.js';
@@ -41,6 +44,10 @@ class FunctionEmitter {
   private readonly mir: MirFunction;
   private readonly locals = new Map<number, LocalDecl>();
   private readonly slots = new Map<number, llvm.AllocaInst>();
+  /** temporaries kept in registers, and their values once written */
+  private regs: ReadonlySet<number> = new Set();
+  private pairs: ReadonlySet<number> = new Set();
+  private readonly regValues = new Map<number, llvm.Value>();
   private readonly blocks = new Map<number, llvm.BasicBlock>();
   private sp: llvm.DISubprogram | null = null;
   private deadCount = 0;
@@ -67,9 +74,13 @@ class FunctionEmitter {
     b.SetInsertPoint(entry);
     this.at(mir.span);
 
+    const temps = registerTemps(mir);
+    this.regs = new Set([...temps.scalars, ...temps.pairs]);
+    this.pairs = temps.pairs;
     for (const l of mir.locals) {
       if (this.locals.has(l.id)) ice(`${mir.symbol}: local _${l.id} declared twice`);
       this.locals.set(l.id, l);
+      if (this.regs.has(l.id)) continue;
       const slot = b.CreateAlloca(this.L.llvmType(l.ty), null, l.name ?? `_${l.id}`);
       this.slots.set(l.id, slot);
     }
@@ -189,8 +200,17 @@ class FunctionEmitter {
   placeAddr(p: Place): llvm.Value {
     const b = this.b;
     let t = this.localTy(p.local);
-    let addr: llvm.Value = this.slot(p.local);
-    for (const pr of p.proj) {
+    let proj = p.proj;
+    let addr: llvm.Value;
+    if (this.regs.has(p.local)) {
+      // a register temporary is only ever dereferenced: its value is the address
+      if (proj[0]?.k !== 'deref') ice(`${this.where()}: the register temporary _${p.local} has no address (${showPlace(p)})`);
+      const inner = this.projType(t, proj[0]);
+      addr = this.coerce(this.reg(p.local), ptrTo(this.L.llvmType(inner)), 'deref');
+      t = inner;
+      proj = proj.slice(1);
+    } else addr = this.slot(p.local);
+    for (const pr of proj) {
       const inner = this.projType(t, pr);
       if (pr.k === 'deref' && isFatPointer(t)) {
         ice(`${this.where()}: the trait object ${showPlace(p)} (through ${typeToString(t)}) can only be referenced or dropped`);
@@ -242,7 +262,17 @@ class FunctionEmitter {
     return q ? this.b.CreateLoad(this.L.fatPtrTy, this.placeAddr(q)) : null;
   }
 
+  private reg(id: number): llvm.Value {
+    return this.regValues.get(id) ?? ice(`${this.where()}: the register temporary _${id} is read before it is written`);
+  }
+
   private load(p: Place): llvm.Value {
+    if (p.proj.length === 0 && this.regs.has(p.local)) return this.reg(p.local);
+    if (this.pairs.has(p.local)) {
+      const pr = p.proj[0];
+      if (p.proj.length !== 1 || pr?.k !== 'field') ice(`${this.where()}: the checked pair _${p.local} is read as ${showPlace(p)}`);
+      return this.b.CreateExtractValue(this.reg(p.local), [pr.index]);
+    }
     const addr = this.placeAddr(p); // first: it names a misused trait object place
     const ty = this.L.llvmType(this.placeType(p));
     // zero-sized values (Unit, empty structs) have no memory: no load (AddressSanitizer mis-checks 0-byte accesses)
@@ -251,6 +281,10 @@ class FunctionEmitter {
   }
 
   private store(v: llvm.Value, p: Place, what: string): void {
+    if (p.proj.length === 0 && this.regs.has(p.local)) {
+      this.regValues.set(p.local, this.coerce(v, this.L.llvmType(this.localTy(p.local)), what));
+      return;
+    }
     const addr = this.placeAddr(p);
     const ty = this.L.llvmType(this.placeType(p));
     if (this.L.sizeOfLLVM(ty) === 0) return; // nothing to store (see load)
@@ -477,6 +511,10 @@ class FunctionEmitter {
         const pair = b.CreateCall(intrinsic, [this.operand(rv.left), this.operand(rv.right)]);
         const dt = this.placeType(dest);
         if (dt.k !== 'tuple' || dt.elems.length !== 2) ice(`${this.where()}: checked result stored in ${typeToString(dt)}`);
+        if (dest.proj.length === 0 && this.pairs.has(dest.local)) {
+          this.regValues.set(dest.local, pair);
+          return;
+        }
         const addr = this.placeAddr(dest);
         const dl = L.llvmType(dt);
         b.CreateStore(b.CreateExtractValue(pair, [0]), b.CreateInBoundsGEP(dl, addr, [this.i32(0), this.i32(0)]));

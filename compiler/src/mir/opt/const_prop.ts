@@ -6,7 +6,7 @@ import { T, type Type } from '../../sema/types.js';
 import type { ConstValue, LocalId, MirFunction, Operand, Rvalue, Statement } from '../mir.js';
 import { placeType } from '../analysis/place_type.js';
 import { reversePostorder, successors } from '../move_paths.js';
-import { Dominators } from './dominators.js';
+import { Dominators } from '../analysis/dominators.js';
 import { localUses, mapStatementOperands, mapTerminatorOperands } from './visit.js';
 
 type Scalar = Extract<ConstValue, { k: 'int' | 'bool' | 'char' | 'unit' }>;
