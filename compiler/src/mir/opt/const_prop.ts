@@ -134,7 +134,9 @@ export function fold(r: Rvalue, dest: Type): Rvalue {
   if (r.k === 'binary') {
     const a = intOf(r.left);
     const b = intOf(r.right);
-    const t = r.left.k === 'const' ? r.left.ty : null;
+    const id = identity(r.op, r.left, r.right, a, b, dest);
+    if (id) return { k: 'use', op: id };
+    const t = r.left.k === 'const' ? r.left.ty : r.right.k === 'const' ? r.right.ty : null;
     if (a === null || b === null || !t || (t.k !== 'int' && t.k !== 'bool' && t.k !== 'char')) return r;
     const v = binary(r.op, a, b, t);
     const c = v === null ? null : constOf(v, dest);
@@ -165,6 +167,29 @@ export function fold(r: Rvalue, dest: Type): Rvalue {
     return { k: 'use', op: constOf(wrap(a, from), r.to)! };
   }
   return r;
+}
+
+/** An operation with one constant side that decides it: `x and false`, `x or true`, `x * 0` (integers and Bool
+ * only: a float `x * 0` is not 0 for NaN), or leaves the other side: `x and true`, `x + 0`, `x * 1`. */
+function identity(op: string, l: Operand, r: Operand, a: bigint | null, b: bigint | null, dest: Type): Operand | null {
+  if (dest.k !== 'int' && dest.k !== 'bool') return null;
+  const other = (c: bigint | null, x: Operand) => (c === null ? null : x);
+  for (const [c, x] of [
+    [a, r],
+    [b, l],
+  ] as const) {
+    if (c === null) continue;
+    const t = (x.k === 'const' ? x.ty : dest) as Type;
+    if (t.k !== dest.k) return null; // a comparison: not an identity
+    if (op === 'and' && c === 0n) return constOf(0n, dest);
+    if (op === 'or' && dest.k === 'bool' && c === 1n) return constOf(1n, dest);
+    if (op === 'mul' && c === 0n) return constOf(0n, dest);
+    if ((op === 'and' && dest.k === 'bool' && c === 1n) || ((op === 'or' || op === 'xor' || op === 'add') && c === 0n) || (op === 'mul' && c === 1n)) return other(c, x);
+  }
+  // (what is left of `x - 0`, `x / 1` needs the constant on the right)
+  if (b === 0n && (op === 'sub' || op === 'shl' || op === 'shr')) return l;
+  if (b === 1n && op === 'div') return l;
+  return null;
 }
 
 function binary(op: string, a0: bigint, b0: bigint, t: Type): bigint | null {
