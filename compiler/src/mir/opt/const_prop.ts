@@ -20,15 +20,22 @@ export function constProp(f: MirFunction): void {
   const dom = known.size ? new Dominators(f) : null;
   const succ = successors(f);
   const preds = new Int32Array(f.blocks.length);
-  for (const ts of succ) for (const t of ts) preds[t]!++;
+  const onlyPred = new Int32Array(f.blocks.length);
+  succ.forEach((ts, from) => {
+    for (const t of ts) {
+      preds[t]!++;
+      onlyPred[t] = from;
+    }
+  });
   // a block with one predecessor starts with what was known at that predecessor's end
   const exits = new Map<number, Map<string, Operand>>();
   for (const bi of reversePostorder(succ)) {
     const b = f.blocks[bi]!;
     let local = new Map<string, Operand>();
     if (bi !== 0 && preds[bi] === 1) {
-      const from = succ.findIndex((ts) => ts.includes(bi));
-      local = new Map(exits.get(from) ?? []);
+      // (a bounded copy: a long chain of checked operations would otherwise copy ever more facts at each step)
+      const from = exits.get(onlyPred[bi]!);
+      if (from && from.size <= 64) local = new Map(from);
     }
     const lookup = (o: Operand, at: number): Operand => {
       if (o.k === 'const') return o;
@@ -42,7 +49,11 @@ export function constProp(f: MirFunction): void {
     };
     b.stmts = b.stmts.map((s, si) => {
       const replaced = mapStatementOperands(s, (o) => lookup(o, si));
-      const folded = replaced.k === 'assign' ? { ...replaced, rvalue: fold(replaced.rvalue, placeType(f, replaced.place)) } : replaced;
+      let folded = replaced;
+      if (replaced.k === 'assign') {
+        const rvalue = fold(replaced.rvalue, placeType(f, replaced.place));
+        if (rvalue !== replaced.rvalue) folded = { ...replaced, rvalue };
+      }
       forget(local, folded);
       if (folded.k === 'assign' && folded.place.proj.length === 0 && !borrowedLocal(f, folded.place.local)) remember(local, folded.place.local, folded.rvalue);
       return folded;
@@ -68,9 +79,14 @@ function borrowedLocal(f: MirFunction, l: LocalId): boolean {
 
 function forget(local: Map<string, Operand>, s: Statement): void {
   const written = s.k === 'assign' ? s.place : s.k === 'call' ? s.dest : null;
-  if (!written) return;
+  if (!written || local.size === 0) return;
   const l = `${written.local}`;
-  for (const k of [...local.keys()]) if (k === l || k.startsWith(`${l}.`)) local.delete(k);
+  local.delete(l);
+  const fields = local.get(`${l}.#`);
+  if (!fields) return;
+  const n = Number((fields.k === 'const' && fields.value.k === 'int' && fields.value.value) || 0n);
+  for (let i = 0; i < n; i++) local.delete(`${l}.${i}`);
+  local.delete(`${l}.#`);
 }
 
 function remember(local: Map<string, Operand>, l: LocalId, r: Rvalue): void {
@@ -79,6 +95,8 @@ function remember(local: Map<string, Operand>, l: LocalId, r: Rvalue): void {
     r.ops.forEach((o, i) => {
       if (o.k === 'const' && isScalar(o.value)) local.set(`${l}.${i}`, o);
     });
+    // how many fields `forget` must clear (never read as a place: no place key ends in `#`)
+    local.set(`${l}.#`, { k: 'const', value: { k: 'int', value: BigInt(r.ops.length) }, ty: T.i64 });
   }
 }
 

@@ -4,48 +4,120 @@ import type { BasicBlock, Callee, LocalId, MirFunction, Operand, Place, Projecti
 
 export type OperandMap = (o: Operand) => Operand;
 
+// (a rewrite that changes nothing returns the node itself: most statements of a pass are left alone)
+function mapAll(ops: readonly Operand[], fn: OperandMap): readonly Operand[] {
+  let out: Operand[] | null = null;
+  ops.forEach((o, i) => {
+    const m = fn(o);
+    if (m !== o && !out) out = ops.slice(0, i);
+    out?.push(m);
+  });
+  return out ?? ops;
+}
+
 function mapRvalue(r: Rvalue, fn: OperandMap): Rvalue {
   switch (r.k) {
-    case 'use':
-      return { ...r, op: fn(r.op) };
+    case 'use': {
+      const op = fn(r.op);
+      return op === r.op ? r : { ...r, op };
+    }
     case 'binary':
-    case 'checked':
-      return { ...r, left: fn(r.left), right: fn(r.right) };
+    case 'checked': {
+      const left = fn(r.left);
+      const right = fn(r.right);
+      return left === r.left && right === r.right ? r : { ...r, left, right };
+    }
     case 'unary':
     case 'cast':
-    case 'unsize':
-      return { ...r, operand: fn(r.operand) };
-    case 'aggregate':
-      return { ...r, ops: r.ops.map(fn) };
+    case 'unsize': {
+      const operand = fn(r.operand);
+      return operand === r.operand ? r : { ...r, operand };
+    }
+    case 'aggregate': {
+      const ops = mapAll(r.ops, fn);
+      return ops === r.ops ? r : { ...r, ops };
+    }
     default:
       return r;
   }
 }
 
 function mapCallee(c: Callee, fn: OperandMap): Callee {
-  if (c.k === 'closure') return { ...c, value: fn(c.value) };
-  if (c.k === 'virtual') return { ...c, object: fn(c.object) };
-  if (c.k === 'slot') return { ...c, vtable: fn(c.vtable) };
+  if (c.k === 'closure') {
+    const value = fn(c.value);
+    return value === c.value ? c : { ...c, value };
+  }
+  if (c.k === 'virtual') {
+    const object = fn(c.object);
+    return object === c.object ? c : { ...c, object };
+  }
+  if (c.k === 'slot') {
+    const vtable = fn(c.vtable);
+    return vtable === c.vtable ? c : { ...c, vtable };
+  }
   return c;
 }
 
 /** The statement with every operand it reads replaced by `fn`'s (places it writes, borrows or drops untouched). */
 export function mapStatementOperands(s: Statement, fn: OperandMap): Statement {
-  if (s.k === 'assign') return { ...s, rvalue: mapRvalue(s.rvalue, fn) };
-  if (s.k === 'call') return { ...s, callee: mapCallee(s.callee, fn), args: s.args.map(fn) };
+  if (s.k === 'assign') {
+    const rvalue = mapRvalue(s.rvalue, fn);
+    return rvalue === s.rvalue ? s : { ...s, rvalue };
+  }
+  if (s.k === 'call') {
+    const callee = mapCallee(s.callee, fn);
+    const args = mapAll(s.args, fn);
+    return callee === s.callee && args === s.args ? s : { ...s, callee, args };
+  }
   return s;
 }
 
+/** Calls `fn` with every operand a statement reads, callee operands included (no allocation). */
+export function forEachStatementOperand(s: Statement, fn: (o: Operand) => void): void {
+  if (s.k === 'assign') {
+    const r = s.rvalue;
+    switch (r.k) {
+      case 'use':
+        return fn(r.op);
+      case 'binary':
+      case 'checked':
+        fn(r.left);
+        return fn(r.right);
+      case 'unary':
+      case 'cast':
+      case 'unsize':
+        return fn(r.operand);
+      case 'aggregate':
+        return r.ops.forEach(fn);
+      default:
+        return;
+    }
+  }
+  if (s.k === 'call') {
+    const c = s.callee;
+    if (c.k === 'closure') fn(c.value);
+    if (c.k === 'virtual') fn(c.object);
+    if (c.k === 'slot') fn(c.vtable);
+    s.args.forEach(fn);
+  }
+}
+
 export function mapTerminatorOperands(t: Terminator, fn: OperandMap): Terminator {
-  if (t.k === 'branch') return { ...t, cond: fn(t.cond) };
-  if (t.k === 'switch') return { ...t, discr: fn(t.discr) };
+  if (t.k === 'branch') {
+    const cond = fn(t.cond);
+    return cond === t.cond ? t : { ...t, cond };
+  }
+  if (t.k === 'switch') {
+    const discr = fn(t.discr);
+    return discr === t.discr ? t : { ...t, discr };
+  }
   return t;
 }
 
 /** Every operand a statement reads, callee operands included. */
 export function statementOperands(s: Statement): Operand[] {
   const out: Operand[] = [];
-  mapStatementOperands(s, (o) => (out.push(o), o));
+  forEachStatementOperand(s, (o) => out.push(o));
   return out;
 }
 
@@ -109,34 +181,56 @@ export function localUses(f: MirFunction): LocalUses {
   const defs = new Int32Array(n);
   const uses = new Int32Array(n);
   const borrowed = new Uint8Array(n);
-  const usePlace = (p: Place) => {
-    uses[p.local]!++;
-    for (const pr of p.proj) if (pr.k === 'index') uses[pr.index]!++;
-  };
-  const writePlace = (p: Place) => {
-    if (p.proj.length === 0) defs[p.local]!++;
-    else usePlace(p);
+  const count = {
+    use: (l: LocalId) => uses[l]!++,
+    def: (l: LocalId) => defs[l]!++,
+    borrow: (l: LocalId) => (borrowed[l] = 1),
   };
   for (const b of f.blocks) {
-    for (const s of b.stmts) {
-      for (const o of statementOperands(s)) if (o.k !== 'const') usePlace(o.place);
-      if (s.k === 'assign') {
-        const r = s.rvalue;
-        if (r.k === 'ref') {
-          usePlace(r.place);
-          borrowed[r.place.local] = 1;
-        } else if (r.k === 'discriminant') usePlace(r.place);
-        writePlace(s.place);
-      } else if (s.k === 'call') {
-        if (s.dest) writePlace(s.dest);
-      } else if (s.k === 'drop') {
-        usePlace(s.place);
-        if (s.flag !== null) uses[s.flag]!++;
-      } else if (s.k === 'retain') usePlace(s.place);
-    }
-    for (const o of terminatorOperands(b.term)) if (o.k !== 'const') usePlace(o.place);
+    for (const s of b.stmts) statementUses(s, count);
+    terminatorUses(b.term, count.use);
   }
   return { defs, uses, borrowed };
+}
+
+export interface UseCounter {
+  use(l: LocalId): void;
+  def(l: LocalId): void;
+  borrow(l: LocalId): void;
+}
+
+/** Reports each local a statement uses, defines (writes as a whole) or borrows, as `localUses` counts them. */
+export function statementUses(s: Statement, c: UseCounter): void {
+  const usePlace = (p: Place) => {
+    c.use(p.local);
+    for (const pr of p.proj) if (pr.k === 'index') c.use(pr.index);
+  };
+  const writePlace = (p: Place) => {
+    if (p.proj.length === 0) c.def(p.local);
+    else usePlace(p);
+  };
+  forEachStatementOperand(s, (o) => o.k !== 'const' && usePlace(o.place));
+  if (s.k === 'assign') {
+    const r = s.rvalue;
+    if (r.k === 'ref') {
+      usePlace(r.place);
+      c.borrow(r.place.local);
+    } else if (r.k === 'discriminant') usePlace(r.place);
+    writePlace(s.place);
+  } else if (s.k === 'call') {
+    if (s.dest) writePlace(s.dest);
+  } else if (s.k === 'drop') {
+    usePlace(s.place);
+    if (s.flag !== null) c.use(s.flag);
+  } else if (s.k === 'retain') usePlace(s.place);
+}
+
+export function terminatorUses(t: Terminator, use: (l: LocalId) => void): void {
+  for (const o of terminatorOperands(t)) {
+    if (o.k === 'const') continue;
+    use(o.place.local);
+    for (const pr of o.place.proj) if (pr.k === 'index') use(pr.index);
+  }
 }
 
 /** The blocks' predecessor counts (the entry counts one more: the call). */
