@@ -19,6 +19,7 @@ import type { Span } from '../../syntax/source.js';
 import { typeEquals, type Type } from '../../sema/types.js';
 import type { BasicBlock, LocalDecl, MirFunction, MirProgram, Operand, Place, Statement, Terminator } from '../mir.js';
 import { placeType } from '../analysis/place_type.js';
+import { simplifyCfg } from './simplify_cfg.js';
 import { devirtFunction, devirtTables, type DevirtTables } from './devirt.js';
 import { renameStatement, renameTerminator, retarget } from './visit.js';
 
@@ -27,7 +28,7 @@ interface Budget {
   readonly blocks: number;
 }
 const SMALL: Budget = { stmts: 12, blocks: 4 };
-const WRAPPER: Budget = { stmts: 60, blocks: 16 };
+const WRAPPER: Budget = { stmts: 80, blocks: 32 };
 /** the library's wrappers, by symbol prefix (instances add `$T…`) */
 const WRAPPERS = [
   'tml.core.alloc.Heap.get$',
@@ -49,6 +50,7 @@ export function inlineCalls(p: MirProgram): void {
 
 function inlineInto(f: MirFunction, bySymbol: ReadonlyMap<string, MirFunction>, cyclic: ReadonlySet<string>, tables: DevirtTables): void {
   let total = size(f);
+  let changed = false;
   for (let round = 0; round < ROUNDS; round++) {
     // blocks appended by an inlining are visited too: the continuation holds the rest of the caller's block, and the
     // copied body's calls are those its own inlining left (on a cycle, too big) or that devirtualisation exposed
@@ -61,13 +63,25 @@ function inlineInto(f: MirFunction, bySymbol: ReadonlyMap<string, MirFunction>, 
         if (!g || g === f || !inlinable(g, cyclic)) continue;
         inlineAt(f, b, j, s, g);
         total += size(g) + g.argCount + 1;
+        changed = true;
       }
     }
-    if (devirtFunction(f, tables) === 0) return;
+    if (devirtFunction(f, tables) === 0) break;
   }
+  // the split blocks and the callees' jumps to their continuations merge again: callers of `f` measure its real
+  // size, and the copies they take of it are smaller
+  if (changed) simplifyCfg(f);
 }
 
+/** Whether `g` may be inlined, decided once: callees come first (bottom-up), so `g` no longer changes by then. */
 function inlinable(g: MirFunction, cyclic: ReadonlySet<string>): boolean {
+  let ok = decided.get(g);
+  if (ok === undefined) decided.set(g, (ok = decide(g, cyclic)));
+  return ok;
+}
+const decided = new WeakMap<MirFunction, boolean>();
+
+function decide(g: MirFunction, cyclic: ReadonlySet<string>): boolean {
   if (g.kind === 'test' || g.asyncFuture || g.notes || cyclic.has(g.symbol)) return false;
   if (/\$(init|poll|drop)$/.test(g.symbol)) return false;
   if (g.blocks.length === 0) return false;
