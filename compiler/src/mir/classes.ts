@@ -43,7 +43,7 @@ export class ClassGen {
     if (!this.fresh(symbol)) return symbol;
     const slots = [this.destroyFn(t), this.isaFn(t)];
     for (const name of allVirtuals(t.def)) slots.push(this.methodSymbol(t, name));
-    this.mono.vtables.set(symbol, { symbol, slots, displayName: `${typeToString(t)}` });
+    this.mono.vtables.set(symbol, { symbol, slots, displayName: `${typeToString(t)}`, cls: t });
     return symbol;
   }
 

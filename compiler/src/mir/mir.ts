@@ -181,6 +181,8 @@ export interface MirVtable {
   readonly slots: readonly string[];
   /** for --emit=mir and debugging: `Cat as dyn Describe` */
   readonly displayName: string;
+  /** a class's own vtable: the class instance type whose objects carry it (devirtualisation) */
+  readonly cls?: Type;
 }
 
 /** A mutable program global, zero-initialised: static fields (set by the statics initialiser before `main`, dropped

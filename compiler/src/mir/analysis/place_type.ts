@@ -1,4 +1,5 @@
-// The type of a MIR place, one projection at a time (a `func` value's fields are its two raw pointers).
+// The type of a MIR place, one projection at a time (a `func` value's fields and a fat pointer's are its two raw
+// pointers).
 import { derefPlaceType, structFields, T, variantFields, type Type } from '../../sema/types.js';
 import type { MirFunction, Place, Projection } from '../mir.js';
 
@@ -18,7 +19,7 @@ export function placeType(f: MirFunction, p: Place): Type {
 /** The type one projection leads to. */
 export function projType(t: Type, pr: Projection): Type {
   if (pr.k === 'deref') return derefPlaceType(t) ?? T.error;
-  if (pr.k === 'field') return t.k === 'func' ? { k: 'ptr', inner: T.u8 } : fieldTy(t, pr.index);
+  if (pr.k === 'field') return t.k === 'func' || ((t.k === 'ref' || t.k === 'ptr') && t.inner.k === 'dyn') ? { k: 'ptr', inner: T.u8 } : fieldTy(t, pr.index);
   if (pr.k === 'variant') return t.k === 'adt' ? (variantFields(t, pr.variant)[pr.index] ?? T.error) : T.error;
   return t.k === 'array' ? t.elem : T.error;
 }

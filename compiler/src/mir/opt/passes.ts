@@ -8,6 +8,8 @@ import { constProp } from './const_prop.js';
 import { copyProp } from './copy_prop.js';
 import { removeDeadLocals, removeDeadStores } from './dead_code.js';
 import { removeDeadFunctions } from './dead_fns.js';
+import { devirtualize } from './devirt.js';
+import { inlineCalls } from './inline.js';
 import { simplifyCfg } from './simplify_cfg.js';
 
 /** A pass that works on one function at a time. */
@@ -22,6 +24,8 @@ function perFunction(name: string, run: (f: MirFunction, ctx: PassContext) => vo
 }
 
 export const OPT_PASSES: readonly MirPass[] = [
+  { name: 'devirt', optimize: true, run: (ctx) => devirtualize(ctx.program!) },
+  { name: 'inline', optimize: true, run: (ctx) => inlineCalls(ctx.program!) },
   perFunction('const_prop', constProp),
   perFunction('copy_prop', copyProp),
   perFunction('dead_stores', removeDeadStores),
