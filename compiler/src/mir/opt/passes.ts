@@ -8,6 +8,7 @@ import { constProp } from './const_prop.js';
 import { copyProp } from './copy_prop.js';
 import { removeDeadLocals, removeDeadStores } from './dead_code.js';
 import { removeDeadFunctions } from './dead_fns.js';
+import { escapeAnalysis } from './escape.js';
 import { simplifyCfg } from './simplify_cfg.js';
 
 /** A pass that works on one function at a time. */
@@ -24,6 +25,8 @@ function perFunction(name: string, run: (f: MirFunction, ctx: PassContext) => vo
 export const OPT_PASSES: readonly MirPass[] = [
   perFunction('const_prop', constProp),
   perFunction('copy_prop', copyProp),
+  // after inlining and copy_prop (fewer aliases to follow); before dead_stores, which removes the Heap it leaves unused
+  { name: 'escape', optimize: true, run: (ctx) => escapeAnalysis(ctx.program!, ctx.checked.defs) },
   perFunction('dead_stores', removeDeadStores),
   perFunction('simplify_cfg', simplifyCfg),
   perFunction('dead_locals', removeDeadLocals),
