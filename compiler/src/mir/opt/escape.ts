@@ -55,6 +55,8 @@ interface Root {
 
 function stackHeaps(f: MirFunction, fns: Map<string, MirFunction>, defs: ProgramDefs): void {
   const isHeapType = (t: Type) => heapArg(t) !== null;
+  // no Heap local, no Heap to put on the stack (most functions: skip them without looking at their statements)
+  if (!f.locals.some((l) => isHeapType(l.ty))) return;
   const tried = new Set<LocalId>();
   // a rewrite replaces statements: look for the roots again after each
   for (;;) {
