@@ -10,6 +10,7 @@ import { removeDeadLocals, removeDeadStores } from './dead_code.js';
 import { removeDeadFunctions } from './dead_fns.js';
 import { devirtualize } from './devirt.js';
 import { inlineCalls } from './inline.js';
+import { escapeAnalysis } from './escape.js';
 import { simplifyCfg } from './simplify_cfg.js';
 
 /** A pass that works on one function at a time. */
@@ -28,6 +29,8 @@ export const OPT_PASSES: readonly MirPass[] = [
   { name: 'inline', optimize: true, run: (ctx) => inlineCalls(ctx.program!) },
   perFunction('const_prop', constProp),
   perFunction('copy_prop', copyProp),
+  // after inlining and copy_prop (fewer aliases to follow); before dead_stores, which removes the Heap it leaves unused
+  { name: 'escape', optimize: true, run: (ctx) => escapeAnalysis(ctx.program!, ctx.checked.defs) },
   perFunction('dead_stores', removeDeadStores),
   perFunction('simplify_cfg', simplifyCfg),
   perFunction('dead_locals', removeDeadLocals),
