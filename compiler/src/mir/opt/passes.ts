@@ -5,9 +5,11 @@
 import type { MirFunction } from '../mir.js';
 import type { MirPass, PassContext } from '../pass_manager.js';
 import { constProp } from './const_prop.js';
+import { removeBoundsChecks } from './bounds_checks.js';
 import { copyProp } from './copy_prop.js';
 import { removeDeadLocals, removeDeadStores } from './dead_code.js';
 import { removeDeadFunctions } from './dead_fns.js';
+import { removeOverflowChecks } from './overflow_checks.js';
 import { simplifyCfg } from './simplify_cfg.js';
 
 /** A pass that works on one function at a time. */
@@ -24,6 +26,9 @@ function perFunction(name: string, run: (f: MirFunction, ctx: PassContext) => vo
 export const OPT_PASSES: readonly MirPass[] = [
   perFunction('const_prop', constProp),
   perFunction('copy_prop', copyProp),
+  // after the cleanups (fewer copies to see through), before simplify_cfg (which removes the panic blocks left)
+  perFunction('bounds_checks', removeBoundsChecks),
+  perFunction('overflow_checks', removeOverflowChecks),
   perFunction('dead_stores', removeDeadStores),
   perFunction('simplify_cfg', simplifyCfg),
   perFunction('dead_locals', removeDeadLocals),
