@@ -22,13 +22,12 @@ export function removeBoundsChecks(f: MirFunction, ctx: PassContext): void {
   const proven: number[] = [];
   for (const b of checks) {
     const term = b.term as Extract<typeof b.term, { k: 'branch' }>;
-    if (term.cond.k === 'const' || term.cond.place.proj.length) continue;
-    const def = v.reachingDef(term.cond.place.local, { block: b.id, index: b.stmts.length });
-    if (!def) continue;
-    const s = v.stmt(def);
-    if (s.k !== 'assign' || s.rvalue.k !== 'binary' || s.rvalue.op !== 'lt') continue;
-    const idx = v.operand(s.rvalue.left, def);
-    const len = v.operand(s.rvalue.right, def);
+    const cond = v.definition(term.cond, { block: b.id, index: b.stmts.length });
+    if (!cond || cond.s.rvalue.k !== 'binary' || cond.s.rvalue.op !== 'lt') continue;
+    const { left, right } = cond.s.rvalue;
+    const def = cond.at;
+    const idx = v.operand(left, def);
+    const len = v.operand(right, def);
     if (!idx || !len || (len.k !== 'len' && len.k !== 'const')) continue;
     // the compare is unsigned: a non-negative index below a non-negative length passes it
     if (facts.interval(idx, def).lo >= 0n && facts.lessThan(idx, len, def)) proven.push(b.id);

@@ -66,12 +66,11 @@ export class Facts {
   /** What the branch ending block `d` says on its edge to `t`, seen from `q`. */
   private edgeFacts(d: number, t: number, q: Point): Fact[] {
     const term = this.f.blocks[d]!.term;
-    if (term.k !== 'branch' || term.then === term.else || term.cond.k === 'const' || term.cond.place.proj.length) return [];
-    const def = this.values.reachingDef(term.cond.place.local, { block: d, index: this.f.blocks[d]!.stmts.length });
-    if (!def) return [];
-    const s = this.values.stmt(def);
-    if (s.k !== 'assign' || s.rvalue.k !== 'binary') return [];
-    const { op, left, right } = s.rvalue;
+    if (term.k !== 'branch' || term.then === term.else) return [];
+    const cond = this.values.definition(term.cond, { block: d, index: this.f.blocks[d]!.stmts.length });
+    if (!cond || cond.s.rvalue.k !== 'binary') return [];
+    const def = cond.at;
+    const { op, left, right } = cond.s.rvalue;
     const holds = t === term.then;
     // normalised to `a < b` or `a <= b`
     let norm: [Operand, '<' | '<=', Operand] | null = null;
@@ -171,25 +170,36 @@ export class Facts {
   }
 
   private growsFromNonNegative(l: LocalId, d: Point, max: bigint): boolean {
-    const s = this.values.stmt(d);
+    const v = this.values;
+    const s = v.stmt(d);
     if (s.k !== 'assign' || s.place.proj.length) return false;
-    const r = s.rvalue;
-    if (r.k === 'use' && r.op.k === 'const') return r.op.value.k === 'int' && r.op.value.value >= 0n;
-    if (r.k === 'binary' && r.op === 'add') {
-      const k = addend(r.left, r.right, l);
-      return k !== null && this.interval({ k: 'local', local: l, exact: true }, d, 1).hi + k <= max;
+    let r = s.rvalue;
+    let at = d;
+    if (r.k === 'use') {
+      const src = v.source(r.op, d);
+      const o = src.op;
+      if (o.k === 'const') return o.value.k === 'int' && o.value.value >= 0n;
+      if (o.place.proj.length === 1 && o.place.proj[0]!.k === 'field' && o.place.proj[0]!.index === 0) return this.checkedGrowth(l, o.place.local, src.at, d);
+      const def = v.definition(o, src.at);
+      if (!def || !v.unchanged(l, def.at, d)) return false;
+      r = def.s.rvalue;
+      at = def.at;
     }
-    if (r.k === 'use' && r.op.k !== 'const' && r.op.place.proj.length === 1 && r.op.place.proj[0]!.k === 'field' && r.op.place.proj[0]!.index === 0) {
-      // `_l = copy _t.0` on the no-overflow edge of `_t = checked_add(_l, k)`
-      const pair = r.op.place.local;
-      const pd = this.values.reachingDef(pair, d);
-      if (!pd) return false;
-      const ps = this.values.stmt(pd);
-      if (ps.k !== 'assign' || ps.rvalue.k !== 'checked' || ps.rvalue.op !== 'add') return false;
-      const k = addend(ps.rvalue.left, ps.rvalue.right, l);
-      return k !== null && this.values.unchanged(l, pd, d) && this.overflowChecked(pair, pd.block, d.block);
-    }
-    return false;
+    if (r.k !== 'binary' || r.op !== 'add') return false;
+    const k = addend(r.left, r.right, l);
+    return k !== null && this.interval({ k: 'local', local: l, exact: true }, at, 1).hi + k <= max;
+  }
+
+  /** `_t.0`, read at `read`, is `_l + k` (k >= 0) from `_t = checked_add(_l, k)`, read on its no-overflow edge,
+   * and `_l` has not changed since up to `d`. */
+  private checkedGrowth(l: LocalId, pair: LocalId, read: Point, d: Point): boolean {
+    const v = this.values;
+    const pd = v.reachingDef(pair, read);
+    if (!pd) return false;
+    const ps = v.stmt(pd);
+    if (ps.k !== 'assign' || ps.rvalue.k !== 'checked' || ps.rvalue.op !== 'add') return false;
+    const k = addend(ps.rvalue.left, ps.rvalue.right, l);
+    return k !== null && v.unchanged(l, pd, d) && this.overflowChecked(pair, pd.block, read.block);
   }
 
   /** Block `b` ends with `if _pair.1` whose false edge dominates block `use`. */

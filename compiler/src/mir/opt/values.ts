@@ -163,6 +163,29 @@ export class Values {
     return this.canonical(base);
   }
 
+  /** Follows whole-local copies (`_6 = move _5`) back from `o` read at `at`: the operand the value was first read
+   * as, and where. */
+  source(o: Operand, at: Point): { op: Operand; at: Point } {
+    for (let n = 0; n < DEPTH && o.k !== 'const' && o.place.proj.length === 0; n++) {
+      const d = this.reachingDef(o.place.local, at);
+      if (!d) break;
+      const s = this.stmt(d);
+      if (s.k !== 'assign' || s.place.proj.length || s.rvalue.k !== 'use') break;
+      o = s.rvalue.op;
+      at = d;
+    }
+    return { op: o, at };
+  }
+
+  /** The assignment that computed the value `o` holds at `at` (through copies), and where it is. */
+  definition(o: Operand, at: Point): { s: Extract<Statement, { k: 'assign' }>; at: Point } | null {
+    const src = this.source(o, at);
+    if (src.op.k === 'const' || src.op.place.proj.length) return null;
+    const d = this.reachingDef(src.op.place.local, src.at);
+    const s = d && this.stmt(d);
+    return s && s.k === 'assign' ? { s, at: d } : null;
+  }
+
   /** The statement that last wrote all of `_l` before `at`: in the same block, or its only write anywhere when it
    * has one (which then dominates every read). Null when `_l` is an argument, borrowed, or written in part. */
   reachingDef(l: LocalId, at: Point): Point | null {
