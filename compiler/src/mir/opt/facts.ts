@@ -3,7 +3,7 @@
 // when the edge it comes from dominates the point and its values still hold there (no write to the local, no
 // mutation of the list in between). Loop counters that start at a non-negative constant and only grow without
 // wrapping are non-negative everywhere (an induction over their writes).
-import type { LocalId, MirFunction, Operand } from '../mir.js';
+import type { LocalId, MirFunction, Operand, Rvalue } from '../mir.js';
 import { Dominators } from './dominators.js';
 import type { Point } from './segment.js';
 import { intType, Values, written, type Val } from './values.js';
@@ -22,6 +22,7 @@ export interface Interval {
 
 const I64_MAX = (1n << 63n) - 1n;
 const DEPTH = 3;
+const WORK = 50_000;
 
 export function typeRange(t: { bits: number; signed: boolean }): Interval {
   return t.signed ? { lo: -(1n << BigInt(t.bits - 1)), hi: (1n << BigInt(t.bits - 1)) - 1n } : { lo: 0n, hi: (1n << BigInt(t.bits)) - 1n };
@@ -38,6 +39,8 @@ export class Facts {
   private readonly dom: Dominators;
   private readonly factCache = new Map<string, Fact[]>();
   private readonly nonNegCache = new Map<LocalId, boolean>();
+  private readonly assumed = new Set<LocalId>();
+  private work = 0;
 
   constructor(
     readonly f: MirFunction,
@@ -108,6 +111,8 @@ export class Facts {
   interval(v: Val, q: Point, depth = 0): Interval {
     if (v.k === 'const') return { lo: v.v, hi: v.v };
     let r: Interval = v.k === 'len' ? { lo: 0n, hi: I64_MAX } : this.localRange(v.local);
+    // a budget per function keeps deep chains of facts cheap; the type's range is always a safe answer
+    if (++this.work > WORK) return r;
     if (v.k === 'local' && r.lo < 0n && this.nonNegative(v.local)) r = { lo: 0n, hi: r.hi };
     if (depth >= DEPTH) return r;
     for (const fact of this.at(q)) {
@@ -154,52 +159,73 @@ export class Facts {
     return t ? typeRange(t) : { lo: -(1n << 64n), hi: 1n << 64n };
   }
 
-  /** Every write of `_l` stores a non-negative constant or adds a non-negative amount to `_l` without wrapping
-   * (a checked add that panics on overflow, or `_l + k` where `_l` is known to be at most max - k there). */
+  /** Every write of `_l` stores a value that is not negative when `_l` itself was not (an induction over the
+   * writes: a constant, `_l + k`, `i * i`, a checked operation read on its no-overflow edge, whose range, with
+   * `_l >= 0` assumed, is not negative and does not wrap). A result found while another local is assumed is not
+   * kept: the assumption may fail. */
   nonNegative(l: LocalId): boolean {
     const t = intType(this.f.locals[l]!.ty);
     if (!t) return false;
     if (!t.signed) return true;
+    if (this.assumed.has(l)) return true;
     const cached = this.nonNegCache.get(l);
     if (cached !== undefined) return cached;
-    this.nonNegCache.set(l, false);
     const v = this.values;
-    const ok = l > this.f.argCount && !v.uses.borrowed[l] && v.defs(l).every((d) => this.growsFromNonNegative(l, d, typeRange(t).hi));
+    if (l <= this.f.argCount || v.uses.borrowed[l]) return this.keep(l, false);
+    this.assumed.add(l);
+    const ok = v.defs(l).every((d) => {
+      const s = v.stmt(d);
+      if (s.k !== 'assign' || s.place.proj.length) return false;
+      const r = this.writeInterval(s.rvalue, d);
+      return r !== null && r.lo >= 0n;
+    });
+    this.assumed.delete(l);
+    return ok && this.assumed.size ? ok : this.keep(l, ok);
+  }
+
+  private keep(l: LocalId, ok: boolean): boolean {
     this.nonNegCache.set(l, ok);
     return ok;
   }
 
-  private growsFromNonNegative(l: LocalId, d: Point, max: bigint): boolean {
+  /** The range of the value an assignment at `d` stores, or null when it may wrap or is not known. */
+  private writeInterval(r: Rvalue, d: Point): Interval | null {
     const v = this.values;
-    const s = v.stmt(d);
-    if (s.k !== 'assign' || s.place.proj.length) return false;
-    let r = s.rvalue;
-    let at = d;
     if (r.k === 'use') {
       const src = v.source(r.op, d);
       const o = src.op;
-      if (o.k === 'const') return o.value.k === 'int' && o.value.value >= 0n;
-      if (o.place.proj.length === 1 && o.place.proj[0]!.k === 'field' && o.place.proj[0]!.index === 0) return this.checkedGrowth(l, o.place.local, src.at, d);
+      if (o.k === 'const') return o.value.k === 'int' ? { lo: o.value.value, hi: o.value.value } : null;
+      if (o.place.proj.length === 1 && o.place.proj[0]!.k === 'field' && o.place.proj[0]!.index === 0) return this.checkedResult(o.place.local, src.at);
+      if (o.place.proj.length) return null;
       const def = v.definition(o, src.at);
-      if (!def || !v.unchanged(l, def.at, d)) return false;
-      r = def.s.rvalue;
-      at = def.at;
+      if (def && def.s.rvalue.k !== 'use') return this.writeInterval(def.s.rvalue, def.at);
+      return this.operandInterval(o, src.at);
     }
-    if (r.k !== 'binary' || r.op !== 'add') return false;
-    const k = addend(r.left, r.right, l);
-    return k !== null && this.interval({ k: 'local', local: l, exact: true }, at, 1).hi + k <= max;
+    if (r.k === 'binary' && (r.op === 'add' || r.op === 'sub' || r.op === 'mul')) {
+      const t = v.opType(r.left);
+      const a = this.operandInterval(r.left, d);
+      const b = this.operandInterval(r.right, d);
+      if (!t || !a || !b) return null;
+      const out = arith(r.op, a, b);
+      return within(out, typeRange(t)) ? out : null; // plain arithmetic wraps
+    }
+    return null;
   }
 
-  /** `_t.0`, read at `read`, is `_l + k` (k >= 0) from `_t = checked_add(_l, k)`, read on its no-overflow edge,
-   * and `_l` has not changed since up to `d`. */
-  private checkedGrowth(l: LocalId, pair: LocalId, read: Point, d: Point): boolean {
+  /** `_pair.0`, read at `read` on the no-overflow edge of `_pair = checked_op(a, b)`: the exact result. */
+  private checkedResult(pair: LocalId, read: Point): Interval | null {
     const v = this.values;
     const pd = v.reachingDef(pair, read);
-    if (!pd) return false;
+    if (!pd) return null;
     const ps = v.stmt(pd);
-    if (ps.k !== 'assign' || ps.rvalue.k !== 'checked' || ps.rvalue.op !== 'add') return false;
-    const k = addend(ps.rvalue.left, ps.rvalue.right, l);
-    return k !== null && v.unchanged(l, pd, d) && this.overflowChecked(pair, pd.block, read.block);
+    if (ps.k !== 'assign' || ps.rvalue.k !== 'checked' || !this.overflowChecked(pair, pd.block, read.block)) return null;
+    const t = v.opType(ps.rvalue.left);
+    const a = this.operandInterval(ps.rvalue.left, pd);
+    const b = this.operandInterval(ps.rvalue.right, pd);
+    if (!t || !a || !b) return null;
+    const out = arith(ps.rvalue.op, a, b);
+    const full = typeRange(t);
+    return { lo: out.lo > full.lo ? out.lo : full.lo, hi: out.hi < full.hi ? out.hi : full.hi };
   }
 
   /** Block `b` ends with `if _pair.1` whose false edge dominates block `use`. */
@@ -214,11 +240,14 @@ export class Facts {
   }
 }
 
-/** `k` when `a + b` is `_l + k` (either order) with a constant `k >= 0`. */
-function addend(a: Operand, b: Operand, l: LocalId): bigint | null {
-  const isL = (o: Operand) => o.k !== 'const' && o.place.local === l && o.place.proj.length === 0;
-  const k = (o: Operand) => (o.k === 'const' && o.value.k === 'int' && o.value.value >= 0n ? o.value.value : null);
-  if (isL(a)) return k(b);
-  if (isL(b)) return k(a);
-  return null;
+/** Interval arithmetic in mathematical integers. */
+export function arith(op: 'add' | 'sub' | 'mul', a: Interval, b: Interval): Interval {
+  if (op === 'add') return { lo: a.lo + b.lo, hi: a.hi + b.hi };
+  if (op === 'sub') return { lo: a.lo - b.hi, hi: a.hi - b.lo };
+  const ps = [a.lo * b.lo, a.lo * b.hi, a.hi * b.lo, a.hi * b.hi];
+  return { lo: ps.reduce((x, y) => (y < x ? y : x)), hi: ps.reduce((x, y) => (y > x ? y : x)) };
+}
+
+export function within(r: Interval, range: Interval): boolean {
+  return r.lo >= range.lo && r.hi <= range.hi;
 }

@@ -5,7 +5,7 @@
 import { T } from '../../sema/types.js';
 import type { MirFunction, Operand, Statement } from '../mir.js';
 import type { PassContext } from '../pass_manager.js';
-import { Facts, typeRange, type Interval } from './facts.js';
+import { arith, Facts, typeRange, within } from './facts.js';
 import { functionsOf, written } from './values.js';
 
 const programFns = new WeakMap<object, Map<string, MirFunction>>();
@@ -25,19 +25,10 @@ export function removeOverflowChecks(f: MirFunction, ctx: PassContext): void {
     const a = facts.operandInterval(s.rvalue.left, at);
     const b = facts.operandInterval(s.rvalue.right, at);
     if (!t || !a || !b) return false;
-    const r = result(s.rvalue.op, a, b);
-    const full = typeRange(t);
-    return r.lo >= full.lo && r.hi <= full.hi;
+    return within(arith(s.rvalue.op, a, b), typeRange(t));
   });
   // rewrite from the last site back, so that earlier statement indices stay valid
   for (const at of proven.reverse()) rewrite(f, at.block, at.index);
-}
-
-function result(op: 'add' | 'sub' | 'mul', a: Interval, b: Interval): Interval {
-  if (op === 'add') return { lo: a.lo + b.lo, hi: a.hi + b.hi };
-  if (op === 'sub') return { lo: a.lo - b.hi, hi: a.hi - b.lo };
-  const ps = [a.lo * b.lo, a.lo * b.hi, a.hi * b.lo, a.hi * b.hi];
-  return { lo: ps.reduce((x, y) => (y < x ? y : x)), hi: ps.reduce((x, y) => (y > x ? y : x)) };
 }
 
 /** The checked operation becomes the plain one with a `false` overflow flag; a branch on that flag at the end of
