@@ -2,7 +2,7 @@
 // check goes (a `goto` to the in-bounds block; simplify_cfg removes the panic block) when the facts at the compare
 // prove `0 <= idx < len`: the counter of `for i in 0 to xs.len()` or of `while i < xs.len()` (a counter that starts
 // at zero and only grows), a constant index into a fixed array, an index the same list was already checked against
-// on every path. The length must be of the same list, unchanged since it was read: no write, move, drop or mutable
+// on every path, `i - k` where `k <= i` and `i` is one of those. The length must be of the same list, unchanged since it was read: no write, move, drop or mutable
 // borrow of it in between (a call that gets a `mut ref` to it, or to what holds it, kills the fact).
 import type { MirFunction } from '../mir.js';
 import type { PassContext } from '../pass_manager.js';
@@ -31,6 +31,11 @@ export function removeBoundsChecks(f: MirFunction, ctx: PassContext): void {
     if (!idx || !len || (len.k !== 'len' && len.k !== 'const')) continue;
     // the compare is unsigned: a non-negative index below a non-negative length passes it
     if (facts.interval(idx, def).lo >= 0n && facts.lessThan(idx, len, def)) proven.push(b.id);
+    else {
+      // `xs[i - k]` with `k <= i < len`
+      const off = facts.offset(idx, def);
+      if (off && facts.interval(off.base, def).lo >= off.k && facts.lessThan(off.base, len, def)) proven.push(b.id);
+    }
   }
   // rewrite after the analysis: it reads the CFG as it was
   for (const id of proven) {

@@ -38,8 +38,8 @@ export class Facts {
   readonly values: Values;
   private readonly dom: Dominators;
   private readonly factCache = new Map<string, Fact[]>();
-  private readonly nonNegCache = new Map<LocalId, boolean>();
-  private readonly assumed = new Set<LocalId>();
+  private readonly boundCache = new Map<LocalId, bigint | null>();
+  private readonly assumed = new Map<LocalId, bigint>();
   private work = 0;
 
   constructor(
@@ -113,7 +113,8 @@ export class Facts {
     let r: Interval = v.k === 'len' ? { lo: 0n, hi: I64_MAX } : this.localRange(v.local);
     // a budget per function keeps deep chains of facts cheap; the type's range is always a safe answer
     if (++this.work > WORK) return r;
-    if (v.k === 'local' && r.lo < 0n && this.nonNegative(v.local)) r = { lo: 0n, hi: r.hi };
+    const lb = v.k === 'local' ? this.lowerBound(v.local) : null;
+    if (lb !== null && lb > r.lo) r = { lo: lb, hi: r.hi };
     if (depth >= DEPTH) return r;
     for (const fact of this.at(q)) {
       const step = fact.rel === '<' ? 1n : 0n;
@@ -159,33 +160,76 @@ export class Facts {
     return t ? typeRange(t) : { lo: -(1n << 64n), hi: 1n << 64n };
   }
 
-  /** Every write of `_l` stores a value that is not negative when `_l` itself was not (an induction over the
-   * writes: a constant, `_l + k`, `i * i`, a checked operation read on its no-overflow edge, whose range, with
-   * `_l >= 0` assumed, is not negative and does not wrap). A result found while another local is assumed is not
-   * kept: the assumption may fail. */
-  nonNegative(l: LocalId): boolean {
+  /** A lower bound of `_l` everywhere, by an induction over its writes: with `_l >= c` assumed (c: the least
+   * constant it is given, or 0), every write stores a value `>= c` that does not wrap (a constant, `_l + 1`,
+   * `i * i`, a checked operation read on its no-overflow edge). A bound found while another local is assumed is
+   * not kept: the assumption may fail. Null when there is none (an argument, a borrowed local, a write that may be
+   * smaller or wrap). */
+  lowerBound(l: LocalId): bigint | null {
     const t = intType(this.f.locals[l]!.ty);
-    if (!t) return false;
-    if (!t.signed) return true;
-    if (this.assumed.has(l)) return true;
-    const cached = this.nonNegCache.get(l);
+    if (!t) return null;
+    const assumed = this.assumed.get(l);
+    if (assumed !== undefined) return assumed;
+    const cached = this.boundCache.get(l);
     if (cached !== undefined) return cached;
     const v = this.values;
-    if (l <= this.f.argCount || v.uses.borrowed[l]) return this.keep(l, false);
-    this.assumed.add(l);
+    if (l <= this.f.argCount || v.uses.borrowed[l]) return this.keep(l, null);
+    let c: bigint | null = null;
+    for (const d of v.defs(l)) {
+      const s = v.stmt(d);
+      if (s.k !== 'assign' || s.place.proj.length || s.rvalue.k !== 'use') continue;
+      const o = v.source(s.rvalue.op, d).op;
+      if (o.k === 'const' && o.value.k === 'int' && (c === null || o.value.value < c)) c = o.value.value;
+    }
+    if (c === null || c < 0n) c = 0n;
+    this.assumed.set(l, c);
     const ok = v.defs(l).every((d) => {
       const s = v.stmt(d);
       if (s.k !== 'assign' || s.place.proj.length) return false;
       const r = this.writeInterval(s.rvalue, d);
-      return r !== null && r.lo >= 0n;
+      return r !== null && r.lo >= c!;
     });
     this.assumed.delete(l);
-    return ok && this.assumed.size ? ok : this.keep(l, ok);
+    const bound = ok ? c : null;
+    return bound !== null && this.assumed.size ? bound : this.keep(l, bound);
   }
 
-  private keep(l: LocalId, ok: boolean): boolean {
-    this.nonNegCache.set(l, ok);
-    return ok;
+  private keep(l: LocalId, b: bigint | null): bigint | null {
+    this.boundCache.set(l, b);
+    return b;
+  }
+
+  /** `idx` is `x - k` (k >= 0, computed without wrapping: plain with `x >= k` known, or checked on its
+   * no-overflow edge) with `x` still current at `q`: `x` and `k`, for an index one below a bounded counter. */
+  offset(idx: Val, q: Point): { base: Val; k: bigint } | null {
+    if (idx.k !== 'local') return null;
+    const v = this.values;
+    const op: Operand = { k: 'copy', place: { local: idx.local, proj: [] } };
+    const src = v.source(op, q);
+    let r: Rvalue | null = null;
+    let at = src.at;
+    const o = src.op;
+    if (o.k !== 'const' && o.place.proj.length === 1 && o.place.proj[0]!.k === 'field' && o.place.proj[0]!.index === 0) {
+      const pd = v.reachingDef(o.place.local, src.at);
+      const ps = pd && v.stmt(pd);
+      if (!pd || !ps || ps.k !== 'assign' || ps.rvalue.k !== 'checked' || !this.overflowChecked(o.place.local, pd.block, src.at.block)) return null;
+      r = ps.rvalue;
+      at = pd;
+    } else {
+      const def = v.definition(o, src.at);
+      if (!def || def.s.rvalue.k !== 'binary') return null;
+      r = def.s.rvalue;
+      at = def.at;
+    }
+    if ((r.k !== 'binary' && r.k !== 'checked') || r.op !== 'sub' || r.right.k !== 'const' || r.right.value.k !== 'int') return null;
+    const k = r.right.value.value;
+    const base = v.operand(r.left, at);
+    if (k < 0n || !base || base.k === 'const' || !base.exact) return null;
+    const current = base.k === 'local' ? v.unchanged(base.local, at, q) : v.listUnchanged(base.list, at, q);
+    if (!current) return null;
+    // a plain subtraction does not wrap when the base is at least k there
+    if (r.k === 'binary' && this.interval(base, at).lo < k) return null;
+    return { base, k };
   }
 
   /** The range of the value an assignment at `d` stores, or null when it may wrap or is not known. */
