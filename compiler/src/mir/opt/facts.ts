@@ -6,7 +6,8 @@
 import type { LocalId, MirFunction, Operand, Rvalue } from '../mir.js';
 import { Dominators } from './dominators.js';
 import type { Point } from './segment.js';
-import { intType, Values, written, type Val } from './values.js';
+import { intType, Values, type Val } from './values.js';
+import { written } from './visit.js';
 
 /** `x < y` or `x <= y` in mathematical integers. */
 export interface Fact {

@@ -6,7 +6,8 @@ import { T } from '../../sema/types.js';
 import type { MirFunction, Operand, Statement } from '../mir.js';
 import type { PassContext } from '../pass_manager.js';
 import { arith, Facts, typeRange, within } from './facts.js';
-import { functionsOf, written } from './values.js';
+import { functionsOf } from './values.js';
+import { written } from './visit.js';
 
 const programFns = new WeakMap<object, Map<string, MirFunction>>();
 

@@ -6,7 +6,8 @@ import type { Type } from '../../sema/types.js';
 import type { LocalId, MirFunction, MirProgram, Operand, Place, Rvalue, Statement } from '../mir.js';
 import { placeType, projType } from '../analysis/place_type.js';
 import { Cfg, type Point } from './segment.js';
-import { localUses, statementOperands, renameStatement, type LocalUses } from './visit.js';
+import { ListWatch } from './list_watch.js';
+import { localUses, written, type LocalUses } from './visit.js';
 
 export type Val =
   | { readonly k: 'const'; readonly v: bigint }
@@ -139,7 +140,7 @@ export class Values {
       const s = this.stmt(def);
       if (s.k !== 'assign' || s.rvalue.k !== 'ref' || s.rvalue.raw) break;
       const base = s.rvalue.place;
-      if (base.local > this.f.argCount && this.uses.defs[base.local]! > 1) break;
+      if (this.reassigned(base.local)) break;
       cur = { local: base.local, proj: [...base.proj, ...cur.proj.slice(1)] };
     }
     let t = this.f.locals[cur.local]!.ty;
@@ -149,8 +150,13 @@ export class Values {
       if (pr.k === 'index' || pr.k === 'variant') return null;
       t = projType(t, pr);
     }
-    if (cur.local > this.f.argCount && this.uses.defs[cur.local]! > 1 && cur.proj[0]?.k === 'deref') return null;
+    if (cur.proj[0]?.k === 'deref' && this.reassigned(cur.local)) return null;
     return cur;
+  }
+
+  /** Written after its first value (an argument: written at all): a reference in it may point elsewhere later. */
+  private reassigned(l: LocalId): boolean {
+    return this.uses.defs[l]! > (l <= this.f.argCount ? 0 : 1);
   }
 
   /** `L.len` for an `@index` collection `L`: the canonical `L`. */
@@ -209,80 +215,6 @@ export class Values {
     if (!w) this.lists.set(key, (w = new ListWatch(this.f, list)));
     return w;
   }
-}
-
-/** What can change the length of the list at a place: writes over it, moves and drops of it, mutable or raw
- * borrows of it and everything made from them, and — when it is reached through a `mut ref` — the reference
- * itself passed on. */
-class ListWatch {
-  private readonly tainted = new Set<LocalId>();
-  private readonly viaMut: boolean;
-
-  constructor(
-    f: MirFunction,
-    private readonly list: Place,
-  ) {
-    const rootTy = f.locals[list.local]!.ty;
-    this.viaMut = list.proj[0]?.k === 'deref' && (rootTy.k === 'ptr' || (rootTy.k === 'ref' && rootTy.mutable));
-    for (let changed = true; changed; ) {
-      changed = false;
-      for (const b of f.blocks) {
-        for (const s of b.stmts) {
-          const dest = written(s);
-          if (!dest || this.tainted.has(dest.local)) continue;
-          const r = s.k === 'assign' ? s.rvalue : null;
-          const borrows = r?.k === 'ref' && (r.mutable || r.raw) && overlaps(r.place, list);
-          if (borrows || this.mentionsTainted(s) || this.passesRoot(s)) {
-            this.tainted.add(dest.local);
-            changed = true;
-          }
-        }
-      }
-    }
-  }
-
-  mutates(s: Statement): boolean {
-    if (this.mentionsTainted(s) || this.passesRoot(s)) return true;
-    const w = written(s) ?? (s.k === 'drop' ? s.place : null);
-    if (w && overlaps(w, this.list)) return true;
-    if (s.k === 'assign' && s.rvalue.k === 'ref' && (s.rvalue.mutable || s.rvalue.raw) && overlaps(s.rvalue.place, this.list)) return true;
-    return statementOperands(s).some((o) => o.k === 'move' && overlaps(o.place, this.list));
-  }
-
-  /** The `mut ref` the list is reached through, itself copied or moved (it may be handed to a callee). */
-  private passesRoot(s: Statement): boolean {
-    if (!this.viaMut) return false;
-    if (s.k === 'assign' && s.rvalue.k === 'ref' && s.rvalue.place.local === this.list.local && s.rvalue.place.proj.length === 0) return true;
-    return statementOperands(s).some((o) => o.k !== 'const' && o.place.local === this.list.local && o.place.proj.length === 0);
-  }
-
-  private mentionsTainted(s: Statement): boolean {
-    if (this.tainted.size === 0) return false;
-    let hit = false;
-    renameStatement(s, (l) => {
-      if (this.tainted.has(l)) hit = true;
-      return l;
-    });
-    return hit;
-  }
-}
-
-/** One place is a prefix of the other (an index projection matches any index). */
-function overlaps(a: Place, b: Place): boolean {
-  if (a.local !== b.local) return false;
-  const n = Math.min(a.proj.length, b.proj.length);
-  for (let i = 0; i < n; i++) {
-    const p = a.proj[i]!;
-    const q = b.proj[i]!;
-    if (p.k !== q.k) return false;
-    if ((p.k === 'field' && p.index !== (q as typeof p).index) || (p.k === 'variant' && p.variant !== (q as typeof p).variant)) return false;
-  }
-  return true;
-}
-
-/** The place a statement writes: an assignment's, a call's destination. */
-export function written(s: Statement): Place | null {
-  return s.k === 'assign' ? s.place : s.k === 'call' ? s.dest : null;
 }
 
 /** The length field's index of the `@index` struct at `p`, or null. */
