@@ -138,8 +138,17 @@ export class Values {
       if (r <= this.f.argCount || this.uses.defs[r] !== 1 || this.uses.borrowed[r]) break;
       const def = this.defs(r)[0]!;
       const s = this.stmt(def);
-      if (s.k !== 'assign' || s.rvalue.k !== 'ref' || s.rvalue.raw) break;
-      const base = s.rvalue.place;
+      if (s.k !== 'assign') break;
+      const r2 = s.rvalue;
+      // `_r = move _s` (an inlined callee's parameter): the same reference, when `_s` holds only one
+      if (r2.k === 'use' && r2.op.k !== 'const' && r2.op.place.proj.length === 0) {
+        const from = r2.op.place.local;
+        if (this.reassigned(from) || this.uses.borrowed[from]) break;
+        cur = { local: from, proj: cur.proj };
+        continue;
+      }
+      if (r2.k !== 'ref' || r2.raw) break;
+      const base = r2.place;
       if (this.reassigned(base.local)) break;
       cur = { local: base.local, proj: [...base.proj, ...cur.proj.slice(1)] };
     }
