@@ -37,6 +37,11 @@ export class Dominators {
     this.idom = idom;
   }
 
+  /** The immediate dominator of block `b` (the entry's is itself; an unreachable block's is -1). */
+  parent(b: number): number {
+    return this.idom[b]!;
+  }
+
   /** Does block `a` dominate block `b` (every path from the entry to `b` passes through `a`)? */
   dominates(a: number, b: number): boolean {
     if (this.idom[b] === -1) return false;

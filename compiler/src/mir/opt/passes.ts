@@ -5,12 +5,14 @@
 import type { MirFunction } from '../mir.js';
 import type { MirPass, PassContext } from '../pass_manager.js';
 import { constProp } from './const_prop.js';
+import { removeBoundsChecks } from './bounds_checks.js';
 import { copyProp } from './copy_prop.js';
 import { removeDeadLocals, removeDeadStores } from './dead_code.js';
 import { removeDeadFunctions } from './dead_fns.js';
 import { devirtualize } from './devirt.js';
 import { inlineCalls } from './inline.js';
 import { escapeAnalysis } from './escape.js';
+import { removeOverflowChecks } from './overflow_checks.js';
 import { simplifyCfg } from './simplify_cfg.js';
 
 /** A pass that works on one function at a time. */
@@ -31,6 +33,9 @@ export const OPT_PASSES: readonly MirPass[] = [
   perFunction('copy_prop', copyProp),
   // after inlining and copy_prop (fewer aliases to follow); before dead_stores, which removes the Heap it leaves unused
   { name: 'escape', optimize: true, run: (ctx) => escapeAnalysis(ctx.program!, ctx.checked.defs) },
+  // after the cleanups (fewer copies to see through), before simplify_cfg (which removes the panic blocks left)
+  perFunction('bounds_checks', removeBoundsChecks),
+  perFunction('overflow_checks', removeOverflowChecks),
   perFunction('dead_stores', removeDeadStores),
   perFunction('simplify_cfg', simplifyCfg),
   perFunction('dead_locals', removeDeadLocals),

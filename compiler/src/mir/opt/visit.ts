@@ -266,3 +266,8 @@ export function retarget(t: Terminator, m: (b: number) => number): Terminator {
       return t;
   }
 }
+
+/** The place a statement writes: an assignment's, a call's destination. */
+export function written(s: Statement): Place | null {
+  return s.k === 'assign' ? s.place : s.k === 'call' ? s.dest : null;
+}
