@@ -262,7 +262,8 @@ static inline char *pool_pop_bump(TmlClassPool *p) {
 
 static inline void *slot_init(TmlClassPool *home, char *o, int64_t size, void **vtable, const TmlAllocSite *site) {
     SLOT_UNPOISON(o, size);
-    memset(o, 0, (size_t)size);
+    /* the fields are zeroed (the header is written just below) */
+    memset(o + sizeof(TmlObject), 0, (size_t)size - sizeof(TmlObject));
     *home_word(o) = (uintptr_t)home;
 #ifdef TML_DEBUG_MEMORY
     *site_word(o) = site;
@@ -314,10 +315,13 @@ static void report_live(TmlClassPool *p, int64_t live) {
 #endif
 }
 
-/* ---- global pools (@pool) ---- */
+/* ---- global pools (@pool) ----
+ * The fast paths (single-threaded, a slot on the free list) are a few instructions with no call, so that in a
+ * --release program, which links the runtime's bitcode, they inline into the generated code (where `size` is a
+ * constant and the memset becomes a few stores); everything else is in the out-of-line slow functions. */
 
-void *tml_class_pool_alloc(TmlClassPool *pool, int64_t size, void **vtable, const TmlAllocSite *site) {
-    if (size >= 0 && size < (int64_t)sizeof(TmlObject)) size = sizeof(TmlObject);
+static __attribute__((noinline)) void *pool_alloc_slow(TmlClassPool *pool, int64_t size, void **vtable,
+                                                       const TmlAllocSite *site) {
     int t = pool_lock(pool);
     if (pool->stride == 0 || size > (int64_t)pool->stride - HIDDEN) pool_set_size(pool, size);
     char *o = pool_pop_free(pool);
@@ -331,9 +335,23 @@ void *tml_class_pool_alloc(TmlClassPool *pool, int64_t size, void **vtable, cons
     return slot_init(pool, o, size, vtable, site);
 }
 
-void tml_class_pool_free(TmlClassPool *pool, void *o) {
-    if (!o) return;
-    TML_RT_BORROW_CHECK_FREE(o);
+void *tml_class_pool_alloc(TmlClassPool *pool, int64_t size, void **vtable, const TmlAllocSite *site) {
+    if (size >= 0 && size < (int64_t)sizeof(TmlObject)) size = sizeof(TmlObject);
+    /* A free slot implies a slot size fixed by an earlier allocation of the class, which always passes the same
+     * size; tracked builds still check it on every allocation. */
+    if (__builtin_expect(tml_rt_single_threaded() && pool->free_list != NULL, 1)
+#ifdef TML_DEBUG_MEMORY
+        && size <= (int64_t)pool->stride - HIDDEN
+#endif
+    ) {
+        char *o = pool_pop_free(pool);
+        add_live(pool, 1);
+        return slot_init(pool, o, size, vtable, site);
+    }
+    return pool_alloc_slow(pool, size, vtable, site);
+}
+
+static __attribute__((noinline)) void pool_free_locked(TmlClassPool *pool, void *o) {
     int t = pool_lock(pool);
     uintptr_t w = *home_word(o);
     if (w != (uintptr_t)pool) {
@@ -345,6 +363,21 @@ void tml_class_pool_free(TmlClassPool *pool, void *o) {
     pool->free_list = o;
     add_live(pool, -1);
     pool_unlock(pool, t);
+}
+
+void tml_class_pool_free(TmlClassPool *pool, void *o) {
+    if (!o) return;
+    TML_RT_BORROW_CHECK_FREE(o);
+    if (!tml_rt_single_threaded()) {
+        pool_free_locked(pool, o);
+        return;
+    }
+    uintptr_t w = *home_word(o);
+    if (__builtin_expect(w != (uintptr_t)pool, 0)) bad_free(w & FREE_TAG, o);
+    SLOT_POISON(o, pool->stride - HIDDEN);
+    *home_word(o) = (uintptr_t)pool->free_list | FREE_TAG;
+    pool->free_list = o;
+    add_live(pool, -1);
 }
 
 /* ---- thread_local pools (@pool(thread_local)) ---- */

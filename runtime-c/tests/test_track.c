@@ -335,6 +335,7 @@ static void *churn(void *arg) {
 static void test_threads(void) {
     int64_t b0 = tml_mem_live_blocks();
     pthread_t t[4];
+    tml_rt_threads_starting(); /* raw threads: the runtime must know */
     for (int i = 0; i < 4; i++) pthread_create(&t[i], NULL, churn, (void *)(uintptr_t)(i + 1));
     for (int i = 0; i < 4; i++) pthread_join(t[i], NULL);
     CHECK_EQ_I64(tml_mem_live_blocks(), b0);
