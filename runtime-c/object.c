@@ -95,6 +95,20 @@ void tml_obj_release(void *o) {
     ((void (*)(void *))obj->vtable[0])(o);
 }
 
+/* tml_obj_release for an object whose class is known exactly (no class derives from its static class): the same
+ * count, then `destroy` (its vtable[0]) called directly, which a release build can inline. */
+void tml_obj_release_final(void *o, void (*destroy)(void *)) {
+    if (!o) return;
+    TmlObject *obj = o;
+    if (tml_rt_single_threaded()) {
+        if (--obj->rc != 0) return;
+    } else if (__atomic_fetch_sub(&obj->rc, 1, __ATOMIC_ACQ_REL) != 1) {
+        return;
+    }
+    __atomic_store_n(&obj->rc, TML_OBJ_RC_DYING, __ATOMIC_RELAXED);
+    destroy(o);
+}
+
 void tml_obj_free(void *o) {
     TML_RT_BORROW_CHECK_FREE(o);
     tml_free(o, &tml_rt_runtime_loc);
@@ -163,7 +177,8 @@ static inline uintptr_t *home_word(void *o) { return (uintptr_t *)o - 1; }
 static inline const TmlAllocSite **site_word(void *o) { return (const TmlAllocSite **)o - 2; }
 #endif
 
-/* `live` and `nchunks` are read by the statistics from any thread: relaxed atomic accesses (plain moves). */
+/* `live` (thread_local pools only) and `nchunks` are read by the statistics from any thread: relaxed atomic
+ * accesses (plain moves). */
 static inline void add_live(TmlClassPool *p, int64_t d) {
     __atomic_store_n(&p->live, __atomic_load_n(&p->live, __ATOMIC_RELAXED) + d, __ATOMIC_RELAXED);
 }
@@ -318,7 +333,21 @@ static void report_live(TmlClassPool *p, int64_t live) {
 /* ---- global pools (@pool) ----
  * The fast paths (single-threaded, a slot on the free list) are a few instructions with no call, so that in a
  * --release program, which links the runtime's bitcode, they inline into the generated code (where `size` is a
- * constant and the memset becomes a few stores); everything else is in the out-of-line slow functions. */
+ * constant and the memset becomes a few stores); everything else is in the out-of-line slow functions. A global
+ * pool counts no live objects: a counter updated by every allocation and free is a chain of read-modify-writes
+ * through memory from one iteration of a churning loop to the next, which would cost more than the rest of the
+ * fast paths; global_live counts them when asked. */
+
+/* The live objects of a global pool: the slots handed out (all but the bump region's) less the free ones. */
+static int64_t global_live(TmlClassPool *p) {
+    int t = pool_lock(p);
+    int64_t n = 0;
+    for (Chunk *c = p->chunks; c; c = c->next) n += c->nslots;
+    if (p->chunks) n -= (p->bump_end - p->bump) / (int64_t)p->stride;
+    for (char *o = p->free_list; o; o = (char *)(*home_word(o) & ~FREE_TAG)) n--;
+    pool_unlock(p, t);
+    return n;
+}
 
 static __attribute__((noinline)) void *pool_alloc_slow(TmlClassPool *pool, int64_t size, void **vtable,
                                                        const TmlAllocSite *site) {
@@ -330,7 +359,6 @@ static __attribute__((noinline)) void *pool_alloc_slow(TmlClassPool *pool, int64
         pool_grow(pool, size, site);
         o = pool_pop_bump(pool);
     }
-    add_live(pool, 1);
     pool_unlock(pool, t);
     return slot_init(pool, o, size, vtable, site);
 }
@@ -345,8 +373,7 @@ void *tml_class_pool_alloc(TmlClassPool *pool, int64_t size, void **vtable, cons
 #endif
     ) {
         char *o = pool_pop_free(pool);
-        add_live(pool, 1);
-        return slot_init(pool, o, size, vtable, site);
+            return slot_init(pool, o, size, vtable, site);
     }
     return pool_alloc_slow(pool, size, vtable, site);
 }
@@ -361,7 +388,6 @@ static __attribute__((noinline)) void pool_free_locked(TmlClassPool *pool, void 
     SLOT_POISON(o, pool->stride - HIDDEN); /* before it is back on the list: another thread may take it then */
     *home_word(o) = (uintptr_t)pool->free_list | FREE_TAG;
     pool->free_list = o;
-    add_live(pool, -1);
     pool_unlock(pool, t);
 }
 
@@ -377,7 +403,6 @@ void tml_class_pool_free(TmlClassPool *pool, void *o) {
     SLOT_POISON(o, pool->stride - HIDDEN);
     *home_word(o) = (uintptr_t)pool->free_list | FREE_TAG;
     pool->free_list = o;
-    add_live(pool, -1);
 }
 
 /* ---- thread_local pools (@pool(thread_local)) ---- */
@@ -548,7 +573,7 @@ int64_t tml_class_pool_live(TmlClassPool *pool) {
         return tl ? tl_live(tl) : 0;
     }
     if (f & F_THREAD_LOCAL) return tl_live((TlPool *)pool);
-    return __atomic_load_n(&pool->live, __ATOMIC_RELAXED);
+    return global_live(pool);
 }
 
 int64_t tml_class_pool_chunks(TmlClassPool *pool) {
@@ -586,7 +611,7 @@ void tml_class_pools_shutdown(void) {
     for (TmlClassPool *p = globals, *next; p; p = next) {
         int t = pool_lock(p);
         next = p->next;
-        report_live(p, p->live);
+        report_live(p, 1); /* a global pool counts no live objects: look at every slot */
         pool_free_chunks(p);
         p->next = NULL;
         p->live = 0;
