@@ -765,6 +765,7 @@ static void ensure_started(void) {
     }
     ST(stopping, 0);
     nworkers = n; /* before the workers start: steal() reads it */
+    tml_rt_threads_starting();
     for (int64_t i = 0; i < n; i++) {
         if (pthread_create(&threads[i], NULL, sched_steal ? worker_main_steal : worker_main,
                            sched_steal ? (void *)&workers[i] : NULL) != 0) {

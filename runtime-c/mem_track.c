@@ -1,9 +1,10 @@
 /* mem_track.c — the debug tracking allocator (see mem_track.h for the design).
  *
- * Only compiled into the variants that define TML_DEBUG_MEMORY. Costs per allocation: one malloc of size + 32,
- * one list insertion under a spinlock (skipped entirely while the process is single-threaded); per free: one list
- * removal and one quarantine push (and usually the real free of the oldest quarantined block). No hashing and no
- * stack walks: the allocation site is the constant TmlAllocSite the compiler passes. */
+ * Only compiled into the variants that define TML_DEBUG_MEMORY. Costs per allocation: one malloc of size + 32
+ * (or a recycled block of its size class), one list insertion under a spinlock (skipped entirely while the process
+ * is single-threaded); per free: one list removal and one quarantine push (and usually the oldest quarantined block
+ * moved to its recycling list). No hashing and no stack walks: the allocation site is the constant TmlAllocSite the
+ * compiler passes. */
 #define _GNU_SOURCE
 #include "mem_track.h"
 
@@ -149,9 +150,73 @@ static inline int is_live_magic(uint64_t m) { return m == MAGIC_LIVE || m == MAG
 
 /* ---- quarantine (called with the lock held) ---- */
 
-static void release_block(Hdr *h) {
 #ifdef TML_VALGRIND
-    VALGRIND_MAKE_MEM_UNDEFINED(h + 1, hdr_size(h));
+/* Whether the process runs under Valgrind, asked once: a client request costs a dozen instructions even outside
+ * Valgrind, and the quarantine makes two per free. -1: not asked yet. */
+static int under_valgrind = -1;
+static inline int on_valgrind(void) {
+    if (__builtin_expect(under_valgrind < 0, 0)) under_valgrind = RUNNING_ON_VALGRIND ? 1 : 0;
+    return under_valgrind;
+}
+#endif
+
+/* Recycling. A small block leaving the quarantine is not handed back to malloc but kept, still marked FREED, on a
+ * list per size class, and the next allocation of that class takes it: a pointer pop instead of malloc, and a push
+ * instead of free (whose fast path glibc leaves as soon as a burst of frees fills its per-thread cache). The blocks
+ * have left the quarantine, so what malloc would have done with them changes nothing the tracker promises; the
+ * lists are bounded (TML_TRACK_RECYCLE_BYTES) and really freed at exit. Every small block is allocated with the
+ * whole size of its class so that any block of the class can serve any request of it. Off under ASan and
+ * Valgrind, whose own allocators track reuse (a use after free stays theirs to report). */
+#define RECYCLE_CLASSES 17 /* classes 1..16: blocks of up to 256 bytes, header included */
+static Hdr *recycled[RECYCLE_CLASSES]; /* linked through `next` */
+static size_t recycled_bytes;
+
+/* A block's size class: its bytes (header included) in 16-byte units. */
+static inline size_t size_class(size_t size) { return (size + sizeof(Hdr) + 15) >> 4; }
+
+static inline int may_recycle(void) {
+#ifdef TML_ASAN
+    return 0;
+#elif defined(TML_VALGRIND)
+    return !on_valgrind();
+#else
+    return 1;
+#endif
+}
+
+/* A recycled block of `size`'s class, or NULL. */
+static inline Hdr *recycled_take(size_t size) {
+    size_t c = size_class(size);
+    if (c >= RECYCLE_CLASSES) return NULL;
+    Hdr *h = recycled[c];
+    if (h) {
+        recycled[c] = h->next;
+        recycled_bytes -= c << 4;
+    }
+    return h;
+}
+
+static void recycled_flush(void) {
+    for (size_t c = 0; c < RECYCLE_CLASSES; c++) {
+        for (Hdr *h = recycled[c], *next; h; h = next) {
+            next = h->next;
+            free(h);
+        }
+        recycled[c] = NULL;
+    }
+    recycled_bytes = 0;
+}
+
+static void release_block(Hdr *h) {
+    size_t c = size_class(hdr_size(h));
+    if (c < RECYCLE_CLASSES && !finished && recycled_bytes + (c << 4) <= TML_TRACK_RECYCLE_BYTES && may_recycle()) {
+        h->next = recycled[c];
+        recycled[c] = h;
+        recycled_bytes += c << 4;
+        return;
+    }
+#ifdef TML_VALGRIND
+    if (on_valgrind()) VALGRIND_MAKE_MEM_UNDEFINED(h + 1, hdr_size(h));
 #endif
     free(h);
 }
@@ -161,6 +226,9 @@ static Hdr *quarantine_pop(void) {
     q_head = (q_head + 1) % TML_TRACK_QUARANTINE_BLOCKS;
     q_count--;
     q_bytes -= hdr_size(h);
+    /* the next block to leave was freed thousands of frees ago: start fetching its header (which free() reads
+     * too) now, so that the next free does not wait for it */
+    if (q_count > 0) __builtin_prefetch(quarantine[q_head], 1);
     return h;
 }
 
@@ -172,7 +240,7 @@ static void quarantine_push(Hdr *h) {
     q_count++;
     q_bytes += size;
 #ifdef TML_VALGRIND
-    VALGRIND_MAKE_MEM_NOACCESS(h + 1, hdr_size(h));
+    if (on_valgrind()) VALGRIND_MAKE_MEM_NOACCESS(h + 1, hdr_size(h));
 #endif
 }
 
@@ -181,11 +249,19 @@ static void quarantine_push(Hdr *h) {
 void *tml_track_alloc(size_t size, const TmlAllocSite *site, int zeroed) {
     const TmlLoc *at = site ? &site->loc : NULL;
     if (size > MAX_SIZE) tml_rt_out_of_memory_at((int64_t)size, at);
-    Hdr *h = zeroed ? calloc(1, sizeof(Hdr) + size) : malloc(sizeof(Hdr) + size);
-    if (!h) tml_rt_out_of_memory_at((int64_t)size, at);
+    int t = lock_take();
+    Hdr *h = recycled_take(size);
+    lock_give(t);
+    if (h) {
+        if (zeroed) memset(h + 1, 0, size);
+    } else {
+        size_t bytes = size_class(size) << 4; /* the whole class (see recycling) */
+        h = zeroed ? calloc(1, bytes) : malloc(bytes);
+        if (!h) tml_rt_out_of_memory_at((int64_t)size, at);
+    }
     h->site = site;
     hdr_set(h, MAGIC_LIVE, size);
-    int t = lock_take();
+    t = lock_take();
     link_tail(h);
     st.allocs++;
     st.bytes += (int64_t)size;
@@ -233,7 +309,7 @@ void *tml_track_realloc(void *p, size_t size, const TmlAllocSite *site) {
     if (magic == MAGIC_LIVE) count_dead((int64_t)old_size);
     lock_give(t);
 
-    Hdr *n = realloc(h, sizeof(Hdr) + size);
+    Hdr *n = realloc(h, size_class(size) << 4); /* the whole class (see recycling) */
     if (!n) tml_rt_out_of_memory_at((int64_t)size, loc);
     hdr_set(n, magic, size);
     if (site) n->site = site; /* the most recent owner knows best what the block now is */
@@ -276,7 +352,15 @@ int64_t tml_mem_live_bytes(void) {
 void tml_track_flush_quarantine(void) {
     int t = lock_take();
     while (q_count > 0) release_block(quarantine_pop());
+    recycled_flush();
     lock_give(t);
+}
+
+int64_t tml_track_recycled_bytes(void) {
+    int t = lock_take();
+    int64_t n = (int64_t)recycled_bytes;
+    lock_give(t);
+    return n;
 }
 
 int64_t tml_track_quarantine_blocks(void) {

@@ -3,9 +3,10 @@
  *
  * Every block carries a 32-byte header in front of the user pointer (so the user pointer keeps malloc's 16-byte
  * alignment): the links of an intrusive doubly-linked list of live blocks (kept in allocation order), the
- * allocation site, and the size packed with a magic word (LIVE, allow-listed or FREED). A free marks the header FREED and parks the block in a bounded FIFO
- * quarantine (TML_TRACK_QUARANTINE_BLOCKS blocks / TML_TRACK_QUARANTINE_BYTES bytes) so that a second free of a
- * recent block is recognised. */
+ * allocation site, and the size packed with a magic word (LIVE, allow-listed or FREED). A free marks the header
+ * FREED and parks the block in a bounded FIFO quarantine (TML_TRACK_QUARANTINE_BLOCKS blocks /
+ * TML_TRACK_QUARANTINE_BYTES bytes) so that a second free of a recent block is recognised. A small block leaving the
+ * quarantine is recycled (kept, still FREED, for the next allocation of its size class) instead of freed. */
 #ifndef TML_MEM_TRACK_H
 #define TML_MEM_TRACK_H
 
@@ -16,6 +17,9 @@
 
 #define TML_TRACK_QUARANTINE_BLOCKS 4096
 #define TML_TRACK_QUARANTINE_BYTES (8u << 20)
+/* Small blocks (up to 256 bytes with the header) leaving the quarantine are kept for reuse by the next allocation
+ * of their size class, up to this many bytes (not under ASan or Valgrind); see mem_track.c. */
+#define TML_TRACK_RECYCLE_BYTES (4u << 20)
 
 /* Allow-list of runtime blocks that intentionally live until exit (MEMORY.md §9): a marked block is left out of
  * the leak report and the live counters. Declared for every variant (a no-op without TML_DEBUG_MEMORY) so that
@@ -47,6 +51,8 @@ void tml_track_add_external_leak(const TmlAllocSite *site, uint64_t size);
 /* Really frees every quarantined block now (exit, and the tests). */
 void tml_track_flush_quarantine(void);
 int64_t tml_track_quarantine_blocks(void);
+/* The bytes of the blocks kept for reuse now (0 under ASan and Valgrind, which never recycle). */
+int64_t tml_track_recycled_bytes(void);
 
 typedef struct TmlTrackStats {
     int64_t allocs;      /* tml_alloc, tml_alloc_zeroed and tml_realloc(NULL, ...) calls */

@@ -95,6 +95,20 @@ void tml_obj_release(void *o) {
     ((void (*)(void *))obj->vtable[0])(o);
 }
 
+/* tml_obj_release for an object whose class is known exactly (no class derives from its static class): the same
+ * count, then `destroy` (its vtable[0]) called directly, which a release build can inline. */
+void tml_obj_release_final(void *o, void (*destroy)(void *)) {
+    if (!o) return;
+    TmlObject *obj = o;
+    if (tml_rt_single_threaded()) {
+        if (--obj->rc != 0) return;
+    } else if (__atomic_fetch_sub(&obj->rc, 1, __ATOMIC_ACQ_REL) != 1) {
+        return;
+    }
+    __atomic_store_n(&obj->rc, TML_OBJ_RC_DYING, __ATOMIC_RELAXED);
+    destroy(o);
+}
+
 void tml_obj_free(void *o) {
     TML_RT_BORROW_CHECK_FREE(o);
     tml_free(o, &tml_rt_runtime_loc);
@@ -163,7 +177,8 @@ static inline uintptr_t *home_word(void *o) { return (uintptr_t *)o - 1; }
 static inline const TmlAllocSite **site_word(void *o) { return (const TmlAllocSite **)o - 2; }
 #endif
 
-/* `live` and `nchunks` are read by the statistics from any thread: relaxed atomic accesses (plain moves). */
+/* `live` (thread_local pools only) and `nchunks` are read by the statistics from any thread: relaxed atomic
+ * accesses (plain moves). */
 static inline void add_live(TmlClassPool *p, int64_t d) {
     __atomic_store_n(&p->live, __atomic_load_n(&p->live, __ATOMIC_RELAXED) + d, __ATOMIC_RELAXED);
 }
@@ -262,7 +277,8 @@ static inline char *pool_pop_bump(TmlClassPool *p) {
 
 static inline void *slot_init(TmlClassPool *home, char *o, int64_t size, void **vtable, const TmlAllocSite *site) {
     SLOT_UNPOISON(o, size);
-    memset(o, 0, (size_t)size);
+    /* the fields are zeroed (the header is written just below) */
+    memset(o + sizeof(TmlObject), 0, (size_t)size - sizeof(TmlObject));
     *home_word(o) = (uintptr_t)home;
 #ifdef TML_DEBUG_MEMORY
     *site_word(o) = site;
@@ -314,10 +330,27 @@ static void report_live(TmlClassPool *p, int64_t live) {
 #endif
 }
 
-/* ---- global pools (@pool) ---- */
+/* ---- global pools (@pool) ----
+ * The fast paths (single-threaded, a slot on the free list) are a few instructions with no call, so that in a
+ * --release program, which links the runtime's bitcode, they inline into the generated code (where `size` is a
+ * constant and the memset becomes a few stores); everything else is in the out-of-line slow functions. A global
+ * pool counts no live objects: a counter updated by every allocation and free is a chain of read-modify-writes
+ * through memory from one iteration of a churning loop to the next, which would cost more than the rest of the
+ * fast paths; global_live counts them when asked. */
 
-void *tml_class_pool_alloc(TmlClassPool *pool, int64_t size, void **vtable, const TmlAllocSite *site) {
-    if (size >= 0 && size < (int64_t)sizeof(TmlObject)) size = sizeof(TmlObject);
+/* The live objects of a global pool: the slots handed out (all but the bump region's) less the free ones. */
+static int64_t global_live(TmlClassPool *p) {
+    int t = pool_lock(p);
+    int64_t n = 0;
+    for (Chunk *c = p->chunks; c; c = c->next) n += c->nslots;
+    if (p->chunks) n -= (p->bump_end - p->bump) / (int64_t)p->stride;
+    for (char *o = p->free_list; o; o = (char *)(*home_word(o) & ~FREE_TAG)) n--;
+    pool_unlock(p, t);
+    return n;
+}
+
+static __attribute__((noinline)) void *pool_alloc_slow(TmlClassPool *pool, int64_t size, void **vtable,
+                                                       const TmlAllocSite *site) {
     int t = pool_lock(pool);
     if (pool->stride == 0 || size > (int64_t)pool->stride - HIDDEN) pool_set_size(pool, size);
     char *o = pool_pop_free(pool);
@@ -326,14 +359,26 @@ void *tml_class_pool_alloc(TmlClassPool *pool, int64_t size, void **vtable, cons
         pool_grow(pool, size, site);
         o = pool_pop_bump(pool);
     }
-    add_live(pool, 1);
     pool_unlock(pool, t);
     return slot_init(pool, o, size, vtable, site);
 }
 
-void tml_class_pool_free(TmlClassPool *pool, void *o) {
-    if (!o) return;
-    TML_RT_BORROW_CHECK_FREE(o);
+void *tml_class_pool_alloc(TmlClassPool *pool, int64_t size, void **vtable, const TmlAllocSite *site) {
+    if (size >= 0 && size < (int64_t)sizeof(TmlObject)) size = sizeof(TmlObject);
+    /* A free slot implies a slot size fixed by an earlier allocation of the class, which always passes the same
+     * size; tracked builds still check it on every allocation. */
+    if (__builtin_expect(tml_rt_single_threaded() && pool->free_list != NULL, 1)
+#ifdef TML_DEBUG_MEMORY
+        && size <= (int64_t)pool->stride - HIDDEN
+#endif
+    ) {
+        char *o = pool_pop_free(pool);
+            return slot_init(pool, o, size, vtable, site);
+    }
+    return pool_alloc_slow(pool, size, vtable, site);
+}
+
+static __attribute__((noinline)) void pool_free_locked(TmlClassPool *pool, void *o) {
     int t = pool_lock(pool);
     uintptr_t w = *home_word(o);
     if (w != (uintptr_t)pool) {
@@ -343,8 +388,21 @@ void tml_class_pool_free(TmlClassPool *pool, void *o) {
     SLOT_POISON(o, pool->stride - HIDDEN); /* before it is back on the list: another thread may take it then */
     *home_word(o) = (uintptr_t)pool->free_list | FREE_TAG;
     pool->free_list = o;
-    add_live(pool, -1);
     pool_unlock(pool, t);
+}
+
+void tml_class_pool_free(TmlClassPool *pool, void *o) {
+    if (!o) return;
+    TML_RT_BORROW_CHECK_FREE(o);
+    if (!tml_rt_single_threaded()) {
+        pool_free_locked(pool, o);
+        return;
+    }
+    uintptr_t w = *home_word(o);
+    if (__builtin_expect(w != (uintptr_t)pool, 0)) bad_free(w & FREE_TAG, o);
+    SLOT_POISON(o, pool->stride - HIDDEN);
+    *home_word(o) = (uintptr_t)pool->free_list | FREE_TAG;
+    pool->free_list = o;
 }
 
 /* ---- thread_local pools (@pool(thread_local)) ---- */
@@ -515,7 +573,7 @@ int64_t tml_class_pool_live(TmlClassPool *pool) {
         return tl ? tl_live(tl) : 0;
     }
     if (f & F_THREAD_LOCAL) return tl_live((TlPool *)pool);
-    return __atomic_load_n(&pool->live, __ATOMIC_RELAXED);
+    return global_live(pool);
 }
 
 int64_t tml_class_pool_chunks(TmlClassPool *pool) {
@@ -553,7 +611,7 @@ void tml_class_pools_shutdown(void) {
     for (TmlClassPool *p = globals, *next; p; p = next) {
         int t = pool_lock(p);
         next = p->next;
-        report_live(p, p->live);
+        report_live(p, 1); /* a global pool counts no live objects: look at every slot */
         pool_free_chunks(p);
         p->next = NULL;
         p->live = 0;

@@ -19,9 +19,8 @@
  * A thread that is being reaped is "claimed" (by its reaper, or by the spawner until pthread_create has returned),
  * so no thread is ever joined twice.
  *
- * The first pthread_create makes glibc clear __libc_single_threaded (before the new thread runs), which is the
- * runtime's "threads started" flag (internal.h tml_rt_single_threaded): from then on every refcount (Str, closures,
- * objects) is atomic and the tracker, the pools and the stdout buffer take their locks. */
+ * Before the first pthread_create the runtime sets its "threads started" flag (internal.h tml_rt_threads_starting):
+ * from then on every refcount (Str, closures, objects) is atomic and the tracker and the pools take their locks. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
@@ -270,7 +269,7 @@ void *tml_task_spawn(void (*run)(void *env, void *out), void *env, int64_t resul
     list_push(&running, t);
     pthread_mutex_unlock(&tasks_mu);
 
-    /* glibc clears __libc_single_threaded here, before the new thread starts: refcounts become atomic. */
+    tml_rt_threads_starting(); /* before the new thread starts: refcounts become atomic */
     pthread_t thread;
     int e = pthread_create(&thread, NULL, task_main, t);
     if (e != 0) {

@@ -74,6 +74,7 @@ static void start_thread_locked(void) {
     pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
     pthread_cond_init(&timers_cv, &a);
     pthread_condattr_destroy(&a);
+    tml_rt_threads_starting();
     int e = pthread_create(&timer_thread, NULL, timer_main, NULL);
     if (e != 0) {
         pthread_mutex_unlock(&timers_mu);

@@ -185,6 +185,8 @@ typedef struct TmlObject {
 void *tml_obj_alloc(int64_t size, void **vtable, const TmlAllocSite *site);
 void tml_obj_retain(void *o);                               /* NULL-safe, atomic */
 void tml_obj_release(void *o);                              /* NULL-safe, atomic; at zero: vtable[0](o) once */
+/* tml_obj_release when the object's class is known exactly: at zero calls `destroy` (which must be its vtable[0]) */
+void tml_obj_release_final(void *o, void (*destroy)(void *));
 void tml_obj_free(void *o);                                 /* gives back memory from tml_obj_alloc */
 int64_t tml_obj_refcount(void *o);                          /* 0 for NULL */
 
@@ -221,7 +223,7 @@ typedef struct TmlClassPool {
     struct TmlPoolChunk *chunks;   /* newest first */
     struct TmlClassPool *next;     /* registry of global pools (freed at exit) */
     union {
-        int64_t live;              /* objects allocated and not yet freed (a key: unused) */
+        int64_t live;              /* a thread_local pool: objects allocated and not yet freed (global pools and keys: unused) */
         int64_t key_id;            /* the key of a thread_local pool: its class number, 0 until first use */
     };
     uint32_t stride;               /* bytes per slot, hidden words included; 0 until the first allocation */

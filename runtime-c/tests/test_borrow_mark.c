@@ -404,6 +404,7 @@ static void test_threads(void) {
     CHECK_EQ_I64(tml_rt_borrow_marks_live(), 0);
     pthread_barrier_init(&start, NULL, NTHREADS);
     pthread_t t[NTHREADS];
+    tml_rt_threads_starting(); /* raw threads: the runtime must know */
     for (int i = 0; i < NTHREADS; i++) pthread_create(&t[i], NULL, marker, (void *)(intptr_t)i);
     int ok = 1;
     for (int i = 0; i < NTHREADS; i++) {

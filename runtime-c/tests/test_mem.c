@@ -117,6 +117,7 @@ static void *hammer(void *unused) {
 static void test_atomic_rc(void) {
     shared_str = tu_str("shared");
     pthread_t t[4];
+    tml_rt_threads_starting(); /* raw threads: the runtime must know */
     for (int i = 0; i < 4; i++) pthread_create(&t[i], NULL, hammer, NULL);
     for (int i = 0; i < 4; i++) pthread_join(t[i], NULL);
     CHECK_EQ_I64(shared_str->rc, 1 + 4 * 100000);
@@ -139,6 +140,7 @@ static void test_atomic_counters(void) {
     CHECK_EQ_I64(tml_atomic_load_i64(&counter), 3);
     counter = 0;
     pthread_t t[4];
+    tml_rt_threads_starting(); /* raw threads: the runtime must know */
     for (int i = 0; i < 4; i++) pthread_create(&t[i], NULL, add_many, NULL);
     for (int i = 0; i < 4; i++) pthread_join(t[i], NULL);
     CHECK_EQ_I64(tml_atomic_load_i64(&counter), 400000);

@@ -112,6 +112,7 @@ static void test_threaded_rc(void) {
     pthread_t t[4];
     for (int i = 0; i < 4; i++) {
         tml_obj_retain(shared_peer);
+        tml_rt_threads_starting(); /* raw threads: the runtime must know */
         pthread_create(&t[i], NULL, hammer, NULL);
     }
     for (int i = 0; i < 4; i++) pthread_join(t[i], NULL);
@@ -241,6 +242,7 @@ static void *pool_worker(void *unused) {
 
 static void test_pool_threads(void) {
     pthread_t t[4];
+    tml_rt_threads_starting(); /* raw threads: the runtime must know */
     for (int i = 0; i < 4; i++) pthread_create(&t[i], NULL, pool_worker, NULL);
     int ok = 1;
     for (int i = 0; i < 4; i++) {
@@ -298,6 +300,7 @@ static void test_tlpool_per_thread(void) {
     memset(w, 0, sizeof w);
     pthread_barrier_init(&barrier, NULL, 3);
     pthread_t t[2];
+    tml_rt_threads_starting(); /* raw threads: the runtime must know */
     for (int i = 0; i < 2; i++) pthread_create(&t[i], NULL, tl_worker, &w[i]);
     pthread_barrier_wait(&barrier);
     for (int i = 0; i < 2; i++) {
@@ -356,6 +359,7 @@ static void test_tlpool_cross_thread_free(void) {
     memset(&w, 0, sizeof w);
     pthread_barrier_init(&barrier, NULL, 2);
     pthread_t t;
+    tml_rt_threads_starting(); /* raw threads: the runtime must know */
     pthread_create(&t, NULL, cross_worker, &w);
     pthread_barrier_wait(&barrier);
     CHECK(tml_class_pool_home(w.obj) == w.pool);
@@ -385,6 +389,7 @@ static void test_tlpool_orphan(void) {
     int64_t chunks0 = tml_class_pools_live_chunks(), blocks0 = tml_mem_live_blocks();
     void *survivor = NULL;
     pthread_t t;
+    tml_rt_threads_starting(); /* raw threads: the runtime must know */
     pthread_create(&t, NULL, orphan_worker, &survivor);
     pthread_join(t, NULL);
     CHECK(survivor != NULL);
@@ -426,6 +431,7 @@ static void test_tlpool_exchange(void) {
     int64_t chunks0 = tml_class_pools_live_chunks();
     pthread_barrier_init(&barrier, NULL, XT);
     pthread_t t[XT];
+    tml_rt_threads_starting(); /* raw threads: the runtime must know */
     for (int i = 0; i < XT; i++) pthread_create(&t[i], NULL, exchange_worker, (void *)(intptr_t)i);
     int ok = 1;
     for (int i = 0; i < XT; i++) {

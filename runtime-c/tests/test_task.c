@@ -76,6 +76,7 @@ static void run_unit(void *env, void *out) {
 static void test_spawn_join(void) {
     int64_t base = tml_mem_live_blocks();
     Args *e = args_new(40, 2);
+    CHECK_EQ_I64(tml_rt_single_threaded(), 1); /* the first test: no thread yet, plain refcounts */
     void *t = tml_task_spawn(run_add, e, sizeof(int64_t), NULL);
     CHECK(t != NULL);
     CHECK_EQ_I64(tml_rt_single_threaded(), 0); /* a thread exists: refcounts are atomic from now on */

@@ -158,6 +158,63 @@ static void test_quarantine(void) {
     CHECK_EQ_I64(tml_track_quarantine_blocks(), 0);
 }
 
+/* ---- recycling: small blocks leaving the quarantine serve the next allocation of their size class ---- */
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TEST_ASAN 1
+#endif
+#endif
+
+static void push_out_of_quarantine(void) { /* 256-byte blocks: another size class than the blocks under test */
+    for (int i = 0; i < TML_TRACK_QUARANTINE_BLOCKS; i++) tml_free(tml_alloc(200, &site_list), &free_loc);
+}
+
+static void child_double_free_recycled(void *unused) {
+    (void)unused;
+    void *p = tml_alloc(24, &site_node);
+    tml_free(p, &free_loc);
+    push_out_of_quarantine(); /* p has left the quarantine: recycled, still marked freed */
+    tml_free(p, &(TmlLoc){"t.tml", 88, 3});
+}
+
+static void test_recycling(void) {
+    tml_track_flush_quarantine();
+    CHECK_EQ_I64(tml_track_recycled_bytes(), 0);
+    int64_t b0 = tml_mem_live_blocks();
+    unsigned char *p = tml_alloc(24, &site_node); /* 24 + 32 bytes: the 64-byte class */
+    memset(p, 0xAB, 24);
+    tml_free(p, &free_loc);
+    push_out_of_quarantine();
+#ifdef TEST_ASAN
+    CHECK_EQ_I64(tml_track_recycled_bytes(), 0); /* ASan keeps reuse to itself */
+#else
+    CHECK(tml_track_recycled_bytes() >= 64);
+    CHECK(tml_track_recycled_bytes() <= TML_TRACK_RECYCLE_BYTES); /* bounded, though 4096 blocks went through */
+    unsigned char *q = tml_alloc_zeroed(20, &site_raw); /* 20 + 32: the same class */
+    CHECK(q == p);
+    int zero = 1;
+    for (int i = 0; i < 20; i++) zero &= q[i] == 0;
+    CHECK(zero);
+    CHECK_EQ_I64(tml_mem_live_blocks(), b0 + 1);
+    int64_t n;
+    CHECK_EQ_CSTR(report_text(&n), "tmlc: 1 leak (20 bytes) at exit\n"
+                                   "  1 \xC3\x97 20 bytes  raw alloc   allocated at examples/leak.tml:20:21\n");
+    tml_free(q, &free_loc);
+#endif
+    CHECK_EQ_I64(tml_mem_live_blocks(), b0);
+    tml_track_flush_quarantine(); /* the recycled blocks are really freed too */
+    CHECK_EQ_I64(tml_track_recycled_bytes(), 0);
+
+    TuChild *c = tu_run_child(child_double_free_recycled, NULL);
+    CHECK_EQ_I64(c->status, 101);
+#ifdef TEST_ASAN
+    CHECK_EQ_CSTR(c->err, "tmlc: invalid free at t.tml:88:3\n"); /* really freed: ASan's memory now */
+#else
+    CHECK_EQ_CSTR(c->err, "tmlc: double free at t.tml:88:3 (24 bytes allocated at examples/leak.tml:12:17)\n");
+#endif
+}
+
 /* ---- the leak report ---- */
 
 static void test_report_format(void) {
@@ -335,6 +392,7 @@ static void *churn(void *arg) {
 static void test_threads(void) {
     int64_t b0 = tml_mem_live_blocks();
     pthread_t t[4];
+    tml_rt_threads_starting(); /* raw threads: the runtime must know */
     for (int i = 0; i < 4; i++) pthread_create(&t[i], NULL, churn, (void *)(uintptr_t)(i + 1));
     for (int i = 0; i < 4; i++) pthread_join(t[i], NULL);
     CHECK_EQ_I64(tml_mem_live_blocks(), b0);
@@ -346,6 +404,7 @@ int main(void) {
     test_live_counts();
     test_bad_frees();
     test_quarantine();
+    test_recycling();
     test_report_format();
     test_exit_hook();
     test_stats();

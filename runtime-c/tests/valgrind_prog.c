@@ -34,6 +34,7 @@ static void objects(void) {
     void *kept = tml_class_tlpool_alloc(&msg_key, 32, msg_vtable, &obj_site); /* main's pool: freed at exit */
     void *from_thread = NULL;
     pthread_t t;
+    tml_rt_threads_starting(); /* raw threads: the runtime must know */
     pthread_create(&t, NULL, messages, &from_thread);
     pthread_join(t, NULL);
     tml_obj_release(from_thread);

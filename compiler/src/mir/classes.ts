@@ -47,6 +47,18 @@ export class ClassGen {
     return symbol;
   }
 
+  /** destroy$C when every instance of static type `t` is exactly a `t` (a concrete class no class of the program
+   * derives from): its release can call the destructor directly (tml_obj_release_final) instead of through slot 0
+   * of the object's vtable, and the release build can then inline it. */
+  exactDestroy(t: Adt): string | null {
+    if (t.def.kind !== 'class' || !t.def.cls || t.def.cls.isAbstract) return null;
+    this.derived ??= new Set(this.mono.checked.defs.adts.flatMap((d) => (d.cls?.base ? [d.cls.base.def] : [])));
+    return this.derived.has(t.def) ? null : this.destroyFn(t);
+  }
+
+  /** the class definitions some class derives from (made on first use) */
+  private derived: Set<AdtDef> | undefined;
+
   /** The vtable of a class seen through an interface: destroy, isa, then the interface's methods. */
   interfaceVtable(t: Adt, iface: AdtDef): string {
     const symbol = `vtable$${mangleType(t)}$${iface.path.replace(/::/g, '.')}`;

@@ -7,7 +7,7 @@ import { resolveBehaviorMethod } from '../sema/impls.js';
 import { classify } from '../sema/ownership.js';
 import { mangleType, structFields, T, typeToString, variantFields, type Type } from '../sema/types.js';
 import { constInt, FnBuilder, moveOf } from './builder.js';
-import type { LocalId, MirFunction, Place, Projection } from './mir.js';
+import type { LocalId, MirFunction, Operand, Place, Projection } from './mir.js';
 import { place } from './mir.js';
 import type { Mono } from './mono.js';
 
@@ -75,10 +75,17 @@ export class GlueBuilder {
         break;
       case 'adt': {
         if (ty.def.kind === 'class' || ty.def.kind === 'interface') {
-          // release the object; at zero the runtime runs the destructor from slot 0 of its vtable
+          // release the object; at zero the runtime runs the destructor from slot 0 of its vtable, or the class's own
+          // destructor when no class derives from it (a direct call, which a release build inlines)
           const obj = b.temp({ k: 'ptr', inner: T.u8 }, span);
           b.assign(place(obj), ty.def.kind === 'class' ? { k: 'cast', operand: { k: 'copy', place: self() }, to: { k: 'ptr', inner: T.u8 } } : { k: 'use', op: { k: 'copy', place: self({ k: 'field', index: 0 }) } }, span);
-          b.call(null, { k: 'extern', symbol: 'tml_obj_release', ret: T.unit }, [moveOf(obj)], span);
+          const destroy = this.mono.classes.exactDestroy(ty);
+          if (destroy) {
+            const fn: Operand = { k: 'const', value: { k: 'fnptr', symbol: destroy }, ty: { k: 'ptr', inner: T.u8 } };
+            b.call(null, { k: 'extern', symbol: 'tml_obj_release_final', ret: T.unit }, [moveOf(obj), fn], span);
+          } else {
+            b.call(null, { k: 'extern', symbol: 'tml_obj_release', ret: T.unit }, [moveOf(obj)], span);
+          }
           break;
         }
         const impl = this.mono.checked.defs.dropImpls.get(ty.def);
