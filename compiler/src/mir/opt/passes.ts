@@ -4,8 +4,10 @@
 // what the others leave, and dead functions go last, when the calls inlining removed are gone.
 import type { MirFunction } from '../mir.js';
 import type { MirPass, PassContext } from '../pass_manager.js';
+import { arcPairs } from './arc_pairs.js';
 import { constProp } from './const_prop.js';
 import { copyProp } from './copy_prop.js';
+import { dropFlags } from './drop_flags.js';
 import { removeDeadLocals, removeDeadStores } from './dead_code.js';
 import { removeDeadFunctions } from './dead_fns.js';
 import { simplifyCfg } from './simplify_cfg.js';
@@ -24,6 +26,8 @@ function perFunction(name: string, run: (f: MirFunction, ctx: PassContext) => vo
 export const OPT_PASSES: readonly MirPass[] = [
   perFunction('const_prop', constProp),
   perFunction('copy_prop', copyProp),
+  { name: 'arc_pairs', optimize: true, run: (ctx) => arcPairs(ctx.program!) },
+  perFunction('drop_flags', dropFlags),
   perFunction('dead_stores', removeDeadStores),
   perFunction('simplify_cfg', simplifyCfg),
   perFunction('dead_locals', removeDeadLocals),
