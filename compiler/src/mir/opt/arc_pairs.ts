@@ -17,8 +17,8 @@
 // The releases that stay are the same, so no destructor runs at another point. Owners that are themselves copies
 // whose pair was removed are still sound: their own pair's region contains the inner one (it starts before the
 // inner copy is made and ends after the inner owner's last use), and its owner holds a reference throughout.
-import type { BasicBlock, LocalId, MirFunction, MirProgram, Place, Statement } from '../mir.js';
-import { statementOperands, targets } from './visit.js';
+import { placeEquals, type BasicBlock, type LocalId, type MirFunction, type MirProgram, type Place, type Statement } from '../mir.js';
+import { statementOperands, targets, terminatorOperands } from './visit.js';
 
 /** Statements scanned per candidate, at most: the region of one pair is usually a few statements. */
 const SCAN_LIMIT = 4000;
@@ -33,28 +33,33 @@ interface Candidate {
   /** the retain, or the duplicate call */
   readonly index: number;
   readonly copy: LocalId;
-  readonly owner: LocalId;
+  /** the place the copy was made from */
+  readonly owner: Place;
   /** a `Shared`/`Sync` duplicate: the call becomes `_r = copy _h` */
   readonly duplicate: boolean;
 }
 
 function arcPairsIn(f: MirFunction, symbols: ReadonlySet<string>): void {
   const pinned = pinnedLocals(f);
-  const owned = new Uint8Array(f.locals.length);
-  for (const b of f.blocks) for (const s of b.stmts) if (s.k === 'drop' && s.place.proj.length === 0) owned[s.place.local] = 1;
+  const drops: Place[] = [];
+  for (const b of f.blocks) for (const s of b.stmts) if (s.k === 'drop') drops.push(s.place);
+  const refDefs = sharedRefDefs(f);
+  const changed = changedCollections(f, refDefs);
   const preds = edgeCounts(f.blocks);
   const remove = new Map<number, Set<number>>(); // block → statement indices to delete
   const replace = new Map<string, Statement>(); // `block:index` → replacement (a duplicate call)
   for (const c of candidates(f, symbols)) {
-    if (!owned[c.owner] || pinned[c.owner] || pinned[c.copy] || c.owner === c.copy) continue;
-    const drops = releases(f, c, pinned, preds);
-    if (!drops) continue;
+    if (pinned[c.copy]) continue;
+    const watch = aliasHolder(f, c, drops, pinned, refDefs, changed) ?? holder(f, c.owner, drops, pinned, refDefs, changed);
+    if (!watch || watch.includes(c.copy)) continue;
+    const released = releases(f, c, watch, pinned, preds);
+    if (!released) continue;
     const at = c.block;
     if (c.duplicate) {
       const call = f.blocks[at]!.stmts[c.index]!;
-      replace.set(`${at}:${c.index}`, { k: 'assign', place: { local: c.copy, proj: [] }, rvalue: { k: 'use', op: { k: 'copy', place: { local: c.owner, proj: [] } } }, span: 'span' in call ? call.span : f.span });
+      replace.set(`${at}:${c.index}`, { k: 'assign', place: { local: c.copy, proj: [] }, rvalue: { k: 'use', op: { k: 'copy', place: c.owner } }, span: 'span' in call ? call.span : f.span });
     } else mark(remove, at, c.index);
-    for (const [b, i] of drops) mark(remove, b, i);
+    for (const [b, i] of released) mark(remove, b, i);
   }
   if (!remove.size && !replace.size) return;
   f.blocks.forEach((b, bi) => {
@@ -80,8 +85,8 @@ function* candidates(f: MirFunction, symbols: ReadonlySet<string>): Generator<Ca
         const r = s.place.local;
         if (prev.k !== 'assign' || prev.place.local !== r || prev.place.proj.length !== 0) continue;
         const rv = prev.rvalue;
-        if (rv.k !== 'use' || rv.op.k !== 'copy' || rv.op.place.proj.length !== 0) continue;
-        yield { block: bi, index: i, copy: r, owner: rv.op.place.local, duplicate: false };
+        if (rv.k !== 'use' || rv.op.k !== 'copy') continue;
+        yield { block: bi, index: i, copy: r, owner: rv.op.place, duplicate: false };
       } else if (s.k === 'call' && s.callee.k === 'fn' && s.dest && s.dest.proj.length === 0 && s.args.length === 1) {
         const m = /^(tml\.core\.alloc\.(?:Shared|Sync))\.duplicate(\$.*)$/.exec(s.callee.symbol);
         if (!m || symbols.has(`${m[1]}.strong_count${m[2]}`)) continue;
@@ -90,22 +95,132 @@ function* candidates(f: MirFunction, symbols: ReadonlySet<string>): Generator<Ca
         if (prev.k !== 'assign' || prev.place.local !== a.place.local || prev.place.proj.length !== 0) continue;
         const rv = prev.rvalue;
         if (rv.k !== 'ref' || rv.raw || rv.mutable || rv.place.proj.length !== 0) continue;
-        yield { block: bi, index: i, copy: s.dest.local, owner: rv.place.local, duplicate: true };
+        yield { block: bi, index: i, copy: s.dest.local, owner: rv.place, duplicate: true };
       }
     }
   }
 }
 
 /** Locals whose address is taken mutably or raw (or at all, in a function with `lowlevel` code, where a
- * reference can become a raw pointer): something other than this function's statements may change them. */
+ * reference can become a raw pointer): something other than this function's statements may change them. (An
+ * element pointer of a collection points into its heap buffer, not into the local: changedCollections.) */
 function pinnedLocals(f: MirFunction): Uint8Array {
   const pinned = new Uint8Array(f.locals.length);
   const anyRef = (f.lowlevel?.length ?? 0) > 0;
   for (const b of f.blocks)
     for (const s of b.stmts)
       if (s.k === 'assign' && s.rvalue.k === 'ref' && (anyRef || s.rvalue.mutable || s.rvalue.raw)) pinned[s.rvalue.place.local] = 1;
-  for (const l of f.locals) if (l.pointsInto) pinned[l.pointsInto.local] = 1;
   return pinned;
+}
+
+/** The locals that must stay untouched for the value at `p` to keep its reference, or null when `p` is not known to
+ * hold one for as long as they do:
+ *   - a place inside a local this function owns (a local, a field, an enum payload, an array element), that some
+ *     drop of this function releases: its local (and the index locals);
+ *   - an element of a collection reached through the element pointer lowering made for `c[i]` or `for x in ref c`
+ *     (`pointsInto`): the pointer, and the collection's local, or the shared reference it is reached through (a
+ *     shared reference cannot push, pop or assign an element) and the local that reference was taken of. */
+function holder(f: MirFunction, p: Place, drops: readonly Place[], pinned: Uint8Array, refDefs: Map<LocalId, Place | null>, changed: ReadonlySet<LocalId>): LocalId[] | null {
+  if (p.proj.every((pr) => pr.k !== 'deref')) {
+    if (pinned[p.local] || !drops.some((d) => isPrefix(d, p))) return null;
+    return [p.local, ...indexLocals(p)];
+  }
+  if (p.proj.length !== 1) return null;
+  const into = f.locals[p.local]!.pointsInto;
+  if (!into || pinned[p.local] || changed.has(collectionRoot(into, refDefs))) return null;
+  const watch = [p.local, ...indexLocals(into)];
+  if (into.proj.every((pr) => pr.k !== 'deref')) {
+    if (pinned[into.local] || !drops.some((d) => d.local === into.local && d.proj.length === 0)) return null;
+    return [...watch, into.local];
+  }
+  // `(*r).fields…`: `r` a shared reference, to a parameter's collection (the caller keeps it as it is while we run)
+  // or taken of one of our locals by `r = ref l`
+  if (into.proj[0]!.k !== 'deref' || into.proj.slice(1).some((pr) => pr.k === 'deref')) return null;
+  const r = into.local;
+  const rt = f.locals[r]!.ty;
+  if (rt.k !== 'ref' || rt.mutable || pinned[r]) return null;
+  if (r >= 1 && r <= f.argCount) return [...watch, r];
+  const of = refDefs.get(r);
+  if (!of || pinned[of.local] || of.proj.some((pr) => pr.k === 'deref') || !drops.some((d) => isPrefix(d, of))) return null;
+  return [...watch, r, of.local, ...indexLocals(of)];
+}
+
+/** `_a = copy xs[i]; _r = copy _a; retain(_r)` (how `let w = xs[i]` is lowered): `_a` is a bit copy nothing
+ * releases; the holder is the element it was copied from, as long as nothing touches either in between. */
+function aliasHolder(f: MirFunction, c: Candidate, drops: readonly Place[], pinned: Uint8Array, refDefs: Map<LocalId, Place | null>, changed: ReadonlySet<LocalId>): LocalId[] | null {
+  const a = c.owner;
+  if (c.duplicate || a.proj.length !== 0 || pinned[a.local] || drops.some((d) => d.local === a.local)) return null;
+  const stmts = f.blocks[c.block]!.stmts;
+  for (let k = c.index - 2; k >= 0; k--) {
+    const s = stmts[k]!;
+    const d = s.k === 'assign' ? s.place : s.k === 'call' ? s.dest : null;
+    if (!d || d.local !== a.local) continue;
+    if (s.k !== 'assign' || d.proj.length !== 0 || s.rvalue.k !== 'use' || s.rvalue.op.k !== 'copy') return null;
+    if (f.blocks.some((b) => b.stmts.some((t) => t !== s && (t.k === 'assign' ? t.place : t.k === 'call' ? t.dest : null)?.local === a.local))) return null;
+    const inner = holder(f, s.rvalue.op.place, drops, pinned, refDefs, changed);
+    if (!inner) return null;
+    const watch = [...inner, a.local];
+    for (let m = k + 1; m < c.index - 1; m++) if (watch.some((w) => disturbs(stmts[m]!, w))) return null;
+    return watch;
+  }
+  return null;
+}
+
+function isPrefix(a: Place, b: Place): boolean {
+  if (a.local !== b.local || a.proj.length > b.proj.length) return false;
+  return placeEquals(a, { local: b.local, proj: b.proj.slice(0, a.proj.length) });
+}
+
+function indexLocals(p: Place): LocalId[] {
+  return p.proj.flatMap((pr) => (pr.k === 'index' ? [pr.index] : []));
+}
+
+/** The local whose collection an element pointer points into: `into`'s own, or the one its shared reference was
+ * taken of. */
+function collectionRoot(into: Place, refDefs: Map<LocalId, Place | null>): LocalId {
+  if (into.proj[0]?.k !== 'deref') return into.local;
+  return refDefs.get(into.local)?.local ?? into.local;
+}
+
+/** Collections (by root local) whose elements some element pointer of this function may change: it writes, drops,
+ * moves out of or mutably borrows an element, or lets the pointer itself go (`xs[i] = v` assigns through one, with
+ * no `mut ref` of `xs`). */
+function changedCollections(f: MirFunction, refDefs: Map<LocalId, Place | null>): Set<LocalId> {
+  const out = new Set<LocalId>();
+  const root = (l: LocalId): LocalId | null => {
+    const into = f.locals[l]?.pointsInto;
+    return into ? collectionRoot(into, refDefs) : null;
+  };
+  const bad = (pl: Place | null) => {
+    const r = pl ? root(pl.local) : null;
+    if (r !== null) out.add(r);
+  };
+  for (const b of f.blocks) {
+    for (const s of b.stmts) {
+      for (const o of statementOperands(s)) if (o.k === 'move' || (o.k === 'copy' && o.place.proj.length === 0)) bad(o.place);
+      if (s.k === 'assign') {
+        if (s.place.proj.length) bad(s.place);
+        if (s.rvalue.k === 'ref' && (s.rvalue.mutable || s.rvalue.raw)) bad(s.rvalue.place);
+      } else if (s.k === 'call') {
+        if (s.dest && s.dest.proj.length) bad(s.dest);
+      } else if (s.k === 'drop') bad(s.place);
+    }
+    for (const o of terminatorOperands(b.term)) if (o.k !== 'const') bad(o.place);
+  }
+  return out;
+}
+
+/** Locals assigned exactly once, by a shared `ref` of a place (the place), or otherwise (null). */
+function sharedRefDefs(f: MirFunction): Map<LocalId, Place | null> {
+  const out = new Map<LocalId, Place | null>();
+  for (const b of f.blocks)
+    for (const s of b.stmts) {
+      const d = s.k === 'assign' ? s.place : s.k === 'call' ? s.dest : null;
+      if (!d) continue;
+      const single = s.k === 'assign' && d.proj.length === 0 && s.rvalue.k === 'ref' && !s.rvalue.mutable && !s.rvalue.raw && !out.has(d.local);
+      out.set(d.local, single && s.k === 'assign' && s.rvalue.k === 'ref' ? s.rvalue.place : null);
+    }
+  return out;
 }
 
 /** How many CFG edges enter each block. */
@@ -117,8 +232,7 @@ function edgeCounts(blocks: readonly BasicBlock[]): Int32Array {
 
 /** The drops that release the copy made by candidate `c`, one on every path (block, index), or null when the
  * pair cannot be removed. */
-function releases(f: MirFunction, c: Candidate, pinned: Uint8Array, preds: Int32Array): [number, number][] | null {
-  const h = c.owner;
+function releases(f: MirFunction, c: Candidate, watch: readonly LocalId[], pinned: Uint8Array, preds: Int32Array): [number, number][] | null {
   const entryCopy = new Map<number, LocalId>(); // region block → the local holding the copy at its entry
   const entered = new Map<number, number>(); // region block → region edges into it
   const drops: [number, number][] = [];
@@ -137,9 +251,9 @@ function releases(f: MirFunction, c: Candidate, pinned: Uint8Array, preds: Int32
         released = true;
       } else if (s.k === 'assign' && s.place.proj.length === 0 && s.rvalue.k === 'use' && s.rvalue.op.k === 'move' && s.rvalue.op.place.local === cur && s.rvalue.op.place.proj.length === 0) {
         const next = s.place.local;
-        if (next === h || pinned[next]) return null;
+        if (watch.includes(next) || pinned[next]) return null;
         cur = next;
-      } else if (disturbs(s, h) || disturbs(s, cur)) return null;
+      } else if (disturbs(s, cur) || watch.some((w) => disturbs(s, w))) return null;
     }
     if (released) continue;
     const t = b.term;
