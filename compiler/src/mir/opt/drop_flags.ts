@@ -39,10 +39,11 @@ export function dropFlags(f: MirFunction, ctx: PassContext): void {
   }
 }
 
-/** Flag locals used only by `_f = const b` and as drop guards. */
+/** Locals that guard a drop and are used only by `_f = const b` and as drop guards: the flags of drop
+ * elaboration, and those lowering makes itself (a constructor's "field already assigned" flag). */
 function trackedFlags(f: MirFunction): Set<LocalId> {
   const flags = new Set<LocalId>();
-  for (const l of f.locals) if (l.kind === 'flag') flags.add(l.id);
+  for (const b of f.blocks) for (const s of b.stmts) if (s.k === 'drop' && s.flag !== null && s.flag > f.argCount) flags.add(s.flag);
   if (!flags.size) return flags;
   const untrack = (l: LocalId) => flags.delete(l);
   for (const b of f.blocks) {
