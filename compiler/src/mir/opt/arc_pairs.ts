@@ -18,7 +18,7 @@
 // whose pair was removed are still sound: their own pair's region contains the inner one (it starts before the
 // inner copy is made and ends after the inner owner's last use), and its owner holds a reference throughout.
 import { placeEquals, type BasicBlock, type LocalId, type MirFunction, type MirProgram, type Place, type Statement } from '../mir.js';
-import { statementOperands, targets, terminatorOperands } from './visit.js';
+import { localUses, statementOperands, targets, terminatorOperands } from './visit.js';
 
 /** Statements scanned per candidate, at most: the region of one pair is usually a few statements. */
 const SCAN_LIMIT = 4000;
@@ -27,6 +27,9 @@ export function arcPairs(p: MirProgram): void {
   const symbols = new Set(p.functions.map((f) => f.symbol));
   for (const f of p.functions) if (f.kind !== 'drop-glue' && f.kind !== 'retain-glue') arcPairsIn(f, symbols);
 }
+
+/** The places each local's drops release (whole or in part). */
+type Drops = Map<LocalId, Place[]>;
 
 interface Candidate {
   readonly block: number;
@@ -40,17 +43,26 @@ interface Candidate {
 }
 
 function arcPairsIn(f: MirFunction, symbols: ReadonlySet<string>): void {
+  const found = [...candidates(f, symbols)];
+  if (!found.length) return;
   const pinned = pinnedLocals(f);
-  const drops: Place[] = [];
-  for (const b of f.blocks) for (const s of b.stmts) if (s.k === 'drop') drops.push(s.place);
+  const drops: Drops = new Map();
+  for (const b of f.blocks)
+    for (const s of b.stmts) {
+      if (s.k !== 'drop') continue;
+      const list = drops.get(s.place.local);
+      if (list) list.push(s.place);
+      else drops.set(s.place.local, [s.place]);
+    }
+  const defs = localUses(f).defs;
   const refDefs = sharedRefDefs(f);
   const changed = changedCollections(f, refDefs);
   const preds = edgeCounts(f.blocks);
   const remove = new Map<number, Set<number>>(); // block → statement indices to delete
   const replace = new Map<string, Statement>(); // `block:index` → replacement (a duplicate call)
-  for (const c of candidates(f, symbols)) {
+  for (const c of found) {
     if (pinned[c.copy]) continue;
-    const watch = aliasHolder(f, c, drops, pinned, refDefs, changed) ?? holder(f, c.owner, drops, pinned, refDefs, changed);
+    const watch = aliasHolder(f, c, drops, pinned, refDefs, changed, defs) ?? holder(f, c.owner, drops, pinned, refDefs, changed);
     if (!watch || watch.includes(c.copy)) continue;
     const released = releases(f, c, watch, pinned, preds);
     if (!released) continue;
@@ -120,9 +132,9 @@ function pinnedLocals(f: MirFunction): Uint8Array {
  *   - an element of a collection reached through the element pointer lowering made for `c[i]` or `for x in ref c`
  *     (`pointsInto`): the pointer, and the collection's local, or the shared reference it is reached through (a
  *     shared reference cannot push, pop or assign an element) and the local that reference was taken of. */
-function holder(f: MirFunction, p: Place, drops: readonly Place[], pinned: Uint8Array, refDefs: Map<LocalId, Place | null>, changed: ReadonlySet<LocalId>): LocalId[] | null {
+function holder(f: MirFunction, p: Place, drops: Drops, pinned: Uint8Array, refDefs: Map<LocalId, Place | null>, changed: ReadonlySet<LocalId>): LocalId[] | null {
   if (p.proj.every((pr) => pr.k !== 'deref')) {
-    if (pinned[p.local] || !drops.some((d) => isPrefix(d, p))) return null;
+    if (pinned[p.local] || !(drops.get(p.local) ?? []).some((d) => isPrefix(d, p))) return null;
     return [p.local, ...indexLocals(p)];
   }
   if (p.proj.length !== 1) return null;
@@ -130,7 +142,7 @@ function holder(f: MirFunction, p: Place, drops: readonly Place[], pinned: Uint8
   if (!into || pinned[p.local] || changed.has(collectionRoot(into, refDefs))) return null;
   const watch = [p.local, ...indexLocals(into)];
   if (into.proj.every((pr) => pr.k !== 'deref')) {
-    if (pinned[into.local] || !drops.some((d) => d.local === into.local && d.proj.length === 0)) return null;
+    if (pinned[into.local] || !(drops.get(into.local) ?? []).some((d) => d.proj.length === 0)) return null;
     return [...watch, into.local];
   }
   // `(*r).fields…`: `r` a shared reference, to a parameter's collection (the caller keeps it as it is while we run)
@@ -141,26 +153,26 @@ function holder(f: MirFunction, p: Place, drops: readonly Place[], pinned: Uint8
   if (rt.k !== 'ref' || rt.mutable || pinned[r]) return null;
   if (r >= 1 && r <= f.argCount) return [...watch, r];
   const of = refDefs.get(r);
-  if (!of || pinned[of.local] || of.proj.some((pr) => pr.k === 'deref') || !drops.some((d) => isPrefix(d, of))) return null;
+  if (!of || pinned[of.local] || of.proj.some((pr) => pr.k === 'deref') || !(drops.get(of.local) ?? []).some((d) => isPrefix(d, of))) return null;
   return [...watch, r, of.local, ...indexLocals(of)];
 }
 
 /** `_a = copy xs[i]; _r = copy _a; retain(_r)` (how `let w = xs[i]` is lowered): `_a` is a bit copy nothing
  * releases; the holder is the element it was copied from, as long as nothing touches either in between. */
-function aliasHolder(f: MirFunction, c: Candidate, drops: readonly Place[], pinned: Uint8Array, refDefs: Map<LocalId, Place | null>, changed: ReadonlySet<LocalId>): LocalId[] | null {
+function aliasHolder(f: MirFunction, c: Candidate, drops: Drops, pinned: Uint8Array, refDefs: Map<LocalId, Place | null>, changed: ReadonlySet<LocalId>, defs: Int32Array): LocalId[] | null {
   const a = c.owner;
-  if (c.duplicate || a.proj.length !== 0 || pinned[a.local] || drops.some((d) => d.local === a.local)) return null;
+  if (c.duplicate || a.proj.length !== 0 || pinned[a.local] || drops.has(a.local)) return null;
   const stmts = f.blocks[c.block]!.stmts;
   for (let k = c.index - 2; k >= 0; k--) {
     const s = stmts[k]!;
     const d = s.k === 'assign' ? s.place : s.k === 'call' ? s.dest : null;
     if (!d || d.local !== a.local) continue;
     if (s.k !== 'assign' || d.proj.length !== 0 || s.rvalue.k !== 'use' || s.rvalue.op.k !== 'copy') return null;
-    if (f.blocks.some((b) => b.stmts.some((t) => t !== s && (t.k === 'assign' ? t.place : t.k === 'call' ? t.dest : null)?.local === a.local))) return null;
+    if (defs[a.local] !== 1) return null;
     const inner = holder(f, s.rvalue.op.place, drops, pinned, refDefs, changed);
     if (!inner) return null;
     const watch = [...inner, a.local];
-    for (let m = k + 1; m < c.index - 1; m++) if (watch.some((w) => disturbs(stmts[m]!, w))) return null;
+    for (let m = k + 1; m < c.index - 1; m++) if (disturbs(stmts[m]!, watch)) return null;
     return watch;
   }
   return null;
@@ -253,7 +265,7 @@ function releases(f: MirFunction, c: Candidate, watch: readonly LocalId[], pinne
         const next = s.place.local;
         if (watch.includes(next) || pinned[next]) return null;
         cur = next;
-      } else if (disturbs(s, cur) || watch.some((w) => disturbs(s, w))) return null;
+      } else if (disturbs(s, [cur, ...watch])) return null;
     }
     if (released) continue;
     const t = b.term;
@@ -275,15 +287,16 @@ function releases(f: MirFunction, c: Candidate, watch: readonly LocalId[], pinne
   return drops.length ? drops : null;
 }
 
-/** Could the statement change, release, hand over or mutably borrow the value in local `l`? Reads (`copy`), shared
- * borrows and anything behind a pointer stored in it (a class instance's fields) are fine. */
-function disturbs(s: Statement, l: LocalId): boolean {
-  const direct = (p: Place) => p.local === l && !p.proj.some((pr) => pr.k === 'deref');
+/** Could the statement change, release, hand over or mutably borrow the value in one of the locals `ls`? Reads
+ * (`copy`), shared borrows and anything behind a pointer stored in them (a class instance's fields) are fine. */
+function disturbs(s: Statement, ls: readonly LocalId[]): boolean {
+  if (s.k === 'nop' || s.k === 'retain') return false;
+  const direct = (p: Place) => ls.includes(p.local) && !p.proj.some((pr) => pr.k === 'deref');
   for (const o of statementOperands(s)) if (o.k === 'move' && direct(o.place)) return true;
   switch (s.k) {
     case 'assign':
       if (direct(s.place)) return true;
-      return s.rvalue.k === 'ref' && (s.rvalue.mutable || s.rvalue.raw) && s.rvalue.place.local === l;
+      return s.rvalue.k === 'ref' && (s.rvalue.mutable || s.rvalue.raw) && ls.includes(s.rvalue.place.local);
     case 'call':
       return s.dest !== null && direct(s.dest);
     case 'drop':
