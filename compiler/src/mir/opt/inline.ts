@@ -98,6 +98,9 @@ function size(f: MirFunction): number {
 /** Replaces call `s` (statement `j` of block `b` of `f`) with the body of `g`. */
 function inlineAt(f: MirFunction, b: BasicBlock, j: number, s: Extract<Statement, { k: 'call' }>, g: MirFunction): void {
   const span = s.span;
+  // raw-memory code stays marked as such (arc_pairs treats any reference in such a function as possibly writable):
+  // the inlined statements carry the call's span, so the call is the caller's new `lowlevel` region
+  if (g.lowlevel?.length) (f as { lowlevel?: readonly Span[] }).lowlevel = [...(f.lowlevel ?? []), span];
   const base = f.locals.length;
   const local = (l: number) => base + l;
   for (const d of g.locals) f.locals.push(inlinedLocal(d, local(d.id), span));

@@ -4,9 +4,11 @@
 // what the others leave, and dead functions go last, when the calls inlining removed are gone.
 import type { MirFunction } from '../mir.js';
 import type { MirPass, PassContext } from '../pass_manager.js';
+import { arcPairs } from './arc_pairs.js';
 import { constProp } from './const_prop.js';
 import { removeBoundsChecks } from './bounds_checks.js';
 import { copyProp } from './copy_prop.js';
+import { dropFlags } from './drop_flags.js';
 import { removeDeadLocals, removeDeadStores } from './dead_code.js';
 import { removeDeadFunctions } from './dead_fns.js';
 import { devirtualize } from './devirt.js';
@@ -36,6 +38,8 @@ export const OPT_PASSES: readonly MirPass[] = [
   // after the cleanups (fewer copies to see through), before simplify_cfg (which removes the panic blocks left)
   perFunction('bounds_checks', removeBoundsChecks),
   perFunction('overflow_checks', removeOverflowChecks),
+  { name: 'arc_pairs', optimize: true, run: (ctx) => arcPairs(ctx.program!) },
+  perFunction('drop_flags', dropFlags),
   perFunction('dead_stores', removeDeadStores),
   perFunction('simplify_cfg', simplifyCfg),
   perFunction('dead_locals', removeDeadLocals),
