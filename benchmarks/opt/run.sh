@@ -118,8 +118,9 @@ JS
   [ "$COMPILE_RUNS" -gt 0 ] || return 0
   echo "ir_size: timing the builds of large.tml ($COMPILE_RUNS runs each)…" >&2
   local saved_runs="$RUNS" saved_rounds="$ROUNDS"
+  # no warm-up runs: each build takes tens of seconds, and the IR builds above already warmed the file cache
   RUNS="$COMPILE_RUNS"; ROUNDS="$COMPILE_RUNS"
-  measure compile \
+  WARMUP=0 measure compile \
     "clang-14_-O0_large.c" "clang-14 -O0 $c -o $OUT/large_c" \
     "tmlc_build" "${TMLC[*]} build $tml -o $OUT/large_tml" \
     "tmlc_build_-Z_mir-opt=0" "${TMLC[*]} build ${NOOPT[*]} $tml -o $OUT/large_tml" \
