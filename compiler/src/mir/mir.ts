@@ -241,3 +241,17 @@ export function placeEquals(a: Place, b: Place): boolean {
     return true;
   });
 }
+
+/** The blocks a terminator may jump to (a switch's cases in order, then its `otherwise`). */
+export function terminatorTargets(t: Terminator): number[] {
+  switch (t.k) {
+    case 'goto':
+      return [t.target];
+    case 'branch':
+      return [t.then, t.else];
+    case 'switch':
+      return [...t.cases.map((c) => c.target), t.otherwise];
+    default:
+      return [];
+  }
+}

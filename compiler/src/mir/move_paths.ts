@@ -3,6 +3,7 @@
 // place affects its path and every path below it. The analysis computes, before every statement, whether each
 // path may be initialised and whether it may be uninitialised (two bits), by a forward fixpoint over the CFG.
 import type { BasicBlock, LocalId, MirFunction, Operand, Place, Rvalue, Statement } from './mir.js';
+import { terminatorTargets } from './mir.js';
 
 export interface MovePath {
   readonly index: number;
@@ -168,19 +169,7 @@ export function reversePostorder(succ: number[][]): number[] {
 }
 
 export function successors(f: MirFunction): number[][] {
-  return f.blocks.map((b: BasicBlock) => {
-    const t = b.term;
-    switch (t.k) {
-      case 'goto':
-        return [t.target];
-      case 'branch':
-        return [t.then, t.else];
-      case 'switch':
-        return [...t.cases.map((c) => c.target), t.otherwise];
-      default:
-        return [];
-    }
-  });
+  return f.blocks.map((b: BasicBlock) => terminatorTargets(b.term));
 }
 
 /** The operands an rvalue reads, in evaluation order. */

@@ -1,6 +1,7 @@
 // What the optimizer's passes share: rewriting the operands and locals of statements and terminators, and
 // counting how each local is used. MIR nodes are immutable; a rewrite builds new nodes only where something changed.
 import type { BasicBlock, Callee, LocalId, MirFunction, Operand, Place, Projection, Rvalue, Statement, Terminator } from '../mir.js';
+import { terminatorTargets } from '../mir.js';
 
 export type OperandMap = (o: Operand) => Operand;
 
@@ -241,18 +242,8 @@ export function predecessorCounts(blocks: readonly BasicBlock[]): Int32Array {
   return n;
 }
 
-export function targets(t: Terminator): number[] {
-  switch (t.k) {
-    case 'goto':
-      return [t.target];
-    case 'branch':
-      return [t.then, t.else];
-    case 'switch':
-      return [...t.cases.map((c) => c.target), t.otherwise];
-    default:
-      return [];
-  }
-}
+/** (mir.ts's terminatorTargets, under the name the passes use) */
+export const targets = terminatorTargets;
 
 export function retarget(t: Terminator, m: (b: number) => number): Terminator {
   switch (t.k) {
