@@ -40,6 +40,8 @@ export const OPT_PASSES: readonly MirPass[] = [
   perFunction('overflow_checks', removeOverflowChecks),
   { name: 'arc_pairs', optimize: true, run: (ctx) => arcPairs(ctx.program!) },
   perFunction('drop_flags', dropFlags),
+  // again: arc_pairs leaves `_3 = copy _1; _2 = move _3` where a retain was
+  perFunction('copy_prop_late', copyProp),
   perFunction('dead_stores', removeDeadStores),
   perFunction('simplify_cfg', simplifyCfg),
   perFunction('dead_locals', removeDeadLocals),
