@@ -135,6 +135,9 @@ export function confine(f: MirFunction, root: LocalId, rootRole: Role, env: Esca
           : x.ctx === 'cast' && sh.k === 'whole' && role === 'ptr' ? 'ptr'
           : x.ctx === 'wrap' && sh.k === 'whole' && role === 'ptr' && env.isHeap(x.dest) ? 'heap'
           : null;
+        // a raw pointer the program holds in a variable (`let p = h.into_raw()`, inlined) is the program's, not a
+        // view of the Heap: it escapes, so a leak through it stays a leak the leak checker reports
+        if (alias === 'ptr' && f.locals[x.dest]!.kind !== 'temp') continue;
         if (alias) {
           roles.set(x.dest, alias);
           changed = true;
