@@ -137,7 +137,8 @@ export function confine(f: MirFunction, root: LocalId, rootRole: Role, env: Esca
           : null;
         // a raw pointer the program holds in a variable (`let p = h.into_raw()`, inlined) is the program's, not a
         // view of the Heap: it escapes, so a leak through it stays a leak the leak checker reports
-        if (alias === 'ptr' && f.locals[x.dest]!.kind !== 'temp') continue;
+        // (a variable of an inlined callee has no name: it is the callee's view, inside the Heap's own methods)
+        if (alias === 'ptr' && f.locals[x.dest]!.name !== null) continue;
         if (alias) {
           roles.set(x.dest, alias);
           changed = true;
