@@ -106,15 +106,23 @@ export function initDataflow(mp: MovePaths): (InitState | null)[] {
   const n = mp.paths.length;
   const entry = new Uint8Array(n);
   for (const p of mp.paths) entry[p.index] = p.local >= 1 && p.local <= f.argCount ? MAYBE_INIT : MAYBE_UNINIT;
-  const ins: (InitState | null)[] = f.blocks.map(() => null);
+  return forwardUnionDataflow(successors(f), entry, (bi, st) => {
+    for (const s of f.blocks[bi]!.stmts) transfer(mp, s, st);
+  });
+}
+
+/** A forward dataflow whose facts are bit sets joined by OR: the state at the entry of every block reachable over
+ * `succ` (null: unreachable), given the entry block's state and a transfer that updates a state through a block. */
+export function forwardUnionDataflow(succ: readonly (readonly number[])[], entry: Uint8Array, transferBlock: (block: number, st: Uint8Array) => void): (Uint8Array | null)[] {
+  const n = entry.length;
+  const ins: (Uint8Array | null)[] = succ.map(() => null);
   ins[0] = entry;
-  const succ = successors(f);
   // blocks in reverse postorder, swept until nothing changes: an acyclic function takes one sweep, each loop a few
   // more (a FIFO worklist revisited a join once per path into it: cubic on a long `else if` chain)
-  const order = reversePostorder(succ);
-  const rank = new Int32Array(f.blocks.length);
+  const order = reversePostorder(succ as number[][]);
+  const rank = new Int32Array(succ.length);
   order.forEach((b, i) => (rank[b] = i));
-  const pending = new Uint8Array(f.blocks.length);
+  const pending = new Uint8Array(succ.length);
   pending[0] = 1;
   for (let again = true; again; ) {
     again = false;
@@ -122,7 +130,7 @@ export function initDataflow(mp: MovePaths): (InitState | null)[] {
       if (!pending[bi]) continue;
       pending[bi] = 0;
       const st = new Uint8Array(ins[bi]!);
-      for (const s of f.blocks[bi]!.stmts) transfer(mp, s, st);
+      transferBlock(bi, st);
       for (const t of succ[bi]!) {
         const prev = ins[t];
         let changed = false;

@@ -14,7 +14,7 @@ import { needsDrop } from '../../sema/ownership.js';
 import type { LocalId, MirFunction, Statement, Terminator } from '../mir.js';
 import type { PassContext } from '../pass_manager.js';
 import { placeType } from '../analysis/place_type.js';
-import { reversePostorder } from '../move_paths.js';
+import { forwardUnionDataflow, reversePostorder } from '../move_paths.js';
 import { statementOperands, targets, terminatorOperands } from './visit.js';
 
 const FALSE = 1;
@@ -87,45 +87,13 @@ function storedFlag(s: Statement, flags: ReadonlySet<LocalId>): { flag: LocalId;
 function resolveFlags(f: MirFunction, flags: ReadonlySet<LocalId>): void {
   const n = f.locals.length;
   const succ = f.blocks.map((b) => liveTargets(b.term));
-  const ins: (Uint8Array | null)[] = f.blocks.map(() => null);
-  ins[0] = new Uint8Array(n).fill(UNKNOWN); // not yet stored: drop elaboration stores every flag first
-  const order = reversePostorder(succ);
-  const rank = new Int32Array(f.blocks.length);
-  order.forEach((b, i) => (rank[b] = i));
-  const pending = new Uint8Array(f.blocks.length);
-  pending[0] = 1;
-  for (let again = true; again; ) {
-    again = false;
-    for (const bi of order) {
-      if (!pending[bi]) continue;
-      pending[bi] = 0;
-      const st = new Uint8Array(ins[bi]!);
-      for (const s of f.blocks[bi]!.stmts) {
-        const w = storedFlag(s, flags);
-        if (w) st[w.flag] = w.value;
-      }
-      for (const t of succ[bi]!) {
-        const prev = ins[t];
-        let changed = false;
-        if (!prev) {
-          ins[t] = new Uint8Array(st);
-          changed = true;
-        } else {
-          for (const fl of flags) {
-            const j = prev[fl]! | st[fl]!;
-            if (j !== prev[fl]) {
-              prev[fl] = j;
-              changed = true;
-            }
-          }
-        }
-        if (changed) {
-          pending[t] = 1;
-          if (rank[t]! <= rank[bi]!) again = true;
-        }
-      }
+  // not yet stored: drop elaboration stores every flag first
+  const ins = forwardUnionDataflow(succ, new Uint8Array(n).fill(UNKNOWN), (bi, st) => {
+    for (const s of f.blocks[bi]!.stmts) {
+      const w = storedFlag(s, flags);
+      if (w) st[w.flag] = w.value;
     }
-  }
+  });
   f.blocks.forEach((b, bi) => {
     const st0 = ins[bi];
     if (!st0) return; // unreachable: left to simplify_cfg
