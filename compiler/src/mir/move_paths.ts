@@ -50,6 +50,11 @@ export class MovePaths {
    * variant projection, whose insides are tracked as part of the path before them). null when it goes through a
    * deref (the place is not owned by this function's locals). */
   pathOfPlace(p: Place, create = false): number | null {
+    // the common case, a whole local: its path was made first, at the local's own index
+    const first = p.proj[0];
+    if (first === undefined || (first.k !== 'field' && first.k !== 'deref')) {
+      if (this.paths[p.local]?.local === p.local && this.paths[p.local]!.fields.length === 0) return p.local;
+    }
     const fields: number[] = [];
     for (const pr of p.proj) {
       if (pr.k === 'deref') return null;
@@ -82,22 +87,57 @@ export type InitState = Uint8Array;
 
 /** The effect of one statement on the initialisation state. */
 export function transfer(mp: MovePaths, s: Statement, st: InitState): void {
-  for (const o of stmtOperands(s)) {
-    if (o.k !== 'move') continue;
-    const p = mp.pathOfPlace(o.place);
-    if (p === null) continue;
-    for (const d of mp.descendants(p)) st[d] = MAYBE_UNINIT;
+  // the operands of stmtOperands, without making its array: this runs for every statement on every sweep
+  if (s.k === 'assign') {
+    const r = s.rvalue;
+    switch (r.k) {
+      case 'use':
+        moveOut(mp, r.op, st);
+        break;
+      case 'binary':
+      case 'checked':
+        moveOut(mp, r.left, st);
+        moveOut(mp, r.right, st);
+        break;
+      case 'unary':
+      case 'cast':
+      case 'unsize':
+        moveOut(mp, r.operand, st);
+        break;
+      case 'aggregate':
+        for (const o of r.ops) moveOut(mp, o, st);
+        break;
+      default:
+        break;
+    }
+  } else if (s.k === 'call') {
+    for (const o of s.args) moveOut(mp, o, st);
+    if (s.callee.k === 'closure') moveOut(mp, s.callee.value, st);
   }
   const dest = stmtDest(s);
   if (dest) {
     const p = mp.pathOfPlace(dest);
-    if (p !== null && mp.isWhole(dest)) for (const d of mp.descendants(p)) st[d] = MAYBE_INIT;
+    if (p !== null && mp.isWhole(dest)) setBelow(mp, p, st, MAYBE_INIT);
   }
   // dropping an element (`arr[i]` before it is reassigned) leaves the rest of the value as it was
   if (s.k === 'drop' && s.flag === null && mp.isWhole(s.place)) {
     const p = mp.pathOfPlace(s.place);
-    if (p !== null) for (const d of mp.descendants(p)) st[d] = MAYBE_UNINIT;
+    if (p !== null) setBelow(mp, p, st, MAYBE_UNINIT);
   }
+}
+
+function moveOut(mp: MovePaths, o: Operand, st: InitState): void {
+  if (o.k !== 'move') return;
+  const p = mp.pathOfPlace(o.place);
+  if (p !== null) setBelow(mp, p, st, MAYBE_UNINIT);
+}
+
+/** Sets a path and every path below it (most paths have none: no list to make). */
+function setBelow(mp: MovePaths, p: number, st: InitState, v: number): void {
+  st[p] = v;
+  const children = mp.paths[p]!.children;
+  if (children.length === 0) return;
+  for (const d of mp.descendants(p)) st[d] = v;
 }
 
 /** Initialisation state at the entry of every block (null: unreachable). Arguments start initialised. */

@@ -130,33 +130,55 @@ export function terminatorOperands(t: Terminator): Operand[] {
 
 // ---------- renaming locals ----------
 
-function renameProj(pr: Projection, m: (l: LocalId) => LocalId): Projection {
-  return pr.k === 'index' ? { k: 'index', index: m(pr.index) } : pr;
-}
-
+/** The place with its locals renamed by `m`; the same object when `m` changes none of them (most statements of a
+ * renumbered function keep their low-numbered locals, and allocating a copy of each was dead_locals' main cost). */
 export function renamePlace(p: Place, m: (l: LocalId) => LocalId): Place {
-  return { local: m(p.local), proj: p.proj.map((pr) => renameProj(pr, m)) };
+  const local = m(p.local);
+  let proj = p.proj;
+  for (let i = 0; i < p.proj.length; i++) {
+    const pr = p.proj[i]!;
+    if (pr.k !== 'index') continue;
+    const index = m(pr.index);
+    if (index === pr.index) continue;
+    if (proj === p.proj) proj = p.proj.slice();
+    (proj as Projection[])[i] = { k: 'index', index };
+  }
+  return local === p.local && proj === p.proj ? p : { local, proj };
 }
 
 function renameOperand(o: Operand, m: (l: LocalId) => LocalId): Operand {
-  return o.k === 'const' ? o : { ...o, place: renamePlace(o.place, m) };
+  if (o.k === 'const') return o;
+  const place = renamePlace(o.place, m);
+  return place === o.place ? o : { ...o, place };
 }
 
-/** The statement with every local it names (places, index locals, drop flags) renamed by `m`. */
+/** The statement with every local it names (places, index locals, drop flags) renamed by `m`; the same object when
+ * nothing changes. */
 export function renameStatement(s: Statement, m: (l: LocalId) => LocalId): Statement {
   const ops = mapStatementOperands(s, (o) => renameOperand(o, m));
   switch (ops.k) {
     case 'assign': {
       let r = ops.rvalue;
-      if (r.k === 'ref' || r.k === 'discriminant') r = { ...r, place: renamePlace(r.place, m) };
-      return { ...ops, place: renamePlace(ops.place, m), rvalue: r };
+      if (r.k === 'ref' || r.k === 'discriminant') {
+        const place = renamePlace(r.place, m);
+        if (place !== r.place) r = { ...r, place };
+      }
+      const place = renamePlace(ops.place, m);
+      return place === ops.place && r === ops.rvalue ? ops : { ...ops, place, rvalue: r };
     }
-    case 'call':
-      return { ...ops, dest: ops.dest ? renamePlace(ops.dest, m) : null };
-    case 'drop':
-      return { ...ops, place: renamePlace(ops.place, m), flag: ops.flag === null ? null : m(ops.flag) };
-    case 'retain':
-      return { ...ops, place: renamePlace(ops.place, m) };
+    case 'call': {
+      const dest = ops.dest ? renamePlace(ops.dest, m) : null;
+      return dest === ops.dest ? ops : { ...ops, dest };
+    }
+    case 'drop': {
+      const place = renamePlace(ops.place, m);
+      const flag = ops.flag === null ? null : m(ops.flag);
+      return place === ops.place && flag === ops.flag ? ops : { ...ops, place, flag };
+    }
+    case 'retain': {
+      const place = renamePlace(ops.place, m);
+      return place === ops.place ? ops : { ...ops, place };
+    }
     default:
       return ops;
   }
@@ -178,20 +200,35 @@ export interface LocalUses {
 }
 
 export function localUses(f: MirFunction): LocalUses {
-  const n = f.locals.length;
-  const defs = new Int32Array(n);
-  const uses = new Int32Array(n);
-  const borrowed = new Uint8Array(n);
-  const count = {
-    use: (l: LocalId) => uses[l]!++,
-    def: (l: LocalId) => defs[l]!++,
-    borrow: (l: LocalId) => (borrowed[l] = 1),
-  };
+  const count = new UseCounts(f.locals.length);
+  const use = (l: LocalId) => count.use(l);
   for (const b of f.blocks) {
     for (const s of b.stmts) statementUses(s, count);
-    terminatorUses(b.term, count.use);
+    terminatorUses(b.term, use);
   }
-  return { defs, uses, borrowed };
+  return count;
+}
+
+/** The counter behind `localUses`: a class, so that `statementUses`' calls to it stay monomorphic (a fresh object of
+ * closures per function made them megamorphic, and counting uses is done by every pass). */
+class UseCounts implements LocalUses, UseCounter {
+  readonly defs: Int32Array;
+  readonly uses: Int32Array;
+  readonly borrowed: Uint8Array;
+  constructor(n: number) {
+    this.defs = new Int32Array(n);
+    this.uses = new Int32Array(n);
+    this.borrowed = new Uint8Array(n);
+  }
+  use(l: LocalId): void {
+    this.uses[l]!++;
+  }
+  def(l: LocalId): void {
+    this.defs[l]!++;
+  }
+  borrow(l: LocalId): void {
+    this.borrowed[l] = 1;
+  }
 }
 
 export interface UseCounter {
@@ -200,38 +237,87 @@ export interface UseCounter {
   borrow(l: LocalId): void;
 }
 
-/** Reports each local a statement uses, defines (writes as a whole) or borrows, as `localUses` counts them. */
+/** Reports each local a statement uses, defines (writes as a whole) or borrows, as `localUses` counts them.
+ * Written without closures or callbacks: every optimisation pass counts uses, so this is one of the compiler's
+ * hottest loops. */
 export function statementUses(s: Statement, c: UseCounter): void {
-  const usePlace = (p: Place) => {
-    c.use(p.local);
-    for (const pr of p.proj) if (pr.k === 'index') c.use(pr.index);
-  };
-  const writePlace = (p: Place) => {
-    if (p.proj.length === 0) c.def(p.local);
-    else usePlace(p);
-  };
-  forEachStatementOperand(s, (o) => o.k !== 'const' && usePlace(o.place));
-  if (s.k === 'assign') {
-    const r = s.rvalue;
-    if (r.k === 'ref') {
-      usePlace(r.place);
-      c.borrow(r.place.local);
-    } else if (r.k === 'discriminant') usePlace(r.place);
-    writePlace(s.place);
-  } else if (s.k === 'call') {
-    if (s.dest) writePlace(s.dest);
-  } else if (s.k === 'drop') {
-    usePlace(s.place);
-    if (s.flag !== null) c.use(s.flag);
-  } else if (s.k === 'retain') usePlace(s.place);
+  switch (s.k) {
+    case 'assign': {
+      const r = s.rvalue;
+      switch (r.k) {
+        case 'use':
+          useOperand(r.op, c);
+          break;
+        case 'binary':
+        case 'checked':
+          useOperand(r.left, c);
+          useOperand(r.right, c);
+          break;
+        case 'unary':
+        case 'cast':
+        case 'unsize':
+          useOperand(r.operand, c);
+          break;
+        case 'aggregate':
+          for (const o of r.ops) useOperand(o, c);
+          break;
+        case 'ref':
+          usePlace(r.place, c);
+          c.borrow(r.place.local);
+          break;
+        case 'discriminant':
+          usePlace(r.place, c);
+          break;
+        default:
+          break;
+      }
+      writePlace(s.place, c);
+      return;
+    }
+    case 'call': {
+      const callee = s.callee;
+      if (callee.k === 'closure') useOperand(callee.value, c);
+      else if (callee.k === 'virtual') useOperand(callee.object, c);
+      else if (callee.k === 'slot') useOperand(callee.vtable, c);
+      for (const o of s.args) useOperand(o, c);
+      if (s.dest) writePlace(s.dest, c);
+      return;
+    }
+    case 'drop':
+      usePlace(s.place, c);
+      if (s.flag !== null) c.use(s.flag);
+      return;
+    case 'retain':
+      usePlace(s.place, c);
+      return;
+    default:
+      return;
+  }
+}
+
+function usePlace(p: Place, c: UseCounter): void {
+  c.use(p.local);
+  const proj = p.proj;
+  for (let i = 0; i < proj.length; i++) {
+    const pr = proj[i]!;
+    if (pr.k === 'index') c.use(pr.index);
+  }
+}
+
+function useOperand(o: Operand, c: UseCounter): void {
+  if (o.k !== 'const') usePlace(o.place, c);
+}
+
+function writePlace(p: Place, c: UseCounter): void {
+  if (p.proj.length === 0) c.def(p.local);
+  else usePlace(p, c);
 }
 
 export function terminatorUses(t: Terminator, use: (l: LocalId) => void): void {
-  for (const o of terminatorOperands(t)) {
-    if (o.k === 'const') continue;
-    use(o.place.local);
-    for (const pr of o.place.proj) if (pr.k === 'index') use(pr.index);
-  }
+  const o = t.k === 'branch' ? t.cond : t.k === 'switch' ? t.discr : null;
+  if (o === null || o.k === 'const') return;
+  use(o.place.local);
+  for (const pr of o.place.proj) if (pr.k === 'index') use(pr.index);
 }
 
 /** The blocks' predecessor counts (the entry counts one more: the call). */
