@@ -67,6 +67,17 @@ export function collectLoans(f: MirFunction): LoanFacts {
     }),
   );
 
+  // no loan, nothing held: skip the dataflow (most functions borrow nothing that is tracked)
+  if (loans.length === 0) {
+    const none = new Map<number, Holdings[]>();
+    const holdingsAt = (bi: number): Holdings[] => {
+      let out = none.get(bi);
+      if (!out) none.set(bi, (out = Array.from({ length: f.blocks[bi]!.stmts.length + 1 }, () => new Map())));
+      return out;
+    };
+    return { loans, madeAt, holdingsAt, holders: new Map() };
+  }
+
   const transfer = (s: Statement, h: Holdings) => {
     const dest = stmtDest(s);
     if (!dest || !carriesLoans(f, dest.local)) return;
