@@ -60,18 +60,26 @@ export function checkMoves(f: MirFunction, diags: DiagnosticBag, defs: ProgramDe
     const st = new Uint8Array(st0);
     for (const s of blk.stmts) {
       const span = 'span' in s ? s.span : f.span;
-      // operands in order: a value moved by an earlier operand of the same statement is gone for the later ones
-      const seen = new Uint8Array(st);
-      for (const o of stmtOperands(s)) {
+      // operands in order: a value moved by an earlier operand of the same statement is gone for the later ones.
+      // The moves are marked in `st` itself and undone after the operands (copying the state per statement made
+      // this quadratic in a large function's size).
+      const operands = stmtOperands(s);
+      const undo: number[] = [];
+      for (const o of operands) {
         if (o.k === 'const') continue;
-        checkRead(o.place, o.span ?? span, seen);
+        checkRead(o.place, o.span ?? span, st);
         if (o.k === 'move') {
           checkMoveOut(f, o, span, diags, defs);
           const p = mp.pathOfPlace(o.place);
-          if (p !== null) for (const d of mp.descendants(p)) seen[d] = MAYBE_UNINIT;
+          if (p !== null)
+            for (const d of mp.descendants(p)) {
+              undo.push(d, st[d]!);
+              st[d] = MAYBE_UNINIT;
+            }
         }
       }
-      for (const pl of stmtReads(s)) if (!stmtOperands(s).some((o) => o.k !== 'const' && o.place === pl)) checkRead(pl, span, st);
+      for (let k = undo.length - 2; k >= 0; k -= 2) st[undo[k]!] = undo[k + 1]!;
+      for (const pl of stmtReads(s)) if (!operands.some((o) => o.k !== 'const' && o.place === pl)) checkRead(pl, span, st);
       // an immutable late-initialised binding is assigned once
       const dest = stmtDest(s);
       // writing through a pointer (`*h = v`) reads the pointer
