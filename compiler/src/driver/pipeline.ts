@@ -154,6 +154,9 @@ export interface BuildExtra {
   /** 'tests': compile `@test` functions with the test harness instead of `main` (for the test runner) */
   harness?: 'main' | 'tests';
   io?: Output;
+  /** Called once the front end has produced the program (before codegen): the test runner takes the test list and
+   * the source files read from here, so a test file goes through the front end once, not once more to list it. */
+  frontEndDone?: (result: { program: MirProgram; inputs: readonly string[] }) => void;
 }
 
 /**
@@ -164,7 +167,7 @@ export async function build(entry: string, out: string | null, options: Pipeline
   const io = extra.io ?? processOutput;
   const timer = new PhaseTimer();
   try {
-    return await guarded(() => buildUnguarded(entry, out, options, extra.harness ?? 'main', timer, io), io);
+    return await guarded(() => buildUnguarded(entry, out, options, extra, timer, io), io);
   } finally {
     if (options.time) io.err(timer.format());
   }
@@ -174,10 +177,11 @@ async function buildUnguarded(
   entry: string,
   outArg: string | null,
   options: PipelineOptions,
-  harness: 'main' | 'tests',
+  extra: BuildExtra,
   timer: PhaseTimer,
   io: Output,
 ): Promise<number> {
+  const harness = extra.harness ?? 'main';
   const out = outArg ?? defaultOutput(entry, options.emit);
   const log = (l: string): void => io.err(line(l));
   // a bad output path fails before the work, and the output may never replace a source file
@@ -198,6 +202,7 @@ async function buildUnguarded(
   }
   if (fe.program === null) return fe.status;
   const program = fe.program;
+  extra.frontEndDone?.({ program, inputs: fe.inputs });
 
   const { generateLLVM } = await import('../codegen/program.js');
   // codegen verifies the module eagerly, so the 'codegen' phase includes verification
