@@ -4,7 +4,6 @@
 import { appendFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
 import type { Diagnostic } from '../syntax/diagnostics.js';
 import type { SourceMap } from '../syntax/source.js';
 import type { MirProgram } from '../mir/mir.js';
@@ -285,6 +284,7 @@ export async function runProgram(exe: string, args: readonly string[], options: 
     argv = ['-L', '/usr/aarch64-linux-gnu', exe, ...args];
   }
   if (options.verbose) io.err(formatCommand(file, argv) + '\n');
+  const { execa } = await import('execa');
   const child = execa(file, argv, { stdio: 'inherit', reject: false });
   // The child is in our foreground process group: Ctrl-C reaches it directly. Forward what was sent only to us.
   const prev = setSignalDelegate((sig) => {
