@@ -13,7 +13,8 @@ import type { WorkerReply, WorkerRequest } from './compile_worker.js';
  * over its start-up size while adding about 1% of start-up time. */
 export const COMPILES_PER_WORKER = 20;
 
-const WORKER_MODULE = new URL('./compile_worker.js', import.meta.url);
+/** The worker's module next to this one; in the bundled CLI (ci/bundle_cli.mjs), the worker's own bundle next to it. */
+const WORKER_MODULE = new URL(import.meta.url.endsWith('.cjs') ? './compile_worker.cjs' : './compile_worker.js', import.meta.url);
 
 export interface CompiledFile extends CompileResult {
   /** what the compile wrote (diagnostics, --time), in order */

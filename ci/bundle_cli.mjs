@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+// `npm run build`'s second step: bundle the compiled CLI (dist/) into one CommonJS file, so that starting tmlc reads
+// and resolves one file instead of about 130 modules and their dependencies, and bin/tmlc.js can keep a V8 code
+// cache for it (Node 20 offers one only for scripts: vm.Script's cachedData). Measured in docs/decisions.md
+// ("Start-up"). Writes dist/compiler/src/cli/tmlc.cjs and, for `tmlc test`'s compile workers,
+// dist/compiler/src/cli/compile_worker.cjs: at the depth of the modules they replace, so that the paths the
+// compiler finds relative to its own file (package.json, stdlib/) stay the same. llvm-bindings (a native addon)
+// stays outside. Without esbuild (it comes with vitest, a dev dependency) nothing is bundled and bin/tmlc.js runs
+// dist/ as it is; it does the same whenever a file the bundle was made from is newer than the bundle (a `tsc` after
+// this step): tmlc.cjs.inputs lists them.
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const cli = path.join(root, 'dist', 'compiler', 'src', 'cli');
+
+let esbuild;
+try {
+  esbuild = await import('esbuild');
+} catch {
+  console.error('bundle_cli: esbuild is not installed; bin/tmlc.js will run dist/ unbundled');
+  process.exit(0);
+}
+
+rmSync(path.join(cli, 'tmlc.cjs.cache'), { force: true });
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['llvm-bindings'],
+  logLevel: 'warning',
+  // import.meta.url in a CommonJS bundle: the bundle's own URL
+  define: { 'import.meta.url': '__tmlc_bundle_url' },
+  banner: { js: "const __tmlc_bundle_url = require('node:url').pathToFileURL(__filename).href;" },
+};
+const made = await esbuild.build({ ...common, metafile: true, entryPoints: [path.join(cli, 'main.js')], outfile: path.join(cli, 'tmlc.cjs') });
+writeFileSync(path.join(cli, 'tmlc.cjs.inputs'), JSON.stringify(Object.keys(made.metafile.inputs).map((f) => path.resolve(f))));
+await esbuild.build({ ...common, entryPoints: [path.join(root, 'dist', 'compiler', 'src', 'testing', 'compile_worker.js')], outfile: path.join(cli, 'compile_worker.cjs') });
