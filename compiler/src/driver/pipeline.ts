@@ -55,7 +55,7 @@ export function reportInternalError(e: unknown, io: Output = processOutput): num
 /** With TMLC_INTERNAL_ERROR_LOG set, every internal error is also appended there as one JSON line: the test
  * suite sets it for all its runs and fails when the file is not empty at the end (tests/setup/), so an internal
  * error anywhere in the suite is caught even where a test only looked at the output it expected. */
-function recordInternalError(message: string): void {
+export function recordInternalError(message: string): void {
   const log = process.env['TMLC_INTERNAL_ERROR_LOG'];
   if (log === undefined || log === '') return;
   try {

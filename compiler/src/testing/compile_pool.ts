@@ -5,6 +5,7 @@
 // (a native crash) fails only the file it was compiling, with an internal-error message; the next file gets a
 // new worker.
 import { fork, type ChildProcess } from 'node:child_process';
+import { recordInternalError } from '../driver/pipeline.js';
 import type { CompileRequest, CompileResult, OutputChunk } from './compile.js';
 import type { WorkerReply, WorkerRequest } from './compile_worker.js';
 
@@ -37,8 +38,10 @@ interface Worker {
 /** The message for a worker that ended while compiling `file` (it crashed: a compile never exits the worker). */
 function workerDied(file: string, code: number | null, signal: NodeJS.Signals | null): CompiledFile {
   const how = signal !== null ? `was killed by ${signal}` : `exited with status ${code ?? 'unknown'}`;
+  const message = `the compiler process compiling '${file}' ${how}`;
+  recordInternalError(message);
   const text =
-    `internal compiler error: the compiler process compiling '${file}' ${how}\n` +
+    `internal compiler error: ${message}\n` +
     'note: this is a bug in tmlc; please report it with the input that triggers it\n';
   return { status: 70, tests: null, inputs: [], output: [{ stream: 'err', text }] };
 }
