@@ -8,7 +8,7 @@
 // stays outside. Without esbuild (it comes with vitest, a dev dependency) nothing is bundled and bin/tmlc.js runs
 // dist/ as it is; it does the same whenever a file the bundle was made from is newer than the bundle (a `tsc` after
 // this step): tmlc.cjs.inputs lists them.
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,11 +30,20 @@ const common = {
   format: 'cjs',
   target: 'node20',
   external: ['llvm-bindings'],
+  // import() of an external module would stay import(), which a vm.Script cannot run on Node 20 (it needs
+  // --experimental-vm-modules): make esbuild turn it into require()
+  supported: { 'dynamic-import': false },
   logLevel: 'warning',
   // import.meta.url in a CommonJS bundle: the bundle's own URL
   define: { 'import.meta.url': '__tmlc_bundle_url' },
   banner: { js: "const __tmlc_bundle_url = require('node:url').pathToFileURL(__filename).href;" },
 };
 const made = await esbuild.build({ ...common, metafile: true, entryPoints: [path.join(cli, 'main.js')], outfile: path.join(cli, 'tmlc.cjs') });
+if (/\bimport\(/.test(readFileSync(path.join(cli, 'tmlc.cjs'), 'utf8'))) {
+  // bin/tmlc.js could not run it: leave the CLI unbundled rather than broken
+  rmSync(path.join(cli, 'tmlc.cjs'));
+  console.error('bundle_cli: the bundle still contains import(); bin/tmlc.js will run dist/ unbundled');
+  process.exit(0);
+}
 writeFileSync(path.join(cli, 'tmlc.cjs.inputs'), JSON.stringify(Object.keys(made.metafile.inputs).map((f) => path.resolve(f))));
 await esbuild.build({ ...common, entryPoints: [path.join(root, 'dist', 'compiler', 'src', 'testing', 'compile_worker.js')], outfile: path.join(cli, 'compile_worker.cjs') });
