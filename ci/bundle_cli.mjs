@@ -15,15 +15,23 @@ import { fileURLToPath } from 'node:url';
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const cli = path.join(root, 'dist', 'compiler', 'src', 'cli');
 
+const outputs = ['tmlc.cjs', 'tmlc.cjs.cache', 'tmlc.cjs.inputs', 'compile_worker.cjs'].map((f) => path.join(cli, f));
+for (const f of outputs) rmSync(f, { force: true });
+
+/** The CLI stays unbundled (bin/tmlc.js runs dist/), which is slower to start but correct: say why, fail nothing. */
+function unbundled(why) {
+  for (const f of outputs) rmSync(f, { force: true });
+  console.error(`bundle_cli: ${why}; bin/tmlc.js will run dist/ unbundled`);
+  process.exit(0);
+}
+
 let esbuild;
 try {
   esbuild = await import('esbuild');
 } catch {
-  console.error('bundle_cli: esbuild is not installed; bin/tmlc.js will run dist/ unbundled');
-  process.exit(0);
+  unbundled('esbuild is not installed');
 }
 
-rmSync(path.join(cli, 'tmlc.cjs.cache'), { force: true });
 const common = {
   bundle: true,
   platform: 'node',
@@ -38,12 +46,13 @@ const common = {
   define: { 'import.meta.url': '__tmlc_bundle_url' },
   banner: { js: "const __tmlc_bundle_url = require('node:url').pathToFileURL(__filename).href;" },
 };
-const made = await esbuild.build({ ...common, metafile: true, entryPoints: [path.join(cli, 'main.js')], outfile: path.join(cli, 'tmlc.cjs') });
-if (/\bimport\(/.test(readFileSync(path.join(cli, 'tmlc.cjs'), 'utf8'))) {
-  // bin/tmlc.js could not run it: leave the CLI unbundled rather than broken
-  rmSync(path.join(cli, 'tmlc.cjs'));
-  console.error('bundle_cli: the bundle still contains import(); bin/tmlc.js will run dist/ unbundled');
-  process.exit(0);
+try {
+  const made = await esbuild.build({ ...common, metafile: true, entryPoints: [path.join(cli, 'main.js')], outfile: path.join(cli, 'tmlc.cjs') });
+  // bin/tmlc.js could not run an import() that is left
+  if (/\bimport\(/.test(readFileSync(path.join(cli, 'tmlc.cjs'), 'utf8'))) unbundled('the bundle still contains import()');
+  await esbuild.build({ ...common, entryPoints: [path.join(root, 'dist', 'compiler', 'src', 'testing', 'compile_worker.js')], outfile: path.join(cli, 'compile_worker.cjs') });
+  // last: the list of inputs is what makes bin/tmlc.js use the bundle
+  writeFileSync(path.join(cli, 'tmlc.cjs.inputs'), JSON.stringify(Object.keys(made.metafile.inputs).map((f) => path.resolve(f))));
+} catch (e) {
+  unbundled(`esbuild failed (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
 }
-writeFileSync(path.join(cli, 'tmlc.cjs.inputs'), JSON.stringify(Object.keys(made.metafile.inputs).map((f) => path.resolve(f))));
-await esbuild.build({ ...common, entryPoints: [path.join(root, 'dist', 'compiler', 'src', 'testing', 'compile_worker.js')], outfile: path.join(cli, 'compile_worker.cjs') });
