@@ -54,14 +54,14 @@ require_tools() {
   done
 }
 
-# build_compiler [LOG]: builds the compiler (dist/, with tsc) when it is missing or older than a source file; run from
-# ROOT. tsc prints to the terminal, or with LOG into that file; returns tsc's status (so under `set -e` a failed
-# build stops the script unless the caller handles it).
+# build_compiler [LOG]: builds the compiler (dist/ with tsc, and the bundle bin/tmlc.js runs: `npm run build`) when it
+# is missing or older than a source file; run from ROOT. The build prints to the terminal, or with LOG into that
+# file; returns its status (so under `set -e` a failed build stops the script unless the caller handles it).
 build_compiler() {
   local main=dist/compiler/src/cli/main.js
   [ ! -f "$main" ] || [ -n "$(find compiler/src -name '*.ts' -newer "$main" -print -quit)" ] || return 0
-  echo "building the compiler (npx tsc -p tsconfig.json)…" >&2
-  if [ $# = 0 ]; then npx tsc -p tsconfig.json; else npx tsc -p tsconfig.json >"$1" 2>&1; fi
+  echo "building the compiler (npm run build)…" >&2
+  if [ $# = 0 ]; then npm run --silent build; else npm run --silent build >"$1" 2>&1; fi
 }
 
 # choose_timer: the timer for measure(): hyperfine if there (or installable: apt-get, when root), else the bash loop.

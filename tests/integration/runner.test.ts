@@ -138,4 +138,69 @@ describe('tmlc test', () => {
     expect(changed.err).not.toContain('not recompiled');
     expect(changed.last).toBe('0 passed, 1 failed');
   });
+
+  it('compiles files in worker processes and prints them in file order, the same for any --jobs', async () => {
+    const dir = path.join(work, 'many');
+    fs.mkdirSync(dir, { recursive: true });
+    const ok = (name: string, fails = false) =>
+      `use test\n@test\nfunc ${name}_first() { assert_eq(1, 1, "one") }\n@test\nfunc ${name}_second() { assert_eq(${fails ? 2 : 1}, 1, "${name} says hello") }\n`;
+    fs.writeFileSync(path.join(dir, 'a.test.tml'), ok('a'));
+    fs.writeFileSync(path.join(dir, 'b.test.tml'), '@test\nfunc b_broken() { let x: I32 = "text" }\n');
+    fs.writeFileSync(path.join(dir, 'c.test.tml'), ok('c', true));
+    fs.writeFileSync(path.join(dir, 'd.test.tml'), ok('d'));
+    fs.writeFileSync(path.join(dir, 'e.test.tml'), '@test\nfunc e_broken() { undefined_function() }\n');
+    const run = (jobs: string, ...more: string[]) =>
+      test(['many', '--jobs', jobs, ...more], { XDG_CACHE_HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'tmlc-cache-')) });
+    const [one, two] = [await run('1'), await run('2')];
+    expect(two.out).toBe(one.out);
+    expect(two.err).toBe(one.err);
+    expect(two.out.split('\n').filter((l) => l.startsWith('test ') || l.startsWith('FAILED '))).toEqual([
+      'test a.test.tml::a_first ... ok',
+      'test a.test.tml::a_second ... ok',
+      `FAILED  ${path.join('many', 'b.test.tml')}: does not compile`,
+      'test c.test.tml::c_first ... ok',
+      'test c.test.tml::c_second ... FAILED',
+      'test d.test.tml::d_first ... ok',
+      'test d.test.tml::d_second ... ok',
+      `FAILED  ${path.join('many', 'e.test.tml')}: does not compile`,
+    ]);
+    expect(two.out).toContain('c says hello');
+    expect(two.last).toBe('5 passed, 3 failed');
+    // each file's diagnostics, in file order
+    expect(two.err.indexOf('b.test.tml:2')).toBeGreaterThanOrEqual(0);
+    expect(two.err.indexOf('e.test.tml:2')).toBeGreaterThan(two.err.indexOf('b.test.tml:2'));
+    const [json1, json2] = [await run('1', '--message-format=json'), await run('2', '--message-format=json')];
+    expect(json2.out).toBe(json1.out);
+    expect(json2.err).toBe(json1.err);
+    const files = json2.err.trim().split('\n').map((l) => (JSON.parse(l) as { file?: string }).file);
+    expect(files.map((f) => path.basename(f ?? ''))).toEqual(['b.test.tml', 'e.test.tml']);
+  });
+
+  it('cleans the cache after a run that compiled: superseded and leftover entries go, current ones stay', async () => {
+    const cacheHome = fs.mkdtempSync(path.join(os.tmpdir(), 'tmlc-cache-'));
+    fs.mkdirSync(path.join(work, 'cleaning'), { recursive: true });
+    fs.writeFileSync(path.join(work, 'cleaning', 'a.test.tml'), '@test\nfunc t1() { }\n');
+    const first = await test(['cleaning/a.test.tml'], { XDG_CACHE_HOME: cacheHome });
+    expect(first.status).toBe(0);
+    const [testsDir] = fs.readdirSync(path.join(cacheHome, 'tmlc')).map((v) => path.join(cacheHome, 'tmlc', v, 'tests'));
+    const current = fs.readdirSync(testsDir!).sort();
+    expect(current).toHaveLength(2);
+    const slot = current[0]!.slice(0, 32);
+    const old = new Date(Date.now() - 3 * 3_600_000);
+    // an entry of an earlier compiler build in the same slot, and one of the naming before slots
+    for (const name of [`${slot}-0123456789abcdef`, `${slot}-0123456789abcdef.json`, 'f'.repeat(32), `${'f'.repeat(32)}.json`]) {
+      fs.writeFileSync(path.join(testsDir!, name), '{}');
+      fs.utimesSync(path.join(testsDir!, name), old, old);
+    }
+    fs.writeFileSync(path.join(work, 'cleaning', 'b.test.tml'), '@test\nfunc t2() { }\n');
+    const second = await test(['cleaning', '--time'], { XDG_CACHE_HOME: cacheHome });
+    expect(second.status).toBe(0);
+    // --time: the one file compiled went through the front end once
+    expect(second.err.match(/^time: parse\+check /gm)).toHaveLength(1);
+    expect(second.err).toContain('(1 of 2 test files unchanged: not recompiled)');
+    const after = fs.readdirSync(testsDir!);
+    expect(after).toEqual(expect.arrayContaining(current));
+    expect(after).toHaveLength(4);
+    expect(after.some((n) => n.includes('0123456789abcdef') || n.startsWith('f'.repeat(32)))).toBe(false);
+  });
 });

@@ -16,4 +16,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   process.exit(1);
 });
 
-process.exitCode = await runCli(process.argv.slice(2));
+// no top-level await: the bundled CLI (ci/bundle_cli.mjs) is a CommonJS script, which cannot have one
+void runCli(process.argv.slice(2)).then((status) => {
+  process.exitCode = status;
+});

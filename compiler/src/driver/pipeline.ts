@@ -4,7 +4,6 @@
 import { appendFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
 import type { Diagnostic } from '../syntax/diagnostics.js';
 import type { SourceMap } from '../syntax/source.js';
 import type { MirProgram } from '../mir/mir.js';
@@ -56,7 +55,7 @@ export function reportInternalError(e: unknown, io: Output = processOutput): num
 /** With TMLC_INTERNAL_ERROR_LOG set, every internal error is also appended there as one JSON line: the test
  * suite sets it for all its runs and fails when the file is not empty at the end (tests/setup/), so an internal
  * error anywhere in the suite is caught even where a test only looked at the output it expected. */
-function recordInternalError(message: string): void {
+export function recordInternalError(message: string): void {
   const log = process.env['TMLC_INTERNAL_ERROR_LOG'];
   if (log === undefined || log === '') return;
   try {
@@ -154,6 +153,9 @@ export interface BuildExtra {
   /** 'tests': compile `@test` functions with the test harness instead of `main` (for the test runner) */
   harness?: 'main' | 'tests';
   io?: Output;
+  /** Called once the front end has produced the program (before codegen): the test runner takes the test list and
+   * the source files read from here, so a test file goes through the front end once, not once more to list it. */
+  frontEndDone?: (result: { program: MirProgram; inputs: readonly string[] }) => void;
 }
 
 /**
@@ -164,7 +166,7 @@ export async function build(entry: string, out: string | null, options: Pipeline
   const io = extra.io ?? processOutput;
   const timer = new PhaseTimer();
   try {
-    return await guarded(() => buildUnguarded(entry, out, options, extra.harness ?? 'main', timer, io), io);
+    return await guarded(() => buildUnguarded(entry, out, options, extra, timer, io), io);
   } finally {
     if (options.time) io.err(timer.format());
   }
@@ -174,10 +176,11 @@ async function buildUnguarded(
   entry: string,
   outArg: string | null,
   options: PipelineOptions,
-  harness: 'main' | 'tests',
+  extra: BuildExtra,
   timer: PhaseTimer,
   io: Output,
 ): Promise<number> {
+  const harness = extra.harness ?? 'main';
   const out = outArg ?? defaultOutput(entry, options.emit);
   const log = (l: string): void => io.err(line(l));
   // a bad output path fails before the work, and the output may never replace a source file
@@ -198,6 +201,7 @@ async function buildUnguarded(
   }
   if (fe.program === null) return fe.status;
   const program = fe.program;
+  extra.frontEndDone?.({ program, inputs: fe.inputs });
 
   const { generateLLVM } = await import('../codegen/program.js');
   // codegen verifies the module eagerly, so the 'codegen' phase includes verification
@@ -280,6 +284,7 @@ export async function runProgram(exe: string, args: readonly string[], options: 
     argv = ['-L', '/usr/aarch64-linux-gnu', exe, ...args];
   }
   if (options.verbose) io.err(formatCommand(file, argv) + '\n');
+  const { execa } = await import('execa');
   const child = execa(file, argv, { stdio: 'inherit', reject: false });
   // The child is in our foreground process group: Ctrl-C reaches it directly. Forward what was sent only to us.
   const prev = setSignalDelegate((sig) => {

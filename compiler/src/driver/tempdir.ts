@@ -2,10 +2,20 @@
 // SIGINT/SIGTERM/SIGHUP. `tmp.setGracefulCleanup()` covers a normal process exit; the signal handlers here cover
 // the signals, whose default action would kill the process without running any exit hook.
 import { rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { constants } from 'node:os';
-import tmp from 'tmp';
+import type * as Tmp from 'tmp';
 
-tmp.setGracefulCleanup();
+let tmpModule: typeof Tmp | null = null;
+
+/** `tmp`, loaded on the first temp dir: `tmlc check` makes none and does not pay for loading it. */
+function tmp(): typeof Tmp {
+  if (tmpModule === null) {
+    tmpModule = createRequire(import.meta.url)('tmp') as typeof Tmp;
+    tmpModule.setGracefulCleanup();
+  }
+  return tmpModule;
+}
 
 export interface TempDir {
   readonly path: string;
@@ -21,7 +31,7 @@ let delegate: ((sig: NodeJS.Signals) => void) | null = null;
 /** A fresh private directory, removed by `remove()`, at exit, or when a signal ends the process. */
 export function makeTempDir(prefix = 'tmlc'): TempDir {
   installSignalCleanup();
-  const r = tmp.dirSync({ unsafeCleanup: true, prefix, mode: 0o700 });
+  const r = tmp().dirSync({ unsafeCleanup: true, prefix, mode: 0o700 });
   let removed = false;
   const dir: TempDir = {
     path: r.name,

@@ -2,7 +2,6 @@
 // never through a shell. A missing tool is one line naming the Debian package that installs it.
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
 
 export type ToolName = 'clang' | 'opt' | 'llvm-link' | 'valgrind' | 'cmake' | 'qemu-aarch64';
 
@@ -106,6 +105,9 @@ export async function runExecutable(
 ): Promise<ToolResult> {
   const log = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));
   if (opts.verbose) log(formatCommand(display, args));
+  // imported here, not at the top: loading execa costs more than any other dependency, and `tmlc check`,
+  // `--version` and `--help` run no tool
+  const { execa } = await import('execa');
   const r = await execa(exe, [...args], {
     cwd: opts.cwd,
     env: opts.env,

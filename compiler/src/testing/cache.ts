@@ -1,12 +1,18 @@
 // The test-executable cache (TOOLCHAIN.md §5): a test file's executable is reused when nothing it was built from
-// changed — the content of every source file it read, the compiler build, and the build options. A manifest per
-// (file, options, compiler) lists those inputs with their content hash, so a warm run hashes files and compiles
-// nothing; it never parses.
+// changed — the content of every source file it read, the compiler build, and the options that shape the
+// executable. A manifest per entry lists those inputs with their content hash, so a warm run hashes files and
+// compiles nothing; it never parses.
+//
+// An entry is two files named `<slot>-<compiler>` and `<slot>-<compiler>.json`: the slot says which test file,
+// options and compiler installation (its package root) the executable is for, the compiler part which build of
+// that compiler made it. A rebuilt compiler makes new entries in the same slots, which is how the cleaning
+// (cache_clean.ts) tells a superseded entry from a current one without reading any manifest.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { packageRoot, packageVersion } from '../driver/runtime_lib.js';
+import type { PipelineOptions } from '../driver/settings.js';
 import type { MirTest } from '../mir/mir.js';
 
 export interface CachedBuild {
@@ -15,6 +21,8 @@ export interface CachedBuild {
 }
 
 interface Manifest {
+  /** the test file, absolute (for people reading the cache; the slot is what identifies it) */
+  readonly source: string;
   readonly files: string[];
   readonly contentHash: string;
   readonly tests: (Omit<MirTest, 'span'> & { span: null })[];
@@ -52,6 +60,12 @@ function compilerIdentity(): string {
   return compilerId;
 }
 
+/** The options that shape the executable: not how the build reports (--verbose, --time, --message-format). */
+function executableOptions(o: PipelineOptions): unknown {
+  const { verbose: _v, time: _t, messageFormat: _m, emit: _e, mirAfter: _a, ...shaping } = o;
+  return shaping;
+}
+
 function hashFiles(files: readonly string[]): string | null {
   const h = createHash('sha256');
   for (const f of files) {
@@ -65,22 +79,25 @@ function hashFiles(files: readonly string[]): string | null {
 }
 
 export class TestCache {
-  private readonly dir: string;
-
-  constructor(options: unknown, root = cacheRoot()) {
-    this.dir = root;
-    this.optionsKey = createHash('sha256').update(JSON.stringify(options)).update(compilerIdentity()).digest('hex');
-  }
+  readonly dir: string;
   private readonly optionsKey: string;
+  private readonly compilerTag: string;
 
-  private entryKey(file: string): string {
-    return createHash('sha256').update(path.resolve(file)).update(this.optionsKey).digest('hex').slice(0, 32);
+  constructor(options: PipelineOptions, root = cacheRoot(), compiler: string = compilerIdentity()) {
+    this.dir = root;
+    this.optionsKey = createHash('sha256').update(JSON.stringify(executableOptions(options))).update(packageRoot()).digest('hex');
+    this.compilerTag = compiler.slice(0, 16);
   }
 
-  /** The cached executable for `file`, if every input is unchanged. */
+  /** The entry's name: `<slot>-<compiler>` (see the top of this file). */
+  private entryName(file: string): string {
+    const slot = createHash('sha256').update(path.resolve(file)).update('\0').update(this.optionsKey).digest('hex').slice(0, 32);
+    return `${slot}-${this.compilerTag}`;
+  }
+
+  /** The cached executable for `file`, if every input is unchanged. A hit marks the entry as used now. */
   lookup(file: string): CachedBuild | null {
-    const key = this.entryKey(file);
-    const exe = path.join(this.dir, key);
+    const exe = path.join(this.dir, this.entryName(file));
     let m: Manifest;
     try {
       m = JSON.parse(fs.readFileSync(`${exe}.json`, 'utf8')) as Manifest;
@@ -88,21 +105,35 @@ export class TestCache {
       return null;
     }
     if (!fs.existsSync(exe) || hashFiles(m.files) !== m.contentHash) return null;
+    try {
+      // the manifest's time is the entry's last use, which the cleaning's age and size limits go by
+      const now = new Date();
+      fs.utimesSync(`${exe}.json`, now, now);
+    } catch {
+      // a read-only cache still works; it is only cleaned less well
+    }
     return { exe, tests: m.tests.map((t) => ({ ...t, span: { file, start: 0, end: 0 } })) };
   }
 
   /** Where to build `file`'s executable; call `store` once it is built. */
   exePath(file: string): string {
     fs.mkdirSync(this.dir, { recursive: true });
-    return path.join(this.dir, this.entryKey(file));
+    return path.join(this.dir, this.entryName(file));
   }
 
   store(file: string, sources: readonly string[], tests: readonly MirTest[]): void {
     const contentHash = hashFiles(sources);
     if (!contentHash) return;
-    const m: Manifest = { files: [...sources], contentHash, tests: tests.map((t) => ({ ...t, span: null })) };
+    const m: Manifest = { source: path.resolve(file), files: [...sources], contentHash, tests: tests.map((t) => ({ ...t, span: null })) };
     const tmp = `${this.exePath(file)}.json.${process.pid}`;
     fs.writeFileSync(tmp, JSON.stringify(m));
     fs.renameSync(tmp, `${this.exePath(file)}.json`);
+  }
+
+  /** Drop `file`'s entry (its compile failed: an older executable must not stand in for it). */
+  forget(file: string): void {
+    const exe = path.join(this.dir, this.entryName(file));
+    fs.rmSync(`${exe}.json`, { force: true });
+    fs.rmSync(exe, { force: true });
   }
 }

@@ -3,14 +3,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execa } from 'execa';
-import { runFrontEnd } from '../driver/frontend.js';
-import { build, processOutput } from '../driver/pipeline.js';
-import type { TestRunOptions } from '../driver/settings.js';
+import { processOutput } from '../driver/pipeline.js';
+import type { PipelineOptions, TestRunOptions } from '../driver/settings.js';
 import { fsReason, IoError } from '../driver/files.js';
-import { makeTempDir } from '../driver/tempdir.js';
 import { packageRoot } from '../driver/runtime_lib.js';
 import type { MirTest } from '../mir/mir.js';
 import { TestCache } from './cache.js';
+import { cleanTestCache } from './cache_clean.js';
+import type { CompileRequest, OutputChunk } from './compile.js';
+import { CompilePool, type CompiledFile } from './compile_pool.js';
 
 /** per test process; TMLC_TEST_TIMEOUT_MS overrides (the runner's own tests use a short one) */
 const TEST_TIMEOUT_MS = Number(process.env['TMLC_TEST_TIMEOUT_MS'] ?? 60_000);
@@ -80,41 +81,74 @@ export function judge(t: MirTest, r: { exitCode?: number; signal?: string; timed
   return { pass: false, why: `exit status ${code}` };
 }
 
+/** A test file ready to run: its executable and tests, or why it has none. */
+interface ReadyFile {
+  /** null: the file does not compile */
+  readonly exe: string | null;
+  readonly tests: readonly MirTest[];
+  readonly cached: boolean;
+  /** what its compile wrote (diagnostics), printed when the file's turn comes */
+  readonly output: readonly OutputChunk[];
+}
+
+/**
+ * Start getting every file ready, in file order: a cache hit at once, the others compiled by a pool of worker
+ * processes (compile_pool.ts) while the caller runs the tests of the files before them. One file to compile is
+ * compiled in this process (a worker would only add its start-up).
+ */
+function prepareFiles(files: readonly string[], options: PipelineOptions, cache: TestCache, jobs: number): { ready: Promise<ReadyFile>[]; close: () => void } {
+  const hits = files.map((f) => cache.lookup(f));
+  const misses = hits.filter((h) => h === null).length;
+  const pool = misses > 1 ? new CompilePool(Math.min(jobs, misses)) : null;
+  const compile = async (req: CompileRequest): Promise<CompiledFile> => {
+    if (pool !== null) return pool.compile(req);
+    const { compileTestFile, bufferedOutput } = await import('./compile.js');
+    const { io, chunks } = bufferedOutput();
+    return { ...(await compileTestFile(req, io)), output: chunks };
+  };
+  const ready = files.map(async (file, i): Promise<ReadyFile> => {
+    const hit = hits[i];
+    if (hit) return { exe: hit.exe, tests: hit.tests, cached: true, output: [] };
+    const exe = cache.exePath(file);
+    const r = await compile({ file, exe, options });
+    if (r.tests === null) {
+      cache.forget(file);
+      return { exe: null, tests: [], cached: false, output: r.output };
+    }
+    cache.store(file, r.inputs, r.tests);
+    return { exe, tests: r.tests, cached: false, output: r.output };
+  });
+  // a failure is thrown where the file's turn comes, not as an unhandled rejection before it
+  for (const p of ready) p.catch(() => undefined);
+  return { ready, close: () => pool?.close() };
+}
+
 export async function runTests(paths: readonly string[], o: TestRunOptions): Promise<number> {
   const io = processOutput;
   const files = discoverTestFiles(paths);
   if (files.length === 0) throw new IoError(`error: no test files found in ${paths.map((p) => `'${p}'`).join(', ')}\nnote: ${WHAT_IS_A_TEST}`);
-  const tmp = makeTempDir();
   let found = 0;
   let passed = 0;
   let failed = 0;
   let skipped = 0;
   let cachedFiles = 0;
   const failures: string[] = [];
+  // under Valgrind the runtime must not track allocations itself: Valgrind has to see leaked blocks as lost
+  const buildOpts = o.valgrind ? { ...o.build, checkLeaks: false } : o.build;
+  const cache = new TestCache(buildOpts);
+  const prepared = prepareFiles(files, { ...buildOpts, emit: null, messageFormat: o.messageFormat }, cache, o.jobs);
   try {
     for (const [fi, file] of files.entries()) {
-      // under Valgrind the runtime must not track allocations itself: Valgrind has to see leaked blocks as lost
-      const buildOpts = o.valgrind ? { ...o.build, checkLeaks: false } : o.build;
-      const cache = new TestCache(buildOpts);
-      let exe: string;
-      let allTests: readonly MirTest[];
-      const hit = cache.lookup(file);
-      if (hit) {
-        exe = hit.exe;
-        allTests = hit.tests;
-        cachedFiles++;
-      } else {
-        const fe = runFrontEnd(file, { overflowChecks: !o.build.release, tests: true, mirOpt: o.build.mirOpt ?? null });
-        exe = fe.program ? cache.exePath(file) : path.join(tmp.path, `t${fi}`);
-        const status = await build(file, exe, { ...buildOpts, emit: null, messageFormat: o.messageFormat }, { harness: 'tests' });
-        if (status !== 0 || !fe.program) {
-          io.out(`FAILED  ${file}: does not compile\n`);
-          failed++;
-          continue;
-        }
-        allTests = fe.program.tests;
-        cache.store(file, fe.sources.paths(), allTests);
+      const ready = await prepared.ready[fi]!;
+      for (const chunk of ready.output) io[chunk.stream](chunk.text);
+      if (ready.exe === null) {
+        io.out(`FAILED  ${file}: does not compile\n`);
+        failed++;
+        continue;
       }
+      if (ready.cached) cachedFiles++;
+      const exe = ready.exe;
+      const allTests = ready.tests;
       found += allTests.length;
       const tests = allTests.filter((t) => o.filter === null || t.name.includes(o.filter));
       const results: Outcome[] = new Array(tests.length);
@@ -149,8 +183,10 @@ export async function runTests(paths: readonly string[], o: TestRunOptions): Pro
       }
     }
   } finally {
-    tmp.remove();
+    prepared.close();
   }
+  // housekeeping once the cache has grown
+  if (cachedFiles < files.length) cleanTestCache(cache.dir);
   if (failures.length && o.messageFormat !== 'json') io.out(`\nfailures:\n\n${failures.join('\n')}\n`);
   if (cachedFiles) io.err(`(${cachedFiles} of ${files.length} test file${files.length === 1 ? '' : 's'} unchanged: not recompiled)\n`);
   io.out(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);

@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// `npm run build`'s second step: bundle the compiled CLI (dist/) into one CommonJS file, so that starting tmlc reads
+// and resolves one file instead of about 130 modules and their dependencies, and bin/tmlc.js can keep a V8 code
+// cache for it (Node 20 offers one only for scripts: vm.Script's cachedData). Measured in docs/decisions.md
+// ("Start-up"). Writes dist/compiler/src/cli/tmlc.cjs and, for `tmlc test`'s compile workers,
+// dist/compiler/src/cli/compile_worker.cjs: at the depth of the modules they replace, so that the paths the
+// compiler finds relative to its own file (package.json, stdlib/) stay the same. llvm-bindings (a native addon)
+// stays outside. Without esbuild (it comes with vitest, a dev dependency) nothing is bundled and bin/tmlc.js runs
+// dist/ as it is; it does the same whenever a file the bundle was made from is newer than the bundle (a `tsc` after
+// this step): tmlc.cjs.inputs lists them.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const cli = path.join(root, 'dist', 'compiler', 'src', 'cli');
+
+const outputs = ['tmlc.cjs', 'tmlc.cjs.cache', 'tmlc.cjs.inputs', 'compile_worker.cjs'].map((f) => path.join(cli, f));
+for (const f of outputs) rmSync(f, { force: true });
+
+/** The CLI stays unbundled (bin/tmlc.js runs dist/), which is slower to start but correct: say why, fail nothing. */
+function unbundled(why) {
+  for (const f of outputs) rmSync(f, { force: true });
+  console.error(`bundle_cli: ${why}; bin/tmlc.js will run dist/ unbundled`);
+  process.exit(0);
+}
+
+let esbuild;
+try {
+  esbuild = await import('esbuild');
+} catch {
+  unbundled('esbuild is not installed');
+}
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['llvm-bindings'],
+  // import() of an external module would stay import(), which a vm.Script cannot run on Node 20 (it needs
+  // --experimental-vm-modules): make esbuild turn it into require()
+  supported: { 'dynamic-import': false },
+  logLevel: 'warning',
+  // import.meta.url in a CommonJS bundle: the bundle's own URL
+  define: { 'import.meta.url': '__tmlc_bundle_url' },
+  banner: { js: "const __tmlc_bundle_url = require('node:url').pathToFileURL(__filename).href;" },
+};
+try {
+  const made = await esbuild.build({ ...common, metafile: true, entryPoints: [path.join(cli, 'main.js')], outfile: path.join(cli, 'tmlc.cjs') });
+  // bin/tmlc.js could not run an import() that is left
+  if (/\bimport\(/.test(readFileSync(path.join(cli, 'tmlc.cjs'), 'utf8'))) unbundled('the bundle still contains import()');
+  await esbuild.build({ ...common, entryPoints: [path.join(root, 'dist', 'compiler', 'src', 'testing', 'compile_worker.js')], outfile: path.join(cli, 'compile_worker.cjs') });
+  // last: the list of inputs is what makes bin/tmlc.js use the bundle
+  writeFileSync(path.join(cli, 'tmlc.cjs.inputs'), JSON.stringify(Object.keys(made.metafile.inputs).map((f) => path.resolve(f))));
+} catch (e) {
+  unbundled(`esbuild failed (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
+}
