@@ -30,6 +30,18 @@ type TokenPayload = Token extends infer T ? (T extends Token ? Omit<T, 'span' | 
 const INT_SUFFIXES = new Set(['i8', 'i16', 'i32', 'i64', 'i128', 'u8', 'u16', 'u32', 'u64', 'u128']);
 const FLOAT_SUFFIXES = new Set(['f32', 'f64']);
 
+/** The punctuation that can start with each character, longest first (PUNCTUATION's order), so a token tries only its own. */
+const PUNCT_BY_FIRST_CHAR: ReadonlyMap<string, readonly (typeof PUNCTUATION)[number][]> = (() => {
+  const m = new Map<string, (typeof PUNCTUATION)[number][]>();
+  for (const p of PUNCTUATION) {
+    const list = m.get(p[0]!) ?? [];
+    list.push(p);
+    m.set(p[0]!, list);
+  }
+  return m;
+})();
+const NO_PUNCT: readonly (typeof PUNCTUATION)[number][] = [];
+
 function isDigit(c: string | undefined): boolean {
   return c !== undefined && c >= '0' && c <= '9';
 }
@@ -87,8 +99,17 @@ class Lexer {
     const i = this.pos + ahead;
     return i < this.end ? this.src[i] : undefined;
   }
+  /**
+   * Completes `tok` (a fresh object literal from the caller) with its span, text and newline flag and appends it.
+   * The payload object is completed in place rather than spread into a new one: every token used to cost a
+   * spread, the lexer's largest cost (issue 14); the token's fields and their order are the same.
+   */
   private push(tok: TokenPayload, start: number): void {
-    this.tokens.push({ ...tok, span: this.span(start, this.pos), text: this.src.slice(start, this.pos), newlineBefore: this.newlineBefore } as Token);
+    const t = tok as { -readonly [K in keyof Token]: Token[K] };
+    t.span = this.span(start, this.pos);
+    t.text = this.src.slice(start, this.pos);
+    t.newlineBefore = this.newlineBefore;
+    this.tokens.push(t as Token);
     this.newlineBefore = false;
   }
   private error(code: string, message: string, start: number, end: number, label?: string): void {
@@ -149,7 +170,7 @@ class Lexer {
     if (isDigit(c)) return this.lexNumber();
     if (c === '"') return this.lexString();
     if (c === "'") return this.lexChar();
-    for (const p of PUNCTUATION) {
+    for (const p of PUNCT_BY_FIRST_CHAR.get(c) ?? NO_PUNCT) {
       if (this.src.startsWith(p, this.pos) && this.pos + p.length <= this.end) {
         this.pos += p.length;
         const synonym = PUNCT_SYNONYMS[p];
