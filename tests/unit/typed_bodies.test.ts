@@ -14,7 +14,7 @@ const HELLO = path.join(new URL('../../', import.meta.url).pathname, 'examples',
 
 function check(eagerStd: boolean) {
   const diags = new DiagnosticBag();
-  const checked = checkProgram(HELLO, new SourceMap(), diags, false, false, eagerStd);
+  const checked = checkProgram(HELLO, new SourceMap(), diags, false, false, { eagerStd });
   if (!checked) throw new Error('hello did not check');
   return { checked, diags };
 }

@@ -5,6 +5,7 @@ import type { SourceMap } from '../syntax/source.js';
 import { Collector } from './collect.js';
 import type { FuncDef, ProgramDefs } from './defs.js';
 import { ModuleLoader } from './modules.js';
+import type { ModuleParser } from './parse_cache.js';
 import { TypedBodies } from './typed_bodies.js';
 import { T, typeToString } from './types.js';
 
@@ -16,9 +17,16 @@ export interface CheckedProgram {
   readonly tests: FuncDef[];
 }
 
-/** `eagerStd`: check every standard-library body now too (the test suite's check of the library). */
-export function checkProgram(entry: string, sources: SourceMap, diags: DiagnosticBag, wantTests: boolean, needsMain = false, eagerStd = false): CheckedProgram | null {
-  const loader = new ModuleLoader(sources, diags);
+export interface CheckOptions {
+  /** check every standard-library body now too (the test suite's check of the library) */
+  readonly eagerStd?: boolean;
+  /** how the standard library's files are parsed (a ParseCache in builds) */
+  readonly stdParser?: ModuleParser;
+}
+
+export function checkProgram(entry: string, sources: SourceMap, diags: DiagnosticBag, wantTests: boolean, needsMain = false, o: CheckOptions = {}): CheckedProgram | null {
+  const eagerStd = o.eagerStd ?? false;
+  const loader = new ModuleLoader(sources, diags, o.stdParser);
   // an entry that cannot be read has been reported by the loader
   if (!loader.loadProgram(entry)) return null;
   // a file nested past the parser's limit has one error (E0030) and nothing else: no `main` not found, no cascade
