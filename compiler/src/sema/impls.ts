@@ -74,6 +74,7 @@ export class ImplFinder {
 
   /** Instantiate the impl's params with fresh variables and unify its target with `ty` (rolled back on failure). */
   matchImpl(impl: ImplDef, ty: Type, depth = 0): ImplMatch | null {
+    if (headsDiffer(impl.target, this.infer.shallow(ty))) return null;
     const snap = this.infer.snapshot();
     const subst = new Map<number, Type>();
     for (const p of impl.typeParams) subst.set(p.id, this.infer.newVar());
@@ -119,6 +120,20 @@ export class ImplFinder {
     }
     return out;
   }
+}
+
+/**
+ * Whether an impl's target can never unify with `t` because their outermost constructors differ (`List[T]` and
+ * `I32`, `Maybe[T]` and `List[I32]`). A shortcut only: unify would fail the same way, after instantiating the impl's
+ * params and rolling back; every lookup of a method or an impl tries every impl of the program (issue 14).
+ * A target that is a type parameter (the impl's own becomes a fresh variable) and an unknown `t` are never ruled out.
+ */
+function headsDiffer(target: Type, t: Type): boolean {
+  if (target.k === 'param' || target.k === 'var' || target.k === 'error' || t.k === 'var' || t.k === 'error') return false;
+  if (target.k !== t.k) return true;
+  if (target.k === 'adt') return target.def !== (t as typeof target).def;
+  if (target.k === 'int') return target.name !== (t as typeof target).name;
+  return false;
 }
 
 export function behaviorIncludes(b: BehaviorDef, target: BehaviorDef): boolean {
