@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stdlibParseCache } from '../../compiler/src/driver/frontend.js';
 import { stdlibDir } from '../../compiler/src/sema/modules.js';
-import { directParser, ParseCache, syntaxLayerKey } from '../../compiler/src/sema/parse_cache.js';
+import { directParser, MAX_ENTRIES, ParseCache, syntaxLayerKey } from '../../compiler/src/sema/parse_cache.js';
 import { checkProgram } from '../../compiler/src/sema/program.js';
 import { nextIdMark, type Module } from '../../compiler/src/syntax/ast.js';
 import { DiagnosticBag } from '../../compiler/src/syntax/diagnostics.js';
@@ -138,6 +138,20 @@ describe('the standard library parse cache', () => {
       expect(cache.misses).toBe(1);
     }
     expect(entries(dir)).toEqual([]);
+  });
+
+  it('keeps at most MAX_ENTRIES entries, dropping the oldest', () => {
+    const dir = freshDir();
+    const cache = new ParseCache(dir, 'k');
+    const old = source('func first() {}\n', 'first.tml');
+    cache.parse(old, new DiagnosticBag());
+    const oldEntry = cache.entryPath(old);
+    fs.utimesSync(oldEntry, new Date(2000, 0, 1), new Date(2000, 0, 1));
+    for (let i = 0; i < MAX_ENTRIES + 5; i++) cache.parse(source(`func f${i}() {}\n`, `f${i}.tml`), new DiagnosticBag());
+    const left = entries(dir);
+    expect(left).toHaveLength(MAX_ENTRIES);
+    expect(left).not.toContain(path.basename(oldEntry));
+    expect(left).toContain(path.basename(cache.entryPath(source(`func f${MAX_ENTRIES + 4}() {}\n`, `f${MAX_ENTRIES + 4}.tml`))));
   });
 
   it('parses as usual when the cache directory cannot be written', () => {

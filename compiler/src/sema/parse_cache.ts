@@ -21,6 +21,8 @@ import { parseModule } from '../syntax/parser.js';
 import type { SourceFile } from '../syntax/source.js';
 
 const FORMAT = 'tmlc-parsed-module 1';
+/** Entries kept (the library has 15 files; several versions of each fit). */
+export const MAX_ENTRIES = 120;
 
 /** What a parse cache is asked: the module of a source file, parsed or loaded. */
 export interface ModuleParser {
@@ -101,9 +103,30 @@ export class ParseCache implements ModuleParser {
       } catch {
         fs.rmSync(tmp, { force: true });
       }
+      this.prune();
     } catch {
       // a read-only or full cache directory only costs the next build a parse
     }
+  }
+
+  /**
+   * Keeps the directory to MAX_ENTRIES entries, dropping the least recently written: every edit of a library file
+   * and every rebuilt parser leaves entries nothing will read again. Runs only after a write (a miss); an entry
+   * another process is reading when it goes is only a miss for that process.
+   */
+  private prune(): void {
+    const names = fs.readdirSync(this.dir).filter((n) => n.endsWith('.json'));
+    if (names.length <= MAX_ENTRIES) return;
+    const aged = names.map((n) => {
+      const file = path.join(this.dir, n);
+      try {
+        return { file, mtime: fs.statSync(file).mtimeMs };
+      } catch {
+        return { file, mtime: 0 };
+      }
+    });
+    aged.sort((a, b) => a.mtime - b.mtime);
+    for (const { file } of aged.slice(0, aged.length - MAX_ENTRIES)) fs.rmSync(file, { force: true });
   }
 }
 
