@@ -2,6 +2,12 @@
 // implemented by MIR lowering (mir/lower_builtins.ts) as runtime calls or instructions.
 import { T, type Type } from './types.js';
 
+/** A table looked up by names the program wrote: without a prototype, so `x.toString()` or `x.constructor()`
+ * finds nothing in it instead of Object.prototype's members. */
+function table<V>(entries: Record<string, V>): Record<string, V> {
+  return Object.assign(Object.create(null) as Record<string, V>, entries);
+}
+
 export interface BuiltinMethod {
   readonly params: Type[];
   readonly ret: Type;
@@ -9,7 +15,7 @@ export interface BuiltinMethod {
 }
 
 /** Methods of `Str`; `maybe(x)` types are built by the checker (Maybe is a library type). */
-export const STR_METHODS: Record<string, { params: Type[]; ret: Type | 'maybe-i64' | 'maybe-f64' | 'list-str' }> = {
+export const STR_METHODS: Record<string, { params: Type[]; ret: Type | 'maybe-i64' | 'maybe-f64' | 'list-str' }> = table({
   split: { params: [T.str], ret: 'list-str' },
   len: { params: [], ret: T.i64 },
   is_empty: { params: [], ret: T.bool },
@@ -29,7 +35,7 @@ export const STR_METHODS: Record<string, { params: Type[]; ret: Type | 'maybe-i6
   hash: { params: [], ret: T.i64 },
   /** quoted and escaped as Rust's `{:?}` (`"a\"b"`) */
   debug_string: { params: [], ret: T.str },
-};
+});
 
 /** A built-in numeric method's signature: `self` stands for the receiver's type, `maybe-self` for `Maybe[Self]`. */
 export interface NumMethod {
@@ -38,7 +44,7 @@ export interface NumMethod {
 }
 
 /** Methods of integer types (lowered in mir/lower_builtins.ts and mir/lower_num.ts). */
-export const INT_METHODS: Record<string, NumMethod> = {
+export const INT_METHODS: Record<string, NumMethod> = table({
   /** the absolute value (signed types; `MIN.abs()` overflows) */
   abs: { params: [], ret: 'self' },
   /** `this` raised to the power `exp` (overflow checked like `*`) */
@@ -80,13 +86,13 @@ export const INT_METHODS: Record<string, NumMethod> = {
   hash: { params: [], ret: T.i64 },
   /** as `to_string` (Rust's `{:?}` of an integer) */
   debug_string: { params: [], ret: T.str },
-};
+});
 
 /** Integer methods that only signed types have. */
 export const SIGNED_ONLY_METHODS = new Set(['abs', 'signum', 'is_positive', 'is_negative']);
 
 /** Methods of `F32` and `F64` (libm through the runtime's link line; F32 is computed in F64). */
-export const FLOAT_METHODS: Record<string, NumMethod> = {
+export const FLOAT_METHODS: Record<string, NumMethod> = table({
   /** the square root (NaN for negative numbers) */
   sqrt: { params: [], ret: 'self' },
   /** the cube root */
@@ -153,17 +159,17 @@ export const FLOAT_METHODS: Record<string, NumMethod> = {
   duplicate: { params: [], ret: 'self' },
   /** as `to_string` (Rust's `{:?}` of a float) */
   debug_string: { params: [], ret: T.str },
-};
+});
 
 /** Methods of `Bool` and `Char`. */
-export const SIMPLE_METHODS: Record<string, NumMethod> = {
+export const SIMPLE_METHODS: Record<string, NumMethod> = table({
   to_string: { params: [], ret: T.str },
   duplicate: { params: [], ret: 'self' },
   /** the code point (Char) or 0/1 (Bool) */
   hash: { params: [], ret: T.i64 },
   /** a Char quoted and escaped as Rust's `{:?}` (`'\n'`); a Bool as `to_string` */
   debug_string: { params: [], ret: T.str },
-};
+});
 
 /** Built-in free functions (the checker types each one specially). */
 export const BUILTIN_FUNCTIONS = new Set([
