@@ -2,12 +2,6 @@
 // implemented by MIR lowering (mir/lower_builtins.ts) as runtime calls or instructions.
 import { T, type Type } from './types.js';
 
-/** A table looked up by names the program wrote: without a prototype, so `x.toString()` or `x.constructor()`
- * finds nothing in it instead of Object.prototype's members. */
-function table<V>(entries: Record<string, V>): Record<string, V> {
-  return Object.assign(Object.create(null) as Record<string, V>, entries);
-}
-
 export interface BuiltinMethod {
   readonly params: Type[];
   readonly ret: Type;
@@ -15,7 +9,7 @@ export interface BuiltinMethod {
 }
 
 /** Methods of `Str`; `maybe(x)` types are built by the checker (Maybe is a library type). */
-export const STR_METHODS: Record<string, { params: Type[]; ret: Type | 'maybe-i64' | 'maybe-f64' | 'list-str' }> = table({
+export const STR_METHODS: Record<string, { params: Type[]; ret: Type | 'maybe-i64' | 'maybe-f64' | 'list-str' }> = {
   split: { params: [T.str], ret: 'list-str' },
   len: { params: [], ret: T.i64 },
   is_empty: { params: [], ret: T.bool },
@@ -35,7 +29,7 @@ export const STR_METHODS: Record<string, { params: Type[]; ret: Type | 'maybe-i6
   hash: { params: [], ret: T.i64 },
   /** quoted and escaped as Rust's `{:?}` (`"a\"b"`) */
   debug_string: { params: [], ret: T.str },
-});
+};
 
 /** A built-in numeric method's signature: `self` stands for the receiver's type, `maybe-self` for `Maybe[Self]`. */
 export interface NumMethod {
@@ -44,7 +38,7 @@ export interface NumMethod {
 }
 
 /** Methods of integer types (lowered in mir/lower_builtins.ts and mir/lower_num.ts). */
-export const INT_METHODS: Record<string, NumMethod> = table({
+export const INT_METHODS: Record<string, NumMethod> = {
   /** the absolute value (signed types; `MIN.abs()` overflows) */
   abs: { params: [], ret: 'self' },
   /** `this` raised to the power `exp` (overflow checked like `*`) */
@@ -86,13 +80,13 @@ export const INT_METHODS: Record<string, NumMethod> = table({
   hash: { params: [], ret: T.i64 },
   /** as `to_string` (Rust's `{:?}` of an integer) */
   debug_string: { params: [], ret: T.str },
-});
+};
 
 /** Integer methods that only signed types have. */
 export const SIGNED_ONLY_METHODS = new Set(['abs', 'signum', 'is_positive', 'is_negative']);
 
 /** Methods of `F32` and `F64` (libm through the runtime's link line; F32 is computed in F64). */
-export const FLOAT_METHODS: Record<string, NumMethod> = table({
+export const FLOAT_METHODS: Record<string, NumMethod> = {
   /** the square root (NaN for negative numbers) */
   sqrt: { params: [], ret: 'self' },
   /** the cube root */
@@ -159,17 +153,17 @@ export const FLOAT_METHODS: Record<string, NumMethod> = table({
   duplicate: { params: [], ret: 'self' },
   /** as `to_string` (Rust's `{:?}` of a float) */
   debug_string: { params: [], ret: T.str },
-});
+};
 
 /** Methods of `Bool` and `Char`. */
-export const SIMPLE_METHODS: Record<string, NumMethod> = table({
+export const SIMPLE_METHODS: Record<string, NumMethod> = {
   to_string: { params: [], ret: T.str },
   duplicate: { params: [], ret: 'self' },
   /** the code point (Char) or 0/1 (Bool) */
   hash: { params: [], ret: T.i64 },
   /** a Char quoted and escaped as Rust's `{:?}` (`'\n'`); a Bool as `to_string` */
   debug_string: { params: [], ret: T.str },
-});
+};
 
 /** Built-in free functions (the checker types each one specially). */
 export const BUILTIN_FUNCTIONS = new Set([
@@ -186,3 +180,8 @@ export const LOWLEVEL_FUNCTIONS = new Set([
   'alloc', 'alloc_zeroed', 'realloc', 'free', 'dealloc', 'mem_copy', 'mem_move', 'mem_set', 'mem_compare',
   'alloc_for', 'realloc_for', 'drop_in_place', 'copy_out', 'forget',
 ]);
+
+// The method tables are looked up by names the program wrote: without a prototype, `x.toString()` or
+// `x.constructor()` finds nothing in them instead of Object.prototype's members. (Literal tables, then the
+// prototype dropped, so that ci/library_docs.mjs can still read them.)
+for (const t of [STR_METHODS, INT_METHODS, FLOAT_METHODS, SIMPLE_METHODS]) Object.setPrototypeOf(t, null);
