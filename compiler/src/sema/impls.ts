@@ -64,7 +64,7 @@ export class ImplFinder {
 
   /** The impl of `behavior` (or, with null, any inherent impl) whose target unifies with `ty`. */
   findImpl(ty: Type, behavior: BehaviorDef | null, depth = 0): ImplMatch | null {
-    for (const impl of this.defs.impls) {
+    for (const impl of implsOf(this.defs, behavior) ?? this.defs.impls) {
       if ((impl.behavior?.def ?? null) !== behavior) continue;
       const m = this.matchImpl(impl, ty, depth);
       if (m) return m;
@@ -107,7 +107,7 @@ export class ImplFinder {
   /** All inherent and behavior methods named `name` applicable to `ty`. */
   methodsFor(ty: Type, name: string): { fn: FuncDef; match: ImplMatch; viaBehavior: BehaviorDef | null }[] {
     const out: { fn: FuncDef; match: ImplMatch; viaBehavior: BehaviorDef | null }[] = [];
-    for (const impl of this.defs.impls) {
+    for (const impl of implsWithMethod(this.defs, name) ?? this.defs.impls) {
       const own = impl.methods.get(name);
       const dflt = !own && impl.behavior ? (impl.behavior.def.methods.get(name) as FuncDef | undefined) : undefined;
       const fn = own ?? dflt;
@@ -120,6 +120,52 @@ export class ImplFinder {
     }
     return out;
   }
+}
+
+const behaviorIndexes = new WeakMap<ProgramDefs, Map<BehaviorDef | null, ImplDef[]>>();
+
+/** The impls of `behavior` (null: the inherent impls), in the program's order; null before collection is over. */
+function implsOf(defs: ProgramDefs, behavior: BehaviorDef | null): readonly ImplDef[] | null {
+  if (!defs.complete) return null;
+  let index = behaviorIndexes.get(defs);
+  if (!index) {
+    index = new Map();
+    for (const impl of defs.impls) {
+      const key = impl.behavior?.def ?? null;
+      const list = index.get(key);
+      if (list) list.push(impl);
+      else index.set(key, [impl]);
+    }
+    behaviorIndexes.set(defs, index);
+  }
+  return index.get(behavior) ?? NO_IMPLS;
+}
+
+const methodIndexes = new WeakMap<ProgramDefs, Map<string, ImplDef[]>>();
+const NO_IMPLS: readonly ImplDef[] = [];
+
+/**
+ * The impls that have a method `name`, their own or their behavior's default, in the program's order: every method
+ * lookup used to try every impl of the program (issue 14). Only once collection is over (ProgramDefs.complete),
+ * when impls and their methods no longer change; null before (the caller then tries every impl).
+ */
+function implsWithMethod(defs: ProgramDefs, name: string): readonly ImplDef[] | null {
+  if (!defs.complete) return null;
+  let index = methodIndexes.get(defs);
+  if (!index) {
+    index = new Map();
+    for (const impl of defs.impls) {
+      const names = new Set(impl.methods.keys());
+      if (impl.behavior) for (const n of impl.behavior.def.methods.keys()) names.add(n);
+      for (const n of names) {
+        const list = index.get(n);
+        if (list) list.push(impl);
+        else index.set(n, [impl]);
+      }
+    }
+    methodIndexes.set(defs, index);
+  }
+  return index.get(name) ?? NO_IMPLS;
 }
 
 /**
