@@ -4,6 +4,8 @@
 #   benchmarks/compile_speed.sh [-n RUNS] [--lines N] [--time-runs N] [--no-check] [--loop]
 #
 #   hello        node bin/tmlc.js build examples/hello.tml    vs  clang-14 -O0 benchmarks/c/hello.c
+#   large-check  node bin/tmlc.js check large.tml             vs  clang-14 -fsyntax-only large.c
+#                (parse + check, and the MIR's move/borrow/async checks; C: preprocess, parse, sema)
 #   large-fe     node bin/tmlc.js build --emit=ir large.tml   vs  clang-14 -O0 -S -emit-llvm large.c
 #                (front end: parse + check + MIR + LLVM IR, no clang; C: preprocess, parse, sema, IR)
 #   large        node bin/tmlc.js build large.tml             vs  clang-14 -O0 large.c
@@ -72,6 +74,8 @@ if [ -n "${NODE_EXTRA_CA_CERTS:-}" ]; then
   echo "timing hello without NODE_EXTRA_CA_CERTS…" >&2
   measure hello-nocerts tmlc "env -u NODE_EXTRA_CA_CERTS ${TMLC[*]} build $HELLO_TML -o $OUT/hello_tml" clang "clang-14 -O0 $HELLO_C -o $OUT/hello_c"
 fi
+echo "timing the large program's check…" >&2
+measure large-check tmlc "${TMLC[*]} check $LARGE_TML" clang "clang-14 -fsyntax-only $LARGE_C"
 echo "timing the large program's front end…" >&2
 measure large-fe tmlc "${TMLC[*]} build --emit=ir $LARGE_TML -o $OUT/large_tml.ll" clang "clang-14 -O0 -S -emit-llvm $LARGE_C -o $OUT/large_c.ll"
 echo "timing the large program end to end…" >&2
@@ -96,6 +100,7 @@ phases() {
 }
 echo "collecting --time phase breakdowns…" >&2
 phases hello build "$HELLO_TML" -o "$OUT/hello_tml"
+phases large-check check "$LARGE_TML"
 phases large-fe build --emit=ir "$LARGE_TML" -o "$OUT/large_tml.ll"
 phases large build "$LARGE_TML" -o "$OUT/large_tml"
 
@@ -106,6 +111,7 @@ const ms = (s) => (s * 1000).toFixed(1);
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const rows = [
   ['hello', 'hello: `tmlc build hello.tml` vs `clang-14 -O0 hello.c`'],
+  ['large-check', 'large, check: `tmlc check` vs `clang-14 -fsyntax-only`'],
   ['large-fe', 'large, front end: `tmlc build --emit=ir` vs `clang-14 -O0 -S -emit-llvm`'],
   ['large', 'large, end to end: `tmlc build` vs `clang-14 -O0`'],
 ];

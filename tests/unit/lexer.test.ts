@@ -41,6 +41,10 @@ describe('lexer: words and punctuation', () => {
     expect(kinds('new to_string _ _x')).toEqual(['ident', 'ident', 'ident', 'ident', 'eof']);
   });
 
+  it('reads names of JavaScript object members (`constructor`, `toString`, `__proto__`) as identifiers', () => {
+    expect(kinds('constructor toString hasOwnProperty __proto__ valueOf')).toEqual(['ident', 'ident', 'ident', 'ident', 'ident', 'eof']);
+  });
+
   it('records spans and whether a newline precedes each token', () => {
     const { tokens } = lex('let x\n  = /* a\n b */ 5 // c\ny');
     expect(tokens.map((t) => [t.text, t.span.start, t.span.end, t.newlineBefore])).toEqual([
@@ -78,6 +82,25 @@ describe('lexer: numbers', () => {
     expect(kinds('1.max(2)')).toEqual(['int', '.', 'ident', '(', 'int', ')', 'eof']);
     const { tokens } = lex('t.0.1');
     expect(tokens.map((t) => [t.kind, t.text])).toEqual([['ident', 't'], ['.', '.'], ['int', '0'], ['.', '.'], ['int', '1'], ['eof', '']]);
+  });
+
+  it('reads every literal at the edge of exact float parsing exactly', () => {
+    // short literals are parsed as numbers first (lexer.ts intValue): the longest such and the next longer ones
+    const cases: [string, bigint][] = [
+      ['999999999999999', 999_999_999_999_999n],
+      ['9999999999999999', 9_999_999_999_999_999n],
+      ['9007199254740993', 2n ** 53n + 1n],
+      ['0xFFFFFFFFFFFFF', 2n ** 52n - 1n],
+      ['0x1FFFFFFFFFFFFF', 2n ** 53n - 1n],
+      ['0xFFFFFFFFFFFFFFFF', 2n ** 64n - 1n],
+      ['0o77777777777777777', 8n ** 17n - 1n],
+      ['0o777777777777777777', 8n ** 18n - 1n],
+      [`0b${'1'.repeat(52)}`, 2n ** 52n - 1n],
+      [`0b${'1'.repeat(64)}`, 2n ** 64n - 1n],
+      ['00000000000000000042', 42n],
+      ['1_2_3', 123n],
+    ];
+    for (const [src, value] of cases) expect(lex(src).tokens[0], src).toMatchObject({ kind: 'int', value });
   });
 
   it('keeps integers beyond 64 bits exact', () => {

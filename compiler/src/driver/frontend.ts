@@ -1,12 +1,15 @@
 // The front half of the pipeline: parse every reachable module, check, lower to MIR, elaborate drops.
+import path from 'node:path';
 import { DiagnosticBag, type Diagnostic } from '../syntax/diagnostics.js';
 import { SourceMap } from '../syntax/source.js';
 import type { MirProgram } from '../mir/mir.js';
 import { buildMir } from '../mir/build.js';
-import { currentMir } from '../mir/pass_manager.js';
+import { currentMir, PASSES } from '../mir/pass_manager.js';
 import { printFunction } from '../mir/print.js';
+import { directParser, ParseCache, syntaxLayerKey, type ModuleParser } from '../sema/parse_cache.js';
 import { checkProgram } from '../sema/program.js';
 import type { FrontEndOptions } from './options.js';
+import { packageVersion, runtimeCacheDir } from './runtime_lib.js';
 
 export interface FrontEndResult {
   /** null when there were errors */
@@ -19,25 +22,38 @@ export interface FrontEndResult {
   mirText: string | null;
 }
 
+/** The last MIR pass that can report a diagnostic: `tmlc check` stops after it (the optimizer reports nothing). */
+const LAST_CHECK_PASS = [...PASSES].reverse().find((p) => p.check)!.name;
+
 export function runFrontEnd(entryPath: string, opts: FrontEndOptions): FrontEndResult {
   const sources = new SourceMap();
   const diags = new DiagnosticBag();
   const timings: { phase: string; ms: number }[] = [];
   let t0 = performance.now();
-  const checked = checkProgram(entryPath, sources, diags, opts.tests, opts.needsMain ?? false);
+  const checked = checkProgram(entryPath, sources, diags, opts.tests, opts.needsMain ?? false, { stdParser: stdlibParseCache() });
   timings.push({ phase: 'parse+check', ms: performance.now() - t0 });
   if (!checked || diags.hasErrors()) return { program: null, diagnostics: diags.items, sources, timings, mirText: null };
   t0 = performance.now();
   let mirText: string | null = null;
-  const stopAfter = opts.mirAfter ?? undefined;
+  const stopAfter = opts.mirAfter ?? (opts.checkOnly ? LAST_CHECK_PASS : undefined);
   const lower = { overflowChecks: opts.overflowChecks, tests: opts.tests, trackSites: opts.overflowChecks, mirOpt: opts.mirOpt ?? undefined };
   const program = buildMir(checked, sources, lower, diags, {
     stopAfter,
     timed: (pass, ms) => timings.push({ phase: `mir:${pass}`, ms }),
     after: (pass, ctx) => {
-      if (pass.name === stopAfter) mirText = currentMir(ctx).map(printFunction).join('\n');
+      if (pass.name === opts.mirAfter) mirText = currentMir(ctx).map(printFunction).join('\n');
     },
   });
   timings.push({ phase: 'mir (all)', ms: performance.now() - t0 });
   return { program: diags.hasErrors() ? null : program, diagnostics: diags.items, sources, timings, mirText };
+}
+
+/**
+ * The standard library's parse cache (sema/parse_cache.ts), beside the runtime's in the cache directory:
+ * `$XDG_CACHE_HOME/tmlc/<version>/stdlib-ast` (else `~/.cache/…`). TMLC_STDLIB_CACHE=0 turns it off.
+ */
+export function stdlibParseCache(env: NodeJS.ProcessEnv = process.env): ModuleParser {
+  if (env['TMLC_STDLIB_CACHE'] === '0') return directParser;
+  const version = packageVersion();
+  return new ParseCache(path.join(path.dirname(runtimeCacheDir(version, null, env)), 'stdlib-ast'), syntaxLayerKey(version));
 }

@@ -33,6 +33,8 @@ export interface FrontEndOptions {
   mirOpt?: boolean | null;
   /** an executable with `main` is being built: a test file without `main` is an error then, not only skipped */
   needsMain?: boolean;
+  /** `tmlc check`: stop after the MIR's last check (nothing later reports a diagnostic); no optimizer */
+  checkOnly?: boolean;
 }
 
 /** The runtime library variant a build links (TOOLCHAIN.md §4). */

@@ -137,9 +137,9 @@ interface FrontEndOutcome {
   inputs: string[];
 }
 
-async function frontEnd(entry: string, options: PipelineOptions, tests: boolean, timer: PhaseTimer, io: Output, needsMain = false): Promise<FrontEndOutcome> {
+async function frontEnd(entry: string, options: PipelineOptions, tests: boolean, timer: PhaseTimer, io: Output, needsMain = false, checkOnly = false): Promise<FrontEndOutcome> {
   checkInputFile(entry);
-  const fe = runFrontEnd(entry, { ...frontEndOptions(options, tests), needsMain });
+  const fe = runFrontEnd(entry, { ...frontEndOptions(options, tests), needsMain, checkOnly });
   for (const t of fe.timings) timer.add(t.phase, t.ms);
   const inputs = fe.sources.paths();
   const errors = await printDiagnostics(fe.diagnostics, fe.sources, options.messageFormat, io);
@@ -247,7 +247,7 @@ async function buildUnguarded(
 export async function check(entry: string, options: PipelineOptions, io: Output = processOutput): Promise<number> {
   const timer = new PhaseTimer();
   try {
-    return await guarded(async () => (await frontEnd(entry, options, false, timer, io)).status, io);
+    return await guarded(async () => (await frontEnd(entry, options, false, timer, io, false, true)).status, io);
   } finally {
     if (options.time) io.err(timer.format());
   }

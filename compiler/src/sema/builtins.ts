@@ -180,3 +180,8 @@ export const LOWLEVEL_FUNCTIONS = new Set([
   'alloc', 'alloc_zeroed', 'realloc', 'free', 'dealloc', 'mem_copy', 'mem_move', 'mem_set', 'mem_compare',
   'alloc_for', 'realloc_for', 'drop_in_place', 'copy_out', 'forget',
 ]);
+
+// The method tables are looked up by names the program wrote: without a prototype, `x.toString()` or
+// `x.constructor()` finds nothing in them instead of Object.prototype's members. (Literal tables, then the
+// prototype dropped, so that ci/library_docs.mjs can still read them.)
+for (const t of [STR_METHODS, INT_METHODS, FLOAT_METHODS, SIMPLE_METHODS]) Object.setPrototypeOf(t, null);

@@ -60,6 +60,7 @@ export class Collector implements CollectorHooks {
     for (const p of this.pendingAttrs) this.libraryAttrs(p.def, p.attrs);
     checkDerived(this.defs, this.derived, this.diags);
     this.checkOverlaps();
+    this.defs.complete = true;
     return this.defs;
   }
 

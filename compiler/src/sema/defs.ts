@@ -108,6 +108,8 @@ export class ProgramDefs {
   /** library definitions the checker and lowering refer to by name (Maybe, Outcome, Ordering, Display, …) */
   readonly lang = new Map<string, AdtDef | BehaviorDef>();
   prelude: ModuleScope | null = null;
+  /** set when collection is over: impls and their methods no longer change (impls.ts indexes them then) */
+  complete = false;
   /** ids of type parameters with a bound that could not be resolved (reported): what they can do is unknown, so
    * sema reports nothing about them (sema/error_type.ts) */
   readonly erroneousParams = new Set<number>();

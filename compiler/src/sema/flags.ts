@@ -38,7 +38,7 @@ function expand(item: Extract<ast.Item, { kind: 'Enum' }>, diags: DiagnosticBag)
   if (attr.args.length > 0) {
     const a = attr.args[0]!;
     const name = a.kind === 'Path' && a.segments.length === 1 ? a.segments[0]!.name : null;
-    if (attr.args.length > 1 || name === null || !(name in REPRS)) {
+    if (attr.args.length > 1 || name === null || !Object.hasOwn(REPRS, name)) {
       diags.error('E0772', 'the argument of `@flags` must be one of `U8`, `U16`, `U32`, `U64`', a.span, { label: 'not an unsigned integer type' });
       return [];
     }

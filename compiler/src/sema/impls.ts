@@ -64,7 +64,7 @@ export class ImplFinder {
 
   /** The impl of `behavior` (or, with null, any inherent impl) whose target unifies with `ty`. */
   findImpl(ty: Type, behavior: BehaviorDef | null, depth = 0): ImplMatch | null {
-    for (const impl of this.defs.impls) {
+    for (const impl of implsOf(this.defs, behavior) ?? this.defs.impls) {
       if ((impl.behavior?.def ?? null) !== behavior) continue;
       const m = this.matchImpl(impl, ty, depth);
       if (m) return m;
@@ -74,6 +74,7 @@ export class ImplFinder {
 
   /** Instantiate the impl's params with fresh variables and unify its target with `ty` (rolled back on failure). */
   matchImpl(impl: ImplDef, ty: Type, depth = 0): ImplMatch | null {
+    if (headsDiffer(impl.target, this.infer.shallow(ty))) return null;
     const snap = this.infer.snapshot();
     const subst = new Map<number, Type>();
     for (const p of impl.typeParams) subst.set(p.id, this.infer.newVar());
@@ -106,7 +107,7 @@ export class ImplFinder {
   /** All inherent and behavior methods named `name` applicable to `ty`. */
   methodsFor(ty: Type, name: string): { fn: FuncDef; match: ImplMatch; viaBehavior: BehaviorDef | null }[] {
     const out: { fn: FuncDef; match: ImplMatch; viaBehavior: BehaviorDef | null }[] = [];
-    for (const impl of this.defs.impls) {
+    for (const impl of implsWithMethod(this.defs, name) ?? this.defs.impls) {
       const own = impl.methods.get(name);
       const dflt = !own && impl.behavior ? (impl.behavior.def.methods.get(name) as FuncDef | undefined) : undefined;
       const fn = own ?? dflt;
@@ -119,6 +120,66 @@ export class ImplFinder {
     }
     return out;
   }
+}
+
+const behaviorIndexes = new WeakMap<ProgramDefs, Map<BehaviorDef | null, ImplDef[]>>();
+
+/** The impls of `behavior` (null: the inherent impls), in the program's order; null before collection is over. */
+function implsOf(defs: ProgramDefs, behavior: BehaviorDef | null): readonly ImplDef[] | null {
+  if (!defs.complete) return null;
+  let index = behaviorIndexes.get(defs);
+  if (!index) {
+    index = new Map();
+    for (const impl of defs.impls) {
+      const key = impl.behavior?.def ?? null;
+      const list = index.get(key);
+      if (list) list.push(impl);
+      else index.set(key, [impl]);
+    }
+    behaviorIndexes.set(defs, index);
+  }
+  return index.get(behavior) ?? NO_IMPLS;
+}
+
+const methodIndexes = new WeakMap<ProgramDefs, Map<string, ImplDef[]>>();
+const NO_IMPLS: readonly ImplDef[] = [];
+
+/**
+ * The impls that have a method `name`, their own or their behavior's default, in the program's order: every method
+ * lookup used to try every impl of the program (issue 14). Only once collection is over (ProgramDefs.complete),
+ * when impls and their methods no longer change; null before (the caller then tries every impl).
+ */
+function implsWithMethod(defs: ProgramDefs, name: string): readonly ImplDef[] | null {
+  if (!defs.complete) return null;
+  let index = methodIndexes.get(defs);
+  if (!index) {
+    index = new Map();
+    for (const impl of defs.impls) {
+      const names = new Set(impl.methods.keys());
+      if (impl.behavior) for (const n of impl.behavior.def.methods.keys()) names.add(n);
+      for (const n of names) {
+        const list = index.get(n);
+        if (list) list.push(impl);
+        else index.set(n, [impl]);
+      }
+    }
+    methodIndexes.set(defs, index);
+  }
+  return index.get(name) ?? NO_IMPLS;
+}
+
+/**
+ * Whether an impl's target can never unify with `t` because their outermost constructors differ (`List[T]` and
+ * `I32`, `Maybe[T]` and `List[I32]`). A shortcut only: unify would fail the same way, after instantiating the impl's
+ * params and rolling back; every lookup of a method or an impl tries every impl of the program (issue 14).
+ * A target that is a type parameter (the impl's own becomes a fresh variable) and an unknown `t` are never ruled out.
+ */
+function headsDiffer(target: Type, t: Type): boolean {
+  if (target.k === 'param' || target.k === 'var' || target.k === 'error' || t.k === 'var' || t.k === 'error') return false;
+  if (target.k !== t.k) return true;
+  if (target.k === 'adt') return target.def !== (t as typeof target).def;
+  if (target.k === 'int') return target.name !== (t as typeof target).name;
+  return false;
 }
 
 export function behaviorIncludes(b: BehaviorDef, target: BehaviorDef): boolean {

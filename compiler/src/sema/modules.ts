@@ -8,6 +8,7 @@ import { DiagnosticBag } from '../syntax/diagnostics.js';
 import { parseModule } from '../syntax/parser.js';
 import { SourceFile, type SourceMap } from '../syntax/source.js';
 import { expandFlags } from './flags.js';
+import { directParser, type ModuleParser } from './parse_cache.js';
 import { readSource } from './read_source.js';
 
 export interface LoadedModule {
@@ -39,9 +40,11 @@ export class ModuleLoader {
   stopped = false;
   private readonly std = stdlibDir();
 
+  /** `stdParser`: how the standard library's files are parsed (a ParseCache in builds, plain parsing by default) */
   constructor(
     private readonly sources: SourceMap,
     private readonly diags: DiagnosticBag,
+    private readonly stdParser: ModuleParser = directParser,
   ) {}
 
   /** Parse the entry file and everything it reaches. Returns false when the entry cannot be read. */
@@ -100,7 +103,7 @@ export class ModuleLoader {
 
   private parseText(name: string, file: string, text: string, isStd: boolean): void {
     const src = this.sources.add(file, text);
-    const mod = parseModule(src, this.diags);
+    const mod = isStd ? this.stdParser.parse(src, this.diags) : parseModule(src, this.diags);
     expandFlags(mod, this.diags);
     if (mod.stopped) this.stopped = true;
     this.modules.set(name, { name, file, ast: mod, isStd });

@@ -2,22 +2,31 @@
 // their params abstract). The result is what MIR lowering consumes.
 import type { DiagnosticBag } from '../syntax/diagnostics.js';
 import type { SourceMap } from '../syntax/source.js';
-import { BodyChecker } from './check_body.js';
 import { Collector } from './collect.js';
 import type { FuncDef, ProgramDefs } from './defs.js';
 import { ModuleLoader } from './modules.js';
-import type { TypedBody } from './typed.js';
+import type { ModuleParser } from './parse_cache.js';
+import { TypedBodies } from './typed_bodies.js';
 import { T, typeToString } from './types.js';
 
 export interface CheckedProgram {
   readonly defs: ProgramDefs;
-  readonly bodies: Map<FuncDef, TypedBody>;
+  /** the program's bodies, checked; the standard library's, checked when first asked for (typed_bodies.ts) */
+  readonly bodies: TypedBodies;
   readonly main: FuncDef | null;
   readonly tests: FuncDef[];
 }
 
-export function checkProgram(entry: string, sources: SourceMap, diags: DiagnosticBag, wantTests: boolean, needsMain = false): CheckedProgram | null {
-  const loader = new ModuleLoader(sources, diags);
+export interface CheckOptions {
+  /** check every standard-library body now too (the test suite's check of the library) */
+  readonly eagerStd?: boolean;
+  /** how the standard library's files are parsed (a ParseCache in builds) */
+  readonly stdParser?: ModuleParser;
+}
+
+export function checkProgram(entry: string, sources: SourceMap, diags: DiagnosticBag, wantTests: boolean, needsMain = false, o: CheckOptions = {}): CheckedProgram | null {
+  const eagerStd = o.eagerStd ?? false;
+  const loader = new ModuleLoader(sources, diags, o.stdParser);
   // an entry that cannot be read has been reported by the loader
   if (!loader.loadProgram(entry)) return null;
   // a file nested past the parser's limit has one error (E0030) and nothing else: no `main` not found, no cascade
@@ -25,12 +34,12 @@ export function checkProgram(entry: string, sources: SourceMap, diags: Diagnosti
   const defs = new Collector(loader, diags).collect();
   // the bodies of a program with an unreadable module would only report what that module should have defined
   if (loader.unreadable || loader.stopped) return null;
-  const bodies = new Map<FuncDef, TypedBody>();
+  const bodies = new TypedBodies(defs, diags);
   const all = allFunctions(defs);
   for (const fn of all) {
     if (!fn.decl?.body) continue;
     if (diags.full()) break;
-    bodies.set(fn, new BodyChecker(defs, fn, diags).check());
+    bodies.add(fn, eagerStd);
   }
   const mainScope = defs.modules.get('main');
   const mainB = mainScope?.names.get('main');

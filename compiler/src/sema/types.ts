@@ -140,7 +140,7 @@ export function intType(name: IntName): Extract<Type, { k: 'int' }> {
   return t as Extract<Type, { k: 'int' }>;
 }
 export function isIntName(s: string): s is IntName {
-  return s in INT_BITS;
+  return Object.hasOwn(INT_BITS, s); // not `in`: `hasOwnProperty` or `constructor` is no integer type
 }
 
 export const T = {

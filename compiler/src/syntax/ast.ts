@@ -8,6 +8,14 @@ let nextNodeId = 1;
 export function newId(): number {
   return nextNodeId++;
 }
+/** The id the next node will get (a parse uses the ids from here on, contiguously). */
+export function nextIdMark(): number {
+  return nextNodeId;
+}
+/** Uses up `count` ids: a module loaded from the parse cache takes the ids its parse would have taken. */
+export function takeIds(count: number): void {
+  nextNodeId += count;
+}
 
 interface Node {
   readonly id: number;

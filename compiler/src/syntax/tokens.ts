@@ -68,11 +68,16 @@ export type Token = TokenBase &
 export type TokenKind = Token['kind'];
 
 const KEYWORD_SET: ReadonlySet<string> = new Set(KEYWORDS);
+/** Every spelling of a keyword, synonyms included, by its kind. A Map, not the object above: an object lookup of
+ * an identifier such as `constructor` or `toString` found Object.prototype's member and lexed it as no identifier. */
+const KEYWORD_KINDS: ReadonlyMap<string, KeywordKind> = new Map<string, KeywordKind>([
+  ...KEYWORDS.map((k): [string, KeywordKind] => [k, k]),
+  ...Object.entries(KEYWORD_SYNONYMS),
+]);
 
 /** The keyword kind of an identifier-shaped word, or null for a plain identifier. */
 export function keywordKind(word: string): KeywordKind | null {
-  if (KEYWORD_SET.has(word)) return word as KeywordKind;
-  return KEYWORD_SYNONYMS[word] ?? null;
+  return KEYWORD_KINDS.get(word) ?? null;
 }
 
 export function isKeywordKind(kind: TokenKind): kind is KeywordKind {

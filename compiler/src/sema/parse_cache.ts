@@ -1,0 +1,196 @@
+// A disk cache of the standard library's parsed modules (issue 14): every build used to lex and parse the ~3,700
+// lines of stdlib/ from scratch, most of hello's front end, in code not yet compiled by V8. A cached module is one
+// JSON.parse and one walk instead.
+//
+// An entry is keyed by the file's path and text and by the compiler's syntax layer (its files' contents and the
+// package version), so an edited library file or a changed parser misses and is parsed again. An entry is written
+// to a temporary file and renamed into place, so concurrent compilers never see a half-written one; an entry that
+// cannot be read or fails its checksum is ignored (parsed again and rewritten). Only a parse without diagnostics is
+// cached: a file with syntax errors is parsed, and reported, every time. The text itself is still read and added
+// to the SourceMap, so diagnostics that point into the library render as before.
+//
+// The parse's node ids are kept relative to the first id it took: a module loaded from the cache gets the ids a
+// fresh parse would have given it at that point (ast.ts nextIdMark/takeIds), so later layers see the same tree.
+import { createHash, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { nextIdMark, takeIds, type Module } from '../syntax/ast.js';
+import { DiagnosticBag } from '../syntax/diagnostics.js';
+import { parseModule } from '../syntax/parser.js';
+import type { SourceFile } from '../syntax/source.js';
+
+const FORMAT = 'tmlc-parsed-module 1';
+/** Entries kept (the library has 15 files; several versions of each fit). */
+export const MAX_ENTRIES = 120;
+
+/** What a parse cache is asked: the module of a source file, parsed or loaded. */
+export interface ModuleParser {
+  parse(src: SourceFile, diags: DiagnosticBag): Module;
+}
+
+/** Parsing without a cache. */
+export const directParser: ModuleParser = { parse: (src, diags) => parseModule(src, diags) };
+
+export class ParseCache implements ModuleParser {
+  /** hits and misses since this cache was made (tests and --time) */
+  hits = 0;
+  misses = 0;
+
+  /** `dir`: where entries live; `compilerKey`: what identifies the parser (see syntaxLayerKey). */
+  constructor(
+    readonly dir: string,
+    private readonly compilerKey: string,
+  ) {}
+
+  parse(src: SourceFile, diags: DiagnosticBag): Module {
+    const file = this.entryPath(src);
+    const cached = this.read(file, src.path);
+    if (cached) {
+      this.hits++;
+      return cached;
+    }
+    this.misses++;
+    const base = nextIdMark();
+    const own = new DiagnosticBag();
+    const mod = parseModule(src, own);
+    for (const d of own.items) diags.add(d);
+    if (own.items.length === 0 && !mod.stopped) this.write(file, mod, base, nextIdMark() - base);
+    return mod;
+  }
+
+  /** The entry of a source file: a digest of the compiler's key, the file's path and its text. */
+  entryPath(src: SourceFile): string {
+    const h = createHash('sha256').update(this.compilerKey).update('\0').update(src.path).update('\0').update(src.text);
+    return path.join(this.dir, `${h.digest('hex').slice(0, 32)}.json`);
+  }
+
+  /** The module of an entry, or null when there is none or it is unreadable, corrupt or of another file. */
+  private read(file: string, srcPath: string): Module | null {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      return null;
+    }
+    try {
+      const nl = text.indexOf('\n');
+      const [format, countText, sum] = splitHeader(text.slice(0, Math.max(nl, 0)));
+      const body = text.slice(nl + 1);
+      if (nl < 0 || format !== FORMAT || createHash('sha256').update(body).digest('hex') !== sum) return null;
+      const count = Number(countText);
+      const mod = JSON.parse(body) as Module;
+      if (!Number.isSafeInteger(count) || count < 0 || mod.path !== srcPath || !Array.isArray(mod.items)) return null;
+      const base = nextIdMark();
+      restore(mod, base, srcPath);
+      takeIds(count);
+      return mod;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Writes an entry atomically (a temporary file renamed into place); a cache that cannot be written is skipped. */
+  private write(file: string, mod: Module, base: number, count: number): void {
+    try {
+      const body = JSON.stringify(mod, (key, value: unknown) => encode(key, value, base));
+      const sum = createHash('sha256').update(body).digest('hex');
+      fs.mkdirSync(this.dir, { recursive: true });
+      const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+      fs.writeFileSync(tmp, `${FORMAT}\t${count}\t${sum}\n${body}`);
+      try {
+        fs.renameSync(tmp, file);
+      } catch {
+        fs.rmSync(tmp, { force: true });
+      }
+      this.prune();
+    } catch {
+      // a read-only or full cache directory only costs the next build a parse
+    }
+  }
+
+  /**
+   * Keeps the directory to MAX_ENTRIES entries, dropping the least recently written: every edit of a library file
+   * and every rebuilt parser leaves entries nothing will read again. Runs only after a write (a miss); an entry
+   * another process is reading when it goes is only a miss for that process.
+   */
+  private prune(): void {
+    const names = fs.readdirSync(this.dir).filter((n) => n.endsWith('.json'));
+    if (names.length <= MAX_ENTRIES) return;
+    const aged = names.map((n) => {
+      const file = path.join(this.dir, n);
+      try {
+        return { file, mtime: fs.statSync(file).mtimeMs };
+      } catch {
+        return { file, mtime: 0 };
+      }
+    });
+    aged.sort((a, b) => a.mtime - b.mtime);
+    for (const { file } of aged.slice(0, aged.length - MAX_ENTRIES)) fs.rmSync(file, { force: true });
+  }
+}
+
+function splitHeader(line: string): [string, string, string] {
+  const [format = '', count = '', sum = ''] = line.split('\t');
+  return [format, count, sum];
+}
+
+/**
+ * JSON for a module: node ids relative to the parse's first id, span files left out (the entry is of one file),
+ * bigints (integer literals) as `{ "$bigint": "…" }`. Anything JSON cannot carry as is makes the entry unusable.
+ */
+function encode(key: string, value: unknown, base: number): unknown {
+  if (key === 'id' && typeof value === 'number') return value - base;
+  if (key === 'file' && typeof value === 'string') return 0;
+  if (typeof value === 'bigint') return { $bigint: value.toString() };
+  if (value === undefined || (typeof value === 'number' && !Number.isFinite(value)) || Object.is(value, -0)) {
+    throw new Error('not cacheable');
+  }
+  return value;
+}
+
+/** Undoes encode in place: absolute node ids, span files, bigints. */
+function restore(node: unknown, base: number, file: string): void {
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) {
+      const v: unknown = node[i];
+      if (v !== null && typeof v === 'object') {
+        if ('$bigint' in v) node[i] = BigInt((v as { $bigint: string }).$bigint);
+        else restore(v, base, file);
+      }
+    }
+    return;
+  }
+  const o = node as Record<string, unknown>;
+  for (const key in o) {
+    const v = o[key];
+    if (v !== null && typeof v === 'object') {
+      if ('$bigint' in v) o[key] = BigInt((v as { $bigint: string }).$bigint);
+      else restore(v, base, file);
+    } else if (key === 'id' && typeof v === 'number') {
+      o[key] = v + base;
+    } else if (key === 'file' && v === 0) {
+      o[key] = file;
+    }
+  }
+}
+
+let syntaxKey: string | null = null;
+
+/**
+ * What identifies this compiler's parser: the package version and a digest of the syntax layer's files (the
+ * directory of ast.js: dist/compiler/src/syntax, or the sources under the test suite), so a rebuilt parser never
+ * reads another parser's entries.
+ */
+export function syntaxLayerKey(version: string): string {
+  if (syntaxKey === null) {
+    const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'syntax');
+    const h = createHash('sha256');
+    for (const f of fs.readdirSync(dir).sort()) {
+      if (!/\.(js|ts)$/.test(f)) continue;
+      h.update(f).update('\0').update(fs.readFileSync(path.join(dir, f))).update('\0');
+    }
+    syntaxKey = h.digest('hex').slice(0, 16);
+  }
+  return `${version}-${syntaxKey}`;
+}
