@@ -159,7 +159,7 @@ describe('pipeline with a stand-in front end and codegen', () => {
     expect(state.disposed).toBe(1);
   });
 
-  it('a failing backend step is an error, and codegen's result is disposed of all the same', async () => {
+  it("a failing backend step is an error, and codegen's result is disposed of all the same", async () => {
     state.ir = `target triple = "${triple}"
 declare void @tml_no_such_function()
 define i32 @main() {
