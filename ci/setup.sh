@@ -36,12 +36,13 @@ if [ "$node_major" -lt 20 ]; then
 fi
 addon=node_modules/llvm-bindings/build/Release/llvm-bindings.node
 stamp=node_modules/.tmlc-setup-stamp
-want_stamp="$(sha256sum package-lock.json | cut -d' ' -f1) node-$(node --version)"
+# the patch of llvm-bindings is part of what node_modules must match: a changed patch means a rebuilt addon
+want_stamp="$(cat package-lock.json patches/*.patch | sha256sum | cut -d' ' -f1) node-$(node --version)"
 if [ -f "$addon" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want_stamp" ]; then
   say "node_modules up to date"
 else
-  # npm 11 runs llvm-bindings' install script (a cmake-js build, ~2.5 min) only because package.json allows it
-  # (allowScripts)
+  # package.json's allowScripts keeps npm 11 from running llvm-bindings' own install script; our postinstall applies
+  # patches/llvm-bindings+0.4.2.patch (patch-package) and then builds the patched addon (cmake-js, ~2.5 min), once
   say "npm ci"
   log=$(mktemp)
   if npm ci >"$log" 2>&1; then
@@ -62,8 +63,7 @@ else
   rm -f "$log"
   if [ ! -f "$addon" ]; then
     echo "ci/setup.sh: npm ci did not build llvm-bindings ($addon is missing)." >&2
-    echo "  Check that llvm-14-dev and cmake are installed and that package.json's allowScripts lets llvm-bindings run its install script;" >&2
-    echo "  then run: npm rebuild llvm-bindings --foreground-scripts" >&2
+    echo "  Check that llvm-14-dev and cmake are installed; then run: npm run postinstall (patch-package + ci/build_llvm_bindings.mjs)" >&2
     exit 1
   fi
   echo "$want_stamp" > "$stamp"

@@ -16,7 +16,7 @@ import {
   type PipelineOptions,
   type TestRunOptions,
 } from '../../compiler/src/driver/settings.js';
-import { clangLinkArgs, clangObjectArgs, definedFunctionNames, forceSanitizeArgs, sanitizeAttribute } from '../../compiler/src/driver/backend.js';
+import { clangLinkArgs, clangObjectArgs, codegenInProcess, sanitizeAttribute } from '../../compiler/src/driver/backend.js';
 
 type Call =
   | { cmd: 'build'; entry: string; out: string | null; o: PipelineOptions }
@@ -317,33 +317,14 @@ describe('pure option logic', () => {
     expect(sanitizeAttribute(leak)).toBe(null);
   });
 
-  it('forceattrs for every defined function, names read from the IR text', () => {
-    const ir = [
-      'declare i32 @puts(i8*)',
-      'define internal void @tml.drop.List(i8* %0) #0 {',
-      'define dso_local i32 @main() {',
-      'define private fastcc { i64, i8* } @"quoted name\\22x"(i32 %x) {',
-      'define void @"a::b"() {',
-    ].join('\n');
-    const names = definedFunctionNames(ir);
-    expect(names).toEqual(['tml.drop.List', 'main', 'quoted name"x', 'a::b']);
-    const { args, skipped } = forceSanitizeArgs(names, 'in.bc', 'out.bc');
-    expect(args).toEqual([
-      '-passes=forceattrs',
-      '-force-attribute=tml.drop.List:sanitize_address',
-      '-force-attribute=main:sanitize_address',
-      '-force-attribute=quoted name"x:sanitize_address',
-      'in.bc',
-      '-o',
-      'out.bc',
-    ]);
-    expect(skipped).toEqual(['a::b']);
-    expect(forceSanitizeArgs(['main'], 'in.bc', 'out.bc', 'sanitize_thread').args).toEqual([
-      '-passes=forceattrs',
-      '-force-attribute=main:sanitize_thread',
-      'in.bc',
-      '-o',
-      'out.bc',
-    ]);
+  it('debug builds make their object file in-process; optimised and instrumenting builds go through clang', () => {
+    expect(codegenInProcess(resolveBuildOptions({}, 'x64'))).toBe(true);
+    expect(codegenInProcess(resolveBuildOptions({ target: 'aarch64-linux-gnu' }, 'x64'))).toBe(true);
+    // leak and undefined instrument no generated code: only the runtime variant and the link differ
+    expect(codegenInProcess(resolveBuildOptions({ sanitize: 'leak' }, 'x64'))).toBe(true);
+    expect(codegenInProcess(resolveBuildOptions({ sanitize: 'undefined' }, 'x64'))).toBe(true);
+    expect(codegenInProcess(resolveBuildOptions({ sanitize: 'address' }, 'x64'))).toBe(false);
+    expect(codegenInProcess(resolveBuildOptions({ sanitize: 'thread' }, 'x64'))).toBe(false);
+    expect(codegenInProcess(resolveBuildOptions({ release: true }, 'x64'))).toBe(false);
   });
 });

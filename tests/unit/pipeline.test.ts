@@ -1,6 +1,7 @@
 // The pipeline end to end with a stand-in front end and codegen (the real ones are tested elsewhere): a hand-written
-// LLVM module goes through the real backend (opt-14, clang-14) and the real runtime lookup; exit statuses of
-// `build` and `run`, --emit, --time, --verbose, and internal compiler errors.
+// LLVM module goes through the real backend (llc-14 stands in for in-process object emission, clang-14) and the real
+// runtime lookup; exit statuses of `build` and `run`, --emit, --time, --verbose, internal compiler errors, and the
+// disposal of codegen's result after every build.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +14,8 @@ const state = vi.hoisted(() => ({
   ir: '',
   verifyFailure: null as string | null,
   frontEndThrows: null as Error | null,
+  functionAttributes: [] as readonly string[] | undefined,
+  disposed: 0,
 }));
 
 vi.mock('../../compiler/src/driver/frontend.js', () => ({
@@ -31,11 +34,17 @@ vi.mock('../../compiler/src/driver/frontend.js', () => ({
 }));
 
 vi.mock('../../compiler/src/codegen/program.js', () => ({
-  generateLLVM: () => ({
-    ir: () => state.ir,
-    writeBitcode: (p: string) => void execaSync('llvm-as-14', ['-', '-o', p], { input: state.ir }),
-    verifyFailure: state.verifyFailure,
-  }),
+  generateLLVM: (_program: unknown, opts: { functionAttributes?: readonly string[] }) => {
+    state.functionAttributes = opts.functionAttributes;
+    return {
+      ir: () => state.ir,
+      writeBitcode: (p: string) => void execaSync('llvm-as-14', ['-', '-o', p], { input: state.ir }),
+      emitObject: (p: string, optLevel: number) =>
+        void execaSync('llc-14', ['-filetype=obj', '-relocation-model=pic', `-O${optLevel}`, '-', '-o', p], { input: state.ir }),
+      verifyFailure: state.verifyFailure,
+      dispose: () => void state.disposed++,
+    };
+  },
 }));
 
 const { build, buildAndRun } = await import('../../compiler/src/driver/pipeline.js');
@@ -54,12 +63,13 @@ define i32 @main(i32 %argc, i8** %argv) {
 `;
 const OVERFLOW = `target triple = "${triple}"
 declare i8* @malloc(i64)
-define i32 @main() {
+define i32 @main() #0 {
   %p = call i8* @malloc(i64 8)
   %q = getelementptr i8, i8* %p, i64 8
   store i8 1, i8* %q
   ret i32 0
 }
+attributes #0 = { sanitize_address }
 `;
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tmlc-pipeline-test-'));
@@ -78,6 +88,7 @@ beforeEach(() => {
   state.ir = HELLO;
   state.verifyFailure = null;
   state.frontEndThrows = null;
+  state.disposed = 0;
 });
 
 describe('pipeline with a stand-in front end and codegen', () => {
@@ -91,8 +102,18 @@ describe('pipeline with a stand-in front end and codegen', () => {
     const r = await execa(out, ['a', 'b'], { reject: false });
     expect(r.stdout).toBe('hello, world');
     expect(r.exitCode).toBe(2);
-    expect(io.e).toMatch(/^clang-14 -O0 -g .*prog\.bc .*libtml_runtime_debug\.a -lpthread -lm -o /m);
-    for (const phase of ['parse', 'check', 'codegen', 'bitcode', 'clang', 'total']) expect(io.e).toMatch(new RegExp(`^time: ${phase} +[0-9.]+ ms$`, 'm'));
+    // a debug build makes its object file in-process; clang only links
+    expect(io.e).toMatch(/^clang-14 -O0 -g .*prog\.o .*libtml_runtime_debug\.a -lpthread -lm -o /m);
+    for (const phase of ['parse', 'check', 'codegen', 'object', 'link', 'total']) expect(io.e).toMatch(new RegExp(`^time: ${phase} +[0-9.]+ ms$`, 'm'));
+    expect(state.disposed).toBe(1);
+  });
+
+  it('--release hands clang the bitcode', async () => {
+    const out = path.join(dir, 'hello-release');
+    const io = capture();
+    expect(await build(src, out, resolveBuildOptions({ release: true, verbose: true }), { io })).toBe(0);
+    expect(io.e).toMatch(/^clang-14 -O2 .*prog(\.linked)?\.bc .*libtml_runtime_release\.a /m);
+    expect(state.disposed).toBe(1);
   });
 
   it('--emit=ir|bc|obj write to -o', async () => {
@@ -115,12 +136,14 @@ describe('pipeline with a stand-in front end and codegen', () => {
     expect(readdirTmp().filter((d) => !before.has(d))).toEqual([]);
   });
 
-  it('--sanitize=address instruments the generated code (forceattrs): a heap overflow is reported at -O0', async () => {
+  it('--sanitize=address asks codegen for the sanitize_address attribute, and clang instruments: a heap overflow is reported at -O0', async () => {
     state.ir = OVERFLOW;
     const out = path.join(dir, 'overflow');
     const io = capture();
     expect(await build(src, out, resolveBuildOptions({ sanitize: 'address', verbose: true }), { io })).toBe(0);
-    expect(io.e).toMatch(/^opt-14 -passes=forceattrs -force-attribute=main:sanitize_address /m);
+    expect(state.functionAttributes).toEqual(['sanitize_address']);
+    expect(io.e).not.toMatch(/opt-14/);
+    expect(io.e).toMatch(/^clang-14 -O0 -g -fsanitize=address .*prog\.bc /m);
     const r = await execa(out, [], { reject: false });
     expect(r.exitCode).not.toBe(0);
     expect(r.stderr).toMatch(/AddressSanitizer: heap-buffer-overflow/);
@@ -133,6 +156,21 @@ describe('pipeline with a stand-in front end and codegen', () => {
     expect(await withoutInternalErrorLog(() => build(src, out, resolveBuildOptions({}), { io }))).toBe(70);
     expect(io.e).toMatch(/^internal compiler error: LLVM module failed verification in function 'f': Instruction does not dominate/);
     expect(existsSync(out)).toBe(false);
+    expect(state.disposed).toBe(1);
+  });
+
+  it("a failing backend step is an error, and codegen's result is disposed of all the same", async () => {
+    state.ir = `target triple = "${triple}"
+declare void @tml_no_such_function()
+define i32 @main() {
+  call void @tml_no_such_function()
+  ret i32 0
+}
+`;
+    const io = capture();
+    expect(await build(src, path.join(dir, 'unlinked'), resolveBuildOptions({}), { io })).toBe(1);
+    expect(io.e).toMatch(/tml_no_such_function/);
+    expect(state.disposed).toBe(1);
   });
 
   it('an exception anywhere is an internal compiler error with the stack, status 70', async () => {

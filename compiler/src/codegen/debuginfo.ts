@@ -87,6 +87,11 @@ export class DebugInfo {
     this.di.finalize();
   }
 
+  /** Free the native DIBuilder (before the module and context it belongs to). */
+  dispose(): void {
+    this.di.dispose();
+  }
+
   private basicType(t: Type): llvm.DIBasicType | null {
     const E = llvm.dwarf.TypeKind;
     let spec: [string, number, number] | null = null;

@@ -5,6 +5,16 @@ import llvm from 'llvm-bindings';
 export default llvm;
 export { llvm };
 
+/** tmlc carries a patch of llvm-bindings (patches/llvm-bindings+0.4.2.patch, applied by `npm ci`'s postinstall) that
+ * adds disposal, attributes and object emission; an unpatched copy would fail later with "not a function". */
+export function requirePatchedBindings(): void {
+  if (typeof llvm.Module.prototype.dispose !== 'function' || typeof llvm.Function.prototype.addFnAttr !== 'function') {
+    throw new Error(
+      "node_modules/llvm-bindings lacks tmlc's patch (patches/llvm-bindings+0.4.2.patch): run `npm ci` (or `npm run postinstall`) in tmlc's directory",
+    );
+  }
+}
+
 let targetsInitialised = false;
 
 /** Register every target compiled into LLVM (once per process). */
@@ -13,6 +23,8 @@ export function initTargets(): void {
   llvm.InitializeAllTargetInfos();
   llvm.InitializeAllTargets();
   llvm.InitializeAllTargetMCs();
+  // object files are written in-process (TargetMachine.emitToFile)
+  llvm.InitializeAllAsmPrinters();
   targetsInitialised = true;
 }
 

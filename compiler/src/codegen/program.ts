@@ -1,14 +1,15 @@
 // MIR program → one LLVM module: target and data layout, every MIR function declared first (so bodies can refer
 // to each other and to glue), vtables (constant tables of those functions), FFI externs, bodies, the C `main`
-// (program entry or test harness), debug info, verification.
-import llvm, { ice, isPointerType, ptrTo } from './llvm.js';
+// (program entry or test harness), debug info, verification. The result owns the module's native objects until its
+// dispose() (the driver calls it when the backend is done, so a long-lived process stays bounded).
+import llvm, { ice, isPointerType, ptrTo, requirePatchedBindings } from './llvm.js';
 import { ConstantPool } from './constants.js';
 import type { DeclaredFn, ModuleContext } from './context.js';
 import { DebugInfo } from './debuginfo.js';
 import { Externs } from './externs.js';
 import { emitFunctionBody } from './function.js';
 import { Layouts } from './layout.js';
-import { dataLayoutFor } from './target.js';
+import { dataLayoutFor, targetMachine } from './target.js';
 import { verify } from './verify.js';
 import type { MirFunction, MirProgram, MirVtable } from '../mir/mir.js';
 
@@ -18,6 +19,9 @@ export interface CodegenOptions {
   checkLeaks: boolean;
   harness: 'main' | 'tests';
   moduleName: string;
+  /** attributes every defined function gets, e.g. `sanitize_address`: clang's AddressSanitizer and
+   * ThreadSanitizer passes only instrument functions that carry theirs */
+  functionAttributes?: readonly string[];
 }
 
 export interface CodegenResult {
@@ -25,26 +29,73 @@ export interface CodegenResult {
   ir(): string;
   /** write the bitcode; refuses (internal error) when the module failed verification */
   writeBitcode(path: string): void;
+  /** generate code for the module in-process into the object file `path` (no IR optimisation: what
+   * `clang -c -O<optLevel>` does with bitcode, minus clang's own passes); refuses an unverified module too */
+  emitObject(path: string, optLevel: 0 | 1 | 2 | 3): void;
   /** null when the module verified; else the first broken function and `opt-14 -verify`'s message */
   verifyFailure: string | null;
+  /** free the module's native objects (builders, module, context); safe to call twice; the other methods throw after */
+  dispose(): void;
 }
 
 export function generateLLVM(program: MirProgram, opts: CodegenOptions): CodegenResult {
+  requirePatchedBindings();
   const layoutString = dataLayoutFor(opts.triple);
   const ctx = new llvm.LLVMContext();
   const module = new llvm.Module(opts.moduleName, ctx);
+  const builder = new llvm.IRBuilder(ctx);
+  let debug: DebugInfo | null = null;
+  // in the order LLVM needs: the builders before the module, the module before its context
+  const dispose = (): void => {
+    debug?.dispose();
+    builder.dispose();
+    module.dispose();
+    ctx.dispose();
+  };
+  try {
+    debug = opts.debugInfo ? new DebugInfo(ctx, module, program.sources, mainSourceFile(program, opts.moduleName)) : null;
+    const verifyFailure = emitModule(program, opts, { ctx, module, builder, debug }, layoutString);
+    const verified = (what: string): void => {
+      if (verifyFailure !== null) ice(`refusing to ${what} a module that failed verification: ${verifyFailure}`);
+    };
+    return {
+      ir: () => module.print(),
+      writeBitcode(path: string) {
+        verified('write');
+        llvm.WriteBitcodeToFile(module, path);
+      },
+      emitObject(path: string, optLevel: 0 | 1 | 2 | 3) {
+        verified('compile');
+        targetMachine(opts.triple, optLevel).emitToFile(module, path, 'obj');
+      },
+      verifyFailure,
+      dispose,
+    };
+  } catch (e) {
+    dispose();
+    throw e;
+  }
+}
+
+interface NativeParts {
+  ctx: llvm.LLVMContext;
+  module: llvm.Module;
+  builder: llvm.IRBuilder;
+  debug: DebugInfo | null;
+}
+
+/** Fill the module; null when it verified, else the failure. */
+function emitModule(program: MirProgram, opts: CodegenOptions, parts: NativeParts, layoutString: string): string | null {
+  const { ctx, module, builder, debug } = parts;
   // clang's own spelling of the triple (it rewrites `aarch64-linux-gnu` with a warning otherwise)
   module.setTargetTriple(opts.triple.replace(/^(aarch64|arm64)-linux-gnu$/, 'aarch64-unknown-linux-gnu'));
   module.setDataLayout(layoutString);
-  const builder = new llvm.IRBuilder(ctx);
   const layouts = new Layouts(ctx, module.getDataLayout());
   const consts = new ConstantPool(ctx, module, builder, layouts, program.sources);
   const fns = new Map<string, DeclaredFn>();
   const vtables = new Map<string, llvm.GlobalVariable>();
   const globals = new Map<string, llvm.GlobalVariable>();
   const externs = new Externs(ctx, module, builder, layouts, (s) => fns.has(s) || vtables.has(s) || globals.has(s) || s === 'main');
-  const mainFile = mainSourceFile(program, opts.moduleName);
-  const debug = opts.debugInfo ? new DebugInfo(ctx, module, program.sources, mainFile) : null;
   const mc: ModuleContext = { ctx, module, builder, layouts, consts, externs, debug, program, fns, vtables, globals };
   for (const g of program.globals) {
     if (globals.has(g.symbol) || fns.has(g.symbol)) ice(`global '${g.symbol}' is defined twice`);
@@ -71,15 +122,10 @@ export function generateLLVM(program: MirProgram, opts: CodegenOptions): Codegen
   if (debug) debug.finalize();
   const defined = [...fns.values()].map((f) => ({ name: f.mir.symbol, fn: f.fn }));
   if (cMain) defined.push({ name: 'main', fn: cMain });
-  const verifyFailure = verify(module, defined);
-  return {
-    ir: () => module.print(),
-    writeBitcode(path: string) {
-      if (verifyFailure !== null) ice(`refusing to write a module that failed verification: ${verifyFailure}`);
-      llvm.WriteBitcodeToFile(module, path);
-    },
-    verifyFailure,
-  };
+  for (const attribute of opts.functionAttributes ?? []) {
+    for (const f of defined) f.fn.addFnAttr(attribute);
+  }
+  return verify(module, defined);
 }
 
 function mainSourceFile(program: MirProgram, fallback: string): string {

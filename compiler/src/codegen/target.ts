@@ -8,6 +8,10 @@
 // (which checks that LLVM knows the triple's architecture) and create the target machine, but take the layout
 // string from this table, which is exactly what clang-14 emits for these triples (checked with
 // `clang-14 -target T -S -emit-llvm`). The DataLayout used for sizes is the module's own (from that string).
+//
+// Target machines are made once per (triple, optimisation level) and kept for the process: one per compilation
+// would be a native object left behind by each (tmlc's patch of llvm-bindings can dispose of them, but reusing
+// them is cheaper still).
 import llvm, { ice, initTargets } from './llvm.js';
 
 const LAYOUTS: readonly { arch: RegExp; layout: string }[] = [
@@ -18,9 +22,23 @@ const LAYOUTS: readonly { arch: RegExp; layout: string }[] = [
 export function dataLayoutFor(triple: string): string {
   const entry = LAYOUTS.find((l) => l.arch.test(triple));
   if (!entry || !/linux/.test(triple)) ice(`unsupported target triple '${triple}' (supported: x86_64-pc-linux-gnu, aarch64-linux-gnu)`);
-  initTargets();
-  const target = llvm.TargetRegistry.lookupTarget(triple);
-  if (!target) ice(`LLVM has no target for triple '${triple}'`);
-  target.createTargetMachine(triple, 'generic');
+  targetMachine(triple, 0);
   return entry.layout;
+}
+
+const machines = new Map<string, llvm.TargetMachine>();
+
+/** The target machine that generates code for `triple` at `-O<optLevel>`: relocatable as position-independent
+ * code, because clang-14 links position-independent executables (it compiles with `-mrelocation-model pic`). */
+export function targetMachine(triple: string, optLevel: 0 | 1 | 2 | 3): llvm.TargetMachine {
+  const key = `${triple} -O${optLevel}`;
+  let machine = machines.get(key);
+  if (machine === undefined) {
+    initTargets();
+    const target = llvm.TargetRegistry.lookupTarget(triple);
+    if (!target) ice(`LLVM has no target for triple '${triple}'`);
+    machine = target.createTargetMachine(triple, 'generic', '', 'pic', optLevel);
+    machines.set(key, machine);
+  }
+  return machine;
 }

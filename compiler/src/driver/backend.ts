@@ -1,8 +1,7 @@
 // The backend (TOOLCHAIN.md §2, step 6): the verified LLVM module → IR text, bitcode, an object file, or an
-// executable linked with the runtime library by clang-14. For --sanitize=address (thread) every defined function
-// first gets the `sanitize_address` (`sanitize_thread`) attribute from `opt-14 -passes=forceattrs` (TOOLCHAIN.md
-// §2 (a)): llvm-bindings cannot set attributes, and clang's AddressSanitizer and ThreadSanitizer passes only
-// instrument functions that carry it.
+// executable linked with the runtime library by clang-14. A -O0 build generates its object file in-process (LLVM's
+// code generator through a TargetMachine) and runs clang only to link; optimised builds and the instrumenting
+// sanitizers (address, thread: codegen gave every function their attribute) hand clang the bitcode.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { BuildOptions } from './options.js';
@@ -14,6 +13,7 @@ import { runTool } from './toolchain.js';
 export interface CodegenOutput {
   ir(): string;
   writeBitcode(path: string): void;
+  emitObject(path: string, optLevel: 0 | 1 | 2 | 3): void;
 }
 
 export type BackendEmit = 'ir' | 'bc' | 'obj' | null;
@@ -35,23 +35,9 @@ export interface BackendRequest {
   timing?: (phase: string, ms: number) => void;
 }
 
-/** Names of the functions an IR text defines (`define … @name(`), unescaped. */
-export function definedFunctionNames(ir: string): string[] {
-  const names: string[] = [];
-  const re = /^define\b[^@\n]*@(?:"((?:[^"\\\n]|\\[0-9A-Fa-f]{2}|\\\\)*)"|([-a-zA-Z$._0-9]+))\(/gm;
-  for (let m = re.exec(ir); m !== null; m = re.exec(ir)) {
-    const quoted = m[1];
-    names.push(
-      quoted !== undefined
-        ? quoted.replace(/\\([0-9A-Fa-f]{2}|\\)/g, (_, h: string) => (h === '\\' ? '\\' : String.fromCharCode(parseInt(h, 16))))
-        : m[2]!,
-    );
-  }
-  return names;
-}
-
-/** The function attribute that makes clang's sanitizer pass instrument a function; null: nothing to force
- * (`leak` and `undefined` instrument no generated code: UBSan's checks are inserted by clang's front end). */
+/** The function attribute that makes clang's sanitizer pass instrument a function (codegen adds it to every defined
+ * function); null: no instrumentation of generated code (`leak` and `undefined` instrument none: UBSan's checks are
+ * inserted by clang's front end). */
 export function sanitizeAttribute(o: BuildOptions): 'sanitize_address' | 'sanitize_thread' | null {
   if (o.sanitize === 'address') return 'sanitize_address';
   if (o.sanitize === 'thread') return 'sanitize_thread';
@@ -59,27 +45,9 @@ export function sanitizeAttribute(o: BuildOptions): 'sanitize_address' | 'saniti
 }
 
 /**
- * `opt-14` arguments that add `attribute` (default `sanitize_address`) to the given functions.
- * `-force-attribute` splits at the first `:`, so a name containing one cannot be named; such names are returned
- * in `skipped`.
- */
-export function forceSanitizeArgs(
-  names: readonly string[],
-  input: string,
-  output: string,
-  attribute: string = 'sanitize_address',
-): { args: string[]; skipped: string[] } {
-  const skipped = names.filter((n) => n.includes(':'));
-  const args = ['-passes=forceattrs'];
-  for (const n of names) if (!n.includes(':')) args.push(`-force-attribute=${n}:${attribute}`);
-  args.push(input, '-o', output);
-  return { args, skipped };
-}
-
-/**
  * The -fsanitize= flag of a build. `--sanitize=leak` links the `asan` runtime variant (TOOLCHAIN.md §4), whose
  * objects need AddressSanitizer's runtime, so it is linked with -fsanitize=address, which includes
- * LeakSanitizer; the program's own functions are not instrumented then (no forceattrs), only `address` does that.
+ * LeakSanitizer; the program's own functions are not instrumented then (no attribute), only `address` does that.
  */
 export function sanitizeFlag(o: BuildOptions): string | null {
   if (o.sanitize === null) return null;
@@ -102,9 +70,17 @@ export function clangCodegenFlags(o: BuildOptions, arch: string = process.arch):
   return flags;
 }
 
-/** `clang-14` arguments that link `bitcode` with the runtime into the executable `out`. */
-export function clangLinkArgs(o: BuildOptions, bitcode: string, runtimeLib: string, out: string, arch?: string): string[] {
-  return [...clangCodegenFlags(o, arch), pathArg(bitcode), pathArg(runtimeLib), '-lpthread', '-lm', '-o', pathArg(out)];
+/** `clang-14` arguments that link `input` (bitcode, which clang compiles first, or an object file) with the runtime
+ * into the executable `out`. */
+export function clangLinkArgs(o: BuildOptions, input: string, runtimeLib: string, out: string, arch?: string): string[] {
+  return [...clangCodegenFlags(o, arch), pathArg(input), pathArg(runtimeLib), '-lpthread', '-lm', '-o', pathArg(out)];
+}
+
+/** Whether the object file is generated in-process: at -O0 clang would only run LLVM's code generator on the
+ * bitcode, which the TargetMachine does without writing bitcode or starting clang; an instrumenting sanitizer's
+ * pass and an optimised build's IR pipeline are clang's. */
+export function codegenInProcess(o: BuildOptions): boolean {
+  return o.optLevel === 0 && sanitizeAttribute(o) === null;
 }
 
 /** `clang-14` arguments that compile `bitcode` to the object file `out`. */
@@ -134,6 +110,20 @@ export async function runBackend(req: BackendRequest): Promise<void> {
   // build leaves no half-written output, and an unwritable output is one clear error (not LLVM's or clang's).
   // The tools' own temporaries (TMPDIR) go there too, so an interrupt cannot leave them in the system's.
   const tools = { verbose: o.verbose, log: req.log, env: { TMPDIR: req.workDir } };
+  if (req.emit !== 'bc' && codegenInProcess(o)) {
+    const obj = path.join(req.workDir, 'prog.o');
+    await timed(req, 'object', () => req.module.emitObject(obj, o.optLevel));
+    if (req.emit === 'obj') {
+      copyOutputFile(obj, req.out);
+      return;
+    }
+    const exe = path.join(req.workDir, 'out.exe');
+    const linked = await timed(req, 'link', () => runTool('clang', clangLinkArgs(o, obj, requireLib(req.runtimeLib), exe), tools));
+    const linkWarnings = linked.stderr.trimEnd();
+    if (linkWarnings !== '') req.log(linkWarnings);
+    copyOutputFile(exe, req.out);
+    return;
+  }
   if (req.emit === 'bc') {
     const bcOut = path.join(req.workDir, 'out.bc');
     await timed(req, 'bitcode', () => req.module.writeBitcode(bcOut));
@@ -143,16 +133,6 @@ export async function runBackend(req: BackendRequest): Promise<void> {
 
   let bc = path.join(req.workDir, 'prog.bc');
   await timed(req, 'bitcode', () => req.module.writeBitcode(bc));
-
-  const attribute = sanitizeAttribute(o);
-  if (attribute !== null) {
-    const names = definedFunctionNames(req.module.ir());
-    const instrumented = path.join(req.workDir, 'prog.san.bc');
-    const { args, skipped } = forceSanitizeArgs(names, bc, instrumented, attribute);
-    if (skipped.length > 0 && o.verbose) req.log(`tmlc: cannot force ${attribute} on: ${skipped.join(', ')}`);
-    await timed(req, 'opt', () => runTool('opt', args, tools));
-    bc = instrumented;
-  }
 
   // --release: the runtime's own bitcode is linked into the program before optimisation (TOOLCHAIN.md §2 (b)), so
   // its hot helpers (tml_alloc → malloc, refcounts) inline; the static library still provides the rest

@@ -7,7 +7,8 @@ import path from 'node:path';
 import type { Diagnostic } from '../syntax/diagnostics.js';
 import type { SourceMap } from '../syntax/source.js';
 import type { MirProgram } from '../mir/mir.js';
-import { runBackend, type BackendEmit } from './backend.js';
+import type { CodegenResult } from '../codegen/program.js';
+import { runBackend, sanitizeAttribute, type BackendEmit } from './backend.js';
 import { checkInputFile, checkOutputPath, writeOutputFile } from './files.js';
 import { runFrontEnd } from './frontend.js';
 import { runtimeVariant } from './options.js';
@@ -204,6 +205,7 @@ async function buildUnguarded(
   extra.frontEndDone?.({ program, inputs: fe.inputs });
 
   const { generateLLVM } = await import('../codegen/program.js');
+  const attribute = sanitizeAttribute(options);
   // codegen verifies the module eagerly, so the 'codegen' phase includes verification
   const module = await timer.time('codegen', () =>
     generateLLVM(program, {
@@ -212,8 +214,27 @@ async function buildUnguarded(
       checkLeaks: options.checkLeaks,
       harness,
       moduleName: path.basename(entry),
+      functionAttributes: attribute === null ? [] : [attribute],
     }),
   );
+  // the module's native objects are freed whatever happens next, so a process that compiles many programs (the
+  // test runner) stays bounded
+  try {
+    return await backEnd(module, out, options.emit, options, timer, log, io);
+  } finally {
+    module.dispose();
+  }
+}
+
+async function backEnd(
+  module: CodegenResult,
+  out: string,
+  emit: BackendEmit,
+  options: PipelineOptions,
+  timer: PhaseTimer,
+  log: (line: string) => void,
+  io: Output,
+): Promise<number> {
   const verifyFailure = module.verifyFailure;
   if (verifyFailure !== null) {
     // codegen says "in function 'f': <opt-14 -verify's message>" (or "in module: …")
@@ -223,7 +244,6 @@ async function buildUnguarded(
     return EXIT_ICE;
   }
 
-  const emit: BackendEmit = options.emit;
   const runtimeLib =
     emit === null
       ? await timer.time('runtime', () => findRuntimeLibrary(runtimeVariant(options), { triple: options.triple, verbose: options.verbose, log }))
