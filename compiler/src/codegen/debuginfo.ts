@@ -62,8 +62,16 @@ export class DebugInfo {
     return llvm.DILocation.get(this.ctx, line, col, sp);
   }
 
-  setLocation(builder: llvm.IRBuilder, sp: llvm.DISubprogram, span: Span | null): void {
-    builder.SetCurrentDebugLocation(this.location(sp, span));
+  /** The line-0 location of code that stands for several source positions at once (LLVM's convention for merged
+   * instructions, `DILocation::getMergedLocation`): a debugger shows no line rather than a wrong one. */
+  mergedLocation(sp: llvm.DISubprogram): llvm.DILocation {
+    return llvm.DILocation.get(this.ctx, 0, 0, sp);
+  }
+
+  /** Per-function locations: each distinct (line, col) gets one DILocation, and the builder is only told when the
+   * location changes (a MIR statement emits several instructions; consecutive statements often share a position). */
+  locations(sp: llvm.DISubprogram): FunctionLocations {
+    return new FunctionLocations(this, this.sources, sp);
   }
 
   clearLocation(builder: llvm.IRBuilder): void {
@@ -85,6 +93,11 @@ export class DebugInfo {
 
   finalize(): void {
     this.di.finalize();
+  }
+
+  /** DILocation.get for an already resolved position (FunctionLocations' cache misses). */
+  at(sp: llvm.DISubprogram, line: number, col: number): llvm.DILocation {
+    return llvm.DILocation.get(this.ctx, line, col, sp);
   }
 
   private basicType(t: Type): llvm.DIBasicType | null {
@@ -114,3 +127,50 @@ export class DebugInfo {
     return b;
   }
 }
+
+/** The debug locations of one function (see `DebugInfo.locations`). */
+export class FunctionLocations {
+  private readonly byPosition = new Map<number, llvm.DILocation>();
+  private readonly bySpan = new WeakMap<Span, number>();
+  /** the position key the builder currently carries, or -1 */
+  private current = -1;
+
+  constructor(
+    private readonly debug: DebugInfo,
+    private readonly sources: SourceMap,
+    private readonly sp: llvm.DISubprogram,
+  ) {}
+
+  /** Make the builder's current location that of `span` (line 0 for null). */
+  set(builder: llvm.IRBuilder, span: Span | null): void {
+    const key = span ? this.key(span) : 0;
+    if (key === this.current) return;
+    let loc = this.byPosition.get(key);
+    if (!loc) {
+      loc = this.debug.at(this.sp, Math.floor(key / COL_LIMIT), key % COL_LIMIT);
+      this.byPosition.set(key, loc);
+    }
+    builder.SetCurrentDebugLocation(loc);
+    this.current = key;
+  }
+
+  /** Set the builder's location to something this cache did not choose (a merged location): the next `set`
+   * must tell the builder again. */
+  forget(): void {
+    this.current = -1;
+  }
+
+  /** line · COL_LIMIT + col: one number per source position (spans are often shared by a statement's parts) */
+  private key(span: Span): number {
+    let k = this.bySpan.get(span);
+    if (k === undefined) {
+      const { line, col } = this.sources.position(span);
+      k = line * COL_LIMIT + Math.min(col, COL_LIMIT - 1);
+      this.bySpan.set(span, k);
+    }
+    return k;
+  }
+}
+
+/** Columns past this (a 16-million-character line) share the last column's location. */
+const COL_LIMIT = 2 ** 24;

@@ -17,6 +17,7 @@ import { printStatement } from '../mir/print.js';
 import llvm, { ice, isIntegerType, isPointerType, ptrTo } from './llvm.js';
 import { isFatPointer, isVoidLike } from './layout.js';
 import type { DeclaredFn, ModuleContext } from './context.js';
+import type { FunctionLocations } from './debuginfo.js';
 import { derefPlaceType, isClass, mangleType, structFields, T, typeEquals, typeToString, variantFields, type Type } from '../sema/types.js';
 import type {
   AggregateKind,
@@ -50,6 +51,7 @@ class FunctionEmitter {
   private readonly regValues = new Map<number, llvm.Value>();
   private readonly blocks = new Map<number, llvm.BasicBlock>();
   private sp: llvm.DISubprogram | null = null;
+  private locs: FunctionLocations | null = null;
   private deadCount = 0;
 
   constructor(
@@ -68,7 +70,10 @@ class FunctionEmitter {
     const { mc, mir, b } = this;
     const fn = this.decl.fn;
     if (mir.blocks.length === 0) ice(`function ${mir.symbol} has no blocks`);
-    if (mc.debug) this.sp = mc.debug.subprogram(fn, mir.displayName, mir.symbol, mir.span, !mir.exported);
+    if (mc.debug) {
+      this.sp = mc.debug.subprogram(fn, mir.displayName, mir.symbol, mir.span, !mir.exported);
+      this.locs = mc.debug.locations(this.sp);
+    }
 
     const entry = llvm.BasicBlock.Create(mc.ctx, 'entry', fn);
     b.SetInsertPoint(entry);
@@ -114,7 +119,7 @@ class FunctionEmitter {
   // ---------- helpers ----------
 
   private at(span: Span | null): void {
-    if (this.mc.debug && this.sp) this.mc.debug.setLocation(this.b, this.sp, span);
+    if (this.locs) this.locs.set(this.b, span);
   }
 
   /** the statement being emitted, for internal error messages */
@@ -143,7 +148,11 @@ class FunctionEmitter {
   }
 
   private i32(n: number): llvm.Constant {
-    return llvm.ConstantInt.get(this.L.i32, n, true);
+    return this.mc.consts.small(32, n);
+  }
+
+  private i64(n: number): llvm.Constant {
+    return this.mc.consts.small(64, n);
   }
 
   /** Make `v` have LLVM type `to`: pointers are bitcast (a no-op when the types are already equal); other kinds
@@ -238,7 +247,7 @@ class FunctionEmitter {
           if (it.k !== 'int') ice(`${this.where()}: array index _${pr.index} has type ${typeToString(it)}`);
           const raw = b.CreateLoad(this.L.llvmType(it), this.slot(pr.index));
           const idx = it.bits === 64 ? raw : b.CreateIntCast(raw, this.L.i64, it.signed);
-          addr = b.CreateInBoundsGEP(this.L.llvmType(t), addr, [llvm.ConstantInt.get(this.L.i64, 0, false), idx]);
+          addr = b.CreateInBoundsGEP(this.L.llvmType(t), addr, [this.i64(0), idx]);
           break;
         }
       }
@@ -276,7 +285,7 @@ class FunctionEmitter {
     const addr = this.placeAddr(p); // first: it names a misused trait object place
     const ty = this.L.llvmType(this.placeType(p));
     // zero-sized values (Unit, empty structs) have no memory: no load (AddressSanitizer mis-checks 0-byte accesses)
-    if (this.L.sizeOfLLVM(ty) === 0) return llvm.Constant.getNullValue(ty);
+    if (this.L.sizeOfLLVM(ty) === 0) return this.mc.consts.zero(ty);
     return this.b.CreateLoad(ty, addr);
   }
 
@@ -311,7 +320,7 @@ class FunctionEmitter {
           case 'char':
             return mc.consts.int(intBits(ty), c.value);
           case 'bool':
-            return llvm.ConstantInt.get(lt, c.value !== 0n ? 1 : 0, false);
+            return mc.consts.small(1, c.value !== 0n ? 1 : 0);
           case 'float':
             return llvm.ConstantFP.get(lt, Number(c.value));
           case 'ptr':
@@ -326,15 +335,15 @@ class FunctionEmitter {
         return llvm.ConstantFP.get(lt, c.value);
       case 'bool':
         if (ty.k !== 'bool') ice(`${this.where()}: Bool constant of type ${typeToString(ty)}`);
-        return c.value ? llvm.ConstantInt.getTrue(mc.ctx) : llvm.ConstantInt.getFalse(mc.ctx);
+        return c.value ? mc.consts.small(1, 1) : mc.consts.small(1, 0);
       case 'char':
-        return llvm.ConstantInt.get(lt, c.value, false);
+        return mc.consts.small(32, c.value);
       case 'str':
         return this.coerce(mc.consts.str(c.value), lt, 'Str constant');
       case 'unit':
       case 'null':
       case 'zero':
-        return llvm.Constant.getNullValue(lt);
+        return this.mc.consts.zero(lt);
       case 'fn': {
         const target = mc.fns.get(c.symbol) ?? ice(`${this.where()}: function value of unknown symbol '${c.symbol}'`);
         if (ty.k !== 'func') ice(`${this.where()}: function constant of type ${typeToString(ty)}`);
@@ -397,7 +406,7 @@ class FunctionEmitter {
     let cont: llvm.BasicBlock | null = null;
     if (flag !== null) {
       if (this.localTy(flag).k !== 'bool') ice(`${this.where()}: drop flag _${flag} is not Bool`);
-      const f = this.b.CreateLoad(llvm.Type.getInt1Ty(this.mc.ctx), this.slot(flag));
+      const f = this.b.CreateLoad(this.L.int(1), this.slot(flag));
       const run = llvm.BasicBlock.Create(this.mc.ctx, 'drop', this.decl.fn);
       cont = llvm.BasicBlock.Create(this.mc.ctx, 'drop.done', this.decl.fn);
       this.b.CreateCondBr(f, run, cont);
@@ -460,7 +469,7 @@ class FunctionEmitter {
       }
       case 'slot': {
         const vtable = b.CreateBitCast(this.operand(callee.vtable), ptrTo(L.i8p));
-        const slotAddr = b.CreateInBoundsGEP(L.i8p, vtable, [llvm.ConstantInt.get(L.i64, callee.slot, false)]);
+        const slotAddr = b.CreateInBoundsGEP(L.i8p, vtable, [this.i64(callee.slot)]);
         const slot = b.CreateLoad(L.i8p, slotAddr);
         const params = args.map((a) => L.llvmType(this.operandType(a)));
         const type = llvm.FunctionType.get(L.returnType(callee.ret), params, false);
@@ -474,7 +483,7 @@ class FunctionEmitter {
         const fat = this.operand(callee.object);
         const data = b.CreateExtractValue(fat, [0]);
         const vtable = b.CreateBitCast(b.CreateExtractValue(fat, [1]), ptrTo(L.i8p));
-        const slotAddr = b.CreateInBoundsGEP(L.i8p, vtable, [llvm.ConstantInt.get(L.i64, callee.slot, false)]);
+        const slotAddr = b.CreateInBoundsGEP(L.i8p, vtable, [this.i64(callee.slot)]);
         const slot = b.CreateLoad(L.i8p, slotAddr);
         const params = args.map((a) => L.llvmType(this.operandType(a)));
         const type = llvm.FunctionType.get(L.returnType(callee.ret), [L.i8p, ...params], false);
@@ -607,7 +616,7 @@ class FunctionEmitter {
         const et = L.llvmType(dt.elem);
         if (L.sizeOfLLVM(et) === 0) return;
         values.forEach((v, i) =>
-          b.CreateStore(this.coerce(v, et, `element ${i}`), b.CreateInBoundsGEP(dl, addr, [llvm.ConstantInt.get(L.i64, 0, false), llvm.ConstantInt.get(L.i64, i, false)])),
+          b.CreateStore(this.coerce(v, et, `element ${i}`), b.CreateInBoundsGEP(dl, addr, [this.i64(0), this.i64(i)])),
         );
         return;
       }
@@ -631,7 +640,7 @@ class FunctionEmitter {
         // zeroed first, so the bytes past a smaller field read as 0 rather than as whatever was there (decisions.md);
         // every field starts at offset 0: the value is stored through the address cast to the field's type
         const addr = this.placeAddr(dest);
-        b.CreateStore(llvm.Constant.getNullValue(dl), addr);
+        b.CreateStore(this.mc.consts.zero(dl), addr);
         b.CreateStore(this.coerce(values[0]!, ft, `field ${kind.field} of ${typeToString(dt)}`), b.CreateBitCast(addr, ptrTo(ft)));
         return;
       }
@@ -653,7 +662,7 @@ class FunctionEmitter {
           field(typed, el, 0, mc.consts.int(intBits(et.elems[0]!), 1n), L.llvmType(et.elems[0]!), 'closure refcount');
           const dropTy = L.llvmType(et.elems[1]!);
           if (!isPointerType(dropTy)) ice(`${this.where()}: closure environment field 1 has type ${typeToString(et.elems[1]!)}`);
-          let drop: llvm.Value = llvm.Constant.getNullValue(dropTy);
+          let drop: llvm.Value = this.mc.consts.zero(dropTy);
           if (kind.envDrop !== null) {
             const glue = mc.fns.get(kind.envDrop) ?? ice(`${this.where()}: closure drop glue '${kind.envDrop}' is not a function of the program`);
             drop = llvm.ConstantExpr.getBitCast(glue.fn, dropTy);
@@ -699,7 +708,7 @@ class FunctionEmitter {
     if (t.k === 'unit') {
       const yes = op === 'eq' || op === 'le' || op === 'ge';
       if (!['eq', 'ne', 'lt', 'le', 'gt', 'ge'].includes(op)) bad();
-      return yes ? llvm.ConstantInt.getTrue(this.mc.ctx) : llvm.ConstantInt.getFalse(this.mc.ctx);
+      return yes ? this.mc.consts.small(1, 1) : this.mc.consts.small(1, 0);
     }
     if (isFatPointer(t)) return bad(); // comparing fat pointers is not defined by MIR
     const isPtr = t.k === 'ptr' || t.k === 'ref' || t.k === 'str';
@@ -755,7 +764,7 @@ class FunctionEmitter {
 
     // `*dyn B` ↔ `ref dyn B` ↔ `mut ref dyn B`: the same { data, vtable } pair; nothing else converts a fat pointer
     if (isFatPointer(from) || isFatPointer(to)) return isFatPointer(from) && isFatPointer(to) ? v : bad();
-    if (isIntLike(from) && to.k === 'bool') return b.CreateICmpNE(v, llvm.Constant.getNullValue(v.getType()));
+    if (isIntLike(from) && to.k === 'bool') return b.CreateICmpNE(v, this.mc.consts.zero(v.getType()));
     if (isIntLike(from) && isIntLike(to)) return b.CreateIntCast(v, toLL, signedInt(from));
     if (isIntLike(from) && to.k === 'float') return signedInt(from) ? b.CreateSIToFP(v, toLL) : b.CreateUIToFP(v, toLL);
     if (from.k === 'float' && to.k === 'float') return from.bits === to.bits ? v : from.bits < to.bits ? b.CreateFPExt(v, toLL) : b.CreateFPTrunc(v, toLL);
@@ -780,7 +789,7 @@ class FunctionEmitter {
         return;
       case 'branch': {
         let c = this.operand(t.cond);
-        if (this.operandType(t.cond).k !== 'bool') c = b.CreateICmpNE(c, llvm.Constant.getNullValue(c.getType()));
+        if (this.operandType(t.cond).k !== 'bool') c = b.CreateICmpNE(c, this.mc.consts.zero(c.getType()));
         b.CreateCondBr(c, this.block(t.then), this.block(t.else));
         return;
       }
