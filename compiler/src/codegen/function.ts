@@ -14,6 +14,7 @@
 // vtable and calls it with the data pointer first.
 import { registerTemps } from '../mir/analysis/register_temps.js';
 import { printStatement } from '../mir/print.js';
+import { panicGroups, type PanicGroup } from './panic_blocks.js';
 import llvm, { ice, isIntegerType, isPointerType, ptrTo } from './llvm.js';
 import { isFatPointer, isVoidLike } from './layout.js';
 import type { DeclaredFn, ModuleContext } from './context.js';
@@ -35,6 +36,14 @@ import type {
 import type { Span } from '../syntax/source.js';
 
 type Adt = Extract<Type, { k: 'adt' }>;
+type PanicCall = Extract<Statement, { k: 'call' }>;
+
+/** A shared panic block being built: the branches into it, each with the MIR block it replaces. */
+interface SharedPanic {
+  readonly group: PanicGroup;
+  readonly block: llvm.BasicBlock;
+  readonly edges: { member: number; from: llvm.BasicBlock }[];
+}
 
 export function emitFunctionBody(mc: ModuleContext, decl: DeclaredFn): void {
   new FunctionEmitter(mc, decl).emit();
@@ -53,6 +62,12 @@ class FunctionEmitter {
   private sp: llvm.DISubprogram | null = null;
   private locs: FunctionLocations | null = null;
   private deadCount = 0;
+  /** the LLVM block being emitted into */
+  private cur: llvm.BasicBlock | null = null;
+  /** the last instruction emitted was a terminator (after a call that does not return) */
+  private terminated = false;
+  /** merged panic blocks (panic_blocks.ts) by the MIR blocks they stand for */
+  private readonly sharedPanics = new Map<number, SharedPanic>();
 
   constructor(
     private readonly mc: ModuleContext,
@@ -76,12 +91,13 @@ class FunctionEmitter {
     }
 
     const entry = llvm.BasicBlock.Create(mc.ctx, 'entry', fn);
-    b.SetInsertPoint(entry);
+    this.enter(entry);
     this.at(mir.span);
 
     const temps = registerTemps(mir);
     this.regs = new Set([...temps.scalars, ...temps.pairs]);
     this.pairs = temps.pairs;
+    const groups = panicGroups(mir, temps.scalars);
     for (const l of mir.locals) {
       if (this.locals.has(l.id)) ice(`${mir.symbol}: local _${l.id} declared twice`);
       this.locals.set(l.id, l);
@@ -101,19 +117,51 @@ class FunctionEmitter {
 
     for (const bb of mir.blocks) {
       if (this.blocks.has(bb.id)) ice(`${mir.symbol}: block bb${bb.id} declared twice`);
+      if (groups.some((g) => g.members.has(bb.id))) continue;
       this.blocks.set(bb.id, llvm.BasicBlock.Create(mc.ctx, `bb${bb.id}`, fn));
     }
-    b.CreateBr(this.block(mir.blocks[0]!.id));
+    // the shared panic blocks go last: they are cold
+    groups.forEach((g, i) => {
+      const shared: SharedPanic = { group: g, block: llvm.BasicBlock.Create(mc.ctx, `panic${i}`, fn), edges: [] };
+      for (const id of g.members.keys()) this.sharedPanics.set(id, shared);
+    });
+    b.CreateBr(this.target(mir.blocks[0]!.id));
 
     for (const bb of mir.blocks) {
-      b.SetInsertPoint(this.block(bb.id));
+      if (this.sharedPanics.has(bb.id)) continue;
+      this.enter(this.block(bb.id));
       for (const s of bb.stmts) {
         this.curStmt = s;
+        if (this.terminated) this.deadBlock();
         this.statement(s);
       }
+      // a block ending in a call that does not return needs no `unreachable` of its own
+      if (this.terminated && bb.term.k === 'unreachable') continue;
+      if (this.terminated) this.deadBlock();
       this.at(bb.termSpan ?? mir.span);
       this.terminator(bb.term);
     }
+    this.curStmt = null;
+    for (const shared of new Set(this.sharedPanics.values())) this.emitSharedPanic(shared);
+  }
+
+  /** One shared panic block: a φ per argument that differs between the merged checks, the call, `unreachable`. */
+  private emitSharedPanic(shared: SharedPanic): void {
+    const { group, block, edges } = shared;
+    const first = group.members.values().next().value as PanicCall;
+    this.enter(block);
+    if (this.locs && this.sp && this.mc.debug) {
+      this.b.SetCurrentDebugLocation(this.mc.debug.mergedLocation(this.sp));
+      this.locs.forget();
+    }
+    const values = first.args.map((a, i) => {
+      if (group.uniform[i]) return this.operand(a);
+      const phi = this.b.CreatePHI(this.L.llvmType(this.operandType(a)), edges.length);
+      for (const e of edges) phi.addIncoming(this.operand(group.members.get(e.member)!.args[i]!), e.from);
+      return phi;
+    });
+    this.curStmt = first;
+    this.callWith(null, first.callee, first.args, values, true);
   }
 
   // ---------- helpers ----------
@@ -167,8 +215,22 @@ class FunctionEmitter {
 
   /** Start a fresh block for code that follows a terminator emitted mid-block (after a no-return call). */
   private deadBlock(): void {
-    const bb = llvm.BasicBlock.Create(this.mc.ctx, `dead${this.deadCount++}`, this.decl.fn);
+    this.enter(llvm.BasicBlock.Create(this.mc.ctx, `dead${this.deadCount++}`, this.decl.fn));
+  }
+
+  /** Emit into `bb` from now on. */
+  private enter(bb: llvm.BasicBlock): void {
     this.b.SetInsertPoint(bb);
+    this.cur = bb;
+    this.terminated = false;
+  }
+
+  /** The LLVM block a branch to MIR block `id` goes to; a branch to a merged panic block is recorded for its φs. */
+  private target(id: number): llvm.BasicBlock {
+    const shared = this.sharedPanics.get(id);
+    if (!shared) return this.block(id);
+    shared.edges.push({ member: id, from: this.cur! });
+    return shared.block;
   }
 
   // ---------- places ----------
@@ -410,7 +472,7 @@ class FunctionEmitter {
       const run = llvm.BasicBlock.Create(this.mc.ctx, 'drop', this.decl.fn);
       cont = llvm.BasicBlock.Create(this.mc.ctx, 'drop.done', this.decl.fn);
       this.b.CreateCondBr(f, run, cont);
-      this.b.SetInsertPoint(run);
+      this.enter(run);
     }
     if (isObject && !isFatPointer(glue.mir.locals.find((l) => l.id === 1)?.ty ?? T.unit)) {
       ice(`glue function '${symbol}' must take a fat 'mut ref ${typeToString(ty)}'`);
@@ -420,13 +482,17 @@ class FunctionEmitter {
     this.b.CreateCall(glue.type, glue.fn, [addr]);
     if (cont) {
       this.b.CreateBr(cont);
-      this.b.SetInsertPoint(cont);
+      this.enter(cont);
     }
   }
 
   private call(dest: Place | null, callee: Callee, args: readonly Operand[], noReturn: boolean): void {
+    this.callWith(dest, callee, args, args.map((a) => this.operand(a)), noReturn);
+  }
+
+  /** A call whose argument values are already computed (`values[i]` is `args[i]`'s value). */
+  private callWith(dest: Place | null, callee: Callee, args: readonly Operand[], values: readonly llvm.Value[], noReturn: boolean): void {
     const { b, L, mc } = this;
-    const values = args.map((a) => this.operand(a));
     let result: llvm.Value | null = null;
     switch (callee.k) {
       case 'fn': {
@@ -473,7 +539,7 @@ class FunctionEmitter {
         const slot = b.CreateLoad(L.i8p, slotAddr);
         const params = args.map((a) => L.llvmType(this.operandType(a)));
         const type = llvm.FunctionType.get(L.returnType(callee.ret), params, false);
-        const call = b.CreateCall(type, b.CreateBitCast(slot, ptrTo(type)), values);
+        const call = b.CreateCall(type, b.CreateBitCast(slot, ptrTo(type)), [...values]);
         if (!isVoidLike(callee.ret)) result = call;
         break;
       }
@@ -493,8 +559,9 @@ class FunctionEmitter {
       }
     }
     if (noReturn) {
+      // code after it (if any) goes to a fresh block, made only when there is such code
       b.CreateUnreachable();
-      this.deadBlock();
+      this.terminated = true;
       return;
     }
     if (dest && result) {
@@ -785,21 +852,21 @@ class FunctionEmitter {
     const b = this.b;
     switch (t.k) {
       case 'goto':
-        b.CreateBr(this.block(t.target));
+        b.CreateBr(this.target(t.target));
         return;
       case 'branch': {
         let c = this.operand(t.cond);
         if (this.operandType(t.cond).k !== 'bool') c = b.CreateICmpNE(c, this.mc.consts.zero(c.getType()));
-        b.CreateCondBr(c, this.block(t.then), this.block(t.else));
+        b.CreateCondBr(c, this.target(t.then), this.target(t.else));
         return;
       }
       case 'switch': {
         const dt = this.operandType(t.discr);
         const v = this.operand(t.discr);
         if (!isIntegerType(v.getType())) ice(`${this.where()}: switch on ${typeToString(dt)}`);
-        const sw = b.CreateSwitch(v, this.block(t.otherwise), t.cases.length);
+        const sw = b.CreateSwitch(v, this.target(t.otherwise), t.cases.length);
         for (const c of t.cases) {
-          sw.addCase(this.mc.consts.int(intBits(dt), c.value) as llvm.ConstantInt, this.block(c.target));
+          sw.addCase(this.mc.consts.int(intBits(dt), c.value) as llvm.ConstantInt, this.target(c.target));
         }
         return;
       }
