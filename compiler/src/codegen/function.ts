@@ -206,11 +206,32 @@ class FunctionEmitter {
   /** Make `v` have LLVM type `to`: pointers are bitcast (a no-op when the types are already equal); other kinds
    * must already agree. (Full type equality is not available: `llvm.Type.isSameType` compares structurally and
    * recurses forever on recursive named structs.) */
-  private coerce(v: llvm.Value, to: llvm.Type, what: string): llvm.Value {
-    const from = v.getType();
-    if (isPointerType(from) && isPointerType(to)) return this.b.CreateBitCast(v, to);
-    if (from.getTypeID() !== to.getTypeID()) ice(`${this.where()}: ${what}: LLVM type mismatch (type ids ${from.getTypeID()} → ${to.getTypeID()}) at statement ${this.curStmt ? printStatement(this.curStmt) : '-'}`);
+  private coerce(v: llvm.Value, to: llvm.Type, what: string | (() => string), from?: llvm.Type): llvm.Value {
+    // `from`: v's LLVM type when the caller knows it (Layouts answers with one wrapper per type, so the same
+    // wrapper means the same type and nothing needs asking LLVM)
+    if (from === to) return v;
+    const actual = from ?? v.getType();
+    if (isPointerType(actual) && isPointerType(to)) return this.b.CreateBitCast(v, to);
+    if (actual.getTypeID() !== to.getTypeID()) {
+      ice(`${this.where()}: ${typeof what === 'string' ? what : what()}: LLVM type mismatch (type ids ${actual.getTypeID()} → ${to.getTypeID()}) at statement ${this.curStmt ? printStatement(this.curStmt) : '-'}`);
+    }
     return v;
+  }
+
+
+  /** The declaration of an overloaded intrinsic, once per module and type (`getDeclaration` makes a wrapper each
+   * time it is asked). */
+  private intrinsic(name: 'sadd_with_overflow' | 'uadd_with_overflow' | 'ssub_with_overflow' | 'usub_with_overflow' | 'smul_with_overflow' | 'umul_with_overflow' | 'fptosi_sat' | 'fptoui_sat', ...types: llvm.Type[]): llvm.Function {
+    let byKey = intrinsicCache.get(this.mc.module);
+    if (!byKey) intrinsicCache.set(this.mc.module, (byKey = new Map()));
+    let perName = byKey.get(name);
+    if (!perName) byKey.set(name, (perName = []));
+    let hit = perName.find((e) => e.types.length === types.length && e.types.every((t, i) => t === types[i]));
+    if (!hit) {
+      hit = { types, fn: llvm.Intrinsic.getDeclaration(this.mc.module, llvm.Intrinsic[name], types) };
+      perName.push(hit);
+    }
+    return hit.fn;
   }
 
   /** Start a fresh block for code that follows a terminator emitted mid-block (after a no-return call). */
@@ -351,21 +372,27 @@ class FunctionEmitter {
     return this.b.CreateLoad(ty, addr);
   }
 
-  private store(v: llvm.Value, p: Place, what: string): void {
+  /** Store `v` (of LLVM type `from` when known) into `p`. */
+  private store(v: llvm.Value, p: Place, what: string, from?: llvm.Type): void {
     if (p.proj.length === 0 && this.regs.has(p.local)) {
-      this.regValues.set(p.local, this.coerce(v, this.L.llvmType(this.localTy(p.local)), what));
+      this.regValues.set(p.local, this.coerce(v, this.L.llvmType(this.localTy(p.local)), what, from));
       return;
     }
     const addr = this.placeAddr(p);
     const ty = this.L.llvmType(this.placeType(p));
     if (this.L.sizeOfLLVM(ty) === 0) return; // nothing to store (see load)
-    this.b.CreateStore(this.coerce(v, ty, what), addr);
+    this.b.CreateStore(this.coerce(v, ty, what, from), addr);
   }
 
   // ---------- operands ----------
 
   operandType(op: Operand): Type {
     return op.k === 'const' ? op.ty : this.placeType(op.place);
+  }
+
+  /** The LLVM type of `operand(op)`'s value (what `load` and `constant` produce). */
+  operandLL(op: Operand): llvm.Type {
+    return this.L.llvmType(this.operandType(op));
   }
 
   operand(op: Operand): llvm.Value {
@@ -494,6 +521,7 @@ class FunctionEmitter {
   private callWith(dest: Place | null, callee: Callee, args: readonly Operand[], values: readonly llvm.Value[], noReturn: boolean): void {
     const { b, L, mc } = this;
     let result: llvm.Value | null = null;
+    let resultTy: llvm.Type | undefined;
     switch (callee.k) {
       case 'fn': {
         const target = mc.fns.get(callee.symbol) ?? ice(`${this.where()}: call of unknown function '${callee.symbol}'`);
@@ -503,9 +531,12 @@ class FunctionEmitter {
         const call = b.CreateCall(
           target.type,
           target.fn,
-          values.map((v, i) => this.coerce(v, target.params[i]!, `argument ${i + 1} of ${callee.symbol}`)),
+          values.map((v, i) => this.coerce(v, target.params[i]!, () => `argument ${i + 1} of ${callee.symbol}`, this.operandLL(args[i]!))),
         );
-        if (!target.ret.isVoidTy()) result = call;
+        if (!target.ret.isVoidTy()) {
+          result = call;
+          resultTy = target.ret;
+        }
         break;
       }
       case 'extern': {
@@ -528,7 +559,7 @@ class FunctionEmitter {
         if (params.length !== values.length) ice(`${this.where()}: closure of ${fty.params.length} parameters called with ${values.length}`);
         const call = b.CreateCall(type, b.CreateBitCast(fnptr, ptrTo(type)), [
           env,
-          ...values.map((v, i) => this.coerce(v, params[i]!, `closure argument ${i + 1}`)),
+          ...values.map((v, i) => this.coerce(v, params[i]!, () => `closure argument ${i + 1}`, this.operandLL(args[i]!))),
         ]);
         if (!isVoidLike(fty.ret)) result = call;
         break;
@@ -566,7 +597,7 @@ class FunctionEmitter {
     }
     if (dest && result) {
       const dt = this.placeType(dest);
-      if (!isVoidLike(dt)) this.store(result, dest, 'call result');
+      if (!isVoidLike(dt)) this.store(result, dest, 'call result', resultTy);
     }
   }
 
@@ -574,16 +605,16 @@ class FunctionEmitter {
     const { b, L } = this;
     switch (rv.k) {
       case 'use':
-        this.store(this.operand(rv.op), dest, 'use');
+        this.store(this.operand(rv.op), dest, 'use', this.operandLL(rv.op));
         return;
       case 'binary':
-        this.store(this.binary(rv.op, rv.left, rv.right), dest, `binary ${rv.op}`);
+        this.store(this.binary(rv.op, rv.left, rv.right), dest, 'binary', COMPARISONS.has(rv.op) ? L.int(1) : this.operandLL(rv.left));
         return;
       case 'checked': {
         const t = this.operandType(rv.left);
         if (t.k !== 'int') ice(`${this.where()}: checked ${rv.op} on ${typeToString(t)}`);
         const name = `${t.signed ? 's' : 'u'}${rv.op}_with_overflow` as const;
-        const intrinsic = llvm.Intrinsic.getDeclaration(this.mc.module, llvm.Intrinsic[name], [L.llvmType(t)]);
+        const intrinsic = this.intrinsic(name, L.llvmType(t));
         const pair = b.CreateCall(intrinsic, [this.operand(rv.left), this.operand(rv.right)]);
         const dt = this.placeType(dest);
         if (dt.k !== 'tuple' || dt.elems.length !== 2) ice(`${this.where()}: checked result stored in ${typeToString(dt)}`);
@@ -609,7 +640,7 @@ class FunctionEmitter {
           if (t.k !== 'int' && t.k !== 'bool') ice(`${this.where()}: not on ${typeToString(t)}`);
           r = b.CreateNot(v);
         }
-        this.store(r, dest, rv.op);
+        this.store(r, dest, rv.op, L.llvmType(t));
         return;
       }
       case 'cast': {
@@ -661,9 +692,10 @@ class FunctionEmitter {
     const values = ops.map((o) => this.operand(o));
     const dt = this.placeType(dest);
     const dl = L.llvmType(dt);
-    const field = (base: llvm.Value, ty: llvm.Type, i: number, v: llvm.Value, fieldTy: llvm.Type, what: string) => {
+    /** store field i; `op`: the operand v is the value of, when it is one */
+    const field = (base: llvm.Value, ty: llvm.Type, i: number, v: llvm.Value, fieldTy: llvm.Type, what: string | (() => string), op?: Operand) => {
       if (L.sizeOfLLVM(fieldTy) === 0) return; // a zero-sized field has no memory
-      b.CreateStore(this.coerce(v, fieldTy, what), b.CreateInBoundsGEP(ty, base, [this.i32(0), this.i32(i)]));
+      b.CreateStore(this.coerce(v, fieldTy, what, op && this.operandLL(op)), b.CreateInBoundsGEP(ty, base, [this.i32(0), this.i32(i)]));
     };
     switch (kind.k) {
       case 'tuple':
@@ -674,7 +706,7 @@ class FunctionEmitter {
         else return ice(`${this.where()}: ${kind.k} aggregate stored in ${typeToString(dt)}`);
         if (fieldTys.length !== values.length) ice(`${this.where()}: ${typeToString(dt)} has ${fieldTys.length} fields, aggregate has ${values.length}`);
         const addr = this.placeAddr(dest);
-        values.forEach((v, i) => field(addr, dl, i, v, L.llvmType(fieldTys[i]!), `field ${i} of ${typeToString(dt)}`));
+        values.forEach((v, i) => field(addr, dl, i, v, L.llvmType(fieldTys[i]!), () => `field ${i} of ${typeToString(dt)}`, ops[i]));
         return;
       }
       case 'array': {
@@ -683,7 +715,7 @@ class FunctionEmitter {
         const et = L.llvmType(dt.elem);
         if (L.sizeOfLLVM(et) === 0) return;
         values.forEach((v, i) =>
-          b.CreateStore(this.coerce(v, et, `element ${i}`), b.CreateInBoundsGEP(dl, addr, [this.i64(0), this.i64(i)])),
+          b.CreateStore(this.coerce(v, et, () => `element ${i}`, this.operandLL(ops[i]!)), b.CreateInBoundsGEP(dl, addr, [this.i64(0), this.i64(i)])),
         );
         return;
       }
@@ -696,7 +728,7 @@ class FunctionEmitter {
         if (values.length > 0) {
           const vs = L.variantStruct(dt, kind.variant);
           const payload = b.CreateBitCast(b.CreateInBoundsGEP(dl, addr, [this.i32(0), this.i32(1)]), ptrTo(vs));
-          values.forEach((v, i) => field(payload, vs, i, v, L.llvmType(fts[i]!), `field ${i} of variant ${kind.variant}`));
+          values.forEach((v, i) => field(payload, vs, i, v, L.llvmType(fts[i]!), () => `field ${i} of variant ${kind.variant}`, ops[i]));
         }
         return;
       }
@@ -735,7 +767,7 @@ class FunctionEmitter {
             drop = llvm.ConstantExpr.getBitCast(glue.fn, dropTy);
           }
           field(typed, el, 1, drop, dropTy, 'closure drop glue');
-          values.forEach((v, i) => field(typed, el, i + 2, v, L.llvmType(et.elems[i + 2]!), `capture ${i}`));
+          values.forEach((v, i) => field(typed, el, i + 2, v, L.llvmType(et.elems[i + 2]!), () => `capture ${i}`, ops[i]));
           env = raw;
         }
         let fv: llvm.Value = llvm.UndefValue.get(L.funcValueTy);
@@ -836,8 +868,7 @@ class FunctionEmitter {
     if (isIntLike(from) && to.k === 'float') return signedInt(from) ? b.CreateSIToFP(v, toLL) : b.CreateUIToFP(v, toLL);
     if (from.k === 'float' && to.k === 'float') return from.bits === to.bits ? v : from.bits < to.bits ? b.CreateFPExt(v, toLL) : b.CreateFPTrunc(v, toLL);
     if (from.k === 'float' && (to.k === 'int' || to.k === 'char')) {
-      const id = to.k === 'int' && to.signed ? llvm.Intrinsic.fptosi_sat : llvm.Intrinsic.fptoui_sat;
-      const f = llvm.Intrinsic.getDeclaration(this.mc.module, id, [toLL, v.getType()]);
+      const f = this.intrinsic(to.k === 'int' && to.signed ? 'fptosi_sat' : 'fptoui_sat', toLL, this.L.llvmType(from));
       return b.CreateCall(f, [v]);
     }
     if (isPtr(from) && isPtr(to)) return b.CreateBitCast(v, toLL);
@@ -881,6 +912,12 @@ class FunctionEmitter {
     }
   }
 }
+
+/** Overloaded intrinsic declarations per module, by name, then by their (wrapper-identical) types. */
+const intrinsicCache = new WeakMap<llvm.Module, Map<string, { types: llvm.Type[]; fn: llvm.Function }[]>>();
+
+/** Binary operations whose result is a Bool (i1) whatever their operands. */
+const COMPARISONS: ReadonlySet<BinOp> = new Set<BinOp>(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
 
 function showPlace(p: Place): string {
   let s = `_${p.local}`;
