@@ -15,7 +15,7 @@
 import { registerTemps } from '../mir/analysis/register_temps.js';
 import { printStatement } from '../mir/print.js';
 import { panicGroups, type PanicGroup } from './panic_blocks.js';
-import llvm, { ice, isIntegerType, isPointerType, ptrTo } from './llvm.js';
+import llvm, { ice, isIntegerType, isPointerType } from './llvm.js';
 import { isFatPointer, isVoidLike } from './layout.js';
 import type { DeclaredFn, ModuleContext } from './context.js';
 import type { FunctionLocations } from './debuginfo.js';
@@ -298,7 +298,7 @@ class FunctionEmitter {
       // a register temporary is only ever dereferenced: its value is the address
       if (proj[0]?.k !== 'deref') ice(`${this.where()}: the register temporary _${p.local} has no address (${showPlace(p)})`);
       const inner = this.projType(t, proj[0]);
-      addr = this.coerce(this.reg(p.local), ptrTo(this.L.llvmType(inner)), 'deref');
+      addr = this.coerce(this.reg(p.local), this.L.pointerTo(this.L.llvmType(inner)), 'deref', this.L.llvmType(t));
       t = inner;
       proj = proj.slice(1);
     } else addr = this.slot(p.local);
@@ -310,19 +310,19 @@ class FunctionEmitter {
       const innerLL = this.L.llvmType(inner);
       switch (pr.k) {
         case 'field':
-          if (t.k === 'adt' && t.def.kind === 'union') addr = b.CreateBitCast(addr, ptrTo(innerLL));
+          if (t.k === 'adt' && t.def.kind === 'union') addr = b.CreateBitCast(addr, this.L.pointerTo(innerLL));
           else addr = b.CreateInBoundsGEP(this.L.llvmType(t), addr, [this.i32(0), this.i32(pr.index)]);
           break;
         case 'variant': {
           const vs = this.L.variantStruct(t as Adt, pr.variant);
           const payload = b.CreateInBoundsGEP(this.L.llvmType(t), addr, [this.i32(0), this.i32(1)]);
-          const typed = b.CreateBitCast(payload, ptrTo(vs));
+          const typed = b.CreateBitCast(payload, this.L.pointerTo(vs));
           addr = b.CreateInBoundsGEP(vs, typed, [this.i32(0), this.i32(pr.index)]);
           break;
         }
         case 'deref': {
-          const ptr = b.CreateLoad(this.L.llvmType(t), addr);
-          addr = this.coerce(ptr, ptrTo(innerLL), 'deref');
+          const ptrTy = this.L.llvmType(t);
+          addr = this.coerce(b.CreateLoad(ptrTy, addr), this.L.pointerTo(innerLL), 'deref', ptrTy);
           break;
         }
         case 'index': {
@@ -428,7 +428,7 @@ class FunctionEmitter {
       case 'char':
         return mc.consts.small(32, c.value);
       case 'str':
-        return this.coerce(mc.consts.str(c.value), lt, 'Str constant');
+        return this.coerce(mc.consts.str(c.value), lt, 'Str constant', L.i8p);
       case 'unit':
       case 'null':
       case 'zero':
@@ -439,11 +439,11 @@ class FunctionEmitter {
         return llvm.ConstantStruct.get(L.funcValueTy, [llvm.ConstantExpr.getBitCast(target.fn, L.i8p), llvm.ConstantPointerNull.get(L.i8p)]);
       }
       case 'loc':
-        return this.coerce(mc.consts.loc(c.span), lt, 'loc constant');
+        return this.coerce(mc.consts.loc(c.span), lt, 'loc constant', L.i8p);
       case 'site':
-        return this.coerce(mc.consts.site(c.span, c.typeName), lt, 'site constant');
+        return this.coerce(mc.consts.site(c.span, c.typeName), lt, 'site constant', L.i8p);
       case 'cstr':
-        return this.coerce(mc.consts.cstr(c.value), lt, 'cstr constant');
+        return this.coerce(mc.consts.cstr(c.value), lt, 'cstr constant', L.i8p);
       case 'sizeof':
         return mc.consts.int(intBits(ty), BigInt(L.sizeOf(c.of)));
       case 'alignof':
@@ -505,7 +505,9 @@ class FunctionEmitter {
       ice(`glue function '${symbol}' must take a fat 'mut ref ${typeToString(ty)}'`);
     }
     // (computed after the flag test: the load of the fat pointer belongs in the conditional block)
-    const addr = this.coerce(isObject ? this.objectRef(place)! : this.placeAddr(place), glue.params[0]!, `argument of ${symbol}`);
+    const addr = isObject
+      ? this.coerce(this.objectRef(place)!, glue.params[0]!, () => `argument of ${symbol}`, this.L.fatPtrTy)
+      : this.coerce(this.placeAddr(place), glue.params[0]!, () => `argument of ${symbol}`, this.L.pointerTo(this.L.llvmType(ty)));
     this.b.CreateCall(glue.type, glue.fn, [addr]);
     if (cont) {
       this.b.CreateBr(cont);
@@ -546,6 +548,8 @@ class FunctionEmitter {
           values,
           callee.ret,
         );
+        // Externs.call converts the C result to the TML type's LLVM type
+        if (result) resultTy = L.llvmType(callee.ret);
         break;
       }
       case 'closure': {
@@ -557,7 +561,7 @@ class FunctionEmitter {
         const params = fty.params.map((p) => L.llvmType(p));
         const type = llvm.FunctionType.get(L.returnType(fty.ret), [L.i8p, ...params], false);
         if (params.length !== values.length) ice(`${this.where()}: closure of ${fty.params.length} parameters called with ${values.length}`);
-        const call = b.CreateCall(type, b.CreateBitCast(fnptr, ptrTo(type)), [
+        const call = b.CreateCall(type, b.CreateBitCast(fnptr, this.L.pointerTo(type)), [
           env,
           ...values.map((v, i) => this.coerce(v, params[i]!, () => `closure argument ${i + 1}`, this.operandLL(args[i]!))),
         ]);
@@ -565,12 +569,12 @@ class FunctionEmitter {
         break;
       }
       case 'slot': {
-        const vtable = b.CreateBitCast(this.operand(callee.vtable), ptrTo(L.i8p));
+        const vtable = b.CreateBitCast(this.operand(callee.vtable), this.L.pointerTo(L.i8p));
         const slotAddr = b.CreateInBoundsGEP(L.i8p, vtable, [this.i64(callee.slot)]);
         const slot = b.CreateLoad(L.i8p, slotAddr);
         const params = args.map((a) => L.llvmType(this.operandType(a)));
         const type = llvm.FunctionType.get(L.returnType(callee.ret), params, false);
-        const call = b.CreateCall(type, b.CreateBitCast(slot, ptrTo(type)), [...values]);
+        const call = b.CreateCall(type, b.CreateBitCast(slot, this.L.pointerTo(type)), [...values]);
         if (!isVoidLike(callee.ret)) result = call;
         break;
       }
@@ -579,12 +583,12 @@ class FunctionEmitter {
         if (!isFatPointer(ot)) ice(`${this.where()}: virtual call through a value of type ${typeToString(ot)}`);
         const fat = this.operand(callee.object);
         const data = b.CreateExtractValue(fat, [0]);
-        const vtable = b.CreateBitCast(b.CreateExtractValue(fat, [1]), ptrTo(L.i8p));
+        const vtable = b.CreateBitCast(b.CreateExtractValue(fat, [1]), this.L.pointerTo(L.i8p));
         const slotAddr = b.CreateInBoundsGEP(L.i8p, vtable, [this.i64(callee.slot)]);
         const slot = b.CreateLoad(L.i8p, slotAddr);
         const params = args.map((a) => L.llvmType(this.operandType(a)));
         const type = llvm.FunctionType.get(L.returnType(callee.ret), [L.i8p, ...params], false);
-        const call = b.CreateCall(type, b.CreateBitCast(slot, ptrTo(type)), [data, ...values]);
+        const call = b.CreateCall(type, b.CreateBitCast(slot, this.L.pointerTo(type)), [data, ...values]);
         if (!isVoidLike(callee.ret)) result = call;
         break;
       }
@@ -656,7 +660,7 @@ class FunctionEmitter {
           this.store(obj, dest, 'ref of a trait object');
           return;
         }
-        this.store(this.placeAddr(rv.place), dest, 'ref');
+        this.store(this.placeAddr(rv.place), dest, 'ref', L.pointerTo(L.llvmType(this.placeType(rv.place))));
         return;
       }
       case 'unsize': {
@@ -678,7 +682,8 @@ class FunctionEmitter {
         const tag = b.CreateLoad(L.i32, tagAddr);
         const dt = this.placeType(dest);
         const dl = L.llvmType(dt);
-        this.store(dt.k === 'int' && dt.bits !== 32 ? b.CreateIntCast(tag, dl, false) : tag, dest, 'discriminant');
+        const widen = dt.k === 'int' && dt.bits !== 32;
+        this.store(widen ? b.CreateIntCast(tag, dl, false) : tag, dest, 'discriminant', widen ? dl : L.i32);
         return;
       }
       case 'aggregate':
@@ -727,7 +732,7 @@ class FunctionEmitter {
         b.CreateStore(this.i32(kind.variant), b.CreateInBoundsGEP(dl, addr, [this.i32(0), this.i32(0)]));
         if (values.length > 0) {
           const vs = L.variantStruct(dt, kind.variant);
-          const payload = b.CreateBitCast(b.CreateInBoundsGEP(dl, addr, [this.i32(0), this.i32(1)]), ptrTo(vs));
+          const payload = b.CreateBitCast(b.CreateInBoundsGEP(dl, addr, [this.i32(0), this.i32(1)]), this.L.pointerTo(vs));
           values.forEach((v, i) => field(payload, vs, i, v, L.llvmType(fts[i]!), () => `field ${i} of variant ${kind.variant}`, ops[i]));
         }
         return;
@@ -740,7 +745,7 @@ class FunctionEmitter {
         // every field starts at offset 0: the value is stored through the address cast to the field's type
         const addr = this.placeAddr(dest);
         b.CreateStore(this.mc.consts.zero(dl), addr);
-        b.CreateStore(this.coerce(values[0]!, ft, `field ${kind.field} of ${typeToString(dt)}`), b.CreateBitCast(addr, ptrTo(ft)));
+        b.CreateStore(this.coerce(values[0]!, ft, `field ${kind.field} of ${typeToString(dt)}`), b.CreateBitCast(addr, this.L.pointerTo(ft)));
         return;
       }
       case 'closure': {
@@ -757,7 +762,7 @@ class FunctionEmitter {
             mc.consts.int(64, BigInt(L.sizeOfLLVM(el))),
             mc.consts.site(span, 'closure'),
           ]);
-          const typed = b.CreateBitCast(raw, ptrTo(el));
+          const typed = b.CreateBitCast(raw, this.L.pointerTo(el));
           field(typed, el, 0, mc.consts.int(intBits(et.elems[0]!), 1n), L.llvmType(et.elems[0]!), 'closure refcount');
           const dropTy = L.llvmType(et.elems[1]!);
           if (!isPointerType(dropTy)) ice(`${this.where()}: closure environment field 1 has type ${typeToString(et.elems[1]!)}`);

@@ -30,6 +30,7 @@ export class Layouts {
   private readonly byObject = new WeakMap<Type, llvm.Type>();
   private readonly ints = new Map<number, llvm.IntegerType>();
   private readonly sizes = new WeakMap<llvm.Type, number>();
+  private readonly pointers = new WeakMap<llvm.Type, llvm.PointerType>();
   private readonly aligns = new WeakMap<llvm.Type, number>();
   private readonly voidTy: llvm.Type;
   private readonly i1: llvm.IntegerType;
@@ -65,6 +66,17 @@ export class Layouts {
     this.f32 = llvm.Type.getFloatTy(ctx);
     this.f64 = llvm.Type.getDoubleTy(ctx);
     for (const [bits, ty] of [[1, this.i1], [8, this.i8], [32, this.i32], [64, this.i64]] as const) this.ints.set(bits, ty);
+    this.pointers.set(this.i8, this.i8p);
+  }
+
+  /** `ty*`, one wrapper per pointee wrapper (so `pointerTo(llvmType(T))` is `llvmType(ref T)` itself). */
+  pointerTo(ty: llvm.Type): llvm.PointerType {
+    let p = this.pointers.get(ty);
+    if (!p) {
+      p = ptrTo(ty);
+      this.pointers.set(ty, p);
+    }
+    return p;
   }
 
   /** iN (one wrapper per width) */
@@ -165,7 +177,7 @@ export class Layouts {
       case 'ref':
       case 'ptr':
         if (t.inner.k === 'dyn') return this.fatPtrTy;
-        return ptrTo(this.pointee(t.inner));
+        return this.pointerTo(this.pointee(t.inner));
       case 'tuple':
       case 'array': {
         const key = mangleType(t);
