@@ -328,7 +328,7 @@ class FunctionEmitter {
         case 'index': {
           const it = this.localTy(pr.index);
           if (it.k !== 'int') ice(`${this.where()}: array index _${pr.index} has type ${typeToString(it)}`);
-          const raw = b.CreateLoad(this.L.llvmType(it), this.slot(pr.index));
+          const raw = this.regs.has(pr.index) ? this.reg(pr.index) : b.CreateLoad(this.L.llvmType(it), this.slot(pr.index));
           const idx = it.bits === 64 ? raw : b.CreateIntCast(raw, this.L.i64, it.signed);
           addr = b.CreateInBoundsGEP(this.L.llvmType(t), addr, [this.i64(0), idx]);
           break;
