@@ -1,6 +1,6 @@
 // Debug line info through DIBuilder (TOOLCHAIN.md §2): the module flags, one compile unit, a DISubprogram per
-// function, a DILocation per statement, and dbg.declare for named locals of scalar type (composite and pointer
-// debug types are not in the bindings, so other variables are not described).
+// function, one DILocation per source position and function (FunctionLocations), and dbg.declare for named locals
+// of scalar type (composite and pointer debug types are not in the bindings, so other variables are not described).
 import * as path from 'node:path';
 import llvm from './llvm.js';
 import type { SourceMap, Span } from '../syntax/source.js';
@@ -13,6 +13,8 @@ export class DebugInfo {
   private readonly fnType: llvm.DISubroutineType;
   private readonly cu: llvm.DICompileUnit;
   private readonly emptyLoc = new llvm.DebugLoc();
+  /** the empty DIExpression every dbg.declare takes (uniqued by LLVM anyway; made once) */
+  private emptyExpr: llvm.DIExpression | null = null;
 
   constructor(
     private readonly ctx: llvm.LLVMContext,
@@ -57,11 +59,6 @@ export class DebugInfo {
     return sp;
   }
 
-  location(sp: llvm.DISubprogram, span: Span | null): llvm.DILocation {
-    const { line, col } = span ? this.sources.position(span) : { line: 0, col: 0 };
-    return llvm.DILocation.get(this.ctx, line, col, sp);
-  }
-
   /** The line-0 location of code that stands for several source positions at once (LLVM's convention for merged
    * instructions, `DILocation::getMergedLocation`): a debugger shows no line rather than a wrong one. */
   mergedLocation(sp: llvm.DISubprogram): llvm.DILocation {
@@ -79,7 +76,7 @@ export class DebugInfo {
   }
 
   /** Describe a named local living in `storage` (an alloca), when its type has a basic debug type. */
-  declareLocal(sp: llvm.DISubprogram, name: string, ty: Type, span: Span, argNo: number | null, storage: llvm.Value, bb: llvm.BasicBlock): void {
+  declareLocal(locs: FunctionLocations, sp: llvm.DISubprogram, name: string, ty: Type, span: Span, argNo: number | null, storage: llvm.Value, bb: llvm.BasicBlock): void {
     const dty = this.basicType(ty);
     if (!dty) return;
     const file = this.file(span.file);
@@ -88,7 +85,8 @@ export class DebugInfo {
       argNo !== null
         ? this.di.createParameterVariable(sp, name, argNo, file, line, dty, true)
         : this.di.createAutoVariable(sp, name, file, line, dty, true);
-    this.di.insertDeclare(storage, v, this.di.createExpression(), this.location(sp, span), bb);
+    this.emptyExpr ??= this.di.createExpression();
+    this.di.insertDeclare(storage, v, this.emptyExpr, locs.of(span), bb);
   }
 
   finalize(): void {
@@ -145,13 +143,22 @@ export class FunctionLocations {
   set(builder: llvm.IRBuilder, span: Span | null): void {
     const key = span ? this.key(span) : 0;
     if (key === this.current) return;
+    builder.SetCurrentDebugLocation(this.byKey(key));
+    this.current = key;
+  }
+
+  /** The location of `span` (for an instruction placed explicitly, such as a dbg.declare). */
+  of(span: Span): llvm.DILocation {
+    return this.byKey(this.key(span));
+  }
+
+  private byKey(key: number): llvm.DILocation {
     let loc = this.byPosition.get(key);
     if (!loc) {
       loc = this.debug.at(this.sp, Math.floor(key / COL_LIMIT), key % COL_LIMIT);
       this.byPosition.set(key, loc);
     }
-    builder.SetCurrentDebugLocation(loc);
-    this.current = key;
+    return loc;
   }
 
   /** Set the builder's location to something this cache did not choose (a merged location): the next `set`

@@ -108,10 +108,10 @@ class FunctionEmitter {
     for (let i = 1; i <= mir.argCount; i++) {
       if (this.L.sizeOf(mir.locals[i]!.ty) > 0) b.CreateStore(fn.getArg(i - 1), this.slot(i));
     }
-    if (mc.debug && this.sp) {
+    if (mc.debug && this.sp && this.locs) {
       for (const l of mir.locals) {
         if (l.name === null || l.kind === 'return' || l.kind === 'flag') continue;
-        mc.debug.declareLocal(this.sp, l.name, l.ty, l.span ?? mir.span, l.kind === 'arg' ? l.id : null, this.slot(l.id), entry);
+        mc.debug.declareLocal(this.locs, this.sp, l.name, l.ty, l.span ?? mir.span, l.kind === 'arg' ? l.id : null, this.slot(l.id), entry);
       }
     }
 
