@@ -115,17 +115,22 @@ class FunctionEmitter {
       }
     }
 
+    const merged = new Set<number>();
+    for (const g of groups) for (const id of g.members.keys()) merged.add(id);
+    // the first MIR block continues the entry block unless something branches back to it (a loop header)
+    const first = mir.blocks[0]!;
+    const entryIsFirst = !merged.has(first.id) && !mir.blocks.some((bb) => targets(bb.term).includes(first.id));
     for (const bb of mir.blocks) {
       if (this.blocks.has(bb.id)) ice(`${mir.symbol}: block bb${bb.id} declared twice`);
-      if (groups.some((g) => g.members.has(bb.id))) continue;
-      this.blocks.set(bb.id, llvm.BasicBlock.Create(mc.ctx, `bb${bb.id}`, fn));
+      if (merged.has(bb.id)) continue;
+      this.blocks.set(bb.id, bb === first && entryIsFirst ? entry : llvm.BasicBlock.Create(mc.ctx, `bb${bb.id}`, fn));
     }
     // the shared panic blocks go last: they are cold
     groups.forEach((g, i) => {
       const shared: SharedPanic = { group: g, block: llvm.BasicBlock.Create(mc.ctx, `panic${i}`, fn), edges: [] };
       for (const id of g.members.keys()) this.sharedPanics.set(id, shared);
     });
-    b.CreateBr(this.target(mir.blocks[0]!.id));
+    if (!entryIsFirst) b.CreateBr(this.target(first.id));
 
     for (const bb of mir.blocks) {
       if (this.sharedPanics.has(bb.id)) continue;
@@ -920,6 +925,21 @@ class FunctionEmitter {
 
 /** Overloaded intrinsic declarations per module, by name, then by their (wrapper-identical) types. */
 const intrinsicCache = new WeakMap<llvm.Module, Map<string, { types: llvm.Type[]; fn: llvm.Function }[]>>();
+
+/** The blocks a terminator branches to. */
+function targets(t: Terminator): number[] {
+  switch (t.k) {
+    case 'goto':
+      return [t.target];
+    case 'branch':
+      return [t.then, t.else];
+    case 'switch':
+      return [t.otherwise, ...t.cases.map((c) => c.target)];
+    case 'return':
+    case 'unreachable':
+      return [];
+  }
+}
 
 /** Binary operations whose result is a Bool (i1) whatever their operands. */
 const COMPARISONS: ReadonlySet<BinOp> = new Set<BinOp>(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
