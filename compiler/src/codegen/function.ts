@@ -5,7 +5,9 @@
 // place is an address
 // computed from its local's alloca by GEPs (fields, enum payloads through a bitcast to the variant's field struct,
 // array elements) and loads (deref); operands are loads or constants; a statement computes its value and stores
-// it; terminators map one to one. Local 0 is loaded and returned (`ret void` for Unit/Never).
+// it; terminators map one to one. Local 0 is loaded and returned (`ret void` for Unit/Never). The first MIR block
+// continues the entry block unless a branch goes back to it; the blocks that only call a panic function are merged
+// into one shared block per panic function (panic_blocks.ts).
 //
 // Trait objects: a fat pointer (`ref dyn B`, `mut ref dyn B`, `*dyn B`) is a { i8* data, i8* vtable } value; its
 // field 0/1 projections address those two halves. The object place `(*p)` (p a fat pointer) has no address of its
