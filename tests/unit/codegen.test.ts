@@ -276,6 +276,37 @@ function overflowProgram(): MirProgram {
   return program([add.build(), main.build(), printI64()]);
 }
 
+/** sum_mul(a, b, c) = (a + b) * c, both checked: two panic blocks that codegen merges into one (panic_blocks.ts) */
+function twoChecksProgram(): MirProgram {
+  const f = new Fn('test::sum_mul', I32, [I32, I32, I32], 3);
+  const p1 = f.local(tuple(I32, T.bool));
+  const s = f.local(I32);
+  const p2 = f.local(tuple(I32, T.bool));
+  const panic = (line: number, col: number, op: string) =>
+    call(null, ext('tml_panic_overflow', T.never), [loc(line, col), cstr(op)], { noReturn: true, line });
+  f.block([assign(pl(p1), { k: 'checked', op: 'add', left: copy(1), right: copy(2) }, 4)], { k: 'branch', cond: copy(p1, field(1)), then: 1, else: 2 });
+  f.block([panic(4, 12, 'add')], { k: 'unreachable' });
+  f.block(
+    [assign(pl(s), use(copy(p1, field(0))), 4), assign(pl(p2), { k: 'checked', op: 'mul', left: copy(s), right: copy(3) }, 5)],
+    { k: 'branch', cond: copy(p2, field(1)), then: 3, else: 4 },
+  );
+  f.block([panic(5, 7, 'multiply')], { k: 'unreachable' });
+  f.block([assign(pl(0), use(copy(p2, field(0))), 5)]);
+
+  const main = new Fn('test::main', T.unit, [], 10);
+  const r = main.var(I32, 'r');
+  const w = main.local(I64);
+  main.block([
+    call(pl(r), fnc('test::sum_mul'), [int(1, I32), int(2, I32), int(3, I32)], { line: 11 }),
+    assign(pl(w), { k: 'cast', operand: copy(r), to: I64 }, 11),
+    printCall(copy(w), 11),
+    call(pl(r), fnc('test::sum_mul'), [int(1, I32), int(1, I32), int(1 << 30, I32)], { line: 12 }),
+    assign(pl(w), { k: 'cast', operand: copy(r), to: I64 }, 12),
+    printCall(copy(w), 12),
+  ]);
+  return program([f.build(), main.build(), printI64()]);
+}
+
 function helloProgram(): MirProgram {
   const main = new Fn('test::main', I32, [], 2);
   main.block([
@@ -629,6 +660,52 @@ describe('codegen: compiled and run', () => {
     expect(r.stderr).toContain('attempt to add with overflow');
     expect(r.stderr).toContain(`${FILE}:4:12`);
     expect(r.exitCode, runtimeNote).toBe(101);
+  });
+
+  it('merges a function’s panic blocks into one shared block and keeps each check’s message exact', () => {
+    const r = compileAndRun(twoChecksProgram(), [], { debugInfo: true });
+    const start = r.ir.indexOf('@"test::sum_mul"(');
+    const body = r.ir.slice(start, r.ir.indexOf('\n}\n', start));
+    // one call for both checks, its location and operation chosen by φs over the two branches
+    expect(body.match(/call void @tml_panic_overflow/g)?.length).toBe(1);
+    expect(body.match(/= phi i8\* /g)?.length).toBe(2);
+    expect(body.match(/\bunreachable\b/g)?.length).toBe(1);
+    expect(body).not.toContain('dead');
+    // the shared call's debug location is line 0 (it stands for both checks)
+    const dbg = /call void @tml_panic_overflow\(.*!dbg (![0-9]+)/.exec(body)?.[1];
+    expect(r.ir).toMatch(new RegExp(`^${dbg} = !DILocation\\(line: 0,`, 'm'));
+    expect(r.stdout).toBe('9');
+    expect(r.stderr).toContain(`${FILE}:5:7`);
+    expect(r.stderr).toContain('attempt to multiply with overflow');
+    expect(r.exitCode, runtimeNote).toBe(101);
+  });
+
+  it('passes register temporaries to a shared panic block through φs', () => {
+    // two bounds-style panics whose index is a register temporary: the φ takes each branch's value
+    const f = new Fn('test::two_indices', T.unit, [I64], 3);
+    const i1 = f.local(I64);
+    const c1 = f.local(T.bool);
+    const i2 = f.local(I64);
+    const c2 = f.local(T.bool);
+    const panic = (idx: number, line: number) =>
+      call(null, ext('tml_panic_bounds', T.never), [loc(line, 5), int(4), copy(idx)], { noReturn: true, line });
+    f.block(
+      [assign(pl(i1), { k: 'binary', op: 'add', left: copy(1), right: int(1) }), assign(pl(c1), { k: 'binary', op: 'ge', left: copy(i1), right: int(4) })],
+      { k: 'branch', cond: copy(c1), then: 1, else: 2 },
+    );
+    f.block([panic(i1, 4)], { k: 'unreachable' });
+    f.block(
+      [assign(pl(i2), { k: 'binary', op: 'add', left: copy(1), right: int(2) }), assign(pl(c2), { k: 'binary', op: 'ge', left: copy(i2), right: int(4) })],
+      { k: 'branch', cond: copy(c2), then: 3, else: 4 },
+    );
+    f.block([panic(i2, 5)], { k: 'unreachable' });
+    f.block([]);
+    const { ir } = gen(program([f.build()], { entry: null }));
+    expect(ir.match(/call void @tml_panic_bounds/g)?.length).toBe(1);
+    // (the first MIR block continues the entry block)
+    expect(ir).toMatch(/= phi i64 \[ %[0-9]+, %entry \], \[ %[0-9]+, %bb2 \]/);
+    // the length is the same constant in both: passed directly, no φ
+    expect(ir.match(/= phi /g)?.length).toBe(2);
   });
 
   it('prints string literals (deduplicated static Strs) and returns main’s I32 status', () => {

@@ -65,6 +65,41 @@ describe('register temporaries', () => {
     for (const l of borrowed) expect(registerTemps(main).scalars.has(l)).toBe(false);
   });
 
+  it('keeps an array index temporary in a register, and the bounds checks share one panic block', () => {
+    const file = path.join(tmp, 'index.tml');
+    fs.writeFileSync(
+      file,
+      `func pick(a: [I32; 4], i: I64, j: I64) -> I32 {
+    a[i] * a[j] + a[i + j]
+}
+func main() {
+    let a = [7, 3, 9, 1]
+    println(pick(a, 1, 2))
+    println(pick(a, 2, 5))
+}
+`,
+    );
+    const fe = runFrontEnd(file, { overflowChecks: true, tests: false });
+    const pick = fe.program!.functions.find((f) => f.displayName === 'pick')!;
+    const { scalars } = registerTemps(pick);
+    // the locals used as an index: `_a[_n]` in the MIR text
+    const indices = [...printFunction(pick).matchAll(/\[_(\d+)\]/g)].map((m) => Number(m[1]));
+    expect(indices.length).toBeGreaterThan(0);
+    for (const l of indices) if (pick.locals[l]!.kind === 'temp') expect(scalars.has(l)).toBe(true);
+    const ll = path.join(tmp, 'index.ll');
+    execaSync('node', [path.join(ROOT, 'bin/tmlc.js'), 'build', file, '--emit=ir', '-o', ll]);
+    const ir = fs.readFileSync(ll, 'utf8');
+    const start = ir.indexOf('define internal i32 @tml.main.pick(');
+    const body = ir.slice(start, ir.indexOf('\n}\n', start));
+    expect(body.match(/call void @tml_panic_bounds/g)?.length).toBe(1);
+    const exe = path.join(tmp, 'index');
+    execaSync('node', [path.join(ROOT, 'bin/tmlc.js'), 'build', file, '-o', exe]);
+    const r = execaSync(exe, { reject: false });
+    expect(r.stdout).toBe('28');
+    expect(r.stderr).toBe(`panic at ${file}:2:12: index out of bounds: the len is 4 but the index is 5`);
+    expect(r.exitCode).toBe(101);
+  });
+
   it('gives those temporaries no stack slot in the IR, and the program still runs', () => {
     const { file } = program();
     const ll = path.join(tmp, 'regs.ll');

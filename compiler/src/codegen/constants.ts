@@ -13,6 +13,9 @@ export class ConstantPool {
   private readonly cstrs = new Map<string, llvm.Constant>();
   private readonly locs = new Map<string, llvm.Constant>();
   private readonly sites = new Map<string, llvm.Constant>();
+  /** integer constants by width, then value (a constant is asked for once per use: loop bounds, 0, 1, sizes) */
+  private readonly ints = new Map<number, Map<bigint, llvm.Constant>>();
+  private readonly zeros = new WeakMap<llvm.Type, llvm.Constant>();
   private readonly locTy: llvm.StructType;
   private readonly siteTy: llvm.StructType;
 
@@ -85,7 +88,36 @@ export class ConstantPool {
   /** An integer constant of any width. ConstantInt.get takes a JS number, so values that are not exactly
    * representable are assembled from 32-bit chunks with shl/or, which IRBuilder folds into one constant. */
   int(bits: number, value: bigint): llvm.Constant {
-    const ty = llvm.Type.getIntNTy(this.ctx, bits);
+    let byValue = this.ints.get(bits);
+    if (!byValue) {
+      byValue = new Map();
+      this.ints.set(bits, byValue);
+    }
+    let c = byValue.get(value);
+    if (!c) {
+      c = this.makeInt(bits, value);
+      byValue.set(value, c);
+    }
+    return c;
+  }
+
+  /** An integer constant from a JS number (indices, field numbers, sizes). */
+  small(bits: number, value: number): llvm.Constant {
+    return this.int(bits, BigInt(value));
+  }
+
+  /** The zero value of an LLVM type (null pointer, zeroed aggregate, `{}`), one per type wrapper. */
+  zero(ty: llvm.Type): llvm.Constant {
+    let c = this.zeros.get(ty);
+    if (!c) {
+      c = llvm.Constant.getNullValue(ty);
+      this.zeros.set(ty, c);
+    }
+    return c;
+  }
+
+  private makeInt(bits: number, value: bigint): llvm.Constant {
+    const ty = this.layouts.int(bits);
     const v = BigInt.asUintN(bits, value);
     const signed = BigInt.asIntN(bits, value);
     if (signed >= -(2n ** 53n) && signed <= 2n ** 53n) return llvm.ConstantInt.get(ty, Number(signed), true);

@@ -1,6 +1,6 @@
 // Debug line info through DIBuilder (TOOLCHAIN.md §2): the module flags, one compile unit, a DISubprogram per
-// function, a DILocation per statement, and dbg.declare for named locals of scalar type (composite and pointer
-// debug types are not in the bindings, so other variables are not described).
+// function, one DILocation per source position and function (FunctionLocations), and dbg.declare for named locals
+// of scalar type (composite and pointer debug types are not in the bindings, so other variables are not described).
 import * as path from 'node:path';
 import llvm from './llvm.js';
 import type { SourceMap, Span } from '../syntax/source.js';
@@ -13,6 +13,8 @@ export class DebugInfo {
   private readonly fnType: llvm.DISubroutineType;
   private readonly cu: llvm.DICompileUnit;
   private readonly emptyLoc = new llvm.DebugLoc();
+  /** the empty DIExpression every dbg.declare takes (uniqued by LLVM anyway; made once) */
+  private emptyExpr: llvm.DIExpression | null = null;
 
   constructor(
     private readonly ctx: llvm.LLVMContext,
@@ -57,13 +59,16 @@ export class DebugInfo {
     return sp;
   }
 
-  location(sp: llvm.DISubprogram, span: Span | null): llvm.DILocation {
-    const { line, col } = span ? this.sources.position(span) : { line: 0, col: 0 };
-    return llvm.DILocation.get(this.ctx, line, col, sp);
+  /** The line-0 location of code that stands for several source positions at once (LLVM's convention for merged
+   * instructions, `DILocation::getMergedLocation`): a debugger shows no line rather than a wrong one. */
+  mergedLocation(sp: llvm.DISubprogram): llvm.DILocation {
+    return llvm.DILocation.get(this.ctx, 0, 0, sp);
   }
 
-  setLocation(builder: llvm.IRBuilder, sp: llvm.DISubprogram, span: Span | null): void {
-    builder.SetCurrentDebugLocation(this.location(sp, span));
+  /** Per-function locations: each distinct (line, col) gets one DILocation, and the builder is only told when the
+   * location changes (a MIR statement emits several instructions; consecutive statements often share a position). */
+  locations(sp: llvm.DISubprogram): FunctionLocations {
+    return new FunctionLocations(this, this.sources, sp);
   }
 
   clearLocation(builder: llvm.IRBuilder): void {
@@ -71,7 +76,7 @@ export class DebugInfo {
   }
 
   /** Describe a named local living in `storage` (an alloca), when its type has a basic debug type. */
-  declareLocal(sp: llvm.DISubprogram, name: string, ty: Type, span: Span, argNo: number | null, storage: llvm.Value, bb: llvm.BasicBlock): void {
+  declareLocal(locs: FunctionLocations, sp: llvm.DISubprogram, name: string, ty: Type, span: Span, argNo: number | null, storage: llvm.Value, bb: llvm.BasicBlock): void {
     const dty = this.basicType(ty);
     if (!dty) return;
     const file = this.file(span.file);
@@ -80,7 +85,8 @@ export class DebugInfo {
       argNo !== null
         ? this.di.createParameterVariable(sp, name, argNo, file, line, dty, true)
         : this.di.createAutoVariable(sp, name, file, line, dty, true);
-    this.di.insertDeclare(storage, v, this.di.createExpression(), this.location(sp, span), bb);
+    this.emptyExpr ??= this.di.createExpression();
+    this.di.insertDeclare(storage, v, this.emptyExpr, locs.of(span), bb);
   }
 
   finalize(): void {
@@ -90,6 +96,11 @@ export class DebugInfo {
   /** Free the native DIBuilder (before the module and context it belongs to). */
   dispose(): void {
     this.di.dispose();
+  }
+
+  /** DILocation.get for an already resolved position (FunctionLocations' cache misses). */
+  at(sp: llvm.DISubprogram, line: number, col: number): llvm.DILocation {
+    return llvm.DILocation.get(this.ctx, line, col, sp);
   }
 
   private basicType(t: Type): llvm.DIBasicType | null {
@@ -119,3 +130,59 @@ export class DebugInfo {
     return b;
   }
 }
+
+/** The debug locations of one function (see `DebugInfo.locations`). */
+export class FunctionLocations {
+  private readonly byPosition = new Map<number, llvm.DILocation>();
+  private readonly bySpan = new WeakMap<Span, number>();
+  /** the position key the builder currently carries, or -1 */
+  private current = -1;
+
+  constructor(
+    private readonly debug: DebugInfo,
+    private readonly sources: SourceMap,
+    private readonly sp: llvm.DISubprogram,
+  ) {}
+
+  /** Make the builder's current location that of `span` (line 0 for null). */
+  set(builder: llvm.IRBuilder, span: Span | null): void {
+    const key = span ? this.key(span) : 0;
+    if (key === this.current) return;
+    builder.SetCurrentDebugLocation(this.byKey(key));
+    this.current = key;
+  }
+
+  /** The location of `span` (for an instruction placed explicitly, such as a dbg.declare). */
+  of(span: Span): llvm.DILocation {
+    return this.byKey(this.key(span));
+  }
+
+  private byKey(key: number): llvm.DILocation {
+    let loc = this.byPosition.get(key);
+    if (!loc) {
+      loc = this.debug.at(this.sp, Math.floor(key / COL_LIMIT), key % COL_LIMIT);
+      this.byPosition.set(key, loc);
+    }
+    return loc;
+  }
+
+  /** Set the builder's location to something this cache did not choose (a merged location): the next `set`
+   * must tell the builder again. */
+  forget(): void {
+    this.current = -1;
+  }
+
+  /** line · COL_LIMIT + col: one number per source position (spans are often shared by a statement's parts) */
+  private key(span: Span): number {
+    let k = this.bySpan.get(span);
+    if (k === undefined) {
+      const { line, col } = this.sources.position(span);
+      k = line * COL_LIMIT + Math.min(col, COL_LIMIT - 1);
+      this.bySpan.set(span, k);
+    }
+    return k;
+  }
+}
+
+/** Columns past this (a 16-million-character line) share the last column's location. */
+const COL_LIMIT = 2 ** 24;

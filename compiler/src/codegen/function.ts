@@ -5,7 +5,9 @@
 // place is an address
 // computed from its local's alloca by GEPs (fields, enum payloads through a bitcast to the variant's field struct,
 // array elements) and loads (deref); operands are loads or constants; a statement computes its value and stores
-// it; terminators map one to one. Local 0 is loaded and returned (`ret void` for Unit/Never).
+// it; terminators map one to one. Local 0 is loaded and returned (`ret void` for Unit/Never). The first MIR block
+// continues the entry block unless a branch goes back to it; the blocks that only call a panic function are merged
+// into one shared block per panic function (panic_blocks.ts).
 //
 // Trait objects: a fat pointer (`ref dyn B`, `mut ref dyn B`, `*dyn B`) is a { i8* data, i8* vtable } value; its
 // field 0/1 projections address those two halves. The object place `(*p)` (p a fat pointer) has no address of its
@@ -14,9 +16,11 @@
 // vtable and calls it with the data pointer first.
 import { registerTemps } from '../mir/analysis/register_temps.js';
 import { printStatement } from '../mir/print.js';
-import llvm, { ice, isIntegerType, isPointerType, ptrTo } from './llvm.js';
+import { panicGroups, type PanicGroup } from './panic_blocks.js';
+import llvm, { ice, isIntegerType, isPointerType } from './llvm.js';
 import { isFatPointer, isVoidLike } from './layout.js';
 import type { DeclaredFn, ModuleContext } from './context.js';
+import type { FunctionLocations } from './debuginfo.js';
 import { derefPlaceType, isClass, mangleType, structFields, T, typeEquals, typeToString, variantFields, type Type } from '../sema/types.js';
 import type {
   AggregateKind,
@@ -34,6 +38,14 @@ import type {
 import type { Span } from '../syntax/source.js';
 
 type Adt = Extract<Type, { k: 'adt' }>;
+type PanicCall = Extract<Statement, { k: 'call' }>;
+
+/** A shared panic block being built: the branches into it, each with the MIR block it replaces. */
+interface SharedPanic {
+  readonly group: PanicGroup;
+  readonly block: llvm.BasicBlock;
+  readonly edges: { member: number; from: llvm.BasicBlock }[];
+}
 
 export function emitFunctionBody(mc: ModuleContext, decl: DeclaredFn): void {
   new FunctionEmitter(mc, decl).emit();
@@ -50,7 +62,14 @@ class FunctionEmitter {
   private readonly regValues = new Map<number, llvm.Value>();
   private readonly blocks = new Map<number, llvm.BasicBlock>();
   private sp: llvm.DISubprogram | null = null;
+  private locs: FunctionLocations | null = null;
   private deadCount = 0;
+  /** the LLVM block being emitted into */
+  private cur: llvm.BasicBlock | null = null;
+  /** the last instruction emitted was a terminator (after a call that does not return) */
+  private terminated = false;
+  /** merged panic blocks (panic_blocks.ts) by the MIR blocks they stand for */
+  private readonly sharedPanics = new Map<number, SharedPanic>();
 
   constructor(
     private readonly mc: ModuleContext,
@@ -68,15 +87,19 @@ class FunctionEmitter {
     const { mc, mir, b } = this;
     const fn = this.decl.fn;
     if (mir.blocks.length === 0) ice(`function ${mir.symbol} has no blocks`);
-    if (mc.debug) this.sp = mc.debug.subprogram(fn, mir.displayName, mir.symbol, mir.span, !mir.exported);
+    if (mc.debug) {
+      this.sp = mc.debug.subprogram(fn, mir.displayName, mir.symbol, mir.span, !mir.exported);
+      this.locs = mc.debug.locations(this.sp);
+    }
 
     const entry = llvm.BasicBlock.Create(mc.ctx, 'entry', fn);
-    b.SetInsertPoint(entry);
+    this.enter(entry);
     this.at(mir.span);
 
     const temps = registerTemps(mir);
     this.regs = new Set([...temps.scalars, ...temps.pairs]);
     this.pairs = temps.pairs;
+    const groups = panicGroups(mir, temps.scalars);
     for (const l of mir.locals) {
       if (this.locals.has(l.id)) ice(`${mir.symbol}: local _${l.id} declared twice`);
       this.locals.set(l.id, l);
@@ -87,34 +110,71 @@ class FunctionEmitter {
     for (let i = 1; i <= mir.argCount; i++) {
       if (this.L.sizeOf(mir.locals[i]!.ty) > 0) b.CreateStore(fn.getArg(i - 1), this.slot(i));
     }
-    if (mc.debug && this.sp) {
+    if (mc.debug && this.sp && this.locs) {
       for (const l of mir.locals) {
         if (l.name === null || l.kind === 'return' || l.kind === 'flag') continue;
-        mc.debug.declareLocal(this.sp, l.name, l.ty, l.span ?? mir.span, l.kind === 'arg' ? l.id : null, this.slot(l.id), entry);
+        mc.debug.declareLocal(this.locs, this.sp, l.name, l.ty, l.span ?? mir.span, l.kind === 'arg' ? l.id : null, this.slot(l.id), entry);
       }
     }
 
+    const merged = new Set<number>();
+    for (const g of groups) for (const id of g.members.keys()) merged.add(id);
+    // the first MIR block continues the entry block unless something branches back to it (a loop header)
+    const first = mir.blocks[0]!;
+    const entryIsFirst = !merged.has(first.id) && !mir.blocks.some((bb) => targets(bb.term).includes(first.id));
     for (const bb of mir.blocks) {
       if (this.blocks.has(bb.id)) ice(`${mir.symbol}: block bb${bb.id} declared twice`);
-      this.blocks.set(bb.id, llvm.BasicBlock.Create(mc.ctx, `bb${bb.id}`, fn));
+      if (merged.has(bb.id)) continue;
+      this.blocks.set(bb.id, bb === first && entryIsFirst ? entry : llvm.BasicBlock.Create(mc.ctx, `bb${bb.id}`, fn));
     }
-    b.CreateBr(this.block(mir.blocks[0]!.id));
+    // the shared panic blocks go last: they are cold
+    groups.forEach((g, i) => {
+      const shared: SharedPanic = { group: g, block: llvm.BasicBlock.Create(mc.ctx, `panic${i}`, fn), edges: [] };
+      for (const id of g.members.keys()) this.sharedPanics.set(id, shared);
+    });
+    if (!entryIsFirst) b.CreateBr(this.target(first.id));
 
     for (const bb of mir.blocks) {
-      b.SetInsertPoint(this.block(bb.id));
+      if (this.sharedPanics.has(bb.id)) continue;
+      this.enter(this.block(bb.id));
       for (const s of bb.stmts) {
         this.curStmt = s;
+        if (this.terminated) this.deadBlock();
         this.statement(s);
       }
+      // a block ending in a call that does not return needs no `unreachable` of its own
+      if (this.terminated && bb.term.k === 'unreachable') continue;
+      if (this.terminated) this.deadBlock();
       this.at(bb.termSpan ?? mir.span);
       this.terminator(bb.term);
     }
+    this.curStmt = null;
+    for (const shared of new Set(this.sharedPanics.values())) this.emitSharedPanic(shared);
+  }
+
+  /** One shared panic block: a φ per argument that differs between the merged checks, the call, `unreachable`. */
+  private emitSharedPanic(shared: SharedPanic): void {
+    const { group, block, edges } = shared;
+    const first = group.members.values().next().value as PanicCall;
+    this.enter(block);
+    if (this.locs && this.sp && this.mc.debug) {
+      this.b.SetCurrentDebugLocation(this.mc.debug.mergedLocation(this.sp));
+      this.locs.forget();
+    }
+    const values = first.args.map((a, i) => {
+      if (group.uniform[i]) return this.operand(a);
+      const phi = this.b.CreatePHI(this.L.llvmType(this.operandType(a)), edges.length);
+      for (const e of edges) phi.addIncoming(this.operand(group.members.get(e.member)!.args[i]!), e.from);
+      return phi;
+    });
+    this.curStmt = first;
+    this.callWith(null, first.callee, first.args, values, true);
   }
 
   // ---------- helpers ----------
 
   private at(span: Span | null): void {
-    if (this.mc.debug && this.sp) this.mc.debug.setLocation(this.b, this.sp, span);
+    if (this.locs) this.locs.set(this.b, span);
   }
 
   /** the statement being emitted, for internal error messages */
@@ -143,23 +203,62 @@ class FunctionEmitter {
   }
 
   private i32(n: number): llvm.Constant {
-    return llvm.ConstantInt.get(this.L.i32, n, true);
+    return this.mc.consts.small(32, n);
+  }
+
+  private i64(n: number): llvm.Constant {
+    return this.mc.consts.small(64, n);
   }
 
   /** Make `v` have LLVM type `to`: pointers are bitcast (a no-op when the types are already equal); other kinds
    * must already agree. (Full type equality is not available: `llvm.Type.isSameType` compares structurally and
    * recurses forever on recursive named structs.) */
-  private coerce(v: llvm.Value, to: llvm.Type, what: string): llvm.Value {
-    const from = v.getType();
-    if (isPointerType(from) && isPointerType(to)) return this.b.CreateBitCast(v, to);
-    if (from.getTypeID() !== to.getTypeID()) ice(`${this.where()}: ${what}: LLVM type mismatch (type ids ${from.getTypeID()} → ${to.getTypeID()}) at statement ${this.curStmt ? printStatement(this.curStmt) : '-'}`);
+  private coerce(v: llvm.Value, to: llvm.Type, what: string | (() => string), from?: llvm.Type): llvm.Value {
+    // `from`: v's LLVM type when the caller knows it (Layouts answers with one wrapper per type, so the same
+    // wrapper means the same type and nothing needs asking LLVM)
+    if (from === to) return v;
+    const actual = from ?? v.getType();
+    if (isPointerType(actual) && isPointerType(to)) return this.b.CreateBitCast(v, to);
+    if (actual.getTypeID() !== to.getTypeID()) {
+      ice(`${this.where()}: ${typeof what === 'string' ? what : what()}: LLVM type mismatch (type ids ${actual.getTypeID()} → ${to.getTypeID()}) at statement ${this.curStmt ? printStatement(this.curStmt) : '-'}`);
+    }
     return v;
+  }
+
+
+  /** The declaration of an overloaded intrinsic, once per module and type (`getDeclaration` makes a wrapper each
+   * time it is asked). */
+  private intrinsic(name: 'sadd_with_overflow' | 'uadd_with_overflow' | 'ssub_with_overflow' | 'usub_with_overflow' | 'smul_with_overflow' | 'umul_with_overflow' | 'fptosi_sat' | 'fptoui_sat', ...types: llvm.Type[]): llvm.Function {
+    let byKey = intrinsicCache.get(this.mc.module);
+    if (!byKey) intrinsicCache.set(this.mc.module, (byKey = new Map()));
+    let perName = byKey.get(name);
+    if (!perName) byKey.set(name, (perName = []));
+    let hit = perName.find((e) => e.types.length === types.length && e.types.every((t, i) => t === types[i]));
+    if (!hit) {
+      hit = { types, fn: llvm.Intrinsic.getDeclaration(this.mc.module, llvm.Intrinsic[name], types) };
+      perName.push(hit);
+    }
+    return hit.fn;
   }
 
   /** Start a fresh block for code that follows a terminator emitted mid-block (after a no-return call). */
   private deadBlock(): void {
-    const bb = llvm.BasicBlock.Create(this.mc.ctx, `dead${this.deadCount++}`, this.decl.fn);
+    this.enter(llvm.BasicBlock.Create(this.mc.ctx, `dead${this.deadCount++}`, this.decl.fn));
+  }
+
+  /** Emit into `bb` from now on. */
+  private enter(bb: llvm.BasicBlock): void {
     this.b.SetInsertPoint(bb);
+    this.cur = bb;
+    this.terminated = false;
+  }
+
+  /** The LLVM block a branch to MIR block `id` goes to; a branch to a merged panic block is recorded for its φs. */
+  private target(id: number): llvm.BasicBlock {
+    const shared = this.sharedPanics.get(id);
+    if (!shared) return this.block(id);
+    shared.edges.push({ member: id, from: this.cur! });
+    return shared.block;
   }
 
   // ---------- places ----------
@@ -206,7 +305,7 @@ class FunctionEmitter {
       // a register temporary is only ever dereferenced: its value is the address
       if (proj[0]?.k !== 'deref') ice(`${this.where()}: the register temporary _${p.local} has no address (${showPlace(p)})`);
       const inner = this.projType(t, proj[0]);
-      addr = this.coerce(this.reg(p.local), ptrTo(this.L.llvmType(inner)), 'deref');
+      addr = this.coerce(this.reg(p.local), this.L.pointerTo(this.L.llvmType(inner)), 'deref', this.L.llvmType(t));
       t = inner;
       proj = proj.slice(1);
     } else addr = this.slot(p.local);
@@ -218,27 +317,27 @@ class FunctionEmitter {
       const innerLL = this.L.llvmType(inner);
       switch (pr.k) {
         case 'field':
-          if (t.k === 'adt' && t.def.kind === 'union') addr = b.CreateBitCast(addr, ptrTo(innerLL));
+          if (t.k === 'adt' && t.def.kind === 'union') addr = b.CreateBitCast(addr, this.L.pointerTo(innerLL));
           else addr = b.CreateInBoundsGEP(this.L.llvmType(t), addr, [this.i32(0), this.i32(pr.index)]);
           break;
         case 'variant': {
           const vs = this.L.variantStruct(t as Adt, pr.variant);
           const payload = b.CreateInBoundsGEP(this.L.llvmType(t), addr, [this.i32(0), this.i32(1)]);
-          const typed = b.CreateBitCast(payload, ptrTo(vs));
+          const typed = b.CreateBitCast(payload, this.L.pointerTo(vs));
           addr = b.CreateInBoundsGEP(vs, typed, [this.i32(0), this.i32(pr.index)]);
           break;
         }
         case 'deref': {
-          const ptr = b.CreateLoad(this.L.llvmType(t), addr);
-          addr = this.coerce(ptr, ptrTo(innerLL), 'deref');
+          const ptrTy = this.L.llvmType(t);
+          addr = this.coerce(b.CreateLoad(ptrTy, addr), this.L.pointerTo(innerLL), 'deref', ptrTy);
           break;
         }
         case 'index': {
           const it = this.localTy(pr.index);
           if (it.k !== 'int') ice(`${this.where()}: array index _${pr.index} has type ${typeToString(it)}`);
-          const raw = b.CreateLoad(this.L.llvmType(it), this.slot(pr.index));
+          const raw = this.regs.has(pr.index) ? this.reg(pr.index) : b.CreateLoad(this.L.llvmType(it), this.slot(pr.index));
           const idx = it.bits === 64 ? raw : b.CreateIntCast(raw, this.L.i64, it.signed);
-          addr = b.CreateInBoundsGEP(this.L.llvmType(t), addr, [llvm.ConstantInt.get(this.L.i64, 0, false), idx]);
+          addr = b.CreateInBoundsGEP(this.L.llvmType(t), addr, [this.i64(0), idx]);
           break;
         }
       }
@@ -276,25 +375,31 @@ class FunctionEmitter {
     const addr = this.placeAddr(p); // first: it names a misused trait object place
     const ty = this.L.llvmType(this.placeType(p));
     // zero-sized values (Unit, empty structs) have no memory: no load (AddressSanitizer mis-checks 0-byte accesses)
-    if (this.L.sizeOfLLVM(ty) === 0) return llvm.Constant.getNullValue(ty);
+    if (this.L.sizeOfLLVM(ty) === 0) return this.mc.consts.zero(ty);
     return this.b.CreateLoad(ty, addr);
   }
 
-  private store(v: llvm.Value, p: Place, what: string): void {
+  /** Store `v` (of LLVM type `from` when known) into `p`. */
+  private store(v: llvm.Value, p: Place, what: string, from?: llvm.Type): void {
     if (p.proj.length === 0 && this.regs.has(p.local)) {
-      this.regValues.set(p.local, this.coerce(v, this.L.llvmType(this.localTy(p.local)), what));
+      this.regValues.set(p.local, this.coerce(v, this.L.llvmType(this.localTy(p.local)), what, from));
       return;
     }
     const addr = this.placeAddr(p);
     const ty = this.L.llvmType(this.placeType(p));
     if (this.L.sizeOfLLVM(ty) === 0) return; // nothing to store (see load)
-    this.b.CreateStore(this.coerce(v, ty, what), addr);
+    this.b.CreateStore(this.coerce(v, ty, what, from), addr);
   }
 
   // ---------- operands ----------
 
   operandType(op: Operand): Type {
     return op.k === 'const' ? op.ty : this.placeType(op.place);
+  }
+
+  /** The LLVM type of `operand(op)`'s value (what `load` and `constant` produce). */
+  operandLL(op: Operand): llvm.Type {
+    return this.L.llvmType(this.operandType(op));
   }
 
   operand(op: Operand): llvm.Value {
@@ -311,7 +416,7 @@ class FunctionEmitter {
           case 'char':
             return mc.consts.int(intBits(ty), c.value);
           case 'bool':
-            return llvm.ConstantInt.get(lt, c.value !== 0n ? 1 : 0, false);
+            return mc.consts.small(1, c.value !== 0n ? 1 : 0);
           case 'float':
             return llvm.ConstantFP.get(lt, Number(c.value));
           case 'ptr':
@@ -326,26 +431,26 @@ class FunctionEmitter {
         return llvm.ConstantFP.get(lt, c.value);
       case 'bool':
         if (ty.k !== 'bool') ice(`${this.where()}: Bool constant of type ${typeToString(ty)}`);
-        return c.value ? llvm.ConstantInt.getTrue(mc.ctx) : llvm.ConstantInt.getFalse(mc.ctx);
+        return c.value ? mc.consts.small(1, 1) : mc.consts.small(1, 0);
       case 'char':
-        return llvm.ConstantInt.get(lt, c.value, false);
+        return mc.consts.small(32, c.value);
       case 'str':
-        return this.coerce(mc.consts.str(c.value), lt, 'Str constant');
+        return this.coerce(mc.consts.str(c.value), lt, 'Str constant', L.i8p);
       case 'unit':
       case 'null':
       case 'zero':
-        return llvm.Constant.getNullValue(lt);
+        return this.mc.consts.zero(lt);
       case 'fn': {
         const target = mc.fns.get(c.symbol) ?? ice(`${this.where()}: function value of unknown symbol '${c.symbol}'`);
         if (ty.k !== 'func') ice(`${this.where()}: function constant of type ${typeToString(ty)}`);
         return llvm.ConstantStruct.get(L.funcValueTy, [llvm.ConstantExpr.getBitCast(target.fn, L.i8p), llvm.ConstantPointerNull.get(L.i8p)]);
       }
       case 'loc':
-        return this.coerce(mc.consts.loc(c.span), lt, 'loc constant');
+        return this.coerce(mc.consts.loc(c.span), lt, 'loc constant', L.i8p);
       case 'site':
-        return this.coerce(mc.consts.site(c.span, c.typeName), lt, 'site constant');
+        return this.coerce(mc.consts.site(c.span, c.typeName), lt, 'site constant', L.i8p);
       case 'cstr':
-        return this.coerce(mc.consts.cstr(c.value), lt, 'cstr constant');
+        return this.coerce(mc.consts.cstr(c.value), lt, 'cstr constant', L.i8p);
       case 'sizeof':
         return mc.consts.int(intBits(ty), BigInt(L.sizeOf(c.of)));
       case 'alignof':
@@ -397,28 +502,35 @@ class FunctionEmitter {
     let cont: llvm.BasicBlock | null = null;
     if (flag !== null) {
       if (this.localTy(flag).k !== 'bool') ice(`${this.where()}: drop flag _${flag} is not Bool`);
-      const f = this.b.CreateLoad(llvm.Type.getInt1Ty(this.mc.ctx), this.slot(flag));
+      const f = this.b.CreateLoad(this.L.int(1), this.slot(flag));
       const run = llvm.BasicBlock.Create(this.mc.ctx, 'drop', this.decl.fn);
       cont = llvm.BasicBlock.Create(this.mc.ctx, 'drop.done', this.decl.fn);
       this.b.CreateCondBr(f, run, cont);
-      this.b.SetInsertPoint(run);
+      this.enter(run);
     }
     if (isObject && !isFatPointer(glue.mir.locals.find((l) => l.id === 1)?.ty ?? T.unit)) {
       ice(`glue function '${symbol}' must take a fat 'mut ref ${typeToString(ty)}'`);
     }
     // (computed after the flag test: the load of the fat pointer belongs in the conditional block)
-    const addr = this.coerce(isObject ? this.objectRef(place)! : this.placeAddr(place), glue.params[0]!, `argument of ${symbol}`);
+    const addr = isObject
+      ? this.coerce(this.objectRef(place)!, glue.params[0]!, () => `argument of ${symbol}`, this.L.fatPtrTy)
+      : this.coerce(this.placeAddr(place), glue.params[0]!, () => `argument of ${symbol}`, this.L.pointerTo(this.L.llvmType(ty)));
     this.b.CreateCall(glue.type, glue.fn, [addr]);
     if (cont) {
       this.b.CreateBr(cont);
-      this.b.SetInsertPoint(cont);
+      this.enter(cont);
     }
   }
 
   private call(dest: Place | null, callee: Callee, args: readonly Operand[], noReturn: boolean): void {
+    this.callWith(dest, callee, args, args.map((a) => this.operand(a)), noReturn);
+  }
+
+  /** A call whose argument values are already computed (`values[i]` is `args[i]`'s value). */
+  private callWith(dest: Place | null, callee: Callee, args: readonly Operand[], values: readonly llvm.Value[], noReturn: boolean): void {
     const { b, L, mc } = this;
-    const values = args.map((a) => this.operand(a));
     let result: llvm.Value | null = null;
+    let resultTy: llvm.Type | undefined;
     switch (callee.k) {
       case 'fn': {
         const target = mc.fns.get(callee.symbol) ?? ice(`${this.where()}: call of unknown function '${callee.symbol}'`);
@@ -428,9 +540,12 @@ class FunctionEmitter {
         const call = b.CreateCall(
           target.type,
           target.fn,
-          values.map((v, i) => this.coerce(v, target.params[i]!, `argument ${i + 1} of ${callee.symbol}`)),
+          values.map((v, i) => this.coerce(v, target.params[i]!, () => `argument ${i + 1} of ${callee.symbol}`, this.operandLL(args[i]!))),
         );
-        if (!target.ret.isVoidTy()) result = call;
+        if (!target.ret.isVoidTy()) {
+          result = call;
+          resultTy = target.ret;
+        }
         break;
       }
       case 'extern': {
@@ -440,6 +555,8 @@ class FunctionEmitter {
           values,
           callee.ret,
         );
+        // Externs.call converts the C result to the TML type's LLVM type
+        if (result) resultTy = L.llvmType(callee.ret);
         break;
       }
       case 'closure': {
@@ -451,20 +568,20 @@ class FunctionEmitter {
         const params = fty.params.map((p) => L.llvmType(p));
         const type = llvm.FunctionType.get(L.returnType(fty.ret), [L.i8p, ...params], false);
         if (params.length !== values.length) ice(`${this.where()}: closure of ${fty.params.length} parameters called with ${values.length}`);
-        const call = b.CreateCall(type, b.CreateBitCast(fnptr, ptrTo(type)), [
+        const call = b.CreateCall(type, b.CreateBitCast(fnptr, this.L.pointerTo(type)), [
           env,
-          ...values.map((v, i) => this.coerce(v, params[i]!, `closure argument ${i + 1}`)),
+          ...values.map((v, i) => this.coerce(v, params[i]!, () => `closure argument ${i + 1}`, this.operandLL(args[i]!))),
         ]);
         if (!isVoidLike(fty.ret)) result = call;
         break;
       }
       case 'slot': {
-        const vtable = b.CreateBitCast(this.operand(callee.vtable), ptrTo(L.i8p));
-        const slotAddr = b.CreateInBoundsGEP(L.i8p, vtable, [llvm.ConstantInt.get(L.i64, callee.slot, false)]);
+        const vtable = b.CreateBitCast(this.operand(callee.vtable), this.L.pointerTo(L.i8p));
+        const slotAddr = b.CreateInBoundsGEP(L.i8p, vtable, [this.i64(callee.slot)]);
         const slot = b.CreateLoad(L.i8p, slotAddr);
         const params = args.map((a) => L.llvmType(this.operandType(a)));
         const type = llvm.FunctionType.get(L.returnType(callee.ret), params, false);
-        const call = b.CreateCall(type, b.CreateBitCast(slot, ptrTo(type)), values);
+        const call = b.CreateCall(type, b.CreateBitCast(slot, this.L.pointerTo(type)), [...values]);
         if (!isVoidLike(callee.ret)) result = call;
         break;
       }
@@ -473,24 +590,25 @@ class FunctionEmitter {
         if (!isFatPointer(ot)) ice(`${this.where()}: virtual call through a value of type ${typeToString(ot)}`);
         const fat = this.operand(callee.object);
         const data = b.CreateExtractValue(fat, [0]);
-        const vtable = b.CreateBitCast(b.CreateExtractValue(fat, [1]), ptrTo(L.i8p));
-        const slotAddr = b.CreateInBoundsGEP(L.i8p, vtable, [llvm.ConstantInt.get(L.i64, callee.slot, false)]);
+        const vtable = b.CreateBitCast(b.CreateExtractValue(fat, [1]), this.L.pointerTo(L.i8p));
+        const slotAddr = b.CreateInBoundsGEP(L.i8p, vtable, [this.i64(callee.slot)]);
         const slot = b.CreateLoad(L.i8p, slotAddr);
         const params = args.map((a) => L.llvmType(this.operandType(a)));
         const type = llvm.FunctionType.get(L.returnType(callee.ret), [L.i8p, ...params], false);
-        const call = b.CreateCall(type, b.CreateBitCast(slot, ptrTo(type)), [data, ...values]);
+        const call = b.CreateCall(type, b.CreateBitCast(slot, this.L.pointerTo(type)), [data, ...values]);
         if (!isVoidLike(callee.ret)) result = call;
         break;
       }
     }
     if (noReturn) {
+      // code after it (if any) goes to a fresh block, made only when there is such code
       b.CreateUnreachable();
-      this.deadBlock();
+      this.terminated = true;
       return;
     }
     if (dest && result) {
       const dt = this.placeType(dest);
-      if (!isVoidLike(dt)) this.store(result, dest, 'call result');
+      if (!isVoidLike(dt)) this.store(result, dest, 'call result', resultTy);
     }
   }
 
@@ -498,16 +616,16 @@ class FunctionEmitter {
     const { b, L } = this;
     switch (rv.k) {
       case 'use':
-        this.store(this.operand(rv.op), dest, 'use');
+        this.store(this.operand(rv.op), dest, 'use', this.operandLL(rv.op));
         return;
       case 'binary':
-        this.store(this.binary(rv.op, rv.left, rv.right), dest, `binary ${rv.op}`);
+        this.store(this.binary(rv.op, rv.left, rv.right), dest, 'binary', COMPARISONS.has(rv.op) ? L.int(1) : this.operandLL(rv.left));
         return;
       case 'checked': {
         const t = this.operandType(rv.left);
         if (t.k !== 'int') ice(`${this.where()}: checked ${rv.op} on ${typeToString(t)}`);
         const name = `${t.signed ? 's' : 'u'}${rv.op}_with_overflow` as const;
-        const intrinsic = llvm.Intrinsic.getDeclaration(this.mc.module, llvm.Intrinsic[name], [L.llvmType(t)]);
+        const intrinsic = this.intrinsic(name, L.llvmType(t));
         const pair = b.CreateCall(intrinsic, [this.operand(rv.left), this.operand(rv.right)]);
         const dt = this.placeType(dest);
         if (dt.k !== 'tuple' || dt.elems.length !== 2) ice(`${this.where()}: checked result stored in ${typeToString(dt)}`);
@@ -533,7 +651,7 @@ class FunctionEmitter {
           if (t.k !== 'int' && t.k !== 'bool') ice(`${this.where()}: not on ${typeToString(t)}`);
           r = b.CreateNot(v);
         }
-        this.store(r, dest, rv.op);
+        this.store(r, dest, rv.op, L.llvmType(t));
         return;
       }
       case 'cast': {
@@ -549,7 +667,7 @@ class FunctionEmitter {
           this.store(obj, dest, 'ref of a trait object');
           return;
         }
-        this.store(this.placeAddr(rv.place), dest, 'ref');
+        this.store(this.placeAddr(rv.place), dest, 'ref', L.pointerTo(L.llvmType(this.placeType(rv.place))));
         return;
       }
       case 'unsize': {
@@ -571,7 +689,8 @@ class FunctionEmitter {
         const tag = b.CreateLoad(L.i32, tagAddr);
         const dt = this.placeType(dest);
         const dl = L.llvmType(dt);
-        this.store(dt.k === 'int' && dt.bits !== 32 ? b.CreateIntCast(tag, dl, false) : tag, dest, 'discriminant');
+        const widen = dt.k === 'int' && dt.bits !== 32;
+        this.store(widen ? b.CreateIntCast(tag, dl, false) : tag, dest, 'discriminant', widen ? dl : L.i32);
         return;
       }
       case 'aggregate':
@@ -585,9 +704,10 @@ class FunctionEmitter {
     const values = ops.map((o) => this.operand(o));
     const dt = this.placeType(dest);
     const dl = L.llvmType(dt);
-    const field = (base: llvm.Value, ty: llvm.Type, i: number, v: llvm.Value, fieldTy: llvm.Type, what: string) => {
+    /** store field i; `op`: the operand v is the value of, when it is one */
+    const field = (base: llvm.Value, ty: llvm.Type, i: number, v: llvm.Value, fieldTy: llvm.Type, what: string | (() => string), op?: Operand) => {
       if (L.sizeOfLLVM(fieldTy) === 0) return; // a zero-sized field has no memory
-      b.CreateStore(this.coerce(v, fieldTy, what), b.CreateInBoundsGEP(ty, base, [this.i32(0), this.i32(i)]));
+      b.CreateStore(this.coerce(v, fieldTy, what, op && this.operandLL(op)), b.CreateInBoundsGEP(ty, base, [this.i32(0), this.i32(i)]));
     };
     switch (kind.k) {
       case 'tuple':
@@ -598,7 +718,7 @@ class FunctionEmitter {
         else return ice(`${this.where()}: ${kind.k} aggregate stored in ${typeToString(dt)}`);
         if (fieldTys.length !== values.length) ice(`${this.where()}: ${typeToString(dt)} has ${fieldTys.length} fields, aggregate has ${values.length}`);
         const addr = this.placeAddr(dest);
-        values.forEach((v, i) => field(addr, dl, i, v, L.llvmType(fieldTys[i]!), `field ${i} of ${typeToString(dt)}`));
+        values.forEach((v, i) => field(addr, dl, i, v, L.llvmType(fieldTys[i]!), () => `field ${i} of ${typeToString(dt)}`, ops[i]));
         return;
       }
       case 'array': {
@@ -607,7 +727,7 @@ class FunctionEmitter {
         const et = L.llvmType(dt.elem);
         if (L.sizeOfLLVM(et) === 0) return;
         values.forEach((v, i) =>
-          b.CreateStore(this.coerce(v, et, `element ${i}`), b.CreateInBoundsGEP(dl, addr, [llvm.ConstantInt.get(L.i64, 0, false), llvm.ConstantInt.get(L.i64, i, false)])),
+          b.CreateStore(this.coerce(v, et, () => `element ${i}`, this.operandLL(ops[i]!)), b.CreateInBoundsGEP(dl, addr, [this.i64(0), this.i64(i)])),
         );
         return;
       }
@@ -619,8 +739,8 @@ class FunctionEmitter {
         b.CreateStore(this.i32(kind.variant), b.CreateInBoundsGEP(dl, addr, [this.i32(0), this.i32(0)]));
         if (values.length > 0) {
           const vs = L.variantStruct(dt, kind.variant);
-          const payload = b.CreateBitCast(b.CreateInBoundsGEP(dl, addr, [this.i32(0), this.i32(1)]), ptrTo(vs));
-          values.forEach((v, i) => field(payload, vs, i, v, L.llvmType(fts[i]!), `field ${i} of variant ${kind.variant}`));
+          const payload = b.CreateBitCast(b.CreateInBoundsGEP(dl, addr, [this.i32(0), this.i32(1)]), this.L.pointerTo(vs));
+          values.forEach((v, i) => field(payload, vs, i, v, L.llvmType(fts[i]!), () => `field ${i} of variant ${kind.variant}`, ops[i]));
         }
         return;
       }
@@ -631,8 +751,8 @@ class FunctionEmitter {
         // zeroed first, so the bytes past a smaller field read as 0 rather than as whatever was there (decisions.md);
         // every field starts at offset 0: the value is stored through the address cast to the field's type
         const addr = this.placeAddr(dest);
-        b.CreateStore(llvm.Constant.getNullValue(dl), addr);
-        b.CreateStore(this.coerce(values[0]!, ft, `field ${kind.field} of ${typeToString(dt)}`), b.CreateBitCast(addr, ptrTo(ft)));
+        b.CreateStore(this.mc.consts.zero(dl), addr);
+        b.CreateStore(this.coerce(values[0]!, ft, `field ${kind.field} of ${typeToString(dt)}`), b.CreateBitCast(addr, this.L.pointerTo(ft)));
         return;
       }
       case 'closure': {
@@ -649,17 +769,17 @@ class FunctionEmitter {
             mc.consts.int(64, BigInt(L.sizeOfLLVM(el))),
             mc.consts.site(span, 'closure'),
           ]);
-          const typed = b.CreateBitCast(raw, ptrTo(el));
+          const typed = b.CreateBitCast(raw, this.L.pointerTo(el));
           field(typed, el, 0, mc.consts.int(intBits(et.elems[0]!), 1n), L.llvmType(et.elems[0]!), 'closure refcount');
           const dropTy = L.llvmType(et.elems[1]!);
           if (!isPointerType(dropTy)) ice(`${this.where()}: closure environment field 1 has type ${typeToString(et.elems[1]!)}`);
-          let drop: llvm.Value = llvm.Constant.getNullValue(dropTy);
+          let drop: llvm.Value = this.mc.consts.zero(dropTy);
           if (kind.envDrop !== null) {
             const glue = mc.fns.get(kind.envDrop) ?? ice(`${this.where()}: closure drop glue '${kind.envDrop}' is not a function of the program`);
             drop = llvm.ConstantExpr.getBitCast(glue.fn, dropTy);
           }
           field(typed, el, 1, drop, dropTy, 'closure drop glue');
-          values.forEach((v, i) => field(typed, el, i + 2, v, L.llvmType(et.elems[i + 2]!), `capture ${i}`));
+          values.forEach((v, i) => field(typed, el, i + 2, v, L.llvmType(et.elems[i + 2]!), () => `capture ${i}`, ops[i]));
           env = raw;
         }
         let fv: llvm.Value = llvm.UndefValue.get(L.funcValueTy);
@@ -699,7 +819,7 @@ class FunctionEmitter {
     if (t.k === 'unit') {
       const yes = op === 'eq' || op === 'le' || op === 'ge';
       if (!['eq', 'ne', 'lt', 'le', 'gt', 'ge'].includes(op)) bad();
-      return yes ? llvm.ConstantInt.getTrue(this.mc.ctx) : llvm.ConstantInt.getFalse(this.mc.ctx);
+      return yes ? this.mc.consts.small(1, 1) : this.mc.consts.small(1, 0);
     }
     if (isFatPointer(t)) return bad(); // comparing fat pointers is not defined by MIR
     const isPtr = t.k === 'ptr' || t.k === 'ref' || t.k === 'str';
@@ -755,13 +875,12 @@ class FunctionEmitter {
 
     // `*dyn B` ↔ `ref dyn B` ↔ `mut ref dyn B`: the same { data, vtable } pair; nothing else converts a fat pointer
     if (isFatPointer(from) || isFatPointer(to)) return isFatPointer(from) && isFatPointer(to) ? v : bad();
-    if (isIntLike(from) && to.k === 'bool') return b.CreateICmpNE(v, llvm.Constant.getNullValue(v.getType()));
+    if (isIntLike(from) && to.k === 'bool') return b.CreateICmpNE(v, this.mc.consts.zero(v.getType()));
     if (isIntLike(from) && isIntLike(to)) return b.CreateIntCast(v, toLL, signedInt(from));
     if (isIntLike(from) && to.k === 'float') return signedInt(from) ? b.CreateSIToFP(v, toLL) : b.CreateUIToFP(v, toLL);
     if (from.k === 'float' && to.k === 'float') return from.bits === to.bits ? v : from.bits < to.bits ? b.CreateFPExt(v, toLL) : b.CreateFPTrunc(v, toLL);
     if (from.k === 'float' && (to.k === 'int' || to.k === 'char')) {
-      const id = to.k === 'int' && to.signed ? llvm.Intrinsic.fptosi_sat : llvm.Intrinsic.fptoui_sat;
-      const f = llvm.Intrinsic.getDeclaration(this.mc.module, id, [toLL, v.getType()]);
+      const f = this.intrinsic(to.k === 'int' && to.signed ? 'fptosi_sat' : 'fptoui_sat', toLL, this.L.llvmType(from));
       return b.CreateCall(f, [v]);
     }
     if (isPtr(from) && isPtr(to)) return b.CreateBitCast(v, toLL);
@@ -776,21 +895,21 @@ class FunctionEmitter {
     const b = this.b;
     switch (t.k) {
       case 'goto':
-        b.CreateBr(this.block(t.target));
+        b.CreateBr(this.target(t.target));
         return;
       case 'branch': {
         let c = this.operand(t.cond);
-        if (this.operandType(t.cond).k !== 'bool') c = b.CreateICmpNE(c, llvm.Constant.getNullValue(c.getType()));
-        b.CreateCondBr(c, this.block(t.then), this.block(t.else));
+        if (this.operandType(t.cond).k !== 'bool') c = b.CreateICmpNE(c, this.mc.consts.zero(c.getType()));
+        b.CreateCondBr(c, this.target(t.then), this.target(t.else));
         return;
       }
       case 'switch': {
         const dt = this.operandType(t.discr);
         const v = this.operand(t.discr);
         if (!isIntegerType(v.getType())) ice(`${this.where()}: switch on ${typeToString(dt)}`);
-        const sw = b.CreateSwitch(v, this.block(t.otherwise), t.cases.length);
+        const sw = b.CreateSwitch(v, this.target(t.otherwise), t.cases.length);
         for (const c of t.cases) {
-          sw.addCase(this.mc.consts.int(intBits(dt), c.value) as llvm.ConstantInt, this.block(c.target));
+          sw.addCase(this.mc.consts.int(intBits(dt), c.value) as llvm.ConstantInt, this.target(c.target));
         }
         return;
       }
@@ -805,6 +924,27 @@ class FunctionEmitter {
     }
   }
 }
+
+/** Overloaded intrinsic declarations per module, by name, then by their (wrapper-identical) types. */
+const intrinsicCache = new WeakMap<llvm.Module, Map<string, { types: llvm.Type[]; fn: llvm.Function }[]>>();
+
+/** The blocks a terminator branches to. */
+function targets(t: Terminator): number[] {
+  switch (t.k) {
+    case 'goto':
+      return [t.target];
+    case 'branch':
+      return [t.then, t.else];
+    case 'switch':
+      return [t.otherwise, ...t.cases.map((c) => c.target)];
+    case 'return':
+    case 'unreachable':
+      return [];
+  }
+}
+
+/** Binary operations whose result is a Bool (i1) whatever their operands. */
+const COMPARISONS: ReadonlySet<BinOp> = new Set<BinOp>(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
 
 function showPlace(p: Place): string {
   let s = `_${p.local}`;

@@ -15,6 +15,10 @@
 // themselves (or to each other) through pointers work. Bodies of types reached only through a pointer are
 // deferred until the outermost `llvmType` call returns, because an enum body needs the sizes of its payloads
 // and a type still being defined has no size yet.
+//
+// Every answer is cached (by the MIR type object, and for sizes by the LLVM type's wrapper), so asking again makes
+// no call into LLVM and returns the same wrapper object: code generation may compare LLVM types by identity (equal
+// wrappers are equal types; different wrappers may still be the same type).
 import llvm, { ice, ptrTo } from './llvm.js';
 import { mangleType, structFields, typeToString, variantFields, type Type } from '../sema/types.js';
 
@@ -22,6 +26,16 @@ type Adt = Extract<Type, { k: 'adt' }>;
 
 export class Layouts {
   private readonly cache = new Map<string, llvm.Type>();
+  /** answers of `llvmType` by type object (types are shared objects: a local's type is asked for again and again) */
+  private readonly byObject = new WeakMap<Type, llvm.Type>();
+  private readonly ints = new Map<number, llvm.IntegerType>();
+  private readonly sizes = new WeakMap<llvm.Type, number>();
+  private readonly pointers = new WeakMap<llvm.Type, llvm.PointerType>();
+  private readonly aligns = new WeakMap<llvm.Type, number>();
+  private readonly voidTy: llvm.Type;
+  private readonly i1: llvm.IntegerType;
+  private readonly f32: llvm.Type;
+  private readonly f64: llvm.Type;
   private readonly shells = new Map<string, llvm.StructType>();
   private readonly defined = new Set<string>();
   private readonly defining = new Set<string>();
@@ -47,6 +61,36 @@ export class Layouts {
     this.i64 = llvm.Type.getInt64Ty(ctx);
     this.funcValueTy = llvm.StructType.get(ctx, [this.i8p, this.i8p]);
     this.fatPtrTy = llvm.StructType.get(ctx, [this.i8p, this.i8p]);
+    this.voidTy = llvm.Type.getVoidTy(ctx);
+    this.i1 = llvm.Type.getInt1Ty(ctx);
+    this.f32 = llvm.Type.getFloatTy(ctx);
+    this.f64 = llvm.Type.getDoubleTy(ctx);
+    for (const [bits, ty] of [[1, this.i1], [8, this.i8], [32, this.i32], [64, this.i64]] as const) this.ints.set(bits, ty);
+    this.pointers.set(this.i8, this.i8p);
+  }
+
+  /** `ty*`, one wrapper per pointee wrapper (so `pointerTo(llvmType(T))` is `llvmType(ref T)` itself). */
+  pointerTo(ty: llvm.Type): llvm.PointerType {
+    let p = this.pointers.get(ty);
+    if (!p) {
+      p = ptrTo(ty);
+      this.pointers.set(ty, p);
+    }
+    return p;
+  }
+
+  /** iN (one wrapper per width) */
+  int(bits: number): llvm.IntegerType {
+    let ty = this.ints.get(bits);
+    if (!ty) {
+      ty = llvm.Type.getIntNTy(this.ctx, bits);
+      this.ints.set(bits, ty);
+    }
+    return ty;
+  }
+
+  get void(): llvm.Type {
+    return this.voidTy;
   }
 
   get unit(): llvm.StructType {
@@ -55,18 +99,24 @@ export class Layouts {
 
   /** The LLVM type of a value of type `t` (in a local, a field, a parameter). */
   llvmType(t: Type): llvm.Type {
+    const hit = this.byObject.get(t);
+    if (hit) return hit;
     this.depth++;
+    let ty: llvm.Type;
     try {
-      return this.compute(t);
+      ty = this.compute(t);
     } finally {
       this.depth--;
       if (this.depth === 0) this.drainPending();
     }
+    // only complete answers are remembered: inside a type's definition a body may still be pending
+    if (this.depth === 0) this.byObject.set(t, ty);
+    return ty;
   }
 
   /** The LLVM result type of a function returning `t`: void for Unit and Never. */
   returnType(t: Type): llvm.Type {
-    return isVoidLike(t) ? llvm.Type.getVoidTy(this.ctx) : this.llvmType(t);
+    return isVoidLike(t) ? this.voidTy : this.llvmType(t);
   }
 
   /** Literal struct of one enum variant's field types. */
@@ -88,23 +138,33 @@ export class Layouts {
   }
 
   sizeOfLLVM(ty: llvm.Type): number {
-    return this.dl.getTypeAllocSize(ty);
+    let n = this.sizes.get(ty);
+    if (n === undefined) {
+      n = this.dl.getTypeAllocSize(ty);
+      this.sizes.set(ty, n);
+    }
+    return n;
   }
 
   /** ABI alignment: allocSize({i8, T}) − allocSize(T) (DataLayout has no alignment query in the bindings). */
   alignOfLLVM(ty: llvm.Type): number {
-    const withByte = llvm.StructType.get(this.ctx, [this.i8, ty]);
-    return this.dl.getTypeAllocSize(withByte) - this.dl.getTypeAllocSize(ty);
+    let n = this.aligns.get(ty);
+    if (n === undefined) {
+      const withByte = llvm.StructType.get(this.ctx, [this.i8, ty]);
+      n = this.dl.getTypeAllocSize(withByte) - this.dl.getTypeAllocSize(ty);
+      this.aligns.set(ty, n);
+    }
+    return n;
   }
 
   private compute(t: Type): llvm.Type {
     switch (t.k) {
       case 'int':
-        return llvm.Type.getIntNTy(this.ctx, t.bits);
+        return this.int(t.bits);
       case 'float':
-        return t.bits === 32 ? llvm.Type.getFloatTy(this.ctx) : llvm.Type.getDoubleTy(this.ctx);
+        return t.bits === 32 ? this.f32 : this.f64;
       case 'bool':
-        return llvm.Type.getInt1Ty(this.ctx);
+        return this.i1;
       case 'char':
         return this.i32;
       case 'str':
@@ -117,7 +177,7 @@ export class Layouts {
       case 'ref':
       case 'ptr':
         if (t.inner.k === 'dyn') return this.fatPtrTy;
-        return ptrTo(this.pointee(t.inner));
+        return this.pointerTo(this.pointee(t.inner));
       case 'tuple':
       case 'array': {
         const key = mangleType(t);
@@ -212,7 +272,7 @@ export class Layouts {
   }
 
   private payloadArray(size: number, align: number, t: Adt): llvm.Type {
-    const elem = llvm.Type.getIntNTy(this.ctx, align * 8);
+    const elem = this.int(align * 8);
     if (this.alignOfLLVM(elem) < align) ice(`no integer type aligned to ${align} bytes for ${typeToString(t)}`);
     return llvm.ArrayType.get(elem, Math.ceil(size / align));
   }

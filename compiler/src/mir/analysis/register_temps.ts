@@ -1,7 +1,8 @@
 // The temporaries code generation can keep in registers instead of stack slots: a compiler temporary written once,
 // as a whole, and read only where that write dominates the read (later in its block, or in a later-numbered block
 // its block dominates: code generation emits blocks in order), and never borrowed, dropped or retained. Two kinds:
-// - a scalar (integer, Bool, Char, float, thin pointer or reference), read as a whole or through a leading deref;
+// - a scalar (integer, Bool, Char, float, thin pointer or reference), read as a whole (also as an array index) or
+//   through a leading deref;
 // - the (result, overflowed) pair of a checked operation, read only by its two fields.
 // No alloca, store and load are needed — at -O0 that is most of the IR of an expression (a comparison, a cast, an
 // address computed for an index, an overflow check).
@@ -54,7 +55,8 @@ export function registerTemps(f: MirFunction): RegisterTemps {
       if (pair[l]) {
         if (p.proj.length !== 1 || p.proj[0]!.k !== 'field') spoil(l);
       } else if (p.proj.length && p.proj[0]!.k !== 'deref') spoil(l);
-      for (const pr of p.proj) if (pr.k === 'index') spoil(pr.index);
+      // an index local is read as a whole (code generation takes its value, from a register or its slot)
+      for (const pr of p.proj) if (pr.k === 'index') read({ local: pr.index, proj: [] });
     };
     const readOp = (o: Operand) => {
       if (o.k !== 'const') read(o.place);
