@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateLLVM, type CodegenOptions, type CodegenResult } from '../../compiler/src/codegen/program.js';
 import { CodegenError } from '../../compiler/src/codegen/llvm.js';
+import { LARGE_FUNCTION_MIR_SIZE, mirSize } from '../../compiler/src/codegen/linkage.js';
 import type {
   BasicBlock,
   Callee,
@@ -755,6 +756,28 @@ describe('codegen: trait objects', () => {
 });
 
 describe('codegen: IR', () => {
+  it('gives large functions external linkage (no single-caller inlining into one giant function), small ones internal', () => {
+    // a function of `size` MIR statements and terminators: size - 1 additions into its return place
+    const sized = (symbol: string, size: number): MirFunction => {
+      const f = new Fn(symbol, I64);
+      f.block(Array.from({ length: size - 1 }, (_, i) => assign(pl(0), bin('add', int(i), int(1)))));
+      return f.build();
+    };
+    const main = new Fn('test::main', T.unit);
+    main.block([call(pl(main.local(I64)), fnc('test::large'), []), call(pl(main.local(I64)), fnc('test::small'), [])]);
+    const large = sized('test::large', LARGE_FUNCTION_MIR_SIZE);
+    const small = sized('test::small', LARGE_FUNCTION_MIR_SIZE - 1);
+    expect(mirSize(large)).toBe(LARGE_FUNCTION_MIR_SIZE);
+    const { ir } = gen(program([main.build(), large, small]), { debugInfo: false });
+    expect(ir).toContain('define i64 @"test::large"()');
+    expect(ir).toContain('define internal i64 @"test::small"()');
+    expect(ir).toContain('define internal void @"test::main"()');
+    // exported functions are external whatever their size
+    const tiny = new Fn('test::exported', T.unit);
+    tiny.block();
+    expect(gen(program([tiny.build('fn', true)], { entry: null }), { debugInfo: false }).ir).toContain('define void @"test::exported"()');
+  });
+
   it('emits debug info: module flags, subprograms, locations', () => {
     const { ir } = gen(overflowProgram(), { debugInfo: true });
     expect(ir).toContain('"Debug Info Version"');

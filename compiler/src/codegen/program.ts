@@ -8,6 +8,7 @@ import { DebugInfo } from './debuginfo.js';
 import { Externs } from './externs.js';
 import { emitFunctionBody } from './function.js';
 import { Layouts } from './layout.js';
+import { functionLinkage } from './linkage.js';
 import { dataLayoutFor } from './target.js';
 import { verify } from './verify.js';
 import type { MirFunction, MirProgram, MirVtable } from '../mir/mir.js';
@@ -96,8 +97,7 @@ function declareFunction(mc: ModuleContext, f: MirFunction): DeclaredFn {
   }
   const ret = L.returnType(f.retTy);
   const type = llvm.FunctionType.get(ret, params, false);
-  const linkage = f.exported ? llvm.GlobalValue.LinkageTypes.ExternalLinkage : llvm.GlobalValue.LinkageTypes.InternalLinkage;
-  const fn = llvm.Function.Create(type, linkage, f.symbol, mc.module);
+  const fn = llvm.Function.Create(type, functionLinkage(f), f.symbol, mc.module);
   return { mir: f, fn, type, params, ret };
 }
 
