@@ -3,10 +3,10 @@
 // first gets the `sanitize_address` (`sanitize_thread`) attribute from `opt-14 -passes=forceattrs` (TOOLCHAIN.md
 // §2 (a)): llvm-bindings cannot set attributes, and clang's AddressSanitizer and ThreadSanitizer passes only
 // instrument functions that carry it.
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { BuildOptions } from './options.js';
 import { copyOutputFile, pathArg, writeOutputFile } from './files.js';
+import { runtimeInlineBitcode } from './runtime_lib.js';
 import { hostTriple } from './settings.js';
 import { runTool } from './toolchain.js';
 
@@ -154,15 +154,14 @@ export async function runBackend(req: BackendRequest): Promise<void> {
     bc = instrumented;
   }
 
-  // --release: the runtime's own bitcode is linked into the program before optimisation (TOOLCHAIN.md §2 (b)), so
-  // its hot helpers (tml_alloc → malloc, refcounts) inline; the static library still provides the rest
-  if (req.emit !== 'obj' && o.release && o.sanitize === null && req.runtimeLib) {
-    const runtimeBc = path.join(path.dirname(req.runtimeLib), 'tml_runtime_release.bc');
-    if (existsSync(runtimeBc) && path.basename(req.runtimeLib) === 'libtml_runtime_release.a') {
-      const linked = path.join(req.workDir, 'prog.linked.bc');
-      await timed(req, 'llvm-link', () => runTool('llvm-link', [bc, pathArg(runtimeBc), '-o', linked], tools));
-      bc = linked;
-    }
+  // --release: the runtime's hot functions are linked into the program before optimisation (TOOLCHAIN.md §2 (b)),
+  // as available_externally copies, so that they inline (tml_alloc → malloc, refcounts); their definitions and the
+  // rest of the runtime come precompiled from the static library
+  const inlineBc = o.release && o.sanitize === null ? runtimeInlineBitcode(req.runtimeLib) : null;
+  if (req.emit !== 'obj' && inlineBc !== null) {
+    const linked = path.join(req.workDir, 'prog.linked.bc');
+    await timed(req, 'llvm-link', () => runTool('llvm-link', [bc, pathArg(inlineBc), '-o', linked], tools));
+    bc = linked;
   }
 
   const made = path.join(req.workDir, req.emit === 'obj' ? 'out.o' : 'out.exe');
