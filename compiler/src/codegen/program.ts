@@ -8,7 +8,7 @@ import { DebugInfo } from './debuginfo.js';
 import { Externs } from './externs.js';
 import { emitFunctionBody } from './function.js';
 import { Layouts } from './layout.js';
-import { functionLinkage } from './linkage.js';
+import { externalFunctions, functionLinkage } from './linkage.js';
 import { dataLayoutFor } from './target.js';
 import { verify } from './verify.js';
 import type { MirFunction, MirProgram, MirVtable } from '../mir/mir.js';
@@ -53,10 +53,11 @@ export function generateLLVM(program: MirProgram, opts: CodegenOptions): Codegen
     globals.set(g.symbol, new llvm.GlobalVariable(module, ty, false, llvm.GlobalValue.LinkageTypes.InternalLinkage, llvm.Constant.getNullValue(ty), g.symbol));
   }
 
+  const external = externalFunctions(program);
   for (const f of program.functions) {
     if (fns.has(f.symbol)) ice(`function symbol '${f.symbol}' is defined twice`);
     if (f.symbol === 'main') ice(`a MIR function may not be named 'main' (the C entry point)`);
-    fns.set(f.symbol, declareFunction(mc, f));
+    fns.set(f.symbol, declareFunction(mc, f, external));
   }
   for (const v of program.vtables) {
     if (vtables.has(v.symbol)) ice(`vtable symbol '${v.symbol}' is defined twice`);
@@ -88,7 +89,7 @@ function mainSourceFile(program: MirProgram, fallback: string): string {
   return entry?.span.file ?? program.tests[0]?.span.file ?? program.functions[0]?.span.file ?? fallback;
 }
 
-function declareFunction(mc: ModuleContext, f: MirFunction): DeclaredFn {
+function declareFunction(mc: ModuleContext, f: MirFunction, external: ReadonlySet<string>): DeclaredFn {
   const L = mc.layouts;
   const params = [];
   for (let i = 1; i <= f.argCount; i++) {
@@ -97,7 +98,7 @@ function declareFunction(mc: ModuleContext, f: MirFunction): DeclaredFn {
   }
   const ret = L.returnType(f.retTy);
   const type = llvm.FunctionType.get(ret, params, false);
-  const fn = llvm.Function.Create(type, functionLinkage(f), f.symbol, mc.module);
+  const fn = llvm.Function.Create(type, functionLinkage(f, external), f.symbol, mc.module);
   return { mir: f, fn, type, params, ret };
 }
 
