@@ -45,7 +45,9 @@ choose_timer
 
 say "# tmlc --release vs clang-14 -O2, by program size, $(date -u '+%Y-%m-%d %H:%M UTC')"
 say "machine: $(machine_cores_cpu), node $(node --version), $(clang-14 --version | head -1)"
-say "compiler: $(compiler_revision)${BASELINE:+; baseline: $BASELINE ($(git -C "$BASELINE" log -1 --format='%h %cd' --date=short))}"
+BASE_REV=""
+[ -z "$BASELINE" ] || BASE_REV="; baseline: $BASELINE ($(git -C "$BASELINE" log -1 --format='%h %cd' --date=short 2>/dev/null || echo 'not a git checkout'))"
+say "compiler: $(compiler_revision)$BASE_REV"
 say "timer: $TIMER, $RUNS runs after 1 warm-up; load average before: $(load_average)"
 
 for n in $SIZES; do
