@@ -11,9 +11,9 @@
  * `exclusive`, whatever its position (borrows normally end LIFO, but need not). The table grows at half full,
  * shrinks when an eighth full, and is freed by tml_rt_borrow_marks_shutdown (tml_runtime_exit).
  *
- * `live_marks` counts the marks of the whole process. tml_obj_check_mut reads it first (a relaxed load): when it is
- * zero, as in a program that holds no reference into an instance right now, that load and a branch are the whole
- * cost. The function is small so that it inlines into the program when the release runtime is linked in as bitcode;
+ * `tml_rt_live_marks` counts the marks of the whole process. tml_obj_check_mut reads it first (a relaxed load): when
+ * it is zero, as in a program that holds no reference into an instance right now, that load and a branch are the
+ * whole cost. The function is small so that it inlines into the program when the release runtime is linked in as bitcode;
  * the lookup is out of line. A thread always sees its own marks (program order), which is all the check needs:
  * a borrow and the mutations it must stop happen on one thread, or are ordered by whatever handed the object over.
  *
@@ -48,7 +48,9 @@ static TmlSpinlock table_lock = TML_SPINLOCK_INIT;
 static Entry *table;        /* cap entries, or NULL before the first mark (and after the shutdown) */
 static size_t table_cap;    /* a power of two */
 static size_t table_used;   /* entries in use (marked objects) */
-static int64_t live_marks;  /* marks in the whole table; written under the lock, read relaxed anywhere */
+/* marks in the whole table; written under the lock, read relaxed anywhere. Not static: tml_obj_check_mut is in the
+ * inline bitcode (TML_RT_HIDDEN). */
+TML_RT_HIDDEN int64_t tml_rt_live_marks;
 
 static inline int table_lock_take(void) {
     if (tml_rt_single_threaded()) return 0;
@@ -159,7 +161,7 @@ TML_NORETURN static void internal_error(const char *what, void *obj, int with_si
 void tml_obj_borrow(void *obj, int32_t exclusive, const TmlLoc *site) {
     int t = table_lock_take();
     push_mark(find_or_add(obj), (Mark){site, exclusive != 0});
-    __atomic_store_n(&live_marks, live_marks + 1, __ATOMIC_RELAXED);
+    __atomic_store_n(&tml_rt_live_marks, tml_rt_live_marks + 1, __ATOMIC_RELAXED);
     table_lock_drop(t);
 }
 
@@ -187,12 +189,12 @@ void tml_obj_unborrow(void *obj, int32_t exclusive) {
         e->more = NULL;
         free(more);
     }
-    __atomic_store_n(&live_marks, live_marks - 1, __ATOMIC_RELAXED);
+    __atomic_store_n(&tml_rt_live_marks, tml_rt_live_marks - 1, __ATOMIC_RELAXED);
     table_lock_drop(t);
 }
 
 /* Some mark is live somewhere: the lookup, and the panic if `obj` holds one. */
-__attribute__((noinline, cold)) static void check_mut_slow(void *obj, const char *class_name, const TmlLoc *loc) {
+TML_RT_HIDDEN __attribute__((noinline, cold)) void tml_rt_check_mut_slow(void *obj, const char *class_name, const TmlLoc *loc) {
     int t = table_lock_take();
     Entry *e = find(obj);
     const TmlLoc *oldest = e ? marks_of(e)[0].site : NULL;
@@ -214,8 +216,8 @@ __attribute__((noinline, cold)) static void check_mut_slow(void *obj, const char
 }
 
 void tml_obj_check_mut(void *obj, const char *class_name, const TmlLoc *loc) {
-    if (__builtin_expect(__atomic_load_n(&live_marks, __ATOMIC_RELAXED) == 0, 1)) return;
-    check_mut_slow(obj, class_name, loc);
+    if (__builtin_expect(__atomic_load_n(&tml_rt_live_marks, __ATOMIC_RELAXED) == 0, 1)) return;
+    tml_rt_check_mut_slow(obj, class_name, loc);
 }
 
 /* ======================================================================================================
@@ -224,7 +226,7 @@ void tml_obj_check_mut(void *obj, const char *class_name, const TmlLoc *loc) {
 
 #ifdef TML_BORROW_CHECK_FREES
 void tml_rt_borrow_check_free(void *obj) {
-    if (__atomic_load_n(&live_marks, __ATOMIC_RELAXED) == 0) return;
+    if (__atomic_load_n(&tml_rt_live_marks, __ATOMIC_RELAXED) == 0) return;
     int t = table_lock_take();
     Entry *e = find(obj);
     const TmlLoc *oldest = e ? marks_of(e)[0].site : NULL;
@@ -233,7 +235,7 @@ void tml_rt_borrow_check_free(void *obj) {
 }
 #endif
 
-int64_t tml_rt_borrow_marks_live(void) { return __atomic_load_n(&live_marks, __ATOMIC_RELAXED); }
+int64_t tml_rt_borrow_marks_live(void) { return __atomic_load_n(&tml_rt_live_marks, __ATOMIC_RELAXED); }
 
 int64_t tml_rt_borrow_marks_of(void *obj, const TmlLoc **oldest) {
     int t = table_lock_take();
@@ -258,6 +260,6 @@ void tml_rt_borrow_marks_shutdown(void) {
     free(table);
     table = NULL;
     table_cap = table_used = 0;
-    __atomic_store_n(&live_marks, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&tml_rt_live_marks, 0, __ATOMIC_RELAXED);
     table_lock_drop(t);
 }

@@ -10,7 +10,13 @@
 /* Set (for good) just before the runtime starts its first thread: a task, an async worker, the timer thread. Hidden,
  * so that in a --release program (which links the runtime's bitcode) a test of it is one compare with a
  * RIP-relative byte, where glibc's __libc_single_threaded costs a load of its address from the GOT first. */
-extern int32_t tml_rt_threads_flag __attribute__((visibility("hidden")));
+/* A function or variable of the runtime that a function of the inline bitcode refers to (CMakeLists.txt,
+ * TML_RT_INLINE_FUNCTIONS): a --release program gets a copy of such a function to inline, and the copy refers to
+ * its helpers by name, so they cannot be static (the build of the inline bitcode fails if one is); hidden, so they
+ * are not exported from a program or shared object. */
+#define TML_RT_HIDDEN __attribute__((visibility("hidden")))
+
+extern TML_RT_HIDDEN int32_t tml_rt_threads_flag;
 
 /* Called before every pthread_create of the runtime (and by a test or embedder before it starts a thread of its own
  * that touches runtime objects): refcounts, pool and tracker locks are atomic from then on. The store precedes

@@ -200,7 +200,7 @@ static inline void pool_unlock(TmlClassPool *p, int taken) {
 /* "tmlc: double free of a pooled Peer (allocated at FILE:LINE:COL)" (tracked builds; a freed slot keeps the site of
  * its last allocation), "tmlc: double free of a pooled object", "tmlc: invalid free of a pooled object" (a pointer
  * that is no live object of this pool). */
-TML_NORETURN static void bad_free(int is_double, void *o) {
+TML_RT_HIDDEN TML_NORETURN void tml_rt_bad_free(int is_double, void *o) {
 #ifdef TML_DEBUG_MEMORY
     if (is_double) {
         const TmlAllocSite *site = *site_word(o);
@@ -349,8 +349,8 @@ static int64_t global_live(TmlClassPool *p) {
     return n;
 }
 
-static __attribute__((noinline)) void *pool_alloc_slow(TmlClassPool *pool, int64_t size, void **vtable,
-                                                       const TmlAllocSite *site) {
+TML_RT_HIDDEN __attribute__((noinline)) void *tml_rt_pool_alloc_slow(TmlClassPool *pool, int64_t size, void **vtable,
+                                                                   const TmlAllocSite *site) {
     int t = pool_lock(pool);
     if (pool->stride == 0 || size > (int64_t)pool->stride - HIDDEN) pool_set_size(pool, size);
     char *o = pool_pop_free(pool);
@@ -375,15 +375,15 @@ void *tml_class_pool_alloc(TmlClassPool *pool, int64_t size, void **vtable, cons
         char *o = pool_pop_free(pool);
             return slot_init(pool, o, size, vtable, site);
     }
-    return pool_alloc_slow(pool, size, vtable, site);
+    return tml_rt_pool_alloc_slow(pool, size, vtable, site);
 }
 
-static __attribute__((noinline)) void pool_free_locked(TmlClassPool *pool, void *o) {
+TML_RT_HIDDEN __attribute__((noinline)) void tml_rt_pool_free_locked(TmlClassPool *pool, void *o) {
     int t = pool_lock(pool);
     uintptr_t w = *home_word(o);
     if (w != (uintptr_t)pool) {
         pool_unlock(pool, t);
-        bad_free(w & FREE_TAG, o);
+        tml_rt_bad_free(w & FREE_TAG, o);
     }
     SLOT_POISON(o, pool->stride - HIDDEN); /* before it is back on the list: another thread may take it then */
     *home_word(o) = (uintptr_t)pool->free_list | FREE_TAG;
@@ -395,11 +395,11 @@ void tml_class_pool_free(TmlClassPool *pool, void *o) {
     if (!o) return;
     TML_RT_BORROW_CHECK_FREE(o);
     if (!tml_rt_single_threaded()) {
-        pool_free_locked(pool, o);
+        tml_rt_pool_free_locked(pool, o);
         return;
     }
     uintptr_t w = *home_word(o);
-    if (__builtin_expect(w != (uintptr_t)pool, 0)) bad_free(w & FREE_TAG, o);
+    if (__builtin_expect(w != (uintptr_t)pool, 0)) tml_rt_bad_free(w & FREE_TAG, o);
     SLOT_POISON(o, pool->stride - HIDDEN);
     *home_word(o) = (uintptr_t)pool->free_list | FREE_TAG;
     pool->free_list = o;
@@ -549,9 +549,9 @@ void tml_class_tlpool_free(void *o) {
     if (!o) return;
     TML_RT_BORROW_CHECK_FREE(o);
     uintptr_t w = *home_word(o);
-    if (w & FREE_TAG) bad_free(1, o);
+    if (w & FREE_TAG) tml_rt_bad_free(1, o);
     TlPool *tl = (TlPool *)w;
-    if (!(__atomic_load_n(&tl->base.flags, __ATOMIC_RELAXED) & F_THREAD_LOCAL)) bad_free(0, o);
+    if (!(__atomic_load_n(&tl->base.flags, __ATOMIC_RELAXED) & F_THREAD_LOCAL)) tml_rt_bad_free(0, o);
     SLOT_POISON(o, tl->base.stride - HIDDEN);
     TlState *s = tl_state;
     if (s && __atomic_load_n(&tl->owner, __ATOMIC_RELAXED) == s->id) { /* the owner: no lock */

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateLLVM, type CodegenOptions, type CodegenResult } from '../../compiler/src/codegen/program.js';
 import { CodegenError } from '../../compiler/src/codegen/llvm.js';
+import { externalFunctions, LARGE_FUNCTION_MIR_SIZE, mirSize } from '../../compiler/src/codegen/linkage.js';
 import type {
   BasicBlock,
   Callee,
@@ -832,6 +833,41 @@ describe('codegen: trait objects', () => {
 });
 
 describe('codegen: IR', () => {
+  it('keeps single-caller call trees within a size budget: the largest callees past it get external linkage', () => {
+    // a function of `size` MIR statements and terminators, calling `callees` (each once) and adding into _0
+    const sized = (symbol: string, size: number, callees: string[] = []): MirFunction => {
+      const f = new Fn(symbol, I64);
+      const calls = callees.map((c) => call(pl(f.local(I64)), fnc(c), []));
+      f.block([...calls, ...Array.from({ length: size - 1 - calls.length }, (_, i) => assign(pl(0), bin('add', int(i), int(1))))]);
+      return f.build();
+    };
+    // main → u0…u5 (300 each), each u_i → h_i (100): main would absorb 10 + 6 × 400 = 2,410 statements
+    const units = [0, 1, 2, 3, 4, 5].flatMap((i) => [sized(`test::u${i}`, 300, [`test::h${i}`]), sized(`test::h${i}`, 100)]);
+    const main = sized('test::main', 10, [0, 1, 2, 3, 4, 5].map((i) => `test::u${i}`));
+    expect(mirSize(main)).toBe(10);
+    const p = program([main, ...units]);
+    // over 1,500: the largest callees (ties by name) leave until main is within it: 2,410 → 2,010 → 1,610 → 1,210
+    expect([...externalFunctions(p, 1500)].sort()).toEqual(['test::u0', 'test::u1', 'test::u2']);
+    expect(externalFunctions(p, 5000).size).toBe(0); // a whole small program stays internal, as C's `static`s
+    // a callee called from two places gets no single-caller bonus: it is not counted in either caller
+    const twice = sized('test::main', 10, ['test::u0', 'test::u0', 'test::u1']);
+    expect(externalFunctions(program([twice, ...units]), 405)).toEqual(new Set(['test::u1'])); // 10 + 400 > 405
+    // callees smaller than LLVM's ordinary inlining threshold are never made external (LLVM would inline them anyway)
+    const many = Array.from({ length: 40 }, (_, i) => sized(`test::s${i}`, LARGE_FUNCTION_MIR_SIZE - 1));
+    const caller = sized('test::main', 10, many.map((f) => f.symbol));
+    expect(externalFunctions(program([caller, ...many]), 100).size).toBe(0);
+
+    // the IR: external and internal definitions, and exported functions are external whatever their size
+    const { ir } = gen(program([main, ...units]), { debugInfo: false });
+    expect(ir).toContain('define internal i64 @"test::main"()');
+    expect(ir).toContain('define internal i64 @"test::u5"()');
+    expect(ir).toContain('define internal i64 @"test::h0"()');
+    expect(ir).toContain('define i64 @"test::u0"()'); // the default budget (INLINE_BUDGET_MIR_SIZE) is 1,500 too
+    const tiny = new Fn('test::exported', T.unit);
+    tiny.block();
+    expect(gen(program([tiny.build('fn', true)], { entry: null }), { debugInfo: false }).ir).toContain('define void @"test::exported"()');
+  });
+
   it('emits debug info: module flags, subprograms, locations', () => {
     const { ir } = gen(overflowProgram(), { debugInfo: true });
     expect(ir).toContain('"Debug Info Version"');

@@ -15,6 +15,7 @@ import {
   packageVersion,
   runtimeVersion,
   runtimeCacheDir,
+  runtimeInlineBitcode,
   withLockFile,
 } from '../../compiler/src/driver/runtime_lib.js';
 import { resolveBuildOptions } from '../../compiler/src/driver/settings.js';
@@ -179,8 +180,32 @@ describe('runtime cache key', () => {
       writeFileSync(path.join(root, 'runtime-c', 'a.c'), 'int a = 1;\n');
       expect(runtimeVersion(root)).not.toBe(before);
       expect(runtimeVersion(root).startsWith('1.0.0-')).toBe(true);
+      // the CMake scripts make runtime files too (runtime-c/inline_bitcode.cmake: the inline bitcode)
+      const withC = runtimeVersion(root);
+      writeFileSync(path.join(root, 'runtime-c', 'inline_bitcode.cmake'), '# v1\n');
+      const withScript = runtimeVersion(root);
+      expect(withScript).not.toBe(withC);
+      writeFileSync(path.join(root, 'runtime-c', 'inline_bitcode.cmake'), '# v2\n');
+      expect(runtimeVersion(root)).not.toBe(withScript);
     } finally {
       rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('runtime inline bitcode', () => {
+  it('is the file next to the release library, and only the release variant has one', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tmlc-inlinebc-'));
+    try {
+      const release = path.join(dir, 'libtml_runtime_release.a');
+      expect(runtimeInlineBitcode(release)).toBeNull(); // not built (no opt or llvm-dis when cmake ran)
+      writeFileSync(path.join(dir, 'tml_runtime_release_inline.bc'), '');
+      expect(runtimeInlineBitcode(release)).toBe(path.join(dir, 'tml_runtime_release_inline.bc'));
+      expect(runtimeInlineBitcode(path.join(dir, 'libtml_runtime_debug.a'))).toBeNull();
+      expect(runtimeInlineBitcode(path.join(dir, 'libtml_runtime_asan.a'))).toBeNull();
+      expect(runtimeInlineBitcode(null)).toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -9,6 +9,7 @@ import { DebugInfo } from './debuginfo.js';
 import { Externs } from './externs.js';
 import { emitFunctionBody } from './function.js';
 import { Layouts } from './layout.js';
+import { externalFunctions, functionLinkage } from './linkage.js';
 import { dataLayoutFor, targetMachine } from './target.js';
 import { verify } from './verify.js';
 import type { MirFunction, MirProgram, MirVtable } from '../mir/mir.js';
@@ -103,10 +104,11 @@ function emitModule(program: MirProgram, opts: CodegenOptions, parts: NativePart
     globals.set(g.symbol, new llvm.GlobalVariable(module, ty, false, llvm.GlobalValue.LinkageTypes.InternalLinkage, llvm.Constant.getNullValue(ty), g.symbol));
   }
 
+  const external = externalFunctions(program);
   for (const f of program.functions) {
     if (fns.has(f.symbol)) ice(`function symbol '${f.symbol}' is defined twice`);
     if (f.symbol === 'main') ice(`a MIR function may not be named 'main' (the C entry point)`);
-    fns.set(f.symbol, declareFunction(mc, f));
+    fns.set(f.symbol, declareFunction(mc, f, external));
   }
   for (const v of program.vtables) {
     if (vtables.has(v.symbol)) ice(`vtable symbol '${v.symbol}' is defined twice`);
@@ -133,7 +135,7 @@ function mainSourceFile(program: MirProgram, fallback: string): string {
   return entry?.span.file ?? program.tests[0]?.span.file ?? program.functions[0]?.span.file ?? fallback;
 }
 
-function declareFunction(mc: ModuleContext, f: MirFunction): DeclaredFn {
+function declareFunction(mc: ModuleContext, f: MirFunction, external: ReadonlySet<string>): DeclaredFn {
   const L = mc.layouts;
   const params = [];
   for (let i = 1; i <= f.argCount; i++) {
@@ -142,8 +144,7 @@ function declareFunction(mc: ModuleContext, f: MirFunction): DeclaredFn {
   }
   const ret = L.returnType(f.retTy);
   const type = llvm.FunctionType.get(ret, params, false);
-  const linkage = f.exported ? llvm.GlobalValue.LinkageTypes.ExternalLinkage : llvm.GlobalValue.LinkageTypes.InternalLinkage;
-  const fn = llvm.Function.Create(type, linkage, f.symbol, mc.module);
+  const fn = llvm.Function.Create(type, functionLinkage(f, external), f.symbol, mc.module);
   return { mir: f, fn, type, params, ret };
 }
 

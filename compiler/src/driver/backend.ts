@@ -2,10 +2,10 @@
 // executable linked with the runtime library by clang-14. A -O0 build generates its object file in-process (LLVM's
 // code generator through a TargetMachine) and runs clang only to link; optimised builds and the instrumenting
 // sanitizers (address, thread: codegen gave every function their attribute) hand clang the bitcode.
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { BuildOptions } from './options.js';
 import { copyOutputFile, pathArg, writeOutputFile } from './files.js';
+import { runtimeInlineBitcode } from './runtime_lib.js';
 import { hostTriple } from './settings.js';
 import { runTool } from './toolchain.js';
 
@@ -134,15 +134,14 @@ export async function runBackend(req: BackendRequest): Promise<void> {
   let bc = path.join(req.workDir, 'prog.bc');
   await timed(req, 'bitcode', () => req.module.writeBitcode(bc));
 
-  // --release: the runtime's own bitcode is linked into the program before optimisation (TOOLCHAIN.md §2 (b)), so
-  // its hot helpers (tml_alloc → malloc, refcounts) inline; the static library still provides the rest
-  if (req.emit !== 'obj' && o.release && o.sanitize === null && req.runtimeLib) {
-    const runtimeBc = path.join(path.dirname(req.runtimeLib), 'tml_runtime_release.bc');
-    if (existsSync(runtimeBc) && path.basename(req.runtimeLib) === 'libtml_runtime_release.a') {
-      const linked = path.join(req.workDir, 'prog.linked.bc');
-      await timed(req, 'llvm-link', () => runTool('llvm-link', [bc, pathArg(runtimeBc), '-o', linked], tools));
-      bc = linked;
-    }
+  // --release: the runtime's hot functions are linked into the program before optimisation (TOOLCHAIN.md §2 (b)),
+  // as available_externally copies, so that they inline (tml_alloc → malloc, refcounts); their definitions and the
+  // rest of the runtime come precompiled from the static library
+  const inlineBc = o.release && o.sanitize === null ? runtimeInlineBitcode(req.runtimeLib) : null;
+  if (req.emit !== 'obj' && inlineBc !== null) {
+    const linked = path.join(req.workDir, 'prog.linked.bc');
+    await timed(req, 'llvm-link', () => runTool('llvm-link', [bc, pathArg(inlineBc), '-o', linked], tools));
+    bc = linked;
   }
 
   const made = path.join(req.workDir, req.emit === 'obj' ? 'out.o' : 'out.exe');

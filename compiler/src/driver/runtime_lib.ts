@@ -45,14 +45,15 @@ export function runtimeVersion(root: string): string {
   return `${packageVersion(root)}-${h.digest('hex').slice(0, 12)}`;
 }
 
-/** The files a runtime library is built from (the root CMakeLists.txt and runtime-c's sources and headers). */
+/** The files a runtime library is built from (the root CMakeLists.txt, runtime-c's sources and headers, and its
+ * CMake scripts). */
 function runtimeSources(root: string): string[] {
   const files = [path.join(root, 'CMakeLists.txt')];
   const dir = path.join(root, 'runtime-c');
   for (const sub of ['', 'include']) {
     const d = path.join(dir, sub);
     if (!existsSync(d)) continue;
-    for (const f of readdirSync(d).sort()) if (/\.[ch]$/.test(f)) files.push(path.join(d, f));
+    for (const f of readdirSync(d).sort()) if (/\.([ch]|cmake)$/.test(f)) files.push(path.join(d, f));
   }
   return files.filter((f) => existsSync(f));
 }
@@ -65,6 +66,18 @@ function isStale(lib: string, root: string): boolean {
 
 export function runtimeLibName(variant: RuntimeVariant): string {
   return `libtml_runtime_${variant}.a`;
+}
+
+/** The file next to the release library that holds its hot functions as available_externally bitcode (CMakeLists.txt,
+ * TML_RT_INLINE_FUNCTIONS), which --release links into the program so that they inline. */
+export const RUNTIME_INLINE_BITCODE = 'tml_runtime_release_inline.bc';
+
+/** The inline bitcode that goes with a runtime library: only the release variant has one (the others are linked as
+ * they are), and only when it was built (CMake skips it without opt and llvm-dis); else null. */
+export function runtimeInlineBitcode(runtimeLib: string | null): string | null {
+  if (runtimeLib === null || path.basename(runtimeLib) !== runtimeLibName('release')) return null;
+  const bc = path.join(path.dirname(runtimeLib), RUNTIME_INLINE_BITCODE);
+  return existsSync(bc) ? bc : null;
 }
 
 /** True when code for `triple` runs on this machine (same architecture), so the prebuilt runtime fits. */
