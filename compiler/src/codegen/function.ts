@@ -35,6 +35,7 @@ import type {
   Statement,
   Terminator,
 } from '../mir/mir.js';
+import { terminatorTargets } from '../mir/mir.js';
 import type { Span } from '../syntax/source.js';
 
 type Adt = Extract<Type, { k: 'adt' }>;
@@ -121,7 +122,7 @@ class FunctionEmitter {
     for (const g of groups) for (const id of g.members.keys()) merged.add(id);
     // the first MIR block continues the entry block unless something branches back to it (a loop header)
     const first = mir.blocks[0]!;
-    const entryIsFirst = !merged.has(first.id) && !mir.blocks.some((bb) => targets(bb.term).includes(first.id));
+    const entryIsFirst = !merged.has(first.id) && !mir.blocks.some((bb) => terminatorTargets(bb.term).includes(first.id));
     for (const bb of mir.blocks) {
       if (this.blocks.has(bb.id)) ice(`${mir.symbol}: block bb${bb.id} declared twice`);
       if (merged.has(bb.id)) continue;
@@ -928,20 +929,6 @@ class FunctionEmitter {
 /** Overloaded intrinsic declarations per module, by name, then by their (wrapper-identical) types. */
 const intrinsicCache = new WeakMap<llvm.Module, Map<string, { types: llvm.Type[]; fn: llvm.Function }[]>>();
 
-/** The blocks a terminator branches to. */
-function targets(t: Terminator): number[] {
-  switch (t.k) {
-    case 'goto':
-      return [t.target];
-    case 'branch':
-      return [t.then, t.else];
-    case 'switch':
-      return [t.otherwise, ...t.cases.map((c) => c.target)];
-    case 'return':
-    case 'unreachable':
-      return [];
-  }
-}
 
 /** Binary operations whose result is a Bool (i1) whatever their operands. */
 const COMPARISONS: ReadonlySet<BinOp> = new Set<BinOp>(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
