@@ -9,6 +9,8 @@
 #   large-fe     node bin/tmlc.js build --emit=ir large.tml   vs  clang-14 -O0 -S -emit-llvm large.c
 #                (front end: parse + check + MIR + LLVM IR, no clang; C: preprocess, parse, sema, IR)
 #   large        node bin/tmlc.js build large.tml             vs  clang-14 -O0 large.c
+#   large-release node bin/tmlc.js build --release large.tml  vs  clang-14 -O2 large.c
+#   peak memory  the maximum resident set of `large` (tmlc) and of clang-14 -O0 large.c
 #
 # large.tml (about 10,000 lines) and its C twin large.c come from benchmarks/gen_large.mjs; unless --no-check,
 # both are built and run first and must print the same text. Each command runs RUNS times (default 5) after one
@@ -80,6 +82,25 @@ echo "timing the large program's front end…" >&2
 measure large-fe tmlc "${TMLC[*]} build --emit=ir $LARGE_TML -o $OUT/large_tml.ll" clang "clang-14 -O0 -S -emit-llvm $LARGE_C -o $OUT/large_c.ll"
 echo "timing the large program end to end…" >&2
 measure large tmlc "${TMLC[*]} build $LARGE_TML -o $OUT/large_tml" clang "clang-14 -O0 $LARGE_C -o $OUT/large_c"
+echo "timing the large program's release build…" >&2
+measure large-release tmlc "${TMLC[*]} build --release $LARGE_TML -o $OUT/large_tml_rel" clang "clang-14 -O2 $LARGE_C -o $OUT/large_c_rel"
+# Peak memory: the maximum resident set (GNU time's %M, which covers the process and the children it waits for:
+# clang's ld, tmlc's clang link) of the large debug build, median of 3 runs each
+if [ ! -x /usr/bin/time ] && [ "$(id -u)" = 0 ]; then apt-get install -y time >/dev/null 2>&1 || true; fi
+PEAK_TMLC=""
+PEAK_CLANG=""
+if [ -x /usr/bin/time ]; then
+  echo "measuring the large build's peak memory…" >&2
+  peak_kb() {
+    local i
+    for ((i = 0; i < 3; i++)); do
+      /usr/bin/time -f %M -o "$OUT/peak.txt" "$@" >/dev/null 2>&1
+      cat "$OUT/peak.txt"
+    done | sort -n | sed -n 2p
+  }
+  PEAK_TMLC=$(peak_kb "${TMLC[@]}" build "$LARGE_TML" -o "$OUT/large_tml")
+  PEAK_CLANG=$(peak_kb clang-14 -O0 "$LARGE_C" -o "$OUT/large_c")
+fi
 LOAD_AFTER="$(load_average)"
 
 # --time phase breakdowns (median per phase over TIME_RUNS runs), with the start-up probe for the split of the
@@ -103,8 +124,9 @@ phases hello build "$HELLO_TML" -o "$OUT/hello_tml"
 phases large-check check "$LARGE_TML"
 phases large-fe build --emit=ir "$LARGE_TML" -o "$OUT/large_tml.ll"
 phases large build "$LARGE_TML" -o "$OUT/large_tml"
+phases large-release build --release "$LARGE_TML" -o "$OUT/large_tml_rel"
 
-node --input-type=module - "$OUT" "$RUNS" "$TIME_RUNS" "$LOAD_AFTER" "$NOCERTS" <<'EOF' | tee -a "$REPORT"
+PEAK_TMLC="$PEAK_TMLC" PEAK_CLANG="$PEAK_CLANG" node --input-type=module - "$OUT" "$RUNS" "$TIME_RUNS" "$LOAD_AFTER" "$NOCERTS" <<'EOF' | tee -a "$REPORT"
 import { readFileSync } from 'node:fs';
 const [out, runs, timeRuns, loadAfter, nocerts] = process.argv.slice(2);
 const ms = (s) => (s * 1000).toFixed(1);
@@ -114,17 +136,29 @@ const rows = [
   ['large-check', 'large, check: `tmlc check` vs `clang-14 -fsyntax-only`'],
   ['large-fe', 'large, front end: `tmlc build --emit=ir` vs `clang-14 -O0 -S -emit-llvm`'],
   ['large', 'large, end to end: `tmlc build` vs `clang-14 -O0`'],
+  ['large-release', 'large, release: `tmlc build --release` vs `clang-14 -O2`'],
 ];
 const nocertsRow = ['hello-nocerts', 'hello, Node run without NODE_EXTRA_CA_CERTS'];
 console.log(`load average after: ${loadAfter}\n`);
 console.log('| benchmark | tmlc wall: median (min) | clang wall: median (min) | ratio of medians (of mins) | tmlc CPU (mean) | clang CPU (mean) | ratio CPU |');
 console.log('|---|---:|---:|---:|---:|---:|---:|');
 let helloRatio = null;
+const cpuRatio = {};
 for (const [name, label] of nocerts === '1' ? [rows[0], nocertsRow, ...rows.slice(1)] : rows) {
   const [t, c] = JSON.parse(readFileSync(`${out}/${name}.json`, 'utf8')).results;
   const tc = t.user + t.system, cc = c.user + c.system;
   if (name === 'hello') helloRatio = { median: t.median / c.median, min: t.min / c.min, cpu: tc / cc };
+  cpuRatio[name] = tc / cc;
   console.log(`| ${label} | ${ms(t.median)} (${ms(t.min)}) ms | ${ms(c.median)} (${ms(c.min)}) ms | ${(t.median / c.median).toFixed(2)}x (${(t.min / c.min).toFixed(2)}x) | ${ms(tc)} ms | ${ms(cc)} ms | ${(tc / cc).toFixed(2)}x |`);
+}
+const [peakTmlc, peakClang] = [process.env.PEAK_TMLC, process.env.PEAK_CLANG].map((k) => Number(k || NaN) / 1024);
+if (!Number.isNaN(peakTmlc)) console.log(`\npeak memory, large debug build (median of 3, max RSS): tmlc ${peakTmlc.toFixed(0)} MB, clang-14 -O0 ${peakClang.toFixed(0)} MB, ratio ${(peakTmlc / peakClang).toFixed(2)}x (goal ≤ 2x)`);
+else console.log('\npeak memory: not measured (/usr/bin/time, from the Debian package `time`, is missing)');
+// issue 14's goals, in CPU time
+const goals = [['large-check', 2, '`tmlc check` vs `clang -fsyntax-only`'], ['large', 2, 'debug build vs `clang -O0`'], ['large-release', 3, '`--release` vs `clang -O2`']];
+for (const [name, goal, what] of goals) {
+  const x = cpuRatio[name];
+  if (x !== undefined) console.log(`goal (large program, ${what} ≤ ${goal}x CPU): ${x <= goal ? 'met' : 'NOT met'} (${x.toFixed(2)}x)`);
 }
 const r = helloRatio;
 console.log(`\ngoal (whole \`tmlc build hello.tml\` within 2x of clang on hello.c): ${r.median <= 2 ? 'met' : 'NOT met'}` +
