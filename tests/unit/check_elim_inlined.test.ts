@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LocalId, MirFunction, Statement } from '../../compiler/src/mir/mir.js';
+import { passContext } from '../../compiler/src/mir/build.js';
 import { PASSES, runPasses, type PassContext } from '../../compiler/src/mir/pass_manager.js';
 import { validateProgram } from '../../compiler/src/mir/validate.js';
 import { checkProgram } from '../../compiler/src/sema/program.js';
@@ -21,16 +22,7 @@ function build(src: string): PassContext {
   const diags = new DiagnosticBag();
   const checked = checkProgram(file, sources, diags, false);
   if (!checked || diags.hasErrors()) throw new Error(diags.items.map((d) => d.message).join('\n'));
-  const ctx: PassContext = {
-    checked,
-    sources,
-    opts: { overflowChecks: true, tests: false, trackSites: true, mirOpt: false },
-    diags,
-    checkBody: (fn) => !fn.module.isStd,
-    generic: null,
-    program: null,
-    optimize: false,
-  };
+  const ctx = passContext(checked, sources, { overflowChecks: true, tests: false, trackSites: true, mirOpt: false }, diags);
   runPasses(ctx, { passes: PASSES.filter((p) => !p.optimize) });
   return ctx;
 }

@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { passContext } from '../../compiler/src/mir/build.js';
 import { PASSES, runPasses, type PassContext } from '../../compiler/src/mir/pass_manager.js';
 import { printFunction } from '../../compiler/src/mir/print.js';
 import { validateProgram } from '../../compiler/src/mir/validate.js';
@@ -33,16 +34,7 @@ export function goldens(file: string, h: Header): { before: string; after: strin
   const diags = new DiagnosticBag();
   const checked = checkProgram(file, sources, diags, false);
   if (!checked || diags.hasErrors()) throw new Error(diags.items.map((d) => d.message).join('\n'));
-  const ctx: PassContext = {
-    checked,
-    sources,
-    opts: { overflowChecks: !h.release, tests: false, trackSites: !h.release, mirOpt: false },
-    diags,
-    checkBody: (fn) => !fn.module.isStd,
-    generic: null,
-    program: null,
-    optimize: false,
-  };
+  const ctx = passContext(checked, sources, { overflowChecks: !h.release, tests: false, trackSites: !h.release, mirOpt: false }, diags);
   runPasses(ctx, { passes: PASSES.filter((p) => !p.optimize) });
   if (diags.hasErrors()) throw new Error(diags.items.map((d) => d.message).join('\n'));
   const show = () =>

@@ -7,9 +7,14 @@ import type { LowerOptions } from './mono.js';
 import { runPasses, type PassContext, type RunPassesOptions } from './pass_manager.js';
 
 export function buildMir(checked: CheckedProgram, sources: SourceMap, opts: LowerOptions, diags: DiagnosticBag, run: RunPassesOptions = {}): MirProgram | null {
-  const ctx: PassContext = { checked, sources, opts, diags, checkBody: (fn) => !fn.module.isStd, generic: null, program: null, optimize: mirOptEnabled(opts) };
+  const ctx = passContext(checked, sources, opts, diags);
   runPasses(ctx, { validate: process.env.TMLC_VALIDATE_MIR === '1', ...run });
   return ctx.program;
+}
+
+/** A fresh pass context for a checked program: the library's bodies are checked when lowered, not up front. */
+export function passContext(checked: CheckedProgram, sources: SourceMap, opts: LowerOptions, diags: DiagnosticBag): PassContext {
+  return { checked, sources, opts, diags, checkBody: (fn) => !fn.module.isStd, generic: null, program: null, optimize: mirOptEnabled(opts) };
 }
 
 /** The optimizer runs unless the build turned it off (`-Z mir-opt=0`) or, when the build says nothing, the
