@@ -87,33 +87,7 @@ export type InitState = Uint8Array;
 
 /** The effect of one statement on the initialisation state. */
 export function transfer(mp: MovePaths, s: Statement, st: InitState): void {
-  // the operands of stmtOperands, without making its array: this runs for every statement on every sweep
-  if (s.k === 'assign') {
-    const r = s.rvalue;
-    switch (r.k) {
-      case 'use':
-        moveOut(mp, r.op, st);
-        break;
-      case 'binary':
-      case 'checked':
-        moveOut(mp, r.left, st);
-        moveOut(mp, r.right, st);
-        break;
-      case 'unary':
-      case 'cast':
-      case 'unsize':
-        moveOut(mp, r.operand, st);
-        break;
-      case 'aggregate':
-        for (const o of r.ops) moveOut(mp, o, st);
-        break;
-      default:
-        break;
-    }
-  } else if (s.k === 'call') {
-    for (const o of s.args) moveOut(mp, o, st);
-    if (s.callee.k === 'closure') moveOut(mp, s.callee.value, st);
-  }
+  for (const o of stmtOperands(s)) moveOut(mp, o, st);
   const dest = stmtDest(s);
   if (dest) {
     const p = mp.pathOfPlace(dest);
@@ -221,7 +195,8 @@ export function successors(f: MirFunction): number[][] {
 }
 
 /** The operands an rvalue reads, in evaluation order. */
-export function rvalueOperands(r: Rvalue): Operand[] {
+/** The operands of an rvalue, in order. Shared, not copied (the hot loops of every dataflow iterate them): read-only. */
+export function rvalueOperands(r: Rvalue): readonly Operand[] {
   switch (r.k) {
     case 'use':
       return [r.op];
@@ -229,21 +204,23 @@ export function rvalueOperands(r: Rvalue): Operand[] {
     case 'checked':
       return [r.left, r.right];
     case 'unary':
-      return [r.operand];
     case 'cast':
     case 'unsize':
       return [r.operand];
     case 'aggregate':
-      return [...r.ops];
+      return r.ops;
     default:
-      return [];
+      return NO_OPERANDS;
   }
 }
 
-export function stmtOperands(s: Statement): Operand[] {
+const NO_OPERANDS: readonly Operand[] = [];
+
+/** The operands of a statement, in order (a call's arguments, then a closure callee's value). Read-only. */
+export function stmtOperands(s: Statement): readonly Operand[] {
   if (s.k === 'assign') return rvalueOperands(s.rvalue);
-  if (s.k === 'call') return [...s.args, ...(s.callee.k === 'closure' ? [s.callee.value] : [])];
-  return [];
+  if (s.k === 'call') return s.callee.k === 'closure' ? [...s.args, s.callee.value] : s.args;
+  return NO_OPERANDS;
 }
 
 /** Places read by a statement (operands, and places borrowed or inspected). */
