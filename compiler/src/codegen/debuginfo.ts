@@ -62,7 +62,7 @@ export class DebugInfo {
   /** The line-0 location of code that stands for several source positions at once (LLVM's convention for merged
    * instructions, `DILocation::getMergedLocation`): a debugger shows no line rather than a wrong one. */
   mergedLocation(sp: llvm.DISubprogram): llvm.DILocation {
-    return llvm.DILocation.get(this.ctx, 0, 0, sp);
+    return this.at(sp, 0, 0);
   }
 
   /** Per-function locations: each distinct (line, col) gets one DILocation, and the builder is only told when the

@@ -12,7 +12,7 @@
 // (mir/analysis/register_temps.ts): those are values at the end of every predecessor without any instruction
 // there (a register temporary's write dominates the panic block, hence every block that branches to it).
 import { printOperand } from '../mir/print.js';
-import { typeToString, type Type } from '../sema/types.js';
+import { typeToString } from '../sema/types.js';
 import type { BlockId, MirFunction, Operand, Statement } from '../mir/mir.js';
 
 type PanicCall = Extract<Statement, { k: 'call' }>;
@@ -42,7 +42,7 @@ export function panicGroups(f: MirFunction, registers: ReadonlySet<number>): Pan
     let ok = true;
     for (const a of call.args) {
       if (a.k === 'const') types.push(typeToString(a.ty));
-      else if (a.place.proj.length === 0 && registers.has(a.place.local)) types.push(typeToString(localType(f, a.place.local)));
+      else if (a.place.proj.length === 0 && registers.has(a.place.local)) types.push(typeToString(f.locals[a.place.local]!.ty));
       else ok = false;
     }
     if (!ok) continue;
@@ -68,8 +68,4 @@ function isPanic(s: PanicCall): boolean {
 
 function sameConstant(a: Operand, b: Operand): boolean {
   return a.k === 'const' && b.k === 'const' && printOperand(a) === printOperand(b);
-}
-
-function localType(f: MirFunction, id: number): Type {
-  return f.locals[id]!.ty;
 }
