@@ -1,17 +1,17 @@
 // The compile workers of `tmlc test`: up to `size` node processes (compile_worker.ts) that compile test files while
-// the runner runs the tests of the files compiled before. Processes, not worker threads: a compilation's LLVM
-// objects are native memory that llvm-bindings cannot always free, and a process that is replaced after
-// COMPILES_PER_WORKER files gives all of it back, so a long run's memory stays bounded. A worker that dies
+// the runner runs the tests of the files compiled before. Processes, not worker threads: llvm-bindings keeps its
+// classes' constructors in process-wide statics, which are not safe across threads (docs/decisions.md). Each
+// compilation frees its LLVM objects (codegen's dispose()); a process replaced after COMPILES_PER_WORKER files also
+// gives back what V8 keeps of the heap it grew, so a long run's memory stays bounded. A worker that dies
 // (a native crash) fails only the file it was compiling, with an internal-error message; the next file gets a
 // new worker.
 import { fork, type ChildProcess } from 'node:child_process';
-import { recordInternalError } from '../driver/pipeline.js';
+import { EXIT_ICE, recordInternalError } from '../driver/pipeline.js';
 import type { CompileRequest, CompileResult, OutputChunk } from './compile.js';
 import type { WorkerReply, WorkerRequest } from './compile_worker.js';
 
-/** Files one worker process compiles before it is replaced. A compilation leaves a few MB of native memory behind
- * (issue 14), and starting a worker costs about a quarter of a compilation, so 20 bounds a worker near 100 MB
- * over its start-up size while adding about 1% of start-up time. */
+/** Files one worker process compiles before it is replaced. Starting a worker costs about a quarter of a
+ * compilation, so 20 adds about 1% of start-up time while capping whatever a worker's heap grows to. */
 export const COMPILES_PER_WORKER = 20;
 
 /** The worker's module next to this one; in the bundled CLI (ci/bundle_cli.mjs), the worker's own bundle next to it. */
@@ -43,7 +43,7 @@ function workerDied(file: string, code: number | null, signal: NodeJS.Signals | 
   const text =
     `internal compiler error: ${message}\n` +
     'note: this is a bug in tmlc; please report it with the input that triggers it\n';
-  return { status: 70, tests: null, inputs: [], output: [{ stream: 'err', text }] };
+  return { status: EXIT_ICE, tests: null, inputs: [], output: [{ stream: 'err', text }] };
 }
 
 export class CompilePool {
