@@ -49,8 +49,9 @@ else
     cat "$log"
   else
     # The registry these machines reach has no packages for other platforms (e.g. @rollup/rollup-android-arm64 is a
-    # 404), so the lock file lacks rollup's optional platform packages and npm 11's `npm ci` refuses it as "not in
-    # sync". `npm install` installs the same locked versions and accepts that.
+    # 404). The committed lock file lists rollup's optional platform packages, so `npm ci` accepts it; a lock file
+    # regenerated where they are missing is refused by npm 11's `npm ci` as "not in sync". `npm install` installs the
+    # same locked versions and accepts that.
     if grep -q 'can only install packages when your package.json and package-lock.json' "$log"; then
       say "npm ci refused the lock file (optional platform packages missing); using npm install"
       npm install --no-audit --no-fund
