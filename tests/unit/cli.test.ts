@@ -48,7 +48,7 @@ const HOST = hostTriple();
 
 describe('bad usage: status 2 and one line on stderr', () => {
   const cases: [string[], RegExp][] = [
-    [['build'], /missing required argument 'FILE'/],
+    [['build'], /`tmlc build` needs a FILE, or a tml.toml in this directory or a parent/],
     [['build', 'a.tml', 'b.tml'], /too many arguments/],
     [['build', 'a.tml', '--sanitize=memory'], /--sanitize.*memory.*address, leak, undefined, thread/],
     [['build', 'a.tml', '-O4'], /-O.*4/],

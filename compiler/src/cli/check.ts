@@ -1,5 +1,6 @@
-// `tmlc check FILE`: parse and check only; diagnostics and the exit status.
+// `tmlc check [FILE]`: parse and check only; diagnostics and the exit status. Without FILE, the project's entry.
 import { Option, type Command } from 'commander';
+import { commandEntry } from '../driver/manifest.js';
 import { guarded } from '../driver/pipeline.js';
 import { MESSAGE_FORMATS, resolveBuildOptions } from '../driver/settings.js';
 import type { CliContext } from './common.js';
@@ -8,10 +9,10 @@ export function registerCheck(program: Command, ctx: CliContext): void {
   program
     .command('check')
     .description('report the diagnostics of a program without building it')
-    .argument('<FILE>', 'the entry .tml file')
+    .argument('[FILE]', 'the entry .tml file (default: the entry of the project in tml.toml)')
     .addOption(new Option('--message-format <format>', 'diagnostics as text or as one JSON object per line').choices(MESSAGE_FORMATS))
     .option('--time', 'print the time of each phase')
-    .action(async (file: string, flags: { messageFormat?: string; time?: boolean }) => {
-      ctx.status = await guarded(() => ctx.handlers.check(file, resolveBuildOptions(flags)), ctx.io);
+    .action(async (file: string | undefined, flags: { messageFormat?: string; time?: boolean }) => {
+      ctx.status = await guarded(() => ctx.handlers.check(commandEntry(file, 'check').entry, resolveBuildOptions(flags)), ctx.io);
     });
 }

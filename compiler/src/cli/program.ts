@@ -6,6 +6,7 @@ import { packageVersion } from '../driver/runtime_lib.js';
 import { registerBuild } from './build.js';
 import { registerCheck } from './check.js';
 import type { CliContext, Handlers } from './common.js';
+import { registerNew } from './new.js';
 import { registerRun } from './run.js';
 import { registerTest } from './test.js';
 
@@ -36,6 +37,7 @@ export function createProgram(ctx: CliContext): Command {
   registerRun(program, ctx);
   registerCheck(program, ctx);
   registerTest(program, ctx);
+  registerNew(program, ctx);
   return program;
 }
 

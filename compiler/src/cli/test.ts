@@ -1,6 +1,8 @@
 // `tmlc test [PATHS…] [--filter TEXT] [--jobs N] [--release] [--valgrind] [--sanitize=…] [--no-check-leaks]
 // [--message-format=human|json] [--time]`: the work is done by the test runner (testing/runner.ts).
+import path from 'node:path';
 import { Option, type Command } from 'commander';
+import { findManifest } from '../driver/project_root.js';
 import { guarded } from '../driver/pipeline.js';
 import { MESSAGE_FORMATS, resolveTestOptions, SANITIZERS } from '../driver/settings.js';
 import { collectZ, type CliContext } from './common.js';
@@ -22,7 +24,7 @@ export function registerTest(program: Command, ctx: CliContext): void {
   program
     .command('test')
     .description('compile and run the tests (*.test.tml, and .tml files under tests/ folders) below the given paths')
-    .argument('[PATHS...]', 'files or directories (default: the current directory)')
+    .argument('[PATHS...]', 'files or directories (default: the project around the current directory, else the directory)')
     .option('--filter <TEXT>', 'run only the tests whose name contains TEXT')
     .option('--jobs <N>', 'tests run in parallel (default: the number of cores)')
     .option('--release', 'optimised build: no overflow checks, no leak tracking')
@@ -35,7 +37,13 @@ export function registerTest(program: Command, ctx: CliContext): void {
     .action(async (paths: string[], flags: TestFlags) => {
       ctx.status = await guarded(async () => {
         const o = resolveTestOptions({ ...flags, checkLeaks: flags.checkLeaks === false ? false : undefined });
-        return ctx.handlers.test(paths.length > 0 ? paths : ['.'], o);
+        return ctx.handlers.test(paths.length > 0 ? paths : [defaultTestRoot()], o);
       }, ctx.io);
     });
+}
+
+/** `tmlc test` with no paths: the whole project (its root, where tml.toml is) when inside one, else `.`. */
+function defaultTestRoot(): string {
+  const manifest = findManifest(process.cwd());
+  return manifest === null ? '.' : path.dirname(manifest);
 }

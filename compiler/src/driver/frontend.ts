@@ -8,6 +8,7 @@ import { currentMir, PASSES } from '../mir/pass_manager.js';
 import { printFunction } from '../mir/print.js';
 import { directParser, ParseCache, syntaxLayerKey, type ModuleParser } from '../sema/parse_cache.js';
 import { checkProgram } from '../sema/program.js';
+import { projectSourceDir } from './project_root.js';
 import type { FrontEndOptions } from './options.js';
 import { packageVersion, runtimeCacheDir } from './runtime_lib.js';
 
@@ -30,7 +31,7 @@ export function runFrontEnd(entryPath: string, opts: FrontEndOptions): FrontEndR
   const diags = new DiagnosticBag();
   const timings: { phase: string; ms: number }[] = [];
   let t0 = performance.now();
-  const checked = checkProgram(entryPath, sources, diags, opts.tests, opts.needsMain ?? false, { stdParser: stdlibParseCache() });
+  const checked = checkProgram(entryPath, sources, diags, opts.tests, opts.needsMain ?? false, { stdParser: stdlibParseCache(), moduleRoot: projectSourceDir(entryPath) });
   timings.push({ phase: 'parse+check', ms: performance.now() - t0 });
   if (!checked || diags.hasErrors()) return { program: null, diagnostics: diags.items, sources, timings, mirText: null };
   t0 = performance.now();

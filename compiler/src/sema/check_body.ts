@@ -5,7 +5,7 @@ import { CHAIN_STEP, elseIfChain, leftSpine, type IfLinkExpr } from '../syntax/c
 import type { DiagnosticBag } from '../syntax/diagnostics.js';
 import type { Span } from '../syntax/source.js';
 import { BUILTIN_FUNCTIONS, FLOAT_METHODS, INT_METHODS, LOWLEVEL_FUNCTIONS, SIGNED_ONLY_METHODS, SIMPLE_METHODS, STR_METHODS, type NumMethod } from './builtins.js';
-import type { Bound, FuncDef, ModuleScope, ProgramDefs } from './defs.js';
+import type { Binding, Bound, FuncDef, ModuleScope, ProgramDefs } from './defs.js';
 import { missingCase } from './exhaustive.js';
 import { formatSpecProblem, parseFormatString, specText, type FormatSpec } from './format_string.js';
 import { containsRef } from './collect.js';
@@ -21,6 +21,7 @@ import { fieldVisible, privateFieldAccess, privateFieldInLiteral } from './field
 import { checkConstructorInit } from './ctor_init.js';
 import { TypeDiagnostics } from './error_type.js';
 import { crossingProblem, reportNotSend, syncEntries, typeProblem, notSend, type BodyFacts } from './send.js';
+import { isVisible, privacyReporter, reportPrivate } from './visibility.js';
 
 interface LoopCtx {
   readonly id: number;
@@ -1096,13 +1097,13 @@ export class BodyChecker {
     }
     // Type::member or module::item
     const owner = segs.slice(0, -1);
-    const ob = lookupPath(this.defs, this.fn.module, owner.map((s) => s.name));
+    const ob = this.lookupPath(owner.map((s) => s.name), e.span);
     if (ob?.k === 'adt' && ob.def.kind === 'enum') {
       const idx = ob.def.variants.findIndex((v) => v.name === last.name);
       if (idx >= 0) return this.variantValue(e, ob.def, idx, owner[owner.length - 1]!.args, expected);
     }
     if (ob?.k === 'module') {
-      const b = ob.scope.names.get(last.name);
+      const b = this.member(ob.scope, last.name, e.span);
       if (b?.k === 'fn') return this.fnValue(e, b.def, last.args, e.span);
       if (b?.k === 'const') {
         this.body.paths.set(e.id, { k: 'const', def: b.def });
@@ -1152,6 +1153,18 @@ export class BodyChecker {
     return null;
   }
 
+  /** lookupPath from this function's module, reporting a private item of another module (E0603) at `span`. */
+  private lookupPath(names: string[], span: Span): Binding | undefined {
+    return lookupPath(this.defs, this.fn.module, names, privacyReporter(this.diags, span));
+  }
+
+  /** `module::name` from this function's module, reporting it at `span` when it is private (E0603). */
+  private member(target: ModuleScope, name: string, span: Span): Binding | undefined {
+    const b = target.names.get(name);
+    if (b !== undefined && !isVisible(target, name, this.fn.module)) reportPrivate(this.diags, target, name, b, span);
+    return b;
+  }
+
   /** The type named by a path's leading segments (`Point`, `List[I32]`, `Maybe`), or null. */
   private typeOfPath(segs: ast.PathSegment[]): Type | null {
     const lastSeg = segs[segs.length - 1]!;
@@ -1162,7 +1175,7 @@ export class BodyChecker {
       const prim = primitiveType(lastSeg.name);
       if (prim) return prim;
     }
-    const b = lookupPath(this.defs, this.fn.module, segs.map((s) => s.name));
+    const b = this.lookupPath(segs.map((s) => s.name), spanOfPath(segs));
     if (b?.k === 'adt') return this.freshAdt(b.def, lastSeg.args, null);
     if (b?.k === 'alias') return substitute(b.ty, substFor(b.params, (lastSeg.args ?? []).map((a) => this.resolveTy(a))));
     return null;
@@ -1589,9 +1602,9 @@ export class BodyChecker {
       } else return null;
     } else {
       const owner = segs.slice(0, -1);
-      const ob = lookupPath(this.defs, this.fn.module, owner.map((s) => s.name));
+      const ob = this.lookupPath(owner.map((s) => s.name), callee.span);
       if (ob?.k === 'module') {
-        const b = ob.scope.names.get(last.name);
+        const b = this.member(ob.scope, last.name, callee.span);
         if (b?.k === 'fn') fnDef = b.def;
       } else if (ob?.k === 'adt' && ob.def.kind === 'enum' && ob.def.variants.some((v) => v.name === last.name)) {
         variant = { adt: ob.def, index: ob.def.variants.findIndex((v) => v.name === last.name), args: owner[owner.length - 1]!.args };
@@ -2678,12 +2691,12 @@ export class BodyChecker {
   private structLit(e: Extract<ast.Expr, { kind: 'StructLit' }>, expected: Type | null): Type {
     const segs = e.path;
     const names = segs.map((s) => s.name);
-    let b = lookupPath(this.defs, this.fn.module, names);
+    let b = this.lookupPath(names, spanOfPath(segs));
     let variant: number | null = null;
     let adt: AdtDef | null = null;
     if (b?.k === 'adt' && (b.def.kind === 'struct' || b.def.kind === 'class' || b.def.kind === 'union')) adt = b.def;
     else if (segs.length >= 2) {
-      const ob = lookupPath(this.defs, this.fn.module, names.slice(0, -1));
+      const ob = this.lookupPath(names.slice(0, -1), spanOfPath(segs));
       if (ob?.k === 'adt' && ob.def.kind === 'enum') {
         const i = ob.def.variants.findIndex((v) => v.name === names[names.length - 1]);
         if (i >= 0 && ob.def.variants[i]!.shape === 'struct') {
@@ -2894,7 +2907,7 @@ export class BodyChecker {
         }
       }
     } else {
-      const ob = lookupPath(this.defs, this.fn.module, names.slice(0, -1));
+      const ob = this.lookupPath(names.slice(0, -1), p.span);
       if (ob?.k === 'adt' && ob.def.kind === 'enum') {
         const i = ob.def.variants.findIndex((v) => v.name === names[names.length - 1]);
         if (i >= 0) {
@@ -3028,4 +3041,10 @@ function everyBitPatternValid(t: Type, seen: Set<AdtDef> = new Set()): boolean {
     default:
       return false;
   }
+}
+
+/** The span of a written path, from its first segment to its last. */
+function spanOfPath(segs: readonly ast.PathSegment[]): Span {
+  const first = segs[0]!.span;
+  return { file: first.file, start: first.start, end: segs[segs.length - 1]!.span.end };
 }

@@ -15,6 +15,7 @@ import { BUILTIN_FUNCTIONS } from './builtins.js';
 import { classify } from './ownership.js';
 import { sendRuleOf } from './send.js';
 import { ClassDefiner, declareClass, declareInterface, defineInterface, type CollectorHooks } from './collect_classes.js';
+import { isVisible, reportPrivate } from './visibility.js';
 
 export class Collector implements CollectorHooks {
   readonly defs = new ProgramDefs();
@@ -105,7 +106,7 @@ export class Collector implements CollectorHooks {
 
   private declareModule(mod: LoadedModule): void {
     const ast = expandDerives(mod.ast, this.diags, this.derived);
-    const scope: ModuleScope = { path: mod.name, file: mod.file, names: new Map(), variants: new Map(), ast, isStd: mod.isStd };
+    const scope: ModuleScope = { path: mod.name, file: mod.file, names: new Map(), variants: new Map(), ast, isStd: mod.isStd, exported: new Set() };
     this.defs.modules.set(mod.name, scope);
     for (const item of mod.ast.items) this.declareItem(scope, item, mod);
     checkAttributes(mod.ast.items, this.diags);
@@ -120,6 +121,7 @@ export class Collector implements CollectorHooks {
   }
 
   private declareItem(scope: ModuleScope, item: ast.Item, mod: LoadedModule): void {
+    if (item.kind !== 'Use' && 'isPub' in item && item.isPub && 'name' in item) scope.exported.add(item.name);
     switch (item.kind) {
       case 'Struct':
       case 'Enum':
@@ -239,14 +241,15 @@ export class Collector implements CollectorHooks {
   }
 
   private importModule(scope: ModuleScope, target: ModuleScope, item: Extract<ast.Item, { kind: 'Use' }>, name: string): void {
-    if (item.items === 'glob') return this.importAll(scope, target);
+    if (item.items === 'glob') return this.importAll(scope, target, item.isPub);
     if (Array.isArray(item.items)) {
-      for (const u of item.items) this.importOne(scope, target, u.name, u.alias ?? u.name, u.span);
+      for (const u of item.items) this.importOne(scope, target, u.name, u.alias ?? u.name, u.span, item.isPub);
       return;
     }
     scope.names.set(name, { k: 'module', scope: target });
+    if (item.isPub) scope.exported.add(name);
     // `use test` brings the test helpers into scope unqualified (LANGUAGE.md §6)
-    if (target.path === 'test') this.importAll(scope, target);
+    if (target.path === 'test') this.importAll(scope, target, false);
   }
 
   private importItems(scope: ModuleScope, target: ModuleScope, last: string, item: Extract<ast.Item, { kind: 'Use' }>): void {
@@ -256,16 +259,22 @@ export class Collector implements CollectorHooks {
       this.diags.error('E0432', `unresolved import \`${item.path.join('::')}\``, item.span, { label: 'not a module' });
       return;
     }
-    this.importOne(scope, target, last, last, item.span);
+    this.importOne(scope, target, last, last, item.span, item.isPub);
   }
 
-  private importAll(scope: ModuleScope, target: ModuleScope): void {
-    for (const [n, b] of target.names) if (!scope.names.has(n) && b.k !== 'module') scope.names.set(n, b);
+  /** `use m::*`: what `m` lets this module see (sema/visibility.ts) */
+  private importAll(scope: ModuleScope, target: ModuleScope, pub: boolean): void {
+    for (const [n, b] of target.names) {
+      if (scope.names.has(n) || b.k === 'module' || !isVisible(target, n, scope)) continue;
+      scope.names.set(n, b);
+      if (pub) scope.exported.add(n);
+    }
     for (const [n, v] of target.variants) if (!scope.variants.has(n)) scope.variants.set(n, v);
   }
 
-  private importOne(scope: ModuleScope, target: ModuleScope, name: string, alias: string, span: Span): void {
+  private importOne(scope: ModuleScope, target: ModuleScope, name: string, alias: string, span: Span, pub: boolean): void {
     const b = target.names.get(name);
+    if (b && !isVisible(target, name, scope)) reportPrivate(this.diags, target, name, b, span);
     // `use test::{assert, assert_eq}` (the reference's test files): built-ins, in scope everywhere already
     if (!b && target.path === 'test' && TEST_BUILTINS.has(name)) {
       if (alias !== name) {
@@ -281,6 +290,7 @@ export class Collector implements CollectorHooks {
       return;
     }
     scope.names.set(alias, b);
+    if (pub) scope.exported.add(alias);
     if (b.k === 'adt' && b.def.kind === 'enum') {
       for (const [n, v] of target.variants) if (v.some((x) => x.adt === b.def)) scope.variants.set(n, v);
     }

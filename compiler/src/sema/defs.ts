@@ -94,6 +94,8 @@ export interface ModuleScope {
   readonly ast: ast.Module;
   /** part of the standard library (which may use `lowlevel` freely and return `Maybe[ref V]`) */
   readonly isStd: boolean;
+  /** the names other modules may use: its `pub` items and `pub use` imports (sema/visibility.ts) */
+  readonly exported: Set<string>;
 }
 
 /** The whole program's tables. */

@@ -40,11 +40,13 @@ export class ModuleLoader {
   stopped = false;
   private readonly std = stdlibDir();
 
-  /** `stdParser`: how the standard library's files are parsed (a ParseCache in builds, plain parsing by default) */
+  /** `stdParser`: how the standard library's files are parsed (a ParseCache in builds, plain parsing by default);
+   * `moduleRoot`: a project's `src/` directory, where `use foo` also looks (so its `tests/` files reach its modules) */
   constructor(
     private readonly sources: SourceMap,
     private readonly diags: DiagnosticBag,
     private readonly stdParser: ModuleParser = directParser,
+    private readonly moduleRoot: string | null = null,
   ) {}
 
   /** Parse the entry file and everything it reaches. Returns false when the entry cannot be read. */
@@ -61,8 +63,9 @@ export class ModuleLoader {
     const key = segments.join('::');
     if (this.modules.has(key)) return key;
     const rel = path.join(...segments) + '.tml';
-    const candidates: [string, boolean][] = [];
-    if (!fromStd || true) candidates.push([path.join(path.dirname(fromFile), rel), fromStd]);
+    // next to the importing file, then (for the program's files) the project's `src/`, then the standard library
+    const candidates: [string, boolean][] = [[path.join(path.dirname(fromFile), rel), fromStd]];
+    if (!fromStd && this.moduleRoot !== null) candidates.push([path.join(this.moduleRoot, rel), false]);
     candidates.push([path.join(this.std, rel), true]);
     for (const [file, isStd] of candidates) {
       if (fs.existsSync(file)) {

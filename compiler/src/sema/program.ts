@@ -22,11 +22,13 @@ export interface CheckOptions {
   readonly eagerStd?: boolean;
   /** how the standard library's files are parsed (a ParseCache in builds) */
   readonly stdParser?: ModuleParser;
+  /** a project's `src/` directory: `use foo` finds `src/foo.tml` from any of the project's files */
+  readonly moduleRoot?: string | null;
 }
 
 export function checkProgram(entry: string, sources: SourceMap, diags: DiagnosticBag, wantTests: boolean, needsMain = false, o: CheckOptions = {}): CheckedProgram | null {
   const eagerStd = o.eagerStd ?? false;
-  const loader = new ModuleLoader(sources, diags, o.stdParser);
+  const loader = new ModuleLoader(sources, diags, o.stdParser, o.moduleRoot ?? null);
   // an entry that cannot be read has been reported by the loader
   if (!loader.loadProgram(entry)) return null;
   // a file nested past the parser's limit has one error (E0030) and nothing else: no `main` not found, no cascade

@@ -3,6 +3,7 @@ import type * as ast from '../syntax/ast.js';
 import type { DiagSink } from './error_type.js';
 import type { Binding, FuncDef, ModuleScope, ProgramDefs } from './defs.js';
 import { isIntName, intType, substFor, substitute, T, typeToString, type BehaviorRef, type ParamType, type Type } from './types.js';
+import { isVisible, privacyReporter } from './visibility.js';
 
 export interface TypeScope {
   readonly module: ModuleScope;
@@ -26,12 +27,17 @@ export function lookupName(defs: ProgramDefs, scope: ModuleScope, name: string):
   return scope.names.get(name) ?? defs.prelude?.names.get(name);
 }
 
+/** What lookupPath calls for a segment the module `scope` may not name (it still follows it: one error, no cascade). */
+export type OnPrivate = (target: ModuleScope, name: string, b: Binding | undefined) => void;
+
 /** Follow a `::` path through modules; returns the binding of the last segment. */
-export function lookupPath(defs: ProgramDefs, scope: ModuleScope, names: string[]): Binding | undefined {
+export function lookupPath(defs: ProgramDefs, scope: ModuleScope, names: string[], onPrivate?: OnPrivate): Binding | undefined {
   let b = lookupName(defs, scope, names[0]!);
   for (let i = 1; i < names.length; i++) {
     if (b?.k !== 'module') return undefined;
-    b = b.scope.names.get(names[i]!);
+    const target = b.scope;
+    b = target.names.get(names[i]!);
+    if (b !== undefined && onPrivate !== undefined && !isVisible(target, names[i]!, scope)) onPrivate(target, names[i]!, b);
   }
   return b;
 }
@@ -128,7 +134,7 @@ function resolvePathType(te: Extract<ast.TypeExpr, { kind: 'PathType' }>, ts: Ty
     diags.error('E0220', `associated type \`This::${last.name}\` is not supported yet`, te.span);
     return T.error;
   }
-  const b = lookupPath(ts.defs, ts.module, segs.map((s) => s.name));
+  const b = lookupPath(ts.defs, ts.module, segs.map((s) => s.name), privacyReporter(diags, te.span));
   if (!b) {
     diags.error('E0412', `cannot find type \`${segs.map((s) => s.name).join('::')}\` in this scope`, te.span, { label: 'not found in this scope' });
     return T.error;
@@ -160,7 +166,7 @@ export function resolveBound(te: ast.TypeExpr, ts: TypeScope, diags: DiagSink, a
     diags.error('E0404', 'expected a behavior', te.span);
     return null;
   }
-  const b = lookupPath(ts.defs, ts.module, te.segments.map((s) => s.name));
+  const b = lookupPath(ts.defs, ts.module, te.segments.map((s) => s.name), privacyReporter(diags, te.span));
   if (b?.k !== 'behavior') {
     const name = te.segments.map((s) => s.name).join('::');
     if (!b) diags.error('E0405', `cannot find behavior \`${name}\` in this scope`, te.span, { label: 'not found in this scope' });
