@@ -40,11 +40,13 @@ export class ModuleLoader {
   stopped = false;
   private readonly std = stdlibDir();
 
-  /** `stdParser`: how the standard library's files are parsed (a ParseCache in builds, plain parsing by default) */
+  /** `stdParser`: how the standard library's files are parsed (a ParseCache in builds, plain parsing by default);
+   * `overlay`: file path → text read instead of the file (the language server's unsaved editor buffers) */
   constructor(
     private readonly sources: SourceMap,
     private readonly diags: DiagnosticBag,
     private readonly stdParser: ModuleParser = directParser,
+    private readonly overlay: ReadonlyMap<string, string> = new Map(),
   ) {}
 
   /** Parse the entry file and everything it reaches. Returns false when the entry cannot be read. */
@@ -65,7 +67,7 @@ export class ModuleLoader {
     if (!fromStd || true) candidates.push([path.join(path.dirname(fromFile), rel), fromStd]);
     candidates.push([path.join(this.std, rel), true]);
     for (const [file, isStd] of candidates) {
-      if (fs.existsSync(file)) {
+      if (this.overlay.has(file) || fs.existsSync(file)) {
         this.parse(key, file, isStd);
         return key;
       }
@@ -86,6 +88,8 @@ export class ModuleLoader {
 
   /** The file's text; null (and an error) when it cannot be read or is not UTF-8 (then at the first bad byte). */
   private readText(file: string): string | null {
+    const open = this.overlay.get(file);
+    if (open !== undefined) return open;
     const r = readSource(file);
     if (r.ok) return r.text;
     this.unreadable = true;
