@@ -8,11 +8,19 @@ import type { Span } from '../syntax/source.js';
 import { spanToRange } from './positions.js';
 
 export function documentSymbols(doc: TextDocument, module: ast.Module): DocumentSymbol[] {
-  return module.items.flatMap((item) => itemSymbol(doc, item) ?? []);
+  return module.items.flatMap((item) => itemSymbol(doc, item) ?? []).filter(wellFormed);
 }
 
 function symbol(doc: TextDocument, name: string, kind: SymbolKind, span: Span, nameSpan: Span, children: DocumentSymbol[] = []): DocumentSymbol {
-  return { name, kind, range: spanToRange(doc, span), selectionRange: spanToRange(doc, nameSpan), children };
+  const children_ = children.filter(wellFormed);
+  return { name, kind, range: spanToRange(doc, span), selectionRange: spanToRange(doc, nameSpan), children: children_ };
+}
+
+/** What a client accepts (VS Code rejects the whole answer otherwise): a name, and the name's range inside the
+ * symbol's — a half-typed item (`func (((`) the parser recovered from may have neither. */
+function wellFormed(s: DocumentSymbol): boolean {
+  const before = (a: { line: number; character: number }, b: { line: number; character: number }) => a.line < b.line || (a.line === b.line && a.character <= b.character);
+  return s.name.trim() !== '' && before(s.range.start, s.selectionRange.start) && before(s.selectionRange.end, s.range.end);
 }
 
 function itemSymbol(doc: TextDocument, item: ast.Item): DocumentSymbol | null {
