@@ -1,6 +1,6 @@
 // `tmlc lsp` in a real session: the built CLI (bin/tmlc.js, dist/) spawned as an editor would, spoken to over its
 // stdin/stdout by vscode-languageserver-protocol's client connection. Every answer is compared whole.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
@@ -162,6 +162,26 @@ describe('tmlc lsp over stdio', () => {
     expect(await definition('p.dist')).toEqual({ uri: mainUri, range: range(13, 8, 13, 9) });
     expect(await definition('this.y', 5)).toEqual({ uri: mainUri, range: range(2, 21, 2, 27) });
     expect(await definition('other: Point', 8)).toEqual({ uri: mainUri, range: range(2, 5, 2, 10) });
+  });
+
+  it('goes into the standard library, and completes a library type\'s methods for its type arguments', async () => {
+    const text = program('    let n: I32 = 3', '    var xs = List[I32]::new()\n    xs.push(n)\n    xs.\n');
+    await change(text);
+    const collections = path.join(root, 'stdlib', 'core', 'collections.tml');
+    const lines = readFileSync(collections, 'utf8').split('\n');
+    const line = lines.findIndex((l) => l.includes('pub func push('));
+    const character = lines[line]!.indexOf('push');
+    expect(await client.sendRequest('textDocument/definition', pos(text, 'push(n)', 1))).toEqual({
+      uri: pathToFileURL(collections).href,
+      range: range(line, character, line, character + 4),
+    });
+    expect(await client.sendRequest('textDocument/hover', pos(text, 'push(n)', 1))).toMatchObject({ contents: { value: '```tml\nfunc List[T]::push(mut this, value: T)\n```' } });
+    const items = (await client.sendRequest('textDocument/completion', pos(text, '    xs.\n', 7))) as { label: string; kind: number }[];
+    const labels = items.map((i) => i.label);
+    expect(labels).toEqual(expect.arrayContaining(['push', 'pop', 'len', 'get', 'iter', 'sort']));
+    // not a field (the library's are private), not a helper without `pub`, not `List[Str]`'s `join`, not `drop`
+    expect(items.filter((i) => i.kind !== 2)).toEqual([]);
+    expect(labels.filter((l) => ['len_', 'data', 'grow_for_one', 'check_index', 'join', 'drop', 'new'].includes(l))).toEqual([]);
   });
 
   it('lists the document symbols', async () => {

@@ -43,7 +43,7 @@ export function membersOf(defs: ProgramDefs, t: Type, from: ModuleScope | null):
       fields.push({ name: f.name, kind: 'field', ty: substitute(f.ty, subst), fn: null, builtin: null });
     }
     for (let def: AdtDef | null = recv.def; def; def = def.cls?.base?.def ?? null) {
-      for (const impl of defs.impls) if (impl.target.k === 'adt' && impl.target.def === def) impl.methods.forEach((m) => addFn(m, impl));
+      for (const impl of defs.impls) if (appliesTo(impl, def, recv)) impl.methods.forEach((m) => addFn(m, impl));
       def.cls?.methods.forEach((m) => addFn(m as FuncDef, null));
     }
   } else {
@@ -57,6 +57,14 @@ export function membersOf(defs: ProgramDefs, t: Type, from: ModuleScope | null):
     if (recv.k === 'array') addBuiltin('len', [], 'I64');
   }
   return [...fields, ...[...methods.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))];
+}
+
+/** Whether `impl` gives methods to values of `def` seen as `recv`: a generic impl (`impl[T] List[T]`) does; one for
+ * particular arguments (`impl List[Str]`) only when they are the receiver's. */
+function appliesTo(impl: ImplDef, def: AdtDef, recv: Type): boolean {
+  if (impl.target.k !== 'adt' || impl.target.def !== def) return false;
+  if (impl.target.args.every((a) => a.k === 'param')) return true;
+  return recv.k === 'adt' && recv.def === def && typeEquals(impl.target, recv);
 }
 
 /** The built-in tables' placeholders as TML types (`self`: the receiver's). */
