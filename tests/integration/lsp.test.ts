@@ -54,10 +54,10 @@ const published: PublishDiagnosticsParams[] = [];
 const logged: string[] = [];
 const waiters: (() => void)[] = [];
 
-/** The diagnostics the server publishes for `uri` at document version `version`. */
-async function diagnosticsFor(uri: string, version: number): Promise<Diagnostic[]> {
+/** The diagnostics the server publishes for `uri` at document version `version`, from the `from`-th publication on. */
+async function diagnosticsFor(uri: string, version: number, from = 0): Promise<Diagnostic[]> {
   for (;;) {
-    const hit = published.find((p) => p.uri === uri && p.version === version);
+    const hit = published.slice(from).find((p) => p.uri === uri && p.version === version);
     if (hit) return hit.diagnostics;
     await new Promise<void>((resolve) => waiters.push(resolve));
   }
@@ -66,8 +66,9 @@ async function diagnosticsFor(uri: string, version: number): Promise<Diagnostic[
 let version = 1;
 async function change(text: string): Promise<Diagnostic[]> {
   version++;
+  const from = published.length;
   await client.sendNotification('textDocument/didChange', { textDocument: { uri: mainUri, version }, contentChanges: [{ text }] });
-  return diagnosticsFor(mainUri, version);
+  return diagnosticsFor(mainUri, version, from);
 }
 
 /** The LSP position of the `index`-th character of the first occurrence of `needle` in the current text. */
@@ -142,6 +143,18 @@ describe('tmlc lsp over stdio', () => {
       },
     ]);
     expect(await change(FIXED)).toEqual([]);
+  });
+
+  it('checks a document again when a module it uses is edited, and reads the module from the disk once it is closed', async () => {
+    const from = published.length;
+    // a module has no `main`: not an error in an editor, where the entry is not known
+    await client.sendNotification('textDocument/didOpen', { textDocument: { uri: utilUri, languageId: 'tml', version: 1, text: 'pub func twice(n: Str) -> I64 {\n    n.len()\n}\n' } });
+    expect(await diagnosticsFor(utilUri, 1, from)).toEqual([]);
+    const main = await diagnosticsFor(mainUri, version, from);
+    expect(main.map((d) => [d.code, d.message.split('\n')[0], d.range])).toEqual([['E0308', 'mismatched types: expected `Str`, found `I32`', range(16, 38, 16, 39)]]);
+    const closed = published.length;
+    await client.sendNotification('textDocument/didClose', { textDocument: { uri: utilUri } });
+    expect(await diagnosticsFor(mainUri, version, closed)).toEqual([]);
   });
 
   it('hovers with types and signatures', async () => {

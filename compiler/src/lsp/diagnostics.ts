@@ -9,9 +9,13 @@ import { spanToRange } from './positions.js';
 
 const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, note: DiagnosticSeverity.Information } as const;
 
+/** Not reported in an editor: whether the open file is a program's entry or a module it `use`s is not known there,
+ * and a module has no `main` (`tmlc check`/`build` of the entry still say so). */
+const ENTRY_ONLY = new Set(['E0601']);
+
 /** The diagnostics whose primary span is in the document (a `use`d module's errors show when it is opened). */
 export function documentDiagnostics(a: Analysis): LspDiagnostic[] {
-  return a.diagnostics.filter((d) => d.span.file === a.file).map((d) => toLsp(a, d));
+  return a.diagnostics.filter((d) => d.span.file === a.file && !ENTRY_ONLY.has(d.code)).map((d) => toLsp(a, d));
 }
 
 function toLsp(a: Analysis, d: Diagnostic): LspDiagnostic {

@@ -28,7 +28,10 @@ export function uriToPath(uri: string): string {
 
 export function startServer(connection: Connection = createConnection(ProposedFeatures.all, process.stdin, process.stdout)): void {
   const documents = new TextDocuments(TextDocument);
-  const analyses = new Map<string, { version: number; analysis: Analysis }>();
+  const analyses = new Map<string, { version: number; generation: number; analysis: Analysis }>();
+  // bumped by every edit of any open document: a document's check reads the others' buffers (a `use`d module), so
+  // an edit anywhere makes every earlier check stale
+  let generation = 0;
   const timers = new Map<string, NodeJS.Timeout>();
   // stdout carries the protocol: anything else printed would corrupt it
   console.log = (...xs: unknown[]) => connection.console.log(xs.map(String).join(' '));
@@ -46,10 +49,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   /** The analysis of the document's current version (checked now if it changed since the last one). */
   const analysisOf = (doc: TextDocument): Analysis => {
     const cached = analyses.get(doc.uri);
-    if (cached && cached.version === doc.version) return cached.analysis;
+    if (cached && cached.version === doc.version && cached.generation === generation) return cached.analysis;
     const overlay = new Map(documents.all().map((d) => [uriToPath(d.uri), d.getText()] as const));
     const analysis = analyze(uriToPath(doc.uri), doc, overlay);
-    analyses.set(doc.uri, { version: doc.version, analysis });
+    analyses.set(doc.uri, { version: doc.version, generation, analysis });
     return analysis;
   };
 
@@ -60,17 +63,26 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     void connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
   };
 
-  documents.onDidChangeContent(({ document }) => {
-    clearTimeout(timers.get(document.uri));
-    timers.set(document.uri, setTimeout(() => {
-      timers.delete(document.uri);
-      publish(document.uri);
+  const schedule = (uri: string): void => {
+    clearTimeout(timers.get(uri));
+    timers.set(uri, setTimeout(() => {
+      timers.delete(uri);
+      publish(uri);
     }, DIAGNOSTICS_DELAY_MS));
+  };
+  // the edited document and every other open one (which may `use` it) are checked again
+  documents.onDidChangeContent(({ document }) => {
+    generation++;
+    schedule(document.uri);
+    for (const other of documents.all()) if (other.uri !== document.uri) schedule(other.uri);
   });
   documents.onDidClose(({ document }) => {
     clearTimeout(timers.get(document.uri));
     timers.delete(document.uri);
     analyses.delete(document.uri);
+    // the others read the file from the disk again
+    generation++;
+    for (const other of documents.all()) if (other.uri !== document.uri) schedule(other.uri);
     void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
   });
 
