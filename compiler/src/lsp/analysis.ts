@@ -2,6 +2,7 @@
 // definition, completion) until the document changes. The document is the entry file; every open document is read
 // from its editor buffer instead of the disk (the loader's overlay), saved or not. The front end is `tmlc check`'s
 // (runFrontEnd with checkOnly), so the diagnostics are the ones `tmlc check` prints.
+import { pathToFileURL } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { runFrontEnd } from '../driver/frontend.js';
 import type * as ast from '../syntax/ast.js';
@@ -13,7 +14,6 @@ import { allFunctions, type CheckedProgram } from '../sema/program.js';
 import type { TypedBody } from '../sema/typed.js';
 import { spanHas } from './node_at.js';
 import { textDocument } from './positions.js';
-import { pathToFileURL } from 'node:url';
 
 export interface Analysis {
   /** the document's file path (the entry of the check) */
