@@ -189,6 +189,15 @@ describe('tmlc lsp over stdio', () => {
       range: range(line, character, line, character + 4),
     });
     expect(await client.sendRequest('textDocument/hover', pos(text, 'push(n)', 1))).toMatchObject({ contents: { value: '```tml\nfunc List[T]::push(mut this, value: T)\n```' } });
+    // the editor opens the library file it went to: no diagnostics there (it is checked as the library, not as a
+    // program), and hover still works in it
+    const libUri = pathToFileURL(collections).href;
+    const from = published.length;
+    await client.sendNotification('textDocument/didOpen', { textDocument: { uri: libUri, languageId: 'tml', version: 1, text: readFileSync(collections, 'utf8') } });
+    expect(await diagnosticsFor(libUri, 1, from)).toEqual([]);
+    const inLib = await client.sendRequest('textDocument/hover', { textDocument: { uri: libUri }, position: { line, character } });
+    expect(inLib).toMatchObject({ contents: { value: '```tml\nfunc List[T]::push(mut this, value: T)\n```' } });
+    await client.sendNotification('textDocument/didClose', { textDocument: { uri: libUri } });
     const items = (await client.sendRequest('textDocument/completion', pos(text, '    xs.\n', 7))) as { label: string; kind: number }[];
     const labels = items.map((i) => i.label);
     expect(labels).toEqual(expect.arrayContaining(['push', 'pop', 'len', 'get', 'iter', 'sort']));

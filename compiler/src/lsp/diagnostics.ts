@@ -1,8 +1,10 @@
 // The compiler's diagnostics of the document as LSP diagnostics: the primary span as the range, the code, the
 // message with its label and notes (as `tmlc check` prints them under the message), and the secondary labels as
 // related information (they may point into other files).
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic as LspDiagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver';
+import { stdlibDir } from '../sema/modules.js';
 import type { Diagnostic } from '../syntax/diagnostics.js';
 import { fileDocument, type Analysis } from './analysis.js';
 import { spanToRange } from './positions.js';
@@ -13,8 +15,12 @@ const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.
  * and a module has no `main` (`tmlc check`/`build` of the entry still say so). */
 const ENTRY_ONLY = new Set(['E0601']);
 
-/** The diagnostics whose primary span is in the document (a `use`d module's errors show when it is opened). */
+/** The diagnostics whose primary span is in the document (a `use`d module's errors show when it is opened). A file
+ * of the standard library (opened by going to a definition) has none: checked as a program's entry it would break
+ * the rules only the library is exempt from (`@send`, `lowlevel`), and the test suite checks it as the library. */
 export function documentDiagnostics(a: Analysis): LspDiagnostic[] {
+  const rel = path.relative(stdlibDir(), a.file);
+  if (!rel.startsWith('..') && !path.isAbsolute(rel)) return [];
   return a.diagnostics.filter((d) => d.span.file === a.file && !ENTRY_ONLY.has(d.code)).map((d) => toLsp(a, d));
 }
 
