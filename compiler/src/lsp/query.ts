@@ -30,13 +30,13 @@ export function targetAt(a: Analysis, offset: number): { target: Target; span: S
   const typed = functionAt(a, offset);
   const body = typed?.body ?? null;
   for (let i = chain.length - 1; i >= 0; i--) {
-    const found = targetOf(a, body, chain[i]!, chain[i - 1] ?? null, offset);
+    const found = targetOf(a, body, chain[i]!, chain[i - 1] ?? null, offset, chain[i - 2] ?? null);
     if (found) return found;
   }
   return null;
 }
 
-function targetOf(a: Analysis, body: TypedBody | null, n: SyntaxObject, parent: SyntaxObject | null, offset: number): { target: Target; span: Span } | null {
+function targetOf(a: Analysis, body: TypedBody | null, n: SyntaxObject, parent: SyntaxObject | null, offset: number, grandparent: SyntaxObject | null): { target: Target; span: Span } | null {
   const at = (target: Target | null, span: Span = n.span) => (target ? { target, span } : null);
   const nameSpan = n['nameSpan'] as Span | undefined;
   switch (n.kind) {
@@ -53,10 +53,18 @@ function targetOf(a: Analysis, body: TypedBody | null, n: SyntaxObject, parent: 
     case 'Const':
       if (nameSpan && spanHas(nameSpan, offset)) return at(fromBinding(a, n['name'] as string), nameSpan);
       return null;
-    case 'PathType':
     case 'PathPat':
     case 'VariantPat':
-    case 'StructPat':
+    case 'StructPat': {
+      // the variant the checker matched (`Circle(r)` names `Shape::Circle` unqualified)
+      const path = n['path'] as ast.PathSegment[];
+      const ty = body?.patTypes.get(n.id!);
+      const index = body?.patVariantIndex.get(n.id!);
+      const last = path[path.length - 1];
+      if (ty?.k === 'adt' && index !== undefined && last && spanHas(last.span, offset)) return at({ k: 'variant', adt: ty.def, index });
+      return at(segmentTarget(a, n, offset));
+    }
+    case 'PathType':
       return at(segmentTarget(a, n, offset));
     case 'IdentPat': {
       const local = body?.bindings.get(n.id!);
@@ -94,6 +102,19 @@ function targetOf(a: Analysis, body: TypedBody | null, n: SyntaxObject, parent: 
         if (field && !(valueSpan && spanHas(valueSpan, offset) && valueSpan.start !== n.span.start)) return at({ k: 'field', field, ty: field.ty });
       }
       if (parent?.kind === 'Use' && typeof n['name'] === 'string') return at(fromBinding(a, (n['alias'] as string | null) ?? (n['name'] as string)));
+      // a declaration's member: a variant of an enum, a field of a struct or class
+      const owner = parent && typeof parent['name'] === 'string' ? fromBinding(a, parent['name']) : null;
+      if (owner?.k === 'adt' && typeof n['name'] === 'string') {
+        const index = parent?.kind === 'Enum' ? owner.def.variants.findIndex((v) => v.name === n['name']) : -1;
+        if (index >= 0) return at({ k: 'variant', adt: owner.def, index });
+        const field = owner.def.fields.find((f) => f.name === n['name']);
+        if (field && 'type' in n) return at({ k: 'field', field, ty: field.ty });
+      }
+      // a field of a struct variant: `Rect { w: F64 }` in an enum
+      const adt = grandparent?.kind === 'Enum' ? fromBinding(a, grandparent['name'] as string) : null;
+      const variant = adt?.k === 'adt' ? adt.def.variants.find((v) => v.name === parent?.['name']) : undefined;
+      const vfield = variant?.fields.find((f) => f.name === n['name']);
+      if (vfield && 'type' in n) return at({ k: 'field', field: vfield, ty: vfield.ty });
       return null;
     }
     default:
@@ -118,7 +139,11 @@ function funcOfDecl(a: Analysis, decl: ast.FuncDecl): Target | null {
 /** A name of the document's scope (or the prelude's) as a target. */
 export function fromBinding(a: Analysis, name: string): Target | null {
   const b: Binding | undefined = a.scope?.names.get(name) ?? a.checked?.defs.prelude?.names.get(name);
-  if (!b) return null;
+  if (!b) {
+    // a variant named unqualified (`Circle`), when only one enum in scope has it
+    const vs = a.scope?.variants.get(name) ?? a.checked?.defs.prelude?.variants.get(name);
+    return vs?.length === 1 ? { k: 'variant', adt: vs[0]!.adt, index: vs[0]!.index } : null;
+  }
   switch (b.k) {
     case 'adt':
       return { k: 'adt', def: b.def };
