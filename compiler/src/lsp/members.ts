@@ -6,7 +6,7 @@
 import type { FuncDef, ImplDef, ModuleScope, ProgramDefs } from '../sema/defs.js';
 import { FLOAT_METHODS, INT_METHODS, SIGNED_ONLY_METHODS, SIMPLE_METHODS, STR_METHODS } from '../sema/builtins.js';
 import { substFor, substitute, typeEquals, typeToString, type AdtDef, type Type } from '../sema/types.js';
-import { stripRefs } from './query.js';
+import { stripRefs } from './names.js';
 
 export interface Member {
   readonly name: string;

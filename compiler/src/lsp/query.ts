@@ -3,26 +3,13 @@
 // this; neither changes anything sema keeps.
 import type * as ast from '../syntax/ast.js';
 import type { Span } from '../syntax/source.js';
-import type { Binding, ConstDef, FuncDef, ModuleScope } from '../sema/defs.js';
-import type { CallRes, LocalVar, TypedBody } from '../sema/typed.js';
-import type { AdtDef, BehaviorDef, FieldDef, Type } from '../sema/types.js';
+import type { FuncDef } from '../sema/defs.js';
+import type { TypedBody } from '../sema/typed.js';
 import { functionAt, type Analysis } from './analysis.js';
+import { callTarget, fieldOf, fromBinding, segmentTarget, type Target } from './names.js';
 import { nodesAt, spanHas, type SyntaxObject } from './node_at.js';
 
-export type Target =
-  | { readonly k: 'local'; readonly local: LocalVar }
-  | { readonly k: 'fn'; readonly fn: FuncDef }
-  | { readonly k: 'field'; readonly field: FieldDef; readonly ty: Type }
-  | { readonly k: 'adt'; readonly def: AdtDef }
-  | { readonly k: 'behavior'; readonly def: BehaviorDef }
-  | { readonly k: 'const'; readonly def: ConstDef }
-  | { readonly k: 'variant'; readonly adt: AdtDef; readonly index: number }
-  /** a `use`d module (its file is the definition) */
-  | { readonly k: 'module'; readonly scope: ModuleScope }
-  /** a compiler built-in (Str.len, print): no declaration to go to */
-  | { readonly k: 'builtin'; readonly name: string; readonly ty: Type | null }
-  /** any other expression: only its type */
-  | { readonly k: 'expr'; readonly ty: Type };
+export type { Target } from './names.js';
 
 /** The target under `offset` and the span of the syntax it was found from (the hover's range). */
 export function targetAt(a: Analysis, offset: number): { target: Target; span: Span } | null {
@@ -93,33 +80,38 @@ function targetOf(a: Analysis, body: TypedBody | null, n: SyntaxObject, parent: 
       if (lit?.ty.k === 'adt' && path.some((s) => spanHas(s.span, offset))) return at({ k: 'adt', def: lit.ty.def });
       return exprTarget(body, n);
     }
-    case undefined: {
-      // an id-less part: a struct literal's `name: value`, a `use` item
-      if (parent?.kind === 'StructLit' && typeof n['name'] === 'string' && body) {
-        const lit = body.structLits.get(parent.id!);
-        const field = lit?.ty.k === 'adt' ? lit.ty.def.fields.find((f) => f.name === n['name']) : undefined;
-        const valueSpan = (n['value'] as SyntaxObject | undefined)?.span;
-        if (field && !(valueSpan && spanHas(valueSpan, offset) && valueSpan.start !== n.span.start)) return at({ k: 'field', field, ty: field.ty });
-      }
-      if (parent?.kind === 'Use' && typeof n['name'] === 'string') return at(fromBinding(a, (n['alias'] as string | null) ?? (n['name'] as string)));
-      // a declaration's member: a variant of an enum, a field of a struct or class
-      const owner = parent && typeof parent['name'] === 'string' ? fromBinding(a, parent['name']) : null;
-      if (owner?.k === 'adt' && typeof n['name'] === 'string') {
-        const index = parent?.kind === 'Enum' ? owner.def.variants.findIndex((v) => v.name === n['name']) : -1;
-        if (index >= 0) return at({ k: 'variant', adt: owner.def, index });
-        const field = owner.def.fields.find((f) => f.name === n['name']);
-        if (field && 'type' in n) return at({ k: 'field', field, ty: field.ty });
-      }
-      // a field of a struct variant: `Rect { w: F64 }` in an enum
-      const adt = grandparent?.kind === 'Enum' ? fromBinding(a, grandparent['name'] as string) : null;
-      const variant = adt?.k === 'adt' ? adt.def.variants.find((v) => v.name === parent?.['name']) : undefined;
-      const vfield = variant?.fields.find((f) => f.name === n['name']);
-      if (vfield && 'type' in n) return at({ k: 'field', field: vfield, ty: vfield.ty });
-      return null;
-    }
+    case undefined:
+      return memberTarget(a, body, n, parent, offset, grandparent);
     default:
       return exprTarget(body, n);
   }
+}
+
+/** An id-less part under the cursor: a struct literal's `name: value`, a `use` item, a declaration's field or
+ * variant. */
+function memberTarget(a: Analysis, body: TypedBody | null, n: SyntaxObject, parent: SyntaxObject | null, offset: number, grandparent: SyntaxObject | null): { target: Target; span: Span } | null {
+  const found = (target: Target | null) => (target ? { target, span: n.span } : null);
+  if (parent?.kind === 'StructLit' && typeof n['name'] === 'string' && body) {
+    const lit = body.structLits.get(parent.id!);
+    const field = lit?.ty.k === 'adt' ? lit.ty.def.fields.find((f) => f.name === n['name']) : undefined;
+    const valueSpan = (n['value'] as SyntaxObject | undefined)?.span;
+    if (field && !(valueSpan && spanHas(valueSpan, offset) && valueSpan.start !== n.span.start)) return found({ k: 'field', field, ty: field.ty });
+  }
+  if (parent?.kind === 'Use' && typeof n['name'] === 'string') return found(fromBinding(a, (n['alias'] as string | null) ?? (n['name'] as string)));
+  // a declaration's member: a variant of an enum, a field of a struct or class
+  const owner = parent && typeof parent['name'] === 'string' ? fromBinding(a, parent['name']) : null;
+  if (owner?.k === 'adt' && typeof n['name'] === 'string') {
+    const index = parent?.kind === 'Enum' ? owner.def.variants.findIndex((v) => v.name === n['name']) : -1;
+    if (index >= 0) return found({ k: 'variant', adt: owner.def, index });
+    const field = owner.def.fields.find((f) => f.name === n['name']);
+    if (field && 'type' in n) return found({ k: 'field', field, ty: field.ty });
+  }
+  // a field of a struct variant: `Rect { w: F64 }` in an enum
+  const adt = grandparent?.kind === 'Enum' ? fromBinding(a, grandparent['name'] as string) : null;
+  const variant = adt?.k === 'adt' ? adt.def.variants.find((v) => v.name === parent?.['name']) : undefined;
+  const vfield = variant?.fields.find((f) => f.name === n['name']);
+  if (vfield && 'type' in n) return found({ k: 'field', field: vfield, ty: vfield.ty });
+  return null;
 }
 
 function exprTarget(body: TypedBody | null, n: SyntaxObject): { target: Target; span: Span } | null {
@@ -136,48 +128,7 @@ function funcOfDecl(a: Analysis, decl: ast.FuncDecl): Target | null {
   return fn ? { k: 'fn', fn } : null;
 }
 
-/** A name of the document's scope (or the prelude's) as a target. */
-export function fromBinding(a: Analysis, name: string): Target | null {
-  const b: Binding | undefined = a.scope?.names.get(name) ?? a.checked?.defs.prelude?.names.get(name);
-  if (!b) {
-    // a variant named unqualified (`Circle`), when only one enum in scope has it
-    const vs = a.scope?.variants.get(name) ?? a.checked?.defs.prelude?.variants.get(name);
-    return vs?.length === 1 ? { k: 'variant', adt: vs[0]!.adt, index: vs[0]!.index } : null;
-  }
-  switch (b.k) {
-    case 'adt':
-      return { k: 'adt', def: b.def };
-    case 'type':
-      return b.ty.k === 'adt' ? { k: 'adt', def: b.ty.def } : null;
-    case 'behavior':
-      return { k: 'behavior', def: b.def };
-    case 'fn':
-      return { k: 'fn', fn: b.def };
-    case 'const':
-      return { k: 'const', def: b.def };
-    case 'variant':
-      return { k: 'variant', adt: b.adt, index: b.index };
-    case 'module':
-      return { k: 'module', scope: b.scope };
-    default:
-      return null;
-  }
-}
 
-/** A path segment under the cursor in a type or pattern: the type (or variant) it names. */
-function segmentTarget(a: Analysis, n: SyntaxObject, offset: number): Target | null {
-  const segs = (n['segments'] ?? n['path']) as ast.PathSegment[] | undefined;
-  if (!segs) return null;
-  const i = segs.findIndex((s) => spanHas(s.span, offset));
-  if (i < 0) return null;
-  const head = fromBinding(a, segs[0]!.name);
-  if (i === 0) return head;
-  if (head?.k === 'adt') {
-    const v = head.def.variants.findIndex((x) => x.name === segs[i]!.name);
-    if (v >= 0) return { k: 'variant', adt: head.def, index: v };
-  }
-  return null;
-}
 
 function pathTarget(a: Analysis, body: TypedBody, n: Extract<ast.Expr, { kind: 'Path' }>, parent: SyntaxObject | null, offset: number): Target | null {
   const segs = n.segments;
@@ -207,39 +158,4 @@ function pathTarget(a: Analysis, body: TypedBody, n: Extract<ast.Expr, { kind: '
   }
   const ty = body.exprTypes.get(n.id);
   return ty ? { k: 'expr', ty } : null;
-}
-
-function callTarget(call: CallRes | undefined, name: string, resultType: Type | null): Target | null {
-  if (!call) return null;
-  switch (call.k) {
-    case 'fn':
-    case 'new':
-    case 'virtual':
-    case 'iface':
-      return { k: 'fn', fn: call.fn };
-    case 'behavior':
-    case 'dyn': {
-      const m = call.behavior.def.methods.get(call.method) as FuncDef | undefined;
-      return m ? { k: 'fn', fn: m } : null;
-    }
-    case 'variant':
-      return call.ty.k === 'adt' ? { k: 'variant', adt: call.ty.def, index: call.index } : null;
-    case 'builtin':
-      return { k: 'builtin', name, ty: resultType };
-    case 'closure':
-      return null;
-  }
-}
-
-/** The field `name` of a value of type `t`, through references and library pointers' `@deref`. */
-export function fieldOf(t: Type, name: string): FieldDef | null {
-  const base = stripRefs(t);
-  if (base.k !== 'adt') return null;
-  return base.def.fields.find((f) => f.name === name) ?? base.def.cls?.object?.fields.find((f) => f.name === name) ?? null;
-}
-
-export function stripRefs(t: Type): Type {
-  let x = t;
-  while (x.k === 'ref' || x.k === 'ptr') x = x.inner;
-  return x;
 }
