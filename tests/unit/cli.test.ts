@@ -257,6 +257,12 @@ describe('run, check, test, --version, help', () => {
     const h = await cli(['run', '--help']);
     expect(h.code).toBe(0);
     expect(h.out).toMatch(/Usage: tmlc run/);
+    // the language server is listed, and takes the `--stdio` editors pass (and no file)
+    const l = await cli(['help', 'lsp']);
+    expect(l.code).toBe(0);
+    expect(l.out).toMatch(/Usage: tmlc lsp \[options\]/);
+    expect(l.out).toMatch(/--stdio/);
+    expect((await cli(['lsp', 'x.tml'])).code).toBe(2);
   });
 
   it('no command: help on stderr, status 2', async () => {

@@ -1,10 +1,11 @@
-// The commander program: build, run, check, test, --version, help COMMAND. `runCli` returns the exit status and
+// The commander program: build, run, check, test, lsp, --version, help COMMAND. `runCli` returns the exit status and
 // never throws; the handlers and the output are injectable so the parsing can be tested without processes.
 import { Command, CommanderError } from 'commander';
 import { build, buildAndRun, check, EXIT_USAGE, processOutput, reportInternalError, type Output } from '../driver/pipeline.js';
 import { packageVersion } from '../driver/runtime_lib.js';
 import { registerBuild } from './build.js';
 import { registerCheck } from './check.js';
+import { registerLsp } from './lsp.js';
 import type { CliContext, Handlers } from './common.js';
 import { registerNew } from './new.js';
 import { registerRun } from './run.js';
@@ -38,6 +39,7 @@ export function createProgram(ctx: CliContext): Command {
   registerCheck(program, ctx);
   registerTest(program, ctx);
   registerNew(program, ctx);
+  registerLsp(program, ctx);
   return program;
 }
 

@@ -7,7 +7,7 @@ import { buildMir } from '../mir/build.js';
 import { currentMir, PASSES } from '../mir/pass_manager.js';
 import { printFunction } from '../mir/print.js';
 import { directParser, ParseCache, syntaxLayerKey, type ModuleParser } from '../sema/parse_cache.js';
-import { checkProgram } from '../sema/program.js';
+import { checkProgram, type CheckedProgram } from '../sema/program.js';
 import { projectSourceDir } from './project_root.js';
 import type { FrontEndOptions } from './options.js';
 import { packageVersion, runtimeCacheDir } from './runtime_lib.js';
@@ -21,6 +21,9 @@ export interface FrontEndResult {
   timings: { phase: string; ms: number }[];
   /** with `mirAfter`: the MIR as that pass left it */
   mirText: string | null;
+  /** the checked program (also when it has errors; null when a module could not be read): what the language server
+   * queries for types and definitions */
+  checked: CheckedProgram | null;
 }
 
 /** The last MIR pass that can report a diagnostic: `tmlc check` stops after it (the optimizer reports nothing). */
@@ -31,9 +34,9 @@ export function runFrontEnd(entryPath: string, opts: FrontEndOptions): FrontEndR
   const diags = new DiagnosticBag();
   const timings: { phase: string; ms: number }[] = [];
   let t0 = performance.now();
-  const checked = checkProgram(entryPath, sources, diags, opts.tests, opts.needsMain ?? false, { stdParser: stdlibParseCache(), moduleRoot: projectSourceDir(entryPath) });
+  const checked = checkProgram(entryPath, sources, diags, opts.tests, opts.needsMain ?? false, { stdParser: stdlibParseCache(), moduleRoot: projectSourceDir(entryPath), overlay: opts.overlay });
   timings.push({ phase: 'parse+check', ms: performance.now() - t0 });
-  if (!checked || diags.hasErrors()) return { program: null, diagnostics: diags.items, sources, timings, mirText: null };
+  if (!checked || diags.hasErrors()) return { program: null, diagnostics: diags.items, sources, timings, mirText: null, checked };
   t0 = performance.now();
   let mirText: string | null = null;
   const stopAfter = opts.mirAfter ?? (opts.checkOnly ? LAST_CHECK_PASS : undefined);
@@ -46,7 +49,7 @@ export function runFrontEnd(entryPath: string, opts: FrontEndOptions): FrontEndR
     },
   });
   timings.push({ phase: 'mir (all)', ms: performance.now() - t0 });
-  return { program: diags.hasErrors() ? null : program, diagnostics: diags.items, sources, timings, mirText };
+  return { program: diags.hasErrors() ? null : program, diagnostics: diags.items, sources, timings, mirText, checked };
 }
 
 /**

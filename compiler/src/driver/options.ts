@@ -35,6 +35,8 @@ export interface FrontEndOptions {
   needsMain?: boolean;
   /** `tmlc check`: stop after the MIR's last check (nothing later reports a diagnostic); no optimizer */
   checkOnly?: boolean;
+  /** file path → text to compile instead of the file's (the language server's unsaved editor buffers) */
+  overlay?: ReadonlyMap<string, string>;
 }
 
 /** The runtime library variant a build links (TOOLCHAIN.md §4). */

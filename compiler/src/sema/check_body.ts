@@ -2308,6 +2308,8 @@ export class BodyChecker {
       privateFieldAccess(this.diags, hidden, e.name, e.nameSpan);
       return T.error;
     }
+    // `p.` with no name yet (half-typed in an editor): the parser has reported the missing name (E0015)
+    if (e.name === '') return T.error;
     this.diags.error('E0609', `no field \`${e.name}\` on type \`${this.show(t)}\``, e.nameSpan, { label: 'unknown field', about: [t] });
     return T.error;
   }

@@ -162,6 +162,7 @@ export class Collector implements CollectorHooks {
           return;
         }
         const fn = this.makeFunc(item, scope, [], null, null, null);
+        this.requireBody(fn);
         this.bindName(scope, item.name, { k: 'fn', def: fn }, item.nameSpan);
         return;
       }
@@ -515,6 +516,7 @@ export class Collector implements CollectorHooks {
     });
     for (const m of item.methods) {
       const fn = this.makeFunc(m, scope, params, target, impl, null);
+      this.requireBody(fn);
       fn.bounds.push(...impl.bounds);
       this.defineSignature(fn);
       if (impl.methods.has(m.name)) this.diags.error('E0201', `duplicate definitions with name \`${m.name}\``, m.nameSpan);
@@ -622,6 +624,17 @@ export class Collector implements CollectorHooks {
     };
     if (!impl && !behavior) this.defs.functions.push(fn);
     return fn;
+  }
+
+  /** Only external functions (`lowlevel func`, `@extern`) are declared without a body; any other would reach MIR
+   * lowering with nothing to lower (an internal error before; a half-typed `func main()` in an editor is one). */
+  private requireBody(fn: FuncDef): void {
+    if (fn.decl && !fn.decl.body && fn.externSymbol === null) {
+      this.diags.error('E0787', `function \`${fn.name}\` has no body`, fn.decl.nameSpan, {
+        label: 'expected `{ … }` after the signature',
+        notes: ['only a `lowlevel func` or an `@extern` function is declared without a body'],
+      });
+    }
   }
 
   /** A union's fields are plain data (decisions.md "Unions"): which field holds the value is not recorded, so a field

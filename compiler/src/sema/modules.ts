@@ -41,12 +41,14 @@ export class ModuleLoader {
   private readonly std = stdlibDir();
 
   /** `stdParser`: how the standard library's files are parsed (a ParseCache in builds, plain parsing by default);
-   * `moduleRoot`: a project's `src/` directory, where `use foo` also looks (so its `tests/` files reach its modules) */
+   * `moduleRoot`: a project's `src/` directory, where `use foo` also looks (so its `tests/` files reach its modules);
+   * `overlay`: file path → text read instead of the file (the language server's unsaved editor buffers) */
   constructor(
     private readonly sources: SourceMap,
     private readonly diags: DiagnosticBag,
     private readonly stdParser: ModuleParser = directParser,
     private readonly moduleRoot: string | null = null,
+    private readonly overlay: ReadonlyMap<string, string> = new Map(),
   ) {}
 
   /** Parse the entry file and everything it reaches. Returns false when the entry cannot be read. */
@@ -68,7 +70,7 @@ export class ModuleLoader {
     if (!fromStd && this.moduleRoot !== null) candidates.push([path.join(this.moduleRoot, rel), false]);
     candidates.push([path.join(this.std, rel), true]);
     for (const [file, isStd] of candidates) {
-      if (fs.existsSync(file)) {
+      if (this.overlay.has(file) || fs.existsSync(file)) {
         this.parse(key, file, isStd);
         return key;
       }
@@ -89,6 +91,8 @@ export class ModuleLoader {
 
   /** The file's text; null (and an error) when it cannot be read or is not UTF-8 (then at the first bad byte). */
   private readText(file: string): string | null {
+    const open = this.overlay.get(file);
+    if (open !== undefined) return open;
     const r = readSource(file);
     if (r.ok) return r.text;
     this.unreadable = true;

@@ -24,11 +24,13 @@ export interface CheckOptions {
   readonly stdParser?: ModuleParser;
   /** a project's `src/` directory: `use foo` finds `src/foo.tml` from any of the project's files */
   readonly moduleRoot?: string | null;
+  /** file path → text to check instead of the file's (the language server's unsaved buffers) */
+  readonly overlay?: ReadonlyMap<string, string>;
 }
 
 export function checkProgram(entry: string, sources: SourceMap, diags: DiagnosticBag, wantTests: boolean, needsMain = false, o: CheckOptions = {}): CheckedProgram | null {
   const eagerStd = o.eagerStd ?? false;
-  const loader = new ModuleLoader(sources, diags, o.stdParser, o.moduleRoot ?? null);
+  const loader = new ModuleLoader(sources, diags, o.stdParser, o.moduleRoot ?? null, o.overlay);
   // an entry that cannot be read has been reported by the loader
   if (!loader.loadProgram(entry)) return null;
   // a file nested past the parser's limit has one error (E0030) and nothing else: no `main` not found, no cascade
