@@ -47,7 +47,7 @@ export const WARNING_CODES = {
       '(`when`, `if let`, `!` to pass it on), or discard it explicitly with `let _ = …`.',
     example:
       'func save(ok: Bool) -> Outcome[I32, Str] {\n    if ok then Ok(1) else Err("disk full")\n}\n\n' +
-      'func main() {\n    save(true)\n}\n',
+      'func main() {\n    save(true)\n    println("saved")\n}\n',
   },
   W0006: {
     name: 'unused_maybe',
@@ -56,7 +56,7 @@ export const WARNING_CODES = {
       'A `Maybe` value is computed and thrown away. Use it, or discard it explicitly with `let _ = …`. The ' +
       'result of a `mut this` method (`list.pop()`, `map.insert(k, v)`) is not reported: such a call is made ' +
       'for its effect.',
-    example: 'func find(x: I32) -> Maybe[I32] {\n    if x > 0 then Just(x) else Nothing\n}\n\nfunc main() {\n    find(3)\n}\n',
+    example: 'func find(x: I32) -> Maybe[I32] {\n    if x > 0 then Just(x) else Nothing\n}\n\nfunc main() {\n    find(3)\n    println("found")\n}\n',
   },
   W0007: {
     name: 'unused_imports',
