@@ -296,6 +296,12 @@ describe('W0007 unused import', () => {
     );
     expect(out).toEqual([]);
   });
+
+  it('does not report `use test` in a test file that uses only the built-in assertions (LANGUAGE.md §7)', () => {
+    expect(check(lines('use test', '@test', 'func t() { assert_eq(2 + 2, 4, "arithmetic") }'), {}, 'only_builtin.test.tml')).toEqual([]);
+    // the nearest that is reported: a program using nothing of it
+    expect(codes(check(lines('use test', 'func main() { println("no tests") }')))).toEqual(['W0007']);
+  });
 });
 
 describe('W0008 `not a == b` on integers', () => {

@@ -2,9 +2,12 @@
 // module's AST: every name written outside the `use` items (path segments, types, patterns, field names, attribute
 // arguments) counts as a mention, so a local that shadows an import can only hide an unused import, never report a
 // used one. An enum counts as mentioned when one of its variants is (`use shapes::Shape` for `Circle(1.0)`), and
-// `use test` when one of its helpers is. Glob imports and `pub use` (a re-export) are not reported.
+// `use test` when one of its helpers is, or one of the built-in assertions (`assert_eq`): `use test` heads every
+// test file in LANGUAGE.md §7, whose example uses only `assert_eq`. Glob imports and `pub use` (a re-export) are
+// not reported.
 import type * as ast from '../../syntax/ast.js';
 import type { Span } from '../../syntax/source.js';
+import { TEST_BUILTINS } from '../collect.js';
 import type { Binding, ModuleScope } from '../defs.js';
 import type { Warn } from './lint.js';
 import { walk } from './walk.js';
@@ -36,7 +39,7 @@ export function lintImports(scope: ModuleScope, warn: Warn): void {
 /** Names whose mention uses a binding although they are not its own: an enum's variants, a module's helpers. */
 function alsoMentions(b: Binding | undefined): string[] {
   if (b?.k === 'adt') return b.def.variants?.map((v) => v.name) ?? [];
-  if (b?.k === 'module' && b.scope.path === 'test') return [...b.scope.names.keys()];
+  if (b?.k === 'module' && b.scope.path === 'test') return [...b.scope.names.keys(), ...TEST_BUILTINS];
   return [];
 }
 
