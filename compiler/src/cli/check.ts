@@ -12,6 +12,6 @@ export function registerCheck(program: Command, ctx: CliContext): void {
     .addOption(new Option('--message-format <format>', 'diagnostics as text or as one JSON object per line').choices(MESSAGE_FORMATS))
     .option('--time', 'print the time of each phase');
   addWarningOptions(cmd).action(async (file: string, flags: { messageFormat?: string; time?: boolean; A?: string[]; W?: string[]; denyWarnings?: boolean }) => {
-      ctx.status = await guarded(() => ctx.handlers.check(file, resolveBuildOptions(flags)), ctx.io);
-    });
+    ctx.status = await guarded(() => ctx.handlers.check(file, resolveBuildOptions(flags)), ctx.io);
+  });
 }

@@ -36,9 +36,9 @@ export function registerTest(program: Command, ctx: CliContext): void {
     .option('--time', 'print the phases of each test file compiled (before its tests)')
     .option('-Z <option>', 'debugging option: mir-opt=0 turns the MIR optimizer off (default mir-opt=1)', collectZ);
   addWarningOptions(cmd).action(async (paths: string[], flags: TestFlags) => {
-      ctx.status = await guarded(async () => {
-        const o = resolveTestOptions({ ...flags, checkLeaks: flags.checkLeaks === false ? false : undefined });
-        return ctx.handlers.test(paths.length > 0 ? paths : ['.'], o);
-      }, ctx.io);
-    });
+    ctx.status = await guarded(async () => {
+      const o = resolveTestOptions({ ...flags, checkLeaks: flags.checkLeaks === false ? false : undefined });
+      return ctx.handlers.test(paths.length > 0 ? paths : ['.'], o);
+    }, ctx.io);
+  });
 }
