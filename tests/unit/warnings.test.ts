@@ -277,6 +277,44 @@ describe('W0005 unused Outcome, W0006 unused Maybe', () => {
   });
 });
 
+describe('W0010 statement without effect', () => {
+  it('reports a comparison, a variable and a literal thrown away; a `==` on a variable suggests `=`', () => {
+    const out = check(lines('func main() {', '    let x = 1', '    x == 5', '    x', '    3', '    println("{x}")', '}'));
+    expect(out[0]).toBe(
+      lines(
+        'warning[W0010]: statement has no effect',
+        '  --> main.tml:3:5',
+        '   |',
+        ' 3 |     x == 5',
+        '   |     ^^^^^^ this value is computed and thrown away',
+        '   |',
+        '   = note: did you mean to assign, with `=`?',
+        '',
+      ),
+    );
+    expect(out.map((r) => r.split('\n').slice(0, 2).join(' '))).toEqual([
+      'warning[W0010]: statement has no effect   --> main.tml:3:5',
+      'warning[W0010]: statement has no effect   --> main.tml:4:5',
+      'warning[W0010]: statement has no effect   --> main.tml:5:5',
+    ]);
+  });
+
+  it('does not report an assignment, a call, an operator with a call in it, or a user type\'s operator', () => {
+    const src = lines(
+      'type V { n: I32 }',
+      'impl Eq for V { func eq(this, other: ref V) -> Bool { println("eq called")  this.n == other.n } }',
+      'func main() {',
+      '    var x = 1',
+      '    x = 5',
+      '    x + "ab".len() as I32',
+      '    V { n: 1 } == V { n: 2 }',
+      '    println("{x}")',
+      '}',
+    );
+    expect(check(src)).toEqual([]);
+  });
+});
+
 describe('W0007 unused import', () => {
   it('reports an import never mentioned, and one name of a list', () => {
     const out = check(lines('use std::time::Instant', 'use shapes::{area, Shape}', 'func main() { println("{area(2)}") }'), {

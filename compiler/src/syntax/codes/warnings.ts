@@ -83,6 +83,15 @@ export const WARNING_CODES = {
       '(`unused_variables`); this argument is neither, so it turns nothing off. Correct the name or remove it.',
     example: '@allow(unused_varaibles)\nfunc main() {\n    println("hi")\n}\n',
   },
+  W0010: {
+    name: 'no_effect',
+    title: 'statement has no effect',
+    explanation:
+      'An expression statement computes a value with an operator, a literal or a variable and throws it away: it ' +
+      'does nothing. `x == 5` on its own line is usually a mistyped assignment `x = 5`. Remove it, or fix it ' +
+      '(`let _ = …` keeps it on purpose).',
+    example: 'func main() {\n    let x = 1\n    x == 5\n    println("{x}")\n}\n',
+  },
 } as const;
 
 export type WarningCode = keyof typeof WARNING_CODES;
