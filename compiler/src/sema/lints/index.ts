@@ -3,7 +3,7 @@
 // errors there are none, so no warning is a cascade of an error's recovery (a variable "unused" because the
 // expression that used it did not check). Which lint lives where is written in docs/decisions.md ("Warnings").
 import type * as ast from '../../syntax/ast.js';
-import type { DiagnosticBag } from '../../syntax/diagnostics.js';
+import { DiagnosticBag } from '../../syntax/diagnostics.js';
 import type { SourceMap } from '../../syntax/source.js';
 import type { WarningCode } from '../../syntax/codes/warnings.js';
 import type { FuncDef } from '../defs.js';
@@ -17,8 +17,10 @@ import { lintUnreachable } from './unreachable.js';
 import { lintUnusedResults } from './unused_results.js';
 import { unusedFunctions } from './unused_functions.js';
 
-export function lintProgram(checked: CheckedProgram, sources: SourceMap, diags: DiagnosticBag): void {
+export function lintProgram(checked: CheckedProgram, sources: SourceMap, out: DiagnosticBag): void {
   const { defs, bodies } = checked;
+  // collected apart, then reported in source order (files in the order they were loaded: the entry first)
+  const diags = new DiagnosticBag();
   const functions = allFunctions(defs).filter((f) => !f.module.isStd);
   const none = new Set<WarningCode>();
   for (const scope of defs.modules.values()) {
@@ -42,6 +44,10 @@ export function lintProgram(checked: CheckedProgram, sources: SourceMap, diags: 
       label: 'help: remove it, or start its name with an underscore',
     });
   }
+  const fileRank = new Map([...defs.modules.values()].map((m, i) => [m.file, i]));
+  const rank = (f: string): number => fileRank.get(f) ?? fileRank.size;
+  const sorted = [...diags.items].sort((a, b) => rank(a.span.file) - rank(b.span.file) || a.span.start - b.span.start);
+  for (const d of sorted) out.add(d);
 }
 
 /** Compiler-written functions: their whole text has one span, the declaration's they were written for
