@@ -16,6 +16,7 @@ import { lintLocals } from './unused_locals.js';
 import { lintUnreachable } from './unreachable.js';
 import { lintUnusedResults } from './unused_results.js';
 import { unusedFunctions } from './unused_functions.js';
+import { bodyNodes } from './walk.js';
 
 export function lintProgram(checked: CheckedProgram, sources: SourceMap, out: DiagnosticBag): void {
   const { defs, bodies } = checked;
@@ -33,7 +34,8 @@ export function lintProgram(checked: CheckedProgram, sources: SourceMap, out: Di
     if (!body) continue;
     const allowed = allowedBy(fn.attrs);
     reportUnknownAllows(fn.attrs, diags);
-    const c: BodyLint = { defs, sources, fn, decl: decl as BodyLint['decl'], body, warn: warner(diags, allowed) };
+    const d = decl as BodyLint['decl'];
+    const c: BodyLint = { defs, sources, fn, decl: d, body, nodes: bodyNodes(d), warn: warner(diags, allowed) };
     lintLocals(c);
     lintUnreachable(c);
     lintUnusedResults(c);

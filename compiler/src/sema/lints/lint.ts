@@ -5,6 +5,7 @@ import type { SourceMap } from '../../syntax/source.js';
 import { WARNING_CODES, type WarningCode } from '../../syntax/codes/warnings.js';
 import type { FuncDef, ProgramDefs } from '../defs.js';
 import type { TypedBody } from '../typed.js';
+import type { BodyNodes } from './walk.js';
 
 export interface WarningExtra {
   readonly label?: string;
@@ -21,6 +22,8 @@ export interface BodyLint {
   readonly fn: FuncDef;
   readonly decl: ast.FuncDecl & { body: ast.Block };
   readonly body: TypedBody;
+  /** the nodes the lints look at, collected in one walk */
+  readonly nodes: BodyNodes;
   readonly warn: Warn;
 }
 

@@ -4,12 +4,11 @@
 import type { SourceMap } from '../../syntax/source.js';
 import type * as ast from '../../syntax/ast.js';
 import type { BodyLint } from './lint.js';
-import { exprsOfKind } from './walk.js';
 
 const COMPARISONS = new Set(['==', '!=', '<', '>', '<=', '>=']);
 
 export function lintNotPrecedence(c: BodyLint): void {
-  for (const e of exprsOfKind(c.decl.body, 'Binary')) {
+  for (const e of c.nodes.binaries) {
     const l = e.left;
     if (!COMPARISONS.has(e.op) || l.kind !== 'Unary' || l.op !== 'not') continue;
     if (c.body.exprTypes.get(l.operand.id)?.k !== 'int' || parenthesised(c.sources, l)) continue;

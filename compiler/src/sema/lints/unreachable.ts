@@ -5,10 +5,9 @@
 // drops unreachable statements (nothing to point at), and the block structure is what the user reads.
 import type * as ast from '../../syntax/ast.js';
 import type { BodyLint } from './lint.js';
-import { blocks } from './walk.js';
 
 export function lintUnreachable(c: BodyLint): void {
-  for (const b of blocks(c.decl.body)) {
+  for (const b of c.nodes.blocks) {
     const leaving = b.stmts.findIndex((s) => diverges(c, s));
     if (leaving < 0) continue;
     const next: ast.Stmt | ast.Expr | undefined = b.stmts[leaving + 1] ?? b.tail ?? undefined;

@@ -6,15 +6,11 @@
 import type * as ast from '../../syntax/ast.js';
 import type { Span } from '../../syntax/source.js';
 import type { LocalVar } from '../typed.js';
-import { exprsOfKind, walk } from './walk.js';
 import type { BodyLint } from './lint.js';
 
 export function lintLocals(c: BodyLint): void {
-  const patSpans = new Map<number, Span>();
-  walk([c.decl.params, c.decl.body], (n) => {
-    if (n.kind === 'IdentPat' && n.id !== undefined) patSpans.set(n.id, n['span'] as Span);
-  });
-  const targets = new Set(exprsOfKind(c.decl.body, 'Assign').map((a) => a.target.id));
+  const patSpans = new Map<number, Span>(c.nodes.identPats.map((p) => [p.id, p.span]));
+  const targets = new Set(c.nodes.assigns.map((a) => a.target.id));
   const read = new Set<LocalVar>();
   const written = new Set<LocalVar>();
   for (const [id, r] of c.body.paths) {
@@ -24,7 +20,7 @@ export function lintLocals(c: BodyLint): void {
   }
   // `&x` (lowlevel): the raw pointer may write to `x`, so its `var` is needed
   const addressed = new Set<LocalVar>();
-  for (const u of exprsOfKind(c.decl.body, 'Unary')) {
+  for (const u of c.nodes.unaries) {
     const root = u.op === '&' ? rootLocal(c, u.operand) : null;
     if (root) addressed.add(root);
   }

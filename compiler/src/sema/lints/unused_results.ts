@@ -5,12 +5,11 @@
 // purpose and is never reported.
 import type * as ast from '../../syntax/ast.js';
 import type { BodyLint } from './lint.js';
-import { blocks } from './walk.js';
 
 export function lintUnusedResults(c: BodyLint): void {
   const outcome = c.defs.langAdt('Outcome');
   const maybe = c.defs.langAdt('Maybe');
-  for (const b of blocks(c.decl.body)) {
+  for (const b of c.nodes.blocks) {
     for (const s of b.stmts) {
       if (s.kind !== 'ExprStmt') continue;
       if (noEffect(c, s.expr)) {

@@ -1,42 +1,59 @@
 // Visiting every node of a function body. The AST is plain data (syntax/ast.ts), so the walk is generic: every
-// object reached through the node's properties, depth first, parents before children; spans are skipped. The lints
-// look at the nodes they care about by `kind` (expressions, statements, patterns) or, for blocks, by `stmts`.
+// object reached through the node's properties, depth first, parents before children; spans are skipped. One walk
+// per body collects what all the lints look at (BodyNodes), so linting costs one pass over the tree.
 import type * as ast from '../../syntax/ast.js';
 
 export type AnyNode = { readonly kind?: string; readonly id?: number } & Record<string, unknown>;
 
-/** Calls `visit` on every object under `root` (root included), with the object that holds it. */
-export function walk(root: unknown, visit: (node: AnyNode, parent: AnyNode | null) => void): void {
-  const go = (x: unknown, parent: AnyNode | null): void => {
+/** Calls `visit` on every object under `root` (root included). */
+export function walk(root: unknown, visit: (node: AnyNode) => void): void {
+  const go = (x: unknown): void => {
     if (x === null || typeof x !== 'object') return;
     if (Array.isArray(x)) {
-      for (const y of x) go(y, parent);
+      for (const y of x) go(y);
       return;
     }
     const o = x as AnyNode;
-    visit(o, parent);
+    visit(o);
     for (const key in o) {
       if (key === 'span' || key === 'nameSpan' || key === 'keywordSpan') continue;
-      go(o[key], o);
+      go(o[key]);
     }
   };
-  go(root, null);
+  go(root);
 }
 
-/** Every block under `root` (a function body's own block included). */
-export function blocks(root: ast.Block): ast.Block[] {
-  const out: ast.Block[] = [];
-  walk(root, (n) => {
-    if (Array.isArray(n['stmts']) && 'tail' in n) out.push(n as unknown as ast.Block);
-  });
-  return out;
+/** The nodes of one function (parameters and body) the lints look at. */
+export interface BodyNodes {
+  readonly blocks: ast.Block[];
+  readonly assigns: Extract<ast.Expr, { kind: 'Assign' }>[];
+  readonly unaries: Extract<ast.Expr, { kind: 'Unary' }>[];
+  readonly binaries: Extract<ast.Expr, { kind: 'Binary' }>[];
+  readonly identPats: Extract<ast.Pattern, { kind: 'IdentPat' }>[];
 }
 
-/** Every expression of one kind under `root`. */
-export function exprsOfKind<K extends ast.Expr['kind']>(root: unknown, kind: K): Extract<ast.Expr, { kind: K }>[] {
-  const out: Extract<ast.Expr, { kind: K }>[] = [];
-  walk(root, (n) => {
-    if (n.kind === kind) out.push(n as unknown as Extract<ast.Expr, { kind: K }>);
+export function bodyNodes(decl: ast.FuncDecl & { body: ast.Block }): BodyNodes {
+  const out: BodyNodes = { blocks: [], assigns: [], unaries: [], binaries: [], identPats: [] };
+  walk([decl.params, decl.body], (n) => {
+    switch (n.kind) {
+      case 'Assign':
+        out.assigns.push(n as unknown as BodyNodes['assigns'][number]);
+        break;
+      case 'Unary':
+        out.unaries.push(n as unknown as BodyNodes['unaries'][number]);
+        break;
+      case 'Binary':
+        out.binaries.push(n as unknown as BodyNodes['binaries'][number]);
+        break;
+      case 'IdentPat':
+        out.identPats.push(n as unknown as BodyNodes['identPats'][number]);
+        break;
+      case undefined:
+        if (Array.isArray(n['stmts']) && 'tail' in n) out.blocks.push(n as unknown as ast.Block);
+        break;
+      default:
+        break;
+    }
   });
   return out;
 }
