@@ -70,7 +70,7 @@ export function checkProgram(entry: string, sources: SourceMap, diags: Diagnosti
   }
   const checked = { defs, bodies, main, tests };
   // the warnings of the user's files, when there is no error to cascade from (sema/lints/index.ts)
-  if (!diags.hasErrors()) lintProgram(checked, sources, diags);
+  if (!diags.hasErrors()) lintProgram(checked, all, sources, diags);
   return checked;
 }
 

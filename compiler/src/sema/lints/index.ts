@@ -8,7 +8,6 @@ import type { SourceMap } from '../../syntax/source.js';
 import type { WarningCode } from '../../syntax/codes/warnings.js';
 import type { FuncDef } from '../defs.js';
 import type { CheckedProgram } from '../program.js';
-import { allFunctions } from '../program.js';
 import { allowedBy, warner, warningCodeOf, type BodyLint } from './lint.js';
 import { lintNotPrecedence } from './not_precedence.js';
 import { lintImports } from './unused_imports.js';
@@ -18,11 +17,12 @@ import { lintUnusedResults } from './unused_results.js';
 import { unusedFunctions } from './unused_functions.js';
 import { bodyNodes } from './walk.js';
 
-export function lintProgram(checked: CheckedProgram, sources: SourceMap, out: DiagnosticBag): void {
+/** `all`: every function of the program (program.ts's allFunctions, passed in so this module does not import it) */
+export function lintProgram(checked: CheckedProgram, all: readonly FuncDef[], sources: SourceMap, out: DiagnosticBag): void {
   const { defs, bodies } = checked;
   // collected apart, then reported in source order (files in the order they were loaded: the entry first)
   const diags = new DiagnosticBag();
-  const functions = allFunctions(defs).filter((f) => !f.module.isStd);
+  const functions = all.filter((f) => !f.module.isStd);
   const none = new Set<WarningCode>();
   for (const scope of defs.modules.values()) {
     if (!scope.isStd) lintImports(scope, warner(diags, none));
