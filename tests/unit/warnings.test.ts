@@ -73,8 +73,9 @@ describe('W0001 unused variable', () => {
     ]);
   });
 
-  it('does not report a variable read only in a closure, an `_x`, or one read in interpolation', () => {
+  it('does not report a variable read only in a closure, an `_x`, one read in interpolation or a field shorthand', () => {
     expect(check(lines('func main() {', '    let k = 3', '    let f = do(x: I32) -> I32 { x * k }', '    let _z = 1', '    let v = f(2)', '    println("{v}")', '}'))).toEqual([]);
+    expect(check(lines('type P { x: I32 }', 'func main() {', '    let x = 1', '    let p = P { x }', '    println("{p.x}")', '}'))).toEqual([]);
   });
 });
 
