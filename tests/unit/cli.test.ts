@@ -117,6 +117,7 @@ describe('build: defaults per mode', () => {
       emit: null,
       mirAfter: null,
       messageFormat: 'human',
+      warnings: { allow: [], deny: [], denyAll: false },
     });
     expect(frontEndOptions(c.o)).toEqual({ overflowChecks: true, tests: false, mirAfter: null, mirOpt: process.env.TMLC_MIR_OPT !== '0' });
     expect(runtimeVariant(c.o)).toBe('debug');
@@ -129,6 +130,20 @@ describe('build: defaults per mode', () => {
     const bad = await cli(['build', 'a.tml', '-Z', 'mir-opt=2']);
     expect(bad.code).toBe(2);
     expect(bad.err).toContain("unknown -Z option 'mir-opt=2' (expected mir-opt=0 or mir-opt=1)");
+  });
+
+  it('-A/-W take a warning code or name (repeatable), --deny-warnings; on build, run, check and test', async () => {
+    const b = only((await cli(['build', 'a.tml', '-W', 'unused_variables', '-A', 'W0002', '-A', 'w0007', '--deny-warnings'])).calls, 'build');
+    expect(b.o.warnings).toEqual({ allow: ['W0002', 'W0007'], deny: ['W0001'], denyAll: true });
+    expect(only((await cli(['run', 'a.tml', '-W', 'W0004'])).calls, 'run').o.warnings).toEqual({ allow: [], deny: ['W0004'], denyAll: false });
+    expect(only((await cli(['check', 'a.tml', '--deny-warnings'])).calls, 'check').o.warnings).toEqual({ allow: [], deny: [], denyAll: true });
+    expect(only((await cli(['test', 'x', '-A', 'dead_code'])).calls, 'test').o.build.warnings).toEqual({ allow: ['W0002'], deny: [], denyAll: false });
+    const unknown = await cli(['build', 'a.tml', '-A', 'unused']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain("error: unknown warning 'unused' for -A (expected one of W0001 (unused_variables), W0002 (dead_code),");
+    const both = await cli(['check', 'a.tml', '-A', 'W0001', '-W', 'unused_variables']);
+    expect(both.code).toBe(2);
+    expect(both.err).toBe('error: warning W0001 (unused_variables) is both allowed (-A) and denied (-W)\n');
   });
 
   it('--mir-after PASS goes with --emit=mir and names a pass', async () => {

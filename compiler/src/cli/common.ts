@@ -2,6 +2,7 @@
 // status through, and the build options of TOOLCHAIN.md §3.
 import { Command, Option } from 'commander';
 import type { Output } from '../driver/pipeline.js';
+import { warningList } from '../driver/warning_policy.js';
 import { EMITS, MESSAGE_FORMATS, MIR_PASSES, OPT_LEVELS, SANITIZERS, type PipelineOptions, type TestRunOptions } from '../driver/settings.js';
 
 export interface Handlers {
@@ -33,6 +34,9 @@ export interface BuildFlags {
   time?: boolean;
   messageFormat?: string;
   Z?: string[];
+  A?: string[];
+  W?: string[];
+  denyWarnings?: boolean;
 }
 
 /** The build options; `run` leaves out -o and --emit. */
@@ -55,7 +59,15 @@ export function addBuildOptions(cmd: Command, which: { output: boolean; emit: bo
     .option('--time', 'print the time of each phase (each MIR pass too)')
     .option('-Z <option>', 'debugging option: mir-opt=0 turns the MIR optimizer off (default mir-opt=1)', collectZ)
     .addOption(new Option('--message-format <format>', 'diagnostics as text or as one JSON object per line').choices(MESSAGE_FORMATS));
-  return cmd;
+  return addWarningOptions(cmd);
+}
+
+/** -A, -W, --deny-warnings (driver/warning_policy.ts); build, run, check and test take them. */
+export function addWarningOptions(cmd: Command): Command {
+  return cmd
+    .option('-A <warning>', `allow a warning (code or name; repeatable): ${warningList()}`, collectZ)
+    .option('-W <warning>', 'deny a warning: report it as an error (code or name; repeatable)', collectZ)
+    .option('--deny-warnings', 'report every warning not allowed with -A as an error (exit status 1), e.g. in CI');
 }
 
 /** -Z may be given more than once. */

@@ -5,7 +5,7 @@ import { Option, type Command } from 'commander';
 import { findManifest } from '../driver/project_root.js';
 import { guarded } from '../driver/pipeline.js';
 import { MESSAGE_FORMATS, resolveTestOptions, SANITIZERS } from '../driver/settings.js';
-import { collectZ, type CliContext } from './common.js';
+import { addWarningOptions, collectZ, type CliContext } from './common.js';
 
 interface TestFlags {
   filter?: string;
@@ -18,10 +18,13 @@ interface TestFlags {
   messageFormat?: string;
   time?: boolean;
   Z?: string[];
+  A?: string[];
+  W?: string[];
+  denyWarnings?: boolean;
 }
 
 export function registerTest(program: Command, ctx: CliContext): void {
-  program
+  const cmd = program
     .command('test')
     .description('compile and run the tests (*.test.tml, and .tml files under tests/ folders) below the given paths')
     .argument('[PATHS...]', 'files or directories (default: the project around the current directory, else the directory)')
@@ -33,13 +36,13 @@ export function registerTest(program: Command, ctx: CliContext): void {
     .option('--no-check-leaks', 'do not fail tests that leak')
     .addOption(new Option('--message-format <format>', 'diagnostics as text or as one JSON object per line').choices(MESSAGE_FORMATS))
     .option('--time', 'print the phases of each test file compiled (before its tests)')
-    .option('-Z <option>', 'debugging option: mir-opt=0 turns the MIR optimizer off (default mir-opt=1)', collectZ)
-    .action(async (paths: string[], flags: TestFlags) => {
-      ctx.status = await guarded(async () => {
-        const o = resolveTestOptions({ ...flags, checkLeaks: flags.checkLeaks === false ? false : undefined });
-        return ctx.handlers.test(paths.length > 0 ? paths : [defaultTestRoot()], o);
-      }, ctx.io);
-    });
+    .option('-Z <option>', 'debugging option: mir-opt=0 turns the MIR optimizer off (default mir-opt=1)', collectZ);
+  addWarningOptions(cmd).action(async (paths: string[], flags: TestFlags) => {
+    ctx.status = await guarded(async () => {
+      const o = resolveTestOptions({ ...flags, checkLeaks: flags.checkLeaks === false ? false : undefined });
+      return ctx.handlers.test(paths.length > 0 ? paths : [defaultTestRoot()], o);
+    }, ctx.io);
+  });
 }
 
 /** `tmlc test` with no paths: the whole project (its root, where tml.toml is) when inside one, else `.`. */

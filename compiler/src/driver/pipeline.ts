@@ -15,6 +15,7 @@ import { runtimeVariant } from './options.js';
 import { findRuntimeLibrary, isHostTriple } from './runtime_lib.js';
 import { defaultOutput, frontEndOptions, UsageError, type MessageFormat, type PipelineOptions } from './settings.js';
 import { makeTempDir, setSignalDelegate, withTempDir } from './tempdir.js';
+import { applyWarningPolicy } from './warning_policy.js';
 import { formatCommand, locateTool, ToolError } from './toolchain.js';
 
 export const EXIT_OK = 0;
@@ -143,7 +144,7 @@ async function frontEnd(entry: string, options: PipelineOptions, tests: boolean,
   const fe = runFrontEnd(entry, { ...frontEndOptions(options, tests), needsMain, checkOnly });
   for (const t of fe.timings) timer.add(t.phase, t.ms);
   const inputs = fe.sources.paths();
-  const errors = await printDiagnostics(fe.diagnostics, fe.sources, options.messageFormat, io);
+  const errors = await printDiagnostics(applyWarningPolicy(fe.diagnostics, options.warnings), fe.sources, options.messageFormat, io);
   if (errors > 0) return { program: null, status: EXIT_COMPILE_ERROR, inputs };
   if (fe.mirText !== null) return { program: fe.program, status: EXIT_OK, mirText: fe.mirText, inputs };
   if (fe.program === null) throw new Error('the front end produced no program and reported no error');

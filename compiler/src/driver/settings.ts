@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PASS_NAMES } from '../mir/pass_manager.js';
 import type { BuildOptions, FrontEndOptions, Sanitizer } from './options.js';
+import { resolveWarningPolicy, type WarningPolicy } from './warning_policy.js';
 
 export type Emit = 'ir' | 'mir' | 'bc' | 'obj';
 export type MessageFormat = 'human' | 'json';
@@ -30,6 +31,8 @@ export interface PipelineOptions extends BuildOptions {
   /** --mir-after PASS (with --emit=mir): the MIR as that pass leaves it */
   mirAfter: string | null;
   messageFormat: MessageFormat;
+  /** -A/-W/--deny-warnings (driver/warning_policy.ts); none: every warning is reported as a warning */
+  warnings?: WarningPolicy;
 }
 
 /** Flags as the command line gives them (commander's attribute names); every field optional. */
@@ -49,6 +52,10 @@ export interface RawBuildFlags {
   messageFormat?: string;
   /** -Z debugging options, e.g. `mir-opt=0` */
   Z?: string[];
+  /** -A CODE|NAME: allow (drop) a warning; -W CODE|NAME: deny it (an error); --deny-warnings: deny them all */
+  A?: string[];
+  W?: string[];
+  denyWarnings?: boolean;
 }
 
 /** `-Z` options: `mir-opt=0` turns the MIR optimizer off, `mir-opt=1` on (the default). */
@@ -148,6 +155,7 @@ export function resolveBuildOptions(raw: RawBuildFlags, arch: string = process.a
     emit,
     mirAfter,
     messageFormat,
+    warnings: resolveWarningPolicy(raw),
   };
 }
 
@@ -195,6 +203,9 @@ export interface RawTestFlags {
   verbose?: boolean;
   time?: boolean;
   Z?: string[];
+  A?: string[];
+  W?: string[];
+  denyWarnings?: boolean;
 }
 
 export function resolveTestOptions(raw: RawTestFlags, arch: string = process.arch): TestRunOptions {
@@ -207,6 +218,9 @@ export function resolveTestOptions(raw: RawTestFlags, arch: string = process.arc
       verbose: raw.verbose,
       time: raw.time,
       Z: raw.Z,
+      A: raw.A,
+      W: raw.W,
+      denyWarnings: raw.denyWarnings,
     },
     arch,
   );

@@ -4,7 +4,7 @@ import type * as ast from '../syntax/ast.js';
 import type { DiagnosticBag } from '../syntax/diagnostics.js';
 
 /** Attributes of functions and methods. */
-const FUNCTION_ATTRS = ['test', 'should_panic', 'ignore', 'extern', 'track_caller', 'copy_out'];
+const FUNCTION_ATTRS = ['test', 'should_panic', 'ignore', 'extern', 'track_caller', 'copy_out', 'allow'];
 /** Attributes of `type` declarations (structs, enums, unions): the library's ownership and layout markers. */
 const TYPE_ATTRS = ['derive', 'move', 'shared', 'borrow', 'send', 'not_send', 'sync', 'deref', 'index', 'map', 'flags'];
 /** Attributes of classes. */

@@ -101,6 +101,7 @@ export class BodyChecker {
       unsizes: new Map(),
       refCoercions: new Map(),
       loopBreaks: new Set(),
+      mutated: new Set(),
       isTargets: new Map(),
       baseCall: null,
     };
@@ -1467,6 +1468,7 @@ export class BodyChecker {
       });
       return;
     }
+    if (root.local) this.body.mutated.add(root.local);
     // a late-initialised binding is assigned (once: checked on MIR) even when immutable
     if (root.local && !root.local.mutable && !(what === 'assign' && e.kind === 'Path' && root.local.lateInit)) {
       const n = root.local.name;

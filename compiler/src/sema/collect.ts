@@ -745,4 +745,5 @@ export function containsRef(t: Type): boolean {
 }
 
 /** The assertions of `test` that are built-in functions (sema/builtins.ts): `use test::{assert}` imports them. */
-const TEST_BUILTINS = new Set(['assert', 'assert_eq', 'assert_ne']);
+/** built-ins that `use test::{…}` may name (and that make `use test` count as used: sema/lints/unused_imports.ts) */
+export const TEST_BUILTINS: ReadonlySet<string> = new Set(['assert', 'assert_eq', 'assert_ne']);

@@ -3,6 +3,7 @@
 import type { DiagnosticBag } from '../syntax/diagnostics.js';
 import type { SourceMap } from '../syntax/source.js';
 import { Collector } from './collect.js';
+import { lintProgram } from './lints/index.js';
 import type { FuncDef, ProgramDefs } from './defs.js';
 import { ModuleLoader } from './modules.js';
 import type { ModuleParser } from './parse_cache.js';
@@ -71,7 +72,10 @@ export function checkProgram(entry: string, sources: SourceMap, diags: Diagnosti
       : ['add `func main() { … }` to the entry file'];
     diags.error('E0601', '`main` function not found', { file: mainScope.file, start: 0, end: 0 }, { notes });
   }
-  return { defs, bodies, main, tests };
+  const checked = { defs, bodies, main, tests };
+  // the warnings of the user's files, when there is no error to cascade from (sema/lints/index.ts)
+  if (!diags.hasErrors()) lintProgram(checked, all, sources, diags);
+  return checked;
 }
 
 export function allFunctions(defs: ProgramDefs): FuncDef[] {

@@ -100,6 +100,9 @@ export interface TypedBody {
   readonly unsizes: Map<number, Type>;
   /** Loop node id → whether a `break` leaves it (a bare `loop` without one never ends) */
   readonly loopBreaks: Set<number>;
+  /** locals whose mutability something needed: assigned, borrowed `mut ref`, a `mut this` receiver (the unneeded
+   * `var` warning, sema/lints/unused_locals.ts, reports the mutable locals not in here) */
+  readonly mutated: Set<LocalVar>;
   /** `x is C` node id → the class or interface type tested */
   readonly isTargets: Map<number, Type>;
   /** a constructor's `: base(…)`: the base constructor and the base class's type arguments */
