@@ -4,7 +4,7 @@
 import type { BinaryOp, Block, Expr } from '../ast.js';
 import { block } from './blocks.js';
 import { literalText, pattern } from './patterns.js';
-import { fits, lastLineLength, pad, type Printer } from './printer.js';
+import { fits, lastLineLength, pad, WIDTH, type Printer } from './printer.js';
 import { path, type } from './types.js';
 
 /** Where an expression is printed: block indentation, the column it starts at, and whether it is in the head of
@@ -191,6 +191,11 @@ export function list(p: Printer, open: string, close: string, items: readonly ((
   }
   const inner = ctx.indent + 1;
   const lines = items.map((item) => pad(inner) + item({ indent: inner, col: inner * 4, head: false }) + ',');
+  // one element too long for its own line (a long string): breaking would not make it fit
+  if (items.length === 1 && !broken && lines[0]!.length > WIDTH && !lines[0]!.includes('\n')) {
+    p.comments.restore(saved);
+    return open + items[0]!({ indent: ctx.indent, col: ctx.col + open.length, head: false }) + close;
+  }
   return open + '\n' + lines.join('\n') + '\n' + pad(ctx.indent) + close;
 }
 
@@ -278,7 +283,8 @@ function when(p: Printer, e: Extract<Expr, { kind: 'When' }>, ctx: Ctx): string 
   const arms = e.arms.map((arm) => ({
     start: arm.span.start,
     end: arm.span.end,
-    suffix: ',',
+    // a comma after an arm as written (a newline also separates arms; many write none after a block)
+    suffix: p.src[p.nextNonSpace(arm.span.end)] === ',' ? ',' : '',
     render: () => {
       const head = pattern(p, arm.pattern) + (arm.guard === null ? '' : ' if ' + expr(p, arm.guard, { indent: inner, col: inner * 4, head: false })) + ' => ';
       return head + expr(p, arm.body, { indent: inner, col: inner * 4 + head.length, head: false });
@@ -287,7 +293,7 @@ function when(p: Printer, e: Extract<Expr, { kind: 'When' }>, ctx: Ctx): string 
   // written on one line, without comments: stays so when it fits
   if (arms.length > 0 && p.oneLine(open, e.span.end) && !p.comments.anyIn(open, e.span.end)) {
     const saved = p.comments.save();
-    const flat = `when ${scrutinee} { ` + arms.map((a) => a.render()).join(', ') + ' }';
+    const flat = `when ${scrutinee} { ` + arms.map((a, i) => a.render() + (i < arms.length - 1 ? ',' : a.suffix)).join(' ') + ' }';
     if (fits(flat, ctx.col)) return flat;
     p.comments.restore(saved);
   }

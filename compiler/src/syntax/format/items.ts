@@ -20,7 +20,7 @@ export function item(p: Printer, it: Item, indent: number): string {
     case 'Union': return attrs + pub + 'union ' + it.name + ' ' + fieldBlock(p, it.fields, it.nameSpan.end, it.span.end, indent);
     case 'Enum': {
       const head = attrs + pub + 'type ' + it.name + typeParams(p, it.typeParams);
-      const afterName = p.src.slice(it.nameSpan.end).search(/\S/) + it.nameSpan.end;
+      const afterName = p.nextNonSpace(it.nameSpan.end);
       if (p.src.slice(afterName, it.span.end).replace(/^\[[^=]*?\]\s*/, '').startsWith('=')) {
         return head + ' = ' + it.variants.map((v) => variant(p, v, indent)).join(' | ');
       }
@@ -99,7 +99,7 @@ function attributes(p: Printer, attrs: readonly Attribute[], indent: number): st
   return attrs
     .map((a) => {
       const args = a.args.length === 0 && !p.src.slice(a.span.start, a.span.end).includes('(') ? '' : list(p, '(', ')', a.args.map((x) => (c: Ctx) => expr(p, x, c)), { indent, col: indent * 4 + a.name.length + 1, head: false }, false);
-      const next = p.src.slice(a.span.end).search(/\S/) + a.span.end;
+      const next = p.nextNonSpace(a.span.end);
       return '@' + a.name + args + (p.oneLine(a.span.end, next) && !p.comments.anyIn(a.span.end, next) ? ' ' : '\n' + pad(indent));
     })
     .join('');
@@ -119,7 +119,7 @@ function memberBlock(p: Printer, members: ListElement[], start: number, end: num
     const saved = p.comments.save();
     const flat = '{ ' + sorted.map((m) => m.render() + (suffix === ',' ? '' : '')).join(suffix === ',' ? ', ' : '  ') + ' }';
     const lineStart = p.src.lastIndexOf('\n', start) + 1;
-    if (fits(flat, indent * 4 + (open - lineStart) - (p.src.slice(lineStart).search(/\S/)))) return flat;
+    if (fits(flat, indent * 4 + (open - lineStart) - (p.nextNonSpace(lineStart) - lineStart))) return flat;
     p.comments.restore(saved);
   }
   const lines = p.list(sorted, open + 1, end - 1, indent + 1);

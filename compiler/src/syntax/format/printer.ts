@@ -90,6 +90,13 @@ export class Printer {
     return this.comments.all.some((c) => c.start <= pos && pos < c.end);
   }
 
+  /** The offset of the first non-whitespace character at or after `pos`. */
+  nextNonSpace(pos: number): number {
+    const re = /\S/g;
+    re.lastIndex = pos;
+    return re.exec(this.src)?.index ?? this.src.length;
+  }
+
   /** The source text of [start, end) is on one line. */
   oneLine(start: number, end: number): boolean {
     return !this.src.slice(start, end).includes('\n');
