@@ -41,7 +41,6 @@ export function formatSource(text: string, fileName: string): FormatResult {
         return printed;
       }
       p.comments.restore(saved);
-      if (process.env.FMTDBG) console.error('----VERBATIM', printed);
       verbatimItems++;
       return p.verbatim(it.span.start, it.span.end, 0);
     },
