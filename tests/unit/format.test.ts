@@ -143,6 +143,17 @@ describe('exact outputs', () => {
     });
   }
 
+  it('behaviors, interfaces, modules, unions, patterns, tuples, ternaries, closures, prefix operators', () => {
+    const input = "pub(crate) func hidden() {}\nbehavior Shape: Display+Eq { type Unit: Eq\n func area(this)->F64\n func name(this)->Str { \"shape\" } }\ninterface Named extends A, B { func name(this) -> Str }\nmod inner { pub const X: I32 = 1\n func f() {} }\nunion Bits { i: I64, f: F64 }\nfunc edge(p: Point, xs: [I32; 4], m: Maybe[(I32, Str)]) -> Outcome[I32, Str] {\n  if let Just((n, s)) = m { println(s) } else if p.x > 0 { return Ok(1) } else { }\n  let t = (1, \"a\",)\n  let one = (5,)\n  let arr = [0; 16]\n  let c = p.x > 0 ? xs[0] : xs[1]\n  let v = parse(s)!\n  let f = move do(a: I32) -> I32 { a + t.0 }\n  let ok = shape is Circle\n  when p { Point { x: 0, y } => y, Point { x, .. } => x }\n  lowlevel { let q = ptr.offset(2) }\n  let r = 1 through 9\n  var w = -(-3)\n  w = -w - -w\n  Ok(t.0)\n}\n";
+    const r = formatSource(input, 'edge.tml');
+    expect(r).toEqual({ text: "pub(crate) func hidden() {}\nbehavior Shape: Display + Eq {\n    type Unit: Eq\n    func area(this) -> F64\n    func name(this) -> Str { \"shape\" }\n}\ninterface Named extends A, B { func name(this) -> Str }\nmod inner {\n    pub const X: I32 = 1\n    func f() {}\n}\nunion Bits { i: I64, f: F64 }\nfunc edge(p: Point, xs: [I32; 4], m: Maybe[(I32, Str)]) -> Outcome[I32, Str] {\n    if let Just((n, s)) = m { println(s) } else if p.x > 0 { return Ok(1) } else { }\n    let t = (1, \"a\")\n    let one = (5,)\n    let arr = [0; 16]\n    let c = p.x > 0 ? xs[0] : xs[1]\n    let v = parse(s)!\n    let f = move do(a: I32) -> I32 { a + t.0 }\n    let ok = shape is Circle\n    when p { Point { x: 0, y } => y, Point { x, .. } => x }\n    lowlevel { let q = ptr.offset(2) }\n    let r = 1 through 9\n    var w = -(-3)\n    w = -w - -w\n    Ok(t.0)\n}\n", verbatimItems: 1 });
+  });
+
+  it('writes an item it cannot print exactly (`pub(crate)` is read as `pub`) as it was', () => {
+    const input = 'pub(crate)   func hidden( ) {}\nfunc  shown( ) {}\n';
+    expect(formatSource(input, 'x.tml')).toEqual({ text: 'pub(crate)   func hidden( ) {}\nfunc shown() {}\n', verbatimItems: 1 });
+  });
+
   it('keeps a `#!` line and a file without items', () => {
     expect(format('#!/usr/bin/env tmlc\nfunc main() {}\n')).toBe('#!/usr/bin/env tmlc\nfunc main() {}\n');
     expect(format('// only a comment\n')).toBe('// only a comment\n');

@@ -46,7 +46,7 @@ export function formatSource(text: string, fileName: string): FormatResult {
     },
   }));
   const lines = p.list(elements, preambleEnd(text), text.length, 0);
-  const out = lines.map((l) => l.trimEnd()).join('\n');
+  const out = lines.join('\n');
   return { text: preamble(text) + (out === '' ? '' : out + '\n'), verbatimItems };
 }
 

@@ -108,6 +108,8 @@ export class Printer {
     this.comments.useAll(start, end);
     const lineStart = this.src.lastIndexOf('\n', start - 1) + 1;
     const original = /^[ \t]*/.exec(this.src.slice(lineStart, start))![0];
+    // at the top level nothing moves: the text is exactly as written (a raw string may span lines)
+    if (indent === 0 && original === '') return this.src.slice(start, end);
     const lines = this.src.slice(start, end).split('\n');
     return lines
       .map((line, i) => {
