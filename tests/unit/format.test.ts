@@ -154,6 +154,11 @@ describe('exact outputs', () => {
     expect(formatSource(input, 'x.tml')).toEqual({ text: 'pub(crate)   func hidden( ) {}\nfunc shown() {}\n', verbatimItems: 1 });
   });
 
+  it('writes an item whose chain is too deep to print as it was (no crash), and formats the others', () => {
+    const input = 'func main() {\n    let x = ' + Array(20_000).fill('1').join(' + ') + '\n}\nfunc  g( ) {}\n';
+    expect(formatSource(input, 'deep.tml')).toEqual({ text: input.replace('func  g( ) {}', 'func g() {}'), verbatimItems: 1 });
+  });
+
   it('keeps a `#!` line and a file without items', () => {
     expect(format('#!/usr/bin/env tmlc\nfunc main() {}\n')).toBe('#!/usr/bin/env tmlc\nfunc main() {}\n');
     expect(format('// only a comment\n')).toBe('// only a comment\n');

@@ -84,6 +84,12 @@ describe('tmlc fmt', () => {
     expect(r.err).toContain('E0014');
   });
 
+  it('rejects --check with --stdout', async () => {
+    const r = await fmt('--check', '--stdout', file('b.tml', TIDY));
+    expect(r.code).toBe(2);
+    expect(r.err).toBe("error: option '--check' cannot be used with option '--stdout'\n");
+  });
+
   it('reports a missing path as a usage error', async () => {
     expect(await fmt(path.join(dir, 'nope.tml'))).toEqual({ code: 2, out: '', err: `error: no such file or directory: ${path.join(dir, 'nope.tml')}\n` });
   });

@@ -1,5 +1,5 @@
 // `tmlc fmt [PATHS…] [--check] [--stdout]`: the formatter (driver/fmt.ts).
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { formatFiles } from '../driver/fmt.js';
 import { guarded } from '../driver/pipeline.js';
 import type { CliContext } from './common.js';
@@ -9,7 +9,7 @@ export function registerFmt(program: Command, ctx: CliContext): void {
     .command('fmt')
     .description('format .tml files in place (keeping comments); a file with syntax errors is left untouched')
     .argument('[PATHS...]', 'files or directories (default: the current directory)')
-    .option('--check', 'write nothing; list the files that would change and exit with status 1 if any')
+    .addOption(new Option('--check', 'write nothing; list the files that would change and exit with status 1 if any').conflicts('stdout'))
     .option('--stdout', 'print the formatted text instead of writing the files')
     .action(async (paths: string[], flags: { check?: boolean; stdout?: boolean }) => {
       const o = { check: flags.check === true, stdout: flags.stdout === true };

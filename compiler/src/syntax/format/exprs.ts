@@ -185,7 +185,7 @@ export function list(p: Printer, open: string, close: string, items: readonly ((
     const joined = open + flat.join(', ') + close;
     const firstLine = joined.split('\n', 1)[0]!;
     const onlyLastMultiline = layoutKept ? !joined.includes('\n') : flat.slice(0, -1).every((t) => !t.includes('\n'));
-    if (onlyLastMultiline && ctx.col + firstLine.length <= 100 && (joined.includes('\n') || fits(joined, ctx.col))) return joined;
+    if (onlyLastMultiline && ctx.col + firstLine.length <= WIDTH && (joined.includes('\n') || fits(joined, ctx.col))) return joined;
     if (items.length === 0) return joined;
     p.comments.restore(saved);
   }

@@ -31,14 +31,13 @@ export function formatSource(text: string, fileName: string): FormatResult {
     end: it.span.end,
     render: (): string => {
       const saved = p.comments.save();
-      let printed: string | null = null;
       try {
-        printed = item(p, it, 0);
+        const printed = item(p, it, 0);
+        if (p.comments.allUsedIn(it.span.start, it.span.end) && sameItem(it, tokensIn(tokens, it.span.start, it.span.end), printed, fileName)) {
+          return printed;
+        }
       } catch (e) {
-        if (!(e instanceof RangeError)) throw e; // a chain too deep for the printer's recursion
-      }
-      if (printed !== null && p.comments.allUsedIn(it.span.start, it.span.end) && sameItem(it, tokensIn(tokens, it.span.start, it.span.end), printed, fileName)) {
-        return printed;
+        if (!(e instanceof RangeError)) throw e; // a chain too deep for the printer's (or the comparison's) recursion
       }
       p.comments.restore(saved);
       verbatimItems++;
