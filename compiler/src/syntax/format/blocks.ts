@@ -15,7 +15,7 @@ export function block(p: Printer, b: Block, indent: number, col: number, broken 
   const elements: ListElement[] = b.stmts.map((s) => ({ start: s.span.start, end: s.span.end, render: () => stmt(p, s, inner) }));
   const tail = b.tail;
   if (tail !== null) elements.push({ start: tail.span.start, end: tail.span.end, render: () => expr(p, tail, { indent: inner, col: inner * 4, head: false }) });
-  const empty = p.src.slice(b.span.start, b.span.end) === '{ }' ? '{ }' : '{}';
+  const empty = p.emptyBraces(b.span.start);
   if (elements.length <= 1 && p.oneLine(b.span.start, b.span.end) && !p.comments.anyIn(b.span.start, b.span.end) && !(broken && elements.length > 0)) {
     if (elements.length === 0) return empty;
     const saved = p.comments.save();

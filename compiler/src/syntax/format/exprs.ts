@@ -28,8 +28,8 @@ const BINARY_LEVEL: Readonly<Record<BinaryOp, number>> = {
   '+': 9, '-': 9, '*': 10, '/': 10, '%': 10,
 };
 const COMPARISON = 4;
-/** Expressions whose parentheses in the source are dropped: `(x)` is `x`. */
-const LEAVES = new Set<Expr['kind']>(['Path', 'IntLit', 'FloatLit', 'StrLit', 'InterpStr', 'CharLit', 'BoolLit', 'NullLit', 'UnitLit', 'Tuple']);
+/** Expressions whose parentheses in the source are dropped: `(x)` is `x` (but `(2.5).tag()` stays). */
+const LEAVES = new Set<Expr['kind']>(['Path', 'StrLit', 'InterpStr', 'CharLit', 'BoolLit', 'NullLit', 'UnitLit', 'Tuple']);
 /** Other spellings of an operator, kept when the source uses them. */
 const SPELLINGS: Partial<Readonly<Record<BinaryOp, readonly string[]>>> = {
   and: ['&&'], or: ['||'], '^': ['xor'], '<<': ['shl'], '>>': ['shr'],
@@ -215,7 +215,7 @@ function structLit(p: Printer, e: Extract<Expr, { kind: 'StructLit' }>, ctx: Ctx
     const base = e.base;
     items.push((c: Ctx) => '..' + expr(p, base, { ...c, col: c.col + 2 }));
   }
-  if (items.length === 0) return head + '{}';
+  if (items.length === 0) return head + p.emptyBraces(p.braceAfter(e.span.start));
   const broken = !p.oneLine(e.span.start, e.span.end);
   const text = list(p, '{ ', ' }', items, after(ctx, head, 0), broken, true);
   // broken: `{` then the fields, without the inner spaces of the one-line form

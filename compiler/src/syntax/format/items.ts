@@ -50,7 +50,7 @@ export function item(p: Printer, it: Item, indent: number): string {
       if (it.items === null) return head;
       const open = p.braceAfter(it.span.start);
       const lines = p.list(it.items.map((x) => ({ start: x.span.start, end: x.span.end, render: () => item(p, x, indent + 1) })), open + 1, it.span.end - 1, indent + 1);
-      return head + ' ' + braces(lines, indent);
+      return head + ' ' + braces(p, open, lines, indent);
     }
     case 'Behavior': {
       const head = attrs + pub + 'behavior ' + it.name + typeParams(p, it.typeParams) + (it.supers.length === 0 ? '' : ': ' + bounds(p, it.supers));
@@ -105,8 +105,8 @@ function attributes(p: Printer, attrs: readonly Attribute[], indent: number): st
     .join('');
 }
 
-function braces(lines: readonly string[], indent: number): string {
-  return lines.length === 0 ? '{}' : '{\n' + lines.join('\n') + '\n' + pad(indent) + '}';
+function braces(p: Printer, open: number, lines: readonly string[], indent: number): string {
+  return lines.length === 0 ? p.emptyBraces(open) : '{\n' + lines.join('\n') + '\n' + pad(indent) + '}';
 }
 
 /** `{ members }` of a declaration spanning [start, end): the list runs from its first `{` to its last `}`. */
@@ -123,7 +123,7 @@ function memberBlock(p: Printer, members: ListElement[], start: number, end: num
     p.comments.restore(saved);
   }
   const lines = p.list(sorted, open + 1, end - 1, indent + 1);
-  return braces(lines, indent);
+  return braces(p, open, lines, indent);
 }
 
 
@@ -135,7 +135,7 @@ function fieldBlock(p: Printer, fields: readonly StructField[], start: number, e
     if (fits(flat, indent * 4 + (open - p.src.lastIndexOf('\n', open) - 1))) return flat;
   }
   const elements = fields.map((f) => ({ start: f.span.start, end: f.span.end, suffix: ',', render: () => field(p, f, indent + 1) }));
-  return braces(p.list(elements, open + 1, end - 1, indent + 1), indent);
+  return braces(p, open, p.list(elements, open + 1, end - 1, indent + 1), indent);
 }
 
 function field(p: Printer, f: StructField, indent: number): string {

@@ -63,7 +63,8 @@ export class Printer {
       if (this.tokens[i]!.kind !== '(') return false;
     }
     const before = this.tokens[open - 1];
-    return before === undefined || !CALL_BEFORE.has(before.kind);
+    // `a.or(x)`: a method may be named by a keyword
+    return before === undefined || !(CALL_BEFORE.has(before.kind) || this.tokens[open - 2]?.kind === '.');
   }
 
   /** Index of the first token starting at or after `pos`. */
@@ -95,6 +96,11 @@ export class Printer {
     const re = /\S/g;
     re.lastIndex = pos;
     return re.exec(this.src)?.index ?? this.src.length;
+  }
+
+  /** An empty `{}` as written: `{ }` when the source has one space between the braces at `open`. */
+  emptyBraces(open: number): string {
+    return this.src.startsWith('{ }', open) ? '{ }' : '{}';
   }
 
   /** The source text of [start, end) is on one line. */
