@@ -46,6 +46,20 @@ const changed = corpusFiles().flatMap((file) => {
   return 'diagnostics' in r || r.text === text ? [] : [{ file, text, formatted: r.text }];
 });
 
+describe('the comparison', () => {
+  it('tells a changed program from a re-laid-out one', () => {
+    let count = 0;
+    const program = (body: string): string => {
+      const file = path.join(work, `program${count++}.tml`);
+      writeFileSync(file, `func main() {\n${body}\n}\n`);
+      return meaning(file);
+    };
+    const original = program('    let x = (1 + 2) * 3\n    println("{x}")');
+    expect(program('let x=(1+2)*3\nprintln("{x}")')).toBe(original);
+    expect(program('    let x = 1 + 2 * 3\n    println("{x}")')).not.toBe(original);
+  });
+});
+
 describe('formatting keeps the meaning', () => {
   it('changes some corpus files (else this test checks nothing)', () => {
     expect(changed.length).toBeGreaterThan(10);
