@@ -126,6 +126,11 @@ describe('exact outputs', () => {
       'func main() {\n    let total = compute_the_total_of_everything(\n        first_argument_value,\n        second_argument_value,\n        third_argument,\n    )\n}\n',
     ],
     [
+      'a method chain too long for one line has one call per line',
+      'func main() {\n    let total = numbers.iter().filter(do(x) x % 2 == 0).map(do(x) x * x).fold(0, do(a: I64, b: I64) a + b)\n    let short = a.b().c()\n}\n',
+      'func main() {\n    let total = numbers\n        .iter()\n        .filter(do(x) x % 2 == 0)\n        .map(do(x) x * x)\n        .fold(0, do(a: I64, b: I64) a + b)\n    let short = a.b().c()\n}\n',
+    ],
+    [
       'types, structs, enums, impls, classes, attributes',
       '@derive(Eq)\npub type Point{x:I32,y:I32}\ntype Color=Red|Green|Blue\ntype Tree[T]{Leaf,Node(Heap[Tree[T]],T)}\nimpl Point{\n  pub func norm(this)->I32{this.x*this.x+this.y*this.y}\n\n\n  func zero()->Point{Point{x:0,y:0}}\n}\nclass Counter extends Base implements Show{\n  count: I32 = 0\n  new(start:I32) : base() { this.count=start }\n  virtual func show(this)->Str{ "{this.count}" }\n}\nuse core::collections::{List,HashMap as Map}\nconst LIMIT:I64=1_000\n',
       '@derive(Eq)\npub type Point { x: I32, y: I32 }\ntype Color = Red | Green | Blue\ntype Tree[T] { Leaf, Node(Heap[Tree[T]], T) }\nimpl Point {\n    pub func norm(this) -> I32 { this.x * this.x + this.y * this.y }\n\n    func zero() -> Point { Point { x: 0, y: 0 } }\n}\nclass Counter extends Base implements Show {\n    count: I32 = 0\n    new(start: I32) : base() { this.count = start }\n    virtual func show(this) -> Str { "{this.count}" }\n}\nuse core::collections::{List, HashMap as Map}\nconst LIMIT: I64 = 1_000\n',

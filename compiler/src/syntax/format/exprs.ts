@@ -96,10 +96,7 @@ function bare(p: Printer, e: Expr, ctx: Ctx): string {
       const callee = e.callee.kind === 'Field' ? '(' + bare(p, e.callee, { ...ctx, col: ctx.col + 1 }) + ')' : expr(p, e.callee, ctx, POSTFIX);
       return callee + args(p, e.args, after(ctx, callee, 0));
     }
-    case 'MethodCall': {
-      const head = expr(p, e.receiver, ctx, POSTFIX) + '.' + e.name + (e.typeArgs === null ? '' : `[${e.typeArgs.map((t) => type(p, t)).join(', ')}]`);
-      return head + args(p, e.args, after(ctx, head, 0));
-    }
+    case 'MethodCall': return chain(p, e, ctx);
     case 'Field': return expr(p, e.object, ctx, POSTFIX) + '.' + e.name;
     case 'Index': {
       const object = expr(p, e.object, ctx, POSTFIX);
@@ -220,6 +217,49 @@ function structLit(p: Printer, e: Extract<Expr, { kind: 'StructLit' }>, ctx: Ctx
   const text = list(p, '{ ', ' }', items, after(ctx, head, 0), broken, true);
   // broken: `{` then the fields, without the inner spaces of the one-line form
   return head + (text.startsWith('{ \n') ? '{\n' + text.slice(3).replace(/ \}$/, '}') : text);
+}
+
+type Link = Extract<Expr, { kind: 'MethodCall' | 'Field' | 'Try' }>;
+
+/**
+ * A method chain `root.a().b.c()!`, printed as a loop over its links (a chain may be thousands long). When it does
+ * not fit on one line and has two calls or more, every call goes on its own line, indented (a newline before
+ * `.` continues an expression): `items\n    .iter()\n    .map(…)`; fields and `!` stay with the link before.
+ */
+function chain(p: Printer, e: Link, ctx: Ctx): string {
+  const links: Link[] = [];
+  let root: Expr = e;
+  while (root.kind === 'MethodCall' || root.kind === 'Field' || root.kind === 'Try') {
+    links.push(root);
+    root = root.kind === 'MethodCall' ? root.receiver : root.kind === 'Field' ? root.object : root.operand;
+  }
+  links.reverse();
+  const saved = p.comments.save();
+  const flat = chainOnce(p, root, links, ctx, false);
+  const calls = links.filter((l) => l.kind === 'MethodCall').length;
+  const firstLine = flat.split('\n', 1)[0]!;
+  const argsBroke = flat.includes('\n') && firstLine.endsWith('(');
+  if (calls < 2 || (ctx.col + firstLine.length <= WIDTH && !argsBroke)) return flat;
+  p.comments.restore(saved);
+  return chainOnce(p, root, links, ctx, true);
+}
+
+function chainOnce(p: Printer, root: Expr, links: readonly Link[], ctx: Ctx, broken: boolean): string {
+  let out = expr(p, root, ctx, POSTFIX);
+  const inner: Ctx = { indent: broken ? ctx.indent + 1 : ctx.indent, col: 0, head: ctx.head };
+  for (const link of links) {
+    if (link.kind === 'Try') {
+      out += '!';
+      continue;
+    }
+    if (broken && link.kind === 'MethodCall') out += '\n' + pad(inner.indent);
+    out += '.' + link.name;
+    if (link.kind === 'MethodCall') {
+      out += link.typeArgs === null ? '' : `[${link.typeArgs.map((t) => type(p, t)).join(', ')}]`;
+      out += args(p, link.args, after(broken ? inner : ctx, out, 0));
+    }
+  }
+  return out;
 }
 
 /** `if c { } else if d { } else { }` or `if c then a else b`, as one loop over the `else if` chain. A chain that
