@@ -5,7 +5,7 @@ import type { Attribute, ClassField, Constructor, FuncDecl, Item, Param, Receive
 import { block } from './blocks.js';
 import { expr, list, type Ctx } from './exprs.js';
 import { pattern } from './patterns.js';
-import { fits, pad, type ListElement, type Printer } from './printer.js';
+import { fits, lastLineLength, pad, type ListElement, type Printer } from './printer.js';
 import { bounds, type, typeParams, whereClause } from './types.js';
 
 /** One item at `indent` (its first line unindented). */
@@ -16,8 +16,10 @@ export function item(p: Printer, it: Item, indent: number): string {
   const attrs = 'attrs' in it ? attributes(p, it.attrs, indent) : '';
   switch (it.kind) {
     case 'Func': return func(p, it, indent);
-    case 'Struct': return attrs + pub + 'type ' + it.name + typeParams(p, it.typeParams) + ' ' + fieldBlock(p, it.fields, it.nameSpan.end, it.span.end, indent);
-    case 'Union': return attrs + pub + 'union ' + it.name + ' ' + fieldBlock(p, it.fields, it.nameSpan.end, it.span.end, indent);
+    case 'Struct': case 'Union': {
+      const head = attrs + pub + (it.kind === 'Struct' ? 'type ' + it.name + typeParams(p, it.typeParams) : 'union ' + it.name);
+      return head + ' ' + fieldBlock(p, it.fields, it.nameSpan.end, it.span.end, indent, braceCol(head, indent));
+    }
     case 'Enum': {
       const head = attrs + pub + 'type ' + it.name + typeParams(p, it.typeParams);
       const afterName = p.nextNonSpace(it.nameSpan.end);
@@ -27,9 +29,9 @@ export function item(p: Printer, it: Item, indent: number): string {
       const open = p.braceAfter(it.nameSpan.end);
       if (it.variants.length > 0 && p.oneLine(open, it.span.end) && !p.comments.anyIn(open, it.span.end)) {
         const flat = '{ ' + it.variants.map((v) => variant(p, v, indent)).join(', ') + ' }';
-        if (fits(flat, indent * 4 + head.length + 1 - head.lastIndexOf('\n') - 1)) return head + ' ' + flat;
+        if (fits(flat, braceCol(head, indent))) return head + ' ' + flat;
       }
-      return head + ' ' + memberBlock(p, it.variants.map((v) => ({ start: v.span.start, end: v.span.end, render: () => variant(p, v, indent + 1) })), it.nameSpan.end, it.span.end, indent, ',');
+      return head + ' ' + memberBlock(p, it.variants.map((v) => ({ start: v.span.start, end: v.span.end, render: () => variant(p, v, indent + 1) })), it.nameSpan.end, it.span.end, indent, ',', braceCol(head, indent));
     }
     case 'TypeAlias': return pub + 'type ' + it.name + typeParams(p, it.typeParams) + ' = ' + type(p, it.type);
     case 'Const': {
@@ -58,7 +60,7 @@ export function item(p: Printer, it: Item, indent: number): string {
         ...it.assocTypes.map((a) => ({ start: a.span.start, end: a.span.end, render: () => 'type ' + a.name + (a.bounds.length === 0 ? '' : ': ' + bounds(p, a.bounds)) })),
         ...it.methods.map((m) => ({ start: m.span.start, end: m.span.end, render: () => func(p, m, indent + 1) })),
       ];
-      return head + ' ' + memberBlock(p, members, it.nameSpan.end, it.span.end, indent, '');
+      return head + ' ' + memberBlock(p, members, it.nameSpan.end, it.span.end, indent, '', braceCol(head, indent));
     }
     case 'Impl': {
       const target = type(p, it.target);
@@ -68,7 +70,7 @@ export function item(p: Printer, it: Item, indent: number): string {
         ...it.consts.map((c) => ({ start: c.span.start, end: c.span.end, render: () => item(p, c, indent + 1) })),
         ...it.methods.map((m) => ({ start: m.span.start, end: m.span.end, render: () => func(p, m, indent + 1) })),
       ];
-      return head + ' ' + memberBlock(p, members, it.attrs.reduce((end, a) => Math.max(end, a.span.end), it.span.start), it.span.end, indent, '');
+      return head + ' ' + memberBlock(p, members, it.attrs.reduce((end, a) => Math.max(end, a.span.end), it.span.start), it.span.end, indent, '', braceCol(head, indent));
     }
     case 'Class': {
       let head = attrs + pub + (it.isAbstract ? 'abstract ' : '') + (it.isSealed ? 'sealed ' : '') + 'class ' + it.name + typeParams(p, it.typeParams);
@@ -79,7 +81,7 @@ export function item(p: Printer, it: Item, indent: number): string {
         ...it.constructors.map((c) => ({ start: c.span.start, end: c.span.end, render: () => constructor(p, c, indent + 1) })),
         ...it.methods.map((m) => ({ start: m.span.start, end: m.span.end, render: () => func(p, m, indent + 1) })),
       ];
-      return head + ' ' + memberBlock(p, members, it.nameSpan.end, it.span.end, indent, '');
+      return head + ' ' + memberBlock(p, members, it.nameSpan.end, it.span.end, indent, '', braceCol(head, indent));
     }
     case 'Interface': {
       let head = pub + 'interface ' + it.name + typeParams(p, it.typeParams);
@@ -88,7 +90,7 @@ export function item(p: Printer, it: Item, indent: number): string {
         head += extendsForm ? ' extends ' + it.supers.map((t) => type(p, t)).join(', ') : ': ' + bounds(p, it.supers);
       }
       const members = it.methods.map((m) => ({ start: m.span.start, end: m.span.end, render: () => func(p, m, indent + 1) }));
-      return head + ' ' + memberBlock(p, members, it.nameSpan.end, it.span.end, indent, '');
+      return head + ' ' + memberBlock(p, members, it.nameSpan.end, it.span.end, indent, '', braceCol(head, indent));
     }
   }
 }
@@ -109,30 +111,34 @@ function braces(p: Printer, open: number, lines: readonly string[], indent: numb
   return lines.length === 0 ? p.emptyBraces(open) : '{\n' + lines.join('\n') + '\n' + pad(indent) + '}';
 }
 
-/** `{ members }` of a declaration spanning [start, end): the list runs from its first `{` to its last `}`. */
-function memberBlock(p: Printer, members: ListElement[], start: number, end: number, indent: number, suffix: string): string {
+/** The column after `head` and a space, where a `{` goes (a head may begin with attribute lines). */
+function braceCol(head: string, indent: number): number {
+  return (head.includes('\n') ? lastLineLength(head) : indent * 4 + head.length) + 1;
+}
+
+/** `{ members }` of a declaration spanning [start, end), its `{` at column `col`: the list runs from the first
+ * `{` after `start` to the declaration's last `}`. */
+function memberBlock(p: Printer, members: ListElement[], start: number, end: number, indent: number, suffix: string, col: number): string {
   const sorted = [...members].sort((a, b) => a.start - b.start).map((m) => ({ ...m, suffix }));
   const open = p.braceAfter(start);
   // written on one line, without comments (`impl Sum for I8 { func zero() -> I8 { 0 }  func plus(…) … }`):
   // stays so when it fits, members two spaces apart as the repository writes them
   if (sorted.length > 0 && p.oneLine(open, end) && !p.comments.anyIn(open, end)) {
     const saved = p.comments.save();
-    const flat = '{ ' + sorted.map((m) => m.render() + (suffix === ',' ? '' : '')).join(suffix === ',' ? ', ' : '  ') + ' }';
-    const lineStart = p.src.lastIndexOf('\n', start) + 1;
-    if (fits(flat, indent * 4 + (open - lineStart) - (p.nextNonSpace(lineStart) - lineStart))) return flat;
+    const flat = '{ ' + sorted.map((m) => m.render()).join(suffix === ',' ? ', ' : '  ') + ' }';
+    if (fits(flat, col)) return flat;
     p.comments.restore(saved);
   }
   const lines = p.list(sorted, open + 1, end - 1, indent + 1);
   return braces(p, open, lines, indent);
 }
 
-
 /** The fields of a struct or union: on one line when written so and it fits, else one per line with commas. */
-function fieldBlock(p: Printer, fields: readonly StructField[], start: number, end: number, indent: number): string {
+function fieldBlock(p: Printer, fields: readonly StructField[], start: number, end: number, indent: number, col: number): string {
   const open = p.braceAfter(start);
   if (fields.length > 0 && p.oneLine(open, end) && !p.comments.anyIn(open, end)) {
     const flat = '{ ' + fields.map((f) => field(p, f, indent)).join(', ') + ' }';
-    if (fits(flat, indent * 4 + (open - p.src.lastIndexOf('\n', open) - 1))) return flat;
+    if (fits(flat, col)) return flat;
   }
   const elements = fields.map((f) => ({ start: f.span.start, end: f.span.end, suffix: ',', render: () => field(p, f, indent + 1) }));
   return braces(p, open, p.list(elements, open + 1, end - 1, indent + 1), indent);
@@ -167,18 +173,16 @@ function params(p: Printer, r: Receiver, ps: readonly Param[], ctx: Ctx): string
 export function func(p: Printer, f: FuncDecl, indent: number): string {
   let head = attributes(p, f.attrs, indent) + (f.isPub ? 'pub ' : '') + f.modifiers.map((m) => m + ' ').join('');
   head += (f.isLowlevel ? 'lowlevel ' : '') + (f.isAsync ? 'async ' : '') + 'func ' + f.name + typeParams(p, f.typeParams);
-  const lastLine = head.slice(head.lastIndexOf('\n') + 1);
-  head += params(p, f.receiver, f.params, { indent, col: lastLine.length, head: false });
+  head += params(p, f.receiver, f.params, { indent, col: braceCol(head, indent) - 1, head: false });
   head += (f.ret === null ? '' : ' -> ' + type(p, f.ret)) + whereClause(p, f.where);
   if (f.body === null) return head;
-  const col = head.length - head.lastIndexOf('\n') - 1 + 1;
-  return head + ' ' + block(p, f.body, indent, col);
+  return head + ' ' + block(p, f.body, indent, braceCol(head, indent));
 }
 
 function constructor(p: Printer, c: Constructor, indent: number): string {
   let head = attributes(p, c.attrs, indent) + (c.isPub ? 'pub ' : '') + 'new';
-  head += params(p, null, c.params, { indent, col: indent * 4 + 3, head: false });
+  head += params(p, null, c.params, { indent, col: braceCol(head, indent) - 1, head: false });
   if (c.ret !== null) head += ' -> ' + type(p, c.ret);
-  if (c.baseArgs !== null) head += ' : base' + list(p, '(', ')', c.baseArgs.map((x) => (cx: Ctx) => expr(p, x, cx)), { indent, col: indent * 4 + head.length, head: false }, false);
-  return head + ' ' + block(p, c.body, indent, indent * 4 + head.length + 1);
+  if (c.baseArgs !== null) head += ' : base' + list(p, '(', ')', c.baseArgs.map((x) => (cx: Ctx) => expr(p, x, cx)), { indent, col: braceCol(head, indent) + 6, head: false }, false);
+  return head + ' ' + block(p, c.body, indent, braceCol(head, indent));
 }
