@@ -1,17 +1,23 @@
-// Document formatting through the compiler's formatter (`tmlc fmt`), behind a narrow interface: the formatter is
-// another piece of work (compiler/src/syntax/format/, `formatSource(text, fileName)`), so this adapter is written
-// against its signature and `FORMATTER` is wired to it where both exist. While FORMATTER is null the server does
-// not advertise formatting (server.ts).
+// Document formatting through the compiler's formatter (`tmlc fmt`, compiler/src/syntax/format/), behind a narrow
+// interface so the adapter can be tested with a stand-in. While FORMATTER is null the server does not advertise
+// formatting (server.ts).
 import type { TextEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { formatSource } from '../syntax/format/format.js';
 
 /** What the adapter needs of a formatter: the formatted text of a file, or an exception for one it cannot format. */
 export interface SourceFormatter {
   formatSource(text: string, fileName: string): string;
 }
 
-/** The compiler's formatter, when this tree has one (none yet: see the file comment). */
-export const FORMATTER: SourceFormatter | null = null;
+/** The compiler's formatter: a file with syntax errors throws, so it gets no edits (its diagnostics say why). */
+export const FORMATTER: SourceFormatter | null = {
+  formatSource(text: string, fileName: string): string {
+    const r = formatSource(text, fileName);
+    if ('diagnostics' in r) throw new Error(`${fileName}: syntax errors, not formatted`);
+    return r.text;
+  },
+};
 
 /** One edit replacing the whole document with its formatted text; none when it is formatted already or cannot be
  * formatted (a file with syntax errors is left as it is: the diagnostics say why). */

@@ -14,9 +14,20 @@ import type { DiagnosticBag } from './diagnostics.js';
 import type { SourceFile, Span } from './source.js';
 import { keywordKind, PUNCT_SYNONYMS, PUNCTUATION, type InterpTokenPart, type PunctKind, type Token } from './tokens.js';
 
-/** Tokens of a whole file, ending with one `eof` token. */
-export function tokenize(file: SourceFile, diags: DiagnosticBag): Token[] {
-  return new Lexer(file, 0, file.text.length, diags, true).run();
+/** A comment as written (a line comment to the end of its line, or a whole block comment), for the formatter. */
+export interface Comment {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+  readonly block: boolean;
+}
+
+/** Tokens of a whole file, ending with one `eof` token. With `comments`, the file's comments are appended to it
+ * in order (the compiler passes none: recording costs nothing when not asked for). */
+export function tokenize(file: SourceFile, diags: DiagnosticBag, comments?: Comment[]): Token[] {
+  const lexer = new Lexer(file, 0, file.text.length, diags, true);
+  if (comments !== undefined) lexer.comments = comments;
+  return lexer.run();
 }
 
 /** Tokens of part of a file (the expression of an interpolation), ending with `eof` at `end`. */
@@ -80,6 +91,8 @@ class Lexer {
   private readonly src: string;
   private readonly tokens: Token[] = [];
   private newlineBefore: boolean;
+  /** where comments are recorded, or null (the compiler's case) */
+  comments: Comment[] | null = null;
 
   constructor(
     private readonly file: SourceFile,
@@ -150,13 +163,21 @@ class Lexer {
         this.pos++;
       } else if (c === 47 && this.pos + 1 < this.end && src.charCodeAt(this.pos + 1) === 47) {
         const nl = src.indexOf('\n', this.pos);
+        const start = this.pos;
         this.pos = nl < 0 || nl > this.end ? this.end : nl;
+        if (this.comments !== null) this.recordComment(start, false);
       } else if (c === 47 && this.peek(1) === '*') {
         this.skipBlockComment();
       } else {
         return;
       }
     }
+  }
+
+  private recordComment(start: number, block: boolean): void {
+    // a line comment's text stops before a `\r` of a CRLF line end
+    const text = this.src.slice(start, this.pos);
+    this.comments!.push({ start, end: this.pos, text: block ? text : text.replace(/\r$/, ''), block });
   }
 
   private skipBlockComment(): void {
@@ -169,7 +190,10 @@ class Lexer {
       } else if (this.src.startsWith('*/', this.pos)) {
         depth--;
         this.pos += 2;
-        if (depth === 0) return;
+        if (depth === 0) {
+          if (this.comments !== null) this.recordComment(start, true);
+          return;
+        }
       } else {
         if (this.src[this.pos] === '\n') this.newlineBefore = true;
         this.pos++;

@@ -4,16 +4,17 @@
 // diagnostic instead of a crash. Nesting past NESTING_LIMIT (parser_core.ts) stops the parse with one error.
 import type { Item, Module } from './ast.js';
 import type { DiagnosticBag } from './diagnostics.js';
-import { tokenize } from './lexer.js';
+import { tokenize, type Comment } from './lexer.js';
 import { parseItemsUntilBrace } from './parse_items.js';
 import { NestingLimitReached, Parser } from './parser_core.js';
 import type { SourceFile } from './source.js';
 
-export function parseModule(file: SourceFile, diags: DiagnosticBag): Module {
+/** `comments`, when given, receives the file's comments (the formatter's case). */
+export function parseModule(file: SourceFile, diags: DiagnosticBag, comments?: Comment[]): Module {
   let parser: Parser | null = null;
   const items: Item[] = [];
   try {
-    parser = new Parser(file, tokenize(file, diags), diags);
+    parser = new Parser(file, tokenize(file, diags, comments), diags);
     while (!parser.atEof()) {
       items.push(...parseItemsUntilBrace(parser));
       // a `}` with no `{` at the top level: report it and go on
