@@ -28,8 +28,10 @@ static inline void tml_rt_threads_starting(void) {
 
 /* True while the runtime has never started a thread. Refcounts, the class pools and the tracker's lock use it to
  * skip atomic instructions in single-threaded programs, as libstdc++ does for shared_ptr (with glibc's
- * __libc_single_threaded, which this flag replaces: it costs one load less per test). A relaxed atomic load: a
- * plain byte compare, and no race for ThreadSanitizer. */
+ * __libc_single_threaded, which this flag replaces: it costs one load less per test). A plain load, and no race:
+ * the flag is written only while no other thread of the runtime exists (tml_rt_threads_starting, before
+ * pthread_create, which orders the write before everything the new thread does). Being plain, LLVM may merge the
+ * tests of one inlined sequence (a release followed by the pooled free of its destructor) into one. */
 static inline int tml_rt_single_threaded(void) { return !tml_rt_threads_flag; }
 
 /* Whether the global class pools (@pool, object.c) check every free: a second free of an object, or a free into
