@@ -76,11 +76,13 @@ void *tml_obj_alloc(int64_t size, void **vtable, const TmlAllocSite *site) {
     return o;
 }
 
-/* Like the other refcounts (mem.c): plain arithmetic while the process is single-threaded, atomic afterwards. */
+/* Like the other refcounts (mem.c): plain arithmetic while the process is single-threaded, atomic afterwards. The
+ * single-threaded path is the expected one (__builtin_expect): inlined into a --release loop, it is the straight
+ * line and the atomic path is laid out of line. */
 void tml_obj_retain(void *o) {
     if (!o) return;
     TmlObject *obj = o;
-    if (tml_rt_single_threaded())
+    if (__builtin_expect(tml_rt_single_threaded(), 1))
         obj->rc++;
     else
         __atomic_fetch_add(&obj->rc, 1, __ATOMIC_RELAXED);
@@ -89,7 +91,7 @@ void tml_obj_retain(void *o) {
 void tml_obj_release(void *o) {
     if (!o) return;
     TmlObject *obj = o;
-    if (tml_rt_single_threaded()) {
+    if (__builtin_expect(tml_rt_single_threaded(), 1)) {
         if (obj->rc != 1) { /* the last reference's release stores only the dying mark below */
             obj->rc--;
             return;
@@ -109,7 +111,7 @@ void tml_obj_release(void *o) {
 void tml_obj_release_final(void *o, void (*destroy)(void *)) {
     if (!o) return;
     TmlObject *obj = o;
-    if (tml_rt_single_threaded()) {
+    if (__builtin_expect(tml_rt_single_threaded(), 1)) {
         if (obj->rc != 1) { /* the last reference's release stores only the dying mark below */
             obj->rc--;
             return;
@@ -450,7 +452,7 @@ TML_RT_HIDDEN __attribute__((noinline)) void tml_rt_pool_free_locked(TmlClassPoo
 void tml_class_pool_free(TmlClassPool *pool, void *o) {
     if (!o) return;
     TML_RT_BORROW_CHECK_FREE(o);
-    if (!tml_rt_single_threaded()) {
+    if (__builtin_expect(!tml_rt_single_threaded(), 0)) {
         tml_rt_pool_free_locked(pool, o);
         return;
     }
