@@ -28,9 +28,32 @@ static inline void tml_rt_threads_starting(void) {
 
 /* True while the runtime has never started a thread. Refcounts, the class pools and the tracker's lock use it to
  * skip atomic instructions in single-threaded programs, as libstdc++ does for shared_ptr (with glibc's
- * __libc_single_threaded, which this flag replaces: it costs one load less per test). A relaxed atomic load: a
- * plain byte compare, and no race for ThreadSanitizer. */
-static inline int tml_rt_single_threaded(void) { return !__atomic_load_n(&tml_rt_threads_flag, __ATOMIC_RELAXED); }
+ * __libc_single_threaded, which this flag replaces: it costs one load less per test). A plain load, and no race:
+ * the flag is written only while no other thread of the runtime exists (tml_rt_threads_starting, before
+ * pthread_create, which orders the write before everything the new thread does). Being plain, LLVM may merge the
+ * tests of one inlined sequence (a release followed by the pooled free of its destructor) into one. */
+static inline int tml_rt_single_threaded(void) { return !tml_rt_threads_flag; }
+
+/* Whether the global class pools (@pool, object.c) check every free: a second free of an object, or a free into
+ * another pool, ends the process with "tmlc: double free of a pooled ..." / "invalid free ...". On in tracked
+ * builds (debug, ubsan) and under AddressSanitizer, ThreadSanitizer and MemorySanitizer; off in the plain release
+ * runtime that `tmlc --release` links, whose frees come from the compiler's reference counts and which links a
+ * free slot through the object's own first word (see object.c). thread_local pools check in every build. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(memory_sanitizer)
+#define TML_RT_SANITIZED 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#ifndef TML_RT_SANITIZED
+#define TML_RT_SANITIZED 1
+#endif
+#endif
+#if defined(TML_DEBUG_MEMORY) || defined(TML_RT_SANITIZED)
+#define TML_RT_POOL_CHECKS 1
+#else
+#define TML_RT_POOL_CHECKS 0
+#endif
 
 /* stdout is our own buffer (essential.c). Everything that writes to stderr flushes it first, so output that was
  * printed before a panic or a report is never lost or reordered when both streams go to one terminal. */

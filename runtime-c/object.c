@@ -8,6 +8,10 @@
  * (for a thread_local pool, the thread's TlPool, whose first member is its TmlClassPool); a free slot's home word
  * is the next free object's address with bit 0 set (FREE_TAG), so a second free is recognised. Free slots form a
  * LIFO list through these words; never-used slots of the newest chunk are handed out by a bump pointer.
+ * The plain release runtime (TML_RT_POOL_CHECKS off, internal.h) checks no frees of global pools, so there a free
+ * slot of a global pool is linked through the object's first word (its refcount, dead once the object is freed,
+ * as in a C free-list pool), and its home word keeps the pool's address from the slot's first use on: a churning
+ * loop then writes no home word and reads none (global_pop, global_push).
  *
  * Global pools (@pool) take a spinlock, skipped while the process is single-threaded. A thread_local pool
  * (@pool(thread_local)) belongs to one thread: its owner allocates and frees without any lock; another thread that
@@ -72,11 +76,13 @@ void *tml_obj_alloc(int64_t size, void **vtable, const TmlAllocSite *site) {
     return o;
 }
 
-/* Like the other refcounts (mem.c): plain arithmetic while the process is single-threaded, atomic afterwards. */
+/* Like the other refcounts (mem.c): plain arithmetic while the process is single-threaded, atomic afterwards. The
+ * single-threaded path is the expected one (__builtin_expect): inlined into a --release loop, it is the straight
+ * line and the atomic path is laid out of line. */
 void tml_obj_retain(void *o) {
     if (!o) return;
     TmlObject *obj = o;
-    if (tml_rt_single_threaded())
+    if (__builtin_expect(tml_rt_single_threaded(), 1))
         obj->rc++;
     else
         __atomic_fetch_add(&obj->rc, 1, __ATOMIC_RELAXED);
@@ -85,13 +91,18 @@ void tml_obj_retain(void *o) {
 void tml_obj_release(void *o) {
     if (!o) return;
     TmlObject *obj = o;
-    if (tml_rt_single_threaded()) {
-        if (--obj->rc != 0) return;
+    if (__builtin_expect(tml_rt_single_threaded(), 1)) {
+        if (obj->rc != 1) { /* the last reference's release stores only the dying mark below */
+            obj->rc--;
+            return;
+        }
     } else if (__atomic_fetch_sub(&obj->rc, 1, __ATOMIC_ACQ_REL) != 1) {
         return;
     }
-    /* Dying: whatever the destructor does with its own object cannot bring the count to zero a second time. */
-    __atomic_store_n(&obj->rc, TML_OBJ_RC_DYING, __ATOMIC_RELAXED);
+    /* Dying: whatever the destructor does with its own object cannot bring the count to zero a second time. The
+     * only reference is ours now, so a plain store, which a --release program's free of a pooled object (writing
+     * the same word, see the class pools below) makes dead. */
+    obj->rc = TML_OBJ_RC_DYING;
     ((void (*)(void *))obj->vtable[0])(o);
 }
 
@@ -100,12 +111,15 @@ void tml_obj_release(void *o) {
 void tml_obj_release_final(void *o, void (*destroy)(void *)) {
     if (!o) return;
     TmlObject *obj = o;
-    if (tml_rt_single_threaded()) {
-        if (--obj->rc != 0) return;
+    if (__builtin_expect(tml_rt_single_threaded(), 1)) {
+        if (obj->rc != 1) { /* the last reference's release stores only the dying mark below */
+            obj->rc--;
+            return;
+        }
     } else if (__atomic_fetch_sub(&obj->rc, 1, __ATOMIC_ACQ_REL) != 1) {
         return;
     }
-    __atomic_store_n(&obj->rc, TML_OBJ_RC_DYING, __ATOMIC_RELAXED);
+    obj->rc = TML_OBJ_RC_DYING;
     destroy(o);
 }
 
@@ -260,6 +274,33 @@ static void pool_grow(TmlClassPool *p, int64_t size, const TmlAllocSite *site) {
     if (!(p->flags & (F_REGISTERED | F_THREAD_LOCAL))) register_global(p);
 }
 
+/* The free list of a global pool: through the home words (tagged) where frees are checked, else through the
+ * objects' first words (see the top of the file). */
+static inline char *global_next(char *o) {
+#if TML_RT_POOL_CHECKS
+    return (char *)(*home_word(o) & ~FREE_TAG);
+#else
+    /* through the refcount field itself (not a char * at its address), so that the link and the refcount are one
+     * type to LLVM's type-based alias analysis and never reordered against each other */
+    return (char *)(uintptr_t)((TmlObject *)(void *)o)->rc;
+#endif
+}
+
+static inline char *global_pop(TmlClassPool *p) {
+    char *o = p->free_list;
+    if (o) p->free_list = global_next(o);
+    return o;
+}
+
+static inline void global_push(TmlClassPool *p, char *o) {
+#if TML_RT_POOL_CHECKS
+    *home_word(o) = (uintptr_t)p->free_list | FREE_TAG;
+#else
+    ((TmlObject *)(void *)o)->rc = (int64_t)(uintptr_t)p->free_list;
+#endif
+    p->free_list = o;
+}
+
 static inline char *pool_pop_free(TmlClassPool *p) {
     char *o = p->free_list;
     if (o) p->free_list = (void *)(*home_word(o) & ~FREE_TAG);
@@ -344,7 +385,7 @@ static int64_t global_live(TmlClassPool *p) {
     int64_t n = 0;
     for (Chunk *c = p->chunks; c; c = c->next) n += c->nslots;
     if (p->chunks) n -= (p->bump_end - p->bump) / (int64_t)p->stride;
-    for (char *o = p->free_list; o; o = (char *)(*home_word(o) & ~FREE_TAG)) n--;
+    for (char *o = p->free_list; o; o = global_next(o)) n--;
     pool_unlock(p, t);
     return n;
 }
@@ -353,7 +394,7 @@ TML_RT_HIDDEN __attribute__((noinline)) void *tml_rt_pool_alloc_slow(TmlClassPoo
                                                                    const TmlAllocSite *site) {
     int t = pool_lock(pool);
     if (pool->stride == 0 || size > (int64_t)pool->stride - HIDDEN) pool_set_size(pool, size);
-    char *o = pool_pop_free(pool);
+    char *o = global_pop(pool);
     if (!o) o = pool_pop_bump(pool);
     if (!o) {
         pool_grow(pool, size, site);
@@ -367,42 +408,60 @@ void *tml_class_pool_alloc(TmlClassPool *pool, int64_t size, void **vtable, cons
     if (size >= 0 && size < (int64_t)sizeof(TmlObject)) size = sizeof(TmlObject);
     /* A free slot implies a slot size fixed by an earlier allocation of the class, which always passes the same
      * size; tracked builds still check it on every allocation. */
+    char *o;
     if (__builtin_expect(tml_rt_single_threaded() && pool->free_list != NULL, 1)
 #ifdef TML_DEBUG_MEMORY
         && size <= (int64_t)pool->stride - HIDDEN
 #endif
     ) {
-        char *o = pool_pop_free(pool);
-            return slot_init(pool, o, size, vtable, site);
+        o = global_pop(pool);
+#if TML_RT_POOL_CHECKS
+        SLOT_UNPOISON(o, size);
+        *home_word(o) = (uintptr_t)pool;
+#ifdef TML_DEBUG_MEMORY
+        *site_word(o) = site;
+#endif
+        /* the vtable: a pool holds the instances of one class (the compiler's pool$C goes with vtable$C), so in
+         * the release runtime a reused slot still has it (its free wrote only the first word) */
+        ((TmlObject *)(void *)o)->vtable = vtable;
+#endif
+    } else {
+        o = tml_rt_pool_alloc_slow(pool, size, vtable, site);
     }
-    return tml_rt_pool_alloc_slow(pool, size, vtable, site);
+    /* after the join of both paths, where the zeroing meets the constructor's stores once this is inlined into a
+     * --release program, and LLVM drops the bytes the constructor writes anyway (the slow path zeroed them too) */
+    memset(o + sizeof(TmlObject), 0, (size_t)size - sizeof(TmlObject));
+    ((TmlObject *)(void *)o)->rc = 1;
+    return o;
 }
 
 TML_RT_HIDDEN __attribute__((noinline)) void tml_rt_pool_free_locked(TmlClassPool *pool, void *o) {
     int t = pool_lock(pool);
+#if TML_RT_POOL_CHECKS
     uintptr_t w = *home_word(o);
     if (w != (uintptr_t)pool) {
         pool_unlock(pool, t);
         tml_rt_bad_free(w & FREE_TAG, o);
     }
+#endif
     SLOT_POISON(o, pool->stride - HIDDEN); /* before it is back on the list: another thread may take it then */
-    *home_word(o) = (uintptr_t)pool->free_list | FREE_TAG;
-    pool->free_list = o;
+    global_push(pool, o);
     pool_unlock(pool, t);
 }
 
 void tml_class_pool_free(TmlClassPool *pool, void *o) {
     if (!o) return;
     TML_RT_BORROW_CHECK_FREE(o);
-    if (!tml_rt_single_threaded()) {
+    if (__builtin_expect(!tml_rt_single_threaded(), 0)) {
         tml_rt_pool_free_locked(pool, o);
         return;
     }
+#if TML_RT_POOL_CHECKS
     uintptr_t w = *home_word(o);
     if (__builtin_expect(w != (uintptr_t)pool, 0)) tml_rt_bad_free(w & FREE_TAG, o);
+#endif
     SLOT_POISON(o, pool->stride - HIDDEN);
-    *home_word(o) = (uintptr_t)pool->free_list | FREE_TAG;
-    pool->free_list = o;
+    global_push(pool, o);
 }
 
 /* ---- thread_local pools (@pool(thread_local)) ---- */

@@ -216,7 +216,8 @@ void tml_obj_check_mut(void *obj, const char *class_name, const TmlLoc *loc);
  * Slots come from chunks of 64, 128, 256, ... slots (at most 65536 per chunk), allocated with tml_alloc and freed
  * at tml_runtime_exit; a freed slot is reused first (LIFO). A global pool is safe to use from several threads (a
  * spinlock, skipped while the process is single-threaded). Freeing an object twice ends the process (status 101):
- * "tmlc: double free of a pooled TYPE (allocated at FILE:LINE:COL)". */
+ * "tmlc: double free of a pooled TYPE (allocated at FILE:LINE:COL)", in every runtime variant but the plain release
+ * one, which checks no frees of global pools (TML_RT_POOL_CHECKS in internal.h). */
 typedef struct TmlClassPool {
     void *free_list;               /* freed objects, newest first (linked through their hidden words) */
     char *bump, *bump_end;         /* the never-used slots of the newest chunk */
