@@ -26,7 +26,7 @@ const TAB = '    ';
 /** The text of one diagnostic; it ends with an empty line, which separates it from the next as rustc does. */
 export function renderDiagnostic(d: Diagnostic, sources: SourceMap): string {
   const message = escapeControls(d.message);
-  const out: string[] = [d.code === '' ? `${d.severity}: ${message}` : `${d.severity}[${d.code}]: ${message}`];
+  const out: string[] = [`${d.severity}[${d.code}]: ${message}`];
   const annotations: Annotation[] = [
     { span: d.span, label: d.label, primary: true },
     ...d.secondary.map((l) => ({ span: l.span, label: l.message, primary: false })),
