@@ -1,4 +1,4 @@
-// The commander program: build, run, check, test, --version, help COMMAND. `runCli` returns the exit status and
+// The commander program: build, run, check, test, explain, --version, help COMMAND. `runCli` returns the exit status and
 // never throws; the handlers and the output are injectable so the parsing can be tested without processes.
 import { Command, CommanderError } from 'commander';
 import { build, buildAndRun, check, EXIT_USAGE, processOutput, reportInternalError, type Output } from '../driver/pipeline.js';
@@ -6,6 +6,7 @@ import { packageVersion } from '../driver/runtime_lib.js';
 import { registerBuild } from './build.js';
 import { registerCheck } from './check.js';
 import type { CliContext, Handlers } from './common.js';
+import { registerExplain } from './explain.js';
 import { registerRun } from './run.js';
 import { registerTest } from './test.js';
 
@@ -36,6 +37,7 @@ export function createProgram(ctx: CliContext): Command {
   registerRun(program, ctx);
   registerCheck(program, ctx);
   registerTest(program, ctx);
+  registerExplain(program, ctx);
   return program;
 }
 

@@ -32,8 +32,16 @@ func main() {
     title: 'use of a moved value',
     explanation:
       'The value was moved (passed by value, assigned to another variable, captured by a closure), so the variable no longer owns it and cannot be used. Use the value before moving it, pass a reference (`ref x`) instead of moving, or copy it with `.duplicate()`.',
-    example: `func twice[T](x: T) -> (T, T) { (x, x) }
-func main() { println("main") }
+    example: `func total(xs: List[I32]) -> I32 {
+    xs.len() as I32
+}
+
+func main() {
+    var xs: List[I32] = List::new()
+    xs.push(1)
+    let n = total(xs)
+    println("{xs.len()} {n}")
+}
 `,
   },
   E0384: {
@@ -69,10 +77,11 @@ func main() {
     explanation:
       'A value cannot be read through a shared reference while a mutable reference to it is live, nor mutably borrowed while shared references are live. Finish using one reference before creating the other.',
     example: `func main() {
-    var arena = Arena::new(64)
-    let r = arena.alloc(5)
-    arena.reset()
-    println(*r)
+    var xs: List[I32] = List::new()
+    xs.push(1)
+    let first = ref xs[0]
+    xs.push(2)
+    println("{first}")
 }
 `,
   },
@@ -92,11 +101,14 @@ func main() {
     title: 'move out of a borrowed value',
     explanation:
       'The value is moved while a reference to it is still live, which would leave the reference pointing at nothing. Move it after the reference\'s last use, or move a copy (`.duplicate()`).',
-    example: `func main() {
-    let arena = Arena::new(64)
-    let r = arena.alloc(5)
-    let moved = arena
-    println(*r)
+    example: `func consume(xs: List[I32]) {}
+
+func main() {
+    var xs: List[I32] = List::new()
+    xs.push(1)
+    let r = ref xs
+    consume(xs)
+    println("{r.len()}")
 }
 `,
   },
