@@ -2,7 +2,7 @@
 // status through, and the build options of TOOLCHAIN.md §3.
 import { Command, Option } from 'commander';
 import type { Output } from '../driver/pipeline.js';
-import { EMITS, MESSAGE_FORMATS, MIR_PASSES, OPT_LEVELS, SANITIZERS, type PipelineOptions, type TestRunOptions } from '../driver/settings.js';
+import { COLOR_CHOICES, EMITS, MESSAGE_FORMATS, MIR_PASSES, OPT_LEVELS, SANITIZERS, type PipelineOptions, type TestRunOptions } from '../driver/settings.js';
 
 export interface Handlers {
   build(entry: string, out: string | null, o: PipelineOptions): Promise<number>;
@@ -32,6 +32,7 @@ export interface BuildFlags {
   verbose?: boolean;
   time?: boolean;
   messageFormat?: string;
+  color?: string;
   Z?: string[];
 }
 
@@ -54,8 +55,14 @@ export function addBuildOptions(cmd: Command, which: { output: boolean; emit: bo
     .option('--verbose', 'echo the external commands')
     .option('--time', 'print the time of each phase (each MIR pass too)')
     .option('-Z <option>', 'debugging option: mir-opt=0 turns the MIR optimizer off (default mir-opt=1)', collectZ)
-    .addOption(new Option('--message-format <format>', 'diagnostics as text or as one JSON object per line').choices(MESSAGE_FORMATS));
+    .addOption(new Option('--message-format <format>', 'diagnostics as text or as one JSON object per line').choices(MESSAGE_FORMATS))
+    .addOption(colorOption());
   return cmd;
+}
+
+/** --color=auto|always|never (settings.ts colorEnabled says what auto means). */
+export function colorOption(): Option {
+  return new Option('--color <when>', 'colour the diagnostics: auto (on a terminal, unless NO_COLOR is set), always or never').choices(COLOR_CHOICES);
 }
 
 /** -Z may be given more than once. */

@@ -1,9 +1,9 @@
 // `tmlc test [PATHS…] [--filter TEXT] [--jobs N] [--release] [--valgrind] [--sanitize=…] [--no-check-leaks]
-// [--message-format=human|json] [--time]`: the work is done by the test runner (testing/runner.ts).
+// [--message-format=human|json] [--color=auto|always|never] [--time]`: the work is done by the test runner (testing/runner.ts).
 import { Option, type Command } from 'commander';
 import { guarded } from '../driver/pipeline.js';
 import { MESSAGE_FORMATS, resolveTestOptions, SANITIZERS } from '../driver/settings.js';
-import { collectZ, type CliContext } from './common.js';
+import { collectZ, colorOption, type CliContext } from './common.js';
 
 interface TestFlags {
   filter?: string;
@@ -14,6 +14,7 @@ interface TestFlags {
   /** only --no-check-leaks is defined, so commander defaults this to true: true means "not given" */
   checkLeaks?: boolean;
   messageFormat?: string;
+  color?: string;
   time?: boolean;
   Z?: string[];
 }
@@ -30,6 +31,7 @@ export function registerTest(program: Command, ctx: CliContext): void {
     .addOption(new Option('--sanitize <kind>', 'build the tests with a sanitizer').choices(SANITIZERS))
     .option('--no-check-leaks', 'do not fail tests that leak')
     .addOption(new Option('--message-format <format>', 'diagnostics as text or as one JSON object per line').choices(MESSAGE_FORMATS))
+    .addOption(colorOption())
     .option('--time', 'print the phases of each test file compiled (before its tests)')
     .option('-Z <option>', 'debugging option: mir-opt=0 turns the MIR optimizer off (default mir-opt=1)', collectZ)
     .action(async (paths: string[], flags: TestFlags) => {
