@@ -117,6 +117,8 @@ describe('build: defaults per mode', () => {
       emit: null,
       mirAfter: null,
       messageFormat: 'human',
+      // --color=auto: this process's stderr and NO_COLOR decide (tests/unit/color.test.ts tests the choices)
+      color: process.stderr.isTTY === true && (process.env.NO_COLOR ?? '') === '',
     });
     expect(frontEndOptions(c.o)).toEqual({ overflowChecks: true, tests: false, mirAfter: null, mirOpt: process.env.TMLC_MIR_OPT !== '0' });
     expect(runtimeVariant(c.o)).toBe('debug');
