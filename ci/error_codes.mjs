@@ -31,6 +31,10 @@ function cell(text) {
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-  const { CODES } = await import(pathToFileURL(path.join(root, 'dist/compiler/src/syntax/codes/index.js')).href);
+  const registry = path.join(root, 'dist/compiler/src/syntax/codes/index.js');
+  const { CODES } = await import(pathToFileURL(registry).href).catch(() => {
+    console.error(`error: cannot load ${path.relative(root, registry)}; build first: npx tsc -p tsconfig.json`);
+    process.exit(1);
+  });
   process.stdout.write(errorsMarkdown(CODES));
 }
