@@ -5,7 +5,7 @@ export const SYNTAX_CODES = {
   E0000: {
     title: 'a source file cannot be read',
     explanation:
-      'A module the program needs could not be read: the file named by `use` (or the file given on the command line) exists but is not a readable file — it is a directory, or its permissions forbid reading it. Make the path a regular, readable `.tml` file, or change the `use` to name the module you mean.',
+      'A module the program needs could not be read: the file named by `use` exists but is not a readable file — it is a directory, or its permissions forbid reading it. Make the path a regular, readable `.tml` file, or change the `use` to name the module you mean.',
     example: `use nowhere
 
 func main() {}

@@ -147,9 +147,9 @@ func main() {
     title: 'mismatched types',
     explanation:
       'A value has a different type from the one its place expects: an argument, a return value, a binding with an annotation, an operand or a condition. TML performs no implicit conversions; convert explicitly (`x as I64`, `n.to_string()`), or change the annotation.',
-    example: `func work(n: I64) -> I64 { n }
-func main() {
-    let t = spawn(work, "x")
+    example: `func main() {
+    let count: I32 = "three"
+    println("{count}")
 }
 `,
   },
@@ -305,7 +305,8 @@ func main() {}
     explanation:
       'The type has no method, associated function or constant of that name (also: not in any behavior it implements). Check the spelling, or implement the method; for a behavior\'s method, import the behavior with `use`.',
     example: `func main() {
-    println(I32::LARGEST)
+    let name = "tml"
+    println(name.shout())
 }
 `,
   },
@@ -378,7 +379,8 @@ func main() {
     explanation:
       'A call `f(…)` is applied to something that is not a function: a value of another type, a unit variant or a struct; or `spawn` is given something other than a function; or a `@test` function has the wrong signature. Call a function, or remove the parentheses.',
     example: `func main() {
-    let t = spawn(42)
+    let n = 5
+    println("{n()}")
 }
 `,
   },
