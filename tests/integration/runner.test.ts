@@ -114,11 +114,22 @@ describe('tmlc test', () => {
     expect(r.status).toBe(0);
   });
 
-  it('--message-format=json prints one object per test', async () => {
+  it('--message-format=json prints one object per test and a summary object, and nothing else', async () => {
     const r = await test(['zoo.test.tml', '--filter', 'bad_i32', '--message-format=json']);
-    const obj = JSON.parse(r.out.split('\n')[0]!);
-    expect(obj).toMatchObject({ type: 'test', name: 'bad_i32', status: 'FAILED' });
-    expect(r.last).toBe('0 passed, 1 failed');
+    const lines = r.out.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({ type: 'test', name: 'bad_i32', status: 'FAILED' });
+    // (`unchanged` counts files whose executable came from the cache: an earlier test here may have built it)
+    expect(Object.keys(lines[1]!)).toEqual(['type', 'passed', 'failed', 'skipped', 'unchanged']);
+    expect(lines[1]).toMatchObject({ type: 'summary', passed: 0, failed: 1, skipped: 0 });
+    // a second run finds the executable in the cache: still only JSON, on both streams
+    const again = await test(['zoo.test.tml', '--filter', 'ok_', '--message-format=json']);
+    const out = again.out.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(out.at(-1)).toEqual({ type: 'summary', passed: 3, failed: 0, skipped: 0, unchanged: 1 });
+    expect(again.err).toBe('');
+    const none = await test(['zoo.test.tml', '--filter', 'no_such_test', '--message-format=json']);
+    expect(none.status).toBe(1);
+    expect(JSON.parse(none.err)).toEqual({ type: 'error', message: "no test name contains 'no_such_test' (--filter)", notes: [] });
   });
 
   it('reuses compiled test executables until an input changes', async () => {
@@ -174,6 +185,10 @@ describe('tmlc test', () => {
     expect(json2.err).toBe(json1.err);
     const files = json2.err.trim().split('\n').map((l) => (JSON.parse(l) as { file?: string }).file);
     expect(files.map((f) => path.basename(f ?? ''))).toEqual(['b.test.tml', 'e.test.tml']);
+    // stdout is a JSON stream too: a file that does not compile is an object, like a test and the summary
+    const objects = json2.out.trimEnd().split('\n').map((l) => JSON.parse(l) as { type: string; file?: string });
+    expect(objects.filter((o) => o.type === 'file').map((o) => path.basename(o.file ?? ''))).toEqual(['b.test.tml', 'e.test.tml']);
+    expect(objects.at(-1)).toEqual({ type: 'summary', passed: 5, failed: 3, skipped: 0, unchanged: 0 });
   });
 
   it('cleans the cache after a run that compiled: superseded and leftover entries go, current ones stay', async () => {

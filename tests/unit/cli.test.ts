@@ -118,6 +118,8 @@ describe('build: defaults per mode', () => {
       mirAfter: null,
       messageFormat: 'human',
       warnings: { allow: [], deny: [], denyAll: false },
+      // --color=auto: this process's stderr and NO_COLOR decide (tests/unit/color.test.ts tests the choices)
+      color: process.stderr.isTTY === true && (process.env.NO_COLOR ?? '') === '',
     });
     expect(frontEndOptions(c.o)).toEqual({ overflowChecks: true, tests: false, mirAfter: null, mirOpt: process.env.TMLC_MIR_OPT !== '0' });
     expect(runtimeVariant(c.o)).toBe('debug');

@@ -3,7 +3,7 @@
 import { Command, Option } from 'commander';
 import type { Output } from '../driver/pipeline.js';
 import { warningList } from '../driver/warning_policy.js';
-import { EMITS, MESSAGE_FORMATS, MIR_PASSES, OPT_LEVELS, SANITIZERS, type PipelineOptions, type TestRunOptions } from '../driver/settings.js';
+import { COLOR_CHOICES, EMITS, MESSAGE_FORMATS, MIR_PASSES, OPT_LEVELS, SANITIZERS, type PipelineOptions, type TestRunOptions } from '../driver/settings.js';
 
 export interface Handlers {
   build(entry: string, out: string | null, o: PipelineOptions): Promise<number>;
@@ -33,6 +33,7 @@ export interface BuildFlags {
   verbose?: boolean;
   time?: boolean;
   messageFormat?: string;
+  color?: string;
   Z?: string[];
   A?: string[];
   W?: string[];
@@ -58,7 +59,8 @@ export function addBuildOptions(cmd: Command, which: { output: boolean; emit: bo
     .option('--verbose', 'echo the external commands')
     .option('--time', 'print the time of each phase (each MIR pass too)')
     .option('-Z <option>', 'debugging option: mir-opt=0 turns the MIR optimizer off (default mir-opt=1)', collectZ)
-    .addOption(new Option('--message-format <format>', 'diagnostics as text or as one JSON object per line').choices(MESSAGE_FORMATS));
+    .addOption(new Option('--message-format <format>', 'diagnostics as text or as one JSON object per line').choices(MESSAGE_FORMATS))
+    .addOption(colorOption());
   return addWarningOptions(cmd);
 }
 
@@ -68,6 +70,11 @@ export function addWarningOptions(cmd: Command): Command {
     .option('-A <warning>', `allow a warning (code or name; repeatable): ${warningList()}`, collectZ)
     .option('-W <warning>', 'deny a warning: report it as an error (code or name; repeatable)', collectZ)
     .option('--deny-warnings', 'report every warning not allowed with -A as an error (exit status 1), e.g. in CI');
+}
+
+/** --color=auto|always|never (settings.ts colorEnabled says what auto means). */
+export function colorOption(): Option {
+  return new Option('--color <when>', 'colour the diagnostics: auto (on a terminal, unless NO_COLOR is set), always or never').choices(COLOR_CHOICES);
 }
 
 /** -Z may be given more than once. */

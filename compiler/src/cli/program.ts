@@ -1,5 +1,6 @@
-// The commander program: build, run, check, test, fmt, new, lsp, --version, help COMMAND. `runCli` returns the exit
-// status and never throws; the handlers and the output are injectable so the parsing can be tested without processes.
+// The commander program: build, run, check, test, fmt, new, lsp, explain, --version, help COMMAND. `runCli` returns the
+// exit status and never throws; the handlers and the output are injectable so the parsing can be tested without
+// processes.
 import { Command, CommanderError } from 'commander';
 import { build, buildAndRun, check, EXIT_USAGE, processOutput, reportInternalError, type Output } from '../driver/pipeline.js';
 import { packageVersion } from '../driver/runtime_lib.js';
@@ -9,6 +10,7 @@ import { registerLsp } from './lsp.js';
 import type { CliContext, Handlers } from './common.js';
 import { registerNew } from './new.js';
 import { registerFmt } from './fmt.js';
+import { registerExplain } from './explain.js';
 import { registerRun } from './run.js';
 import { registerTest } from './test.js';
 
@@ -42,6 +44,7 @@ export function createProgram(ctx: CliContext): Command {
   registerNew(program, ctx);
   registerLsp(program, ctx);
   registerFmt(program, ctx);
+  registerExplain(program, ctx);
   return program;
 }
 

@@ -1,11 +1,12 @@
 // `tmlc test [PATHS…] [--filter TEXT] [--jobs N] [--release] [--valgrind] [--sanitize=…] [--no-check-leaks]
-// [--message-format=human|json] [--time]`: the work is done by the test runner (testing/runner.ts).
+// [--message-format=human|json] [--color=auto|always|never] [--time]`: the work is done by the test runner
+// (testing/runner.ts).
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { findManifest } from '../driver/project_root.js';
 import { guarded } from '../driver/pipeline.js';
 import { MESSAGE_FORMATS, resolveTestOptions, SANITIZERS } from '../driver/settings.js';
-import { addWarningOptions, collectZ, type CliContext } from './common.js';
+import { addWarningOptions, collectZ, colorOption, type CliContext } from './common.js';
 
 interface TestFlags {
   filter?: string;
@@ -16,6 +17,7 @@ interface TestFlags {
   /** only --no-check-leaks is defined, so commander defaults this to true: true means "not given" */
   checkLeaks?: boolean;
   messageFormat?: string;
+  color?: string;
   time?: boolean;
   Z?: string[];
   A?: string[];
@@ -35,6 +37,7 @@ export function registerTest(program: Command, ctx: CliContext): void {
     .addOption(new Option('--sanitize <kind>', 'build the tests with a sanitizer').choices(SANITIZERS))
     .option('--no-check-leaks', 'do not fail tests that leak')
     .addOption(new Option('--message-format <format>', 'diagnostics as text or as one JSON object per line').choices(MESSAGE_FORMATS))
+    .addOption(colorOption())
     .option('--time', 'print the phases of each test file compiled (before its tests)')
     .option('-Z <option>', 'debugging option: mir-opt=0 turns the MIR optimizer off (default mir-opt=1)', collectZ);
   addWarningOptions(cmd).action(async (paths: string[], flags: TestFlags) => {

@@ -118,15 +118,18 @@ export async function printDiagnostics(
   sources: SourceMap,
   format: MessageFormat,
   io: Output = processOutput,
+  color = false,
 ): Promise<number> {
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   if (diagnostics.length === 0) return 0;
   const render = await import('../syntax/render.js');
+  const { ANSI, PLAIN } = await import('../syntax/palette.js');
+  const palette = color ? ANSI : PLAIN;
   for (const d of diagnostics) {
     if (format === 'json') io.err(JSON.stringify(render.diagnosticToJson(d, sources)) + '\n');
-    else io.err(line(render.renderDiagnostic(d, sources)));
+    else io.err(line(render.renderDiagnostic(d, sources, palette)));
   }
-  if (format === 'human' && errors > 0) io.err(line(render.renderSummary(errors)));
+  if (format === 'human' && errors > 0) io.err(line(render.renderSummary(errors, palette)));
   return errors;
 }
 
@@ -144,7 +147,7 @@ async function frontEnd(entry: string, options: PipelineOptions, tests: boolean,
   const fe = runFrontEnd(entry, { ...frontEndOptions(options, tests), needsMain, checkOnly });
   for (const t of fe.timings) timer.add(t.phase, t.ms);
   const inputs = fe.sources.paths();
-  const errors = await printDiagnostics(applyWarningPolicy(fe.diagnostics, options.warnings), fe.sources, options.messageFormat, io);
+  const errors = await printDiagnostics(applyWarningPolicy(fe.diagnostics, options.warnings), fe.sources, options.messageFormat, io, options.color);
   if (errors > 0) return { program: null, status: EXIT_COMPILE_ERROR, inputs };
   if (fe.mirText !== null) return { program: fe.program, status: EXIT_OK, mirText: fe.mirText, inputs };
   if (fe.program === null) throw new Error('the front end produced no program and reported no error');

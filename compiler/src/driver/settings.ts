@@ -8,10 +8,13 @@ import { resolveWarningPolicy, type WarningPolicy } from './warning_policy.js';
 
 export type Emit = 'ir' | 'mir' | 'bc' | 'obj';
 export type MessageFormat = 'human' | 'json';
+/** --color: when human-readable diagnostics are coloured */
+export type ColorChoice = 'auto' | 'always' | 'never';
 
 export const EMITS: readonly Emit[] = ['ir', 'mir', 'bc', 'obj'];
 export const SANITIZERS: readonly Sanitizer[] = ['address', 'leak', 'undefined', 'thread'];
 export const MESSAGE_FORMATS: readonly MessageFormat[] = ['human', 'json'];
+export const COLOR_CHOICES: readonly ColorChoice[] = ['auto', 'always', 'never'];
 export const OPT_LEVELS: readonly string[] = ['0', '1', '2', '3'];
 /** the MIR passes, in order (for --mir-after) */
 export const MIR_PASSES: readonly string[] = PASS_NAMES;
@@ -33,6 +36,18 @@ export interface PipelineOptions extends BuildOptions {
   messageFormat: MessageFormat;
   /** -A/-W/--deny-warnings (driver/warning_policy.ts); none: every warning is reported as a warning */
   warnings?: WarningPolicy;
+  /** colour the human-readable diagnostics (--color, resolved against NO_COLOR and the terminal: colorEnabled) */
+  color: boolean;
+}
+
+/**
+ * --color=always colours, never does not; auto (the default) colours when diagnostics go to a terminal and the
+ * NO_COLOR environment variable is unset or empty (no-color.org). JSON is never coloured.
+ */
+export function colorEnabled(choice: ColorChoice, format: MessageFormat, stderrIsTerminal: boolean, env: NodeJS.ProcessEnv): boolean {
+  if (format === 'json' || choice === 'never') return false;
+  if (choice === 'always') return true;
+  return stderrIsTerminal && (env['NO_COLOR'] ?? '') === '';
 }
 
 /** Flags as the command line gives them (commander's attribute names); every field optional. */
@@ -50,6 +65,8 @@ export interface RawBuildFlags {
   verbose?: boolean;
   time?: boolean;
   messageFormat?: string;
+  /** --color=auto|always|never */
+  color?: string;
   /** -Z debugging options, e.g. `mir-opt=0` */
   Z?: string[];
   /** -A CODE|NAME: allow (drop) a warning; -W CODE|NAME: deny it (an error); --deny-warnings: deny them all */
@@ -101,7 +118,11 @@ function oneOf<T extends string>(what: string, value: string | undefined, allowe
  * - --sanitize=thread: the `tsan` runtime, TML leak checker off: the tracker's lock, taken by every allocation and
  *   free, would be a happens-before edge between any two threads that allocate, and hide their races from TSan
  */
-export function resolveBuildOptions(raw: RawBuildFlags, arch: string = process.arch): PipelineOptions {
+export function resolveBuildOptions(
+  raw: RawBuildFlags,
+  arch: string = process.arch,
+  terminal: { stderrIsTerminal: boolean; env: NodeJS.ProcessEnv } = { stderrIsTerminal: process.stderr.isTTY === true, env: process.env },
+): PipelineOptions {
   const release = raw.release === true;
   const sanitize = oneOf('--sanitize', raw.sanitize, SANITIZERS) ?? null;
   const level = oneOf('-O', raw.O, OPT_LEVELS);
@@ -110,6 +131,7 @@ export function resolveBuildOptions(raw: RawBuildFlags, arch: string = process.a
   const mirAfter = oneOf('--mir-after', raw.mirAfter, MIR_PASSES) ?? null;
   if (mirAfter !== null && emit !== 'mir') throw new UsageError('--mir-after needs --emit=mir');
   const messageFormat = oneOf('--message-format', raw.messageFormat, MESSAGE_FORMATS) ?? 'human';
+  const color = colorEnabled(oneOf('--color', raw.color, COLOR_CHOICES) ?? 'auto', messageFormat, terminal.stderrIsTerminal, terminal.env);
 
   let triple: string;
   if (raw.target !== undefined) {
@@ -156,6 +178,7 @@ export function resolveBuildOptions(raw: RawBuildFlags, arch: string = process.a
     mirAfter,
     messageFormat,
     warnings: resolveWarningPolicy(raw),
+    color,
   };
 }
 
@@ -200,6 +223,7 @@ export interface RawTestFlags {
   sanitize?: string;
   checkLeaks?: boolean;
   messageFormat?: string;
+  color?: string;
   verbose?: boolean;
   time?: boolean;
   Z?: string[];
@@ -215,6 +239,7 @@ export function resolveTestOptions(raw: RawTestFlags, arch: string = process.arc
       sanitize: raw.sanitize,
       checkLeaks: raw.checkLeaks,
       messageFormat: raw.messageFormat,
+      color: raw.color,
       verbose: raw.verbose,
       time: raw.time,
       Z: raw.Z,

@@ -996,9 +996,9 @@ export class BodyChecker {
     const target = this.shallow(this.resolveTy(e.type));
     const refKind = (t: Type) => t.k === 'adt' && (t.def.kind === 'class' || t.def.kind === 'interface');
     if (ot.k !== 'error' && !refKind(ot)) {
-      this.diags.error('E0716', `\`is\` tests a class or interface value, not \`${this.show(ot)}\``, e.operand.span);
+      this.diags.error('E0722', `\`is\` tests a class or interface value, not \`${this.show(ot)}\``, e.operand.span);
     } else if (target.k !== 'error' && !refKind(target)) {
-      this.diags.error('E0716', `\`is\` needs a class or interface, not \`${this.show(target)}\``, e.type.span);
+      this.diags.error('E0722', `\`is\` needs a class or interface, not \`${this.show(target)}\``, e.type.span);
     } else this.body.isTargets.set(e.id, target);
     return T.bool;
   }

@@ -113,7 +113,9 @@ export class ClassDefiner {
       else if (b.k === 'adt' && b.def.kind === 'class') {
         this.define(b.def);
         if (b.def.cls!.isSealed) h.diags.error('E0706', `cannot inherit from sealed class \`${b.def.name}\``, item.base.span);
-        cls.base = b;
+        // a base still being defined closes a cycle (E0704, reported by define): leaving it out keeps every walk up
+        // the base chain finite
+        if (!this.active.has(b.def)) cls.base = b;
       } else if (b.k !== 'error') h.diags.error('E0705', 'only a class can be inherited', item.base.span);
     }
     for (const i of item.interfaces) {

@@ -7,7 +7,7 @@
 // (`about`, for diagnostics that do not print them: non-exhaustive `when`, E0282), or the diagnostic prints one —
 // `{error}` is only ever written by `typeToString` of an error type, so a message or label showing it is a follow-on
 // by construction. New diagnostics that print their types get the gate for free.
-import type { Diagnostic, DiagnosticBag } from '../syntax/diagnostics.js';
+import type { Diagnostic, DiagnosticBag, DiagnosticCode } from '../syntax/diagnostics.js';
 import type { Span } from '../syntax/source.js';
 import type { InferCtx } from './infer.js';
 import { typeSome, typeToString, T, type Type } from './types.js';
@@ -33,7 +33,7 @@ const NONE: ReadonlySet<number> = new Set();
 /** The gate in front of the diagnostic bag for one body's checks. */
 export class TypeDiagnostics implements DiagSink {
   /** follow-on errors dropped (they still count as errors of the body: see `errorCount`) */
-  private dropped: { code: string; message: string; span: Span; extra: DiagExtra }[] = [];
+  private dropped: { code: DiagnosticCode; message: string; span: Span; extra: DiagExtra }[] = [];
 
   constructor(
     private readonly bag: DiagnosticBag,
@@ -42,7 +42,7 @@ export class TypeDiagnostics implements DiagSink {
     private readonly params: ReadonlySet<number>,
   ) {}
 
-  error(code: string, message: string, span: Span, extra: DiagExtra = {}): void {
+  error(code: DiagnosticCode, message: string, span: Span, extra: DiagExtra = {}): void {
     const { about, ...rest } = extra;
     if (this.followsFromError(message, rest.label, about)) {
       this.dropped.push({ code, message, span, extra: rest });

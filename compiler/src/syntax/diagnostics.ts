@@ -1,5 +1,8 @@
 // Diagnostics are values, collected in a bag; no layer throws for a user error.
+import type { DiagnosticCode } from './codes/index.js';
 import type { Span } from './source.js';
+
+export type { DiagnosticCode } from './codes/index.js';
 
 export type Severity = 'error' | 'warning' | 'note';
 
@@ -10,8 +13,8 @@ export interface Label {
 
 export interface Diagnostic {
   readonly severity: Severity;
-  /** e.g. "E0382"; see docs/errors.md for the list. */
-  readonly code: string;
+  /** e.g. "E0382": a key of the registry (codes/index.ts; docs/errors.md is generated from it) */
+  readonly code: DiagnosticCode;
   readonly message: string;
   /** The primary span: the offending operation. */
   readonly span: Span;
@@ -29,11 +32,11 @@ export class DiagnosticBag {
   readonly items: Diagnostic[] = [];
   private errors = 0;
 
-  error(code: string, message: string, span: Span, extra: Partial<Pick<Diagnostic, 'label' | 'secondary' | 'notes'>> = {}): void {
+  error(code: DiagnosticCode, message: string, span: Span, extra: Partial<Pick<Diagnostic, 'label' | 'secondary' | 'notes'>> = {}): void {
     this.add({ severity: 'error', code, message, span, label: extra.label, secondary: extra.secondary ?? [], notes: extra.notes ?? [] });
   }
 
-  warning(code: string, message: string, span: Span, extra: Partial<Pick<Diagnostic, 'label' | 'secondary' | 'notes'>> = {}): void {
+  warning(code: DiagnosticCode, message: string, span: Span, extra: Partial<Pick<Diagnostic, 'label' | 'secondary' | 'notes'>> = {}): void {
     this.add({ severity: 'warning', code, message, span, label: extra.label, secondary: extra.secondary ?? [], notes: extra.notes ?? [] });
   }
 

@@ -10,7 +10,7 @@
 //   E0006  malformed character literal (empty, unterminated, more than one character)
 //   E0007  invalid unicode escape (`\u{…}` that is not a Unicode scalar value)
 //   E0008  unterminated interpolation `{…` in a string literal
-import type { DiagnosticBag } from './diagnostics.js';
+import type { DiagnosticBag, DiagnosticCode } from './diagnostics.js';
 import type { SourceFile, Span } from './source.js';
 import { keywordKind, PUNCT_SYNONYMS, PUNCTUATION, type InterpTokenPart, type PunctKind, type Token } from './tokens.js';
 
@@ -139,7 +139,7 @@ class Lexer {
     this.tokens.push(t as Token);
     this.newlineBefore = false;
   }
-  private error(code: string, message: string, start: number, end: number, label?: string): void {
+  private error(code: DiagnosticCode, message: string, start: number, end: number, label?: string): void {
     this.diags.error(code, message, this.span(start, Math.max(end, start)), label === undefined ? {} : { label });
   }
 

@@ -21,7 +21,7 @@
 //   E0024  misplaced modifier or attribute
 //   E0049  internal compiler error (a parser bug, reported instead of crashing)
 import type { Expr } from './ast.js';
-import type { DiagnosticBag } from './diagnostics.js';
+import type { DiagnosticBag, DiagnosticCode } from './diagnostics.js';
 import type { SourceFile, Span } from './source.js';
 import { describeToken, type Token, type TokenKind } from './tokens.js';
 
@@ -114,7 +114,7 @@ export class Parser {
     return null;
   }
   /** Reports `expected WHAT, found TOKEN` at the current token. */
-  errorExpected(what: string, context?: string, code?: string): void {
+  errorExpected(what: string, context?: string, code?: DiagnosticCode): void {
     const found = this.tok;
     const unclosed = found.kind === 'eof' && (what === '`)`' || what === '`]`' || what === '`}`');
     const message = `expected ${what}, found ${describeToken(found)}`;
@@ -195,7 +195,7 @@ export class Parser {
 
   // ---------- errors ----------
 
-  error(code: string, message: string, span: Span, label?: string, notes?: string[]): void {
+  error(code: DiagnosticCode, message: string, span: Span, label?: string, notes?: string[]): void {
     if (this.speculating > 0) {
       this.speculationFailed = true;
       return;

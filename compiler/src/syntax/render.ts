@@ -11,8 +11,10 @@
 //      = note: …
 //
 // The gutter is one column wider than the largest line number shown. Lines appear in order; `^` marks the
-// primary span, `-` the secondary ones; labels in another file get their own `:::` section.
-import type { Diagnostic } from './diagnostics.js';
+// primary span, `-` the secondary ones; labels in another file get their own `:::` section. With a colour palette
+// (palette.ts) the parts are coloured as rustc colours them; the text is the same.
+import type { Diagnostic, Severity } from './diagnostics.js';
+import { PLAIN, type Palette } from './palette.js';
 import type { SourceFile, SourceMap, Span } from './source.js';
 
 interface Annotation {
@@ -24,9 +26,9 @@ interface Annotation {
 const TAB = '    ';
 
 /** The text of one diagnostic; it ends with an empty line, which separates it from the next as rustc does. */
-export function renderDiagnostic(d: Diagnostic, sources: SourceMap): string {
+export function renderDiagnostic(d: Diagnostic, sources: SourceMap, palette: Palette = PLAIN): string {
   const message = escapeControls(d.message);
-  const out: string[] = [d.code === '' ? `${d.severity}: ${message}` : `${d.severity}[${d.code}]: ${message}`];
+  const out: string[] = [palette.severity(d.severity, `${d.severity}[${d.code}]`) + palette.message(`: ${message}`)];
   const annotations: Annotation[] = [
     { span: d.span, label: d.label, primary: true },
     ...d.secondary.map((l) => ({ span: l.span, label: l.message, primary: false })),
@@ -51,23 +53,23 @@ export function renderDiagnostic(d: Diagnostic, sources: SourceMap): string {
     const file = sources.get(path)!;
     const anchor = list.find((a) => a.primary) ?? list[0]!;
     const pos = file.position(anchor.span.start);
-    out.push(`${pad}${first && anchor.primary ? '-->' : ':::'} ${path}:${pos.line}:${pos.col}`);
-    out.push(`${pad} |`);
-    out.push(...renderSnippet(file, list, width));
+    out.push(palette.accent(`${pad}${first && anchor.primary ? '-->' : ':::'}`) + ` ${path}:${pos.line}:${pos.col}`);
+    out.push(palette.accent(`${pad} |`));
+    out.push(...renderSnippet(file, list, width, d.severity, palette));
     first = false;
   }
   if (byFile.size === 0 && d.span.file !== '' && d.span.file !== '<builtin>') {
-    out.push(`${pad}--> ${d.span.file}`);
+    out.push(palette.accent(`${pad}-->`) + ` ${d.span.file}`);
   }
   if (d.notes.length > 0) {
-    if (byFile.size > 0) out.push(`${pad} |`);
-    for (const note of d.notes) out.push(`${pad} = note: ${escapeControls(note)}`);
+    if (byFile.size > 0) out.push(palette.accent(`${pad} |`));
+    for (const note of d.notes) out.push(`${palette.accent(`${pad} =`)} ${palette.severity('note', 'note')}: ${escapeControls(note)}`);
   }
   return out.join('\n') + '\n\n';
 }
 
 /** The source lines that carry annotations, each followed by one marker line per annotation. */
-function renderSnippet(file: SourceFile, annotations: readonly Annotation[], width: number): string[] {
+function renderSnippet(file: SourceFile, annotations: readonly Annotation[], width: number, severity: Severity, palette: Palette): string[] {
   const pad = ' '.repeat(width);
   const byLine = new Map<number, Annotation[]>();
   for (const a of annotations) {
@@ -88,12 +90,14 @@ function renderSnippet(file: SourceFile, annotations: readonly Annotation[], wid
       return { a, from, to: from + Math.max(1, displayWidth(text.slice(startCol - 1, endCol - 1))) };
     });
     const shown = clipLine(displayText(text), marks[0]!.from, Math.max(...marks.map((m) => m.to)));
-    out.push(`${String(line).padStart(width)} | ${shown.text}`.trimEnd());
+    const gutter = `${String(line).padStart(width)} |`;
+    out.push(palette.accent(gutter) + `${gutter} ${shown.text}`.trimEnd().slice(gutter.length));
     for (const m of marks) {
       const from = Math.max(0, m.from - shown.shift);
       const to = Math.min(shown.text.length + 1, m.to - shown.shift);
       const label = m.a.label === undefined || m.a.label === '' ? '' : ' ' + escapeControls(m.a.label);
-      out.push(`${pad} | ${' '.repeat(from)}${(m.a.primary ? '^' : '-').repeat(Math.max(1, to - from))}${label}`);
+      const mark = `${(m.a.primary ? '^' : '-').repeat(Math.max(1, to - from))}${label}`;
+      out.push(`${palette.accent(`${pad} |`)} ${' '.repeat(from)}${m.a.primary ? palette.severity(severity, mark) : palette.accent(mark)}`);
     }
   }
   return out;
@@ -137,8 +141,8 @@ export function escapeControls(text: string): string {
 }
 
 /** `error: aborting due to N previous errors` (no trailing newline). */
-export function renderSummary(errorCount: number): string {
-  return `error: aborting due to ${errorCount} previous error${errorCount === 1 ? '' : 's'}`;
+export function renderSummary(errorCount: number, palette: Palette = PLAIN): string {
+  return palette.severity('error', 'error') + palette.message(`: aborting due to ${errorCount} previous error${errorCount === 1 ? '' : 's'}`);
 }
 
 /** One diagnostic as a plain object (lines and columns 1-based; endLine/endCol point just past the span). */

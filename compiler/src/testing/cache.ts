@@ -62,7 +62,7 @@ function compilerIdentity(): string {
 
 /** The options that shape the executable: not how the build reports (--verbose, --time, --message-format). */
 function executableOptions(o: PipelineOptions): unknown {
-  const { verbose: _v, time: _t, messageFormat: _m, emit: _e, mirAfter: _a, ...shaping } = o;
+  const { verbose: _v, time: _t, messageFormat: _m, color: _c, emit: _e, mirAfter: _a, ...shaping } = o;
   return shaping;
 }
 

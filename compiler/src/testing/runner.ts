@@ -125,6 +125,7 @@ function prepareFiles(files: readonly string[], options: PipelineOptions, cache:
 
 export async function runTests(paths: readonly string[], o: TestRunOptions): Promise<number> {
   const io = processOutput;
+  const json = o.messageFormat === 'json';
   const files = discoverTestFiles(paths);
   if (files.length === 0) throw new IoError(`error: no test files found in ${paths.map((p) => `'${p}'`).join(', ')}\nnote: ${WHAT_IS_A_TEST}`);
   let found = 0;
@@ -142,7 +143,8 @@ export async function runTests(paths: readonly string[], o: TestRunOptions): Pro
       const ready = await prepared.ready[fi]!;
       for (const chunk of ready.output) io[chunk.stream](chunk.text);
       if (ready.exe === null) {
-        io.out(`FAILED  ${file}: does not compile\n`);
+        if (json) io.out(JSON.stringify({ type: 'file', file, status: 'FAILED', detail: 'does not compile' }) + '\n');
+        else io.out(`FAILED  ${file}: does not compile\n`);
         failed++;
         continue;
       }
@@ -172,7 +174,7 @@ export async function runTests(paths: readonly string[], o: TestRunOptions): Pro
       };
       await Promise.all(Array.from({ length: Math.min(o.jobs, Math.max(1, tests.length)) }, worker));
       for (const r of results) {
-        if (o.messageFormat === 'json') io.out(JSON.stringify({ type: 'test', file, name: r.name, status: r.status, detail: r.detail || null }) + '\n');
+        if (json) io.out(JSON.stringify({ type: 'test', file, name: r.name, status: r.status, detail: r.detail || null }) + '\n');
         else io.out(`test ${path.basename(file)}::${r.name} ... ${r.status}\n`);
         if (r.status === 'ok') passed++;
         else if (r.status === 'ignored') skipped++;
@@ -187,17 +189,23 @@ export async function runTests(paths: readonly string[], o: TestRunOptions): Pro
   }
   // housekeeping once the cache has grown
   if (cachedFiles < files.length) cleanTestCache(cache.dir);
-  if (failures.length && o.messageFormat !== 'json') io.out(`\nfailures:\n\n${failures.join('\n')}\n`);
-  if (cachedFiles) io.err(`(${cachedFiles} of ${files.length} test file${files.length === 1 ? '' : 's'} unchanged: not recompiled)\n`);
-  io.out(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+  if (json) {
+    // every line of a JSON stream is one object: the summary too (and no "unchanged" note)
+    io.out(JSON.stringify({ type: 'summary', passed, failed, skipped, unchanged: cachedFiles }) + '\n');
+  } else {
+    if (failures.length) io.out(`\nfailures:\n\n${failures.join('\n')}\n`);
+    if (cachedFiles) io.err(`(${cachedFiles} of ${files.length} test file${files.length === 1 ? '' : 's'} unchanged: not recompiled)\n`);
+    io.out(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+  }
   if (failed > 0) return 1;
-  if (found === 0) {
-    io.err(`error: no tests found in ${files.length} test file${files.length === 1 ? '' : 's'}\nnote: ${WHAT_IS_A_TEST}\n`);
-    return 1;
-  }
-  if (passed + skipped === 0) {
-    io.err(`error: no test name contains '${o.filter}' (--filter)\n`);
-    return 1;
-  }
-  return 0;
+  const problem =
+    found === 0
+      ? `no tests found in ${files.length} test file${files.length === 1 ? '' : 's'}`
+      : passed + skipped === 0
+        ? `no test name contains '${o.filter}' (--filter)`
+        : null;
+  if (problem === null) return 0;
+  if (json) io.err(JSON.stringify({ type: 'error', message: problem, notes: found === 0 ? [WHAT_IS_A_TEST] : [] }) + '\n');
+  else io.err(`error: ${problem}\n${found === 0 ? `note: ${WHAT_IS_A_TEST}\n` : ''}`);
+  return 1;
 }
