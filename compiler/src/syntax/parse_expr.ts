@@ -6,6 +6,7 @@ import { newId, type AssignOp, type BinaryOp, type Expr, type UnaryOp } from './
 import { parsePrimary } from './parse_primary.js';
 import type { Parser } from './parser_core.js';
 import { parseType, parseTypeList } from './parse_types.js';
+import { spellAs } from './rust_habits.js';
 import { describeToken, type TokenKind } from './tokens.js';
 
 const ASSIGN_OPS: ReadonlyMap<TokenKind, AssignOp> = new Map<TokenKind, AssignOp>([
@@ -103,6 +104,12 @@ export function parsePrefix(p: Parser): Expr {
   let op = PREFIX_OPS.get(t.kind);
   if (t.kind === 'mut' && p.peek().kind === 'ref') {
     p.advance();
+    op = 'mutref';
+  } else if (t.kind === '&' && p.peek().kind === 'mut') {
+    // Rust's `&mut x`: one error with the TML spelling, then read as it
+    p.advance();
+    const written = { ...p.tok.span, start };
+    p.errorRecovered('E0010', 'expected expression, found `mut`', p.tok.span, { label: 'expected expression', suggestions: [spellAs(written, 'mut ref')] });
     op = 'mutref';
   }
   if (t.kind === 'await') {

@@ -20,6 +20,7 @@ import { parseBlock } from './parse_stmts.js';
 import { parseType, parseTypeList, parseTypeParams, parseWhere } from './parse_types.js';
 import type { Parser } from './parser_core.js';
 import { describeToken, type Token } from './tokens.js';
+import { RUST_ITEM_WORDS, spellAs } from './rust_habits.js';
 
 /** What precedes an item's keyword: where it starts, its attributes, `pub`. */
 export interface ItemHead {
@@ -76,10 +77,25 @@ function item(p: Parser): Item | null {
       return parseClass(p, head);
     case 'interface':
       return parseInterface(p, head);
-    default:
+    default: {
+      const tml = atRustItemWord(p);
+      if (tml !== null) {
+        // reported once, then read as TML's keyword: the item (say `main`) still exists
+        p.errorRecovered('E0012', `expected item, found ${describeToken(p.tok)}`, p.tok.span, { label: 'expected `func`, `type`, `impl`, … here', suggestions: [spellAs(p.tok.span, tml)] });
+        if (tml === 'func') return parseFunc(p, head, []);
+        if (tml === 'type') return parseTypeDecl(p, head);
+        return parseBehavior(p, head);
+      }
       p.error('E0012', `expected item, found ${describeToken(p.tok)}`, p.tok.span, 'expected `func`, `type`, `impl`, … here');
       return null;
+    }
   }
+}
+
+/** TML's keyword for the Rust item word at the cursor (`fn main`, `struct Point`), or null. */
+export function atRustItemWord(p: Parser): string | null {
+  const tml = p.at('ident') ? RUST_ITEM_WORDS.get(p.tok.text) : undefined;
+  return tml !== undefined && p.peek().kind === 'ident' && !p.peek().newlineBefore ? tml : null;
 }
 
 /** `@test`, `@derive(Eq, Display)`, `@should_panic(expected = "boom")`: arguments are expressions. */
@@ -143,7 +159,8 @@ export function parseFunc(p: Parser, head: ItemHead, modifiers: MethodModifier[]
     else if (p.eat('async')) isAsync = true;
     else break;
   }
-  p.expect('func');
+  if (p.at('ident') && p.tok.text === 'fn') p.advance(); // Rust's `fn`, reported by the caller
+  else p.expect('func');
   const nameTok = funcName(p, isMethod);
   const typeParams = parseTypeParams(p);
   const { receiver, params } = parseParams(p, true);

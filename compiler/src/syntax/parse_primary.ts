@@ -7,6 +7,7 @@ import { expressionError, parseExpr, parseExprList, speculateTypeArgs } from './
 import { Parser } from './parser_core.js';
 import { tokenizeRange } from './lexer.js';
 import { describeToken, type Token } from './tokens.js';
+import { isKeywordUsedAsName } from './keyword_names.js';
 
 /** A primary expression: one nesting level (parentheses, blocks, `if`, closures… nest through here). */
 export function parsePrimary(p: Parser): Expr {
@@ -87,6 +88,10 @@ function primary(p: Parser): Expr {
       return { kind: 'Error', id: newId(), span: p.spanFrom(start) };
     }
     default:
+      if (isKeywordUsedAsName(p)) {
+        p.advance(); // reported where it was declared
+        return { kind: 'Path', id: newId(), span: t.span, segments: [{ name: t.text, args: null, span: t.span }] };
+      }
       return expressionError(p);
   }
 }
@@ -101,6 +106,7 @@ function parseInterpolation(p: Parser, t: Extract<Token, { kind: 'interp' }>): I
     }
     const sub = new Parser(p.file, tokenizeRange(p.file, part.start, part.end, p.diags), p.diags);
     sub.newlinesFree = true;
+    sub.keywordNames = p.keywordNames;
     sub.depth = p.depth; // an interpolation nests in its string
     const expr = parseExpr(sub);
     if (!sub.atEof()) {
