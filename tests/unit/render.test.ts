@@ -104,7 +104,25 @@ describe('renderDiagnostic', () => {
     const diags = new DiagnosticBag();
     parseModule(file, diags);
     expect(diags.items.map((d) => renderDiagnostic(d, sources)).join('')).toBe(
-      ['error[E0010]: expected expression, found end of file', '  --> bad.tml:3:1', '   |', ' 3 |', '   | ^ expected expression', '', ''].join('\n'),
+      [
+        'error[E0017]: unclosed delimiter `{`',
+        '  --> bad.tml:1:13',
+        '   |',
+        ' 1 | func main() {',
+        '   |             ^ this `{` is never closed',
+        ' 3 |',
+        '   | - the file ends here',
+        '   |',
+        '   = help: add the missing `}` at the end of the file',
+        '',
+        'error[E0010]: expected expression, found end of file',
+        '  --> bad.tml:3:1',
+        '   |',
+        ' 3 |',
+        '   | ^ expected expression',
+        '',
+        '',
+      ].join('\n'),
     );
   });
 
@@ -137,6 +155,8 @@ describe('diagnosticToJson', () => {
       label: 'value used here after move',
       secondary: [{ file: 'src/main.tml', line: 5, col: 13, message: 'value moved here' }],
       notes: ['a note'],
+      help: [],
+      suggestions: [],
     });
   });
 });

@@ -20,7 +20,7 @@ import { FLAGS_OPERATORS } from './flags.js';
 import { fieldVisible, privateFieldAccess, privateFieldInLiteral } from './field_privacy.js';
 import { checkConstructorInit } from './ctor_init.js';
 import { TypeDiagnostics } from './error_type.js';
-import { unknownValueSuggestions } from './name_help.js';
+import { unknownTypeSuggestions, unknownValueSuggestions } from './name_help.js';
 import { similarNameSuggestion } from './suggest.js';
 import { crossingProblem, reportNotSend, syncEntries, typeProblem, notSend, type BodyFacts } from './send.js';
 
@@ -1144,7 +1144,9 @@ export class BodyChecker {
         return T.error;
       }
     }
-    this.diags.error('E0425', `cannot find value \`${names.join('::')}\` in this scope`, e.span, { label: 'not found' });
+    // `Vec[I32]::new()`: the owner is a type written as in Rust, or misspelled
+    const suggestions = owner.length === 1 && !ownerTy && !ob ? unknownTypeSuggestions(this.defs, this.fn.module, owner[0]!.name, owner[0]!.span, []) : [];
+    this.diags.error('E0425', `cannot find value \`${names.join('::')}\` in this scope`, e.span, { label: 'not found', suggestions });
     return T.error;
   }
 
@@ -1421,6 +1423,7 @@ export class BodyChecker {
           this.diags.error('E0133', 'taking a raw address with `&` requires a `lowlevel` block', e.span, {
             suggestions: [{ span: amp, replacement: 'ref ', message: 'to borrow it, TML spells this `ref`' }],
           });
+          return T.error; // reported: a `ref` was likely meant, so no mismatch with the `*T` is reported after it
         }
         return { k: 'ptr', inner: t };
       }

@@ -9,6 +9,9 @@ import type { DiagnosticBag } from './diagnostics.js';
 import type { SourceFile, Span } from './source.js';
 import type { Token } from './tokens.js';
 
+/** How many unclosed blocks get their end found by indentation; the rest close where they were noticed. */
+const SCANNED = 8;
+
 interface Open {
   readonly index: number;
   readonly indent: number;
@@ -37,12 +40,15 @@ export function closeUnclosedBraces(file: SourceFile, tokens: Token[], diags: Di
     }
   });
   if (unclosed.length === 0) return tokens;
-  const inserts = unclosed.map((u) => ({ at: closeAt(tokens, u.open, u.noticed, indentAt, startsLine), ...u }));
+  // (past a few, where each block ended is not worth a scan each: pathological inputs open thousands)
+  const inserts = unclosed.map((u, n) => ({ at: n < SCANNED ? closeAt(tokens, u.open, u.noticed, indentAt, startsLine) : u.noticed, ...u }));
   report(file, tokens, diags, inserts[0]!);
   const out = [...tokens];
   for (const ins of [...inserts].sort((a, b) => b.at - a.at)) {
     const before = tokens[ins.at]!.span.start;
-    out.splice(ins.at, 0, { kind: '}', text: '}', span: { file: file.path, start: before, end: before }, newlineBefore: true });
+    // put back at the end of the file, it is written as nothing, so what it cuts short is told "found end of file"
+    const text = tokens[ins.at]!.kind === 'eof' ? '' : '}';
+    out.splice(ins.at, 0, { kind: '}', text, span: { file: file.path, start: before, end: before }, newlineBefore: true });
   }
   return out;
 }
