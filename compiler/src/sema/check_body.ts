@@ -1740,6 +1740,7 @@ export class BodyChecker {
     if (!fn) {
       const have = (cls.ctors as FuncDef[]).map((c) => c.params.length).sort();
       this.diags.error('E0061', `no constructor of \`${ty.def.name}\` takes ${e.args.length} argument${e.args.length === 1 ? '' : 's'}`, e.span, {
+        secondary: (cls.ctors as FuncDef[]).flatMap((c) => definedHere(c, 'constructor') ?? []),
         notes: [have.length ? `constructors take ${have.join(' or ')} argument(s)` : `\`${ty.def.name}\` declares no constructor: use a class literal \`${ty.def.name} { … }\``],
       });
       for (const a of e.args) this.checkExpr(a, null);
@@ -3071,5 +3072,8 @@ function everyBitPatternValid(t: Type, seen: Set<AdtDef> = new Set()): boolean {
 
 /** The label "function defined here" at a user function's name (the standard library's sources are not shown). */
 function definedHere(fn: FuncDef, what: string): Label | null {
-  return fn.decl === null || fn.module.isStd ? null : { span: fn.decl.nameSpan, message: `${what} defined here` };
+  if (fn.decl === null || fn.module.isStd) return null;
+  // a constructor's declaration has no name of its own: mark its `new`
+  const span = fn.ctor ? { ...fn.decl.nameSpan, end: fn.decl.nameSpan.start + 'new'.length } : fn.decl.nameSpan;
+  return { span, message: `${what} defined here` };
 }

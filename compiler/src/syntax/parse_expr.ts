@@ -88,6 +88,13 @@ function parseCastOrRange(p: Parser): Expr {
   }
 }
 
+/** Rust macros that are functions in TML; `name!(` after one of these is the Rust habit, not an unwrap. */
+const RUST_MACRO_FUNCTIONS = new Set(['println', 'print', 'eprintln', 'eprint', 'panic', 'assert', 'assert_eq', 'format']);
+
+function isRustMacroName(e: Expr): boolean {
+  return e.kind === 'Path' && e.segments.length === 1 && e.segments[0]!.args === null && RUST_MACRO_FUNCTIONS.has(e.segments[0]!.name);
+}
+
 const PREFIX_OPS: ReadonlyMap<TokenKind, UnaryOp> = new Map<TokenKind, UnaryOp>([
   ['-', '-'], ['not', 'not'], ['!', 'not'], ['~', '~'], ['*', '*'], ['&', '&'], ['ref', 'ref'],
 ]);
@@ -143,7 +150,15 @@ export function parsePostfix(p: Parser, base: Expr): Expr {
       p.expect(']');
       expr = { kind: 'Index', id: newId(), span: p.spanFrom(start), object: expr, index };
     } else if (k === '!') {
-      p.advance();
+      const bang = p.advance();
+      // Rust's `println!(…)`: one error, then read as the call it means
+      if (isRustMacroName(expr) && p.at('(') && !p.tok.newlineBefore) {
+        p.errorRecovered('E0010', `expected expression, found \`!\``, bang.span, {
+          label: 'TML has no macros',
+          suggestions: [{ span: bang.span, replacement: '', message: `\`${(expr as Extract<Expr, { kind: 'Path' }>).segments[0]!.name}\` is a function: remove the \`!\`` }],
+        });
+        continue;
+      }
       expr = { kind: 'Try', id: newId(), span: p.spanFrom(start), operand: expr };
     } else {
       return expr;
