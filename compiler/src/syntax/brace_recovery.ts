@@ -1,7 +1,7 @@
 // A missing `}`, found before parsing by indentation (as rustc does): when a file's braces do not balance because
 // some `{` is never closed, the unclosed one is the `{` whose block a `}` (or the end of the file) skips over —
 // a `}` that starts a line less indented than the innermost open `{`'s line, and as indented as an outer one's,
-// closes that outer one. One error names where the unclosed `{` opened and where it was noticed; a `}` is then put
+// closes that outer one. One error per unclosed `{` names where it opened and where it was noticed; a `}` is then put
 // back where the block's indentation ends, so the rest of the file parses as written: no "expected `}`, found end
 // of file", no "items inside function bodies", no false "`main` function not found", no type errors of a body that
 // swallowed the next function. Balanced files are never touched, however they are indented.
@@ -9,7 +9,8 @@ import type { DiagnosticBag } from './diagnostics.js';
 import type { SourceFile, Span } from './source.js';
 import type { Token } from './tokens.js';
 
-/** How many unclosed blocks get their end found by indentation; the rest close where they were noticed. */
+/** How many unclosed blocks get their end found by indentation and an error; the rest (only pathological inputs
+ * open more) close where they were noticed, silently. */
 const SCANNED = 8;
 
 interface Open {
@@ -17,7 +18,7 @@ interface Open {
   readonly indent: number;
 }
 
-/** `tokens` with a `}` put back for each unclosed `{` (one error reported for the first), or `tokens` itself. */
+/** `tokens` with a `}` put back for each unclosed `{` (each reported), or `tokens` itself. */
 export function closeUnclosedBraces(file: SourceFile, tokens: Token[], diags: DiagnosticBag): Token[] {
   const missing = missingCloses(tokens);
   if (missing === 0) return tokens;
@@ -42,7 +43,8 @@ export function closeUnclosedBraces(file: SourceFile, tokens: Token[], diags: Di
   if (unclosed.length === 0) return tokens;
   // (past a few, where each block ended is not worth a scan each: pathological inputs open thousands)
   const inserts = unclosed.map((u, n) => ({ at: n < SCANNED ? closeAt(tokens, u.open, u.noticed, indentAt, startsLine) : u.noticed, ...u }));
-  report(file, tokens, diags, inserts[0]!);
+  // one error per unclosed `{` (each is a mistake of its own), in the order they opened
+  for (const ins of inserts.slice(0, SCANNED).sort((a, b) => a.open.index - b.open.index)) report(file, tokens, diags, ins);
   const out = [...tokens];
   for (const ins of [...inserts].sort((a, b) => b.at - a.at)) {
     const before = tokens[ins.at]!.span.start;
