@@ -126,6 +126,24 @@ describe('renderDiagnostic', () => {
     );
   });
 
+  it('adds help lines after the notes: its own, then one per suggestion', () => {
+    const sources = new SourceMap();
+    const file = sources.add('src/main.tml', MAIN);
+    const d: Diagnostic = {
+      ...moveError(sources, file, ['a note']),
+      help: ['borrow it instead'],
+      suggestions: [{ span: spanOf(file, 5, 'list'), replacement: 'list.clone()', message: 'clone it: `list.clone()`' }],
+    };
+    expect(renderDiagnostic(d, sources).split('\n').slice(-6)).toEqual(['   |', '   = note: a note', '   = help: borrow it instead', '   = help: clone it: `list.clone()`', '', '']);
+  });
+
+  it('puts help lines after an empty gutter line when there is no note', () => {
+    const sources = new SourceMap();
+    const file = sources.add('src/main.tml', MAIN);
+    const d: Diagnostic = { ...moveError(sources, file), help: ['borrow it instead'] };
+    expect(renderDiagnostic(d, sources).split('\n').slice(-4)).toEqual(['   |', '   = help: borrow it instead', '', '']);
+  });
+
   it('renders a diagnostic without a known file as its header and notes', () => {
     const d: Diagnostic = { severity: 'error', code: 'E0601', message: '`main` function not found', span: { file: '<builtin>', start: 0, end: 0 }, secondary: [], notes: ['add `func main()`'] };
     expect(renderDiagnostic(d, new SourceMap())).toBe('error[E0601]: `main` function not found\n   = note: add `func main()`\n\n');
