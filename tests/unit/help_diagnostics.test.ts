@@ -927,6 +927,22 @@ describe('keywords as names', () => {
     expect(r.json.map((d) => `${d.code} ${d.line}:${d.col} ${d.message}`)).toEqual(['E0015 2:9 `in` is a keyword']);
   });
 
+  it('reports a field named by a keyword once, and the type is still a struct', () => {
+    const r = check('kw_field', ['type Span { from: I32, to: I32 }', 'func main() {', '    let s: Span = Span { from: 1 }', '}']);
+    expect(r.json.map((d) => `${d.code} ${d.line}:${d.col} ${d.message}`)).toEqual([
+      'E0015 1:24 `to` is a keyword',
+      'E0063 3:19 missing field `to` in initializer of `Span`',
+    ]);
+  });
+
+  it('takes Rust\'s `fn` in a body for a nested function: reported, and nested functions are not supported', () => {
+    const r = check('kw_nested_fn', ['func main() {', '    fn helper() -> I32 { 1 }', '}']);
+    expect(r.json.map((d) => `${d.code} ${d.line}:${d.col} ${d.message}`)).toEqual([
+      'E0012 2:5 expected item, found `fn`',
+      'E0602 2:5 items inside function bodies are not supported; move the item to the module level',
+    ]);
+  });
+
   it('still rejects a keyword where it cannot be a name, as before', () => {
     const r = check('kw_expr', ['func main() {', '    let x = to', '}']);
     expect(r.json.map((d) => `${d.code} ${d.line}:${d.col} ${d.message}`)).toEqual(['E0010 2:13 expected expression, found `to`']);

@@ -21,6 +21,7 @@ import { parseType, parseTypeList, parseTypeParams, parseWhere } from './parse_t
 import type { Parser } from './parser_core.js';
 import { describeToken, type Token } from './tokens.js';
 import { RUST_ITEM_WORDS, spellAs } from './rust_habits.js';
+import { atKeywordAsName, takeKeywordAsName } from './keyword_names.js';
 
 /** What precedes an item's keyword: where it starts, its attributes, `pub`. */
 export interface ItemHead {
@@ -42,7 +43,7 @@ export function isItemStart(p: Parser): boolean {
     case 'lowlevel': case 'async':
       return p.peek().kind === 'func';
     default:
-      return false;
+      return atRustItemWord(p) !== null; // `fn helper()` in a body: reported as an item (parseItem)
   }
 }
 
@@ -130,6 +131,7 @@ export function parseVisibility(p: Parser): boolean {
 /** An identifier, or null after reporting E0015. */
 export function expectIdent(p: Parser, what = 'identifier'): Token | null {
   if (p.at('ident')) return p.advance();
+  if (atKeywordAsName(p)) return takeKeywordAsName(p); // `type T { to: I32 }`: one error, then the name
   p.errorExpected(what, undefined, 'E0015');
   return null;
 }
@@ -238,7 +240,7 @@ function parseTypeDecl(p: Parser, head: ItemHead): Item | null {
   if (!p.expect('{', 'expected `{` or `=` after the type name')) return null;
   // (attributes on the first member are an error, but must not hide what the member is)
   const lead = parseAttributes(p);
-  const isStruct = p.at('}') ? keyword.text !== 'enum' : p.at('pub') || (p.at('ident') && p.peek().kind === ':');
+  const isStruct = p.at('}') ? keyword.text !== 'enum' : p.at('pub') || ((p.at('ident') || atKeywordAsName(p)) && p.peek().kind === ':');
   noAttributes(p, lead, isStruct ? 'a field' : 'a variant');
   if (isStruct) {
     const fields = parseFields(p);
