@@ -1140,6 +1140,7 @@ export class BodyChecker {
       if (this.shallow(ownerTy).k !== 'error') {
         this.diags.error('E0599', `no associated item named \`${last.name}\` found for \`${this.show(ownerTy)}\``, last.span, {
           label: `associated item not found in \`${this.show(ownerTy)}\``,
+          suggestions: similarNameSuggestion(last.name, last.span, [['associated function', this.finder.methodNamesFor(ownerTy)]]),
         });
         return T.error;
       }
@@ -1648,6 +1649,7 @@ export class BodyChecker {
         this.diags.error('E0599', `no function or associated item named \`${typeRel.name}\` found for \`${this.show(typeRel.ty)}\``, last.span, {
           label: `associated item not found in \`${this.show(typeRel.ty)}\``,
           notes: having.length ? [`\`${typeRel.name}\` is a function of ${having.map((b) => `\`${b.name}\``).join(', ')}: add the bound \`${this.show(typeRel.ty)}: ${having[0]!.name}\``] : [],
+          suggestions: having.length ? [] : similarNameSuggestion(typeRel.name, last.span, [['associated function', this.finder.methodNamesFor(typeRel.ty)]]),
         });
         for (const a of e.args) this.checkExpr(a, null);
         return T.error;
