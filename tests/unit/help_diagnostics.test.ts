@@ -336,6 +336,36 @@ const CASES: Record<string, Case> = {
       '',
     ],
   },
+  rust_str: {
+    bad: [
+      'func greet(name: &str) -> String {',
+      '    "hello " + name',
+      '}',
+      '',
+      'func main() {',
+      '    println(greet("ann"))',
+      '}',
+    ],
+    good: [
+      'func greet(name: Str) -> String {',
+      '    "hello " + name',
+      '}',
+      '',
+      'func main() {',
+      '    println(greet("ann"))',
+      '}',
+    ],
+    expected: [
+      'error[E0013]: expected type, found `&`',
+      '  --> rust_str.tml:1:18',
+      '   |',
+      ' 1 | func greet(name: &str) -> String {',
+      '   |                  ^^^^ expected type',
+      '   |',
+      '   = help: TML spells this `Str`',
+      '',
+    ],
+  },
   rust_struct: {
     bad: [
       'struct Point {',

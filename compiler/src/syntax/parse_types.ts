@@ -30,6 +30,13 @@ function typeExpr(p: Parser): TypeExpr {
     case '&': {
       // Rust's `&T` / `&mut T`: one error with the TML spelling, then read as it
       p.advance();
+      if (p.at('ident') && p.tok.text === 'str' && !p.tok.newlineBefore) {
+        // `&str` is `Str` (shared text), not a reference to something
+        const str = p.advance();
+        const whole = p.spanFrom(start);
+        p.errorRecovered('E0013', 'expected type, found `&`', whole, { label: 'expected type', suggestions: [spellAs(whole, 'Str')] });
+        return { kind: 'PathType', id: newId(), span: whole, segments: [{ name: 'Str', args: null, span: str.span }] };
+      }
       const mutable = p.eat('mut') !== null;
       const written = p.spanFrom(start);
       p.errorRecovered('E0013', `expected type, found \`${mutable ? '&mut' : '&'}\``, written, {
