@@ -8,9 +8,9 @@
 //   E0012  expected item
 //   E0013  expected type
 //   E0014  expected pattern
-//   E0015  expected identifier
+//   E0015  expected identifier (or a keyword where a name belongs: keyword_names.ts)
 //   E0016  comparison operators cannot be chained
-//   E0017  unclosed delimiter (end of file inside `(`, `[` or `{`)
+//   E0017  unclosed delimiter (end of file inside `(`, `[` or `{`; a `{` never closed: brace_recovery.ts)
 //   E0018  missing type annotation where one is required (`const`)
 //   E0019  invalid alternative in a sum type (`type X = A | B`)
 //   E0020  unexpected tokens after an interpolated expression
