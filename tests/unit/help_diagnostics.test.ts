@@ -732,6 +732,34 @@ const CASES: Record<string, Case> = {
       '',
     ],
   },
+  struct_missing_field: {
+    bad: [
+      'type Point { x: I32, y: I32 }',
+      '',
+      'func main() {',
+      '    let p = Point { x: 1 }',
+      '    println("{}", p.x)',
+      '}',
+    ],
+    good: [
+      'type Point { x: I32, y: I32 }',
+      '',
+      'func main() {',
+      '    let p = Point { x: 1, y: 2 }',
+      '    println("{}", p.x)',
+      '}',
+    ],
+    expected: [
+      'error[E0063]: missing field `y` in initializer of `Point`',
+      '  --> struct_missing_field.tml:4:13',
+      '   |',
+      ' 1 | type Point { x: I32, y: I32 }',
+      '   |      ----- `Point` defined here',
+      ' 4 |     let p = Point { x: 1 }',
+      '   |             ^^^^^^^^^^^^^^ missing fields',
+      '',
+    ],
+  },
   too_few_args: {
     bad: [
       'func add(a: I32, b: I32) -> I32 {',

@@ -2789,7 +2789,13 @@ export class BodyChecker {
       this.coerce(this.checkExpr(e.base, ty), ty, e.base.span);
     } else {
       const missing = fields.filter((f) => !seen.has(f.name) && !f.hasDefault).map((f) => `\`${f.name}\``);
-      if (missing.length) this.diags.error('E0063', `missing field${missing.length > 1 ? 's' : ''} ${missing.join(', ')} in initializer of \`${adt.name}\``, e.span, { label: 'missing fields' });
+      if (missing.length) {
+        const library = [...this.defs.modules.values()].some((m) => m.isStd && m.file === adt.span.file);
+        this.diags.error('E0063', `missing field${missing.length > 1 ? 's' : ''} ${missing.join(', ')} in initializer of \`${adt.name}\``, e.span, {
+          label: 'missing fields',
+          secondary: library ? [] : [{ span: adt.span, message: `\`${adt.name}\` defined here` }],
+        });
+      }
     }
     this.body.structLits.set(e.id, { ty, variant });
     return ty;
