@@ -19,7 +19,7 @@ export function atKeywordAsName(p: Parser): boolean {
   return AFTER_BINDING.has(next.kind) && !next.newlineBefore;
 }
 
-/** Takes the keyword as the name `what` (e.g. "a variable"), reporting E0015 once with a rename suggestion. */
+/** Takes the keyword at the cursor as a name, reporting E0015 once with a rename suggestion. */
 export function takeKeywordAsName(p: Parser): Token {
   const t = p.advance();
   p.keywordNames.add(t.text);
