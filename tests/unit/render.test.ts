@@ -104,8 +104,44 @@ describe('renderDiagnostic', () => {
     const diags = new DiagnosticBag();
     parseModule(file, diags);
     expect(diags.items.map((d) => renderDiagnostic(d, sources)).join('')).toBe(
-      ['error[E0010]: expected expression, found end of file', '  --> bad.tml:3:1', '   |', ' 3 |', '   | ^ expected expression', '', ''].join('\n'),
+      [
+        'error[E0017]: unclosed delimiter `{`',
+        '  --> bad.tml:1:13',
+        '   |',
+        ' 1 | func main() {',
+        '   |             ^ this `{` is never closed',
+        ' 3 |',
+        '   | - the file ends here',
+        '   |',
+        '   = help: add the missing `}` at the end of the file',
+        '',
+        'error[E0010]: expected expression, found end of file',
+        '  --> bad.tml:3:1',
+        '   |',
+        ' 3 |',
+        '   | ^ expected expression',
+        '',
+        '',
+      ].join('\n'),
     );
+  });
+
+  it('adds help lines after the notes: its own, then one per suggestion', () => {
+    const sources = new SourceMap();
+    const file = sources.add('src/main.tml', MAIN);
+    const d: Diagnostic = {
+      ...moveError(sources, file, ['a note']),
+      help: ['borrow it instead'],
+      suggestions: [{ span: spanOf(file, 5, 'list'), replacement: 'list.clone()', message: 'clone it: `list.clone()`' }],
+    };
+    expect(renderDiagnostic(d, sources).split('\n').slice(-6)).toEqual(['   |', '   = note: a note', '   = help: borrow it instead', '   = help: clone it: `list.clone()`', '', '']);
+  });
+
+  it('puts help lines after an empty gutter line when there is no note', () => {
+    const sources = new SourceMap();
+    const file = sources.add('src/main.tml', MAIN);
+    const d: Diagnostic = { ...moveError(sources, file), help: ['borrow it instead'] };
+    expect(renderDiagnostic(d, sources).split('\n').slice(-4)).toEqual(['   |', '   = help: borrow it instead', '', '']);
   });
 
   it('renders a diagnostic without a known file as its header and notes', () => {
@@ -137,6 +173,8 @@ describe('diagnosticToJson', () => {
       label: 'value used here after move',
       secondary: [{ file: 'src/main.tml', line: 5, col: 13, message: 'value moved here' }],
       notes: ['a note'],
+      help: [],
+      suggestions: [],
     });
   });
 });

@@ -2,7 +2,7 @@
 // TypedBody (types and resolutions by node id). Ownership (moves, initialisation) is checked later on MIR.
 import type * as ast from '../syntax/ast.js';
 import { CHAIN_STEP, elseIfChain, leftSpine, type IfLinkExpr } from '../syntax/chains.js';
-import type { DiagnosticBag } from '../syntax/diagnostics.js';
+import type { DiagnosticBag, Label } from '../syntax/diagnostics.js';
 import type { Span } from '../syntax/source.js';
 import { BUILTIN_FUNCTIONS, FLOAT_METHODS, INT_METHODS, LOWLEVEL_FUNCTIONS, SIGNED_ONLY_METHODS, SIMPLE_METHODS, STR_METHODS, type NumMethod } from './builtins.js';
 import type { Binding, Bound, FuncDef, ModuleScope, ProgramDefs } from './defs.js';
@@ -20,6 +20,8 @@ import { FLAGS_OPERATORS } from './flags.js';
 import { fieldVisible, privateFieldAccess, privateFieldInLiteral } from './field_privacy.js';
 import { checkConstructorInit } from './ctor_init.js';
 import { TypeDiagnostics } from './error_type.js';
+import { unknownTypeSuggestions, unknownValueSuggestions } from './name_help.js';
+import { similarNameSuggestion } from './suggest.js';
 import { crossingProblem, reportNotSend, syncEntries, typeProblem, notSend, type BodyFacts } from './send.js';
 import { isVisible, privacyReporter, reportPrivate } from './visibility.js';
 
@@ -1093,7 +1095,10 @@ export class BodyChecker {
         this.diags.error('E0423', `built-in function \`${last.name}\` must be called`, e.span);
         return T.error;
       }
-      this.diags.error('E0425', `cannot find value \`${last.name}\` in this scope`, e.span, { label: 'not found in this scope' });
+      this.diags.error('E0425', `cannot find value \`${last.name}\` in this scope`, e.span, {
+        label: 'not found in this scope',
+        suggestions: unknownValueSuggestions(this.defs, this.fn.module, this.scopes.flatMap((sc) => [...sc.keys()]), last.name, last.span),
+      });
       return T.error;
     }
     // Type::member or module::item
@@ -1137,11 +1142,14 @@ export class BodyChecker {
       if (this.shallow(ownerTy).k !== 'error') {
         this.diags.error('E0599', `no associated item named \`${last.name}\` found for \`${this.show(ownerTy)}\``, last.span, {
           label: `associated item not found in \`${this.show(ownerTy)}\``,
+          suggestions: similarNameSuggestion(last.name, last.span, [['associated function', this.finder.methodNamesFor(ownerTy)]]),
         });
         return T.error;
       }
     }
-    this.diags.error('E0425', `cannot find value \`${names.join('::')}\` in this scope`, e.span, { label: 'not found' });
+    // `Vec[I32]::new()`: the owner is a type written as in Rust, or misspelled
+    const suggestions = owner.length === 1 && !ownerTy && !ob ? unknownTypeSuggestions(this.defs, this.fn.module, owner[0]!.name, owner[0]!.span, []) : [];
+    this.diags.error('E0425', `cannot find value \`${names.join('::')}\` in this scope`, e.span, { label: 'not found', suggestions });
     return T.error;
   }
 
@@ -1424,7 +1432,14 @@ export class BodyChecker {
       }
       case '&': {
         const t = this.checkExpr(e.operand, null);
-        if (!this.lowlevel) this.diags.error('E0133', 'taking a raw address with `&` requires a `lowlevel` block', e.span);
+        if (!this.lowlevel) {
+          // Rust's `&x` borrow is TML's `ref x`
+          const amp = { ...e.span, end: e.span.start + 1 };
+          this.diags.error('E0133', 'taking a raw address with `&` requires a `lowlevel` block', e.span, {
+            suggestions: [{ span: amp, replacement: 'ref ', message: 'to borrow it, TML spells this `ref`' }],
+          });
+          return T.error; // reported: a `ref` was likely meant, so no mismatch with the `*T` is reported after it
+        }
         return { k: 'ptr', inner: t };
       }
     }
@@ -1529,10 +1544,12 @@ export class BodyChecker {
 
   // ---------- calls ----------
 
-  private checkArgs(params: Type[], args: ast.Expr[], span: Span, what: string): void {
+  /** `definedAt`: the callee's declaration, labelled on a wrong argument count (none for the standard library's). */
+  private checkArgs(params: Type[], args: ast.Expr[], span: Span, what: string, definedAt: Label | null = null): void {
     if (params.length !== args.length) {
       this.diags.error('E0061', `${what} takes ${params.length} argument${params.length === 1 ? '' : 's'} but ${args.length} ${args.length === 1 ? 'was' : 'were'} supplied`, span, {
         label: `expected ${params.length} argument${params.length === 1 ? '' : 's'}`,
+        secondary: definedAt === null ? [] : [definedAt],
       });
     }
     args.forEach((a, i) => {
@@ -1626,7 +1643,9 @@ export class BodyChecker {
       const s = substFor(variant.adt.params, (ty as Extract<Type, { k: 'adt' }>).args);
       this.body.calls.set(e.id, { k: 'variant', ty, index: variant.index });
       this.record(callee, T.unit);
-      this.checkArgs(v.fields.map((f) => substitute(f.ty, s)), e.args, e.span, `variant \`${v.name}\``);
+      const libraryVariant = [...this.defs.modules.values()].some((m) => m.isStd && m.file === v.span.file);
+      const variantSite = libraryVariant ? null : { span: v.span, message: 'variant defined here' };
+      this.checkArgs(v.fields.map((f) => substitute(f.ty, s)), e.args, e.span, `variant \`${v.name}\``, variantSite);
       return ty;
     }
     if (typeRel && typeRel.name === 'new' && isClass(this.shallow(typeRel.ty))) return this.newCall(e, this.shallow(typeRel.ty) as Extract<Type, { k: 'adt' }>);
@@ -1645,6 +1664,7 @@ export class BodyChecker {
         this.diags.error('E0599', `no function or associated item named \`${typeRel.name}\` found for \`${this.show(typeRel.ty)}\``, last.span, {
           label: `associated item not found in \`${this.show(typeRel.ty)}\``,
           notes: having.length ? [`\`${typeRel.name}\` is a function of ${having.map((b) => `\`${b.name}\``).join(', ')}: add the bound \`${this.show(typeRel.ty)}: ${having[0]!.name}\``] : [],
+          suggestions: having.length ? [] : similarNameSuggestion(typeRel.name, last.span, [['associated function', this.finder.methodNamesFor(typeRel.ty)]]),
         });
         for (const a of e.args) this.checkExpr(a, null);
         return T.error;
@@ -1685,7 +1705,7 @@ export class BodyChecker {
       const ret = substitute(fn.ret, sub);
       if (expected) this.infer.tryUnify(ret, expected);
       this.body.calls.set(e.id, { k: 'behavior', behavior: { def: found.def, args: [] }, method: name, selfType: t, methodArgs: own, recv: null });
-      this.checkArgs(fn.params.map((p) => substitute(p.ty, sub)), e.args, e.span, `function \`${fn.name}\``);
+      this.checkArgs(fn.params.map((p) => substitute(p.ty, sub)), e.args, e.span, `function \`${fn.name}\``, definedHere(fn, 'function'));
       return ret;
     }
     return null;
@@ -1737,6 +1757,7 @@ export class BodyChecker {
     if (!fn) {
       const have = (cls.ctors as FuncDef[]).map((c) => c.params.length).sort();
       this.diags.error('E0061', `no constructor of \`${ty.def.name}\` takes ${e.args.length} argument${e.args.length === 1 ? '' : 's'}`, e.span, {
+        secondary: (cls.ctors as FuncDef[]).flatMap((c) => definedHere(c, 'constructor') ?? []),
         notes: [have.length ? `constructors take ${have.join(' or ')} argument(s)` : `\`${ty.def.name}\` declares no constructor: use a class literal \`${ty.def.name} { … }\``],
       });
       for (const a of e.args) this.checkExpr(a, null);
@@ -1745,7 +1766,7 @@ export class BodyChecker {
     const s = substFor(fn.typeParams, ty.args);
     this.body.calls.set(e.id, { k: 'new', fn, typeArgs: [...ty.args] });
     this.record(e.callee, T.unit);
-    this.checkArgs(fn.params.map((p) => substitute(p.ty, s)), e.args, e.span, `\`${ty.def.name}\`'s constructor`);
+    this.checkArgs(fn.params.map((p) => substitute(p.ty, s)), e.args, e.span, `\`${ty.def.name}\`'s constructor`, definedHere(fn, 'constructor'));
     if (fn.ctor!.failure) return { k: 'adt', def: this.defs.langAdt('Outcome'), args: [ty, substitute(fn.ctor!.failure, s)] };
     return ty;
   }
@@ -1766,7 +1787,7 @@ export class BodyChecker {
     this.body.calls.set(e.id, { k: 'fn', fn, typeArgs, recv });
     this.blockingInAsync(fn, e.span);
     this.copyOut(fn, typeArgs, e.span);
-    this.checkArgs(params, args, e.span, `function \`${fn.name}\``);
+    this.checkArgs(params, args, e.span, `function \`${fn.name}\``, definedHere(fn, 'function'));
     return ret;
   }
 
@@ -1986,7 +2007,11 @@ export class BodyChecker {
       derefs++;
     }
     const shown = this.shallow(rt).k === 'ref' ? this.shallow((this.shallow(rt) as { inner: Type }).inner) : this.shallow(rt);
-    this.diags.error('E0599', `no method named \`${e.name}\` found for \`${this.show(shown)}\``, e.nameSpan, { label: `method not found in \`${this.show(shown)}\``, about: [shown] });
+    this.diags.error('E0599', `no method named \`${e.name}\` found for \`${this.show(shown)}\``, e.nameSpan, {
+      label: `method not found in \`${this.show(shown)}\``,
+      about: [shown],
+      suggestions: similarNameSuggestion(e.name, e.nameSpan, [['method', this.finder.methodNamesFor(shown)]]),
+    });
     for (const a of e.args) this.checkExpr(a, null);
     return T.error;
   }
@@ -2161,6 +2186,7 @@ export class BodyChecker {
       e.args,
       e.span,
       `method \`${fn.name}\``,
+      definedHere(fn, 'method'),
     );
     return ret;
   }
@@ -2312,7 +2338,12 @@ export class BodyChecker {
     }
     // `p.` with no name yet (half-typed in an editor): the parser has reported the missing name (E0015)
     if (e.name === '') return T.error;
-    this.diags.error('E0609', `no field \`${e.name}\` on type \`${this.show(t)}\``, e.nameSpan, { label: 'unknown field', about: [t] });
+    const fieldNames = t.k === 'adt' && t.def.kind !== 'enum' ? t.def.fields.filter((f) => fieldVisible(f, trusted)).map((f) => f.name) : [];
+    this.diags.error('E0609', `no field \`${e.name}\` on type \`${this.show(t)}\``, e.nameSpan, {
+      label: 'unknown field',
+      about: [t],
+      suggestions: similarNameSuggestion(e.name, e.nameSpan, [['field', fieldNames]]),
+    });
     return T.error;
   }
 
@@ -2435,13 +2466,22 @@ export class BodyChecker {
     return a;
   }
 
+  /** E0317: an `if` without `else` whose branch gives a value (`tt`). */
+  private missingElse(span: Span, tt: Type): void {
+    this.diags.error('E0317', '`if` may be missing an `else` clause', span, {
+      label: `expected \`Unit\`, found \`${this.show(tt)}\``,
+      help: [`the \`if\` needs an \`else\` branch that gives a \`${this.show(tt)}\` too: without one, its value is \`Unit\` when the condition is false`],
+    });
+  }
+
   private ifExpr(cond: ast.Expr, then: ast.Expr, els: ast.Expr | null, expected: Type | null, span: Span): Type {
     this.condition(cond);
     const tt = this.checkExpr(then, els ? expected : null);
     if (!els) {
       const s = this.shallow(tt);
       if (s.k !== 'unit' && s.k !== 'never' && s.k !== 'error') {
-        this.diags.error('E0317', '`if` may be missing an `else` clause', then.span, { label: `expected \`Unit\`, found \`${this.show(tt)}\`` });
+        this.missingElse(then.span, tt);
+        return T.error; // reported: what expected the `if`'s value is not told again that it is `Unit`
       }
       return T.unit;
     }
@@ -2480,10 +2520,9 @@ export class BodyChecker {
       let t: Type;
       if (!e.else) {
         const s = this.shallow(tt);
-        if (e.kind === 'If' && s.k !== 'unit' && s.k !== 'never' && s.k !== 'error') {
-          this.diags.error('E0317', '`if` may be missing an `else` clause', e.then.span, { label: `expected \`Unit\`, found \`${this.show(tt)}\`` });
-        }
-        t = T.unit;
+        const missing = e.kind === 'If' && s.k !== 'unit' && s.k !== 'never' && s.k !== 'error';
+        if (missing) this.missingElse(e.then.span, tt);
+        t = missing ? T.error : T.unit;
       } else {
         const et = result ?? this.checkExpr(last!, exp);
         t = this.join(tt, et, e.kind === 'If' ? e.else.span : e.span);
@@ -2742,7 +2781,10 @@ export class BodyChecker {
     for (const f of e.fields) {
       const fd = fields.find((x) => x.name === f.name);
       if (!fd) {
-        this.diags.error('E0560', `struct \`${adt.name}\` has no field named \`${f.name}\``, f.span, { label: 'unknown field' });
+        this.diags.error('E0560', `struct \`${adt.name}\` has no field named \`${f.name}\``, f.span, {
+          label: 'unknown field',
+          suggestions: similarNameSuggestion(f.name, { ...f.span, end: f.span.start + f.name.length }, [['field', fields.filter((x) => !e.fields.some((g) => g.name === x.name)).map((x) => x.name)]]),
+        });
         this.checkExpr(f.value, null);
         continue;
       }
@@ -2764,7 +2806,13 @@ export class BodyChecker {
       this.coerce(this.checkExpr(e.base, ty), ty, e.base.span);
     } else {
       const missing = fields.filter((f) => !seen.has(f.name) && !f.hasDefault).map((f) => `\`${f.name}\``);
-      if (missing.length) this.diags.error('E0063', `missing field${missing.length > 1 ? 's' : ''} ${missing.join(', ')} in initializer of \`${adt.name}\``, e.span, { label: 'missing fields' });
+      if (missing.length) {
+        const library = [...this.defs.modules.values()].some((m) => m.isStd && m.file === adt.span.file);
+        this.diags.error('E0063', `missing field${missing.length > 1 ? 's' : ''} ${missing.join(', ')} in initializer of \`${adt.name}\``, e.span, {
+          label: 'missing fields',
+          secondary: library ? [] : [{ span: adt.span, message: `\`${adt.name}\` defined here` }],
+        });
+      }
     }
     this.body.structLits.set(e.id, { ty, variant });
     return ty;
@@ -3051,4 +3099,12 @@ function everyBitPatternValid(t: Type, seen: Set<AdtDef> = new Set()): boolean {
 function spanOfPath(segs: readonly ast.PathSegment[]): Span {
   const first = segs[0]!.span;
   return { file: first.file, start: first.start, end: segs[segs.length - 1]!.span.end };
+}
+
+/** The label "function defined here" at a user function's name (the standard library's sources are not shown). */
+function definedHere(fn: FuncDef, what: string): Label | null {
+  if (fn.decl === null || fn.module.isStd) return null;
+  // a constructor's declaration has no name of its own: mark its `new`
+  const span = fn.ctor ? { ...fn.decl.nameSpan, end: fn.decl.nameSpan.start + 'new'.length } : fn.decl.nameSpan;
+  return { span, message: `${what} defined here` };
 }

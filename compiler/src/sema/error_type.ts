@@ -7,7 +7,7 @@
 // (`about`, for diagnostics that do not print them: non-exhaustive `when`, E0282), or the diagnostic prints one —
 // `{error}` is only ever written by `typeToString` of an error type, so a message or label showing it is a follow-on
 // by construction. New diagnostics that print their types get the gate for free.
-import type { Diagnostic, DiagnosticBag, DiagnosticCode } from '../syntax/diagnostics.js';
+import type { DiagnosticBag, DiagnosticCode, DiagnosticExtra } from '../syntax/diagnostics.js';
 import type { Span } from '../syntax/source.js';
 import type { InferCtx } from './infer.js';
 import { typeSome, typeToString, T, type Type } from './types.js';
@@ -15,7 +15,7 @@ import { typeSome, typeToString, T, type Type } from './types.js';
 /** Where sema writes errors: the program's bag, or a body checker's gate in front of it. */
 export type DiagSink = Pick<DiagnosticBag, 'error'>;
 
-export type DiagExtra = Partial<Pick<Diagnostic, 'label' | 'secondary' | 'notes'>> & {
+export type DiagExtra = DiagnosticExtra & {
   /** the types the diagnostic is about: when any is erroneous, it is not reported */
   readonly about?: readonly Type[];
 };

@@ -104,6 +104,20 @@ export class ImplFinder {
     return null;
   }
 
+  /** The names of every method applicable to `ty` (for "a method with a similar name exists"). */
+  methodNamesFor(ty: Type): Set<string> {
+    const names = new Set<string>();
+    for (const impl of this.defs.impls) {
+      const snap = this.infer.snapshot();
+      const m = this.matchImpl(impl, ty);
+      this.infer.rollback(snap);
+      if (!m) continue;
+      for (const name of impl.methods.keys()) names.add(name);
+      for (const name of impl.behavior?.def.methods.keys() ?? []) names.add(name);
+    }
+    return names;
+  }
+
   /** All inherent and behavior methods named `name` applicable to `ty`. */
   methodsFor(ty: Type, name: string): { fn: FuncDef; match: ImplMatch; viaBehavior: BehaviorDef | null }[] {
     const out: { fn: FuncDef; match: ImplMatch; viaBehavior: BehaviorDef | null }[] = [];

@@ -4,6 +4,7 @@ import type { DiagSink } from './error_type.js';
 import type { Binding, FuncDef, ModuleScope, ProgramDefs } from './defs.js';
 import { isIntName, intType, substFor, substitute, T, typeToString, type BehaviorRef, type ParamType, type Type } from './types.js';
 import { isVisible, privacyReporter } from './visibility.js';
+import { unknownTypeSuggestions } from './name_help.js';
 
 export interface TypeScope {
   readonly module: ModuleScope;
@@ -136,7 +137,8 @@ function resolvePathType(te: Extract<ast.TypeExpr, { kind: 'PathType' }>, ts: Ty
   }
   const b = lookupPath(ts.defs, ts.module, segs.map((s) => s.name), privacyReporter(diags, te.span));
   if (!b) {
-    diags.error('E0412', `cannot find type \`${segs.map((s) => s.name).join('::')}\` in this scope`, te.span, { label: 'not found in this scope' });
+    const suggestions = segs.length === 1 ? unknownTypeSuggestions(ts.defs, ts.module, last.name, last.span, ts.params.keys()) : [];
+    diags.error('E0412', `cannot find type \`${segs.map((s) => s.name).join('::')}\` in this scope`, te.span, { label: 'not found in this scope', suggestions });
     return T.error;
   }
   switch (b.k) {

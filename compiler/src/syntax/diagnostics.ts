@@ -11,6 +11,14 @@ export interface Label {
   readonly message: string;
 }
 
+/** A machine-applicable edit: replace the text of `span` with `replacement` (shown as a `help:` line). */
+export interface Suggestion {
+  readonly span: Span;
+  readonly replacement: string;
+  /** What the edit does, e.g. "TML spells this `func`"; it names the replacement. */
+  readonly message: string;
+}
+
 export interface Diagnostic {
   readonly severity: Severity;
   /** e.g. "E0382": a key of the registry (codes/index.ts; docs/errors.md is generated from it) */
@@ -23,7 +31,14 @@ export interface Diagnostic {
   /** Related places (declaration, earlier move, borrow). */
   readonly secondary: readonly Label[];
   readonly notes: readonly string[];
+  /** `help:` lines: what to do about it (after the notes). */
+  readonly help?: readonly string[];
+  /** Edits that fix it, for tools (`--message-format=json`); each is also shown as a `help:` line. */
+  readonly suggestions?: readonly Suggestion[];
 }
+
+/** What `error(…)`/`warning(…)` take besides code, message and span. */
+export type DiagnosticExtra = Partial<Pick<Diagnostic, 'label' | 'secondary' | 'notes' | 'help' | 'suggestions'>>;
 
 /** Stop collecting after this many errors: one run reports everything up to a limit. */
 export const MAX_ERRORS = 100;
@@ -32,12 +47,12 @@ export class DiagnosticBag {
   readonly items: Diagnostic[] = [];
   private errors = 0;
 
-  error(code: DiagnosticCode, message: string, span: Span, extra: Partial<Pick<Diagnostic, 'label' | 'secondary' | 'notes'>> = {}): void {
-    this.add({ severity: 'error', code, message, span, label: extra.label, secondary: extra.secondary ?? [], notes: extra.notes ?? [] });
+  error(code: DiagnosticCode, message: string, span: Span, extra: DiagnosticExtra = {}): void {
+    this.add({ severity: 'error', code, message, span, ...withDefaults(extra) });
   }
 
-  warning(code: DiagnosticCode, message: string, span: Span, extra: Partial<Pick<Diagnostic, 'label' | 'secondary' | 'notes'>> = {}): void {
-    this.add({ severity: 'warning', code, message, span, label: extra.label, secondary: extra.secondary ?? [], notes: extra.notes ?? [] });
+  warning(code: DiagnosticCode, message: string, span: Span, extra: DiagnosticExtra = {}): void {
+    this.add({ severity: 'warning', code, message, span, ...withDefaults(extra) });
   }
 
   add(d: Diagnostic): void {
@@ -59,4 +74,14 @@ export class DiagnosticBag {
   full(): boolean {
     return this.errors >= MAX_ERRORS;
   }
+}
+
+function withDefaults(extra: DiagnosticExtra): Pick<Diagnostic, 'label' | 'secondary' | 'notes' | 'help' | 'suggestions'> {
+  return {
+    label: extra.label,
+    secondary: extra.secondary ?? [],
+    notes: extra.notes ?? [],
+    ...(extra.help === undefined || extra.help.length === 0 ? {} : { help: extra.help }),
+    ...(extra.suggestions === undefined || extra.suggestions.length === 0 ? {} : { suggestions: extra.suggestions }),
+  };
 }

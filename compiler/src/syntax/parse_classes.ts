@@ -13,7 +13,8 @@ import {
   type TypeExpr,
 } from './ast.js';
 import { parseCallArgs, parseExpr } from './parse_expr.js';
-import { expectIdent, parseAttributes, parseConst, parseFunc, parseParams, parseVisibility, type ItemHead } from './parse_items.js';
+import { spellAs } from './rust_habits.js';
+import { atRustItemWord, expectIdent, parseAttributes, parseConst, parseFunc, parseParams, parseVisibility, type ItemHead } from './parse_items.js';
 import { parseBlock } from './parse_stmts.js';
 import { parseBounds, parseType, parseTypeParams, parseWhere } from './parse_types.js';
 import type { Parser } from './parser_core.js';
@@ -40,7 +41,12 @@ function memberError(p: Parser, what: string): void {
   p.error('E0022', `expected ${what}, found ${describeToken(p.tok)}`, p.tok.span, `expected ${what}`);
 }
 
+/** At a method; Rust's `fn` counts, reported here once with a suggestion (parseFunc reads it as `func`). */
 function atFunc(p: Parser): boolean {
+  if (atRustItemWord(p) === 'func') {
+    p.errorRecovered('E0022', `expected a member, found ${describeToken(p.tok)}`, p.tok.span, { label: 'expected a member', suggestions: [spellAs(p.tok.span, 'func')] });
+    return true;
+  }
   return p.at('func') || ((p.at('lowlevel') || p.at('async')) && p.peek().kind === 'func');
 }
 

@@ -6,6 +6,7 @@ import { newId, type AssignOp, type BinaryOp, type Expr, type UnaryOp } from './
 import { parsePrimary } from './parse_primary.js';
 import type { Parser } from './parser_core.js';
 import { parseType, parseTypeList } from './parse_types.js';
+import { spellAs } from './rust_habits.js';
 import { describeToken, type TokenKind } from './tokens.js';
 
 const ASSIGN_OPS: ReadonlyMap<TokenKind, AssignOp> = new Map<TokenKind, AssignOp>([
@@ -87,6 +88,13 @@ function parseCastOrRange(p: Parser): Expr {
   }
 }
 
+/** Rust macros that are functions in TML; `name!(` after one of these is the Rust habit, not an unwrap. */
+const RUST_MACRO_FUNCTIONS = new Set(['println', 'print', 'eprintln', 'eprint', 'panic', 'assert', 'assert_eq', 'format']);
+
+function isRustMacroName(e: Expr): boolean {
+  return e.kind === 'Path' && e.segments.length === 1 && e.segments[0]!.args === null && RUST_MACRO_FUNCTIONS.has(e.segments[0]!.name);
+}
+
 const PREFIX_OPS: ReadonlyMap<TokenKind, UnaryOp> = new Map<TokenKind, UnaryOp>([
   ['-', '-'], ['not', 'not'], ['!', 'not'], ['~', '~'], ['*', '*'], ['&', '&'], ['ref', 'ref'],
 ]);
@@ -103,6 +111,12 @@ export function parsePrefix(p: Parser): Expr {
   let op = PREFIX_OPS.get(t.kind);
   if (t.kind === 'mut' && p.peek().kind === 'ref') {
     p.advance();
+    op = 'mutref';
+  } else if (t.kind === '&' && p.peek().kind === 'mut') {
+    // Rust's `&mut x`: one error with the TML spelling, then read as it
+    p.advance();
+    const written = { ...p.tok.span, start };
+    p.errorRecovered('E0010', 'expected expression, found `mut`', p.tok.span, { label: 'expected expression', suggestions: [spellAs(written, 'mut ref')] });
     op = 'mutref';
   }
   if (t.kind === 'await') {
@@ -136,7 +150,15 @@ export function parsePostfix(p: Parser, base: Expr): Expr {
       p.expect(']');
       expr = { kind: 'Index', id: newId(), span: p.spanFrom(start), object: expr, index };
     } else if (k === '!') {
-      p.advance();
+      const bang = p.advance();
+      // Rust's `println!(…)`: one error, then read as the call it means
+      if (isRustMacroName(expr) && p.at('(') && !p.tok.newlineBefore) {
+        p.errorRecovered('E0010', `expected expression, found \`!\``, bang.span, {
+          label: 'TML has no macros',
+          suggestions: [{ span: bang.span, replacement: '', message: `\`${(expr as Extract<Expr, { kind: 'Path' }>).segments[0]!.name}\` is a function: remove the \`!\`` }],
+        });
+        continue;
+      }
       expr = { kind: 'Try', id: newId(), span: p.spanFrom(start), operand: expr };
     } else {
       return expr;

@@ -20,6 +20,8 @@ import { parseBlock } from './parse_stmts.js';
 import { parseType, parseTypeList, parseTypeParams, parseWhere } from './parse_types.js';
 import type { Parser } from './parser_core.js';
 import { describeToken, type Token } from './tokens.js';
+import { RUST_ITEM_WORDS, spellAs } from './rust_habits.js';
+import { atKeywordAsName, takeKeywordAsName } from './keyword_names.js';
 
 /** What precedes an item's keyword: where it starts, its attributes, `pub`. */
 export interface ItemHead {
@@ -41,7 +43,7 @@ export function isItemStart(p: Parser): boolean {
     case 'lowlevel': case 'async':
       return p.peek().kind === 'func';
     default:
-      return false;
+      return atRustItemWord(p) !== null; // `fn helper()` in a body: reported as an item (parseItem)
   }
 }
 
@@ -76,10 +78,25 @@ function item(p: Parser): Item | null {
       return parseClass(p, head);
     case 'interface':
       return parseInterface(p, head);
-    default:
+    default: {
+      const tml = atRustItemWord(p);
+      if (tml !== null) {
+        // reported once, then read as TML's keyword: the item (say `main`) still exists
+        p.errorRecovered('E0012', `expected item, found ${describeToken(p.tok)}`, p.tok.span, { label: 'expected `func`, `type`, `impl`, … here', suggestions: [spellAs(p.tok.span, tml)] });
+        if (tml === 'func') return parseFunc(p, head, []);
+        if (tml === 'type') return parseTypeDecl(p, head);
+        return parseBehavior(p, head);
+      }
       p.error('E0012', `expected item, found ${describeToken(p.tok)}`, p.tok.span, 'expected `func`, `type`, `impl`, … here');
       return null;
+    }
   }
+}
+
+/** TML's keyword for the Rust item word at the cursor (`fn main`, `struct Point`), or null. */
+export function atRustItemWord(p: Parser): string | null {
+  const tml = p.at('ident') ? RUST_ITEM_WORDS.get(p.tok.text) : undefined;
+  return tml !== undefined && p.peek().kind === 'ident' && !p.peek().newlineBefore ? tml : null;
 }
 
 /** `@test`, `@derive(Eq, Display)`, `@should_panic(expected = "boom")`: arguments are expressions. */
@@ -114,6 +131,7 @@ export function parseVisibility(p: Parser): boolean {
 /** An identifier, or null after reporting E0015. */
 export function expectIdent(p: Parser, what = 'identifier'): Token | null {
   if (p.at('ident')) return p.advance();
+  if (atKeywordAsName(p)) return takeKeywordAsName(p); // `type T { to: I32 }`: one error, then the name
   p.errorExpected(what, undefined, 'E0015');
   return null;
 }
@@ -143,7 +161,8 @@ export function parseFunc(p: Parser, head: ItemHead, modifiers: MethodModifier[]
     else if (p.eat('async')) isAsync = true;
     else break;
   }
-  p.expect('func');
+  if (p.at('ident') && p.tok.text === 'fn') p.advance(); // Rust's `fn`, reported by the caller
+  else p.expect('func');
   const nameTok = funcName(p, isMethod);
   const typeParams = parseTypeParams(p);
   const { receiver, params } = parseParams(p, true);
@@ -221,7 +240,7 @@ function parseTypeDecl(p: Parser, head: ItemHead): Item | null {
   if (!p.expect('{', 'expected `{` or `=` after the type name')) return null;
   // (attributes on the first member are an error, but must not hide what the member is)
   const lead = parseAttributes(p);
-  const isStruct = p.at('}') ? keyword.text !== 'enum' : p.at('pub') || (p.at('ident') && p.peek().kind === ':');
+  const isStruct = p.at('}') ? keyword.text !== 'enum' : p.at('pub') || ((p.at('ident') || atKeywordAsName(p)) && p.peek().kind === ':');
   noAttributes(p, lead, isStruct ? 'a field' : 'a variant');
   if (isStruct) {
     const fields = parseFields(p);

@@ -5,6 +5,7 @@ import { newId, type Expr, type FieldPat, type PathSegment, type Pattern } from 
 import type { Parser } from './parser_core.js';
 import { parseTypeArgs } from './parse_types.js';
 import { describeToken } from './tokens.js';
+import { atKeywordAsName, takeKeywordAsName } from './keyword_names.js';
 
 /** A pattern, including `A | B` alternatives. Each pattern is one nesting level. */
 export function parsePattern(p: Parser): Pattern {
@@ -32,6 +33,10 @@ function parsePatternAtom(p: Parser): Pattern {
   }
   if (t.kind === 'mut') {
     p.advance();
+    if (atKeywordAsName(p)) {
+      const name = takeKeywordAsName(p);
+      return { kind: 'IdentPat', id: newId(), span: p.spanFrom(start), name: name.text, mutable: true };
+    }
     const name = p.tok;
     if (name.kind !== 'ident') {
       p.errorExpected('identifier', undefined, 'E0015');
@@ -49,6 +54,10 @@ function parsePatternAtom(p: Parser): Pattern {
     return { kind: 'RestPat', id: newId(), span: p.spanFrom(start), binding };
   }
   if (t.kind === 'ident' || t.kind === 'This' || t.kind === 'this') return parsePathPattern(p);
+  if (atKeywordAsName(p)) {
+    const name = takeKeywordAsName(p);
+    return { kind: 'IdentPat', id: newId(), span: name.span, name: name.text, mutable: false };
+  }
   p.error('E0014', `expected pattern, found ${describeToken(t)}`, t.span, 'expected pattern');
   return { kind: 'WildcardPat', id: newId(), span: { file: t.span.file, start: t.span.start, end: t.span.start } };
 }

@@ -7,6 +7,8 @@ import { expressionError, parseExpr, parseExprList, speculateTypeArgs } from './
 import { Parser } from './parser_core.js';
 import { tokenizeRange } from './lexer.js';
 import { describeToken, type Token } from './tokens.js';
+import { isKeywordUsedAsName } from './keyword_names.js';
+import { spellAs } from './rust_habits.js';
 
 /** A primary expression: one nesting level (parentheses, blocks, `if`, closures… nest through here). */
 export function parsePrimary(p: Parser): Expr {
@@ -44,6 +46,12 @@ function primary(p: Parser): Expr {
       p.advance(); // `use(v)`: a call of a function named `use`
       return { kind: 'Path', id: newId(), span: t.span, segments: [{ name: 'use', args: null, span: t.span }] };
     case 'ident':
+      if (atRustMatch(p)) {
+        // Rust's `match x {`: one error, then read as the `when` it means
+        p.errorRecovered('E0010', 'expected expression, found `match`', t.span, { label: 'not a keyword in TML', suggestions: [spellAs(t.span, 'when')] });
+        return parseWhen(p);
+      }
+      return parsePathOrStructLiteral(p);
     case 'this':
     case 'This':
     case 'base':
@@ -87,6 +95,10 @@ function primary(p: Parser): Expr {
       return { kind: 'Error', id: newId(), span: p.spanFrom(start) };
     }
     default:
+      if (isKeywordUsedAsName(p)) {
+        p.advance(); // reported where it was declared
+        return { kind: 'Path', id: newId(), span: t.span, segments: [{ name: t.text, args: null, span: t.span }] };
+      }
       return expressionError(p);
   }
 }
@@ -101,6 +113,7 @@ function parseInterpolation(p: Parser, t: Extract<Token, { kind: 'interp' }>): I
     }
     const sub = new Parser(p.file, tokenizeRange(p.file, part.start, part.end, p.diags), p.diags);
     sub.newlinesFree = true;
+    sub.keywordNames = p.keywordNames;
     sub.depth = p.depth; // an interpolation nests in its string
     const expr = parseExpr(sub);
     if (!sub.atEof()) {
@@ -109,6 +122,19 @@ function parseInterpolation(p: Parser, t: Extract<Token, { kind: 'interp' }>): I
     parts.push({ kind: 'expr', expr });
   }
   return parts;
+}
+
+/** `match x {` (Rust's `when`): `match` then, on the same line, a name that is not an operator's operand. */
+function atRustMatch(p: Parser): boolean {
+  if (p.tok.text !== 'match') return false;
+  const next = p.peek();
+  if (next.newlineBefore || (next.kind !== 'ident' && next.kind !== 'this')) return false;
+  for (let i = p.pos + 1; i < p.tokens.length; i++) {
+    const t = p.tokens[i]!;
+    if (t.kind === '{') return true;
+    if (t.kind === 'eof' || (i > p.pos + 1 && t.newlineBefore)) return false;
+  }
+  return false;
 }
 
 const NAME_KINDS = new Set(['ident', 'this', 'This', 'base']);

@@ -3,6 +3,7 @@ import { newId, type PathSegment, type TypeExpr, type TypeParam, type WherePredi
 import { parseExpr } from './parse_expr.js';
 import type { Parser } from './parser_core.js';
 import { describeToken } from './tokens.js';
+import { spellAs } from './rust_habits.js';
 
 /** A type; on error reports E0013 and returns `_` without consuming. Each type is one nesting level. */
 export function parseType(p: Parser): TypeExpr {
@@ -26,6 +27,25 @@ function typeExpr(p: Parser): TypeExpr {
         return { kind: 'RefType', id: newId(), span: p.spanFrom(start), mutable: true, inner };
       }
       break;
+    case '&': {
+      // Rust's `&T` / `&mut T`: one error with the TML spelling, then read as it
+      p.advance();
+      if (p.at('ident') && p.tok.text === 'str' && !p.tok.newlineBefore) {
+        // `&str` is `Str` (shared text), not a reference to something
+        const str = p.advance();
+        const whole = p.spanFrom(start);
+        p.errorRecovered('E0013', 'expected type, found `&`', whole, { label: 'expected type', suggestions: [spellAs(whole, 'Str')] });
+        return { kind: 'PathType', id: newId(), span: whole, segments: [{ name: 'Str', args: null, span: str.span }] };
+      }
+      const mutable = p.eat('mut') !== null;
+      const written = p.spanFrom(start);
+      p.errorRecovered('E0013', `expected type, found \`${mutable ? '&mut' : '&'}\``, written, {
+        label: 'expected type',
+        suggestions: [spellAs(written, mutable ? 'mut ref ' : 'ref ')],
+      });
+      const inner = parseType(p);
+      return { kind: 'RefType', id: newId(), span: p.spanFrom(start), mutable, inner };
+    }
     case '*': {
       p.advance();
       if (!p.eat('mut')) p.eat('const'); // `*mut T` / `*const T` read as `*T`

@@ -4,6 +4,7 @@
 // diagnostic instead of a crash. Nesting past NESTING_LIMIT (parser_core.ts) stops the parse with one error.
 import type { Item, Module } from './ast.js';
 import type { DiagnosticBag } from './diagnostics.js';
+import { closeUnclosedBraces } from './brace_recovery.js';
 import { tokenize, type Comment } from './lexer.js';
 import { parseItemsUntilBrace } from './parse_items.js';
 import { NestingLimitReached, Parser } from './parser_core.js';
@@ -14,7 +15,7 @@ export function parseModule(file: SourceFile, diags: DiagnosticBag, comments?: C
   let parser: Parser | null = null;
   const items: Item[] = [];
   try {
-    parser = new Parser(file, tokenize(file, diags, comments), diags);
+    parser = new Parser(file, closeUnclosedBraces(file, tokenize(file, diags, comments), diags), diags);
     while (!parser.atEof()) {
       items.push(...parseItemsUntilBrace(parser));
       // a `}` with no `{` at the top level: report it and go on

@@ -8,9 +8,9 @@
 //   E0012  expected item
 //   E0013  expected type
 //   E0014  expected pattern
-//   E0015  expected identifier
+//   E0015  expected identifier (or a keyword where a name belongs: keyword_names.ts)
 //   E0016  comparison operators cannot be chained
-//   E0017  unclosed delimiter (end of file inside `(`, `[` or `{`)
+//   E0017  unclosed delimiter (end of file inside `(`, `[` or `{`; a `{` never closed: brace_recovery.ts)
 //   E0018  missing type annotation where one is required (`const`)
 //   E0019  invalid alternative in a sum type (`type X = A | B`)
 //   E0020  unexpected tokens after an interpolated expression
@@ -21,7 +21,7 @@
 //   E0024  misplaced modifier or attribute
 //   E0049  internal compiler error (a parser bug, reported instead of crashing)
 import type { Expr } from './ast.js';
-import type { DiagnosticBag, DiagnosticCode } from './diagnostics.js';
+import type { DiagnosticBag, DiagnosticCode, DiagnosticExtra } from './diagnostics.js';
 import type { SourceFile, Span } from './source.js';
 import { describeToken, type Token, type TokenKind } from './tokens.js';
 
@@ -70,6 +70,8 @@ export class Parser {
   recovering = false;
   /** An operand already parsed, which the expression parser takes as its first primary (see parse_stmts.ts). */
   pendingOperand: Expr | null = null;
+  /** Keywords the program used as names (reported once, see keyword_names.ts): later uses read as those names. */
+  keywordNames = new Set<string>();
   private speculating = 0;
   private speculationFailed = false;
 
@@ -203,6 +205,17 @@ export class Parser {
     if (this.recovering) return;
     this.recovering = true;
     this.diags.error(code, message, span, { ...(label === undefined ? {} : { label }), ...(notes === undefined ? {} : { notes }) });
+  }
+
+  /** Reports an error the parser has already recovered from (it took what was written to mean the obvious), so
+   * the statement goes on being parsed and its later errors are reported too. */
+  errorRecovered(code: DiagnosticCode, message: string, span: Span, extra: DiagnosticExtra): void {
+    if (this.speculating > 0) {
+      this.speculationFailed = true;
+      return;
+    }
+    if (this.recovering) return;
+    this.diags.error(code, message, span, extra);
   }
 
   /**

@@ -65,7 +65,17 @@ export function renderDiagnostic(d: Diagnostic, sources: SourceMap, palette: Pal
     if (byFile.size > 0) out.push(palette.accent(`${pad} |`));
     for (const note of d.notes) out.push(`${palette.accent(`${pad} =`)} ${palette.severity('note', 'note')}: ${escapeControls(note)}`);
   }
+  const help = helpLines(d);
+  if (help.length > 0) {
+    if (byFile.size > 0 && d.notes.length === 0) out.push(`${pad} |`);
+    for (const h of help) out.push(`${pad} = help: ${escapeControls(h)}`);
+  }
   return out.join('\n') + '\n\n';
+}
+
+/** The `help:` lines: the diagnostic's own, then one per suggestion (its message, which names the replacement). */
+export function helpLines(d: Diagnostic): string[] {
+  return [...(d.help ?? []), ...(d.suggestions ?? []).map((s) => s.message)];
 }
 
 /** The source lines that carry annotations, each followed by one marker line per annotation. */
@@ -158,6 +168,9 @@ export interface DiagnosticJson {
   label: string | null;
   secondary: { file: string; line: number; col: number; message: string }[];
   notes: string[];
+  help: string[];
+  /** machine-applicable edits: replace [line:col, endLine:endCol) of `file` with `replacement` */
+  suggestions: { file: string; line: number; col: number; endLine: number; endCol: number; replacement: string; message: string }[];
 }
 
 export function diagnosticToJson(d: Diagnostic, sources: SourceMap): DiagnosticJson {
@@ -175,6 +188,12 @@ export function diagnosticToJson(d: Diagnostic, sources: SourceMap): DiagnosticJ
     label: d.label ?? null,
     secondary: d.secondary.map((l) => ({ file: l.span.file, ...positionOf(sources, l.span.file, l.span.start), message: l.message })),
     notes: [...d.notes],
+    help: [...(d.help ?? [])],
+    suggestions: (d.suggestions ?? []).map((s) => {
+      const from = positionOf(sources, s.span.file, s.span.start);
+      const to = positionOf(sources, s.span.file, s.span.end);
+      return { file: s.span.file, line: from.line, col: from.col, endLine: to.line, endCol: to.col, replacement: s.replacement, message: s.message };
+    }),
   };
 }
 

@@ -86,7 +86,7 @@ export function isKeywordKind(kind: TokenKind): kind is KeywordKind {
 
 /** How a token is named in a message: `}` or end of file. */
 export function describeToken(tok: Token): string {
-  if (tok.kind === 'eof') return 'end of file';
+  if (tok.kind === 'eof' || (tok.kind === '}' && tok.text === '')) return 'end of file'; // (a `}` put back at the end: brace_recovery.ts)
   const text = tok.text.length > 30 ? tok.text.slice(0, 27) + '...' : tok.text;
   return '`' + text + '`';
 }
