@@ -4,6 +4,7 @@
 #
 # They read the DWARF types tmlc describes (compiler/src/codegen/debug_types.ts), recognised by name:
 #   Str                 typedef of a pointer to TmlStr { rc, len, bytes[] }   → "hello"
+#   Char                a 32-bit Unicode scalar value                          → 'x'
 #   List[T]             { data: *T, len, cap }                                 → List(len=3) = {1, 2, 3}
 #   HashMap[K, V]       { entries: List[Entry[K, V]], … }, Entry = Full(K, V) | Removed
 #                                                                              → HashMap(len=2) = {["a"] = 1, …}
@@ -52,6 +53,25 @@ class StrPrinter:
 
     def display_hint(self):
         return "string"
+
+
+class CharPrinter:
+    """Char: a Unicode scalar value (DW_ATE_UTF, 32 bits), shown as TML writes it: 'x'."""
+
+    def __init__(self, val):
+        self.val = val
+
+    def to_string(self):
+        code = int(self.val)
+        try:
+            text = chr(code)
+        except ValueError:
+            return "'\\u{%x}'" % code
+        if text == "'" or text == "\\":
+            return "'\\%s'" % text
+        if text.isprintable():
+            return "'%s'" % text
+        return "'\\u{%x}'" % code
 
 
 class ListPrinter:
@@ -140,6 +160,8 @@ _BOXES = re.compile(r"^(Heap|Shared)\[")
 def tml_lookup(val):
     if val.type.name == "Str":
         return StrPrinter(val)
+    if val.type.name == "Char":
+        return CharPrinter(val)
     ty = val.type.strip_typedefs()
     if ty.code != gdb.TYPE_CODE_STRUCT or ty.tag is None:
         return None

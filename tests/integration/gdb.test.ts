@@ -49,18 +49,19 @@ function normalise(out: string): string {
     .trimEnd();
 }
 
-const PRINTLN_LINE = '50\t    println("{s} {dist2(p, Point { x: 0, y: 0 })} {p.dist()} {xs.len()} {f(1)} {d.legs} {arr[0]} {names.len()}")';
+const PRINTLN_LINE = '55\t    println("{s}{c} {dist2(p, Point { x: 0, y: 0 })} {p.dist()} {first(ref xs)} {f(1)} {d.legs} {arr[0]} {names.len()}")';
 
 describe('gdb on a -g build', () => {
   it('shows every local, through the pretty-printers', async () => {
-    const out = await gdb(['break values.tml:50', 'run > /dev/null', 'info locals', 'print s', 'print xs', 'print m', 'print *d', 'print p.x + xs.data[2]', 'ptype p']);
+    const out = await gdb(['break values.tml:55', 'run > /dev/null', 'info locals', 'print s', 'print xs', 'print m', 'print *d', 'print p.x + xs.data[2]', 'ptype p']);
     expect(out).toBe(
       [
-        'Breakpoint 1 at 0x…: file values.tml, line 50.',
+        'Breakpoint 1 at 0x…: file values.tml, line 55.',
         '',
-        'Breakpoint 1, main () at values.tml:50',
+        'Breakpoint 1, main () at values.tml:55',
         PRINTLN_LINE,
         's = "hello"',
+        "c = 'x'",
         'p = {x = 3, y = 4}',
         'xs = List(len=3) = {1, 2, 3}',
         'm = Just(3)',
@@ -89,12 +90,14 @@ describe('gdb on a -g build', () => {
     );
   });
 
-  it('breaks on functions and methods by their source names and shows struct parameters', async () => {
-    const out = await gdb(['break dist2', 'break Point::dist', 'run > /dev/null', 'info args', 'bt 2', 'continue', 'info args', 'print *this']);
+  it('breaks on functions, methods and generic functions by their source names and shows struct parameters', async () => {
+    const out = await gdb(['break dist2', 'break Point::dist', 'break first', 'run > /dev/null', 'info args', 'bt 2', 'continue', 'info args', 'print *this', 'continue', 'info args', 'print xs.len']);
     expect(out).toBe(
       [
         'Breakpoint 1 at 0x…: file values.tml, line 24.',
         'Breakpoint 2 at 0x…: file values.tml, line 6.',
+        // a generic function's instances are named as C++ template instances, so the bare name finds them all
+        'Breakpoint 3 at 0x…: file values.tml, line 30.',
         '',
         // the breakpoint is after the prologue: the parameters are already in their slots
         'Breakpoint 1, dist2 (p=..., q=...) at values.tml:24',
@@ -102,22 +105,27 @@ describe('gdb on a -g build', () => {
         'p = {x = 3, y = 4}',
         'q = {x = 0, y = 0}',
         '#0  dist2 (p=..., q=...) at values.tml:24',
-        '#1  0x… in main () at values.tml:50',
+        '#1  0x… in main () at values.tml:55',
         '',
         'Breakpoint 2, Point::dist (this=0x…) at values.tml:6',
         '6\t        let d = this.x * this.x + this.y * this.y',
         'this = 0x…',
         '$1 = {x = 3, y = 4}',
+        '',
+        'Breakpoint 3, first<I64>(List[I64] *) (xs=0x…) at values.tml:30',
+        '30\t    xs[0].duplicate()',
+        'xs = 0x…',
+        '$2 = 3',
       ].join('\n'),
     );
   });
 
   it('without the auto-load permission, gdb declines the printers and shows the raw DWARF values', async () => {
-    const out = await gdb(['break values.tml:50', 'run > /dev/null', 'print s', 'print m', 'print *s'], false);
+    const out = await gdb(['break values.tml:55', 'run > /dev/null', 'print s', 'print m', 'print *s'], false);
     expect(out).toContain(`warning: File "${exe}" auto-loading has been declined by your \`auto-load safe-path'`);
     expect(out.slice(out.indexOf('Breakpoint 1, '))).toBe(
       [
-        'Breakpoint 1, main () at values.tml:50',
+        'Breakpoint 1, main () at values.tml:55',
         PRINTLN_LINE,
         // Str is a pointer to the runtime's string header; an enum is its tag and its active variant
         '$1 = (Str) 0x…',
@@ -128,13 +136,9 @@ describe('gdb on a -g build', () => {
     );
   });
 
-  it('a build without -g carries neither the variables nor the printers', async () => {
-    const release = path.join(work, 'values-release');
-    await execa('node', [TMLC, 'build', PROGRAM, '--release', '-o', release], { cwd: ROOT });
-    const r = await execa('gdb', ['-batch', '-nx', '-ex', 'info auto-load python-scripts', '-ex', 'info functions ^dist2$', release], { reject: false, all: true });
-    expect(r.all).toContain('No auto-load scripts.');
-    expect(r.all).not.toContain('values.tml');
-    const debug = await gdb(['info auto-load python-scripts']);
-    expect(debug).toBe(['Loaded  Script                                                                 ', 'Yes     gdb.inlined-script.tml_printers'].join('\n'));
+  // (a build without -g links no script: tests/unit/cli.test.ts checks the link command lines)
+  it('the executable carries the printers as an inline script', async () => {
+    const out = await gdb(['info auto-load python-scripts']);
+    expect(out).toBe(['Loaded  Script                                                                 ', 'Yes     gdb.inlined-script.tml_printers'].join('\n'));
   });
 });

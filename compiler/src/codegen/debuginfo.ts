@@ -57,7 +57,10 @@ export class DebugInfo {
   subprogram(fn: llvm.Function, displayName: string, span: Span, internal: boolean, params: readonly Type[], ret: Type): llvm.DISubprogram {
     const { line } = this.sources.position(span);
     const SP = llvm.DISubprogram.DISPFlags;
-    const split = /^(.+)::([^:]+)$/.exec(displayName);
+    // type arguments as C++ template arguments (`first<I64>`, `List<I64>::push`): gdb then matches `break first`
+    // and `break List::push` on every instance, which it does not do for `first[I64]`
+    const cxxName = displayName.replace(/\[/g, '<').replace(/\]/g, '>');
+    const split = /^(.+)::([^:]+)$/.exec(cxxName);
     const scope = split ? this.namespace(split[1]!) : this.file(span.file);
     const types = this.typesOrFail();
     const signature = this.di.createSubroutineType(
@@ -65,7 +68,7 @@ export class DebugInfo {
     );
     const sp = this.di.createFunction(
       scope,
-      split ? split[2]! : displayName,
+      split ? split[2]! : cxxName,
       '',
       this.file(span.file),
       line,
