@@ -12,12 +12,13 @@ import llvm, { ice } from './llvm.js';
 import { DebugTypes } from './debug_types.js';
 import type { Layouts } from './layout.js';
 import type { SourceMap, Span } from '../syntax/source.js';
-import type { Type } from '../sema/types.js';
+import { mangleType, type Type } from '../sema/types.js';
 
 export class DebugInfo {
   private readonly di: llvm.DIBuilder;
   private readonly files = new Map<string, llvm.DIFile>();
   private readonly namespaces = new Map<string, llvm.DINamespace>();
+  private readonly signatures = new Map<string, llvm.DISubroutineType>();
   private types: DebugTypes | null = null;
   private readonly cu: llvm.DICompileUnit;
   private readonly emptyLoc = new llvm.DebugLoc();
@@ -62,10 +63,7 @@ export class DebugInfo {
     const cxxName = displayName.replace(/\[/g, '<').replace(/\]/g, '>');
     const split = /^(.+)::([^:]+)$/.exec(cxxName);
     const scope = split ? this.namespace(split[1]!) : this.file(span.file);
-    const types = this.typesOrFail();
-    const signature = this.di.createSubroutineType(
-      this.di.getOrCreateTypeArray([ret.k === 'unit' || ret.k === 'never' ? null : types.of(ret), ...params.map((p) => types.of(p))]),
-    );
+    const signature = this.signature(params, ret);
     const sp = this.di.createFunction(
       scope,
       split ? split[2]! : cxxName,
@@ -127,6 +125,20 @@ export class DebugInfo {
   private typesOrFail(): DebugTypes {
     if (!this.types) ice('DebugInfo.useLayouts must be called before functions are described');
     return this.types;
+  }
+
+  /** One subroutine type per signature (the binding's `getOrCreateTypeArray` allocates a small native wrapper it
+   * never frees, so it is called once per distinct signature rather than once per function). */
+  private signature(params: readonly Type[], ret: Type): llvm.DISubroutineType {
+    const key = [ret, ...params].map(mangleType).join(',');
+    let sig = this.signatures.get(key);
+    if (!sig) {
+      const types = this.typesOrFail();
+      const elements = [ret.k === 'unit' || ret.k === 'never' ? null : types.of(ret), ...params.map((p) => types.of(p))];
+      sig = this.di.createSubroutineType(this.di.getOrCreateTypeArray(elements));
+      this.signatures.set(key, sig);
+    }
+    return sig;
   }
 
   private namespace(name: string): llvm.DINamespace {
