@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 say() { printf '== %s\n' "$*"; }
 
 # --- Debian packages (Node 20 is preinstalled; never install Debian's nodejs, which is 18) ---
-packages=(llvm-14-dev clang-14 libclang-rt-14-dev valgrind cmake gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user)
+packages=(llvm-14-dev clang-14 libclang-rt-14-dev valgrind gdb cmake gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user)
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then

@@ -316,7 +316,7 @@ describe('pure option logic', () => {
 
   it('backend command lines', () => {
     const debug = resolveBuildOptions({}, 'x64');
-    expect(clangLinkArgs(debug, 'p.bc', 'rt.a', 'out', 'x64')).toEqual(['-O0', '-g', 'p.bc', 'rt.a', '-lpthread', '-lm', '-o', 'out']);
+    expect(clangLinkArgs(debug, 'p.bc', 'rt.a', 'out', 'x64')).toEqual(['-O0', '-g', 'p.bc', '-Wl,-u,tml_gdb_scripts', 'rt.a', '-lpthread', '-lm', '-o', 'out']);
     const rel = resolveBuildOptions({ release: true, sanitize: 'undefined', target: 'aarch64-linux-gnu' }, 'x64');
     expect(clangLinkArgs(rel, 'p.bc', 'rt.a', 'out', 'x64')).toEqual([
       '-O2',

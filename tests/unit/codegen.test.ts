@@ -872,9 +872,15 @@ describe('codegen: IR', () => {
     const { ir } = gen(overflowProgram(), { debugInfo: true });
     expect(ir).toContain('"Debug Info Version"');
     expect(ir).toContain('"Dwarf Version"');
-    expect(ir).toMatch(/distinct !DISubprogram\(name: "test::add_checked"/);
+    // `test::add_checked` is named `add_checked` inside a namespace `test` (gdb: `break test::add_checked`), with no
+    // linkage name (gdb would name the function by it)
+    const scope = /distinct !DISubprogram\(name: "add_checked", scope: (![0-9]+), file/.exec(ir)?.[1];
+    expect(ir).toMatch(new RegExp(`^${scope} = !DINamespace\\(name: "test", scope: null\\)$`, 'm'));
+    expect(ir).not.toContain('linkageName');
     expect(ir).toMatch(/!DILocation\(line: 4, column: 5/);
     expect(ir).toContain('llvm.dbg.declare');
+    // parameters are formal parameters, numbered from 1
+    expect(ir).toMatch(/!DILocalVariable\(name: "arg1", arg: 1, /);
   });
 
   it('emits no debug info when asked not to', () => {

@@ -1,16 +1,25 @@
-// Debug line info through DIBuilder (TOOLCHAIN.md §2): the module flags, one compile unit, a DISubprogram per
-// function, one DILocation per source position and function (FunctionLocations), and dbg.declare for named locals
-// of scalar type (composite and pointer debug types are not in the bindings, so other variables are not described).
+// Debug info through DIBuilder (TOOLCHAIN.md §2): the module flags, one compile unit, a DISubprogram per function
+// (named as in the source, methods inside a namespace named after their type, so `break dist2` and
+// `break Point::dist` work), one DILocation per source position and function (FunctionLocations), and a dbg.declare
+// for every named local and parameter, of any type (debug_types.ts).
+//
+// The compile unit says C++ (DW_LANG_C_plus_plus): it is the language whose expression syntax (`p.x`, `xs.data[1]`,
+// `*d`) and value printing best fit TML's. A subprogram has no linkage name: gdb names a function by a linkage name
+// it cannot demangle (`tml.main.dist2` is not an Itanium name) rather than by DW_AT_name and its scopes, and then
+// `break dist2` fails; the ELF symbol stays `tml.main.dist2` for every other tool.
 import * as path from 'node:path';
-import llvm from './llvm.js';
+import llvm, { ice } from './llvm.js';
+import { DebugTypes } from './debug_types.js';
+import type { Layouts } from './layout.js';
 import type { SourceMap, Span } from '../syntax/source.js';
-import type { Type } from '../sema/types.js';
+import { mangleType, type Type } from '../sema/types.js';
 
 export class DebugInfo {
   private readonly di: llvm.DIBuilder;
   private readonly files = new Map<string, llvm.DIFile>();
-  private readonly basicTypes = new Map<string, llvm.DIBasicType>();
-  private readonly fnType: llvm.DISubroutineType;
+  private readonly namespaces = new Map<string, llvm.DINamespace>();
+  private readonly signatures = new Map<string, llvm.DISubroutineType>();
+  private types: DebugTypes | null = null;
   private readonly cu: llvm.DICompileUnit;
   private readonly emptyLoc = new llvm.DebugLoc();
   /** the empty DIExpression every dbg.declare takes (uniqued by LLVM anyway; made once) */
@@ -20,15 +29,19 @@ export class DebugInfo {
     private readonly ctx: llvm.LLVMContext,
     module: llvm.Module,
     private readonly sources: SourceMap,
-    mainFile: string,
+    private readonly mainFile: string,
   ) {
     const W = llvm.Module.ModFlagBehavior.Warning;
     module.addModuleFlag(W, 'Debug Info Version', llvm.LLVMConstants.DEBUG_METADATA_VERSION);
     // DWARF 4: Valgrind 3.19 (Debian 12) cannot read the DWARF 5 that LLVM 14 defaults to
     module.addModuleFlag(W, 'Dwarf Version', 4);
     this.di = new llvm.DIBuilder(module);
-    this.cu = this.di.createCompileUnit(llvm.dwarf.SourceLanguage.DW_LANG_C, this.file(mainFile), 'tmlc', false, '', 0);
-    this.fnType = this.di.createSubroutineType(this.di.getOrCreateTypeArray([]));
+    this.cu = this.di.createCompileUnit(llvm.dwarf.SourceLanguage.DW_LANG_C_plus_plus, this.file(mainFile), 'tmlc', false, '', 0);
+  }
+
+  /** Describe types with the module's layouts (made after this object: they need the module's data layout). */
+  useLayouts(layouts: Layouts): void {
+    this.types = new DebugTypes(this.di, this.file(this.mainFile), layouts);
   }
 
   file(p: string): llvm.DIFile {
@@ -40,17 +53,24 @@ export class DebugInfo {
     return f;
   }
 
-  /** Create and attach the DISubprogram of a defined function. */
-  subprogram(fn: llvm.Function, name: string, linkage: string, span: Span, internal: boolean): llvm.DISubprogram {
+  /** Create and attach the DISubprogram of a defined function. `displayName` is MIR's (`dist2`, `Point::dist`,
+   * `List[I64]::push`): the part after the last `::` is the name, the part before it a namespace. */
+  subprogram(fn: llvm.Function, displayName: string, span: Span, internal: boolean, params: readonly Type[], ret: Type): llvm.DISubprogram {
     const { line } = this.sources.position(span);
     const SP = llvm.DISubprogram.DISPFlags;
+    // type arguments as C++ template arguments (`first<I64>`, `List<I64>::push`): gdb then matches `break first`
+    // and `break List::push` on every instance, which it does not do for `first[I64]`
+    const cxxName = displayName.replace(/\[/g, '<').replace(/\]/g, '>');
+    const split = /^(.+)::([^:]+)$/.exec(cxxName);
+    const scope = split ? this.namespace(split[1]!) : this.file(span.file);
+    const signature = this.signature(params, ret);
     const sp = this.di.createFunction(
-      this.file(span.file),
-      name,
-      linkage,
+      scope,
+      split ? split[2]! : cxxName,
+      '',
       this.file(span.file),
       line,
-      this.fnType,
+      signature,
       line,
       llvm.DINode.DIFlags.FlagPrototyped,
       SP.SPFlagDefinition | (internal ? SP.SPFlagLocalToUnit : 0),
@@ -75,10 +95,9 @@ export class DebugInfo {
     builder.SetCurrentDebugLocation(this.emptyLoc);
   }
 
-  /** Describe a named local living in `storage` (an alloca), when its type has a basic debug type. */
+  /** Describe a named local or parameter (argument number `argNo`) living in `storage` (an alloca). */
   declareLocal(locs: FunctionLocations, sp: llvm.DISubprogram, name: string, ty: Type, span: Span, argNo: number | null, storage: llvm.Value, bb: llvm.BasicBlock): void {
-    const dty = this.basicType(ty);
-    if (!dty) return;
+    const dty = this.typesOrFail().of(ty);
     const file = this.file(span.file);
     const { line } = this.sources.position(span);
     const v =
@@ -103,31 +122,32 @@ export class DebugInfo {
     return llvm.DILocation.get(this.ctx, line, col, sp);
   }
 
-  private basicType(t: Type): llvm.DIBasicType | null {
-    const E = llvm.dwarf.TypeKind;
-    let spec: [string, number, number] | null = null;
-    switch (t.k) {
-      case 'int':
-        spec = [t.name, t.bits, t.signed ? E.DW_ATE_signed : E.DW_ATE_unsigned];
-        break;
-      case 'float':
-        spec = [t.bits === 32 ? 'F32' : 'F64', t.bits, E.DW_ATE_float];
-        break;
-      case 'bool':
-        spec = ['Bool', 8, E.DW_ATE_boolean];
-        break;
-      case 'char':
-        spec = ['Char', 32, E.DW_ATE_UTF];
-        break;
-      default:
-        return null;
+  private typesOrFail(): DebugTypes {
+    if (!this.types) ice('DebugInfo.useLayouts must be called before functions are described');
+    return this.types;
+  }
+
+  /** One subroutine type per signature (the binding's `getOrCreateTypeArray` allocates a small native wrapper it
+   * never frees, so it is called once per distinct signature rather than once per function). */
+  private signature(params: readonly Type[], ret: Type): llvm.DISubroutineType {
+    const key = [ret, ...params].map(mangleType).join(',');
+    let sig = this.signatures.get(key);
+    if (!sig) {
+      const types = this.typesOrFail();
+      const elements = [ret.k === 'unit' || ret.k === 'never' ? null : types.of(ret), ...params.map((p) => types.of(p))];
+      sig = this.di.createSubroutineType(this.di.getOrCreateTypeArray(elements));
+      this.signatures.set(key, sig);
     }
-    let b = this.basicTypes.get(spec[0]);
-    if (!b) {
-      b = this.di.createBasicType(spec[0], spec[1], spec[2]);
-      this.basicTypes.set(spec[0], b);
+    return sig;
+  }
+
+  private namespace(name: string): llvm.DINamespace {
+    let ns = this.namespaces.get(name);
+    if (!ns) {
+      ns = this.di.createNameSpace(null, name, false);
+      this.namespaces.set(name, ns);
     }
-    return b;
+    return ns;
   }
 }
 

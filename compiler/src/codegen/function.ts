@@ -89,13 +89,15 @@ class FunctionEmitter {
     const fn = this.decl.fn;
     if (mir.blocks.length === 0) ice(`function ${mir.symbol} has no blocks`);
     if (mc.debug) {
-      this.sp = mc.debug.subprogram(fn, mir.displayName, mir.symbol, mir.span, !mir.exported);
+      this.sp = mc.debug.subprogram(fn, mir.displayName, mir.span, !mir.exported, mir.locals.slice(1, mir.argCount + 1).map((l) => l.ty), mir.retTy);
       this.locs = mc.debug.locations(this.sp);
     }
 
     const entry = llvm.BasicBlock.Create(mc.ctx, 'entry', fn);
     this.enter(entry);
-    this.at(mir.span);
+    // the slots and the parameters' stores have no location, as clang's: LLVM marks the first located instruction
+    // as the prologue's end, where gdb puts a function's breakpoint, and the parameters must be in their slots by then
+    if (mc.debug) mc.debug.clearLocation(b);
 
     const temps = registerTemps(mir);
     this.regs = new Set([...temps.scalars, ...temps.pairs]);
@@ -117,6 +119,7 @@ class FunctionEmitter {
         mc.debug.declareLocal(this.locs, this.sp, l.name, l.ty, l.span ?? mir.span, l.kind === 'arg' ? l.id : null, this.slot(l.id), entry);
       }
     }
+    this.at(mir.span);
 
     const merged = new Set<number>();
     for (const g of groups) for (const id of g.members.keys()) merged.add(id);

@@ -92,6 +92,7 @@ function emitModule(program: MirProgram, opts: CodegenOptions, parts: NativePart
   module.setTargetTriple(opts.triple.replace(/^(aarch64|arm64)-linux-gnu$/, 'aarch64-unknown-linux-gnu'));
   module.setDataLayout(layoutString);
   const layouts = new Layouts(ctx, module.getDataLayout());
+  debug?.useLayouts(layouts);
   const consts = new ConstantPool(ctx, module, builder, layouts, program.sources);
   const fns = new Map<string, DeclaredFn>();
   const vtables = new Map<string, llvm.GlobalVariable>();

@@ -71,9 +71,10 @@ export function clangCodegenFlags(o: BuildOptions, arch: string = process.arch):
 }
 
 /** `clang-14` arguments that link `input` (bitcode, which clang compiles first, or an object file) with the runtime
- * into the executable `out`. */
+ * into the executable `out`. A `-g` build also pulls in the runtime's gdb pretty-printers (runtime-c/gdb_scripts.c). */
 export function clangLinkArgs(o: BuildOptions, input: string, runtimeLib: string, out: string, arch?: string): string[] {
-  return [...clangCodegenFlags(o, arch), pathArg(input), pathArg(runtimeLib), '-lpthread', '-lm', '-o', pathArg(out)];
+  const gdbScripts = o.debugInfo ? ['-Wl,-u,tml_gdb_scripts'] : [];
+  return [...clangCodegenFlags(o, arch), pathArg(input), ...gdbScripts, pathArg(runtimeLib), '-lpthread', '-lm', '-o', pathArg(out)];
 }
 
 /** Whether the object file is generated in-process: at -O0 clang would only run LLVM's code generator on the

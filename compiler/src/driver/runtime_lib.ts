@@ -45,15 +45,15 @@ export function runtimeVersion(root: string): string {
   return `${packageVersion(root)}-${h.digest('hex').slice(0, 12)}`;
 }
 
-/** The files a runtime library is built from (the root CMakeLists.txt, runtime-c's sources and headers, and its
- * CMake scripts). */
+/** The files a runtime library is built from (the root CMakeLists.txt, runtime-c's sources and headers, its CMake
+ * scripts, and the gdb pretty-printers it embeds). */
 function runtimeSources(root: string): string[] {
   const files = [path.join(root, 'CMakeLists.txt')];
   const dir = path.join(root, 'runtime-c');
-  for (const sub of ['', 'include']) {
+  for (const sub of ['', 'include', 'gdb']) {
     const d = path.join(dir, sub);
     if (!existsSync(d)) continue;
-    for (const f of readdirSync(d).sort()) if (/\.([ch]|cmake)$/.test(f)) files.push(path.join(d, f));
+    for (const f of readdirSync(d).sort()) if (/\.([ch]|cmake|py)$/.test(f)) files.push(path.join(d, f));
   }
   return files.filter((f) => existsSync(f));
 }
