@@ -938,35 +938,37 @@ TmlStr *tml_rt_read_fd(int fd, int *err) {
         *err = EISDIR;
         return NULL;
     }
-    /* a regular file's size is a good first guess (+1 so that the read seeing EOF needs no regrowth) */
+    /* a regular file's size is a good first guess (+1 so that the read seeing EOF needs no regrowth). The bytes go
+     * straight into the Str (no second copy of the file); out of memory ends the program, as for any Str. */
     size_t cap = (have_stat && S_ISREG(st.st_mode) && st.st_size > 0) ? (size_t)st.st_size + 1 : 4096;
-    char *buf = malloc(cap);
+    const TmlAllocSite *site = current_site ? current_site : &str_site;
+    TmlStr *s = tml_alloc((int64_t)(sizeof(TmlStr) + cap + 1), site);
     size_t len = 0;
-    int e = buf ? 0 : ENOMEM;
-    while (!e) {
+    int e = 0;
+    for (;;) {
         if (len == cap) {
-            char *grown = realloc(buf, cap * 2);
-            if (!grown) {
-                e = ENOMEM;
-                break;
-            }
-            buf = grown;
+            if (cap > (size_t)INT64_MAX / 2 - sizeof(TmlStr) - 1) tml_rt_out_of_memory(-1);
             cap *= 2;
+            s = tml_realloc(s, (int64_t)(sizeof(TmlStr) + cap + 1), site);
         }
-        ssize_t r = read(fd, buf + len, cap - len);
+        ssize_t r = read(fd, s->bytes + len, cap - len);
         if (r < 0 && errno == EINTR) continue;
         if (r < 0) e = errno;
         if (r <= 0) break;
         len += (size_t)r;
     }
     close(fd);
-    if (e) {
-        free(buf);
+    if (e || len == 0) {
+        tml_free(s, &tml_rt_runtime_loc);
+        if (!e) return str_empty;
         *err = e;
         return NULL;
     }
-    TmlStr *s = tml_str_new(buf, (int64_t)len);
-    free(buf);
+    /* a pipe's doubled buffer may be mostly empty: give the rest back */
+    if (len < cap / 2) s = tml_realloc(s, (int64_t)(sizeof(TmlStr) + len + 1), site);
+    s->rc = 1;
+    s->len = (int64_t)len;
+    s->bytes[len] = '\0';
     return s;
 }
 

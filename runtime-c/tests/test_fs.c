@@ -48,6 +48,33 @@ static void test_files(void) {
     tml_str_release(more);
 }
 
+/* reading a pipe (its size unknown: the buffer grows past its first 4096 bytes, then shrinks to fit) and an empty
+ * regular file (the static empty string) */
+static void test_read_sizes(void) {
+    int fds[2];
+    CHECK(pipe(fds) == 0);
+    char block[10000];
+    for (size_t k = 0; k < sizeof block; k++) block[k] = (char)('a' + k % 26);
+    CHECK(write(fds[1], block, sizeof block) == (ssize_t)sizeof block);
+    close(fds[1]);
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fds[0]);
+    TmlStr *got = tml_fs_read_file(S(path));
+    CHECK_EQ_I64(tml_fs_last_error(), 0);
+    CHECK_EQ_I64(got->len, (int64_t)sizeof block);
+    CHECK(memcmp(got->bytes, block, sizeof block) == 0);
+    CHECK(got->bytes[got->len] == '\0');
+    tml_str_release(got);
+    close(fds[0]);
+    TmlStr *f = P("empty.txt"), *none = S("");
+    CHECK_EQ_I64(tml_fs_write_file(R(f), R(none), 0), 1);
+    CHECK_STR(tml_fs_read_file(R(f)), "");
+    CHECK_EQ_I64(tml_fs_last_error(), 0);
+    CHECK_EQ_I64(tml_fs_remove_file(R(f)), 1);
+    tml_str_release(f);
+    tml_str_release(none);
+}
+
 static void test_dirs(void) {
     TmlStr *d = P("sub"), *x = P("sub/b"), *y = P("sub/a"), *z = P("sub/c"), *t = S("x");
     CHECK_EQ_I64(tml_fs_create_dir(R(d)), 1);
@@ -91,6 +118,7 @@ int main(void) {
         return 1;
     }
     test_files();
+    test_read_sizes();
     test_dirs();
     rmdir(base);
     CHECK_EQ_I64(tml_mem_live_blocks(), 0);

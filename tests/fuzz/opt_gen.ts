@@ -42,6 +42,9 @@ func consume(l: Loud) {
 func twice(x: I64) -> I64 {
     x + x
 }
+func str_len(s: Str) -> I64 {
+    s.len() as I64
+}
 `;
 
 export class OptProgramGen {
@@ -154,6 +157,16 @@ export class OptProgramGen {
       case 'while': {
         const c = this.fresh('c');
         this.emit(`var ${c}: I64 = 0`);
+        const acc = mutables.find((v) => v.ty === 'I64');
+        if (acc && this.rng.chance(0.6)) {
+          // a square below the length bounds the counter (`<`), or does not (`<=`, `c + 1`)
+          const rel = this.rng.pick(['<', '<', '<=']);
+          this.emit(`while ${c} * ${c} ${rel} xs.len() {`);
+          this.emit(`    ${acc.name} = ${acc.name} + xs[${this.rng.pick([c, c, `${c} + 1`])}]`);
+          this.emit(`    ${c} = ${c} + 1`);
+          this.emit('}');
+          return;
+        }
         this.emit(`while ${c} < ${1 + this.rng.int(4)} {`);
         this.depth++;
         this.block(new Scope(scope), 1 + this.rng.int(2));
@@ -183,7 +196,9 @@ export class OptProgramGen {
         const s = this.fresh('s');
         this.emit(`let ${s} = "${s}={${this.expr(scope, 'I64', 1)}}"`);
         const v: Var = { name: this.fresh('v'), ty: 'I64', mutable: false };
-        this.emit(`let ${v.name}: I64 = ${s}.len() as I64`);
+        // a Str handed to a function: its last use there (the copy may take over the reference) or not
+        if (this.rng.chance(0.5)) this.emit(`let ${v.name}: I64 = str_len(${s})${this.rng.chance(0.5) ? ` + ${s}.len() as I64` : ''}`);
+        else this.emit(`let ${v.name}: I64 = ${s}.len() as I64`);
         scope.vars.push(v);
         return;
       }

@@ -89,11 +89,45 @@ export class Facts {
     if (!ty || !a || !b) return [];
     const rel = norm[1];
     const exact = (v: Val) => v.k === 'const' || v.exact;
-    if (ty.signed) return exact(a) && exact(b) ? [{ x: a, rel, y: b }] : [];
+    if (ty.signed) {
+      if (!exact(a) || !exact(b)) return [];
+      // `i * i < n` (or `<=`) says the same of `i`: i <= i * i for every integer i (i(i - 1) >= 0), when the
+      // product did not wrap
+      const root = this.squared(norm[0], def);
+      const i = root && this.current(root.op, root.at, q);
+      return i && i.k !== 'const' && i.exact ? [{ x: a, rel, y: b }, { x: i, rel, y: b }] : [{ x: a, rel, y: b }];
+    }
     // an unsigned compare below a non-negative signed bound puts the signed value in [0, bound)
     const small = (v: Val) => v.k === 'len' || (v.k === 'const' && v.v >= 0n && v.v <= I64_MAX);
     if (small(b)) return [{ x: a, rel, y: b }, { x: { k: 'const', v: 0n }, rel: '<=', y: a }];
     return exact(a) && exact(b) && this.unsignedRoot(a) && this.unsignedRoot(b) ? [{ x: a, rel, y: b }] : [];
+  }
+
+  /** `o` read at `at` holds `i * i` computed without wrapping (a plain product whose operand ranges keep it in its
+   * type, or a checked one read on its no-overflow edge): the operand `i` and where it was read. */
+  private squared(o: Operand, at: Point): { op: Operand; at: Point } | null {
+    const v = this.values;
+    const src = v.source(o, at);
+    const so = src.op;
+    if (so.k === 'const') return null;
+    let r: Rvalue | null = null;
+    let rAt = src.at;
+    if (so.place.proj.length === 1 && so.place.proj[0]!.k === 'field' && so.place.proj[0]!.index === 0) {
+      const pd = v.reachingDef(so.place.local, src.at);
+      const ps = pd && v.stmt(pd);
+      if (!pd || !ps || ps.k !== 'assign' || ps.rvalue.k !== 'checked' || !this.overflowChecked(so.place.local, pd.block, src.at.block)) return null;
+      r = ps.rvalue;
+      rAt = pd;
+    } else if (so.place.proj.length === 0) {
+      const d = v.definition(so, src.at);
+      if (!d || d.s.rvalue.k !== 'binary' || this.writeInterval(d.s.rvalue, d.at) === null) return null;
+      r = d.s.rvalue;
+      rAt = d.at;
+    }
+    if (!r || (r.k !== 'binary' && r.k !== 'checked') || r.op !== 'mul') return null;
+    const { left, right } = r;
+    if (left.k === 'const' || right.k === 'const' || left.place.proj.length || right.place.proj.length || left.place.local !== right.place.local) return null;
+    return { op: left, at: rAt };
   }
 
   private unsignedRoot(v: Val): boolean {

@@ -13,6 +13,7 @@ import { removeDeadLocals, removeDeadStores } from './dead_code.js';
 import { removeDeadFunctions } from './dead_fns.js';
 import { devirtualize } from './devirt.js';
 import { inlineCalls } from './inline.js';
+import { lastCopyMoves } from './last_copy.js';
 import { escapeAnalysis } from './escape.js';
 import { removeOverflowChecks } from './overflow_checks.js';
 import { simplifyCfg } from './simplify_cfg.js';
@@ -39,6 +40,8 @@ export const OPT_PASSES: readonly MirPass[] = [
   perFunction('bounds_checks', removeBoundsChecks),
   perFunction('overflow_checks', removeOverflowChecks),
   { name: 'arc_pairs', optimize: true, run: (ctx) => arcPairs(ctx.program!) },
+  // after arc_pairs: a copy it could not pair (it is handed on) may still take over its holder's reference
+  perFunction('last_copy', lastCopyMoves),
   perFunction('drop_flags', dropFlags),
   // again: arc_pairs leaves `_3 = copy _1; _2 = move _3` where a retain was
   perFunction('copy_prop_late', copyProp),
