@@ -131,7 +131,7 @@ describe('tmlc lsp over stdio', () => {
   });
 
   it('reports the MIR checks too (a use after move), with the earlier move as related information', async () => {
-    const moved = program('    let n: I32 = 3', '    let list = List[I32]::new()\n    let other = list\n    let k = list.len()\n');
+    const moved = program('    let n: I32 = 3', '    let list = List[I32]::new()\n    let other = list\n    let k = list.len()\n    println("{other.len()} {k}")\n');
     expect(await change(moved)).toEqual([
       {
         range: range(19, 12, 19, 16),

@@ -219,7 +219,7 @@ const CASES: Record<string, Case> = {
     good: [
       'func power(base_: I64, exp: I64) -> I64 {',
       '    var r = 1',
-      '    for i in 0 to exp {',
+      '    for _ in 0 to exp {',
       '        r = r * base_',
       '    }',
       '    r',
