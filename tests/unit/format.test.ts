@@ -174,7 +174,7 @@ describe('exact outputs', () => {
 describe('parse errors', () => {
   it('returns the diagnostics instead of a text', () => {
     const r = formatSource('func main( {\n', 'bad.tml');
-    expect('diagnostics' in r && r.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual(['E0014 expected pattern, found `{`']);
+    expect('diagnostics' in r && r.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual(['E0017 unclosed delimiter `{`', 'E0014 expected pattern, found `{`']);
   });
   it('formats the nearest valid file', () => {
     expect(format('func main( ) {\n}\n')).toBe('func main() {}\n');

@@ -25,6 +25,7 @@ func main() {
         Shape::Empty => println("e"),
         Rect { w } => println("{w}"),
     }
+    println("{m.unwrap_or(0)}")
 }
 `;
 // the file is never on disk: the analysis reads the overlay
