@@ -30,11 +30,11 @@ afterAll(() => {
 
 /** gdb's output for `commands` (each an -ex), run in batch mode without any gdbinit, with the printers allowed to
  * load unless `printers` is false; the inferior's own output goes to /dev/null. */
-async function gdb(commands: string[], printers = true): Promise<string> {
+async function gdb(commands: string[], printers = true, target = exe): Promise<string> {
   const args = ['-batch', '-nx'];
   if (printers) args.push('-iex', `add-auto-load-safe-path ${work}`);
   for (const c of commands) args.push('-ex', c);
-  const r = await execa('gdb', [...args, exe], { cwd: work, reject: false, all: true });
+  const r = await execa('gdb', [...args, target], { cwd: work, reject: false, all: true });
   expect(r.exitCode, r.all).toBe(0);
   return normalise(r.all ?? '');
 }
@@ -141,4 +141,36 @@ describe('gdb on a -g build', () => {
     const out = await gdb(['info auto-load python-scripts']);
     expect(out).toBe(['Loaded  Script                                                                 ', 'Yes     gdb.inlined-script.tml_printers'].join('\n'));
   });
+});
+
+describe('a one-line function in a debug build', () => {
+  // the MIR optimizer inlines small functions, but not the program's own in a debuggable build (mir/opt/inline.ts):
+  // with it `dist2` would not exist, and `break dist2` would say 'Function "dist2" not defined'
+  it("stays a function that gdb breaks on, and the caller's locals are one frame up", async () => {
+    const src = path.join(work, 'small.tml');
+    fs.writeFileSync(
+      src,
+      'type Point { x: F64, y: F64 }\n\nfunc dist2(p: Point) -> F64 {\n    p.x * p.x + p.y * p.y\n}\n\nfunc main() {\n' +
+        '    let s = "hello"\n    var xs = List[I32]::new()\n    xs.push(1)\n    xs.push(2)\n    let m: Maybe[I32] = Just(3)\n' +
+        '    let p = Point { x: 3.0, y: 4.0 }\n    println("{s} {xs.len()} {m.unwrap()} {dist2(p)}")\n}\n',
+    );
+    const small = path.join(work, 'small');
+    await execa('node', [TMLC, 'build', src, '-o', small], { cwd: work });
+    const out = await gdb(['break dist2', 'run > /dev/null', 'info args', 'up', 'info locals'], true, small);
+    expect(out).toBe(
+      [
+        'Breakpoint 1 at 0x…: file small.tml, line 4.',
+        '',
+        'Breakpoint 1, dist2 (p=...) at small.tml:4',
+        '4\t    p.x * p.x + p.y * p.y',
+        'p = {x = 3, y = 4}',
+        '#1  0x… in main () at small.tml:14',
+        '14\t    println("{s} {xs.len()} {m.unwrap()} {dist2(p)}")',
+        's = "hello"',
+        'xs = List(len=2) = {1, 2}',
+        'm = Just(3)',
+        'p = {x = 3, y = 4}',
+      ].join('\n'),
+    );
+  }, 120_000);
 });

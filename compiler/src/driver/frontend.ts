@@ -40,7 +40,7 @@ export function runFrontEnd(entryPath: string, opts: FrontEndOptions): FrontEndR
   t0 = performance.now();
   let mirText: string | null = null;
   const stopAfter = opts.mirAfter ?? (opts.checkOnly ? LAST_CHECK_PASS : undefined);
-  const lower = { overflowChecks: opts.overflowChecks, tests: opts.tests, trackSites: opts.overflowChecks, mirOpt: opts.mirOpt ?? undefined };
+  const lower = { overflowChecks: opts.overflowChecks, tests: opts.tests, trackSites: opts.overflowChecks, mirOpt: opts.mirOpt ?? undefined, debuggable: opts.debuggable ?? false };
   const program = buildMir(checked, sources, lower, diags, {
     stopAfter,
     timed: (pass, ms) => timings.push({ phase: `mir:${pass}`, ms }),

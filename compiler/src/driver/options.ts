@@ -33,6 +33,8 @@ export interface FrontEndOptions {
   mirOpt?: boolean | null;
   /** an executable with `main` is being built: a test file without `main` is an error then, not only skipped */
   needsMain?: boolean;
+  /** a debug build with debug info: the MIR inliner leaves the program's own functions alone (mir/opt/inline.ts) */
+  debuggable?: boolean;
   /** `tmlc check`: stop after the MIR's last check (nothing later reports a diagnostic); no optimizer */
   checkOnly?: boolean;
   /** file path → text to compile instead of the file's (the language server's unsaved editor buffers) */

@@ -184,7 +184,7 @@ export function resolveBuildOptions(
 
 /** What the front end needs of a build. */
 export function frontEndOptions(o: BuildOptions & Partial<Pick<PipelineOptions, 'mirAfter'>>, tests = false): FrontEndOptions {
-  return { overflowChecks: !o.release, tests, mirAfter: o.mirAfter ?? null, mirOpt: o.mirOpt ?? null };
+  return { overflowChecks: !o.release, tests, mirAfter: o.mirAfter ?? null, mirOpt: o.mirOpt ?? null, debuggable: o.debugInfo && !o.release };
 }
 
 const EMIT_EXTENSION: Record<Emit, string> = { ir: '.ll', mir: '.mir', bc: '.bc', obj: '.o' };

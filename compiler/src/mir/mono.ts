@@ -18,6 +18,9 @@ export interface LowerOptions {
   readonly trackSites: boolean;
   /** run the MIR optimizer (default: on unless TMLC_MIR_OPT=0; mir/build.ts) */
   readonly mirOpt?: boolean;
+  /** a debug build with debug info: the program's own functions stay functions (not inlined), so a debugger can
+   * break on them by name and step into them, as at clang's and rustc's -O0 */
+  readonly debuggable?: boolean;
 }
 
 export interface Instance {

@@ -11,11 +11,15 @@
 // growing at MAX_CALLER statements. Calls made direct by inlining (a `dyn` call on a fat pointer made by the
 // inlined caller's code) are devirtualised and may be inlined in turn, a few rounds deep.
 //
+// Debug builds with debug info (`debuggable`) inline only the library's functions: the program's own stay
+// functions, so `break dist2` and `step` find them (what clang and rustc do at -O0).
+//
 // Debug locations: the inlined statements take the call's span. The function's DISubprogram is the caller's, in the
 // caller's file, so the callee's own lines would point into the wrong file; a debugger steps over an inlined call as
 // one line. Panic messages are unaffected: every panic carries its own `const loc(…)` (the library's, or the user's
 // through `@track_caller`'s location argument).
 import type { Span } from '../../syntax/source.js';
+import { stdlibDir } from '../../sema/modules.js';
 import { typeEquals, type Type } from '../../sema/types.js';
 import type { BasicBlock, LocalDecl, MirFunction, MirProgram, Operand, Place, Statement, Terminator } from '../mir.js';
 import { placeType } from '../analysis/place_type.js';
@@ -41,14 +45,22 @@ const WRAPPERS = [
 const MAX_CALLER = 4000;
 const ROUNDS = 4;
 
-export function inlineCalls(p: MirProgram): void {
+/** `libraryOnly`: inline only the standard library's functions (a debuggable build). */
+export function inlineCalls(p: MirProgram, libraryOnly = false): void {
   const bySymbol = new Map(p.functions.map((f) => [f.symbol, f]));
   const { order, cyclic } = callGraph(p.functions, bySymbol);
   const tables = devirtTables(p);
-  for (const f of order) inlineInto(f, bySymbol, cyclic, tables);
+  const skip = libraryOnly ? programFunctions(p.functions) : new Set<MirFunction>();
+  for (const f of order) inlineInto(f, bySymbol, cyclic, tables, skip);
 }
 
-function inlineInto(f: MirFunction, bySymbol: ReadonlyMap<string, MirFunction>, cyclic: ReadonlySet<string>, tables: DevirtTables): void {
+/** The program's own functions and closures (defined outside the standard library's directory). */
+function programFunctions(fns: readonly MirFunction[]): Set<MirFunction> {
+  const std = stdlibDir() + '/';
+  return new Set(fns.filter((f) => (f.kind === 'fn' || f.kind === 'closure') && !f.span.file.startsWith(std)));
+}
+
+function inlineInto(f: MirFunction, bySymbol: ReadonlyMap<string, MirFunction>, cyclic: ReadonlySet<string>, tables: DevirtTables, skip: ReadonlySet<MirFunction>): void {
   let total = size(f);
   let changed = false;
   for (let round = 0; round < ROUNDS; round++) {
@@ -60,7 +72,7 @@ function inlineInto(f: MirFunction, bySymbol: ReadonlyMap<string, MirFunction>, 
         const s = b.stmts[j]!;
         if (s.k !== 'call' || s.callee.k !== 'fn' || total > MAX_CALLER) continue;
         const g = bySymbol.get(s.callee.symbol);
-        if (!g || g === f || !inlinable(g, cyclic)) continue;
+        if (!g || g === f || skip.has(g) || !inlinable(g, cyclic)) continue;
         inlineAt(f, b, j, s, g);
         total += size(g) + g.argCount + 1;
         changed = true;

@@ -31,7 +31,7 @@ function perFunction(name: string, run: (f: MirFunction, ctx: PassContext) => vo
 
 export const OPT_PASSES: readonly MirPass[] = [
   { name: 'devirt', optimize: true, run: (ctx) => devirtualize(ctx.program!) },
-  { name: 'inline', optimize: true, run: (ctx) => inlineCalls(ctx.program!) },
+  { name: 'inline', optimize: true, run: (ctx) => inlineCalls(ctx.program!, ctx.opts.debuggable === true) },
   perFunction('const_prop', constProp),
   perFunction('copy_prop', copyProp),
   // after inlining and copy_prop (fewer aliases to follow); before dead_stores, which removes the Heap it leaves unused
