@@ -121,7 +121,7 @@ describe('build: defaults per mode', () => {
       // --color=auto: this process's stderr and NO_COLOR decide (tests/unit/color.test.ts tests the choices)
       color: process.stderr.isTTY === true && (process.env.NO_COLOR ?? '') === '',
     });
-    expect(frontEndOptions(c.o)).toEqual({ overflowChecks: true, tests: false, mirAfter: null, mirOpt: process.env.TMLC_MIR_OPT !== '0' });
+    expect(frontEndOptions(c.o)).toEqual({ overflowChecks: true, tests: false, mirAfter: null, mirOpt: process.env.TMLC_MIR_OPT !== '0', debuggable: true });
     expect(runtimeVariant(c.o)).toBe('debug');
   });
 
@@ -163,6 +163,8 @@ describe('build: defaults per mode', () => {
     const c = only((await cli(['build', 'a.tml', '--release'])).calls, 'build');
     expect(c.o).toMatchObject({ optLevel: 2, release: true, debugInfo: false, checkLeaks: false, sanitize: null });
     expect(frontEndOptions(c.o).overflowChecks).toBe(false);
+    // --release inlines the program's own functions too (mir/opt/inline.ts)
+    expect(frontEndOptions(c.o).debuggable).toBe(false);
     expect(runtimeVariant(c.o)).toBe('release');
   });
 
