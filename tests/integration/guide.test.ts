@@ -100,6 +100,8 @@ describe('docs/guide.md', () => {
         return;
       }
       expect(built.status, built.err).toBe(0);
+      // a sample in the guide compiles cleanly: no warning either
+      expect(built.err).toBe('');
       const r = await run(path.join(work, 'main'), [], work);
       expect(r.status, r.err).toBe(s.status);
       expect(r.out).toBe(s.stdout);
