@@ -3,7 +3,7 @@
 import type * as ast from '../syntax/ast.js';
 import { CHAIN_STEP, elseIfChain, leftSpine, type IfLinkExpr } from '../syntax/chains.js';
 import type { DiagnosticBag, Label } from '../syntax/diagnostics.js';
-import type { Span } from '../syntax/source.js';
+import { joinSpans, type Span } from '../syntax/source.js';
 import { BUILTIN_FUNCTIONS, FLOAT_METHODS, INT_METHODS, LOWLEVEL_FUNCTIONS, SIGNED_ONLY_METHODS, SIMPLE_METHODS, STR_METHODS, type NumMethod } from './builtins.js';
 import type { Binding, Bound, FuncDef, ModuleScope, ProgramDefs } from './defs.js';
 import { missingCase } from './exhaustive.js';
@@ -3097,8 +3097,7 @@ function everyBitPatternValid(t: Type, seen: Set<AdtDef> = new Set()): boolean {
 
 /** The span of a written path, from its first segment to its last. */
 function spanOfPath(segs: readonly ast.PathSegment[]): Span {
-  const first = segs[0]!.span;
-  return { file: first.file, start: first.start, end: segs[segs.length - 1]!.span.end };
+  return joinSpans(segs[0]!.span, segs[segs.length - 1]!.span);
 }
 
 /** The label "function defined here" at a user function's name (the standard library's sources are not shown). */
