@@ -14,7 +14,6 @@ import {
   type ProtocolConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
-import { FORMATTER } from '../../compiler/src/lsp/formatting.js';
 
 const root = path.resolve(new URL('../../', import.meta.url).pathname);
 const dir = tmp.dirSync({ unsafeCleanup: true });
@@ -108,8 +107,7 @@ describe('tmlc lsp over stdio', () => {
         definitionProvider: true,
         documentSymbolProvider: true,
         completionProvider: { triggerCharacters: ['.'] },
-        // advertised only once the formatter is wired (lsp/formatting.ts)
-        ...(FORMATTER ? { documentFormattingProvider: true } : {}),
+        documentFormattingProvider: true,
       },
       serverInfo: { name: 'tmlc' },
     });

@@ -1,6 +1,5 @@
 // Document formatting through the compiler's formatter (`tmlc fmt`, compiler/src/syntax/format/), behind a narrow
-// interface so the adapter can be tested with a stand-in. While FORMATTER is null the server does not advertise
-// formatting (server.ts).
+// interface so the adapter can be tested with a stand-in.
 import type { TextEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { formatSource } from '../syntax/format/format.js';
@@ -11,7 +10,7 @@ export interface SourceFormatter {
 }
 
 /** The compiler's formatter: a file with syntax errors throws, so it gets no edits (its diagnostics say why). */
-export const FORMATTER: SourceFormatter | null = {
+export const FORMATTER: SourceFormatter = {
   formatSource(text: string, fileName: string): string {
     const r = formatSource(text, fileName);
     if ('diagnostics' in r) throw new Error(`${fileName}: syntax errors, not formatted`);

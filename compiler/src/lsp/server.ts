@@ -93,7 +93,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       definitionProvider: true,
       documentSymbolProvider: true,
       completionProvider: { triggerCharacters: ['.'] },
-      ...(FORMATTER ? { documentFormattingProvider: true } : {}),
+      documentFormattingProvider: true,
     },
     serverInfo: { name: 'tmlc' },
   }));
@@ -113,8 +113,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   });
   connection.onDocumentFormatting((p) => {
     const doc = documents.get(p.textDocument.uri);
-    if (!doc || !FORMATTER) return [];
-    return guard('formatting', [], () => formattingEdits(FORMATTER!, doc, uriToPath(doc.uri)));
+    if (!doc) return [];
+    return guard('formatting', [], () => formattingEdits(FORMATTER, doc, uriToPath(doc.uri)));
   });
 
   documents.listen(connection);
