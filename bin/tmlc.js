@@ -7,7 +7,17 @@ import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'n
 import Module, { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import v8 from 'node:v8';
 import vm from 'node:vm';
+
+// A compilation is a short run: V8's optimising compiler (TurboFan) spends more CPU on background threads than it
+// saves before the process exits, so one-shot commands run on the interpreter and the baseline compiler only
+// (docs/decisions.md, "No optimising JIT for one-shot commands"). The language server runs for hours and keeps it;
+// TMLC_V8_OPT=1 keeps it for any command.
+if (process.env.TMLC_V8_OPT !== '1' && process.argv[2] !== 'lsp') {
+  v8.setFlagsFromString('--no-opt');
+  v8.setFlagsFromString('--sparkplug');
+}
 
 const cliDir = fileURLToPath(new URL('../dist/compiler/src/cli/', import.meta.url));
 const main = path.join(cliDir, 'main.js');

@@ -59,4 +59,15 @@ describe('bin/tmlc.js', () => {
     rmSync(bundle);
     expect(await tmlc()).toBe('dist check x.tml');
   });
+
+  it('one-shot commands run without V8\'s optimising compiler; TMLC_V8_OPT=1 keeps it', async () => {
+    // --trace-opt prints a line for each function V8 marks or compiles with TurboFan
+    const hello = path.join(root, 'examples', 'hello.tml');
+    const turbofanLines = async (env: Record<string, string>): Promise<number> => {
+      const r = await execa('node', ['--trace-opt', path.join(root, 'bin', 'tmlc.js'), 'check', hello], { env });
+      return String(r.stdout).split('\n').filter((l) => l.includes('TURBOFAN')).length;
+    };
+    expect(await turbofanLines({})).toBe(0);
+    expect(await turbofanLines({ TMLC_V8_OPT: '1' })).toBeGreaterThan(0);
+  });
 });

@@ -12,13 +12,13 @@ import { withoutInternalErrorLog } from '../setup/expected_internal_error.js';
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tmlc-pool-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-// answers with its pid among the inputs; a file named `crash` kills it; `slow…` answers later than the others
+// answers with its pid and its V8 flags among the inputs; a file named `crash` kills it; `slow…` answers later than the others
 const WORKER = path.join(dir, 'worker.mjs');
 writeFileSync(
   WORKER,
   `process.on('message', (m) => {
   if (m.req.file === 'crash') process.kill(process.pid, 'SIGKILL');
-  const reply = { id: m.id, result: { status: 0, tests: [], inputs: [m.req.file, String(process.pid)] }, output: [{ stream: 'err', text: 'compiled ' + m.req.file + '\\n' }] };
+  const reply = { id: m.id, result: { status: 0, tests: [], inputs: [m.req.file, String(process.pid), process.execArgv.join(' ')] }, output: [{ stream: 'err', text: 'compiled ' + m.req.file + '\\n' }] };
   setTimeout(() => process.send(reply), m.req.file.startsWith('slow') ? 300 : 0);
 });
 process.on('disconnect', () => process.exit(0));
@@ -42,6 +42,25 @@ describe('CompilePool', () => {
     for (const r of results) perPid.set(r.inputs[1]!, (perPid.get(r.inputs[1]!) ?? 0) + 1);
     expect([...perPid.values()].every((k) => k <= 2)).toBe(true);
     expect(perPid.size).toBe(3);
+  });
+
+  it('workers run without the optimising JIT (one-shot compiles), unless TMLC_V8_OPT=1', async () => {
+    const flagsOf = async (): Promise<string> => {
+      const pool = new CompilePool(1, 20, pathToFileURL(WORKER));
+      const r = await pool.compile(request('f'));
+      pool.close();
+      return r.inputs[2]!;
+    };
+    const saved = process.env['TMLC_V8_OPT'];
+    try {
+      delete process.env['TMLC_V8_OPT'];
+      expect((await flagsOf()).split(' ').slice(-2)).toEqual(['--no-opt', '--sparkplug']);
+      process.env['TMLC_V8_OPT'] = '1';
+      expect(await flagsOf()).not.toContain('--no-opt');
+    } finally {
+      if (saved === undefined) delete process.env['TMLC_V8_OPT'];
+      else process.env['TMLC_V8_OPT'] = saved;
+    }
   });
 
   it('a worker that dies fails its file with an internal-error message; the next files still compile', async () => {

@@ -15,6 +15,13 @@ import type { WorkerReply, WorkerRequest } from './compile_worker.js';
 export const COMPILES_PER_WORKER = 20;
 
 /** The worker's module next to this one; in the bundled CLI (ci/bundle_cli.mjs), the worker's own bundle next to it. */
+/** A worker compiles a few dozen files and exits: like bin/tmlc.js for one-shot commands, it runs without V8's
+ * optimising compiler, whose background compiles cost more CPU than they save (docs/decisions.md, "No optimising
+ * JIT for one-shot commands"); TMLC_V8_OPT=1 keeps it. */
+function workerExecArgv(): string[] {
+  return process.env['TMLC_V8_OPT'] === '1' ? process.execArgv : [...process.execArgv, '--no-opt', '--sparkplug'];
+}
+
 const WORKER_MODULE = new URL(import.meta.url.endsWith('.cjs') ? './compile_worker.cjs' : './compile_worker.js', import.meta.url);
 
 export interface CompiledFile extends CompileResult {
@@ -93,7 +100,7 @@ export class CompilePool {
   private spawn(): Worker {
     // the worker's own stdout and stderr are ours: everything a compile writes comes back over IPC; only what
     // Node itself prints when the process crashes goes straight out
-    const child = fork(this.workerModule, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(this.workerModule, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: workerExecArgv() });
     this.started++;
     const w: Worker = { child, job: null, compiled: 0, gone: false };
     this.workers.add(w);
