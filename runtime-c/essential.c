@@ -142,6 +142,13 @@ TML_NORETURN void tml_rt_die(int32_t status) {
     _exit(status);
 }
 
+/* internal.h, tml_rt_threads_starting: not in threads_flag.c, whose only definition must be the flag */
+TML_NORETURN void tml_rt_single_threaded_program_starts_thread(void) {
+    tml_rt_eprintf("tmlc: internal error: this program was compiled as single-threaded (it calls no runtime function "
+                   "that starts a thread), but it is starting one; please report it\n");
+    tml_rt_die(101);
+}
+
 TML_NORETURN void tml_rt_out_of_memory_at(int64_t size, const TmlLoc *loc) {
     char msg[96];
     if (size < 0)

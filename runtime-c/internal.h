@@ -16,13 +16,24 @@
  * are not exported from a program or shared object. */
 #define TML_RT_HIDDEN __attribute__((visibility("hidden")))
 
+/* Defined in threads_flag.c, alone, so that a program can define it instead: a --release program that calls no
+ * runtime function able to start a thread (codegen/single_threaded.ts) defines it as a constant 0, which the
+ * runtime functions inlined into it fold away (no test of it left in a refcount or a pool's fast path); the
+ * archive's copy is then not linked. */
 extern TML_RT_HIDDEN int32_t tml_rt_threads_flag;
+
+/* Defined (weak reference here) only by such a program, next to its constant flag: starting a thread there would
+ * write read-only memory, so the runtime stops first with an internal error (the compiler's list of functions that
+ * start threads missed one). */
+extern TML_RT_HIDDEN const char tml_rt_program_single_threaded __attribute__((weak));
+TML_NORETURN void tml_rt_single_threaded_program_starts_thread(void);
 
 /* Called before every pthread_create of the runtime (and by a test or embedder before it starts a thread of its own
  * that touches runtime objects): refcounts, pool and tracker locks are atomic from then on. The store precedes
  * pthread_create, which happens-before everything the new thread does, so no thread ever sees a plain update of a
  * count that another thread may also update. */
 static inline void tml_rt_threads_starting(void) {
+    if (&tml_rt_program_single_threaded != NULL) tml_rt_single_threaded_program_starts_thread();
     if (!__atomic_load_n(&tml_rt_threads_flag, __ATOMIC_RELAXED)) __atomic_store_n(&tml_rt_threads_flag, 1, __ATOMIC_RELAXED);
 }
 

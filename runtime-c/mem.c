@@ -99,9 +99,6 @@ int32_t tml_mem_compare(const void *a, const void *b, int64_t n) {
     return (r > 0) - (r < 0);
 }
 
-/* internal.h: set before the runtime's first thread starts */
-int32_t tml_rt_threads_flag;
-
 /* ---- reference counts ----
  * The first word of a refcounted block is an int64 count. TML_RC_STATIC marks immortal constants (string
  * literals live in read-only memory): they are never written. Counts are atomic (MEMORY.md §4), except while the

@@ -167,12 +167,17 @@ static inline int on_valgrind(void) {
  * lists are bounded (TML_TRACK_RECYCLE_BYTES) and really freed at exit. Every small block is allocated with the
  * whole size of its class so that any block of the class can serve any request of it. Off under ASan and
  * Valgrind, whose own allocators track reuse (a use after free stays theirs to report). */
-#define RECYCLE_CLASSES 17 /* classes 1..16: blocks of up to 256 bytes, header included */
+#define RECYCLE_CLASSES 17 /* classes 2..16: blocks of up to 264 bytes, header included */
 static Hdr *recycled[RECYCLE_CLASSES]; /* linked through `next` */
 static size_t recycled_bytes;
 
-/* A block's size class: its bytes (header included) in 16-byte units. */
-static inline size_t size_class(size_t size) { return (size + sizeof(Hdr) + 15) >> 4; }
+/* A block's size class c: a header and user bytes of up to 16c + 8 in all, allocated with exactly that much.
+ * glibc's malloc gives a request of 16c + 8 bytes a chunk of 16c + 16 whose every byte but its size word is usable,
+ * so a block fills its chunk: a 24-byte binary-trees node with its 32-byte header is 56 bytes in a 64-byte chunk
+ * (with classes of 16c bytes it asked for 64 and got an 80-byte chunk; the debug build's trees were 25% bigger in
+ * memory, and slower by their cache misses). */
+static inline size_t size_class(size_t size) { return (size + sizeof(Hdr) + 7) >> 4; }
+static inline size_t class_bytes(size_t c) { return (c << 4) + 8; }
 
 static inline int may_recycle(void) {
 #ifdef TML_ASAN
@@ -191,7 +196,7 @@ static inline Hdr *recycled_take(size_t size) {
     Hdr *h = recycled[c];
     if (h) {
         recycled[c] = h->next;
-        recycled_bytes -= c << 4;
+        recycled_bytes -= class_bytes(c);
     }
     return h;
 }
@@ -209,10 +214,10 @@ static void recycled_flush(void) {
 
 static void release_block(Hdr *h) {
     size_t c = size_class(hdr_size(h));
-    if (c < RECYCLE_CLASSES && !finished && recycled_bytes + (c << 4) <= TML_TRACK_RECYCLE_BYTES && may_recycle()) {
+    if (c < RECYCLE_CLASSES && !finished && recycled_bytes + class_bytes(c) <= TML_TRACK_RECYCLE_BYTES && may_recycle()) {
         h->next = recycled[c];
         recycled[c] = h;
-        recycled_bytes += c << 4;
+        recycled_bytes += class_bytes(c);
         return;
     }
 #ifdef TML_VALGRIND
@@ -255,7 +260,7 @@ void *tml_track_alloc(size_t size, const TmlAllocSite *site, int zeroed) {
     if (h) {
         if (zeroed) memset(h + 1, 0, size);
     } else {
-        size_t bytes = size_class(size) << 4; /* the whole class (see recycling) */
+        size_t bytes = class_bytes(size_class(size)); /* the whole class (see recycling) */
         h = zeroed ? calloc(1, bytes) : malloc(bytes);
         if (!h) tml_rt_out_of_memory_at((int64_t)size, at);
     }
@@ -309,7 +314,7 @@ void *tml_track_realloc(void *p, size_t size, const TmlAllocSite *site) {
     if (magic == MAGIC_LIVE) count_dead((int64_t)old_size);
     lock_give(t);
 
-    Hdr *n = realloc(h, size_class(size) << 4); /* the whole class (see recycling) */
+    Hdr *n = realloc(h, class_bytes(size_class(size))); /* the whole class (see recycling) */
     if (!n) tml_rt_out_of_memory_at((int64_t)size, loc);
     hdr_set(n, magic, size);
     if (site) n->site = site; /* the most recent owner knows best what the block now is */

@@ -19,6 +19,8 @@
 #                       version (the control)
 #   release-O0          tmlc build --release -O 0     no tracking, but also no overflow checks and no -g
 #   The tracking overhead is debug / debug-untracked (and debug / debug-no-check-leaks when that one is untracked).
+# Part 3 (issue 13, goal: a debug build at most 2x --release), max depth --depth: the default debug build (`debug`
+#   above: leak tracking, overflow checks, -O0 -g) against the --release build (`tml`), the same program and input.
 #
 # All programs must print the same text (checked before timing; the debug build must also exit 0 with an empty
 # stderr, i.e. no leak report). Each program runs RUNS times (default 20), timed by hyperfine when installed (the
@@ -83,6 +85,7 @@ check_same() { # DEPTH REF PROGRAM...
 check_same "$DEPTH" c tml rust
 cp "$OUT/c.out" "$OUT/release.expected"
 check_same "$DEBUG_DEPTH" c debug debug-no-check-leaks debug-untracked release-O0
+check_same "$DEPTH" c debug
 
 # ---- timing ----
 say "# binary-trees: TML Heap vs C malloc/free vs Rust Box, $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -94,6 +97,8 @@ echo "timing part 1 (depth $DEPTH)…" >&2
 measure_programs release "$DEPTH" c tml rust
 echo "timing part 2 (depth $DEBUG_DEPTH)…" >&2
 measure_programs debug "$DEBUG_DEPTH" debug debug-no-check-leaks debug-untracked release-O0
+echo "timing part 3 (depth $DEPTH)…" >&2
+measure_programs debug_vs_release "$DEPTH" tml debug
 say "load average after: $(load_average)"
 
 node --input-type=module - "$OUT" "$DEPTH" "$DEBUG_DEPTH" "$DEBUG_RT" "$NOCHECK_RT" <<'EOF' | tee -a "$REPORT"
@@ -147,4 +152,12 @@ if (nocheckRt.includes('release')) {
   console.log(`debug-no-check-leaks links ${nocheckRt}: it still tracks (only the report is off), so it is no baseline; debug-no-check-leaks / debug: ${x(nc.median / dbg.get('debug').median)} of the medians`);
 }
 console.log(`debug / release-O0 (tracking + overflow checks + -g): ${x(dbg.get('debug').median / dbg.get('release-O0').median)} of the medians, ${x(dbg.get('debug').min / dbg.get('release-O0').min)} of the minimums`);
+
+const dvr = load('debug_vs_release');
+console.log(`\n## Part 3: the debug build against --release, depth ${depth}\n`);
+table(dvr, [
+  ['tml', '`tmlc build --release binary_trees.tml`'],
+  ['debug', '`tmlc build binary_trees.tml` (-O0 -g, overflow checks, leak tracking)'],
+], 'tml', 'release');
+console.log(`\ngoal (a debug build at most 2x --release: debug / tml): ${verdict(dvr.get('debug'), dvr.get('tml'), 2)}`);
 EOF

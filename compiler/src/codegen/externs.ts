@@ -56,6 +56,11 @@ export class Externs {
     return cret === 'void' ? null : this.fromC(r, ret);
   }
 
+  /** Every C function declared so far (the ones the module calls or takes the address of). */
+  symbols(): IterableIterator<string> {
+    return this.declared.keys();
+  }
+
   private lookup(symbol: string, ret: CType, params: readonly CType[]): Declared {
     const have = this.declared.get(symbol);
     if (have) return have;

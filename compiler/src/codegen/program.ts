@@ -8,6 +8,7 @@ import type { DeclaredFn, ModuleContext } from './context.js';
 import { DebugInfo } from './debuginfo.js';
 import { Externs } from './externs.js';
 import { emitFunctionBody } from './function.js';
+import { defineSingleThreaded } from './single_threaded.js';
 import { Layouts } from './layout.js';
 import { externalFunctions, functionLinkage } from './linkage.js';
 import { dataLayoutFor, targetMachine } from './target.js';
@@ -23,6 +24,9 @@ export interface CodegenOptions {
   /** attributes every defined function gets, e.g. `sanitize_address`: clang's AddressSanitizer and
    * ThreadSanitizer passes only instrument functions that carry theirs */
   functionAttributes?: readonly string[];
+  /** define the runtime's threads-started flag as a constant 0 when the program calls no C function that can start
+   * a thread (single_threaded.ts); for release builds, whose runtime functions are inlined and fold the flag */
+  singleThreadedWhenPossible?: boolean;
 }
 
 export interface CodegenResult {
@@ -121,6 +125,9 @@ function emitModule(program: MirProgram, opts: CodegenOptions, parts: NativePart
 
   if (debug) debug.clearLocation(builder);
   const cMain = opts.harness === 'main' ? emitProgramMain(mc, opts) : emitTestMain(mc, opts);
+
+  // after every body and the C main: the externs are all declared now
+  if (opts.singleThreadedWhenPossible === true) defineSingleThreaded(ctx, module, externs.symbols());
 
   if (debug) debug.finalize();
   const defined = [...fns.values()].map((f) => ({ name: f.mir.symbol, fn: f.fn }));

@@ -219,6 +219,8 @@ async function buildUnguarded(
       harness,
       moduleName: path.basename(entry),
       functionAttributes: attribute === null ? [] : [attribute],
+      // release builds without a sanitizer (which keep the runtime's own flag: TSan must see the atomic paths)
+      singleThreadedWhenPossible: options.release && options.sanitize === null,
     }),
   );
   // the module's native objects are freed whatever happens next, so a process that compiles many programs (the
