@@ -9,7 +9,7 @@
 // Everything else that might write the field ends the reuse of every field: a call, a drop or a retain (glue and
 // callees run code of their own), any other write through a pointer or reference, and a write to a local that is
 // borrowed anywhere in the function (a reference may point into it). Writing `_r` itself ends the reuse of its
-// fields. Only integer and pointer fields, and only through `ref`/`mut ref` locals (a raw pointer's target is the
+// fields (and an `_r` assigned more than once does not get the element-write exception). Only integer and pointer fields, and only through `ref`/`mut ref` locals (a raw pointer's target is the
 // program's own business), and only fields read more than once.
 //
 // Each such field gets one temporary: every read where the field is not known to be in it first copies it there
@@ -19,7 +19,7 @@ import type { LocalId, MirFunction, Operand, Statement } from '../mir.js';
 import { place } from '../mir.js';
 import { placeType } from '../analysis/place_type.js';
 import { Cfg } from './segment.js';
-import { forEachStatementOperand, mapStatementOperands } from './visit.js';
+import { forEachStatementOperand, localUses, mapStatementOperands } from './visit.js';
 
 /** A field read more than once: the reference local, its operand, and the temporary that holds it. */
 interface Field {
@@ -31,14 +31,19 @@ interface Field {
 export function reuseFields(f: MirFunction): void {
   const fields = repeatedReads(f);
   if (fields.size === 0) return;
-  const borrowed = borrowedLocals(f);
+  const uses = localUses(f);
+  const env: Env = {
+    borrowed: (l) => uses.borrowed[l] === 1,
+    // assigned once (or an argument, never assigned): an element pointer made from `*_r` still points into it
+    stable: (l) => uses.defs[l] === (f.locals[l]!.kind === 'arg' ? 0 : 1),
+  };
   const cfg = new Cfg(f);
   const step = (s: Statement, avail: Set<string>) => {
     forEachStatementOperand(s, (o) => {
       const k = keyOf(f, o);
       if (k !== null && fields.has(k)) avail.add(k);
     });
-    kill(f, s, avail, fields, borrowed);
+    kill(f, s, avail, fields, env);
   };
   // forward "must" dataflow over the available fields: null = not reached yet (the identity of the meet)
   const out: (Set<string> | null)[] = f.blocks.map(() => null);
@@ -89,7 +94,7 @@ export function reuseFields(f: MirFunction): void {
         return { k: 'copy', place: place(field.holder) };
       });
       stmts.push(mapped);
-      kill(f, mapped, avail, fields, borrowed);
+      kill(f, mapped, avail, fields, env);
     }
     b.stmts = stmts;
   }
@@ -132,25 +137,25 @@ function repeatedReads(f: MirFunction): Map<string, Field> {
   return out;
 }
 
+interface Env {
+  /** is the local borrowed anywhere in the function (a reference may point into it)? */
+  readonly borrowed: (l: LocalId) => boolean;
+  /** does the reference local always hold the same reference? */
+  readonly stable: (l: LocalId) => boolean;
+}
+
 /** Forgets the fields statement `s` may change (after its reads). */
-function kill(f: MirFunction, s: Statement, avail: Set<string>, fields: ReadonlyMap<string, Field>, borrowed: ReadonlySet<LocalId>): void {
+function kill(f: MirFunction, s: Statement, avail: Set<string>, fields: ReadonlyMap<string, Field>, env: Env): void {
   if (s.k === 'nop') return;
   if (s.k !== 'assign') return avail.clear();
   const p = s.place;
   if (p.proj.some((x) => x.k === 'deref')) {
     // a write through an element pointer of `*_r` (the first projection is its deref) keeps `_r`'s fields only
     const into = p.proj[0]!.k === 'deref' ? f.locals[p.local]!.pointsInto : undefined;
-    const r = into && into.proj.length === 1 && into.proj[0]!.k === 'deref' ? into.local : null;
+    const r = into && into.proj.length === 1 && into.proj[0]!.k === 'deref' && env.stable(into.local) ? into.local : null;
     for (const k of avail) if (fields.get(k)!.r !== r) avail.delete(k);
     return;
   }
-  if (borrowed.has(p.local)) return avail.clear();
+  if (env.borrowed(p.local)) return avail.clear();
   for (const k of avail) if (fields.get(k)!.r === p.local) avail.delete(k);
-}
-
-/** Locals some `ref` (shared, mutable or raw) borrows, whole or in part. */
-function borrowedLocals(f: MirFunction): Set<LocalId> {
-  const out = new Set<LocalId>();
-  for (const b of f.blocks) for (const s of b.stmts) if (s.k === 'assign' && s.rvalue.k === 'ref') out.add(s.rvalue.place.local);
-  return out;
 }
