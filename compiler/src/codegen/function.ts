@@ -663,6 +663,18 @@ class FunctionEmitter {
         this.store(this.cast(this.operand(rv.operand), from, rv.to), dest, 'cast');
         return;
       }
+      case 'offset': {
+        const bt = this.operandType(rv.base);
+        if (bt.k !== 'ptr' || isFatPointer(bt)) return ice(`${this.where()}: offset of ${typeToString(bt)}, not a thin raw pointer`);
+        const base = this.operand(rv.base);
+        // a zero-sized pointee (a `*Unit` is an i8*) has a stride of 0: every element is at the base
+        if (L.sizeOf(bt.inner) === 0) return this.store(base, dest, 'offset', this.operandLL(rv.base));
+        const elem = base.getType().getPointerElementType();
+        const index = this.operand(rv.index);
+        const addr = rv.inbounds ? b.CreateInBoundsGEP(elem, base, [index]) : b.CreateGEP(elem, base, [index]);
+        this.store(addr, dest, 'offset', this.operandLL(rv.base));
+        return;
+      }
       case 'ref': {
         const obj = this.objectRef(rv.place);
         if (obj) {

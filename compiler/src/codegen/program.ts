@@ -10,6 +10,7 @@ import { Externs } from './externs.js';
 import { emitFunctionBody } from './function.js';
 import { defineSingleThreaded } from './single_threaded.js';
 import { Layouts } from './layout.js';
+import { addReferenceParamAttributes } from './param_attrs.js';
 import { externalFunctions, functionLinkage } from './linkage.js';
 import { dataLayoutFor, targetMachine } from './target.js';
 import { verify } from './verify.js';
@@ -146,13 +147,16 @@ function mainSourceFile(program: MirProgram, fallback: string): string {
 function declareFunction(mc: ModuleContext, f: MirFunction, external: ReadonlySet<string>): DeclaredFn {
   const L = mc.layouts;
   const params = [];
+  const paramTypes = [];
   for (let i = 1; i <= f.argCount; i++) {
     const l = f.locals.find((x) => x.id === i) ?? ice(`${f.symbol}: argument local _${i} is missing`);
     params.push(L.llvmType(l.ty));
+    paramTypes.push(l.ty);
   }
   const ret = L.returnType(f.retTy);
   const type = llvm.FunctionType.get(ret, params, false);
   const fn = llvm.Function.Create(type, functionLinkage(f, external), f.symbol, mc.module);
+  addReferenceParamAttributes(fn, paramTypes, L);
   return { mir: f, fn, type, params, ret };
 }
 

@@ -250,6 +250,8 @@ export class Body {
       case 'binary':
       case 'checked':
         return { ...r, left: this.op(r.left), right: this.op(r.right) };
+      case 'offset':
+        return { ...r, base: this.op(r.base), index: this.op(r.index) };
       case 'unary':
       case 'cast':
       case 'unsize':

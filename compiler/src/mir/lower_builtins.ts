@@ -560,14 +560,8 @@ export function lowerBuiltinMethod(l: FnLowerer, e: Extract<ast.Expr, { kind: 'M
         return;
       }
       case 'offset': {
-        const n = l.operand(e.args[0]!);
-        // pointer + n elements: through an array view of the pointee
-        const asInt = b.temp(T.i64, span);
-        b.assign(place(asInt), { k: 'cast', operand: { k: 'copy', place: place(pt) }, to: T.i64 }, span);
-        const scaled = b.temp(T.i64, span);
-        b.assign(place(scaled), { k: 'binary', op: 'mul', left: n, right: { k: 'const', value: { k: 'sizeof', of: rt.inner }, ty: T.i64 } }, span);
-        b.assign(place(asInt), { k: 'binary', op: 'add', left: { k: 'copy', place: place(asInt) }, right: { k: 'copy', place: place(scaled) } }, span);
-        b.assign(dest, { k: 'cast', operand: { k: 'copy', place: place(asInt) }, to: rt }, span);
+        // pointer + n elements; not `inbounds`: lowlevel code may step outside the allocation
+        b.assign(dest, { k: 'offset', base: { k: 'copy', place: place(pt) }, index: l.operand(e.args[0]!), inbounds: false }, span);
         return;
       }
       case 'is_null': {

@@ -502,19 +502,15 @@ export class FnLowerer {
     return place(holder, { k: 'deref' });
   }
 
-  /** Element `idx` of an `@index` collection, without a bounds check (the caller knows it is in range). */
+  /** Element `idx` of an `@index` collection, without a bounds check (the caller knows it is in range): an in-bounds
+   * offset from its data pointer. */
   rawElement(base: Place, t: Extract<Type, { k: 'adt' }>, idx: LocalId, span: Span): Place {
     const { data } = t.def.index!;
     const elemPtrTy = structFields(t)[data]!.ty;
-    const elemTy = elemPtrTy.k === 'ptr' ? elemPtrTy.inner : T.error;
-    const addr = this.b.temp(T.i64, span);
-    const off = this.b.temp(T.i64, span);
-    this.b.assign(place(addr), { k: 'cast', operand: { k: 'copy', place: { local: base.local, proj: [...base.proj, { k: 'field', index: data }] } }, to: T.i64 }, span);
-    this.b.assign(place(off), { k: 'binary', op: 'mul', left: { k: 'copy', place: place(idx) }, right: { k: 'const', value: { k: 'sizeof', of: elemTy }, ty: T.i64 } }, span);
-    this.b.assign(place(addr), { k: 'binary', op: 'add', left: { k: 'copy', place: place(addr) }, right: { k: 'copy', place: place(off) } }, span);
     const ptr = this.b.temp(elemPtrTy, span);
     (this.b.locals[ptr] as { pointsInto?: Place }).pointsInto = base;
-    this.b.assign(place(ptr), { k: 'cast', operand: { k: 'copy', place: place(addr) }, to: elemPtrTy }, span);
+    const dataPtr: Operand = { k: 'copy', place: { local: base.local, proj: [...base.proj, { k: 'field', index: data }] } };
+    this.b.assign(place(ptr), { k: 'offset', base: dataPtr, index: { k: 'copy', place: place(idx) }, inbounds: true }, span);
     return place(ptr, { k: 'deref' });
   }
 

@@ -102,6 +102,11 @@ export type Rvalue =
    * receiver, only reserved (a shared borrow) until the call that uses it (MEMORY.md §3, two-phase borrows) */
   | { readonly k: 'ref'; readonly place: Place; readonly mutable: boolean; readonly raw: boolean; readonly twoPhase?: boolean }
   | { readonly k: 'aggregate'; readonly kind: AggregateKind; readonly ops: readonly Operand[] }
+  /** the raw pointer `base` (a `*T`) advanced by `index` (I64) elements of T: an LLVM `getelementptr`, so alias
+   * analysis still sees which object the result points into (pointer → integer → pointer arithmetic hides it).
+   * `inbounds`: the result is known to stay inside that object (an element a bounds check admitted); the user's
+   * `p.offset(n)` is not, and keeps wrapping address arithmetic */
+  | { readonly k: 'offset'; readonly base: Operand; readonly index: Operand; readonly inbounds: boolean }
   /** the variant index (I32) of an enum place */
   | { readonly k: 'discriminant'; readonly place: Place }
   /** a thin pointer/reference to a concrete T made into a fat pointer/reference to `dyn B` (the destination's type):

@@ -203,6 +203,8 @@ export function rvalueOperands(r: Rvalue): readonly Operand[] {
     case 'binary':
     case 'checked':
       return [r.left, r.right];
+    case 'offset':
+      return [r.base, r.index];
     case 'unary':
     case 'cast':
     case 'unsize':

@@ -95,6 +95,8 @@ function printRvalue(r: Rvalue): string {
       return `${r.raw ? '&raw ' : r.mutable ? (r.twoPhase ? 'mut ref(2φ) ' : 'mut ref ') : 'ref '}${printPlace(r.place)}`;
     case 'discriminant':
       return `discriminant(${printPlace(r.place)})`;
+    case 'offset':
+      return `${r.inbounds ? 'offset_inbounds' : 'offset'}(${printOperand(r.base)}, ${printOperand(r.index)})`;
     case 'unsize':
       return `unsize(${printOperand(r.operand)}, vtable ${r.vtable})`;
     case 'aggregate': {

@@ -89,7 +89,7 @@ export function validateFunction(f: MirFunction, fns: Map<string, MirFunction>, 
           const dt = check(bi, s, 'destination', placeType(s.place));
           const r = s.rvalue;
           const ops: Operand[] =
-            r.k === 'use' ? [r.op] : r.k === 'binary' || r.k === 'checked' ? [r.left, r.right] : r.k === 'unary' || r.k === 'cast' || r.k === 'unsize' ? [r.operand] : r.k === 'aggregate' ? [...r.ops] : [];
+            r.k === 'use' ? [r.op] : r.k === 'binary' || r.k === 'checked' ? [r.left, r.right] : r.k === 'offset' ? [r.base, r.index] : r.k === 'unary' || r.k === 'cast' || r.k === 'unsize' ? [r.operand] : r.k === 'aggregate' ? [...r.ops] : [];
           const opTys = ops.map((o) => check(bi, s, 'operand', operandType(o)));
           if (r.k === 'use' && dt && opTys[0] && !typeEquals(dt, opTys[0]) && opTys[0].k !== 'never') {
             errors.push(`${where(bi, s)}: assigns ${typeToString(opTys[0])} to ${typeToString(dt)}`);

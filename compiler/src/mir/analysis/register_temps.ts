@@ -98,6 +98,10 @@ function statement(s: Statement, readOp: (o: Operand) => void, read: (p: Place) 
           readOp(r.left);
           readOp(r.right);
           break;
+        case 'offset':
+          readOp(r.base);
+          readOp(r.index);
+          break;
         case 'unary':
         case 'cast':
         case 'unsize':

@@ -81,6 +81,8 @@ function mentions(s: Statement): { places: Mention[]; flags: LocalId[] } {
       const whole = s.place.proj.length === 0 ? s.place.local : undefined;
       if (r.k === 'use') read(r.op, whole === undefined ? 'read' : 'src', whole === undefined ? {} : { dest: whole });
       else if (r.k === 'binary' || r.k === 'checked') (read(r.left), read(r.right));
+      // a pointer offset from the Heap's pointer is an escape (as the integer arithmetic it replaces was)
+      else if (r.k === 'offset') (read(r.base), read(r.index));
       else if (r.k === 'cast' && r.to.k === 'ptr' && whole !== undefined) read(r.operand, 'cast', { dest: whole });
       else if (r.k === 'unary' || r.k === 'cast' || r.k === 'unsize') read(r.operand);
       else if (r.k === 'aggregate' && r.kind.k === 'struct' && r.ops.length === 1 && whole !== undefined) read(r.ops[0]!, 'wrap', { dest: whole });

@@ -15,6 +15,7 @@ import { devirtualize } from './devirt.js';
 import { inlineCalls } from './inline.js';
 import { lastCopyMoves } from './last_copy.js';
 import { escapeAnalysis } from './escape.js';
+import { reuseFields } from './field_reuse.js';
 import { removeOverflowChecks } from './overflow_checks.js';
 import { simplifyCfg } from './simplify_cfg.js';
 
@@ -43,6 +44,8 @@ export const OPT_PASSES: readonly MirPass[] = [
   // after arc_pairs: a copy it could not pair (it is handed on) may still take over its holder's reference
   perFunction('last_copy', lastCopyMoves),
   perFunction('drop_flags', dropFlags),
+  // after the check passes (which want each length read where it is), before the cleanups of what it leaves
+  perFunction('field_reuse', reuseFields),
   // again: arc_pairs leaves `_3 = copy _1; _2 = move _3` where a retain was
   perFunction('copy_prop_late', copyProp),
   perFunction('dead_stores', removeDeadStores),

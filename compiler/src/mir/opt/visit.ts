@@ -28,6 +28,11 @@ function mapRvalue(r: Rvalue, fn: OperandMap): Rvalue {
       const right = fn(r.right);
       return left === r.left && right === r.right ? r : { ...r, left, right };
     }
+    case 'offset': {
+      const base = fn(r.base);
+      const index = fn(r.index);
+      return base === r.base && index === r.index ? r : { ...r, base, index };
+    }
     case 'unary':
     case 'cast':
     case 'unsize': {
@@ -84,6 +89,9 @@ export function forEachStatementOperand(s: Statement, fn: (o: Operand) => void):
       case 'checked':
         fn(r.left);
         return fn(r.right);
+      case 'offset':
+        fn(r.base);
+        return fn(r.index);
       case 'unary':
       case 'cast':
       case 'unsize':
@@ -252,6 +260,10 @@ export function statementUses(s: Statement, c: UseCounter): void {
         case 'checked':
           useOperand(r.left, c);
           useOperand(r.right, c);
+          break;
+        case 'offset':
+          useOperand(r.base, c);
+          useOperand(r.index, c);
           break;
         case 'unary':
         case 'cast':
