@@ -70,7 +70,7 @@ func main() {
 
 describe('aggregates of constants', () => {
   it('passes constant enum values as LLVM constants and stores a constant array in one store', () => {
-    const m = body(debugIr('const_aggregates'), 'tml.main.main');
+    const m = body(debugIr('const_aggregate_values'), 'tml.main.main');
     expect(m).toContain('call i64 @tml.main.area(%main.Shape { i32 1, [3 x i64] [i64 -3, i64 5, i64 0] })');
     // Tri(-128, 100, false): the I8 is one byte, the I64 at offset 8, the Bool at 16
     expect(m).toContain('call i64 @tml.main.area(%main.Shape { i32 2, [3 x i64] [i64 128, i64 100, i64 0] })');
@@ -81,7 +81,7 @@ describe('aggregates of constants', () => {
   });
 
   it('builds an aggregate with a value that is not constant in memory, as before', () => {
-    const m = body(debugIr('const_aggregates'), 'tml.main.main');
+    const m = body(debugIr('const_aggregate_values'), 'tml.main.main');
     // Shape::Rect(w, 5): one temporary slot, its tag and fields stored one by one
     expect(count(m, /= alloca %main\.Shape,/)).toBe(1);
     expect(m).toMatch(/store i32 1, i32\* %\d+/);
