@@ -17,6 +17,7 @@ import { lastCopyMoves } from './last_copy.js';
 import { escapeAnalysis } from './escape.js';
 import { removeOverflowChecks } from './overflow_checks.js';
 import { simplifyCfg } from './simplify_cfg.js';
+import { threadSwitches } from './switch_threading.js';
 
 /** A pass that works on one function at a time. */
 function perFunction(name: string, run: (f: MirFunction, ctx: PassContext) => void): MirPass {
@@ -46,6 +47,8 @@ export const OPT_PASSES: readonly MirPass[] = [
   // again: arc_pairs leaves `_3 = copy _1; _2 = move _3` where a retain was
   perFunction('copy_prop_late', copyProp),
   perFunction('dead_stores', removeDeadStores),
+  // before simplify_cfg, which removes the discriminant tests it leaves without predecessors
+  perFunction('switch_threading', threadSwitches),
   perFunction('simplify_cfg', simplifyCfg),
   perFunction('dead_locals', removeDeadLocals),
   { name: 'dead_fns', optimize: true, run: (ctx) => removeDeadFunctions(ctx.program!) },
