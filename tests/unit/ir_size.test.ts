@@ -87,3 +87,32 @@ describe('aggregates of constants', () => {
     expect(m).toMatch(/store i32 1, i32\* %\d+/);
   });
 });
+
+describe('constants and closure environments', () => {
+  it('uses a literal constant as its value, and keeps the value function of a computed one', () => {
+    const ir = debugIr('const_literal_uses');
+    const defined = [...ir.matchAll(/^define [^@]*@"?([\w.$]+)"?\(/gm)].map((m) => m[1]);
+    expect(defined).toContain('tml.main.H'); // H = A * 2
+    for (const literal of ['A', 'B', 'C', 'D', 'E', 'F', 'G']) expect(defined).not.toContain(`tml.main.${literal}`);
+  });
+
+  it('gives a closure environment drop glue only when a capture needs dropping', () => {
+    const ir = debugIr(
+      'closures',
+      `func apply(f: func(I64) -> I64, x: I64) -> I64 {
+    f(x)
+}
+func main() {
+    let k: I64 = 3
+    let s = "held"
+    println(apply(do(x) x * k, 2))
+    println(apply(do(x) x + s.len(), 2))
+}
+`,
+    );
+    const envDrops = [...ir.matchAll(/^define [^@]*@"([\w.$]+\$envdrop)"\(/gm)].map((m) => m[1]);
+    // the second closure captures a Str; the first only an I64
+    expect(envDrops).toEqual(['tml.main.main$closure1$envdrop']);
+    expect(ir).toMatch(/store i8\* null, i8\*\* %\d+/);
+  });
+});

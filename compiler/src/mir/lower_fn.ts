@@ -764,7 +764,13 @@ export class FnLowerer {
         this.b.assign(dest, { k: 'use', op: this.readPlace(this.asPlace(e)!, t, e) }, span);
         return;
       case 'const': {
-        // a constant's value is its (checked, inlinable) value function
+        // a literal of a scalar type is used as it is (no value function to emit and call: debug builds keep calls)
+        const lit = t.k === 'int' || t.k === 'float' || t.k === 'bool' || t.k === 'char' || t.k === 'str' ? this.constOperand(r.def.decl.value, t) : null;
+        if (lit) {
+          this.b.assign(dest, { k: 'use', op: lit }, span);
+          return;
+        }
+        // otherwise a constant's value is its (checked, inlinable) value function
         const fn = r.def.fn!;
         this.b.call(dest, { k: 'fn', symbol: this.mono.request(fn, []) }, [], span);
         return;
@@ -1720,9 +1726,9 @@ export class FnLowerer {
     inner.b.terminate({ k: 'return' }, span);
     inner.scopes.pop();
     this.extra.push(inner.b.finish(sym, `closure in ${this.fn.name}`, 'closure', paramLocals.length + 1, span, false), ...inner.extra);
-    // environment drop glue: drops the captures
+    // environment drop glue: drops the captures; none when no capture needs dropping (the runtime skips a null one)
     let envDrop: string | null = null;
-    if (caps.length) {
+    if (capTys.some((ct) => this.needsDrop(ct))) {
       envDrop = `${sym}$envdrop`;
       const g = new FnBuilder(T.unit, span);
       const p = g.newLocal({ k: 'ptr', inner: envTy }, 'env', 'arg', null);
