@@ -116,3 +116,26 @@ func main() {
     expect(ir).toMatch(/store i8\* null, i8\*\* %\d+/);
   });
 });
+
+describe('closure environments on the stack', () => {
+  const file = path.join(ROOT, 'tests/mir_opt/closure_env_called.tml');
+  const mir = (...flags: string[]) => {
+    const out = path.join(tmp, `closure_env${flags.join('')}.mir`);
+    execaSync('node', [path.join(ROOT, 'bin/tmlc.js'), 'build', file, '--emit=mir', '-o', out, ...flags]);
+    const text = fs.readFileSync(out, 'utf8');
+    return text.slice(text.indexOf('fn main [tml.main.main]'));
+  };
+
+  it('calls a closure only called where it is made directly, with its environment on the stack, in --release', () => {
+    const m = mir('--release');
+    expect(m).not.toMatch(/= closure tml\.main\.main\$closure/);
+    expect(m).toMatch(/call tml\.main\.main\$closure1\(copy _\d+, const 2\)/);
+    expect(m).toMatch(/call tml\.main\.main\$closure1\$envdrop\(copy _\d+\)/);
+  });
+
+  it('leaves a closure the program named as it is in a debug build (the debugger shows it)', () => {
+    const m = mir();
+    expect(m).toMatch(/= closure tml\.main\.main\$closure0 \[/);
+    expect(m).toMatch(/= closure tml\.main\.main\$closure1 \[/);
+  });
+});

@@ -8,6 +8,7 @@ import { arcPairs } from './arc_pairs.js';
 import { constProp } from './const_prop.js';
 import { removeBoundsChecks } from './bounds_checks.js';
 import { copyProp } from './copy_prop.js';
+import { stackClosureEnvs } from './closure_env.js';
 import { dropFlags } from './drop_flags.js';
 import { removeDeadLocals, removeDeadStores } from './dead_code.js';
 import { removeDeadFunctions } from './dead_fns.js';
@@ -46,6 +47,9 @@ export const OPT_PASSES: readonly MirPass[] = [
   perFunction('drop_flags', dropFlags),
   // again: arc_pairs leaves `_3 = copy _1; _2 = move _3` where a retain was
   perFunction('copy_prop_late', copyProp),
+  // after inlining (a closure passed to an inlined function is then only called here) and arc_pairs (the retains
+  // and releases of its copies are gone); before dead_stores, which removes what it leaves unused
+  perFunction('closure_env', (f, ctx) => stackClosureEnvs(f, ctx.opts.debuggable !== true)),
   perFunction('dead_stores', removeDeadStores),
   // before simplify_cfg, which removes the discriminant tests it leaves without predecessors
   perFunction('switch_threading', threadSwitches),
