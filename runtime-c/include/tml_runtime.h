@@ -86,6 +86,8 @@ TmlStr *tml_str_from_char(int32_t c);                       /* UTF-8 encoding of
 /* ---- printing and process ---- */
 void tml_print(TmlStr *s, int32_t to_stderr);               /* no newline */
 void tml_println(TmlStr *s, int32_t to_stderr);             /* s may be NULL: just the newline */
+void tml_print_i64(int64_t v, int32_t newline, int32_t to_stderr); /* an integer's digits, no Str made */
+void tml_print_u64(uint64_t v, int32_t newline, int32_t to_stderr);
 /* format with "{}" placeholders: args[i] substituted in order; "{{" and "}}" are not special */
 TmlStr *tml_format(TmlStr *fmt, TmlStr **args, int64_t nargs);
 

@@ -139,3 +139,15 @@ describe('closure environments on the stack', () => {
     expect(m).toMatch(/= closure tml\.main\.main\$closure1 \[/);
   });
 });
+
+describe('printing one integer', () => {
+  it('prints its digits without a Str, and a value shown through Display still makes one', () => {
+    const m = body(debugIr('print_integers'), 'tml.main.main');
+    expect(count(m, /call void @tml_print_i64\(/)).toBe(9);
+    expect(count(m, /call void @tml_print_u64\(/)).toBe(3);
+    // the I128 goes through tml_str_from_i128 and tml_println as before
+    expect(count(m, /@tml_str_from_i128\(/)).toBe(1);
+    expect(count(m, /call void @tml_println\(/)).toBe(1);
+    expect(m).not.toContain('@tml_str_from_i64');
+  });
+});
