@@ -36,7 +36,7 @@ export function removeOverflowChecks(f: MirFunction, ctx: PassContext): void {
     const r = rewrite(f, at.block, at.index);
     if (r) pairs.push(r);
   }
-  for (const r of pairs) forwardPair(f, r);
+  if (pairs.length) forwardPairs(f, pairs);
 }
 
 /** A rewritten check: the pair's local, the plain result's, and the statement that builds the pair from them. */
@@ -47,36 +47,40 @@ interface Rewritten {
 }
 
 /** Reads of `pair.0` become reads of the plain result and reads of `pair.1` the constant `false`, and the pair is
- * no longer built — when nothing else mentions the pair (no other write, borrow, drop or whole read). */
-function forwardPair(f: MirFunction, r: Rewritten): void {
-  const { pair, value } = r;
+ * no longer built — for each pair nothing else mentions (no other write, borrow, drop or whole read). One scan of
+ * the function for all of them. */
+function forwardPairs(f: MirFunction, rewritten: Rewritten[]): void {
+  const byPair = new Map(rewritten.map((r) => [r.pair, r]));
+  const builds = new Set(rewritten.map((r) => r.build));
   const fieldOf = (o: Operand): number | null => {
-    if (o.k === 'const' || o.place.local !== pair) return null;
+    if (o.k === 'const' || !byPair.has(o.place.local)) return null;
     const p = o.place.proj;
     return p.length === 1 && p[0]!.k === 'field' ? p[0]!.index : -1;
   };
-  let ok = true;
   const check = (o: Operand) => {
-    if (fieldOf(o) === -1) ok = false;
+    if (fieldOf(o) === -1) byPair.delete((o as Extract<Operand, { k: 'copy' | 'move' }>).place.local);
   };
   for (const b of f.blocks) {
     for (const s of b.stmts) {
-      if (s === r.build) continue;
-      if (written(s)?.local === pair) return;
-      if (s.k === 'assign' && (s.rvalue.k === 'ref' || s.rvalue.k === 'discriminant') && s.rvalue.place.local === pair) return;
-      if ((s.k === 'drop' || s.k === 'retain') && s.place.local === pair) return;
+      if (builds.has(s)) continue;
+      const w = written(s);
+      if (w) byPair.delete(w.local);
+      if (s.k === 'assign' && (s.rvalue.k === 'ref' || s.rvalue.k === 'discriminant')) byPair.delete(s.rvalue.place.local);
+      if (s.k === 'drop' || s.k === 'retain') byPair.delete(s.place.local);
       forEachStatementOperand(s, check);
     }
     terminatorOperands(b.term).forEach(check);
-    if (!ok) return;
   }
+  if (byPair.size === 0) return;
   const FALSE: Operand = { k: 'const', value: { k: 'bool', value: false }, ty: T.bool };
   const map = (o: Operand): Operand => {
     const i = fieldOf(o);
-    return i === 0 ? { k: 'copy', place: { local: value, proj: [] } } : i === 1 ? FALSE : o;
+    if (i === 0) return { k: 'copy', place: { local: byPair.get((o as Extract<Operand, { k: 'copy' | 'move' }>).place.local)!.value, proj: [] } };
+    return i === 1 ? FALSE : o;
   };
+  const gone = new Set([...byPair.values()].map((r) => r.build));
   for (const b of f.blocks) {
-    b.stmts = b.stmts.filter((s) => s !== r.build).map((s) => mapStatementOperands(s, map));
+    b.stmts = b.stmts.filter((s) => !gone.has(s)).map((s) => mapStatementOperands(s, map));
     b.term = mapTerminatorOperands(b.term, map);
   }
 }

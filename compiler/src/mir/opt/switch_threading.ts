@@ -38,6 +38,8 @@ function testOf(b: BasicBlock, place: Place): Switch | null {
 }
 
 export function threadSwitches(f: MirFunction): void {
+  // most functions switch on no discriminant: nothing to look at
+  if (!f.blocks.some((b) => b.term.k === 'switch' && discrSwitch(b))) return;
   foldTests(f);
   threadKnown(f);
 }
@@ -84,7 +86,11 @@ function threadKnown(f: MirFunction): void {
   const preds = new Map<number, number[]>();
   for (const b of f.blocks) {
     if (!reachable.has(b.id)) continue;
-    for (const t of new Set(terminatorTargets(b.term))) preds.set(t, [...(preds.get(t) ?? []), b.id]);
+    for (const t of new Set(terminatorTargets(b.term))) {
+      const list = preds.get(t);
+      if (list) list.push(b.id);
+      else preds.set(t, [b.id]);
+    }
   }
   const memo = new Map<number, Known | null>();
   /** what is known on entry to block x */
