@@ -2,7 +2,8 @@
 // discriminant, switch on the arm's variant, otherwise go on to the next arm's test — so a `when` over n variants
 // reads and tests the discriminant n times (clang's `switch` once). Two rewrites, both about control flow only:
 //   - a test reached from another test's `otherwise` with nothing in between is folded into it: one switch with
-//     the cases of both (a case the first already decides cannot be reached through its `otherwise`);
+//     the cases of both (a case the first already decides cannot be reached through its `otherwise`); when the
+//     last `otherwise` is `unreachable` (an exhaustive `when`), the last case becomes the `otherwise`;
 //   - a jump into a test from a block where the discriminant is known — reached only through one case of a
 //     switch on it, and writing nothing (an arm whose guard failed) — goes straight to that case's target.
 // No statement moves, is added or is removed (the tests left without predecessors go in simplify_cfg), so every
@@ -59,6 +60,13 @@ function foldTests(f: MirFunction): void {
       if (!t) break;
       const decided = new Set(term.cases.map((c) => c.value));
       term = { ...term, cases: [...term.cases, ...t.cases.filter((c) => !decided.has(c.value))], otherwise: t.otherwise };
+    }
+    // an `otherwise` that cannot be reached (the `when` was exhaustive) takes the last case's target instead, the
+    // shape the unfolded tests had: LLVM lays that switch out as before
+    const last = term.cases[term.cases.length - 1];
+    const dead = f.blocks[term.otherwise]!;
+    if (term !== d.term && last && dead.stmts.length === 0 && dead.term.k === 'unreachable') {
+      term = { ...term, cases: term.cases.slice(0, -1), otherwise: last.target };
     }
     if (term !== d.term) b.term = term;
   }
