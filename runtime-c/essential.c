@@ -632,6 +632,22 @@ void tml_println(TmlStr *s, int32_t to_stderr) {
     print_bytes(s ? s->bytes : "", s ? (size_t)s->len : 0, 1, to_stderr);
 }
 
+/* `print(n)`/`println(n)` of an integer: its digits printed straight from a stack buffer, without a Str (as
+ * tml_str_from_i64 and tml_str_from_u64 write them). */
+void tml_print_i64(int64_t v, int32_t newline, int32_t to_stderr) {
+    char buf[24], *end = buf + sizeof buf;
+    uint64_t mag = v < 0 ? -(uint64_t)v : (uint64_t)v;
+    char *p = u64_digits(mag, end);
+    if (v < 0) *--p = '-';
+    print_bytes(p, (size_t)(end - p), newline, to_stderr);
+}
+
+void tml_print_u64(uint64_t v, int32_t newline, int32_t to_stderr) {
+    char buf[24], *end = buf + sizeof buf;
+    char *p = u64_digits(v, end);
+    print_bytes(p, (size_t)(end - p), newline, to_stderr);
+}
+
 /* ======================================================================================================
  * Panics: "panic at FILE:LINE:COL: MESSAGE" on stderr, stdout flushed first, status 101.
  * ====================================================================================================== */

@@ -89,6 +89,33 @@ TmlStr *tml_fmt_concat(TmlStr **parts, int64_t n) {
     return buf_finish(&b);
 }
 
+/* Joins (compiler/src/mir/lower_str_join.ts): an interpolation or a Str `+` chain of three or more pieces pushes
+ * each piece into a zeroed TmlJoin on the caller's stack (one call per piece, integers without a Str of their own)
+ * and finishes it into one new Str. */
+_Static_assert(sizeof(TmlJoin) == sizeof(Buf), "TmlJoin is a Buf");
+
+void tml_join_str(TmlJoin *j, TmlStr *s) {
+    if (s) buf_put((Buf *)j, s->bytes, (size_t)s->len);
+}
+
+void tml_join_i64(TmlJoin *j, int64_t v) {
+    char t[24];
+    int n = snprintf(t, sizeof t, "%" PRId64, v);
+    buf_put((Buf *)j, t, (size_t)n);
+}
+
+void tml_join_u64(TmlJoin *j, uint64_t v) {
+    char t[24];
+    int n = snprintf(t, sizeof t, "%" PRIu64, v);
+    buf_put((Buf *)j, t, (size_t)n);
+}
+
+TmlStr *tml_join_finish(TmlJoin *j) {
+    Buf *b = (Buf *)j;
+    if (!b->p) return tml_str_new("", 0);
+    return buf_finish(b);
+}
+
 TmlStr *tml_fmt_pad(TmlStr *s, int32_t fill, int32_t align, int64_t width, int32_t flags) {
     const char *p = s->bytes;
     int64_t n = s->len;

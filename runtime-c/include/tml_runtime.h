@@ -86,6 +86,8 @@ TmlStr *tml_str_from_char(int32_t c);                       /* UTF-8 encoding of
 /* ---- printing and process ---- */
 void tml_print(TmlStr *s, int32_t to_stderr);               /* no newline */
 void tml_println(TmlStr *s, int32_t to_stderr);             /* s may be NULL: just the newline */
+void tml_print_i64(int64_t v, int32_t newline, int32_t to_stderr); /* an integer's digits, no Str made */
+void tml_print_u64(uint64_t v, int32_t newline, int32_t to_stderr);
 /* format with "{}" placeholders: args[i] substituted in order; "{{" and "}}" are not special */
 TmlStr *tml_format(TmlStr *fmt, TmlStr **args, int64_t nargs);
 
@@ -94,6 +96,15 @@ TmlStr *tml_format(TmlStr *fmt, TmlStr **args, int64_t nargs);
 enum { TML_FMT_LEFT = 0, TML_FMT_CENTER = 1, TML_FMT_RIGHT = 2 };
 enum { TML_FMT_PLUS = 1, TML_FMT_ZERO = 2, TML_FMT_ALT = 4 };
 TmlStr *tml_fmt_concat(TmlStr **parts, int64_t n);                  /* NULL parts are skipped */
+/* A join of Str pieces (interpolations, `+` chains): zeroed by the caller, one push per piece, then finished */
+typedef struct TmlJoin {
+    char *bytes;
+    int64_t len, cap;
+} TmlJoin;
+void tml_join_str(TmlJoin *j, TmlStr *s);                           /* borrows s */
+void tml_join_i64(TmlJoin *j, int64_t v);                           /* decimal, as tml_str_from_i64 */
+void tml_join_u64(TmlJoin *j, uint64_t v);
+TmlStr *tml_join_finish(TmlJoin *j);                                /* the new Str; the buffer is freed */
 TmlStr *tml_fmt_pad(TmlStr *s, int32_t fill, int32_t align, int64_t width, int32_t flags); /* fill: a code point */
 TmlStr *tml_fmt_radix(uint64_t lo, uint64_t hi, int32_t radix, int32_t upper, int32_t alt); /* unsigned 128-bit */
 TmlStr *tml_fmt_float_prec(double v, int64_t precision);          /* `{:.N}` */

@@ -80,7 +80,22 @@ static void test_concat(void) {
     tml_str_release(b);
 }
 
+static void test_join(void) {
+    TmlStr *a = S("a=");
+    TmlJoin j = {0};
+    tml_join_str(&j, a);
+    tml_join_i64(&j, -9223372036854775807 - 1);
+    tml_join_str(&j, NULL);
+    tml_join_u64(&j, 18446744073709551615u);
+    tml_join_str(&j, a);
+    CHECK_STR(tml_join_finish(&j), "a=-922337203685477580818446744073709551615a=");
+    TmlJoin empty = {0};
+    CHECK_STR(tml_join_finish(&empty), "");
+    tml_str_release(a);
+}
+
 int main(void) {
+    test_join();
     test_pad();
     test_radix();
     test_float();

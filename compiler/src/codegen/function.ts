@@ -17,6 +17,7 @@
 import { registerTemps } from '../mir/analysis/register_temps.js';
 import { printStatement } from '../mir/print.js';
 import { panicGroups, type PanicGroup } from './panic_blocks.js';
+import { constAggregate } from './const_aggregates.js';
 import llvm, { ice, isIntegerType, isPointerType } from './llvm.js';
 import { isFatPointer, isVoidLike } from './layout.js';
 import type { DeclaredFn, ModuleContext } from './context.js';
@@ -61,6 +62,8 @@ class FunctionEmitter {
   private regs: ReadonlySet<number> = new Set();
   private pairs: ReadonlySet<number> = new Set();
   private readonly regValues = new Map<number, llvm.Value>();
+  /** the aggregate temporaries that are LLVM constants (const_aggregates.ts), by local */
+  private constAggregates: ReadonlyMap<number, llvm.Constant> = new Map();
   private readonly blocks = new Map<number, llvm.BasicBlock>();
   private sp: llvm.DISubprogram | null = null;
   private locs: FunctionLocations | null = null;
@@ -100,7 +103,8 @@ class FunctionEmitter {
     if (mc.debug) mc.debug.clearLocation(b);
 
     const temps = registerTemps(mir);
-    this.regs = new Set([...temps.scalars, ...temps.pairs]);
+    this.constAggregates = this.constantTemps(temps.constAggregates);
+    this.regs = new Set([...temps.scalars, ...temps.pairs, ...this.constAggregates.keys()]);
     this.pairs = temps.pairs;
     const groups = panicGroups(mir, temps.scalars);
     for (const l of mir.locals) {
@@ -173,6 +177,21 @@ class FunctionEmitter {
     });
     this.curStmt = first;
     this.callWith(null, first.callee, first.args, values, true);
+  }
+
+  /** Of the aggregate temporaries register_temps.ts found, those whose one write makes a constant, with it. */
+  private constantTemps(candidates: ReadonlySet<number>): Map<number, llvm.Constant> {
+    const out = new Map<number, llvm.Constant>();
+    if (candidates.size === 0) return out;
+    for (const bb of this.mir.blocks) {
+      for (const s of bb.stmts) {
+        if (s.k !== 'assign' || s.rvalue.k !== 'aggregate' || s.place.proj.length || !candidates.has(s.place.local)) continue;
+        const ty = this.mir.locals[s.place.local]!.ty;
+        const k = constAggregate(this.L, this.mc.consts, ty, s.rvalue.kind, s.rvalue.ops);
+        if (k) out.set(s.place.local, k);
+      }
+    }
+    return out;
   }
 
   // ---------- helpers ----------
@@ -717,6 +736,17 @@ class FunctionEmitter {
 
   private aggregate(dest: Place, kind: AggregateKind, ops: readonly Operand[], span: Span): void {
     const { b, L, mc } = this;
+    const known = dest.proj.length === 0 ? this.constAggregates.get(dest.local) : undefined;
+    if (known) {
+      this.regValues.set(dest.local, known);
+      return;
+    }
+    // all constants: one store of the constant value
+    const k = constAggregate(L, mc.consts, this.placeType(dest), kind, ops);
+    if (k) {
+      this.store(k, dest, 'constant aggregate', L.llvmType(this.placeType(dest)));
+      return;
+    }
     const values = ops.map((o) => this.operand(o));
     const dt = this.placeType(dest);
     const dl = L.llvmType(dt);

@@ -26,6 +26,8 @@ type Adt = Extract<Type, { k: 'adt' }>;
 
 export class Layouts {
   private readonly cache = new Map<string, llvm.Type>();
+  /** enum payload arrays by mangled enum type (const_aggregates.ts packs constant variants into them) */
+  private readonly payloads = new Map<string, { ty: llvm.ArrayType; elemBytes: number; count: number }>();
   /** answers of `llvmType` by type object (types are shared objects: a local's type is asked for again and again) */
   private readonly byObject = new WeakMap<Type, llvm.Type>();
   private readonly ints = new Map<number, llvm.IntegerType>();
@@ -117,6 +119,12 @@ export class Layouts {
   /** The LLVM result type of a function returning `t`: void for Unit and Never. */
   returnType(t: Type): llvm.Type {
     return isVoidLike(t) ? this.voidTy : this.llvmType(t);
+  }
+
+  /** An enum's payload array (its second field): its type, the bytes of one element and how many there are. */
+  enumPayload(t: Adt): { readonly ty: llvm.ArrayType; readonly elemBytes: number; readonly count: number } {
+    this.llvmType(t);
+    return this.payloads.get(mangleType(t)) ?? ice(`no payload layout for ${typeToString(t)}`);
   }
 
   /** Literal struct of one enum variant's field types. */
@@ -251,7 +259,9 @@ export class Layouts {
           size = Math.max(size, this.dl.getTypeAllocSize(vs));
           align = Math.max(align, this.alignOfLLVM(vs));
         });
-        shell.setBody([this.i32, this.payloadArray(size, align, t)]);
+        const payload = this.payloadArray(size, align, t);
+        this.payloads.set(key, { ty: payload, elemBytes: align, count: Math.ceil(size / align) });
+        shell.setBody([this.i32, payload]);
         break;
       }
       case 'union': {
@@ -271,7 +281,7 @@ export class Layouts {
     this.defined.add(key);
   }
 
-  private payloadArray(size: number, align: number, t: Adt): llvm.Type {
+  private payloadArray(size: number, align: number, t: Adt): llvm.ArrayType {
     const elem = this.int(align * 8);
     if (this.alignOfLLVM(elem) < align) ice(`no integer type aligned to ${align} bytes for ${typeToString(t)}`);
     return llvm.ArrayType.get(elem, Math.ceil(size / align));

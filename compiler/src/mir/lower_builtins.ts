@@ -144,6 +144,17 @@ export function lowerBuiltinCall(l: FnLowerer, e: Extract<ast.Expr, { kind: 'Cal
         ext('tml_println', T.unit, [{ k: 'const', value: { k: 'null' }, ty: T.str }, toErr], null);
         return unit();
       }
+      // one integer shown as itself (lowerDisplay's primToString case): its digits printed without a Str
+      const only = args.length === 1 ? args[0]! : null;
+      const onlyTy = only ? l.operandType(only) : null;
+      const shown = only ? l.body.displays.get(only.id) : undefined;
+      if (only && onlyTy?.k === 'int' && onlyTy.bits <= 64 && (!shown || (shown.k === 'builtin' && shown.name !== 'debug_string'))) {
+        const wide = onlyTy.signed ? T.i64 : T.u64;
+        const w = b.temp(wide, span);
+        b.assign(place(w), { k: 'cast', operand: l.operand(only), to: wide }, span);
+        ext(onlyTy.signed ? 'tml_print_i64' : 'tml_print_u64', T.unit, [{ k: 'copy', place: place(w) }, constInt(nl ? 1 : 0, T.i32), toErr], null);
+        return unit();
+      }
       let s: LocalId;
       if (args.length === 1) s = lowerDisplay(l, args[0]!);
       else {

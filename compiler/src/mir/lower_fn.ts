@@ -12,6 +12,7 @@ import type { CallRes, LocalVar, TypedBody } from '../sema/typed.js';
 import { classObject, derefPlaceType, derefTarget, isClass, isClosed, mangleType, mapParts, structFields, substFor, substitute, T, typeToString, variantFields, type Subst, type Type } from '../sema/types.js';
 import { constBool, constInt, FnBuilder, moveOf, unitOp } from './builder.js';
 import { lowerBuiltinCall, lowerBuiltinMethod, lowerDisplay } from './lower_builtins.js';
+import { lowerStrJoin } from './lower_str_join.js';
 import { lowerPatternTest, bindPattern, matchAndBind } from './lower_pattern.js';
 import { classUpcast, constructorFailureExit, constructorPrologue, ctorFieldFlag, lowerClassCall, lowerIsTest } from './lower_class.js';
 import type { BasicBlock, LocalId, MirFunction, Operand, Place, Rvalue } from './mir.js';
@@ -590,7 +591,7 @@ export class FnLowerer {
         set({ k: 'use', op: this.constOperand(e, t)! });
         return;
       case 'InterpStr':
-        return this.interp(e, dest);
+        return lowerStrJoin(this, e, dest);
       case 'Path':
         return this.pathInto(e, dest, t);
       case 'Field':
@@ -759,7 +760,13 @@ export class FnLowerer {
         this.b.assign(dest, { k: 'use', op: this.readPlace(this.asPlace(e)!, t, e) }, span);
         return;
       case 'const': {
-        // a constant's value is its (checked, inlinable) value function
+        // a literal of a scalar type is used as it is (no value function to emit and call: debug builds keep calls)
+        const lit = t.k === 'int' || t.k === 'float' || t.k === 'bool' || t.k === 'char' || t.k === 'str' ? this.constOperand(r.def.decl.value, t) : null;
+        if (lit) {
+          this.b.assign(dest, { k: 'use', op: lit }, span);
+          return;
+        }
+        // otherwise a constant's value is its (checked, inlinable) value function
         const fn = r.def.fn!;
         this.b.call(dest, { k: 'fn', symbol: this.mono.request(fn, []) }, [], span);
         return;
@@ -834,11 +841,11 @@ export class FnLowerer {
     const res = this.body.ops.get(e.id);
     if (res?.k === 'call') return this.opCallInto(e, res.call, res.compare, dest);
     const lt = this.operandType(e.left);
+    if (lt.k === 'str' && op === '+') return lowerStrJoin(this, e, dest);
     if (lt.k === 'str') {
       const l = this.strArg(e.left);
       const r = this.strArg(e.right);
-      if (op === '+') this.b.call(dest, { k: 'extern', symbol: 'tml_str_concat', ret: T.str }, [l.op, r.op], span);
-      else this.strCompare(op, l.op, r.op, dest, span);
+      this.strCompare(op, l.op, r.op, dest, span);
       l.release();
       r.release();
       return;
@@ -1715,9 +1722,9 @@ export class FnLowerer {
     inner.b.terminate({ k: 'return' }, span);
     inner.scopes.pop();
     this.extra.push(inner.b.finish(sym, `closure in ${this.fn.name}`, 'closure', paramLocals.length + 1, span, false), ...inner.extra);
-    // environment drop glue: drops the captures
+    // environment drop glue: drops the captures; none when no capture needs dropping (the runtime skips a null one)
     let envDrop: string | null = null;
-    if (caps.length) {
+    if (capTys.some((ct) => this.needsDrop(ct))) {
       envDrop = `${sym}$envdrop`;
       const g = new FnBuilder(T.unit, span);
       const p = g.newLocal({ k: 'ptr', inner: envTy }, 'env', 'arg', null);
@@ -1731,36 +1738,6 @@ export class FnLowerer {
     }
     const ops = caps.map((c) => this.readPlace(this.localPlace(c), this.sub(c.ty), null));
     this.b.assign(dest, { k: 'aggregate', kind: { k: 'closure', fn: sym, envTy, envDrop }, ops }, span);
-  }
-
-  // ---------- display ----------
-
-  private interp(e: Extract<ast.Expr, { kind: 'InterpStr' }>, dest: Place): void {
-    const span = e.span;
-    // each piece is a Str operand the runtime borrows; owned pieces (formatted values) are dropped after use
-    let acc: LocalId | null = null;
-    const append = (op: Operand, owned: LocalId | null) => {
-      if (acc === null) {
-        acc = this.b.temp(T.str, span);
-        this.b.assign(place(acc), { k: 'use', op: owned !== null ? moveOf(owned) : op }, span);
-        return;
-      }
-      const next = this.b.temp(T.str, span);
-      this.b.call(place(next), { k: 'extern', symbol: 'tml_str_concat', ret: T.str }, [{ k: 'copy', place: place(acc) }, op], span);
-      this.dropLocal(acc, span);
-      if (owned !== null) this.dropLocal(owned, span);
-      acc = next;
-    };
-    for (const p of e.parts) {
-      if (p.kind === 'text') {
-        if (p.text.length) append({ k: 'const', value: { k: 'str', value: p.text }, ty: T.str }, null);
-      } else {
-        const s = lowerDisplay(this, p.expr);
-        append({ k: 'copy', place: place(s) }, s);
-      }
-    }
-    if (acc === null) this.b.assign(dest, { k: 'use', op: { k: 'const', value: { k: 'str', value: '' }, ty: T.str } }, span);
-    else this.b.assign(dest, { k: 'use', op: moveOf(acc) }, span);
   }
 
   newBlock(): BasicBlock {

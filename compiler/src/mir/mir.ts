@@ -85,7 +85,8 @@ export type AggregateKind =
   | { readonly k: 'union'; readonly field: number } // the destination's union type; one operand: that field's value
   | { readonly k: 'array' }
   /** a closure value: `fn` is the closure body (first parameter: the environment pointer); operands are the
-   * captured values in environment order; `envDrop` is the glue that drops the captures; no operands → null env */
+   * captured values in environment order; `envDrop` is the glue that drops the captures (null when none needs
+   * dropping); no operands → null env */
   | { readonly k: 'closure'; readonly fn: string; readonly envTy: Type; readonly envDrop: string | null };
 
 export type Rvalue =

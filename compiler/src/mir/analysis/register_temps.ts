@@ -3,7 +3,9 @@
 // its block dominates: code generation emits blocks in order), and never borrowed, dropped or retained. Two kinds:
 // - a scalar (integer, Bool, Char, float, thin pointer or reference), read as a whole (also as an array index) or
 //   through a leading deref;
-// - the (result, overflowed) pair of a checked operation, read only by its two fields.
+// - the (result, overflowed) pair of a checked operation, read only by its two fields;
+// - an aggregate (tuple, struct, enum, array) made of constants, read only as a whole: code generation makes it an
+//   LLVM constant when it can (codegen/const_aggregates.ts) and gives it a slot otherwise.
 // No alloca, store and load are needed — at -O0 that is most of the IR of an expression (a comparison, a cast, an
 // address computed for an index, an overflow check).
 import type { Type } from '../../sema/types.js';
@@ -14,6 +16,8 @@ import { Dominators } from './dominators.js';
 export interface RegisterTemps {
   readonly scalars: ReadonlySet<LocalId>;
   readonly pairs: ReadonlySet<LocalId>;
+  /** aggregates written once by an aggregate of constants, read only whole */
+  readonly constAggregates: ReadonlySet<LocalId>;
 }
 
 function scalar(t: Type): boolean {
@@ -31,6 +35,10 @@ function scalar(t: Type): boolean {
   }
 }
 
+function aggregateType(t: Type): boolean {
+  return t.k === 'tuple' || t.k === 'array' || (t.k === 'adt' && (t.def.kind === 'struct' || t.def.kind === 'enum'));
+}
+
 function checkedPair(t: Type): boolean {
   return t.k === 'tuple' && t.elems.length === 2 && t.elems[0]!.k === 'int' && t.elems[1]!.k === 'bool';
 }
@@ -40,9 +48,11 @@ export function registerTemps(f: MirFunction): RegisterTemps {
   // per local: -2 not eligible, -1 not yet written, else the block of its write
   const state = new Int32Array(n).fill(-1);
   const pair = new Uint8Array(n);
+  const agg = new Uint8Array(n);
   f.locals.forEach((l, i) => {
     if (l.kind !== 'temp') state[i] = -2;
     else if (checkedPair(l.ty)) pair[i] = 1;
+    else if (aggregateType(l.ty)) agg[i] = 1;
     else if (!scalar(l.ty)) state[i] = -2;
   });
   const spoil = (l: LocalId) => (state[l] = -2);
@@ -54,6 +64,8 @@ export function registerTemps(f: MirFunction): RegisterTemps {
       if (state[l]! < 0 || !dominates(state[l]!, bi)) spoil(l); // not written where it dominates this read
       if (pair[l]) {
         if (p.proj.length !== 1 || p.proj[0]!.k !== 'field') spoil(l);
+      } else if (agg[l]) {
+        if (p.proj.length) spoil(l);
       } else if (p.proj.length && p.proj[0]!.k !== 'deref') spoil(l);
       // an index local is read as a whole (code generation takes its value, from a register or its slot)
       for (const pr of p.proj) if (pr.k === 'index') read({ local: pr.index, proj: [] });
@@ -72,20 +84,33 @@ export function registerTemps(f: MirFunction): RegisterTemps {
         const w = s.k === 'assign' ? s.place : s.k === 'call' ? s.dest : null;
         if (w && pair[w.local]) spoil(w.local);
       }
-      statement(s, readOp, read, write, spoil);
+      // an aggregate only by an aggregate of constants
+      if (s.k !== 'assign' || s.rvalue.k !== 'aggregate' || !s.rvalue.ops.every((o) => o.k === 'const')) {
+        const w = s.k === 'assign' ? s.place : s.k === 'call' ? s.dest : null;
+        if (w && agg[w.local]) spoil(w.local);
+      }
+      statement(s, readOp, read, write, spoil, (l) => agg[l] === 1);
     }
     if (b.term.k === 'branch') readOp(b.term.cond);
     if (b.term.k === 'switch') readOp(b.term.discr);
   });
   const scalars = new Set<LocalId>();
   const pairs = new Set<LocalId>();
+  const constAggregates = new Set<LocalId>();
   state.forEach((s, i) => {
-    if (s >= 0) (pair[i] ? pairs : scalars).add(i);
+    if (s >= 0) (pair[i] ? pairs : agg[i] ? constAggregates : scalars).add(i);
   });
-  return { scalars, pairs };
+  return { scalars, pairs, constAggregates };
 }
 
-function statement(s: Statement, readOp: (o: Operand) => void, read: (p: Place) => void, write: (p: Place) => void, spoil: (l: LocalId) => void): void {
+function statement(
+  s: Statement,
+  readOp: (o: Operand) => void,
+  read: (p: Place) => void,
+  write: (p: Place) => void,
+  spoil: (l: LocalId) => void,
+  isAgg: (l: LocalId) => boolean,
+): void {
   switch (s.k) {
     case 'assign': {
       const r = s.rvalue;
@@ -119,8 +144,8 @@ function statement(s: Statement, readOp: (o: Operand) => void, read: (p: Place) 
           read(r.place);
           break;
       }
-      // an aggregate is built field by field in memory
-      if (r.k === 'aggregate' && s.place.proj.length === 0) spoil(s.place.local);
+      // an aggregate is built field by field in memory, unless it is all constants (an aggregate temporary)
+      if (r.k === 'aggregate' && s.place.proj.length === 0 && !isAgg(s.place.local)) spoil(s.place.local);
       else write(s.place);
       break;
     }

@@ -8,6 +8,7 @@ import { arcPairs } from './arc_pairs.js';
 import { constProp } from './const_prop.js';
 import { removeBoundsChecks } from './bounds_checks.js';
 import { copyProp } from './copy_prop.js';
+import { stackClosureEnvs } from './closure_env.js';
 import { dropFlags } from './drop_flags.js';
 import { removeDeadLocals, removeDeadStores } from './dead_code.js';
 import { removeDeadFunctions } from './dead_fns.js';
@@ -18,6 +19,7 @@ import { escapeAnalysis } from './escape.js';
 import { reuseFields } from './field_reuse.js';
 import { removeOverflowChecks } from './overflow_checks.js';
 import { simplifyCfg } from './simplify_cfg.js';
+import { threadSwitches } from './switch_threading.js';
 
 /** A pass that works on one function at a time. */
 function perFunction(name: string, run: (f: MirFunction, ctx: PassContext) => void): MirPass {
@@ -48,7 +50,12 @@ export const OPT_PASSES: readonly MirPass[] = [
   perFunction('field_reuse', reuseFields),
   // again: arc_pairs leaves `_3 = copy _1; _2 = move _3` where a retain was
   perFunction('copy_prop_late', copyProp),
+  // after inlining (a closure passed to an inlined function is then only called here) and arc_pairs (the retains
+  // and releases of its copies are gone); before dead_stores, which removes what it leaves unused
+  perFunction('closure_env', (f, ctx) => stackClosureEnvs(f, ctx.opts.debuggable !== true)),
   perFunction('dead_stores', removeDeadStores),
+  // before simplify_cfg, which removes the discriminant tests it leaves without predecessors
+  perFunction('switch_threading', threadSwitches),
   perFunction('simplify_cfg', simplifyCfg),
   perFunction('dead_locals', removeDeadLocals),
   { name: 'dead_fns', optimize: true, run: (ctx) => removeDeadFunctions(ctx.program!) },
