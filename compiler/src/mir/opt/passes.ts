@@ -16,7 +16,9 @@ import { inlineCalls } from './inline.js';
 import { lastCopyMoves } from './last_copy.js';
 import { escapeAnalysis } from './escape.js';
 import { removeOverflowChecks } from './overflow_checks.js';
+import { readThrough } from './read_through.js';
 import { simplifyCfg } from './simplify_cfg.js';
+import { switchChains } from './switch_chains.js';
 
 /** A pass that works on one function at a time. */
 function perFunction(name: string, run: (f: MirFunction, ctx: PassContext) => void): MirPass {
@@ -45,7 +47,11 @@ export const OPT_PASSES: readonly MirPass[] = [
   perFunction('drop_flags', dropFlags),
   // again: arc_pairs leaves `_3 = copy _1; _2 = move _3` where a retain was
   perFunction('copy_prop_late', copyProp),
+  // after the copies are gone: a `when` arm reads the payload it uses from where the copied enum came from
+  perFunction('read_through', readThrough),
   perFunction('dead_stores', removeDeadStores),
+  // after read_through (the tests of a `when` read the same place), before simplify_cfg (removes the joined tests)
+  perFunction('switch_chains', switchChains),
   perFunction('simplify_cfg', simplifyCfg),
   perFunction('dead_locals', removeDeadLocals),
   { name: 'dead_fns', optimize: true, run: (ctx) => removeDeadFunctions(ctx.program!) },
