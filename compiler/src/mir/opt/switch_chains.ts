@@ -1,29 +1,22 @@
 // One `switch` per `when` on an enum. Lowering tests the arms in order, one variant each: `switch d [0: arm0,
 // otherwise: next]`, `next: d2 = discriminant(same place); switch d2 [1: arm1, otherwise: …]`, …, ending in an
 // `unreachable` block. A test that only re-reads the same discriminant joins the switch before it (a value an
-// earlier case took cannot reach it). Then an exhaustive switch (every variant a case) needs a target for its
-// never-taken `otherwise`: for a jump table, the block where the arms join (its immediate post-dominator), as C's
-// `switch` without a `default:` has; for fewer cases, or without a join, its last case. Not `unreachable`: LLVM 14
-// then drops the range check but tail-duplicates the indirect jump into the loop and shuffles the values that live
-// across it between registers, measured 1.42x on the C twin of benchmarks/opt/enum_dispatch with
-// `default: __builtin_unreachable()` (docs/decisions.md).
+// earlier case took cannot reach it). An exhaustive switch (every variant a case) then takes its last case as its
+// never-taken `otherwise`, as LLVM makes of the chain itself. Not `unreachable`: LLVM 14 then drops the range check
+// but tail-duplicates the indirect jump into the loop and shuffles the values that live across it between
+// registers (the C twin of benchmarks/opt/enum_dispatch with `default: __builtin_unreachable()`: 1.42x). Not the
+// block where the arms join either (C's `switch` without `default:`): that made enum_dispatch's loop C's
+// instruction for instruction, but its time then depends on code placement more than C's does (docs/decisions.md).
 import type { BasicBlock, LocalId, MirFunction, Place, Terminator } from '../mir.js';
 import { placeEquals } from '../mir.js';
 import { placeType } from '../analysis/place_type.js';
-import { PostDominators } from '../analysis/post_dominators.js';
 import { localUses, predecessorCounts } from './visit.js';
 
 type Switch = Extract<Terminator, { k: 'switch' }>;
 
-/** LLVM's `-min-jump-table-entries` (x86 default): a switch with fewer cases becomes compares, where an `otherwise`
- * that is a case of its own saves one (the join would cost a compare more: +0.2% instructions on word_freq, whose
- * `Maybe` and `Entry` have two variants); a jump table checks the range whatever the `otherwise` is. */
-const JUMP_TABLE_MIN_CASES = 4;
-
 export function switchChains(f: MirFunction): void {
   const uses = localUses(f);
   const preds = predecessorCounts(f.blocks);
-  const exhaustive: BasicBlock[] = [];
   for (const a of f.blocks) {
     const tested = discriminantTest(a);
     if (!tested) continue;
@@ -45,17 +38,11 @@ export function switchChains(f: MirFunction): void {
     const ty = placeType(f, tested.place);
     const t = a.term as Switch;
     const never = f.blocks[t.otherwise]!;
-    if (ty.k === 'adt' && ty.def.kind === 'enum' && never.stmts.length === 0 && never.term.k === 'unreachable' && coversAll(t, ty.def.variants.length)) exhaustive.push(a);
-  }
-  if (exhaustive.length === 0) return;
-  const post = new PostDominators(f);
-  for (const a of exhaustive) {
-    const t = a.term as Switch;
-    const join = post.parent(a.id);
-    const table = t.cases.length >= JUMP_TABLE_MIN_CASES;
-    const otherwise = table && join >= 0 && join !== a.id ? join : t.cases[t.cases.length - 1]!.target;
-    // (a case that goes where the otherwise goes is the otherwise: the join may be an arm, when the others panic)
-    a.term = { ...t, cases: t.cases.filter((c) => c.target !== otherwise), otherwise };
+    if (ty.k === 'adt' && ty.def.kind === 'enum' && never.stmts.length === 0 && never.term.k === 'unreachable' && t.cases.length > 0 && coversAll(t, ty.def.variants.length)) {
+      const last = t.cases[t.cases.length - 1]!.target;
+      // (the cases that go there too are the otherwise now)
+      a.term = { ...t, cases: t.cases.filter((c) => c.target !== last), otherwise: last };
+    }
   }
 }
 
