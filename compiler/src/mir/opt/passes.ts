@@ -18,6 +18,7 @@ import { lastCopyMoves } from './last_copy.js';
 import { escapeAnalysis } from './escape.js';
 import { reuseFields } from './field_reuse.js';
 import { removeOverflowChecks } from './overflow_checks.js';
+import { readThrough } from './read_through.js';
 import { simplifyCfg } from './simplify_cfg.js';
 import { threadSwitches } from './switch_threading.js';
 
@@ -53,8 +54,11 @@ export const OPT_PASSES: readonly MirPass[] = [
   // after inlining (a closure passed to an inlined function is then only called here) and arc_pairs (the retains
   // and releases of its copies are gone); before dead_stores, which removes what it leaves unused
   perFunction('closure_env', (f, ctx) => stackClosureEnvs(f, ctx.opts.debuggable !== true)),
+  // after the copies are gone: a `when` arm reads the payload it uses from where the copied enum came from
+  perFunction('read_through', readThrough),
   perFunction('dead_stores', removeDeadStores),
-  // before simplify_cfg, which removes the discriminant tests it leaves without predecessors
+  // after read_through (the tests of a `when` read the same place); before simplify_cfg, which removes the
+  // discriminant tests it leaves without predecessors
   perFunction('switch_threading', threadSwitches),
   perFunction('simplify_cfg', simplifyCfg),
   perFunction('dead_locals', removeDeadLocals),
