@@ -720,8 +720,11 @@ class FunctionEmitter {
       case 'discriminant': {
         const t = this.placeType(rv.place);
         if (t.k !== 'adt' || t.def.kind !== 'enum') ice(`${this.where()}: discriminant of ${typeToString(t)}`);
-        const tagAddr = b.CreateInBoundsGEP(L.llvmType(t), this.placeAddr(rv.place), [this.i32(0), this.i32(0)]);
-        const tag = b.CreateLoad(L.i32, tagAddr);
+        // a constant enum temporary (const_aggregates.ts) has no slot: its tag is a field of its value
+        const tag =
+          rv.place.proj.length === 0 && this.regs.has(rv.place.local)
+            ? b.CreateExtractValue(this.reg(rv.place.local), [0])
+            : b.CreateLoad(L.i32, b.CreateInBoundsGEP(L.llvmType(t), this.placeAddr(rv.place), [this.i32(0), this.i32(0)]));
         const dt = this.placeType(dest);
         const dl = L.llvmType(dt);
         const widen = dt.k === 'int' && dt.bits !== 32;

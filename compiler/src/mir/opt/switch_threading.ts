@@ -10,7 +10,7 @@
 // check and drop stays on the paths it was on.
 import type { BasicBlock, LocalId, MirFunction, Place, Terminator } from '../mir.js';
 import { placeEquals, terminatorTargets } from '../mir.js';
-import { retarget } from './visit.js';
+import { localUses, retarget, type LocalUses } from './visit.js';
 
 type Switch = Extract<Terminator, { k: 'switch' }>;
 
@@ -31,22 +31,24 @@ function discrSwitch(b: BasicBlock): DiscrSwitch | null {
   return { place: last.rvalue.place, discr: last.place.local, term: t };
 }
 
-/** A test: a block that does nothing but switch on the discriminant of `place`. */
-function testOf(b: BasicBlock, place: Place): Switch | null {
+/** A test: a block that does nothing but switch on the discriminant of `place`, in a local nothing else reads
+ * (a path that skips the test leaves that local unwritten). */
+function testOf(b: BasicBlock, place: Place, uses: LocalUses): Switch | null {
   if (b.stmts.length !== 1) return null;
   const d = discrSwitch(b);
-  return d && placeEquals(d.place, place) ? d.term : null;
+  return d && placeEquals(d.place, place) && uses.uses[d.discr] === 1 ? d.term : null;
 }
 
 export function threadSwitches(f: MirFunction): void {
   // most functions switch on no discriminant: nothing to look at
   if (!f.blocks.some((b) => b.term.k === 'switch' && discrSwitch(b))) return;
-  foldTests(f);
-  threadKnown(f);
+  const uses = localUses(f);
+  foldTests(f, uses);
+  threadKnown(f, uses);
 }
 
 /** `switch _d [0: A, otherwise: T]` where T tests the same discriminant: T's cases join the switch. */
-function foldTests(f: MirFunction): void {
+function foldTests(f: MirFunction, uses: LocalUses): void {
   for (const b of f.blocks) {
     const d = discrSwitch(b);
     if (!d) continue;
@@ -56,7 +58,7 @@ function foldTests(f: MirFunction): void {
       const next = f.blocks[term.otherwise]!;
       if (seen.has(next.id)) break;
       seen.add(next.id);
-      const t = testOf(next, d.place);
+      const t = testOf(next, d.place, uses);
       if (!t) break;
       const decided = new Set(term.cases.map((c) => c.value));
       term = { ...term, cases: [...term.cases, ...t.cases.filter((c) => !decided.has(c.value))], otherwise: t.otherwise };
@@ -86,7 +88,7 @@ function leavesAlone(b: BasicBlock, place: Place): boolean {
 /** A block reached only through case v of a switch on a discriminant (directly, or through blocks with one
  * predecessor that write nothing: the lowering's chains of jumps), writing nothing itself: its jumps into a test
  * of that discriminant go to the test's target for v. */
-function threadKnown(f: MirFunction): void {
+function threadKnown(f: MirFunction, uses: LocalUses): void {
   // the predecessors among the reachable blocks (the tests foldTests bypassed are still there)
   const reachable = new Set<number>([0]);
   const work = [0];
@@ -131,7 +133,7 @@ function threadKnown(f: MirFunction): void {
         seen.add(at);
         at = (f.blocks[at]!.term as Extract<Terminator, { k: 'goto' }>).target;
       }
-      const t = testOf(f.blocks[at]!, k.place);
+      const t = testOf(f.blocks[at]!, k.place, uses);
       return t ? (t.cases.find((c) => c.value === k.value)?.target ?? t.otherwise) : target;
     });
   }
