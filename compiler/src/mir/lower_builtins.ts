@@ -150,8 +150,9 @@ export function lowerBuiltinCall(l: FnLowerer, e: Extract<ast.Expr, { kind: 'Cal
       const shown = only ? l.body.displays.get(only.id) : undefined;
       if (only && onlyTy?.k === 'int' && onlyTy.bits <= 64 && (!shown || (shown.k === 'builtin' && shown.name !== 'debug_string'))) {
         const wide = onlyTy.signed ? T.i64 : T.u64;
-        const w = b.temp(wide, span);
-        b.assign(place(w), { k: 'cast', operand: l.operand(only), to: wide }, span);
+        // the argument is read at its own span: a borrow it ends is reported "later used" there, not at the call
+        const w = b.temp(wide, only.span);
+        b.assign(place(w), { k: 'cast', operand: l.operand(only), to: wide }, only.span);
         ext(onlyTy.signed ? 'tml_print_i64' : 'tml_print_u64', T.unit, [{ k: 'copy', place: place(w) }, constInt(nl ? 1 : 0, T.i32), toErr], null);
         return unit();
       }
