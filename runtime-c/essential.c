@@ -801,7 +801,7 @@ void tml_runtime_init(int32_t argc, char **argv, int32_t check_leaks) {
 /* LeakSanitizer scans the stack conservatively when the process exits, and the exit path's frames reuse the stack
  * that the TML program's frames used: a stale pointer left there makes a leaked block look reachable. Zeroing that
  * region before returning to exit() removes such false negatives. */
-__attribute__((noinline)) static void scrub_stack(void) {
+__attribute__((noinline, no_sanitize("address"))) static void scrub_stack(void) {
     volatile char region[64 * 1024];
     memset((char *)region, 0, sizeof region);
     __asm__ __volatile__("" : : "r"(region) : "memory");
@@ -814,7 +814,7 @@ __attribute__((noinline)) static void scrub_stack(void) {
  * also stops the workers and frees the run queue and timer heap; 3. join the thread tasks again: async tasks may
  * have spawned some after step 1, or their drops may have (nothing async is left for them to wait for); 4. the
  * timer thread of after(ms), which channels dropped by steps 2-3 may have used; then the pools, the leak check. */
-int32_t tml_runtime_exit(int32_t status) {
+static __attribute__((noinline)) int32_t runtime_exit_steps(int32_t status) {
     tml_tasks_join_all(); /* detached tasks run to their end (and drop their results) before anything is checked */
     if (tml_rt_async_ever_started()) {
         tml_async_shutdown();
@@ -827,6 +827,13 @@ int32_t tml_runtime_exit(int32_t status) {
 #ifdef TML_DEBUG_MEMORY
     status = tml_track_finish(status);
 #endif
+    return status;
+}
+
+/* The steps run in a frame of their own, so that the scrub starts right below this small frame, where the program's
+ * `main` had its frame: nothing it left there survives (no sanitizer redzones in the scrub either). */
+int32_t tml_runtime_exit(int32_t status) {
+    status = runtime_exit_steps(status);
 #ifdef TML_UNDER_ASAN
     scrub_stack();
 #endif
