@@ -2,7 +2,7 @@
 // LLVM module goes through the real backend (llc-14 stands in for in-process object emission, clang-14) and the real
 // runtime lookup; exit statuses of `build` and `run`, --emit, --time, --verbose, internal compiler errors, and the
 // disposal of codegen's result after every build.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa, execaSync } from 'execa';
@@ -102,10 +102,48 @@ describe('pipeline with a stand-in front end and codegen', () => {
     const r = await execa(out, ['a', 'b'], { reject: false });
     expect(r.stdout).toBe('hello, world');
     expect(r.exitCode).toBe(2);
-    // a debug build makes its object file in-process; clang only links
-    expect(io.e).toMatch(/^clang-14 -O0 -g .*prog\.o .*libtml_runtime_debug\.a -lpthread -lm -o /m);
+    // a debug build makes its object file in-process and links it with the system linker, on the command line
+    // clang's driver gave for it (asked once, quietly: not echoed)
+    expect(io.e).not.toMatch(/^clang-14/m);
+    expect(io.e).toMatch(/^\/\S*ld .* -o \S*out\.exe .*prog\.o -u tml_gdb_scripts \S*libtml_runtime_debug\.a -lpthread -lm /m);
     for (const phase of ['parse', 'check', 'codegen', 'object', 'link', 'total']) expect(io.e).toMatch(new RegExp(`^time: ${phase} +[0-9.]+ ms$`, 'm'));
     expect(state.disposed).toBe(1);
+  });
+
+  it('the link template is kept in the cache; one that fails falls back to the driver and is dropped; TMLC_LINK_DRIVER=1 keeps the driver', async () => {
+    const out = path.join(dir, 'hello-linked');
+    const kept = path.join(dir, 'cache', 'tmlc');
+    const templates = (): string[] => readdirSync(kept, { recursive: true, encoding: 'utf8' }).filter((f) => /[/\\]link[/\\][0-9a-f]+\.json$/.test(f)).map((f) => path.join(kept, f));
+    expect(await build(src, out, resolveBuildOptions({}), { io: capture() })).toBe(0);
+    const [file] = templates();
+    expect(templates()).toHaveLength(1);
+    const template = JSON.parse(readFileSync(file!, 'utf8')) as string[];
+    expect(template).toContain('/tmlc-link-template/input.o');
+    // the same template, in another cache directory, with a linker that fails
+    const other = path.join(dir, 'cache2');
+    const moved = path.join(other, path.relative(path.join(dir, 'cache'), file!));
+    mkdirSync(path.dirname(moved), { recursive: true });
+    writeFileSync(moved, JSON.stringify(['/bin/false', ...template.slice(1)]));
+    const saved = process.env['XDG_CACHE_HOME'];
+    process.env['XDG_CACHE_HOME'] = other;
+    try {
+      const io = capture();
+      expect(await build(src, out, resolveBuildOptions({ verbose: true }), { io })).toBe(0);
+      expect(io.e).toMatch(/^\/bin\/false -pie .*\n(?:.*\n)*clang-14 -O0 -g .*prog\.o /m);
+      expect((await execa(out, [], { reject: false })).stdout).toBe('hello, world');
+      expect(existsSync(moved)).toBe(false);
+      // asked again next time
+      expect(await build(src, out, resolveBuildOptions({}), { io: capture() })).toBe(0);
+      expect(JSON.parse(readFileSync(moved, 'utf8'))).toEqual(template);
+      process.env['TMLC_LINK_DRIVER'] = '1';
+      const viaDriver = capture();
+      expect(await build(src, out, resolveBuildOptions({ verbose: true }), { io: viaDriver })).toBe(0);
+      expect(viaDriver.e).toMatch(/^clang-14 -O0 -g .*prog\.o -Wl,-u,tml_gdb_scripts .*libtml_runtime_debug\.a -lpthread -lm -o /m);
+      expect(viaDriver.e).not.toMatch(/^\/\S*ld /m);
+    } finally {
+      process.env['XDG_CACHE_HOME'] = saved;
+      delete process.env['TMLC_LINK_DRIVER'];
+    }
   });
 
   it('--release hands clang the bitcode', async () => {

@@ -1,13 +1,15 @@
 // The backend (TOOLCHAIN.md §2, step 6): the verified LLVM module → IR text, bitcode, an object file, or an
 // executable linked with the runtime library by clang-14. A -O0 build generates its object file in-process (LLVM's
-// code generator through a TargetMachine) and runs clang only to link; optimised builds and the instrumenting
+// code generator through a TargetMachine) and runs the system linker on the command line clang gave for it
+// (linker.ts); optimised builds and the instrumenting
 // sanitizers (address, thread: codegen gave every function their attribute) hand clang the bitcode.
 import path from 'node:path';
 import type { BuildOptions } from './options.js';
 import { copyOutputFile, pathArg, writeOutputFile } from './files.js';
 import { runtimeInlineBitcode } from './runtime_lib.js';
 import { hostTriple } from './settings.js';
-import { runTool } from './toolchain.js';
+import { directLinkEnabled, findLinkTemplate, instantiateLink, linkTemplateDir } from './linker.js';
+import { runExecutable, runTool, ToolError, type RunToolOptions, type ToolResult } from './toolchain.js';
 
 /** What the backend needs of codegen's result (`generateLLVM` in codegen/program.ts). */
 export interface CodegenOutput {
@@ -119,7 +121,7 @@ export async function runBackend(req: BackendRequest): Promise<void> {
       return;
     }
     const exe = path.join(req.workDir, 'out.exe');
-    const linked = await timed(req, 'link', () => runTool('clang', clangLinkArgs(o, obj, requireLib(req.runtimeLib), exe), tools));
+    const linked = await timed(req, 'link', () => linkObject(o, obj, requireLib(req.runtimeLib), exe, tools));
     const linkWarnings = linked.stderr.trimEnd();
     if (linkWarnings !== '') req.log(linkWarnings);
     copyOutputFile(exe, req.out);
@@ -154,6 +156,32 @@ export async function runBackend(req: BackendRequest): Promise<void> {
   const warnings = r.stderr.trimEnd();
   if (warnings !== '') req.log(warnings);
   copyOutputFile(made, req.out);
+}
+
+/** Link an object file made in-process with the runtime: `ld` directly when the driver's command line for it is
+ * known (linker.ts), else through clang. A direct link that fails is retried through the driver, whose result
+ * stands (and whose success drops the template that failed). */
+async function linkObject(o: BuildOptions, obj: string, runtimeLib: string, exe: string, tools: RunToolOptions): Promise<ToolResult> {
+  const paths = { input: pathArg(obj), runtime: pathArg(runtimeLib), output: pathArg(exe) };
+  const driverArgs = clangLinkArgs(o, obj, runtimeLib, exe);
+  const linkTemplate = directLinkEnabled()
+    ? await findLinkTemplate({
+        driverArgs: (p) => clangLinkArgs(o, p.input, p.runtime, p.output),
+        paths,
+        cacheDir: linkTemplateDir(),
+        askDriver: async (args) => (await runTool('clang', args, { ...tools, verbose: false })).stderr,
+      })
+    : null;
+  if (linkTemplate === null) return runTool('clang', driverArgs, tools);
+  const [linker, ...args] = instantiateLink(linkTemplate.template, paths);
+  try {
+    return await runExecutable(linker!, linker!, args, tools);
+  } catch (e) {
+    if (!(e instanceof ToolError)) throw e;
+    const r = await runTool('clang', driverArgs, tools);
+    linkTemplate.forget();
+    return r;
+  }
 }
 
 function requireLib(lib: string | null): string {
