@@ -140,6 +140,16 @@ describe('object emission', () => {
     ctx.dispose();
   });
 
+  it('the addon links the two targets tmlc generates code for, and only those', () => {
+    initTargets();
+    for (const triple of ['x86_64-pc-linux-gnu', 'aarch64-linux-gnu']) {
+      const target = llvm.TargetRegistry.lookupTarget(triple);
+      expect(target?.getName()).toBe(triple.startsWith('x86') ? 'x86-64' : 'aarch64');
+    }
+    // the other 17 targets of Debian's LLVM are not linked (cmake/LLVM.cmake in the patch)
+    for (const triple of ['riscv64-linux-gnu', 'wasm32-unknown-unknown', 'arm-linux-gnueabihf']) expect(llvm.TargetRegistry.lookupTarget(triple)).toBeNull();
+  });
+
   it('a disposed TargetMachine throws instead of generating code', () => {
     initTargets();
     const target = llvm.TargetRegistry.lookupTarget(HOST_TRIPLE)!;

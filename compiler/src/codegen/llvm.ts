@@ -17,7 +17,8 @@ export function requirePatchedBindings(): void {
 
 let targetsInitialised = false;
 
-/** Register every target compiled into LLVM (once per process). */
+/** Register the targets the addon links, x86-64 and AArch64 (once per process; the patch builds it with those two
+ * only: docs/decisions.md, "The LLVM addon links two targets"). */
 export function initTargets(): void {
   if (targetsInitialised) return;
   llvm.InitializeAllTargetInfos();
