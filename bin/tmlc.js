@@ -13,10 +13,10 @@ import vm from 'node:vm';
 // A compilation is a short run: V8's optimising compiler (TurboFan) spends more CPU on background threads than it
 // saves before the process exits, so one-shot commands run on the interpreter and the baseline compiler only
 // (docs/decisions.md, "No optimising JIT for one-shot commands"). The language server runs for hours and keeps it;
-// TMLC_V8_OPT=1 keeps it for any command.
+// TMLC_V8_OPT=1 keeps it for any command. The flags are in one_shot_v8_flags.json, which `tmlc test`'s compile
+// workers are started with too (testing/compile_pool.ts).
 if (process.env.TMLC_V8_OPT !== '1' && process.argv[2] !== 'lsp') {
-  v8.setFlagsFromString('--no-opt');
-  v8.setFlagsFromString('--sparkplug');
+  for (const flag of JSON.parse(readFileSync(new URL('./one_shot_v8_flags.json', import.meta.url), 'utf8'))) v8.setFlagsFromString(flag);
 }
 
 const cliDir = fileURLToPath(new URL('../dist/compiler/src/cli/', import.meta.url));

@@ -18,6 +18,7 @@ mkdirSync(cli, { recursive: true });
 mkdirSync(path.dirname(input), { recursive: true });
 mkdirSync(path.join(pkg, 'bin'));
 copyFileSync(path.join(root, 'bin', 'tmlc.js'), path.join(pkg, 'bin', 'tmlc.js'));
+copyFileSync(path.join(root, 'bin', 'one_shot_v8_flags.json'), path.join(pkg, 'bin', 'one_shot_v8_flags.json'));
 writeFileSync(path.join(pkg, 'package.json'), '{ "type": "module" }\n');
 writeFileSync(path.join(cli, 'main.js'), "process.stdout.write('dist ' + process.argv.slice(2).join(' '));\n");
 writeFileSync(input, '// a module the bundle was made from\n');

@@ -6,7 +6,10 @@
 // (a native crash) fails only the file it was compiling, with an internal-error message; the next file gets a
 // new worker.
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { EXIT_ICE, recordInternalError } from '../driver/pipeline.js';
+import { packageRoot } from '../driver/runtime_lib.js';
 import type { CompileRequest, CompileResult, OutputChunk } from './compile.js';
 import type { WorkerReply, WorkerRequest } from './compile_worker.js';
 
@@ -17,9 +20,12 @@ export const COMPILES_PER_WORKER = 20;
 /** The worker's module next to this one; in the bundled CLI (ci/bundle_cli.mjs), the worker's own bundle next to it. */
 /** A worker compiles a few dozen files and exits: like bin/tmlc.js for one-shot commands, it runs without V8's
  * optimising compiler, whose background compiles cost more CPU than they save (docs/decisions.md, "No optimising
- * JIT for one-shot commands"); TMLC_V8_OPT=1 keeps it. */
-function workerExecArgv(): string[] {
-  return process.env['TMLC_V8_OPT'] === '1' ? process.execArgv : [...process.execArgv, '--no-opt', '--sparkplug'];
+ * JIT for one-shot commands"), with the flags bin/tmlc.js sets (bin/one_shot_v8_flags.json); TMLC_V8_OPT=1 keeps
+ * it. */
+export function workerExecArgv(env: NodeJS.ProcessEnv = process.env): string[] {
+  if (env['TMLC_V8_OPT'] === '1') return process.execArgv;
+  const flags = JSON.parse(readFileSync(path.join(packageRoot(), 'bin', 'one_shot_v8_flags.json'), 'utf8')) as string[];
+  return [...process.execArgv, ...flags];
 }
 
 const WORKER_MODULE = new URL(import.meta.url.endsWith('.cjs') ? './compile_worker.cjs' : './compile_worker.js', import.meta.url);
