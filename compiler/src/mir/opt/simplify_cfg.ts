@@ -2,7 +2,7 @@
 // a block reached only by a jump is merged into its predecessor, and unreachable blocks are removed (rustc's
 // SimplifyCfg). Statements never move across a branch, so every check and drop stays on the paths it was on.
 import type { BasicBlock, MirFunction, Terminator } from '../mir.js';
-import { predecessorCounts, retarget, targets } from './visit.js';
+import { predecessorCounts, reachableBlocks, retarget } from './visit.js';
 
 export function simplifyCfg(f: MirFunction): void {
   if (f.blocks.length === 0) return;
@@ -68,17 +68,7 @@ function mergeChains(f: MirFunction): void {
 
 /** Drops the blocks the entry cannot reach and numbers the rest in their old order. */
 function removeUnreachable(f: MirFunction): void {
-  const reached = new Uint8Array(f.blocks.length);
-  const stack = [0];
-  reached[0] = 1;
-  while (stack.length) {
-    for (const t of targets(f.blocks[stack.pop()!]!.term)) {
-      if (!reached[t]) {
-        reached[t] = 1;
-        stack.push(t);
-      }
-    }
-  }
+  const reached = reachableBlocks(f.blocks);
   if (reached.every((r) => r === 1)) return;
   const renumber = new Int32Array(f.blocks.length).fill(-1);
   const kept: BasicBlock[] = [];

@@ -9,8 +9,8 @@
 // No statement moves, is added or is removed (the tests left without predecessors go in simplify_cfg), so every
 // check and drop stays on the paths it was on.
 import type { BasicBlock, LocalId, MirFunction, Place, Terminator } from '../mir.js';
-import { placeEquals, terminatorTargets } from '../mir.js';
-import { localUses, retarget, type LocalUses } from './visit.js';
+import { placeEquals } from '../mir.js';
+import { localUses, reachablePredecessors, retarget, type LocalUses } from './visit.js';
 
 type Switch = Extract<Terminator, { k: 'switch' }>;
 
@@ -90,24 +90,13 @@ function leavesAlone(b: BasicBlock, place: Place): boolean {
  * of that discriminant go to the test's target for v. */
 function threadKnown(f: MirFunction, uses: LocalUses): void {
   // the predecessors among the reachable blocks (the tests foldTests bypassed are still there)
-  const reachable = new Set<number>([0]);
-  const work = [0];
-  while (work.length) for (const t of terminatorTargets(f.blocks[work.pop()!]!.term)) if (!reachable.has(t)) reachable.add(t), work.push(t);
-  const preds = new Map<number, number[]>();
-  for (const b of f.blocks) {
-    if (!reachable.has(b.id)) continue;
-    for (const t of new Set(terminatorTargets(b.term))) {
-      const list = preds.get(t);
-      if (list) list.push(b.id);
-      else preds.set(t, [b.id]);
-    }
-  }
+  const preds = reachablePredecessors(f.blocks);
   const memo = new Map<number, Known | null>();
   /** what is known on entry to block x */
   const onEntry = (x: number, depth: number): Known | null => {
     if (memo.has(x)) return memo.get(x)!;
     memo.set(x, null); // a cycle knows nothing
-    const from = preds.get(x);
+    const from = preds[x];
     let k: Known | null = null;
     if (from?.length === 1 && from[0] !== x && depth < 64) {
       const p = f.blocks[from[0]!]!;

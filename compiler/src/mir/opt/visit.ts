@@ -340,6 +340,34 @@ export function predecessorCounts(blocks: readonly BasicBlock[]): Int32Array {
   return n;
 }
 
+/** The blocks the entry reaches: 1 for a reachable block, 0 for the others. */
+export function reachableBlocks(blocks: readonly BasicBlock[]): Uint8Array {
+  const reached = new Uint8Array(blocks.length);
+  const stack = [0];
+  reached[0] = 1;
+  while (stack.length) {
+    for (const t of targets(blocks[stack.pop()!]!.term)) {
+      if (!reached[t]) {
+        reached[t] = 1;
+        stack.push(t);
+      }
+    }
+  }
+  return reached;
+}
+
+/** Each block's distinct predecessors among the reachable blocks, in block order (a switch with two cases into
+ * the same block is one predecessor); empty for the entry unless a loop returns to it. */
+export function reachablePredecessors(blocks: readonly BasicBlock[]): number[][] {
+  const reached = reachableBlocks(blocks);
+  const preds: number[][] = blocks.map(() => []);
+  for (const b of blocks) {
+    if (!reached[b.id]) continue;
+    for (const t of new Set(targets(b.term))) preds[t]!.push(b.id);
+  }
+  return preds;
+}
+
 /** (mir.ts's terminatorTargets, under the name the passes use) */
 export const targets = terminatorTargets;
 
