@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const cli = path.join(root, 'dist', 'compiler', 'src', 'cli');
 
-const outputs = ['tmlc.cjs', 'tmlc.cjs.cache', 'tmlc.cjs.inputs', 'compile_worker.cjs'].map((f) => path.join(cli, f));
+const outputs = ['tmlc.cjs', 'tmlc.cjs.cache', 'tmlc.cjs.cache.full', 'tmlc.cjs.inputs', 'compile_worker.cjs'].map((f) => path.join(cli, f));
 for (const f of outputs) rmSync(f, { force: true });
 
 /** The CLI stays unbundled (bin/tmlc.js runs dist/), which is slower to start but correct: say why, fail nothing. */

@@ -1,7 +1,7 @@
 // bin/tmlc.js runs the bundled CLI (ci/bundle_cli.mjs) only while it is at least as new as every file it was made
 // from, through a V8 code cache it writes next to it; otherwise, or with TMLC_NO_BUNDLE=1, it runs dist/ as it is.
 // Tested on a copy of bin/tmlc.js in a stand-in package whose "dist" and "bundle" only say which one ran.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -43,6 +43,35 @@ describe('bin/tmlc.js', () => {
     writeFileSync(`${bundle}.cache`, 'not a code cache');
     expect(await tmlc()).toBe(`bundle check x.tml function ${bundle}`);
     expect(existsSync(`${bundle}.cache`)).toBe(true);
+  });
+
+  it('a cache written by a run that generates no code is written again by the first one that does, once', async () => {
+    const run = async (...args: string[]) => String((await execa('node', [path.join(pkg, 'bin', 'tmlc.js'), ...args])).stdout);
+    const cache = `${bundle}.cache`;
+    const full = `${cache}.full`;
+    setTime(input, 100);
+    setTime(path.join(cli, 'main.js'), 100);
+    setTime(bundle, 10);
+    rmSync(cache, { force: true });
+    rmSync(full, { force: true });
+    expect(await run('check', 'x.tml')).toBe(`bundle check x.tml function ${bundle}`);
+    expect(existsSync(cache)).toBe(true);
+    expect(existsSync(full)).toBe(false);
+    // --emit=mir stops before code generation: still not a full cache
+    setTime(cache, 50);
+    await run('build', '--emit=mir', 'x.tml');
+    expect(existsSync(full)).toBe(false);
+    expect(statSync(cache).mtimeMs).toBeLessThan(Date.now() - 40_000);
+    // a build writes it again and marks it
+    await run('build', 'x.tml');
+    expect(existsSync(full)).toBe(true);
+    expect(statSync(cache).mtimeMs).toBeGreaterThan(Date.now() - 40_000);
+    // after that, no run writes it (check, build)
+    setTime(cache, 50);
+    await run('check', 'x.tml');
+    await run('run', 'x.tml');
+    expect(statSync(cache).mtimeMs).toBeLessThan(Date.now() - 40_000);
+    expect(existsSync(full)).toBe(true);
   });
 
   it('runs dist/ when a file the bundle was made from is newer, or with TMLC_NO_BUNDLE=1', async () => {
