@@ -140,6 +140,18 @@ describe('pipeline with a stand-in front end and codegen', () => {
       expect(await build(src, out, resolveBuildOptions({ verbose: true }), { io: viaDriver })).toBe(0);
       expect(viaDriver.e).toMatch(/^clang-14 -O0 -g .*prog\.o -Wl,-u,tml_gdb_scripts .*libtml_runtime_debug\.a -lpthread -lm -o /m);
       expect(viaDriver.e).not.toMatch(/^\/\S*ld /m);
+      // a kept `null` (the driver's command could not be made a template): the driver links, and is not asked again
+      delete process.env['TMLC_LINK_DRIVER'];
+      const third = path.join(dir, 'cache3');
+      const nothing = path.join(third, path.relative(path.join(dir, 'cache'), file!));
+      mkdirSync(path.dirname(nothing), { recursive: true });
+      writeFileSync(nothing, 'null');
+      process.env['XDG_CACHE_HOME'] = third;
+      const noTemplate = capture();
+      expect(await build(src, out, resolveBuildOptions({ verbose: true }), { io: noTemplate })).toBe(0);
+      expect(noTemplate.e).toMatch(/^clang-14 -O0 -g .*prog\.o .*-o /m);
+      expect(noTemplate.e).not.toMatch(/^\/\S*ld /m);
+      expect(readFileSync(nothing, 'utf8')).toBe('null');
     } finally {
       process.env['XDG_CACHE_HOME'] = saved;
       delete process.env['TMLC_LINK_DRIVER'];

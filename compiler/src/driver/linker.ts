@@ -121,17 +121,21 @@ export async function findLinkTemplate(src: LinkTemplateSource): Promise<LinkTem
           },
         };
   if (remembered.has(file)) return found(remembered.get(file)!);
-  let template: string[] | null = null;
+  // kept: a template, or null when the driver's command could not be made one (then the driver links, without
+  // asking it again in every process)
+  let kept: unknown;
   try {
-    const kept = JSON.parse(readFileSync(file, 'utf8')) as unknown;
-    if (Array.isArray(kept) && kept.every((a) => typeof a === 'string') && templateUsable(kept)) template = kept;
+    kept = JSON.parse(readFileSync(file, 'utf8')) as unknown;
   } catch {
-    // not kept yet, or unreadable: ask the driver
+    kept = undefined; // not kept yet, or unreadable: ask the driver
   }
-  if (template === null) {
+  let template: string[] | null;
+  if (kept === null) template = null;
+  else if (Array.isArray(kept) && kept.every((a) => typeof a === 'string') && templateUsable(kept)) template = kept;
+  else {
     template = linkTemplate(await src.askDriver([...src.driverArgs(src.paths), '-###']), src.paths);
     if (template !== null && !templateUsable(template)) template = null;
-    if (template !== null) keep(file, template);
+    keep(file, template);
   }
   remembered.set(file, template);
   return found(template);
@@ -143,7 +147,7 @@ export interface LinkTemplate {
   forget(): void;
 }
 
-function keep(file: string, template: readonly string[]): void {
+function keep(file: string, template: readonly string[] | null): void {
   try {
     mkdirSync(path.dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
