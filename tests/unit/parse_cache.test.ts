@@ -67,6 +67,32 @@ describe('the standard library parse cache', () => {
     expect(text).toContain(`"file":${JSON.stringify(src.path)}`);
   });
 
+  it('keeps a loaded function\'s body unparsed until it is read, then gives the body a parse gives, with its ids', () => {
+    const dir = freshDir();
+    const src = source();
+    const directBase = nextIdMark();
+    const direct = parseModule(src, new DiagnosticBag());
+    new ParseCache(dir, 'k').parse(src, new DiagnosticBag());
+    const base = nextIdMark();
+    const loaded = new ParseCache(dir, 'k').parse(src, new DiagnosticBag());
+    const fns = loaded.items.filter((i) => i.kind === 'Func');
+    expect(fns.map((f) => f.name)).toEqual(['big', 'f']);
+    for (const fn of fns) {
+      // an accessor until read
+      expect(Object.getOwnPropertyDescriptor(fn, 'body')?.get).toBeTypeOf('function');
+    }
+    const big = fns[0]!;
+    const body = big.body!;
+    // then a plain property holding the same object
+    expect(Object.getOwnPropertyDescriptor(big, 'body')).toMatchObject({ value: body, writable: true, enumerable: true });
+    expect(big.body).toBe(body);
+    const directBig = direct.items.find((i) => i.kind === 'Func' && i.name === 'big')!;
+    expect(normalized(body as unknown as Module, base)).toEqual(normalized((directBig as typeof big).body as unknown as Module, directBase));
+    expect(body.span.file).toBe(src.path);
+    // the other function's body is still unread
+    expect(Object.getOwnPropertyDescriptor(fns[1]!, 'body')?.get).toBeTypeOf('function');
+  });
+
   it('gives every standard library file back exactly as parsed', () => {
     const dir = freshDir();
     const files = fs.readdirSync(stdlibDir(), { recursive: true }).map(String).filter((f) => f.endsWith('.tml'));

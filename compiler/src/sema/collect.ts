@@ -1,7 +1,7 @@
 // Collecting items into definitions: module scopes, ADTs, behaviors, functions, impls and consts, with their
 // signatures resolved. Bodies are checked later (check_body.ts).
 import * as ast from '../syntax/ast.js';
-import { newId } from '../syntax/ast.js';
+import { hasBody, newId } from '../syntax/ast.js';
 import type { DiagnosticBag } from '../syntax/diagnostics.js';
 import type { Span } from '../syntax/source.js';
 import { checkAttributes } from './attributes.js';
@@ -526,7 +526,7 @@ export class Collector implements CollectorHooks {
     if (behavior) {
       for (const [name] of behavior.def.methods) {
         const decl = behavior.def.methods.get(name) as FuncDef;
-        if (!impl.methods.has(name) && decl.decl && !decl.decl.body) {
+        if (!impl.methods.has(name) && decl.decl && !hasBody(decl.decl)) {
           this.diags.error('E0046', `not all behavior items implemented, missing: \`${name}\``, item.span, {
             label: `missing \`${name}\` in implementation of \`${behavior.def.name}\``,
           });
@@ -601,7 +601,7 @@ export class Collector implements CollectorHooks {
     else if (receiver !== null && refType && receiver === 'mutref') receiver = 'ref';
     const ext = decl.attrs.find((a) => a.name === 'extern');
     const extSym = ext && ext.args[0]?.kind === 'StrLit' ? ext.args[0].value : null;
-    const isExtern = decl.body === null && behavior === null && (decl.isLowlevel || ext !== undefined);
+    const isExtern = !hasBody(decl) && behavior === null && (decl.isLowlevel || ext !== undefined);
     const owner = impl ? implOwner(impl) : behavior ? behavior.name : null;
     const fn: FuncDef = {
       name: decl.name,
@@ -629,7 +629,7 @@ export class Collector implements CollectorHooks {
   /** Only external functions (`lowlevel func`, `@extern`) are declared without a body; any other would reach MIR
    * lowering with nothing to lower (an internal error before; a half-typed `func main()` in an editor is one). */
   private requireBody(fn: FuncDef): void {
-    if (fn.decl && !fn.decl.body && fn.externSymbol === null) {
+    if (fn.decl && !hasBody(fn.decl) && fn.externSymbol === null) {
       this.diags.error('E0787', `function \`${fn.name}\` has no body`, fn.decl.nameSpan, {
         label: 'expected `{ … }` after the signature',
         notes: ['only a `lowlevel func` or an `@extern` function is declared without a body'],

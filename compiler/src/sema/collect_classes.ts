@@ -3,7 +3,7 @@
 // `@value` classes are plain structs with methods. Interfaces are AdtDefs of kind `interface` (a class reference seen
 // through the interface) with required methods.
 import * as ast from '../syntax/ast.js';
-import { newId } from '../syntax/ast.js';
+import { hasBody, newId } from '../syntax/ast.js';
 import type { DiagnosticBag } from '../syntax/diagnostics.js';
 import type { Bound, FuncDef, ImplDef, ModuleScope, ProgramDefs } from './defs.js';
 import { resolveType, type TypeScope } from './resolve_type.js';
@@ -74,7 +74,7 @@ export function defineInterface(h: CollectorHooks, scope: ModuleScope, item: Int
   for (const m of item.methods) {
     const fn = h.makeFunc(m, scope, [...def.params], self, null, null, 'borrow');
     h.defineSignature(fn);
-    if (m.body) h.diags.error('E0703', 'interface methods have no body', m.nameSpan, { notes: ['implement it in each class that `implements` the interface'] });
+    if (hasBody(m)) h.diags.error('E0703', 'interface methods have no body', m.nameSpan, { notes: ['implement it in each class that `implements` the interface'] });
     def.iface!.methods.set(m.name, fn);
   }
 }
@@ -221,9 +221,9 @@ export class ClassDefiner {
     }
     if (dynamic && !m.receiver) h.diags.error('E0709', 'a virtual method needs `this`', m.nameSpan);
     if (mods.includes('abstract')) {
-      if (m.body) h.diags.error('E0712', 'an `abstract` method has no body', m.nameSpan);
+      if (hasBody(m)) h.diags.error('E0712', 'an `abstract` method has no body', m.nameSpan);
       if (!cls.isAbstract) h.diags.error('E0712', `\`${m.name}\` is abstract, so class \`${def.name}\` must be declared \`abstract\``, m.nameSpan);
-    } else if (!m.body) h.diags.error('E0712', `method \`${m.name}\` needs a body`, m.nameSpan);
+    } else if (!hasBody(m)) h.diags.error('E0712', `method \`${m.name}\` needs a body`, m.nameSpan);
     const inherited = findMethod(cls.base?.def ?? null, m.name);
     if (mods.includes('override')) {
       if (!inherited) h.diags.error('E0713', `\`${m.name}\` overrides nothing: no base class declares it`, m.nameSpan);

@@ -11,6 +11,10 @@
 //
 // The parse's node ids are kept relative to the first id it took: a module loaded from the cache gets the ids a
 // fresh parse would have given it at that point (ast.ts nextIdMark/takeIds), so later layers see the same tree.
+//
+// A function's body is kept as a JSON string inside the entry and parsed the first time something reads it: bodies
+// are 80% of the library's entries, and a program checks and lowers only the library bodies it reaches (sema/
+// typed_bodies.ts), so most are never read. Parsing a string is a scan; building its objects was most of a load.
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -20,7 +24,7 @@ import { DiagnosticBag } from '../syntax/diagnostics.js';
 import { parseModule } from '../syntax/parser.js';
 import type { SourceFile } from '../syntax/source.js';
 
-const FORMAT = 'tmlc-parsed-module 1';
+const FORMAT = 'tmlc-parsed-module 2';
 /** Entries kept (the library has 15 files; several versions of each fit). */
 export const MAX_ENTRIES = 120;
 
@@ -93,7 +97,7 @@ export class ParseCache implements ModuleParser {
   /** Writes an entry atomically (a temporary file renamed into place); a cache that cannot be written is skipped. */
   private write(file: string, mod: Module, base: number, count: number): void {
     try {
-      const body = JSON.stringify(mod, (key, value: unknown) => encode(key, value, base));
+      const body = JSON.stringify(mod, encoder(base));
       const sum = createHash('sha256').update(body).digest('hex');
       fs.mkdirSync(this.dir, { recursive: true });
       const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
@@ -137,19 +141,25 @@ function splitHeader(line: string): [string, string, string] {
 
 /**
  * JSON for a module: node ids relative to the parse's first id, span files left out (the entry is of one file),
- * bigints (integer literals) as `{ "$bigint": "…" }`. Anything JSON cannot carry as is makes the entry unusable.
+ * bigints (integer literals) as `{ "$bigint": "…" }`, a function's body as `{ "$lazy": "<its JSON>" }`. Anything JSON
+ * cannot carry as is makes the entry unusable.
  */
-function encode(key: string, value: unknown, base: number): unknown {
-  if (key === 'id' && typeof value === 'number') return value - base;
-  if (key === 'file' && typeof value === 'string') return 0;
-  if (typeof value === 'bigint') return { $bigint: value.toString() };
-  if (value === undefined || (typeof value === 'number' && !Number.isFinite(value)) || Object.is(value, -0)) {
-    throw new Error('not cacheable');
-  }
-  return value;
+function encoder(base: number): (this: unknown, key: string, value: unknown) => unknown {
+  const replacer = function (this: unknown, key: string, value: unknown): unknown {
+    if (key === 'id' && typeof value === 'number') return value - base;
+    if (key === 'file' && typeof value === 'string') return 0;
+    if (typeof value === 'bigint') return { $bigint: value.toString() };
+    if (value === undefined || (typeof value === 'number' && !Number.isFinite(value)) || Object.is(value, -0)) {
+      throw new Error('not cacheable');
+    }
+    if (key === 'body' && value !== null && (this as { kind?: unknown }).kind === 'Func') return { $lazy: JSON.stringify(value, replacer) };
+    return value;
+  };
+  return replacer;
 }
 
-/** Undoes encode in place: absolute node ids, span files, bigints. */
+/** Undoes the encoder in place: absolute node ids, span files, bigints; a lazy body becomes a property that parses
+ * and restores it when first read (and is then a plain value). */
 function restore(node: unknown, base: number, file: string): void {
   if (Array.isArray(node)) {
     for (let i = 0; i < node.length; i++) {
@@ -166,6 +176,7 @@ function restore(node: unknown, base: number, file: string): void {
     const v = o[key];
     if (v !== null && typeof v === 'object') {
       if ('$bigint' in v) o[key] = BigInt((v as { $bigint: string }).$bigint);
+      else if ('$lazy' in v && typeof v.$lazy === 'string') lazyProperty(o, key, v.$lazy, base, file);
       else restore(v, base, file);
     } else if (key === 'id' && typeof v === 'number') {
       o[key] = v + base;
@@ -173,6 +184,21 @@ function restore(node: unknown, base: number, file: string): void {
       o[key] = file;
     }
   }
+}
+
+function lazyProperty(o: Record<string, unknown>, key: string, json: string, base: number, file: string): void {
+  const settle = (value: unknown): void => void Object.defineProperty(o, key, { value, writable: true, enumerable: true, configurable: true });
+  Object.defineProperty(o, key, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const value = JSON.parse(json) as unknown;
+      if (value !== null && typeof value === 'object') restore(value, base, file);
+      settle(value);
+      return value;
+    },
+    set: settle,
+  });
 }
 
 let syntaxKey: string | null = null;

@@ -9,6 +9,7 @@ import { ModuleLoader } from './modules.js';
 import type { ModuleParser } from './parse_cache.js';
 import { TypedBodies } from './typed_bodies.js';
 import { T, typeToString } from './types.js';
+import { hasBody } from '../syntax/ast.js';
 
 export interface CheckedProgram {
   readonly defs: ProgramDefs;
@@ -42,7 +43,7 @@ export function checkProgram(entry: string, sources: SourceMap, diags: Diagnosti
   const bodies = new TypedBodies(defs, diags);
   const all = allFunctions(defs);
   for (const fn of all) {
-    if (!fn.decl?.body) continue;
+    if (!fn.decl || !hasBody(fn.decl)) continue;
     if (diags.full()) break;
     bodies.add(fn, eagerStd);
   }

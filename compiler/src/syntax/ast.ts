@@ -8,6 +8,13 @@ let nextNodeId = 1;
 export function newId(): number {
   return nextNodeId++;
 }
+/** Whether a function declaration has a body, without reading it: the standard library's bodies loaded from the
+ * parse cache are parsed when first read (sema/parse_cache.ts keeps them as accessors until then, and only
+ * non-null bodies are kept that way), and most are never needed. */
+export function hasBody(d: FuncDecl): boolean {
+  return Object.getOwnPropertyDescriptor(d, 'body')?.get !== undefined || (d.body !== null && d.body !== undefined);
+}
+
 /** The id the next node will get (a parse uses the ids from here on, contiguously). */
 export function nextIdMark(): number {
   return nextNodeId;

@@ -16,6 +16,7 @@ import { lintUnreachable } from './unreachable.js';
 import { lintUnusedResults } from './unused_results.js';
 import { unusedFunctions } from './unused_functions.js';
 import { bodyNodes } from './walk.js';
+import { hasBody } from '../../syntax/ast.js';
 
 /** `all`: every function of the program (program.ts's allFunctions, passed in so this module does not import it) */
 export function lintProgram(checked: CheckedProgram, all: readonly FuncDef[], sources: SourceMap, out: DiagnosticBag): void {
@@ -29,7 +30,7 @@ export function lintProgram(checked: CheckedProgram, all: readonly FuncDef[], so
   }
   for (const fn of functions) {
     const decl = fn.decl;
-    if (!decl?.body || synthetic(fn)) continue;
+    if (!decl || !hasBody(decl) || synthetic(fn)) continue;
     const body = bodies.get(fn);
     if (!body) continue;
     const allowed = allowedBy(fn.attrs);
@@ -41,7 +42,7 @@ export function lintProgram(checked: CheckedProgram, all: readonly FuncDef[], so
     lintUnusedResults(c);
     lintNotPrecedence(c);
   }
-  for (const fn of unusedFunctions(functions, (f) => (f.decl?.body ? bodies.get(f) : undefined), synthetic)) {
+  for (const fn of unusedFunctions(functions, (f) => (f.decl && hasBody(f.decl) ? bodies.get(f) : undefined), synthetic)) {
     warner(diags, allowedBy(fn.attrs))('W0002', `function \`${fn.name}\` is never used`, fn.decl!.nameSpan, {
       label: 'help: remove it, or start its name with an underscore',
     });

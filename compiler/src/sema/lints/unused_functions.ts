@@ -5,6 +5,7 @@
 import type { FuncDef } from '../defs.js';
 import type { TypedBody } from '../typed.js';
 import type { CallRes } from '../typed.js';
+import { hasBody } from '../../syntax/ast.js';
 
 /** The functions `body` refers to. */
 export function referencedFunctions(body: TypedBody): FuncDef[] {
@@ -25,7 +26,7 @@ export function referencedFunctions(body: TypedBody): FuncDef[] {
 
 /** Whether `fn` is a candidate: a free function of the user's that is not an entry point or a library's API. */
 export function isCandidate(fn: FuncDef): boolean {
-  if (fn.module.isStd || fn.impl || fn.behavior || fn.ctor || !fn.decl?.body || fn.externSymbol) return false;
+  if (fn.module.isStd || fn.impl || fn.behavior || fn.ctor || !fn.decl || !hasBody(fn.decl) || fn.externSymbol) return false;
   if (fn.name.startsWith('_')) return false;
   if (fn.module.path === 'main' && fn.name === 'main') return false;
   if (fn.attrs.some((a) => a.name === 'test')) return false;
