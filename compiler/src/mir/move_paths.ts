@@ -194,8 +194,7 @@ export function successors(f: MirFunction): number[][] {
   return f.blocks.map((b: BasicBlock) => terminatorTargets(b.term));
 }
 
-/** The operands an rvalue reads, in evaluation order. */
-/** The operands of an rvalue, in order. Shared, not copied (the hot loops of every dataflow iterate them): read-only. */
+/** The operands an rvalue reads, in evaluation order. Shared, not copied (the hot loops of every dataflow iterate them): read-only. */
 export function rvalueOperands(r: Rvalue): readonly Operand[] {
   switch (r.k) {
     case 'use':

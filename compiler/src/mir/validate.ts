@@ -2,6 +2,7 @@
 // tests run it on every program they compile; a violation is a compiler bug, reported with the function and block.
 import { derefPlaceType, isClosed, mangleType, structFields, typeEquals, typeToString, variantFields, type Type } from '../sema/types.js';
 import type { MirFunction, MirProgram, Operand, Place, Statement } from './mir.js';
+import { rvalueOperands } from './move_paths.js';
 import { printPlace, printStatement } from './print.js';
 
 export function validateProgram(p: MirProgram): string[] {
@@ -88,8 +89,7 @@ export function validateFunction(f: MirFunction, fns: Map<string, MirFunction>, 
         case 'assign': {
           const dt = check(bi, s, 'destination', placeType(s.place));
           const r = s.rvalue;
-          const ops: Operand[] =
-            r.k === 'use' ? [r.op] : r.k === 'binary' || r.k === 'checked' ? [r.left, r.right] : r.k === 'offset' ? [r.base, r.index] : r.k === 'unary' || r.k === 'cast' || r.k === 'unsize' ? [r.operand] : r.k === 'aggregate' ? [...r.ops] : [];
+          const ops = rvalueOperands(r);
           const opTys = ops.map((o) => check(bi, s, 'operand', operandType(o)));
           if (r.k === 'use' && dt && opTys[0] && !typeEquals(dt, opTys[0]) && opTys[0].k !== 'never') {
             errors.push(`${where(bi, s)}: assigns ${typeToString(opTys[0])} to ${typeToString(dt)}`);

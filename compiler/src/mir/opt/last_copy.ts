@@ -19,6 +19,7 @@
 //     region entered only at the retain (not around a loop) and end in that drop or a panic (`unreachable`), never in
 //     a `return`.
 import type { LocalId, MirFunction, Operand, Rvalue, Statement } from '../mir.js';
+import { rvalueOperands } from '../move_paths.js';
 import { renameStatement, renameTerminator, targets, predecessorCounts } from './visit.js';
 
 /** Statements scanned per candidate, at most. */
@@ -184,23 +185,9 @@ function terminatorMentions(t: MirFunction['blocks'][number]['term'], ls: Readon
   return hit;
 }
 
-function rvalueOperands(r: Rvalue): Operand[] {
-  switch (r.k) {
-    case 'use':
-      return [r.op];
-    case 'binary':
-      return [r.left, r.right];
-    case 'unary':
-      return [r.operand];
-    default:
-      return [];
-  }
-}
-
 function rvalueMentions(r: Rvalue, ls: ReadonlySet<LocalId>): boolean {
   if (r.k === 'ref' || r.k === 'discriminant') return ls.has(r.place.local);
-  const ops = r.k === 'aggregate' ? r.ops : r.k === 'checked' ? [r.left, r.right] : r.k === 'unsize' ? [r.operand] : rvalueOperands(r);
-  return ops.some((o) => o.k !== 'const' && ls.has(o.place.local));
+  return rvalueOperands(r).some((o) => o.k !== 'const' && ls.has(o.place.local));
 }
 
 /** The unflagged `drop(_h)`s that end, on every path from the retain at (`block`, `index`), a stretch where no alias
