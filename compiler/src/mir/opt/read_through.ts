@@ -6,7 +6,8 @@
 // of whose uses can read through is rewritten; the copy itself stays (a user's variable keeps its store for the
 // debugger, LLVM removes the dead load; dead_stores removes a temporary's).
 import type { LocalId, MirFunction, Operand, Place, Statement } from '../mir.js';
-import { localUses, mapStatementOperands, mapTerminatorOperands, targets, type LocalUses } from './visit.js';
+import { Cfg } from './segment.js';
+import { localUses, mapStatementOperands, mapTerminatorOperands, type LocalUses } from './visit.js';
 
 /** A copy whose parts can be read from its source: `local = copy source` at `block`/`index`. */
 interface Copy {
@@ -28,10 +29,7 @@ export function readThrough(f: MirFunction): void {
     }),
   );
   if (copies.size === 0) return;
-  const preds: number[][] = f.blocks.map(() => []);
-  f.blocks.forEach((b, bi) => {
-    for (const t of targets(b.term)) preds[t]!.push(bi);
-  });
+  const preds = new Cfg(f).pred;
   const clear = (c: Copy, block: number, index: number) => clearPath(f, preds, uses, c, block, index);
   // first count the reads each copy could give up, then rewrite only the copies that can give up every use: one
   // still read (or dropped, moved, borrowed) stays live, and reading its parts from memory as well only adds loads
