@@ -1,8 +1,8 @@
 // The backend (TOOLCHAIN.md §2, step 6): the verified LLVM module → IR text, bitcode, an object file, or an
 // executable linked with the runtime library by clang-14. A -O0 build generates its object file in-process (LLVM's
 // code generator through a TargetMachine) and runs the system linker on the command line clang gave for it
-// (linker.ts); optimised builds and the instrumenting
-// sanitizers (address, thread: codegen gave every function their attribute) hand clang the bitcode.
+// (linker.ts); optimised builds and the instrumenting sanitizers (address, thread: codegen gave every function
+// their attribute) hand clang the bitcode.
 import path from 'node:path';
 import type { BuildOptions } from './options.js';
 import { copyOutputFile, pathArg, writeOutputFile } from './files.js';
@@ -163,10 +163,11 @@ export async function runBackend(req: BackendRequest): Promise<void> {
  * stands (and whose success drops the template that failed). */
 async function linkObject(o: BuildOptions, obj: string, runtimeLib: string, exe: string, tools: RunToolOptions): Promise<ToolResult> {
   const paths = { input: pathArg(obj), runtime: pathArg(runtimeLib), output: pathArg(exe) };
-  const driverArgs = clangLinkArgs(o, obj, runtimeLib, exe);
+  const argsFor = (p: typeof paths): string[] => clangLinkArgs(o, p.input, p.runtime, p.output);
+  const driverArgs = argsFor(paths);
   const linkTemplate = directLinkEnabled()
     ? await findLinkTemplate({
-        driverArgs: (p) => clangLinkArgs(o, p.input, p.runtime, p.output),
+        driverArgs: argsFor,
         paths,
         cacheDir: linkTemplateDir(),
         askDriver: async (args) => (await runTool('clang', args, { ...tools, verbose: false })).stderr,

@@ -2,8 +2,8 @@
 // would only start, work out the system linker's command line (crt files, GCC's library directory, the dynamic
 // linker) and run `ld`: half of a small program's link time was the driver's own start-up (docs/decisions.md,
 // "Linking with ld directly"). That command line depends only on clang, the target and the link flags, so it is
-// asked for once (`clang-14 -###` on placeholder paths), kept in the cache directory, and `ld` is run directly
-// with the real paths put in. Sanitizer and optimised builds keep the driver (it adds the sanitizer runtimes, and
+// asked for once (`clang-14 -###` on the first link's paths, which then become placeholders), kept in the cache
+// directory, and `ld` is run directly with each link's real paths put in. Sanitizer and optimised builds keep the driver (it adds the sanitizer runtimes, and
 // compiles bitcode first).
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -148,12 +148,13 @@ export interface LinkTemplate {
 }
 
 function keep(file: string, template: readonly string[] | null): void {
+  const tmp = `${file}.${process.pid}.tmp`;
   try {
     mkdirSync(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(template));
     renameSync(tmp, file); // concurrent compilers never read half a file
   } catch {
     // a read-only cache: asked again next time
+    rmSync(tmp, { force: true });
   }
 }

@@ -17,7 +17,6 @@ import type { WorkerReply, WorkerRequest } from './compile_worker.js';
  * compilation, so 20 adds about 1% of start-up time while capping whatever a worker's heap grows to. */
 export const COMPILES_PER_WORKER = 20;
 
-/** The worker's module next to this one; in the bundled CLI (ci/bundle_cli.mjs), the worker's own bundle next to it. */
 /** A worker compiles a few dozen files and exits: like bin/tmlc.js for one-shot commands, it runs without V8's
  * optimising compiler, whose background compiles cost more CPU than they save (docs/decisions.md, "No optimising
  * JIT for one-shot commands"), with the flags bin/tmlc.js sets (bin/one_shot_v8_flags.json); TMLC_V8_OPT=1 keeps
@@ -28,6 +27,7 @@ export function workerExecArgv(env: NodeJS.ProcessEnv = process.env): string[] {
   return [...process.execArgv, ...flags];
 }
 
+/** The worker's module next to this one; in the bundled CLI (ci/bundle_cli.mjs), the worker's own bundle next to it. */
 const WORKER_MODULE = new URL(import.meta.url.endsWith('.cjs') ? './compile_worker.cjs' : './compile_worker.js', import.meta.url);
 
 export interface CompiledFile extends CompileResult {
