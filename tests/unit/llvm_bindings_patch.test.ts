@@ -3,6 +3,7 @@
 // name, and object files written in-process by a TargetMachine that link and run.
 import { execa } from 'execa';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -148,6 +149,16 @@ describe('object emission', () => {
     }
     // the other 17 targets of Debian's LLVM are not linked (cmake/LLVM.cmake in the patch)
     for (const triple of ['riscv64-linux-gnu', 'wasm32-unknown-unknown', 'arm-linux-gnueabihf']) expect(llvm.TargetRegistry.lookupTarget(triple)).toBeNull();
+  });
+
+  it("the addon keeps the static LLVM libraries' symbols to itself and packs its relative relocations", async () => {
+    const addon = path.join(path.dirname(createRequire(import.meta.url).resolve('llvm-bindings')), 'build', 'Release', 'llvm-bindings.node');
+    const exported = (await execa('llvm-nm-14', ['-D', '--defined-only', addon])).stdout.split('\n');
+    // only templates the addon's own sources instantiate (weak) are left of LLVM's 13,000 exported symbols
+    const llvmSymbols = exported.filter((l) => / _ZN4llvm/.test(l));
+    expect(llvmSymbols.length).toBeLessThan(20);
+    expect(exported.some((l) => / napi_register_module_v1$/.test(l))).toBe(true);
+    expect((await execa('llvm-readelf-14', ['--dynamic-table', addon])).stdout).toMatch(/\(RELR\)/);
   });
 
   it('a disposed TargetMachine throws instead of generating code', () => {

@@ -26,8 +26,8 @@ vi.mock('../../compiler/src/driver/frontend.js', () => ({
       diagnostics: [],
       sources: new SourceMap(),
       timings: [
-        { phase: 'parse', ms: 1 },
-        { phase: 'check', ms: 2 },
+        { phase: 'parse', ms: 1, rssMb: 60 },
+        { phase: 'check', ms: 2, rssMb: 61 },
       ],
     };
   },
@@ -106,7 +106,7 @@ describe('pipeline with a stand-in front end and codegen', () => {
     // clang's driver gave for it (asked once, quietly: not echoed)
     expect(io.e).not.toMatch(/^clang-14/m);
     expect(io.e).toMatch(/^\/\S*ld .* -o \S*out\.exe .*prog\.o -u tml_gdb_scripts \S*libtml_runtime_debug\.a -lpthread -lm /m);
-    for (const phase of ['parse', 'check', 'codegen', 'object', 'link', 'total']) expect(io.e).toMatch(new RegExp(`^time: ${phase} +[0-9.]+ ms$`, 'm'));
+    for (const phase of ['parse', 'check', 'codegen', 'object', 'link', 'total']) expect(io.e).toMatch(new RegExp(`^time: ${phase} +[0-9.]+ ms +[0-9]+ MB rss$`, 'm'));
     expect(state.disposed).toBe(1);
   });
 

@@ -28,6 +28,8 @@ export interface CodegenOptions {
   /** define the runtime's threads-started flag as a constant 0 when the program calls no C function that can start
    * a thread (single_threaded.ts); for release builds, whose runtime functions are inlined and fold the flag */
   singleThreadedWhenPossible?: boolean;
+  /** called after each function's body is emitted: the driver collects garbage there in a large build */
+  afterFunction?: () => void;
 }
 
 export interface CodegenResult {
@@ -61,6 +63,8 @@ export function generateLLVM(program: MirProgram, opts: CodegenOptions): Codegen
   try {
     debug = opts.debugInfo ? new DebugInfo(ctx, module, program.sources, mainSourceFile(program, opts.moduleName)) : null;
     const verifyFailure = emitModule(program, opts, { ctx, module, builder, debug }, layoutString);
+    // the result's closures keep only the triple, not `opts` (whose callbacks could keep the MIR alive)
+    const triple = opts.triple;
     const verified = (what: string): void => {
       if (verifyFailure !== null) ice(`refusing to ${what} a module that failed verification: ${verifyFailure}`);
     };
@@ -72,7 +76,7 @@ export function generateLLVM(program: MirProgram, opts: CodegenOptions): Codegen
       },
       emitObject(path: string, optLevel: 0 | 1 | 2 | 3) {
         verified('compile');
-        targetMachine(opts.triple, optLevel).emitToFile(module, path, 'obj');
+        targetMachine(triple, optLevel).emitToFile(module, path, 'obj');
       },
       verifyFailure,
       dispose,
@@ -122,7 +126,10 @@ function emitModule(program: MirProgram, opts: CodegenOptions, parts: NativePart
     vtables.set(v.symbol, emitVtable(mc, v));
   }
   for (const e of program.externs) externs.declare(e.symbol, e.params, e.ret);
-  for (const f of fns.values()) emitFunctionBody(mc, f);
+  for (const f of fns.values()) {
+    emitFunctionBody(mc, f);
+    opts.afterFunction?.();
+  }
 
   if (debug) debug.clearLocation(builder);
   const cMain = opts.harness === 'main' ? emitProgramMain(mc, opts) : emitTestMain(mc, opts);

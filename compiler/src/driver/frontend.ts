@@ -8,6 +8,7 @@ import { currentMir, PASSES } from '../mir/pass_manager.js';
 import { printFunction } from '../mir/print.js';
 import { directParser, ParseCache, syntaxLayerKey, type ModuleParser } from '../sema/parse_cache.js';
 import { checkProgram, type CheckedProgram } from '../sema/program.js';
+import { phaseTime, type PhaseTime } from './phase_timer.js';
 import { projectSourceDir } from './project_root.js';
 import type { FrontEndOptions } from './options.js';
 import { packageVersion, runtimeCacheDir } from './runtime_lib.js';
@@ -17,8 +18,8 @@ export interface FrontEndResult {
   program: MirProgram | null;
   diagnostics: Diagnostic[];
   sources: SourceMap;
-  /** milliseconds per phase, for --time */
-  timings: { phase: string; ms: number }[];
+  /** milliseconds per phase and the resident set at its end, for --time */
+  timings: PhaseTime[];
   /** with `mirAfter`: the MIR as that pass left it */
   mirText: string | null;
   /** the checked program (also when it has errors; null when a module could not be read): what the language server
@@ -32,10 +33,11 @@ const LAST_CHECK_PASS = [...PASSES].reverse().find((p) => p.check)!.name;
 export function runFrontEnd(entryPath: string, opts: FrontEndOptions): FrontEndResult {
   const sources = new SourceMap();
   const diags = new DiagnosticBag();
-  const timings: { phase: string; ms: number }[] = [];
+  const timings: PhaseTime[] = [];
   let t0 = performance.now();
   const checked = checkProgram(entryPath, sources, diags, opts.tests, opts.needsMain ?? false, { stdParser: stdlibParseCache(), moduleRoot: projectSourceDir(entryPath), overlay: opts.overlay });
-  timings.push({ phase: 'parse+check', ms: performance.now() - t0 });
+  timings.push(phaseTime('parse+check', performance.now() - t0));
+  opts.afterPhase?.();
   if (!checked || diags.hasErrors()) return { program: null, diagnostics: diags.items, sources, timings, mirText: null, checked };
   t0 = performance.now();
   let mirText: string | null = null;
@@ -43,12 +45,15 @@ export function runFrontEnd(entryPath: string, opts: FrontEndOptions): FrontEndR
   const lower = { overflowChecks: opts.overflowChecks, tests: opts.tests, trackSites: opts.overflowChecks, mirOpt: opts.mirOpt ?? undefined, debuggable: opts.debuggable ?? false };
   const program = buildMir(checked, sources, lower, diags, {
     stopAfter,
-    timed: (pass, ms) => timings.push({ phase: `mir:${pass}`, ms }),
+    timed: (pass, ms) => {
+      timings.push(phaseTime(`mir:${pass}`, ms));
+      opts.afterPhase?.();
+    },
     after: (pass, ctx) => {
       if (pass.name === opts.mirAfter) mirText = currentMir(ctx).map(printFunction).join('\n');
     },
   });
-  timings.push({ phase: 'mir (all)', ms: performance.now() - t0 });
+  timings.push(phaseTime('mir (all)', performance.now() - t0));
   return { program: diags.hasErrors() ? null : program, diagnostics: diags.items, sources, timings, mirText, checked };
 }
 

@@ -39,6 +39,8 @@ export interface FrontEndOptions {
   checkOnly?: boolean;
   /** file path → text to compile instead of the file's (the language server's unsaved editor buffers) */
   overlay?: ReadonlyMap<string, string>;
+  /** called after the checker and after each MIR pass: a large build collects its garbage there */
+  afterPhase?: () => void;
 }
 
 /** The runtime library variant a build links (TOOLCHAIN.md §4). */

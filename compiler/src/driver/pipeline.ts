@@ -7,10 +7,12 @@ import path from 'node:path';
 import type { Diagnostic } from '../syntax/diagnostics.js';
 import type { SourceMap } from '../syntax/source.js';
 import type { MirProgram } from '../mir/mir.js';
-import type { CodegenResult } from '../codegen/program.js';
+import type { CodegenResult, generateLLVM as GenerateLLVM } from '../codegen/program.js';
 import { runBackend, sanitizeAttribute, type BackendEmit } from './backend.js';
 import { checkInputFile, checkOutputPath, writeOutputFile } from './files.js';
 import { runFrontEnd } from './frontend.js';
+import { PhaseTimer } from './phase_timer.js';
+import { MemoryCheckpoint } from './memory_checkpoint.js';
 import { runtimeVariant } from './options.js';
 import { findRuntimeLibrary, isHostTriple } from './runtime_lib.js';
 import { defaultOutput, frontEndOptions, UsageError, type MessageFormat, type PipelineOptions } from './settings.js';
@@ -88,30 +90,6 @@ export async function guarded(fn: () => Promise<number>, io: Output = processOut
   }
 }
 
-/** --time: phases in order, printed to stderr at the end (also when the build fails). */
-export class PhaseTimer {
-  readonly phases: { phase: string; ms: number }[] = [];
-  private readonly t0 = performance.now();
-
-  add(phase: string, ms: number): void {
-    this.phases.push({ phase, ms });
-  }
-
-  async time<T>(phase: string, fn: () => T | Promise<T>): Promise<T> {
-    const t = performance.now();
-    try {
-      return await fn();
-    } finally {
-      this.add(phase, performance.now() - t);
-    }
-  }
-
-  format(): string {
-    const row = (p: string, ms: number): string => `time: ${p.padEnd(20)} ${ms.toFixed(1).padStart(9)} ms\n`;
-    return this.phases.map((p) => row(p.phase, p.ms)).join('') + row('total', performance.now() - this.t0);
-  }
-}
-
 /** Print diagnostics to stderr (human text, or one JSON object per line); returns the number of errors. */
 export async function printDiagnostics(
   diagnostics: readonly Diagnostic[],
@@ -144,8 +122,10 @@ interface FrontEndOutcome {
 
 async function frontEnd(entry: string, options: PipelineOptions, tests: boolean, timer: PhaseTimer, io: Output, needsMain = false, checkOnly = false): Promise<FrontEndOutcome> {
   checkInputFile(entry);
-  const fe = runFrontEnd(entry, { ...frontEndOptions(options, tests), needsMain, checkOnly });
-  for (const t of fe.timings) timer.add(t.phase, t.ms);
+  // a large program's front end collects its garbage between passes (memory_checkpoint.ts)
+  const checkpoint = new MemoryCheckpoint();
+  const fe = runFrontEnd(entry, { ...frontEndOptions(options, tests), needsMain, checkOnly, afterPhase: () => checkpoint.now() });
+  timer.phases.push(...fe.timings);
   const inputs = fe.sources.paths();
   const errors = await printDiagnostics(applyWarningPolicy(fe.diagnostics, options.warnings), fe.sources, options.messageFormat, io, options.color);
   if (errors > 0) return { program: null, status: EXIT_COMPILE_ERROR, inputs };
@@ -205,13 +185,38 @@ async function buildUnguarded(
     return EXIT_OK;
   }
   if (fe.program === null) return fe.status;
-  const program = fe.program;
-  extra.frontEndDone?.({ program, inputs: fe.inputs });
+  extra.frontEndDone?.({ program: fe.program, inputs: fe.inputs });
 
   const { generateLLVM } = await import('../codegen/program.js');
+  // a large build collects its garbage as codegen goes and the MIR once codegen is done with it
+  // (memory_checkpoint.ts); made after the LLVM addon is loaded, whose 25 MB are not garbage
+  const checkpoint = new MemoryCheckpoint();
+  const module = await codegen(generateLLVM, fe, entry, harness, options, timer, checkpoint);
+  checkpoint.finish();
+  // the module's native objects are freed whatever happens next, so a process that compiles many programs (the
+  // test runner) stays bounded
+  try {
+    return await backEnd(module, out, options.emit, options, timer, log, io);
+  } finally {
+    module.dispose();
+  }
+}
+
+/** Generate the LLVM module (the 'codegen' phase, which includes verification). The MIR is taken out of `fe`, so
+ * nothing holds it once codegen is done with it. */
+async function codegen(
+  generateLLVM: typeof GenerateLLVM,
+  fe: FrontEndOutcome,
+  entry: string,
+  harness: 'main' | 'tests',
+  options: PipelineOptions,
+  timer: PhaseTimer,
+  checkpoint: MemoryCheckpoint,
+): Promise<CodegenResult> {
+  const program = fe.program!;
+  fe.program = null;
   const attribute = sanitizeAttribute(options);
-  // codegen verifies the module eagerly, so the 'codegen' phase includes verification
-  const module = await timer.time('codegen', () =>
+  return timer.time('codegen', () =>
     generateLLVM(program, {
       triple: options.triple,
       debugInfo: options.debugInfo,
@@ -221,15 +226,9 @@ async function buildUnguarded(
       functionAttributes: attribute === null ? [] : [attribute],
       // release builds without a sanitizer (which keep the runtime's own flag: TSan must see the atomic paths)
       singleThreadedWhenPossible: options.release && options.sanitize === null,
+      afterFunction: () => checkpoint.sometimes(),
     }),
   );
-  // the module's native objects are freed whatever happens next, so a process that compiles many programs (the
-  // test runner) stays bounded
-  try {
-    return await backEnd(module, out, options.emit, options, timer, log, io);
-  } finally {
-    module.dispose();
-  }
 }
 
 async function backEnd(

@@ -37,6 +37,7 @@ export interface PassContext {
   readonly diags: DiagnosticBag;
   /** which bodies the checks cover (default: the program's own, not the standard library's) */
   readonly checkBody: (fn: FuncDef) => boolean;
+  /** the generic bodies, from generic_build until mono has used them */
   generic: GenericBodies | null;
   program: MirProgram | null;
   /** what mono saw spawned as async tasks (for async_send) */
@@ -100,6 +101,9 @@ export const PASSES: readonly MirPass[] = [
           checkAsyncRefs(f, ctx.diags);
         }
       }
+      // the checks are done with the generic bodies: the optimizer's passes need not keep them alive (the driver
+      // collects garbage between passes of a large build: driver/memory_checkpoint.ts)
+      ctx.generic = null;
     },
   },
   {

@@ -1,0 +1,42 @@
+// --time: how long each phase of a compilation took, and the resident set when it ended.
+
+export interface PhaseTime {
+  phase: string;
+  ms: number;
+  rssMb: number;
+}
+
+/** A phase's row: its time, and the resident set now that it has ended. */
+export function phaseTime(phase: string, ms: number): PhaseTime {
+  return { phase, ms, rssMb: process.memoryUsage.rss() / 2 ** 20 };
+}
+
+/**
+ * --time: phases in order, printed to stderr at the end (also when the build fails). Each row also gives the
+ * process's resident set when the phase ended, so a phase that raises the peak shows where memory goes.
+ */
+export class PhaseTimer {
+  readonly phases: PhaseTime[] = [];
+  private readonly t0 = performance.now();
+
+  add(phase: string, ms: number): void {
+    this.phases.push(phaseTime(phase, ms));
+  }
+
+  async time<T>(phase: string, fn: () => T | Promise<T>): Promise<T> {
+    const t = performance.now();
+    try {
+      return await fn();
+    } finally {
+      this.add(phase, performance.now() - t);
+    }
+  }
+
+  format(): string {
+    const row = (p: string, ms: number, rssMb: number): string =>
+      `time: ${p.padEnd(20)} ${ms.toFixed(1).padStart(9)} ms ${rssMb.toFixed(0).padStart(6)} MB rss\n`;
+    const rows = this.phases.map((p) => row(p.phase, p.ms, p.rssMb));
+    const total = phaseTime('total', performance.now() - this.t0);
+    return rows.join('') + row(total.phase, total.ms, total.rssMb);
+  }
+}
