@@ -1,7 +1,11 @@
 // driver/memory_checkpoint.ts: a checkpoint collects only when the resident set grew by its threshold since the last
 // collection, and finish() collects only after a checkpoint that collected (a large build).
+import v8 from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { MemoryCheckpoint } from '../../compiler/src/driver/memory_checkpoint.js';
+
+/** V8's flag hash before any checkpoint of this file collected (the first collection sets and unsets the flag). */
+const TAG_AT_START = v8.cachedDataVersionTag();
 
 /** Memory the process touches (so it is resident), kept alive by the caller. */
 function touch(mb: number): Buffer {
@@ -33,5 +37,14 @@ describe('MemoryCheckpoint', () => {
     c.finish();
     expect(c.collections).toBe(3);
     expect(kept.reduce((n, b) => n + b.length, 0)).toBe(48 * 2 ** 20);
+  });
+
+  it("leaves V8's flags as they were, so a code cache written after a collection is accepted by the next run", () => {
+    const c = new MemoryCheckpoint();
+    const kept = touch(24);
+    c.now();
+    expect(c.collections).toBe(1);
+    expect(v8.cachedDataVersionTag()).toBe(TAG_AT_START);
+    expect(kept.length).toBe(24 * 2 ** 20);
   });
 });

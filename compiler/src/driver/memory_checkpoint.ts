@@ -17,12 +17,18 @@ const EVERY = 64;
 
 let collector: (() => void) | null = null;
 
-/** V8's `gc()`, which only a context created after `--expose-gc` is set has (the flag is not on the command line:
- * the CLI is run as `node bin/tmlc.js` too). */
+/** V8's `gc()`, which only a context created while `--expose-gc` is set has (the flag is not on the command line:
+ * the CLI is run as `node bin/tmlc.js` too). The flag is unset again at once: V8's flag hash is part of what
+ * validates a code cache (v8.cachedDataVersionTag()), so a cache that bin/tmlc.js writes at the exit of a run that
+ * collected would be rejected by the next run, which would write it again, and so on. */
 function fullCollection(): void {
   if (collector === null) {
     v8.setFlagsFromString('--expose-gc');
-    collector = vm.runInNewContext('gc') as () => void;
+    try {
+      collector = vm.runInNewContext('gc') as () => void;
+    } finally {
+      v8.setFlagsFromString('--no-expose-gc');
+    }
   }
   collector();
 }
