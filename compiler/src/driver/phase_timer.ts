@@ -33,10 +33,7 @@ export class PhaseTimer {
   }
 
   format(): string {
-    const row = (p: string, ms: number, rssMb: number): string =>
-      `time: ${p.padEnd(20)} ${ms.toFixed(1).padStart(9)} ms ${rssMb.toFixed(0).padStart(6)} MB rss\n`;
-    const rows = this.phases.map((p) => row(p.phase, p.ms, p.rssMb));
-    const total = phaseTime('total', performance.now() - this.t0);
-    return rows.join('') + row(total.phase, total.ms, total.rssMb);
+    const row = (p: PhaseTime): string => `time: ${p.phase.padEnd(20)} ${p.ms.toFixed(1).padStart(9)} ms ${p.rssMb.toFixed(0).padStart(6)} MB rss\n`;
+    return [...this.phases, phaseTime('total', performance.now() - this.t0)].map(row).join('');
   }
 }
