@@ -3,14 +3,18 @@
 #
 #   benchmarks/compile_speed.sh [-n RUNS] [--lines N] [--time-runs N] [--no-check] [--loop]
 #
-#   hello        node bin/tmlc.js build examples/hello.tml    vs  clang-14 -O0 benchmarks/c/hello.c
-#   large-check  node bin/tmlc.js check large.tml             vs  clang-14 -fsyntax-only large.c
+#   hello        tmlc build examples/hello.tml                vs  clang-14 -O0 benchmarks/c/hello.c
+#   hello-script the same through `node bin/tmlc.js` (no start-up snapshot; for comparison, no goal)
+#   large-check  tmlc check large.tml                         vs  clang-14 -fsyntax-only large.c
 #                (parse + check, and the MIR's move/borrow/async checks; C: preprocess, parse, sema)
-#   large-fe     node bin/tmlc.js build --emit=ir large.tml   vs  clang-14 -O0 -S -emit-llvm large.c
+#   large-fe     tmlc build --emit=ir large.tml               vs  clang-14 -O0 -S -emit-llvm large.c
 #                (front end: parse + check + MIR + LLVM IR, no clang; C: preprocess, parse, sema, IR)
-#   large        node bin/tmlc.js build large.tml             vs  clang-14 -O0 large.c
-#   large-release node bin/tmlc.js build --release large.tml  vs  clang-14 -O2 large.c
+#   large        tmlc build large.tml                         vs  clang-14 -O0 large.c
+#   large-release tmlc build --release large.tml              vs  clang-14 -O2 large.c
 #   peak memory  the maximum resident set of `large` (tmlc) and of clang-14 -O0 large.c
+#
+# `tmlc` is bin/tmlc, the command `npm link` installs: Node started from the start-up snapshot (docs/decisions.md,
+# "A start-up snapshot").
 #
 # large.tml (about 10,000 lines) and its C twin large.c come from benchmarks/gen_large.mjs; unless --no-check,
 # both are built and run first and must print the same text. Each command runs RUNS times (default 5) after one
@@ -44,7 +48,8 @@ build_compiler
 choose_timer
 LOOP_WARMUP=1
 
-TMLC=(node "$ROOT/bin/tmlc.js")
+TMLC=("$ROOT/bin/tmlc")
+SCRIPT=(node "$ROOT/bin/tmlc.js")
 HELLO_TML="$ROOT/examples/hello.tml"
 HELLO_C="$ROOT/benchmarks/c/hello.c"
 LARGE_TML="$OUT/large.tml"
@@ -67,15 +72,10 @@ say "large.tml: $(wc -l <"$LARGE_TML") lines; large.c: $(wc -l <"$LARGE_C") line
 
 echo "timing hello…" >&2
 measure hello tmlc "${TMLC[*]} build $HELLO_TML -o $OUT/hello_tml" clang "clang-14 -O0 $HELLO_C -o $OUT/hello_c"
-# This machine's environment sets NODE_EXTRA_CA_CERTS, which makes every Node process read and parse that CA
-# bundle at start-up (about 45 ms here, measured by startup_experiments.sh); tmlc makes no TLS connection, so hello
-# is also timed without it.
-NOCERTS=0
-if [ -n "${NODE_EXTRA_CA_CERTS:-}" ]; then
-  NOCERTS=1
-  echo "timing hello without NODE_EXTRA_CA_CERTS…" >&2
-  measure hello-nocerts tmlc "env -u NODE_EXTRA_CA_CERTS ${TMLC[*]} build $HELLO_TML -o $OUT/hello_tml" clang "clang-14 -O0 $HELLO_C -o $OUT/hello_c"
-fi
+# through the script: what the snapshot saves (and, where the environment sets NODE_EXTRA_CA_CERTS, what Node's
+# loading of that CA bundle costs; bin/tmlc starts Node without it)
+echo "timing hello through bin/tmlc.js…" >&2
+measure hello-script tmlc "${SCRIPT[*]} build $HELLO_TML -o $OUT/hello_tml" clang "clang-14 -O0 $HELLO_C -o $OUT/hello_c"
 echo "timing the large program's check…" >&2
 measure large-check tmlc "${TMLC[*]} check $LARGE_TML" clang "clang-14 -fsyntax-only $LARGE_C"
 echo "timing the large program's front end…" >&2
@@ -105,7 +105,8 @@ LOAD_AFTER="$(load_average)"
 
 # --time phase breakdowns (median per phase over TIME_RUNS runs), with the start-up probe for the split of the
 # wall time: Node ready → tmlc's modules loaded and the command line parsed → the build (--time's total) →
-# --time's report printed → the 'exit' event → the process gone.
+# --time's report printed → the 'exit' event → the process gone. The probe is a module Node preloads, which a start
+# from the snapshot cannot have: these runs go through bin/tmlc.js.
 phases() {
   local name="$1"
   shift
@@ -126,9 +127,9 @@ phases large-fe build --emit=ir "$LARGE_TML" -o "$OUT/large_tml.ll"
 phases large build "$LARGE_TML" -o "$OUT/large_tml"
 phases large-release build --release "$LARGE_TML" -o "$OUT/large_tml_rel"
 
-PEAK_TMLC="$PEAK_TMLC" PEAK_CLANG="$PEAK_CLANG" node --input-type=module - "$OUT" "$RUNS" "$TIME_RUNS" "$LOAD_AFTER" "$NOCERTS" <<'EOF' | tee -a "$REPORT"
+PEAK_TMLC="$PEAK_TMLC" PEAK_CLANG="$PEAK_CLANG" node --input-type=module - "$OUT" "$RUNS" "$TIME_RUNS" "$LOAD_AFTER" <<'EOF' | tee -a "$REPORT"
 import { readFileSync } from 'node:fs';
-const [out, runs, timeRuns, loadAfter, nocerts] = process.argv.slice(2);
+const [out, runs, timeRuns, loadAfter] = process.argv.slice(2);
 const ms = (s) => (s * 1000).toFixed(1);
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const rows = [
@@ -138,13 +139,13 @@ const rows = [
   ['large', 'large, end to end: `tmlc build` vs `clang-14 -O0`'],
   ['large-release', 'large, release: `tmlc build --release` vs `clang-14 -O2`'],
 ];
-const nocertsRow = ['hello-nocerts', 'hello, Node run without NODE_EXTRA_CA_CERTS'];
+const scriptRow = ['hello-script', 'hello through `node bin/tmlc.js` (no snapshot)'];
 console.log(`load average after: ${loadAfter}\n`);
 console.log('| benchmark | tmlc wall: median (min) | clang wall: median (min) | ratio of medians (of mins) | tmlc CPU (mean) | clang CPU (mean) | ratio CPU |');
 console.log('|---|---:|---:|---:|---:|---:|---:|');
 let helloRatio = null;
 const cpuRatio = {};
-for (const [name, label] of nocerts === '1' ? [rows[0], nocertsRow, ...rows.slice(1)] : rows) {
+for (const [name, label] of [rows[0], scriptRow, ...rows.slice(1)]) {
   const [t, c] = JSON.parse(readFileSync(`${out}/${name}.json`, 'utf8')).results;
   const tc = t.user + t.system, cc = c.user + c.system;
   if (name === 'hello') helloRatio = { median: t.median / c.median, min: t.min / c.min, cpu: tc / cc };

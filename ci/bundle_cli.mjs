@@ -8,14 +8,16 @@
 // stays outside. Without esbuild (it comes with vitest, a dev dependency) nothing is bundled and bin/tmlc.js runs
 // dist/ as it is; it does the same whenever a file the bundle was made from is newer than the bundle (a `tsc` after
 // this step): tmlc.cjs.inputs lists them.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const cli = path.join(root, 'dist', 'compiler', 'src', 'cli');
 
-const outputs = ['tmlc.cjs', 'tmlc.cjs.cache', 'tmlc.cjs.cache.full', 'tmlc.cjs.inputs', 'compile_worker.cjs'].map((f) => path.join(cli, f));
+const SNAPSHOT_OUTPUTS = ['tmlc_snapshot.cjs', 'tmlc.snapshot.inputs', 'tmlc.snapshot.blob', 'tmlc.snapshot.stamp'];
+const outputs = ['tmlc.cjs', 'tmlc.cjs.cache', 'tmlc.cjs.cache.full', 'tmlc.cjs.inputs', 'compile_worker.cjs', ...SNAPSHOT_OUTPUTS].map((f) => path.join(cli, f));
 for (const f of outputs) rmSync(f, { force: true });
 
 /** The CLI stays unbundled (bin/tmlc.js runs dist/), which is slower to start but correct: say why, fail nothing. */
@@ -55,4 +57,50 @@ try {
   writeFileSync(path.join(cli, 'tmlc.cjs.inputs'), JSON.stringify(Object.keys(made.metafile.inputs).map((f) => path.resolve(f))));
 } catch (e) {
   unbundled(`esbuild failed (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
+}
+
+// The start-up snapshot (compiler/src/cli/snapshot.ts; docs/decisions.md, "A start-up snapshot"): the CLI bundled
+// once more from snapshot.js, run under `node --build-snapshot` with the flags bin/tmlc.js gives V8 (a blob only
+// loads under the flags it was made with), and the stamp bin/tmlc checks before it uses the blob. Without one, bin/tmlc
+// runs bin/tmlc.js: a failure here costs start-up time only, so it is reported and the build goes on.
+function noSnapshot(why) {
+  for (const f of SNAPSHOT_OUTPUTS) rmSync(path.join(cli, f), { force: true });
+  console.error(`bundle_cli: no start-up snapshot (${why}); bin/tmlc will run bin/tmlc.js`);
+}
+try {
+  const entry = path.join(cli, 'tmlc_snapshot.cjs');
+  const made = await esbuild.build({
+    ...common,
+    metafile: true,
+    entryPoints: [path.join(cli, 'snapshot.js')],
+    outfile: entry,
+    // the script `node --build-snapshot` runs gets a require() for Node's built-in modules only; llvm-bindings,
+    // the one module left outside the bundle, is loaded after the snapshot is restored, from beside the bundle
+    banner: {
+      js: [
+        'var require = ((builtin) => { let outside = null; return (id) => {',
+        "  if (builtin('node:module').isBuiltin(id)) return builtin(id);",
+        "  outside ??= builtin('node:module').createRequire(__filename);",
+        '  return outside(id);',
+        '}; })(require);',
+        // nor a module object: the bundle's exports (snapshot.ts's functions, for its tests) go nowhere
+        "var module = typeof module === 'object' ? module : { exports: {} };",
+        'var exports = module.exports;',
+        common.banner.js,
+      ].join('\n'),
+    },
+  });
+  const flags = JSON.parse(readFileSync(path.join(root, 'bin', 'one_shot_v8_flags.json'), 'utf8'));
+  const blob = path.join(cli, 'tmlc.snapshot.blob');
+  const built = spawnSync(process.execPath, [...flags, '--no-warnings', '--snapshot-blob', blob, '--build-snapshot', entry], { encoding: 'utf8' });
+  if (built.status !== 0 || !existsSync(blob)) {
+    noSnapshot(`node --build-snapshot failed: ${(built.stderr || built.error?.message || `status ${built.status}`).trim().split('\n').slice(-3).join(' / ')}`);
+  } else {
+    writeFileSync(path.join(cli, 'tmlc.snapshot.inputs'), JSON.stringify(Object.keys(made.metafile.inputs).map((f) => path.resolve(f))));
+    // the Node the blob is for, as bin/tmlc sees it (`stat -L -c '%s %Y %i'`), and the V8 flags to start it with
+    const node = statSync(process.execPath);
+    writeFileSync(path.join(cli, 'tmlc.snapshot.stamp'), `${node.size} ${Math.floor(node.mtimeMs / 1000)} ${node.ino}\n${flags.join(' ')}\n`);
+  }
+} catch (e) {
+  noSnapshot(e instanceof Error ? e.message.split('\n')[0] : String(e));
 }

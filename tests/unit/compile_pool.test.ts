@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CompilePool } from '../../compiler/src/testing/compile_pool.js';
+import { CompilePool, workerEnv, workerExecArgv } from '../../compiler/src/testing/compile_pool.js';
 import { resolveTestOptions } from '../../compiler/src/driver/settings.js';
 import { withoutInternalErrorLog } from '../setup/expected_internal_error.js';
 
@@ -75,5 +75,18 @@ describe('CompilePool', () => {
     expect(after!.status).toBe(0);
     expect(after!.inputs[1]).not.toBe(before!.inputs[1]);
     expect(pool.started).toBe(2);
+  });
+});
+
+describe("a worker's Node", () => {
+  it("does not get the runner's --snapshot-blob (a worker is a module, not the CLI), and gets each flag once", () => {
+    const flags = workerExecArgv({}, ['--no-opt', '--sparkplug', '--snapshot-blob', '/x/tmlc.snapshot.blob']);
+    expect(flags).toEqual(['--no-opt', '--sparkplug']);
+    expect(workerExecArgv({}, ['--snapshot-blob=/x/b.blob', '--stack-size=2000'])).toEqual(['--stack-size=2000', '--no-opt', '--sparkplug']);
+    expect(workerExecArgv({ TMLC_V8_OPT: '1' }, ['--snapshot-blob', '/x/b.blob'])).toEqual([]);
+  });
+
+  it('starts without NODE_EXTRA_CA_CERTS', () => {
+    expect(workerEnv({ PATH: '/bin', NODE_EXTRA_CA_CERTS: '/etc/c.pem' })).toEqual({ PATH: '/bin' });
   });
 });

@@ -22,6 +22,8 @@ let collector: (() => void) | null = null;
  * validates a code cache (v8.cachedDataVersionTag()), so a cache that bin/tmlc.js writes at the exit of a run that
  * collected would be rejected by the next run, which would write it again, and so on. */
 function fullCollection(): void {
+  // the start-up snapshot's warm-up (cli/snapshot.ts) neither needs a collection nor should keep the context in the heap
+  if (v8.startupSnapshot.isBuildingSnapshot()) return;
   if (collector === null) {
     v8.setFlagsFromString('--expose-gc');
     try {

@@ -11,6 +11,14 @@ export function phaseTime(phase: string, ms: number): PhaseTime {
   return { phase, ms, rssMb: process.memoryUsage.rss() / 2 ** 20 };
 }
 
+/** How the process reached the command, and when (ms since Node started): --time's first row, printed once. */
+let startUp: PhaseTime | null = null;
+
+/** Called by the CLI's entry (cli/main.ts, cli/snapshot.ts) as it starts the command. */
+export function noteStartUp(from: 'script' | 'snapshot'): void {
+  startUp = phaseTime(`start-up (${from})`, performance.now());
+}
+
 /**
  * --time: phases in order, printed to stderr at the end (also when the build fails). Each row also gives the
  * process's resident set when the phase ended, so a phase that raises the peak shows where memory goes.
@@ -34,6 +42,9 @@ export class PhaseTimer {
 
   format(): string {
     const row = (p: PhaseTime): string => `time: ${p.phase.padEnd(20)} ${p.ms.toFixed(1).padStart(9)} ms ${p.rssMb.toFixed(0).padStart(6)} MB rss\n`;
-    return [...this.phases, phaseTime('total', performance.now() - this.t0)].map(row).join('');
+    // the start-up row goes with the process's first report only: a `tmlc test` worker compiles many files
+    const first = startUp === null ? [] : [startUp];
+    startUp = null;
+    return [...first, ...this.phases, phaseTime('total', performance.now() - this.t0)].map(row).join('');
   }
 }

@@ -21,10 +21,21 @@ export const COMPILES_PER_WORKER = 20;
  * optimising compiler, whose background compiles cost more CPU than they save (docs/decisions.md, "No optimising
  * JIT for one-shot commands"), with the flags bin/tmlc.js sets (bin/one_shot_v8_flags.json); TMLC_V8_OPT=1 keeps
  * it. */
-export function workerExecArgv(env: NodeJS.ProcessEnv = process.env): string[] {
-  if (env['TMLC_V8_OPT'] === '1') return process.execArgv;
+export function workerExecArgv(env: NodeJS.ProcessEnv = process.env, execArgv: readonly string[] = process.execArgv): string[] {
+  // a runner started from the start-up snapshot (bin/tmlc) has `--snapshot-blob FILE`: a worker started from it
+  // would be the CLI again, not the worker module
+  const own = execArgv.filter((a, i) => !a.startsWith('--snapshot-blob') && execArgv[i - 1] !== '--snapshot-blob');
+  if (env['TMLC_V8_OPT'] === '1') return own;
   const flags = JSON.parse(readFileSync(path.join(packageRoot(), 'bin', 'one_shot_v8_flags.json'), 'utf8')) as string[];
-  return [...process.execArgv, ...flags];
+  return [...own, ...flags.filter((f) => !own.includes(f))];
+}
+
+/** A worker's environment: the runner's, without NODE_EXTRA_CA_CERTS, whose loading is a third of a Node's start-up
+ * and which a worker (it compiles; the runner runs the tests) does not use (cli/process_setup.ts). */
+export function workerEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const out = { ...env };
+  delete out['NODE_EXTRA_CA_CERTS'];
+  return out;
 }
 
 /** The worker's module next to this one; in the bundled CLI (ci/bundle_cli.mjs), the worker's own bundle next to it. */
@@ -106,7 +117,7 @@ export class CompilePool {
   private spawn(): Worker {
     // the worker's own stdout and stderr are ours: everything a compile writes comes back over IPC; only what
     // Node itself prints when the process crashes goes straight out
-    const child = fork(this.workerModule, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: workerExecArgv() });
+    const child = fork(this.workerModule, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: workerExecArgv(), env: workerEnv() });
     this.started++;
     const w: Worker = { child, job: null, compiled: 0, gone: false };
     this.workers.add(w);

@@ -1,0 +1,119 @@
+// The start-up snapshot `npm run build` makes (cli/snapshot.ts, ci/bundle_cli.mjs), run through bin/tmlc: it must
+// exist (a build that silently stopped making it would only be slower), and a command started from it must do
+// exactly what the same command started from bin/tmlc.js does: the same standard output, standard error and status.
+// A snapshot that is not the one next to the compiler it was made with runs the script instead.
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, copyFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = path.resolve(new URL('../../', import.meta.url).pathname);
+const cli = path.join(root, 'dist', 'compiler', 'src', 'cli');
+const dir = mkdtempSync(path.join(os.tmpdir(), 'tmlc-snapshot-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const program = path.join(dir, 'prog.tml');
+writeFileSync(
+  program,
+  [
+    'type Point { x: I64, y: I64 }',
+    'func main() {',
+    '    let p = Point { x: 3, y: 4 }',
+    '    println("sum {p.x + p.y}")',
+    '    println("args {args().len()}")',
+    '    println("ca {env_var("NODE_EXTRA_CA_CERTS").unwrap_or("unset")}")',
+    '}',
+    '',
+  ].join('\n'),
+);
+const broken = path.join(dir, 'broken.tml');
+writeFileSync(broken, 'func main() {\n    let s = "text"\n    let t = s\n    println(s)\n    let n: I64 = "no"\n}\n');
+const panics = path.join(dir, 'panics.tml');
+writeFileSync(panics, 'func main() {\n    let xs = [1, 2, 3]\n    let i = args().len() + 5\n    println("{xs[i]}")\n}\n');
+
+interface Result {
+  stdout: string;
+  stderr: string;
+  exitCode: number | undefined;
+}
+const env = { NODE_EXTRA_CA_CERTS: undefined, NODE_OPTIONS: undefined, TMLC_NO_SNAPSHOT: undefined, NO_COLOR: '1' };
+async function run(cmd: string[], args: string[], extra: Record<string, string> = {}): Promise<Result> {
+  const r = await execa(cmd[0]!, [...cmd.slice(1), ...args], { reject: false, env: { ...env, ...extra }, cwd: dir });
+  return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
+}
+const launcher = [path.join(root, 'bin', 'tmlc')];
+const script = ['node', path.join(root, 'bin', 'tmlc.js')];
+/** --time's first row: how the process started */
+const startUp = (stderr: string): string | undefined => /^time: start-up \((\w+)\)/m.exec(stderr)?.[1];
+
+describe('the start-up snapshot', () => {
+  it('is made by npm run build, with the stamp bin/tmlc checks', () => {
+    expect(existsSync(path.join(cli, 'tmlc.snapshot.blob'))).toBe(true);
+    expect(existsSync(path.join(cli, 'tmlc.snapshot.stamp'))).toBe(true);
+    expect(existsSync(path.join(cli, 'tmlc.snapshot.inputs'))).toBe(true);
+  });
+
+  it('is what bin/tmlc starts from (--time says so), and bin/tmlc.js is not', async () => {
+    const a = await run(launcher, ['check', '--time', program]);
+    expect(a.exitCode).toBe(0);
+    expect(startUp(a.stderr)).toBe('snapshot');
+    expect(startUp((await run(script, ['check', '--time', program])).stderr)).toBe('script');
+    expect(startUp((await run(launcher, ['check', '--time', program], { TMLC_NO_SNAPSHOT: '1' })).stderr)).toBe('script');
+  });
+
+  const same: [string, string[]][] = [
+    ['--version', ['--version']],
+    ['help', ['--help']],
+    ['an unknown command', ['frobnicate']],
+    ['check, with diagnostics', ['check', broken]],
+    ['check --message-format=json', ['check', '--message-format=json', broken]],
+    ['--emit=mir', ['build', '--emit=mir', program, '-o', '-']],
+    ['--emit=ir (code generation: the LLVM addon is loaded after the snapshot)', ['build', '--emit=ir', program, '-o', '-']],
+    ['run', ['run', program, 'one', 'two']],
+    ['run, a program that panics', ['run', panics]],
+  ];
+  for (const [what, args] of same) {
+    it(`gives what bin/tmlc.js gives: ${what}`, async () => {
+      const [a, b] = await Promise.all([run(launcher, args), run(script, args)]);
+      expect(a).toEqual(b);
+      if (args[0] === 'run' && args[1] === program) expect(a.stdout).toBe('sum 7\nargs 2\nca unset');
+      if (args[0] === 'check') expect(a.exitCode).toBe(1);
+    });
+  }
+
+  it('gives what bin/tmlc.js gives: tmlc test, whose files compile in worker processes', async () => {
+    const tests = path.join(dir, 'tests');
+    mkdirSync(tests, { recursive: true });
+    writeFileSync(path.join(tests, 'a.test.tml'), 'use test\n\n@test\nfunc adds() {\n    assert_eq(1 + 1, 2, "sum")\n}\n');
+    writeFileSync(path.join(tests, 'b.test.tml'), 'use test\n\n@test\nfunc fails() {\n    assert_eq(2 * 2, 5, "product")\n}\n');
+    // each in a cache directory of its own, so that both compile (the test cache would answer the second)
+    const [a, b] = await Promise.all([
+      run(launcher, ['test', tests], { XDG_CACHE_HOME: path.join(dir, 'cache-a') }),
+      run(script, ['test', tests], { XDG_CACHE_HOME: path.join(dir, 'cache-b') }),
+    ]);
+    expect(a).toEqual(b);
+    expect(a.stdout).toContain('test a.test.tml::adds ... ok\ntest b.test.tml::fails ... FAILED');
+    expect(a.exitCode).toBe(1);
+  });
+
+  it('gives the programs it runs the NODE_EXTRA_CA_CERTS that its own Node did not load', async () => {
+    const r = await run(launcher, ['run', program], { NODE_EXTRA_CA_CERTS: '/nonexistent/certs.pem' });
+    // a Node that loaded it would have warned that it cannot
+    expect(r).toEqual({ stdout: 'sum 7\nargs 0\nca /nonexistent/certs.pem', stderr: '', exitCode: 0 });
+  });
+
+  it('is not used from anywhere but where it was made: the command runs through bin/tmlc.js', async () => {
+    // a stand-in installation whose launcher finds the real blob and stamp under its own dist/
+    const pkg = path.join(dir, 'moved');
+    const movedCli = path.join(pkg, 'dist', 'compiler', 'src', 'cli');
+    mkdirSync(movedCli, { recursive: true });
+    mkdirSync(path.join(pkg, 'bin'));
+    copyFileSync(path.join(root, 'bin', 'tmlc'), path.join(pkg, 'bin', 'tmlc'));
+    for (const f of ['tmlc.snapshot.blob', 'tmlc.snapshot.stamp']) symlinkSync(path.join(cli, f), path.join(movedCli, f));
+    const moved = await run([path.join(pkg, 'bin', 'tmlc')], ['run', '--time', program, 'x']);
+    expect(moved.stdout).toBe('sum 7\nargs 1\nca unset');
+    expect(moved.exitCode).toBe(0);
+    expect(startUp(moved.stderr)).toBe('script');
+  });
+});

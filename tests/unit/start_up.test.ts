@@ -1,0 +1,92 @@
+// What the CLI's entries decide as they start: whether the start-up snapshot may run (snapshot.ts), the
+// NODE_EXTRA_CA_CERTS bin/tmlc held back (process_setup.ts), and --time's start-up row (phase_timer.ts).
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { restoreNodeEnvironment, SAVED_CA_CERTS } from '../../compiler/src/cli/process_setup.js';
+import { blobArgument, snapshotIsCurrent } from '../../compiler/src/cli/snapshot.js';
+import { noteStartUp, PhaseTimer } from '../../compiler/src/driver/phase_timer.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'tmlc-start-up-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const setTime = (f: string, secondsAgo: number) => {
+  const t = new Date(Date.now() - secondsAgo * 1000);
+  utimesSync(f, t, t);
+};
+
+describe('snapshotIsCurrent', () => {
+  const blob = path.join(dir, 'tmlc.snapshot.blob');
+  const inputs = path.join(dir, 'tmlc.snapshot.inputs');
+  const a = path.join(dir, 'a.js');
+  const b = path.join(dir, 'b.js');
+  writeFileSync(blob, 'blob');
+  writeFileSync(a, '');
+  writeFileSync(b, '');
+  writeFileSync(inputs, JSON.stringify([a, b]));
+
+  it('holds for the blob in its own directory when no input is newer than it', () => {
+    setTime(a, 100);
+    setTime(b, 100);
+    setTime(blob, 10);
+    expect(snapshotIsCurrent(blob, dir, inputs)).toBe(true);
+    // the path as bin/tmlc gives it: bin/../dist/…
+    expect(snapshotIsCurrent(path.join(dir, 'sub', '..', 'tmlc.snapshot.blob'), dir, inputs)).toBe(true);
+  });
+
+  it('fails for an input newer than the blob, a missing input or list, another directory, no blob', () => {
+    setTime(a, 100);
+    setTime(b, 5);
+    setTime(blob, 10);
+    expect(snapshotIsCurrent(blob, dir, inputs)).toBe(false);
+    setTime(b, 100);
+    expect(snapshotIsCurrent(blob, path.join(dir, 'elsewhere'), inputs)).toBe(false);
+    expect(snapshotIsCurrent(null, dir, inputs)).toBe(false);
+    expect(snapshotIsCurrent(blob, dir, path.join(dir, 'no-such-list'))).toBe(false);
+    writeFileSync(inputs, JSON.stringify([a, path.join(dir, 'gone.js')]));
+    expect(snapshotIsCurrent(blob, dir, inputs)).toBe(false);
+    writeFileSync(inputs, '{"not": "a list"}');
+    expect(snapshotIsCurrent(blob, dir, inputs)).toBe(false);
+    writeFileSync(inputs, JSON.stringify([a, b]));
+    expect(snapshotIsCurrent(blob, dir, inputs)).toBe(true);
+  });
+});
+
+describe('blobArgument', () => {
+  it("finds Node's --snapshot-blob in both spellings", () => {
+    expect(blobArgument(['--no-opt', '--snapshot-blob', '/x/b.blob'])).toBe('/x/b.blob');
+    expect(blobArgument(['--snapshot-blob=/y/b.blob', '--no-opt'])).toBe('/y/b.blob');
+    expect(blobArgument(['--no-opt'])).toBe(null);
+    expect(blobArgument(['--snapshot-blob'])).toBe(null);
+  });
+});
+
+describe('restoreNodeEnvironment', () => {
+  it("puts back the value bin/tmlc held back, an empty one too, and leaves a value that is set alone", () => {
+    const env: NodeJS.ProcessEnv = { [SAVED_CA_CERTS]: '/etc/certs.pem' };
+    restoreNodeEnvironment(env);
+    expect(env).toEqual({ NODE_EXTRA_CA_CERTS: '/etc/certs.pem' });
+    const empty: NodeJS.ProcessEnv = { [SAVED_CA_CERTS]: '' };
+    restoreNodeEnvironment(empty);
+    expect(empty).toEqual({ NODE_EXTRA_CA_CERTS: '' });
+    const set: NodeJS.ProcessEnv = { [SAVED_CA_CERTS]: '/old.pem', NODE_EXTRA_CA_CERTS: '/new.pem' };
+    restoreNodeEnvironment(set);
+    expect(set).toEqual({ NODE_EXTRA_CA_CERTS: '/new.pem' });
+    const none: NodeJS.ProcessEnv = { PATH: '/bin' };
+    restoreNodeEnvironment(none);
+    expect(none).toEqual({ PATH: '/bin' });
+  });
+});
+
+describe("--time's start-up row", () => {
+  it('is the first row of the first report only', () => {
+    noteStartUp('snapshot');
+    const first = new PhaseTimer();
+    first.add('parse+check', 1);
+    const rows = first.format().trimEnd().split('\n');
+    expect(rows.map((r) => r.replace(/\s+[\d.]+ ms\s+\d+ MB rss$/, ''))).toEqual(['time: start-up (snapshot)', 'time: parse+check', 'time: total']);
+    // a `tmlc test` worker's later files: no start-up row
+    const second = new PhaseTimer();
+    expect(second.format()).toMatch(/^time: total /);
+  });
+});
