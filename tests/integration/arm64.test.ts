@@ -2,14 +2,14 @@
 // qemu-aarch64 with the expected output and status, in debug and release builds (the runtime is built for the
 // target on first use). Needs Debian's gcc-aarch64-linux-gnu, libc6-dev-arm64-cross and qemu-user (ci/setup.sh).
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { testTempDir } from '../setup/temp_dir.js';
 
 const root = path.resolve(new URL('../../', import.meta.url).pathname);
 const conformance = path.resolve(root, '../shared/conformance');
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tmlc-arm64-'));
+const work = testTempDir('tmlc-arm64-');
 const SYSROOT = '/usr/aarch64-linux-gnu';
 
 const PROGRAMS: [string, string[]][] = [

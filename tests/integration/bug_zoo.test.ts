@@ -2,14 +2,14 @@
 // checker (debug builds), AddressSanitizer (--sanitize=address), Valgrind (on an untracked build) and
 // ThreadSanitizer (--sanitize=thread, issue 12) — and the same programs with the bug fixed, which pass all four.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { testTempDir } from '../setup/temp_dir.js';
 
 const root = path.resolve(new URL('../../', import.meta.url).pathname);
 const zoo = path.join(root, 'tests/zoo');
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tmlc-zoo-'));
+const work = testTempDir('tmlc-zoo-');
 
 type Tool = 'tracker' | 'asan' | 'valgrind' | 'tsan';
 /** What each tool must print for the buggy program (null: the tool is not expected to see this bug). */

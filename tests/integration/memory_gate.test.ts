@@ -1,10 +1,10 @@
 // The CI memory gate can fail: the project's TML tests plus one test file that leaks and one with a data race make
 // ci/memory_gate.sh exit non-zero, and name the leak and the race; the same tests without them pass.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { testTempDir } from '../setup/temp_dir.js';
 
 const root = path.resolve(new URL('../../', import.meta.url).pathname);
 
@@ -34,9 +34,11 @@ func races() {
 }
 `;
 
+const tmp = testTempDir('tmlc-gate-');
+
 describe('ci/memory_gate.sh', () => {
   it('fails when a leaking and a racy test file are added', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tmlc-gate-'));
+    const dir = fs.mkdtempSync(path.join(tmp, 'gate-'));
     fs.writeFileSync(
       path.join(dir, 'ok.test.tml'),
       'use test\n@test\nfunc fine() { var l = List[I32]::new()  l.push(1)  assert_eq(l.len(), 1, "one") }\n',

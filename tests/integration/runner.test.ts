@@ -1,15 +1,16 @@
 // `tmlc test` (LANGUAGE.md §7, TOOLCHAIN.md §5): verdicts per test process, signals and time-outs named, leaks failing
 // a test, --filter, JSON output, the final count line, and the cache of compiled test executables.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { testTempDir } from '../setup/temp_dir.js';
 
 const root = path.resolve(new URL('../../', import.meta.url).pathname);
 const tmlc = path.join(root, 'bin/tmlc.js');
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tmlc-runner-'));
-const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'tmlc-cache-'));
+const tmp = testTempDir('tmlc-runner-');
+const work = fs.mkdtempSync(path.join(tmp, 'work-'));
+const cache = fs.mkdtempSync(path.join(tmp, 'cache-'));
 
 async function test(args: string[], env: Record<string, string> = {}) {
   const r = await execa('node', [tmlc, 'test', ...args], { reject: false, env: { XDG_CACHE_HOME: cache, ...env }, cwd: work });
@@ -161,7 +162,7 @@ describe('tmlc test', () => {
     fs.writeFileSync(path.join(dir, 'd.test.tml'), ok('d'));
     fs.writeFileSync(path.join(dir, 'e.test.tml'), '@test\nfunc e_broken() { undefined_function() }\n');
     const run = (jobs: string, ...more: string[]) =>
-      test(['many', '--jobs', jobs, ...more], { XDG_CACHE_HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'tmlc-cache-')) });
+      test(['many', '--jobs', jobs, ...more], { XDG_CACHE_HOME: fs.mkdtempSync(path.join(tmp, 'cache-')) });
     const [one, two] = [await run('1'), await run('2')];
     expect(two.out).toBe(one.out);
     expect(two.err).toBe(one.err);
@@ -192,7 +193,7 @@ describe('tmlc test', () => {
   });
 
   it('cleans the cache after a run that compiled: superseded and leftover entries go, current ones stay', async () => {
-    const cacheHome = fs.mkdtempSync(path.join(os.tmpdir(), 'tmlc-cache-'));
+    const cacheHome = fs.mkdtempSync(path.join(tmp, 'cache-'));
     fs.mkdirSync(path.join(work, 'cleaning'), { recursive: true });
     fs.writeFileSync(path.join(work, 'cleaning', 'a.test.tml'), '@test\nfunc t1() { }\n');
     const first = await test(['cleaning/a.test.tml'], { XDG_CACHE_HOME: cacheHome });

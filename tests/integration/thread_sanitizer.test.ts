@@ -1,15 +1,15 @@
 // --sanitize=thread (issue 12): `tmlc test` fails a test in which ThreadSanitizer reports a race, names the report's
 // kind and shows the report; the same test with a Mutex passes; `tmlc run` passes TSan's exit status 66 through.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { testTempDir } from '../setup/temp_dir.js';
 import { threadSanitizerVerdict } from '../../compiler/src/testing/runner.js';
 
 const root = path.resolve(new URL('../../', import.meta.url).pathname);
 const tmlc = path.join(root, 'bin/tmlc.js');
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tmlc-tsan-'));
+const work = testTempDir('tmlc-tsan-');
 
 // Both tasks wait for one start signal, so the runtime's locks at a task's end cannot order the two tasks' writes;
 // and neither ends before both have written: with one task ended before the other began writing, the race went

@@ -3,9 +3,9 @@
 // `xs[i]` in `for i in 0 to xs.len()` must still go, and must stay when the loop hands a `mut ref` of the list to a
 // call. The test inlines `List.len` by hand on the unoptimised MIR, runs bounds_checks, and validates.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { testTempDir } from '../setup/temp_dir.js';
 import type { LocalId, MirFunction, Statement } from '../../compiler/src/mir/mir.js';
 import { passContext } from '../../compiler/src/mir/build.js';
 import { PASSES, runPasses, type PassContext } from '../../compiler/src/mir/pass_manager.js';
@@ -14,8 +14,10 @@ import { checkProgram } from '../../compiler/src/sema/program.js';
 import { DiagnosticBag } from '../../compiler/src/syntax/diagnostics.js';
 import { SourceMap } from '../../compiler/src/syntax/source.js';
 
+const tmp = testTempDir('tmlc-inl-');
+
 function build(src: string): PassContext {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tml-inl-'));
+  const dir = fs.mkdtempSync(path.join(tmp, 'case-'));
   const file = path.join(dir, 'main.tml');
   fs.writeFileSync(file, src);
   const sources = new SourceMap();

@@ -2,13 +2,13 @@
 // constants — what the IR must contain, what it must no longer contain, and the cases left as they were. The
 // programs are tests/programs/run's (their output is checked there, with and without the optimizer).
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { testTempDir } from '../setup/temp_dir.js';
 import { execaSync } from 'execa';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tmlc-irsize-'));
+const tmp = testTempDir('tmlc-irsize-');
 
 /** The debug IR of a program (a file of tests/programs/run, or source text). */
 function debugIr(name: string, source?: string): string {

@@ -2,14 +2,14 @@
 // `valueOf`, `__proto__`, `hasOwnProperty`): the compiler's tables keyed by name must not find Object.prototype's
 // members for them. They used to lex as no identifier at all, and `"a".toString()` was an internal error.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { testTempDir } from '../setup/temp_dir.js';
 import { checkProgram } from '../../compiler/src/sema/program.js';
 import { DiagnosticBag } from '../../compiler/src/syntax/diagnostics.js';
 import { SourceMap } from '../../compiler/src/syntax/source.js';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tmlc-js-names-'));
+const tmp = testTempDir('tmlc-js-names-');
 let n = 0;
 
 function errors(src: string): string[] {

@@ -1,9 +1,9 @@
 // MIR lowering and passes: every program the tests compile validates; the validator rejects broken MIR; drop
 // elaboration places exactly the drops, flags and field drops MEMORY.md §2 asks for (checked on the MIR text).
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { testTempDir } from '../setup/temp_dir.js';
 import { runFrontEnd } from '../../compiler/src/driver/frontend.js';
 import type { MirFunction, MirProgram } from '../../compiler/src/mir/mir.js';
 import { printFunction } from '../../compiler/src/mir/print.js';
@@ -11,7 +11,7 @@ import { validateProgram } from '../../compiler/src/mir/validate.js';
 import { T } from '../../compiler/src/sema/types.js';
 
 const conformance = new URL('../../../shared/conformance/', import.meta.url).pathname;
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tmlc-mir-'));
+const tmp = testTempDir('tmlc-mir-');
 
 function lower(src: string, tests = false): MirProgram {
   const file = path.join(tmp, `p${Math.random().toString(36).slice(2)}.tml`);

@@ -2,9 +2,9 @@
 // gives (node ids, spans, literals), an edited file misses, a corrupt entry is ignored and rewritten, a file with
 // syntax errors is never cached, and a cache that cannot be written costs nothing but the parse.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { testTempDir } from '../setup/temp_dir.js';
 import { stdlibParseCache } from '../../compiler/src/driver/frontend.js';
 import { stdlibDir } from '../../compiler/src/sema/modules.js';
 import { directParser, MAX_ENTRIES, ParseCache, syntaxLayerKey } from '../../compiler/src/sema/parse_cache.js';
@@ -14,7 +14,7 @@ import { DiagnosticBag } from '../../compiler/src/syntax/diagnostics.js';
 import { parseModule } from '../../compiler/src/syntax/parser.js';
 import { SourceFile, SourceMap } from '../../compiler/src/syntax/source.js';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tmlc-parse-cache-'));
+const tmp = testTempDir('tmlc-parse-cache-');
 let dirs = 0;
 const freshDir = (): string => path.join(tmp, `cache${dirs++}`);
 

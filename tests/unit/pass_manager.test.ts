@@ -2,16 +2,16 @@
 // called or not, the standard library's included; the MIR after any pass can be printed; the validator runs
 // between passes and names the pass that broke the MIR.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { testTempDir } from '../setup/temp_dir.js';
 import { runFrontEnd } from '../../compiler/src/driver/frontend.js';
 import { PASS_NAMES, PASSES, runPasses, type MirPass, type PassContext } from '../../compiler/src/mir/pass_manager.js';
 import { checkProgram } from '../../compiler/src/sema/program.js';
 import { DiagnosticBag } from '../../compiler/src/syntax/diagnostics.js';
 import { SourceMap } from '../../compiler/src/syntax/source.js';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tmlc-passes-'));
+const tmp = testTempDir('tmlc-passes-');
 const ROOT = new URL('../../', import.meta.url).pathname;
 const OPTS = { overflowChecks: true, tests: false, trackSites: true };
 

@@ -1,15 +1,15 @@
 // Register temporaries (mir/analysis/register_temps.ts): which locals code generation keeps as LLVM values instead
 // of stack slots, and the IR that follows — and the locals it must leave in memory.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { testTempDir } from '../setup/temp_dir.js';
 import { execaSync } from 'execa';
 import { runFrontEnd } from '../../compiler/src/driver/frontend.js';
 import { registerTemps } from '../../compiler/src/mir/analysis/register_temps.js';
 import { printFunction } from '../../compiler/src/mir/print.js';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tmlc-regs-'));
+const tmp = testTempDir('tmlc-regs-');
 const ROOT = new URL('../../', import.meta.url).pathname;
 const SRC = `func sum(xs: ref List[I64]) -> I64 {
     var s: I64 = 0
