@@ -4,7 +4,7 @@
 // it hands over in TMLC_NODE_EXTRA_CA_CERTS. Tested on a copy of bin/tmlc in a stand-in package whose snapshot and
 // bin/tmlc.js only say which one ran, with what.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -58,13 +58,18 @@ describe('bin/tmlc', () => {
     expect((await tmlc(['build', 'a b.tml', '-o', '-', '--', 'x'])).args).toEqual(['build', 'a b.tml', '-o', '-', '--', 'x']);
   });
 
-  it('runs bin/tmlc.js when the stamp is for another Node, or missing', async () => {
+  it('runs bin/tmlc.js when the stamp is for another Node, or missing, or the blob is', async () => {
     writeFileSync(stamp, `1 2 3\n${flags.join(' ')}\n`);
     expect(await tmlc(['check', 'x.tml'])).toMatchObject({ how: 'script', args: ['check', 'x.tml'] });
     rmSync(stamp);
     expect((await tmlc(['check'])).how).toBe('script');
     writeFileSync(stamp, rightStamp);
     expect((await tmlc(['check'])).how).toBe('snapshot');
+    // a stamp without its blob
+    const blob = path.join(cli, 'tmlc.snapshot.blob');
+    renameSync(blob, `${blob}.away`);
+    expect((await tmlc(['check'])).how).toBe('script');
+    renameSync(`${blob}.away`, blob);
   });
 
   it('runs bin/tmlc.js for `lsp`, with NODE_OPTIONS, TMLC_V8_OPT=1, TMLC_NO_BUNDLE=1 or TMLC_NO_SNAPSHOT=1', async () => {
