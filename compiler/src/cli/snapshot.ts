@@ -16,9 +16,6 @@ import { noteStartUp } from '../driver/phase_timer.js';
 import { installProcessHandlers, restoreNodeEnvironment } from './process_setup.js';
 import { runCli } from './program.js';
 
-/** The blob, next to this file (dist/compiler/src/cli/, where the bundle is). */
-export const SNAPSHOT_BLOB = 'tmlc.snapshot.blob';
-
 /** The directory this file was built in: for the snapshot, where it was made. */
 const builtIn = path.dirname(fileURLToPath(import.meta.url));
 
