@@ -4,14 +4,16 @@
 // attribute's, so anything reported inside it points there. The rules a derive needs — every field's type
 // implements the behavior, no hand-written impl of it — are checked here (checkDerived) after the signatures are
 // collected, so they are reported at the field or the impl, not as errors inside code the user never wrote.
-import type * as ast from '../syntax/ast.js';
+import * as ast from '../syntax/ast.js';
 import { printType } from '../syntax/ast_print.js';
 import { DiagnosticBag } from '../syntax/diagnostics.js';
 import { parseModule } from '../syntax/parser.js';
 import { SourceFile, type Span } from '../syntax/source.js';
 import { respan } from '../syntax/respan.js';
 import { closest } from './attributes.js';
+import { walk } from './lints/walk.js';
 import type { ImplDef, ProgramDefs } from './defs.js';
+import { isErrorish } from './error_type.js';
 import { ImplFinder } from './impls.js';
 import { InferCtx } from './infer.js';
 import { substitute, typeToString, type Type } from './types.js';
@@ -44,7 +46,8 @@ export function expandDerives(mod: ast.Module, diags: DiagnosticBag, derived: Ma
         continue;
       }
       for (const behavior of derivedNames(attr, item, diags)) {
-        const impl = generate(item, behavior, attr.span);
+        const impl = generate(item, behavior, attr.span, diags);
+        if (impl === null) continue;
         derived.set(impl, { item, behavior, attr });
         extra.push(impl);
       }
@@ -161,7 +164,7 @@ function body(item: TypeItem, behavior: Derivable, self: string): string {
         return `func hash(this) -> I64 ${hashed(17, mine)}`;
       case 'Default': {
         // a field with a declared default keeps it (left out of the literal)
-        const fields = sh.names.map((n, i) => (sh.defaults[i] ? null : `${n}: ${defaultOf(sh.types[i]!)}`)).filter((x) => x !== null);
+        const fields = sh.names.map((n, i) => (sh.defaults[i] ? null : `${n}: ${defaultOf(sh.types[i]!, i)}`)).filter((x) => x !== null);
         return `func default() -> ${self} { ${item.name} { ${fields.join(', ')} } }`;
       }
     }
@@ -188,23 +191,56 @@ function body(item: TypeItem, behavior: Derivable, self: string): string {
   }
 }
 
-/** `T::default()` for a field of type T written as a path. Other types have no `Default` except `()` (tuples, arrays,
- * pointers, functions: checkDerived rejects the derive with E0762 before this code is checked). */
-function defaultOf(t: ast.TypeExpr): string {
-  if (t.kind === 'PathType') return `${printType(t)}::default()`;
+/** What `defaultOf` writes for `T::default()`, field `i`'s type T written as a path: `DEFAULT_OF<i>()`, whose callee
+ * `fillDefaults` replaces by the path after parsing. Written out, the type would go through the expression `Name[`
+ * rule, which reads `List[point]` (a lowercase type name) as indexing. */
+const DEFAULT_OF = '__derived_default_of_field_';
+
+/** `T::default()` for field `i` of type T written as a path (see DEFAULT_OF). Other types have no `Default` except `()`
+ * (tuples, arrays, pointers, functions: checkDerived rejects the derive with E0762 before this code is checked). */
+function defaultOf(t: ast.TypeExpr, i: number): string {
+  if (t.kind === 'PathType') return `${DEFAULT_OF}${i}()`;
   if (t.kind === 'TupleType' && t.elems.length === 0) return '()';
   return 'panic("no default")';
 }
 
-/** `impl[T: Eq + Bound] Eq for Pair[T] { … }` as an AST item whose spans are all `span`. */
-function generate(item: TypeItem, behavior: Derivable, span: Span): ast.Item {
+/** Each `DEFAULT_OF<i>` callee becomes the path `T::default`, T field i's type as written: its nodes are copied, with
+ * node ids of their own. */
+function fillDefaults(impl: ast.Item, item: TypeItem): void {
+  if (item.kind !== 'Struct') return;
+  const types = structShape(item).types;
+  walk(impl, (node) => {
+    if (node.kind !== 'Path') return;
+    const path = node as unknown as { segments: ast.PathSegment[] };
+    const first = path.segments[0]!;
+    if (path.segments.length !== 1 || !first.name.startsWith(DEFAULT_OF)) return;
+    const t = types[Number(first.name.slice(DEFAULT_OF.length))];
+    if (t?.kind !== 'PathType') throw new Error(`internal: no path type for derived \`${first.name}\``);
+    const copy = structuredClone(t.segments);
+    walk(copy, (n) => {
+      if (typeof n.id === 'number') (n as { id: number }).id = ast.newId();
+    });
+    path.segments = [...copy, { name: 'default', args: null, span: first.span }];
+  });
+}
+
+/**
+ * `impl[T: Eq + Bound] Eq for Pair[T] { … }` as an AST item whose spans are all `span`. Null when the type's own
+ * declaration is broken so that the impl cannot be written (its name or a bound is missing after a syntax error that
+ * is reported already); without an earlier error, a derived impl that does not parse is a bug in this file.
+ */
+function generate(item: TypeItem, behavior: Derivable, span: Span, diags: DiagnosticBag): ast.Item | null {
   const params = item.typeParams.map((p) => `${p.name}: ${[behavior, ...p.bounds.map(printType)].join(' + ')}`);
   const self = item.typeParams.length ? `${item.name}[${item.typeParams.map((p) => p.name).join(', ')}]` : item.name;
   const text = `impl${params.length ? `[${params.join(', ')}]` : ''} ${behavior} for ${self} {\n${body(item, behavior, self)}\n}\n`;
   const bag = new DiagnosticBag();
   const parsed = parseModule(new SourceFile(span.file, text), bag);
-  if (bag.hasErrors() || parsed.items.length !== 1) throw new Error(`internal: derived impl does not parse:\n${text}`);
+  if (bag.hasErrors() || parsed.items.length !== 1) {
+    if (diags.hasErrors()) return null;
+    throw new Error(`internal: derived impl does not parse:\n${text}`);
+  }
   const impl = parsed.items[0]!;
+  if (behavior === 'Default') fillDefaults(impl, item);
   respan(impl, span);
   return impl;
 }
@@ -213,7 +249,8 @@ function generate(item: TypeItem, behavior: Derivable, span: Span): ast.Item {
 
 /**
  * After collection: a derived impl whose type already has a hand-written impl of the behavior (E0119), or with a
- * field whose type lacks the behavior (E0762, at the field), is reported and removed, so its body is never checked.
+ * field whose type lacks the behavior (E0762, at the field), is reported and removed, so its body is never checked;
+ * one with a field whose type is wrong (reported at the field) says nothing more (`silence`).
  */
 export function checkDerived(defs: ProgramDefs, derived: Map<ast.Item, DerivedImpl>, diags: DiagnosticBag): void {
   const bad = new Set<ImplDef>();
@@ -237,6 +274,12 @@ export function checkDerived(defs: ProgramDefs, derived: Map<ast.Item, DerivedIm
     const fields = target.def.kind === 'enum' ? target.def.variants.flatMap((v) => v.fields) : target.def.fields.filter((f) => !(d.behavior === 'Default' && f.hasDefault));
     for (const f of fields) {
       const ty = substitute(f.ty, subst);
+      // a field whose type is wrong is reported at the field already: the impl stays (so that `T::default()` and
+      // `x == y` still resolve) with bodies that say nothing more
+      if (isErrorish(ty)) {
+        silence(impl, d.attr.span);
+        break;
+      }
       // `()` has none of the built-in methods the generated code calls (a field of it carries nothing)
       const ok = ty.k !== 'unit' && !(d.behavior === 'Hash' && ty.k === 'float') && finder.implements(ty, impl.behavior.def);
       if (ok) continue;
@@ -254,4 +297,16 @@ export function checkDerived(defs: ProgramDefs, derived: Map<ast.Item, DerivedIm
     }
   }
   for (let i = defs.impls.length - 1; i >= 0; i--) if (bad.has(defs.impls[i]!)) defs.impls.splice(i, 1);
+}
+
+/** A derived impl's method bodies become `{ panic(…) }`: it is never run (the program has an error), and its checks
+ * would only repeat the field type's error at the `@derive`. */
+function silence(impl: ImplDef, span: Span): void {
+  for (const fn of impl.methods.values()) {
+    if (!fn.decl) continue;
+    const parsed = parseModule(new SourceFile(span.file, 'func f() { panic("derived for a type with errors") }\n'), new DiagnosticBag());
+    const body = (parsed.items[0] as ast.FuncDecl).body;
+    respan(body, span);
+    (fn.decl as { body: ast.FuncDecl['body'] }).body = body;
+  }
 }
