@@ -45,24 +45,27 @@ export function reuseFields(f: MirFunction): void {
     });
     kill(f, s, avail, fields, env);
   };
-  // forward "must" dataflow over the available fields: null = not reached yet (the identity of the meet)
+  // forward "must" dataflow over the available fields: null = not reached yet (the identity of the meet). A block
+  // none of whose predecessors is reached yet is not reached either: given the empty set instead, it would gain
+  // fields once its predecessors are reached, and a must-analysis whose sets grow need not end (it did not, for two
+  // loops in a row over the same `ref List`: front-end fuzzer, seed 1205)
   const out: (Set<string> | null)[] = f.blocks.map(() => null);
-  const entry = (b: number): Set<string> => {
+  const entry = (b: number): Set<string> | null => {
+    if (b === 0) return new Set();
     let acc: Set<string> | null = null;
-    if (b !== 0) {
-      for (const p of cfg.pred[b]!) {
-        const o = out[p];
-        if (!o) continue;
-        if (!acc) acc = new Set(o);
-        else for (const k of acc) if (!o.has(k)) acc.delete(k);
-      }
+    for (const p of cfg.pred[b]!) {
+      const o = out[p];
+      if (!o) continue;
+      if (!acc) acc = new Set(o);
+      else for (const k of acc) if (!o.has(k)) acc.delete(k);
     }
-    return acc ?? new Set();
+    return acc;
   };
   for (let changed = true; changed; ) {
     changed = false;
     for (const b of f.blocks) {
       const avail = entry(b.id);
+      if (avail === null) continue;
       for (const s of b.stmts) step(s, avail);
       const old = out[b.id];
       if (!old || old.size !== avail.size || [...avail].some((k) => !old.has(k))) {
@@ -75,7 +78,8 @@ export function reuseFields(f: MirFunction): void {
   const original = { stmts: f.blocks.map((b) => b.stmts), locals: f.locals.length };
   let reused = false;
   for (const b of f.blocks) {
-    const avail = entry(b.id);
+    // a block the dataflow never reached (unreachable code) assumes nothing
+    const avail = entry(b.id) ?? new Set<string>();
     const stmts: Statement[] = [];
     for (const s of b.stmts) {
       const mapped = mapStatementOperands(s, (o) => {
