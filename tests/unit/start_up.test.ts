@@ -1,11 +1,13 @@
-// What the CLI's entries decide as they start: whether the start-up snapshot may run (snapshot.ts), the
-// NODE_EXTRA_CA_CERTS bin/tmlc held back (process_setup.ts), and --time's start-up row (phase_timer.ts).
+// What the CLI's entries decide as they start: whether the start-up snapshot may run (snapshot.ts,
+// snapshot_args.ts), the NODE_EXTRA_CA_CERTS bin/tmlc held back (process_setup.ts), and --time's start-up row
+// (phase_timer.ts).
 import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { restoreNodeEnvironment, SAVED_CA_CERTS } from '../../compiler/src/cli/process_setup.js';
-import { blobArgument, snapshotIsCurrent } from '../../compiler/src/cli/snapshot.js';
+import { snapshotIsCurrent } from '../../compiler/src/cli/snapshot.js';
+import { snapshotBlobArgument } from '../../compiler/src/driver/snapshot_args.js';
 import { noteStartUp, PhaseTimer } from '../../compiler/src/driver/phase_timer.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tmlc-start-up-'));
@@ -52,12 +54,12 @@ describe('snapshotIsCurrent', () => {
   });
 });
 
-describe('blobArgument', () => {
-  it("finds Node's --snapshot-blob in both spellings", () => {
-    expect(blobArgument(['--no-opt', '--snapshot-blob', '/x/b.blob'])).toBe('/x/b.blob');
-    expect(blobArgument(['--snapshot-blob=/y/b.blob', '--no-opt'])).toBe('/y/b.blob');
-    expect(blobArgument(['--no-opt'])).toBe(null);
-    expect(blobArgument(['--snapshot-blob'])).toBe(null);
+describe('snapshotBlobArgument', () => {
+  it("finds Node's --snapshot-blob in both spellings, and the other arguments", () => {
+    expect(snapshotBlobArgument(['--no-opt', '--snapshot-blob', '/x/b.blob'])).toEqual({ blob: '/x/b.blob', others: ['--no-opt'] });
+    expect(snapshotBlobArgument(['--snapshot-blob=/y/b.blob', '--no-opt'])).toEqual({ blob: '/y/b.blob', others: ['--no-opt'] });
+    expect(snapshotBlobArgument(['--no-opt'])).toEqual({ blob: null, others: ['--no-opt'] });
+    expect(snapshotBlobArgument(['--snapshot-blob'])).toEqual({ blob: null, others: [] });
   });
 });
 

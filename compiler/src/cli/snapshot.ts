@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import { noteStartUp } from '../driver/phase_timer.js';
+import { snapshotBlobArgument } from '../driver/snapshot_args.js';
 import { installProcessHandlers, restoreNodeEnvironment } from './process_setup.js';
 import { runCli } from './program.js';
 
@@ -35,22 +36,12 @@ export function snapshotIsCurrent(blob: string | null, dir: string, inputs: stri
   }
 }
 
-/** The blob Node was started from: `--snapshot-blob FILE` (or `=FILE`) among Node's own arguments. */
-export function blobArgument(execArgv: readonly string[]): string | null {
-  for (let i = 0; i < execArgv.length; i++) {
-    const a = execArgv[i]!;
-    if (a === '--snapshot-blob') return execArgv[i + 1] ?? null;
-    if (a.startsWith('--snapshot-blob=')) return a.slice('--snapshot-blob='.length);
-  }
-  return null;
-}
-
 /** Run from the snapshot: `node [flags] --snapshot-blob FILE -- ARGS…` leaves process.argv = [node, ARGS…]. */
 function main(): void {
   noteStartUp('snapshot');
   restoreNodeEnvironment();
   const args = process.argv.slice(1);
-  if (!snapshotIsCurrent(blobArgument(process.execArgv), builtIn, path.join(builtIn, 'tmlc.snapshot.inputs'))) {
+  if (!snapshotIsCurrent(snapshotBlobArgument(process.execArgv).blob, builtIn, path.join(builtIn, 'tmlc.snapshot.inputs'))) {
     runScript(args);
     return;
   }

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT_ICE, recordInternalError } from '../driver/pipeline.js';
 import { packageRoot } from '../driver/runtime_lib.js';
+import { snapshotBlobArgument } from '../driver/snapshot_args.js';
 import type { CompileRequest, CompileResult, OutputChunk } from './compile.js';
 import type { WorkerReply, WorkerRequest } from './compile_worker.js';
 
@@ -24,7 +25,7 @@ export const COMPILES_PER_WORKER = 20;
 export function workerExecArgv(env: NodeJS.ProcessEnv = process.env, execArgv: readonly string[] = process.execArgv): string[] {
   // a runner started from the start-up snapshot (bin/tmlc) has `--snapshot-blob FILE`: a worker started from it
   // would be the CLI again, not the worker module
-  const own = execArgv.filter((a, i) => !a.startsWith('--snapshot-blob') && execArgv[i - 1] !== '--snapshot-blob');
+  const own = snapshotBlobArgument(execArgv).others;
   if (env['TMLC_V8_OPT'] === '1') return own;
   const flags = JSON.parse(readFileSync(path.join(packageRoot(), 'bin', 'one_shot_v8_flags.json'), 'utf8')) as string[];
   return [...own, ...flags.filter((f) => !own.includes(f))];
