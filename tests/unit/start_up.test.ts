@@ -81,7 +81,7 @@ describe('restoreNodeEnvironment', () => {
 });
 
 describe("--time's start-up row", () => {
-  it('is the first row of the first report only', () => {
+  it('is the first row of the first timer only', () => {
     noteStartUp('snapshot');
     const first = new PhaseTimer();
     first.add('parse+check', 1);

@@ -11,7 +11,8 @@ export function phaseTime(phase: string, ms: number): PhaseTime {
   return { phase, ms, rssMb: process.memoryUsage.rss() / 2 ** 20 };
 }
 
-/** How the process reached the command, and when (ms since Node started): --time's first row, printed once. */
+/** How the process reached the command, and when (ms since Node started): the first row of the process's first
+ * PhaseTimer. */
 let startUp: PhaseTime | null = null;
 
 /** Called by the CLI's entry (cli/main.ts, cli/snapshot.ts) as it starts the command. */
@@ -26,6 +27,8 @@ export function noteStartUp(from: 'script' | 'snapshot'): void {
 export class PhaseTimer {
   readonly phases: PhaseTime[] = [];
   private readonly t0 = performance.now();
+  /** the start-up row goes to the process's first timer only: a `tmlc test` worker compiles many files */
+  private readonly startUp = takeStartUp();
 
   add(phase: string, ms: number): void {
     this.phases.push(phaseTime(phase, ms));
@@ -42,9 +45,13 @@ export class PhaseTimer {
 
   format(): string {
     const row = (p: PhaseTime): string => `time: ${p.phase.padEnd(20)} ${p.ms.toFixed(1).padStart(9)} ms ${p.rssMb.toFixed(0).padStart(6)} MB rss\n`;
-    // the start-up row goes with the process's first report only: a `tmlc test` worker compiles many files
-    const first = startUp === null ? [] : [startUp];
-    startUp = null;
+    const first = this.startUp === null ? [] : [this.startUp];
     return [...first, ...this.phases, phaseTime('total', performance.now() - this.t0)].map(row).join('');
   }
+}
+
+function takeStartUp(): PhaseTime | null {
+  const row = startUp;
+  startUp = null;
+  return row;
 }
