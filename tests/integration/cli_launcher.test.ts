@@ -5,14 +5,13 @@
 // bin/tmlc.js only say which one ran, with what.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { testTempDir } from '../setup/temp_dir.js';
 
 const root = path.resolve(new URL('../../', import.meta.url).pathname);
-const pkg = mkdtempSync(path.join(os.tmpdir(), 'tmlc-launcher-'));
-afterAll(() => rmSync(pkg, { recursive: true, force: true }));
+const pkg = testTempDir('tmlc-launcher-');
 
 const cli = path.join(pkg, 'dist', 'compiler', 'src', 'cli');
 const launcher = path.join(pkg, 'bin', 'tmlc');
@@ -90,14 +89,11 @@ describe('bin/tmlc', () => {
 
   it('works through a symbolic link (npm link puts one on the PATH)', async () => {
     writeFileSync(stamp, rightStamp);
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'tmlc-link-'));
-    try {
-      symlinkSync(launcher, path.join(dir, 'tmlc'));
-      expect((await tmlc(['check'], {}, path.join(dir, 'tmlc'))).how).toBe('snapshot');
-      rmSync(stamp);
-      expect((await tmlc(['check'], {}, path.join(dir, 'tmlc'))).how).toBe('script');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    // the link in a directory of its own, as in npm's global bin
+    const dir = mkdtempSync(path.join(pkg, 'link-'));
+    symlinkSync(launcher, path.join(dir, 'tmlc'));
+    expect((await tmlc(['check'], {}, path.join(dir, 'tmlc'))).how).toBe('snapshot');
+    rmSync(stamp);
+    expect((await tmlc(['check'], {}, path.join(dir, 'tmlc'))).how).toBe('script');
   });
 });

@@ -2,16 +2,15 @@
 // exist (a build that silently stopped making it would only be slower), and a command started from it must do
 // exactly what the same command started from bin/tmlc.js does: the same standard output, standard error and status.
 // A snapshot that is not the one next to the compiler it was made with runs the script instead.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, copyFileSync } from 'node:fs';
-import os from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { testTempDir } from '../setup/temp_dir.js';
 
 const root = path.resolve(new URL('../../', import.meta.url).pathname);
 const cli = path.join(root, 'dist', 'compiler', 'src', 'cli');
-const dir = mkdtempSync(path.join(os.tmpdir(), 'tmlc-snapshot-test-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = testTempDir('tmlc-snapshot-test-');
 
 const program = path.join(dir, 'prog.tml');
 writeFileSync(

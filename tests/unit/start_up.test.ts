@@ -1,17 +1,16 @@
 // What the CLI's entries decide as they start: whether the start-up snapshot may run (snapshot.ts,
 // snapshot_args.ts), the NODE_EXTRA_CA_CERTS bin/tmlc held back (process_setup.ts), and --time's start-up row
 // (phase_timer.ts).
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { testTempDir } from '../setup/temp_dir.js';
 import { restoreNodeEnvironment, SAVED_CA_CERTS } from '../../compiler/src/cli/process_setup.js';
 import { snapshotIsCurrent } from '../../compiler/src/cli/snapshot.js';
 import { snapshotBlobArgument } from '../../compiler/src/driver/snapshot_args.js';
 import { noteStartUp, PhaseTimer } from '../../compiler/src/driver/phase_timer.js';
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'tmlc-start-up-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = testTempDir('tmlc-start-up-');
 const setTime = (f: string, secondsAgo: number) => {
   const t = new Date(Date.now() - secondsAgo * 1000);
   utimesSync(f, t, t);
