@@ -24,8 +24,10 @@ extern TML_RT_HIDDEN int32_t tml_rt_threads_flag;
 
 /* Defined (weak reference here) only by such a program, next to its constant flag: starting a thread there would
  * write read-only memory, so the runtime stops first with an internal error (the compiler's list of functions that
- * start threads missed one). */
-extern TML_RT_HIDDEN const char tml_rt_program_single_threaded __attribute__((weak));
+ * start threads missed one). Not hidden: a hidden undefined weak symbol's address is taken PC-relative, which only
+ * some linkers turn into NULL (bfd does; gold, which debug builds link with, leaves a non-NULL address and every
+ * thread start failed); through the GOT, every linker gives NULL. */
+extern const char tml_rt_program_single_threaded __attribute__((weak));
 TML_NORETURN void tml_rt_single_threaded_program_starts_thread(void);
 
 /* Called before every pthread_create of the runtime (and by a test or embedder before it starts a thread of its own
