@@ -1,7 +1,10 @@
-// Linking a debug build with `ld` directly: reading `clang -###` output, turning the link command into a template
-// over placeholder paths, and putting the real paths back.
+// Linking a debug build with the system linker directly (gold where there is one): reading `clang -###` output,
+// turning the link command into a template over placeholder paths, and putting the real paths back.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { instantiateLink, LINK_PLACEHOLDERS, linkTemplate, parseDriverCommands } from '../../compiler/src/driver/linker.js';
+import { goldFlags, instantiateLink, LINK_PLACEHOLDERS, linkTemplate, parseDriverCommands } from '../../compiler/src/driver/linker.js';
+import { testTempDir } from '../setup/temp_dir.js';
 
 const paths = { input: '/w/prog.o', runtime: '/rt/libtml_runtime_debug.a', output: '/w/out.exe' };
 
@@ -48,5 +51,24 @@ describe('link templates', () => {
     expect(linkTemplate(`${ld} "/w/prog.o"`, paths)).toBeNull();
     // two of the paths the same
     expect(linkTemplate(ld, { ...paths, output: '/w/prog.o' })).toBeNull();
+  });
+});
+
+describe('goldFlags', () => {
+  const dir = testTempDir('tmlc-gold-');
+  const withGold = path.join(dir, 'with');
+  const without = path.join(dir, 'without');
+  mkdirSync(withGold, { recursive: true });
+  mkdirSync(without, { recursive: true });
+  writeFileSync(path.join(withGold, 'ld.gold'), '#!/bin/sh\n', { mode: 0o755 });
+
+  it('asks the driver for gold when ld.gold is on the PATH and the link is for the host', () => {
+    expect(goldFlags(true, { PATH: withGold })).toEqual(['-fuse-ld=gold']);
+  });
+
+  it('keeps the default linker for another target, without ld.gold, and with TMLC_LINKER=bfd', () => {
+    expect(goldFlags(false, { PATH: withGold })).toEqual([]);
+    expect(goldFlags(true, { PATH: without })).toEqual([]);
+    expect(goldFlags(true, { PATH: withGold, TMLC_LINKER: 'bfd' })).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa, execaSync } from 'execa';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { findExecutable } from '../../compiler/src/driver/toolchain.js';
 import { SourceMap } from '../../compiler/src/syntax/source.js';
 import { withoutInternalErrorLog } from '../setup/expected_internal_error.js';
 
@@ -105,7 +106,9 @@ describe('pipeline with a stand-in front end and codegen', () => {
     // a debug build makes its object file in-process and links it with the system linker, on the command line
     // clang's driver gave for it (asked once, quietly: not echoed)
     expect(io.e).not.toMatch(/^clang-14/m);
-    expect(io.e).toMatch(/^\/\S*ld .* -o \S*out\.exe .*prog\.o -u tml_gdb_scripts \S*libtml_runtime_debug\.a -lpthread -lm /m);
+    expect(io.e).toMatch(/^\/\S*ld(?:\.gold)? .* -o \S*out\.exe .*prog\.o -u tml_gdb_scripts \S*libtml_runtime_debug\.a -lpthread -lm /m);
+    // gold where binutils has it (driver/linker.ts goldFlags)
+    expect(io.e).toMatch(findExecutable('ld.gold') === null ? /^\/\S*\/ld -pie /m : /^\/\S*\/ld\.gold -pie /m);
     for (const phase of ['parse', 'check', 'codegen', 'object', 'link', 'total']) expect(io.e).toMatch(new RegExp(`^time: ${phase} +[0-9.]+ ms +[0-9]+ MB rss$`, 'm'));
     expect(state.disposed).toBe(1);
   });
@@ -130,6 +133,8 @@ describe('pipeline with a stand-in front end and codegen', () => {
       const io = capture();
       expect(await build(src, out, resolveBuildOptions({ verbose: true }), { io })).toBe(0);
       expect(io.e).toMatch(/^\/bin\/false -pie .*\n(?:.*\n)*clang-14 -O0 -g .*prog\.o /m);
+      // the retry is the driver's default link, without gold
+      expect(io.e).not.toMatch(/-fuse-ld/);
       expect((await execa(out, [], { reject: false })).stdout).toBe('hello, world');
       expect(existsSync(moved)).toBe(false);
       // asked again next time
@@ -140,6 +145,14 @@ describe('pipeline with a stand-in front end and codegen', () => {
       expect(await build(src, out, resolveBuildOptions({ verbose: true }), { io: viaDriver })).toBe(0);
       expect(viaDriver.e).toMatch(/^clang-14 -O0 -g .*prog\.o -Wl,-u,tml_gdb_scripts .*libtml_runtime_debug\.a -lpthread -lm -o /m);
       expect(viaDriver.e).not.toMatch(/^\/\S*ld /m);
+      // TMLC_LINKER=bfd: a template of its own, on the driver's default linker
+      delete process.env['TMLC_LINK_DRIVER'];
+      process.env['TMLC_LINKER'] = 'bfd';
+      const bfd = capture();
+      expect(await build(src, out, resolveBuildOptions({ verbose: true }), { io: bfd })).toBe(0);
+      expect(bfd.e).toMatch(/^\/\S*\/ld -pie .* -o \S*out\.exe /m);
+      expect((await execa(out, [], { reject: false })).stdout).toBe('hello, world');
+      delete process.env['TMLC_LINKER'];
       // a kept `null` (the driver's command could not be made a template): the driver links, and is not asked again
       delete process.env['TMLC_LINK_DRIVER'];
       const third = path.join(dir, 'cache3');
@@ -155,6 +168,7 @@ describe('pipeline with a stand-in front end and codegen', () => {
     } finally {
       process.env['XDG_CACHE_HOME'] = saved;
       delete process.env['TMLC_LINK_DRIVER'];
+      delete process.env['TMLC_LINKER'];
     }
   });
 

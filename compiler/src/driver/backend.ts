@@ -8,7 +8,7 @@ import type { BuildOptions } from './options.js';
 import { copyOutputFile, pathArg, writeOutputFile } from './files.js';
 import { runtimeInlineBitcode } from './runtime_lib.js';
 import { hostTriple } from './settings.js';
-import { directLinkEnabled, findLinkTemplate, instantiateLink, linkTemplateDir } from './linker.js';
+import { directLinkEnabled, findLinkTemplate, goldFlags, instantiateLink, linkTemplateDir } from './linker.js';
 import { runExecutable, runTool, ToolError, type RunToolOptions, type ToolResult } from './toolchain.js';
 
 /** What the backend needs of codegen's result (`generateLLVM` in codegen/program.ts). */
@@ -158,16 +158,18 @@ export async function runBackend(req: BackendRequest): Promise<void> {
   copyOutputFile(made, req.out);
 }
 
-/** Link an object file made in-process with the runtime: `ld` directly when the driver's command line for it is
- * known (linker.ts), else through clang. A direct link that fails is retried through the driver, whose result
- * stands (and whose success drops the template that failed). */
+/** Link an object file made in-process with the runtime: the system linker (gold where there is one: `goldFlags`)
+ * directly when the driver's command line for it is known (linker.ts), else through clang. A direct link that fails
+ * is retried through the driver with its default linker, whose result stands (and whose success drops the template
+ * that failed). */
 async function linkObject(o: BuildOptions, obj: string, runtimeLib: string, exe: string, tools: RunToolOptions): Promise<ToolResult> {
   const paths = { input: pathArg(obj), runtime: pathArg(runtimeLib), output: pathArg(exe) };
   const argsFor = (p: typeof paths): string[] => clangLinkArgs(o, p.input, p.runtime, p.output);
   const driverArgs = argsFor(paths);
+  const gold = goldFlags(!clangCodegenFlags(o).some((f) => f.startsWith('--target=')));
   const linkTemplate = directLinkEnabled()
     ? await findLinkTemplate({
-        driverArgs: argsFor,
+        driverArgs: (p) => [...gold, ...argsFor(p)],
         paths,
         cacheDir: linkTemplateDir(),
         askDriver: async (args) => (await runTool('clang', args, { ...tools, verbose: false })).stderr,

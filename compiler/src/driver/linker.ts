@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { packageVersion, runtimeCacheDir } from './runtime_lib.js';
-import { locateTool } from './toolchain.js';
+import { findExecutable, locateTool } from './toolchain.js';
 
 /** Placeholder paths standing for the object file, the runtime library and the output in the asked-for command. */
 export const LINK_PLACEHOLDERS = {
@@ -76,6 +76,17 @@ function templateUsable(template: readonly string[]): boolean {
 /** Where templates are kept: `$XDG_CACHE_HOME/tmlc/<version>/link/` (else `~/.cache/…`), next to the runtime cache. */
 export function linkTemplateDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(path.dirname(runtimeCacheDir(packageVersion(), null, env)), 'link');
+}
+
+/**
+ * The driver flag that makes the direct link use gold: `-fuse-ld=gold` for a link for the host when `ld.gold` is on
+ * the PATH (binutils has it on Debian), else none (bfd). gold links hello in 60% of bfd's CPU time (docs/decisions.md,
+ * "gold for the direct link"). TMLC_LINKER=bfd keeps bfd. A gold link that fails is retried through the driver
+ * without this flag (backend.ts `linkObject`).
+ */
+export function goldFlags(forHost: boolean, env: NodeJS.ProcessEnv = process.env): string[] {
+  if (!forHost || env['TMLC_LINKER'] === 'bfd') return [];
+  return findExecutable('ld.gold', env['PATH']) === null ? [] : ['-fuse-ld=gold'];
 }
 
 /** TMLC_LINK_DRIVER=1 links every build through clang's driver (to compare, or to rule this out). */
