@@ -63,10 +63,28 @@ try {
 // once more from snapshot.js, run under `node --build-snapshot` with the flags bin/tmlc.js gives V8 (a blob only
 // loads under the flags it was made with), and the stamp bin/tmlc checks before it uses the blob. Without one, bin/tmlc
 // runs bin/tmlc.js: a failure here costs start-up time only, so it is reported and the build goes on.
+// Two things make the blob start faster (docs/decisions.md, "An eager, minified snapshot"):
+// - the bundle is minified (whitespace and syntax, names kept): the heap holds its source, and every megabyte of blob
+//   costs start-up time (Node copies the blob twice before V8 deserialises it);
+// - it is compiled with --no-lazy, so the heap holds bytecode for every function, also those the warm-up cannot run
+//   (code generation, linking, execa): a build compiled them from source on first call, a fifth of hello's CPU time.
+//   The banner turns --lazy back on before anything runs, so the blob's flags are bin/tmlc's.
 function noSnapshot(why) {
   for (const f of SNAPSHOT_OUTPUTS) rmSync(path.join(cli, f), { force: true });
   console.error(`bundle_cli: no start-up snapshot (${why}); bin/tmlc will run bin/tmlc.js`);
 }
+// `tmlc lsp` never starts from the snapshot (bin/tmlc and snapshot.ts's main run it through bin/tmlc.js, keeping
+// TurboFan), so the snapshot leaves out the language server and vscode-languageserver, a fifth of the bundle
+const withoutLanguageServer = {
+  name: 'without-language-server',
+  setup(b) {
+    b.onResolve({ filter: /[/\\]lsp[/\\]server\.js$/ }, () => ({ path: 'lsp/server.js', namespace: 'tmlc-snapshot-stub' }));
+    b.onLoad({ filter: /.*/, namespace: 'tmlc-snapshot-stub' }, () => ({
+      contents: "export function startServer() { throw new Error('the start-up snapshot has no language server: tmlc lsp runs through bin/tmlc.js'); }",
+      loader: 'js',
+    }));
+  },
+};
 try {
   const entry = path.join(cli, 'tmlc_snapshot.cjs');
   const made = await esbuild.build({
@@ -74,10 +92,15 @@ try {
     metafile: true,
     entryPoints: [path.join(cli, 'snapshot.js')],
     outfile: entry,
+    minifyWhitespace: true,
+    minifySyntax: true,
+    plugins: [withoutLanguageServer],
     // the script `node --build-snapshot` runs gets a require() for Node's built-in modules only; llvm-bindings,
     // the one module left outside the bundle, is loaded after the snapshot is restored, from beside the bundle
     banner: {
       js: [
+        // compiled under --no-lazy (below); what runs from here on, the warm-up included, compiles lazily again
+        "require('node:v8').setFlagsFromString('--lazy');",
         'var require = ((builtin) => { let outside = null; return (id) => {',
         "  if (builtin('node:module').isBuiltin(id)) return builtin(id);",
         "  outside ??= builtin('node:module').createRequire(__filename);",
@@ -92,11 +115,13 @@ try {
   });
   const flags = JSON.parse(readFileSync(path.join(root, 'bin', 'one_shot_v8_flags.json'), 'utf8'));
   const blob = path.join(cli, 'tmlc.snapshot.blob');
-  const built = spawnSync(process.execPath, [...flags, '--no-warnings', '--snapshot-blob', blob, '--build-snapshot', entry], { encoding: 'utf8' });
+  const built = spawnSync(process.execPath, [...flags, '--no-lazy', '--no-warnings', '--snapshot-blob', blob, '--build-snapshot', entry], { encoding: 'utf8' });
   if (built.status !== 0 || !existsSync(blob)) {
     noSnapshot(`node --build-snapshot failed: ${(built.stderr || built.error?.message || `status ${built.status}`).trim().split('\n').slice(-3).join(' / ')}`);
   } else {
-    writeFileSync(path.join(cli, 'tmlc.snapshot.inputs'), JSON.stringify(Object.keys(made.metafile.inputs).map((f) => path.resolve(f))));
+    // files only: the language server's stand-in is no file
+    const files = Object.keys(made.metafile.inputs).filter((f) => !f.startsWith('tmlc-snapshot-stub:'));
+    writeFileSync(path.join(cli, 'tmlc.snapshot.inputs'), JSON.stringify(files.map((f) => path.resolve(f))));
     // the Node the blob is for, as bin/tmlc sees it (`stat -L -c '%s %Y %i'`), and the V8 flags to start it with
     const node = statSync(process.execPath);
     writeFileSync(path.join(cli, 'tmlc.snapshot.stamp'), `${node.size} ${Math.floor(node.mtimeMs / 1000)} ${node.ino}\n${flags.join(' ')}\n`);

@@ -2,10 +2,11 @@
 // exist (a build that silently stopped making it would only be slower), and a command started from it must do
 // exactly what the same command started from bin/tmlc.js does: the same standard output, standard error and status.
 // A snapshot that is not the one next to the compiler it was made with runs the script instead.
-import { copyFileSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { createProtocolConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver-protocol/node';
 import { testTempDir } from '../setup/temp_dir.js';
 
 const root = path.resolve(new URL('../../', import.meta.url).pathname);
@@ -100,6 +101,20 @@ describe('the start-up snapshot', () => {
     const r = await run(launcher, ['run', program], { NODE_EXTRA_CA_CERTS: '/nonexistent/certs.pem' });
     // a Node that loaded it would have warned that it cannot
     expect(r).toEqual({ stdout: 'sum 7\nargs 0\nca /nonexistent/certs.pem', stderr: '', exitCode: 0 });
+  });
+
+  it('leaves out the language server: `lsp` started from the blob itself runs through bin/tmlc.js and answers', async () => {
+    // bin/tmlc already sends `lsp` to the script; this is a client that starts Node from the blob directly
+    const [, flags = ''] = readFileSync(path.join(cli, 'tmlc.snapshot.stamp'), 'utf8').split('\n');
+    const server = execa('node', [...flags.split(' '), '--snapshot-blob', path.join(cli, 'tmlc.snapshot.blob'), '--', 'lsp'], { reject: false, env, cwd: dir });
+    const client = createProtocolConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
+    client.listen();
+    const r = (await client.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} })) as { capabilities: { hoverProvider?: unknown } };
+    expect(r.capabilities.hoverProvider).toBe(true);
+    await client.sendRequest('shutdown');
+    await client.sendNotification('exit');
+    expect((await server).exitCode).toBe(0);
+    client.dispose();
   });
 
   it('is not used from anywhere but where it was made: the command runs through bin/tmlc.js', async () => {
