@@ -54,7 +54,7 @@ describe('CompilePool', () => {
     const saved = process.env['TMLC_V8_OPT'];
     try {
       delete process.env['TMLC_V8_OPT'];
-      expect((await flagsOf()).split(' ').slice(-2)).toEqual(['--no-opt', '--sparkplug']);
+      expect((await flagsOf()).split(' ').slice(-3)).toEqual(['--no-opt', '--sparkplug', '--min-semi-space-size=16']);
       process.env['TMLC_V8_OPT'] = '1';
       expect(await flagsOf()).not.toContain('--no-opt');
     } finally {
@@ -80,9 +80,10 @@ describe('CompilePool', () => {
 
 describe("a worker's Node", () => {
   it("does not get the runner's --snapshot-blob (a worker is a module, not the CLI), and gets each flag once", () => {
-    const flags = workerExecArgv({}, ['--no-opt', '--sparkplug', '--snapshot-blob', '/x/tmlc.snapshot.blob']);
-    expect(flags).toEqual(['--no-opt', '--sparkplug']);
-    expect(workerExecArgv({}, ['--snapshot-blob=/x/b.blob', '--stack-size=2000'])).toEqual(['--stack-size=2000', '--no-opt', '--sparkplug']);
+    const oneShot = ['--no-opt', '--sparkplug', '--min-semi-space-size=16'];
+    const flags = workerExecArgv({}, [...oneShot, '--snapshot-blob', '/x/tmlc.snapshot.blob']);
+    expect(flags).toEqual(oneShot);
+    expect(workerExecArgv({}, ['--snapshot-blob=/x/b.blob', '--stack-size=2000'])).toEqual(['--stack-size=2000', ...oneShot]);
     expect(workerExecArgv({ TMLC_V8_OPT: '1' }, ['--snapshot-blob', '/x/b.blob'])).toEqual([]);
   });
 
