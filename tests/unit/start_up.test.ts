@@ -91,3 +91,16 @@ describe("--time's start-up row", () => {
     expect(second.format()).toMatch(/^time: total /);
   });
 });
+
+describe('PhaseTimer', () => {
+  it('reads the resident set for each row only when asked to (--time)', () => {
+    const quiet = new PhaseTimer(false);
+    quiet.add('codegen', 2);
+    expect(quiet.phases).toEqual([{ phase: 'codegen', ms: 2, rssMb: null }]);
+    expect(quiet.format()).toMatch(/^time: codegen +2\.0 ms\ntime: total +[\d.]+ ms\n$/);
+    const timed = new PhaseTimer(true);
+    timed.add('codegen', 2);
+    expect(timed.phases[0]!.rssMb).toBeGreaterThan(0);
+    expect(timed.format()).toMatch(/^time: codegen +2\.0 ms +\d+ MB rss\ntime: total +[\d.]+ ms +\d+ MB rss\n$/);
+  });
+});

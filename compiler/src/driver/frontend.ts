@@ -36,7 +36,7 @@ export function runFrontEnd(entryPath: string, opts: FrontEndOptions): FrontEndR
   const timings: PhaseTime[] = [];
   let t0 = performance.now();
   const checked = checkProgram(entryPath, sources, diags, opts.tests, opts.needsMain ?? false, { stdParser: stdlibParseCache(), moduleRoot: projectSourceDir(entryPath), overlay: opts.overlay });
-  timings.push(phaseTime('parse+check', performance.now() - t0));
+  timings.push(phaseTime('parse+check', performance.now() - t0, opts.time));
   opts.afterPhase?.();
   if (!checked || diags.hasErrors()) return { program: null, diagnostics: diags.items, sources, timings, mirText: null, checked };
   t0 = performance.now();
@@ -46,14 +46,14 @@ export function runFrontEnd(entryPath: string, opts: FrontEndOptions): FrontEndR
   const program = buildMir(checked, sources, lower, diags, {
     stopAfter,
     timed: (pass, ms) => {
-      timings.push(phaseTime(`mir:${pass}`, ms));
+      timings.push(phaseTime(`mir:${pass}`, ms, opts.time));
       opts.afterPhase?.();
     },
     after: (pass, ctx) => {
       if (pass.name === opts.mirAfter) mirText = currentMir(ctx).map(printFunction).join('\n');
     },
   });
-  timings.push(phaseTime('mir (all)', performance.now() - t0));
+  timings.push(phaseTime('mir (all)', performance.now() - t0, opts.time));
   return { program: diags.hasErrors() ? null : program, diagnostics: diags.items, sources, timings, mirText, checked };
 }
 

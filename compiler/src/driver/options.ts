@@ -41,6 +41,8 @@ export interface FrontEndOptions {
   overlay?: ReadonlyMap<string, string>;
   /** called after the checker and after each MIR pass: a large build collects its garbage there */
   afterPhase?: () => void;
+  /** --time: the timings carry the resident set at each phase's end (else null: not read) */
+  time?: boolean;
 }
 
 /** The runtime library variant a build links (TOOLCHAIN.md §4). */

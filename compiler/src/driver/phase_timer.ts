@@ -3,12 +3,13 @@
 export interface PhaseTime {
   phase: string;
   ms: number;
-  rssMb: number;
+  /** null when not asked for: reading it is a system call, about 40 a build */
+  rssMb: number | null;
 }
 
-/** A phase's row: its time, and the resident set now that it has ended. */
-export function phaseTime(phase: string, ms: number): PhaseTime {
-  return { phase, ms, rssMb: process.memoryUsage.rss() / 2 ** 20 };
+/** A phase's row: its time, and (`withRss`) the resident set now that it has ended. */
+export function phaseTime(phase: string, ms: number, withRss = true): PhaseTime {
+  return { phase, ms, rssMb: withRss ? process.memoryUsage.rss() / 2 ** 20 : null };
 }
 
 /** How the process reached the command, and when (ms since Node started): the first row of the process's first
@@ -30,8 +31,11 @@ export class PhaseTimer {
   /** the start-up row goes to the process's first timer only: a `tmlc test` worker compiles many files */
   private readonly startUp = takeStartUp();
 
+  /** `withRss`: the rows carry the resident set (--time prints them; a build without it need not read it) */
+  constructor(readonly withRss = true) {}
+
   add(phase: string, ms: number): void {
-    this.phases.push(phaseTime(phase, ms));
+    this.phases.push(phaseTime(phase, ms, this.withRss));
   }
 
   async time<T>(phase: string, fn: () => T | Promise<T>): Promise<T> {
@@ -44,9 +48,10 @@ export class PhaseTimer {
   }
 
   format(): string {
-    const row = (p: PhaseTime): string => `time: ${p.phase.padEnd(20)} ${p.ms.toFixed(1).padStart(9)} ms ${p.rssMb.toFixed(0).padStart(6)} MB rss\n`;
+    const rss = (p: PhaseTime): string => (p.rssMb === null ? '' : ` ${p.rssMb.toFixed(0).padStart(6)} MB rss`);
+    const row = (p: PhaseTime): string => `time: ${p.phase.padEnd(20)} ${p.ms.toFixed(1).padStart(9)} ms${rss(p)}\n`;
     const first = this.startUp === null ? [] : [this.startUp];
-    return [...first, ...this.phases, phaseTime('total', performance.now() - this.t0)].map(row).join('');
+    return [...first, ...this.phases, phaseTime('total', performance.now() - this.t0, this.withRss)].map(row).join('');
   }
 }
 

@@ -125,7 +125,7 @@ async function frontEnd(entry: string, options: PipelineOptions, tests: boolean,
   // a large build's front end collects its garbage between passes (memory_checkpoint.ts); `check` does not: its
   // peak is the front end's own, and the collections cost it 14% more CPU (user+sys, 10 runs: 1,054 ms against 926)
   const checkpoint = checkOnly ? null : new MemoryCheckpoint();
-  const fe = runFrontEnd(entry, { ...frontEndOptions(options, tests), needsMain, checkOnly, afterPhase: () => checkpoint?.now() });
+  const fe = runFrontEnd(entry, { ...frontEndOptions(options, tests), needsMain, checkOnly, afterPhase: () => checkpoint?.now(), time: options.time });
   timer.phases.push(...fe.timings);
   const inputs = fe.sources.paths();
   const errors = await printDiagnostics(applyWarningPolicy(fe.diagnostics, options.warnings), fe.sources, options.messageFormat, io, options.color);
@@ -150,7 +150,7 @@ export interface BuildExtra {
  */
 export async function build(entry: string, out: string | null, options: PipelineOptions, extra: BuildExtra = {}): Promise<number> {
   const io = extra.io ?? processOutput;
-  const timer = new PhaseTimer();
+  const timer = new PhaseTimer(options.time);
   try {
     return await guarded(() => buildUnguarded(entry, out, options, extra, timer, io), io);
   } finally {
@@ -271,7 +271,7 @@ async function backEnd(
 
 /** `tmlc check`: the front end only; diagnostics and the exit status. */
 export async function check(entry: string, options: PipelineOptions, io: Output = processOutput): Promise<number> {
-  const timer = new PhaseTimer();
+  const timer = new PhaseTimer(options.time);
   try {
     return await guarded(async () => (await frontEnd(entry, options, false, timer, io, false, true)).status, io);
   } finally {
