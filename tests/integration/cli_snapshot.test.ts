@@ -29,6 +29,11 @@ writeFileSync(
 );
 const broken = path.join(dir, 'broken.tml');
 writeFileSync(broken, 'func main() {\n    let s = "text"\n    let t = s\n    println(s)\n    let n: I64 = "no"\n}\n');
+// IR larger than a pipe's buffer (64 KB): the snapshot's process exits as soon as the command is done, so its
+// output must all have been written by then
+const big = path.join(dir, 'big.tml');
+const bigFns = Array.from({ length: 150 }, (_, i) => `func f${i}(n: I64) -> I64 {\n    println("f${i} {n}")\n    n * ${i + 2} + ${i}\n}\n`);
+writeFileSync(big, `${bigFns.join('')}func main() {\n${Array.from({ length: 150 }, (_, i) => `    println("{f${i}(${i})}")\n`).join('')}}\n`);
 const panics = path.join(dir, 'panics.tml');
 writeFileSync(panics, 'func main() {\n    let xs = [1, 2, 3]\n    let i = args().len() + 5\n    println("{xs[i]}")\n}\n');
 
@@ -70,6 +75,7 @@ describe('the start-up snapshot', () => {
     ['check --message-format=json', ['check', '--message-format=json', broken]],
     ['--emit=mir', ['build', '--emit=mir', program, '-o', '-']],
     ['--emit=ir (code generation: the LLVM addon is loaded after the snapshot)', ['build', '--emit=ir', program, '-o', '-']],
+    ['--emit=ir, larger than a pipe holds', ['build', '--emit=ir', big, '-o', '-']],
     ['run', ['run', program, 'one', 'two']],
     ['run, a program that panics', ['run', panics]],
   ];
@@ -79,6 +85,7 @@ describe('the start-up snapshot', () => {
       expect(a).toEqual(b);
       if (args[0] === 'run' && args[1] === program) expect(a.stdout).toBe('sum 7\nargs 2\nca unset');
       if (args[0] === 'check') expect(a.exitCode).toBe(1);
+      if (args[2] === big) expect(a.stdout.length).toBeGreaterThan(256 * 1024);
     });
   }
 

@@ -47,8 +47,23 @@ function main(): void {
     return;
   }
   installProcessHandlers();
-  void runCli(args).then((status) => {
-    process.exitCode = status;
+  // Exit as soon as the command is done and its output is out, instead of letting Node free its environment and
+  // V8's heap first (3 ms of hello's build). The compiler writes its files with synchronous calls and 'exit' handlers
+  // (temporary directories) still run; stdout and stderr are waited for, because a write to a full pipe is queued.
+  // `tmlc lsp`, whose command returns while the server runs on, never gets here (see above).
+  void runCli(args)
+    .then(async (status) => {
+      await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+      return status;
+    })
+    .then((status) => process.exit(status));
+}
+
+/** Resolves once everything written to `stream` so far is out (or the stream failed: its error is handled elsewhere). */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed || !stream.writable) resolve();
+    else stream.write('', () => resolve());
   });
 }
 
