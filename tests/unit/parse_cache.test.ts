@@ -132,6 +132,8 @@ describe('the standard library parse cache', () => {
       (t) => t.slice(0, t.length / 2), // truncated
       (t) => t.replace('"items"', '"itens"'), // body changed, checksum not
       (t) => t.replace(/\t\d+\t/, '\tmany\t'), // header mangled
+      (t) => t.replace(/\t\d+\n/, '\t99999999\n'), // the module's length beyond the entry
+      (t) => t.replace(/\t\d+\n/, '\t10\n'), // the module's length cutting its JSON
       () => '',
     ];
     for (const corrupt of corruptions) {

@@ -12,9 +12,11 @@
 // The parse's node ids are kept relative to the first id it took: a module loaded from the cache gets the ids a
 // fresh parse would have given it at that point (ast.ts nextIdMark/takeIds), so later layers see the same tree.
 //
-// A function's body is kept as a JSON string inside the entry and parsed the first time something reads it: bodies
-// are 80% of the library's entries, and a program checks and lowers only the library bodies it reaches (sema/
-// typed_bodies.ts), so most are never read. Parsing a string is a scan; building its objects was most of a load.
+// A function's body is kept as JSON text of its own and parsed the first time something reads it: bodies are 80% of
+// the library's entries, and a program checks and lowers only the library bodies it reaches (sema/typed_bodies.ts),
+// so most are never read. The bodies follow the module's JSON in the entry, each found by its offsets, so loading a
+// module parses only the module's part (format 2 kept each body as a JSON string inside the module's JSON, which
+// JSON.parse still had to scan and unescape: most of hello's parse+check was that).
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -24,7 +26,7 @@ import { DiagnosticBag } from '../syntax/diagnostics.js';
 import { parseModule } from '../syntax/parser.js';
 import type { SourceFile } from '../syntax/source.js';
 
-const FORMAT = 'tmlc-parsed-module 2';
+const FORMAT = 'tmlc-parsed-module 3';
 /** Entries kept (the library has 15 files; several versions of each fit). */
 export const MAX_ENTRIES = 120;
 
@@ -79,14 +81,16 @@ export class ParseCache implements ModuleParser {
     }
     try {
       const nl = text.indexOf('\n');
-      const [format, countText, sum] = splitHeader(text.slice(0, Math.max(nl, 0)));
+      const [format, countText, sum, moduleLengthText] = splitHeader(text.slice(0, Math.max(nl, 0)));
       const body = text.slice(nl + 1);
       if (nl < 0 || format !== FORMAT || createHash('sha256').update(body).digest('hex') !== sum) return null;
       const count = Number(countText);
-      const mod = JSON.parse(body) as Module;
+      const moduleLength = Number(moduleLengthText);
+      if (!Number.isSafeInteger(moduleLength) || moduleLength < 0 || moduleLength > body.length) return null;
+      const mod = JSON.parse(body.slice(0, moduleLength)) as Module;
       if (!Number.isSafeInteger(count) || count < 0 || mod.path !== srcPath || !Array.isArray(mod.items)) return null;
       const base = nextIdMark();
-      restore(mod, base, srcPath);
+      restore(mod, { base, file: srcPath, bodies: body.slice(moduleLength) });
       takeIds(count);
       return mod;
     } catch {
@@ -97,11 +101,13 @@ export class ParseCache implements ModuleParser {
   /** Writes an entry atomically (a temporary file renamed into place); a cache that cannot be written is skipped. */
   private write(file: string, mod: Module, base: number, count: number): void {
     try {
-      const body = JSON.stringify(mod, encoder(base));
+      const bodies: string[] = [];
+      const moduleJson = JSON.stringify(mod, encoder(base, bodies));
+      const body = moduleJson + bodies.join('');
       const sum = createHash('sha256').update(body).digest('hex');
       fs.mkdirSync(this.dir, { recursive: true });
       const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-      fs.writeFileSync(tmp, `${FORMAT}\t${count}\t${sum}\n${body}`);
+      fs.writeFileSync(tmp, `${FORMAT}\t${count}\t${sum}\t${moduleJson.length}\n${body}`);
       try {
         fs.renameSync(tmp, file);
       } catch {
@@ -134,17 +140,19 @@ export class ParseCache implements ModuleParser {
   }
 }
 
-function splitHeader(line: string): [string, string, string] {
-  const [format = '', count = '', sum = ''] = line.split('\t');
-  return [format, count, sum];
+function splitHeader(line: string): [string, string, string, string] {
+  const [format = '', count = '', sum = '', moduleLength = ''] = line.split('\t');
+  return [format, count, sum, moduleLength];
 }
 
 /**
  * JSON for a module: node ids relative to the parse's first id, span files left out (the entry is of one file),
- * bigints (integer literals) as `{ "$bigint": "…" }`, a function's body as `{ "$lazy": "<its JSON>" }`. Anything JSON
- * cannot carry as is makes the entry unusable.
+ * bigints (integer literals) as `{ "$bigint": "…" }`, a function's body as `{ "$lazy": [start, end] }`, its JSON
+ * being `bodies.join('')` from start to end (a body's own nested function bodies are out of it the same way).
+ * Anything JSON cannot carry as is makes the entry unusable.
  */
-function encoder(base: number): (this: unknown, key: string, value: unknown) => unknown {
+function encoder(base: number, bodies: string[]): (this: unknown, key: string, value: unknown) => unknown {
+  let end = 0;
   const replacer = function (this: unknown, key: string, value: unknown): unknown {
     if (key === 'id' && typeof value === 'number') return value - base;
     if (key === 'file' && typeof value === 'string') return 0;
@@ -152,21 +160,33 @@ function encoder(base: number): (this: unknown, key: string, value: unknown) => 
     if (value === undefined || (typeof value === 'number' && !Number.isFinite(value)) || Object.is(value, -0)) {
       throw new Error('not cacheable');
     }
-    if (key === 'body' && value !== null && (this as { kind?: unknown }).kind === 'Func') return { $lazy: JSON.stringify(value, replacer) };
+    if (key === 'body' && value !== null && (this as { kind?: unknown }).kind === 'Func') {
+      const json = JSON.stringify(value, replacer);
+      bodies.push(json);
+      end += json.length;
+      return { $lazy: [end - json.length, end] };
+    }
     return value;
   };
   return replacer;
 }
 
+/** What restore needs: the ids' base, the file of the spans, and the text the lazy bodies' offsets are into. */
+interface Restoring {
+  base: number;
+  file: string;
+  bodies: string;
+}
+
 /** Undoes the encoder in place: absolute node ids, span files, bigints; a lazy body becomes a property that parses
  * and restores it when first read (and is then a plain value). */
-function restore(node: unknown, base: number, file: string): void {
+function restore(node: unknown, r: Restoring): void {
   if (Array.isArray(node)) {
     for (let i = 0; i < node.length; i++) {
       const v: unknown = node[i];
       if (v !== null && typeof v === 'object') {
         if ('$bigint' in v) node[i] = BigInt((v as { $bigint: string }).$bigint);
-        else restore(v, base, file);
+        else restore(v, r);
       }
     }
     return;
@@ -176,24 +196,28 @@ function restore(node: unknown, base: number, file: string): void {
     const v = o[key];
     if (v !== null && typeof v === 'object') {
       if ('$bigint' in v) o[key] = BigInt((v as { $bigint: string }).$bigint);
-      else if ('$lazy' in v && typeof v.$lazy === 'string') lazyProperty(o, key, v.$lazy, base, file);
-      else restore(v, base, file);
+      else if ('$lazy' in v) lazyProperty(o, key, v.$lazy, r);
+      else restore(v, r);
     } else if (key === 'id' && typeof v === 'number') {
-      o[key] = v + base;
+      o[key] = v + r.base;
     } else if (key === 'file' && v === 0) {
-      o[key] = file;
+      o[key] = r.file;
     }
   }
 }
 
-function lazyProperty(o: Record<string, unknown>, key: string, json: string, base: number, file: string): void {
+function lazyProperty(o: Record<string, unknown>, key: string, range: unknown, r: Restoring): void {
+  const [start, end] = Array.isArray(range) ? (range as unknown[]) : [];
+  if (typeof start !== 'number' || typeof end !== 'number' || !(0 <= start && start <= end && end <= r.bodies.length)) {
+    throw new Error('a lazy body out of range'); // a corrupt entry: read() treats it as a miss
+  }
   const settle = (value: unknown): void => void Object.defineProperty(o, key, { value, writable: true, enumerable: true, configurable: true });
   Object.defineProperty(o, key, {
     enumerable: true,
     configurable: true,
     get() {
-      const value = JSON.parse(json) as unknown;
-      if (value !== null && typeof value === 'object') restore(value, base, file);
+      const value = JSON.parse(r.bodies.slice(start, end)) as unknown;
+      if (value !== null && typeof value === 'object') restore(value, r);
       settle(value);
       return value;
     },
