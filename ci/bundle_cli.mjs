@@ -63,7 +63,7 @@ try {
 // once more from snapshot.js, run under `node --build-snapshot` with the flags bin/tmlc.js gives V8 (a blob only
 // loads under the flags it was made with), and the stamp bin/tmlc checks before it uses the blob. Without one, bin/tmlc
 // runs bin/tmlc.js: a failure here costs start-up time only, so it is reported and the build goes on.
-// Two things make the blob start faster (docs/decisions.md, "An eager, minified snapshot"):
+// Two things make the blob start faster (docs/decisions.md, "Hello within 2x of clang"):
 // - the bundle is minified (whitespace and syntax, names kept): the heap holds its source, and every megabyte of blob
 //   costs start-up time (Node copies the blob twice before V8 deserialises it);
 // - it is compiled with --no-lazy, so the heap holds bytecode for every function, also those the warm-up cannot run

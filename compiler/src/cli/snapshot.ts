@@ -41,7 +41,8 @@ function main(): void {
   noteStartUp('snapshot');
   restoreNodeEnvironment();
   const args = process.argv.slice(1);
-  // the language server is not in the snapshot (ci/bundle_cli.mjs): bin/tmlc sends `lsp` to bin/tmlc.js, and so does this
+  // the language server is not in the snapshot (ci/bundle_cli.mjs): bin/tmlc sends `lsp` to bin/tmlc.js, and so
+  // does this
   if (args[0] === 'lsp' || !snapshotIsCurrent(snapshotBlobArgument(process.execArgv).blob, builtIn, path.join(builtIn, 'tmlc.snapshot.inputs'))) {
     runScript(args);
     return;
@@ -59,7 +60,8 @@ function main(): void {
     .then((status) => process.exit(status));
 }
 
-/** Resolves once everything written to `stream` so far is out (or the stream failed: its error is handled elsewhere). */
+/** Resolves once everything written to `stream` so far is out (or the stream failed: its error is handled
+ * elsewhere). */
 function flushed(stream: NodeJS.WriteStream): Promise<void> {
   return new Promise((resolve) => {
     if (stream.destroyed || !stream.writable) resolve();
@@ -67,7 +69,8 @@ function flushed(stream: NodeJS.WriteStream): Promise<void> {
   });
 }
 
-/** A stale or moved snapshot, or `lsp`: the command runs as `node bin/tmlc.js ARGS…` would, with its status or signal. */
+/** A stale or moved snapshot, or `lsp`: the command runs as `node bin/tmlc.js ARGS…` would, with its status or
+ * signal. */
 function runScript(args: readonly string[]): void {
   const script = path.resolve(builtIn, '..', '..', '..', '..', 'bin', 'tmlc.js');
   const r = spawnSync(process.execPath, [script, ...args], { stdio: 'inherit' });

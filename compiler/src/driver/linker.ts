@@ -81,7 +81,7 @@ export function linkTemplateDir(env: NodeJS.ProcessEnv = process.env): string {
 /**
  * The driver flag that makes the direct link use gold: `-fuse-ld=gold` for a link for the host when `ld.gold` is on
  * the PATH (binutils has it on Debian), else none (bfd). gold links hello in 60% of bfd's CPU time (docs/decisions.md,
- * "gold for the direct link"). TMLC_LINKER=bfd keeps bfd. A gold link that fails is retried through the driver
+ * "Hello within 2x of clang"). TMLC_LINKER=bfd keeps bfd. A gold link that fails is retried through the driver
  * without this flag (backend.ts `linkObject`).
  */
 export function goldFlags(forHost: boolean, env: NodeJS.ProcessEnv = process.env): string[] {
