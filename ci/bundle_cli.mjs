@@ -73,6 +73,22 @@ function noSnapshot(why) {
   for (const f of SNAPSHOT_OUTPUTS) rmSync(path.join(cli, f), { force: true });
   console.error(`bundle_cli: no start-up snapshot (${why}); bin/tmlc will run bin/tmlc.js`);
 }
+/**
+ * The files whose modification times tell whether the snapshot is older than what it was made from (snapshot.ts
+ * `snapshotIsCurrent` stats each, on every command): not all 360 inputs, which took 2 ms, but one file of dist/,
+ * since tsc writes every file of dist/ on every run (a `tsc` after `npm run build` makes them all newer), and the
+ * package.json of each npm package, which npm writes whenever it installs the package. Other inputs stay.
+ */
+function stalenessProbes(inputs) {
+  const dist = path.join(root, 'dist') + path.sep;
+  const probes = new Set();
+  for (const f of inputs) {
+    const pkg = /^(.*[/\\]node_modules[/\\](?:@[^/\\]+[/\\])?[^/\\]+)[/\\]/.exec(f);
+    if (pkg) probes.add(path.join(pkg[1], 'package.json'));
+    else if (!f.startsWith(dist)) probes.add(f);
+  }
+  return [path.join(cli, 'snapshot.js'), ...probes];
+}
 // `tmlc lsp` never starts from the snapshot (bin/tmlc and snapshot.ts's main run it through bin/tmlc.js, keeping
 // TurboFan), so the snapshot leaves out the language server and vscode-languageserver, a fifth of the bundle
 const withoutLanguageServer = {
@@ -121,7 +137,7 @@ try {
   } else {
     // files only: the language server's stand-in is no file
     const files = Object.keys(made.metafile.inputs).filter((f) => !f.startsWith('tmlc-snapshot-stub:'));
-    writeFileSync(path.join(cli, 'tmlc.snapshot.inputs'), JSON.stringify(files.map((f) => path.resolve(f))));
+    writeFileSync(path.join(cli, 'tmlc.snapshot.inputs'), JSON.stringify(stalenessProbes(files.map((f) => path.resolve(f)))));
     // the Node the blob is for, as bin/tmlc sees it (`stat -L -c '%s %Y %i'`), and the V8 flags to start it with
     const node = statSync(process.execPath);
     writeFileSync(path.join(cli, 'tmlc.snapshot.stamp'), `${node.size} ${Math.floor(node.mtimeMs / 1000)} ${node.ino}\n${flags.join(' ')}\n`);

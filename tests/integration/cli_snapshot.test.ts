@@ -59,6 +59,14 @@ describe('the start-up snapshot', () => {
     expect(existsSync(path.join(cli, 'tmlc.snapshot.inputs'))).toBe(true);
   });
 
+  it("checks for staleness a file of dist/ (tsc writes them all) and each bundled package's package.json", () => {
+    const probes = JSON.parse(readFileSync(path.join(cli, 'tmlc.snapshot.inputs'), 'utf8')) as string[];
+    expect(probes).toContain(path.join(cli, 'snapshot.js'));
+    for (const pkg of ['execa', 'commander', 'smol-toml']) expect(probes).toContain(path.join(root, 'node_modules', pkg, 'package.json'));
+    expect(probes.every((f) => existsSync(f))).toBe(true);
+    expect(probes.filter((f) => f.includes(`${path.sep}node_modules${path.sep}`)).every((f) => f.endsWith(`${path.sep}package.json`))).toBe(true);
+  });
+
   it('is what bin/tmlc starts from (--time says so), and bin/tmlc.js is not', async () => {
     const a = await run(launcher, ['check', '--time', program]);
     expect(a.exitCode).toBe(0);
