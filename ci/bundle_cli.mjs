@@ -91,11 +91,12 @@ function stalenessProbes(inputs) {
 }
 // `tmlc lsp` never starts from the snapshot (bin/tmlc and snapshot.ts's main run it through bin/tmlc.js, keeping
 // TurboFan), so the snapshot leaves out the language server and vscode-languageserver, a fifth of the bundle
+const STUB_NAMESPACE = 'tmlc-snapshot-stub';
 const withoutLanguageServer = {
   name: 'without-language-server',
   setup(b) {
-    b.onResolve({ filter: /[/\\]lsp[/\\]server\.js$/ }, () => ({ path: 'lsp/server.js', namespace: 'tmlc-snapshot-stub' }));
-    b.onLoad({ filter: /.*/, namespace: 'tmlc-snapshot-stub' }, () => ({
+    b.onResolve({ filter: /[/\\]lsp[/\\]server\.js$/ }, () => ({ path: 'lsp/server.js', namespace: STUB_NAMESPACE }));
+    b.onLoad({ filter: /.*/, namespace: STUB_NAMESPACE }, () => ({
       contents: "export function startServer() { throw new Error('the start-up snapshot has no language server: tmlc lsp runs through bin/tmlc.js'); }",
       loader: 'js',
     }));
@@ -136,7 +137,7 @@ try {
     noSnapshot(`node --build-snapshot failed: ${(built.stderr || built.error?.message || `status ${built.status}`).trim().split('\n').slice(-3).join(' / ')}`);
   } else {
     // files only: the language server's stand-in is no file
-    const files = Object.keys(made.metafile.inputs).filter((f) => !f.startsWith('tmlc-snapshot-stub:'));
+    const files = Object.keys(made.metafile.inputs).filter((f) => !f.startsWith(`${STUB_NAMESPACE}:`));
     writeFileSync(path.join(cli, 'tmlc.snapshot.inputs'), JSON.stringify(stalenessProbes(files.map((f) => path.resolve(f)))));
     // the Node the blob is for, as bin/tmlc sees it (`stat -L -c '%s %Y %i'`), and the V8 flags to start it with
     const node = statSync(process.execPath);

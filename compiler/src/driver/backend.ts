@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { BuildOptions } from './options.js';
 import { copyOutputFile, pathArg, writeOutputFile } from './files.js';
-import { runtimeInlineBitcode } from './runtime_lib.js';
+import { isHostTriple, runtimeInlineBitcode } from './runtime_lib.js';
 import { hostTriple } from './settings.js';
 import { directLinkEnabled, findLinkTemplate, goldFlags, instantiateLink, linkTemplateDir } from './linker.js';
 import { runExecutable, runTool, ToolError, type RunToolOptions, type ToolResult } from './toolchain.js';
@@ -166,7 +166,7 @@ async function linkObject(o: BuildOptions, obj: string, runtimeLib: string, exe:
   const paths = { input: pathArg(obj), runtime: pathArg(runtimeLib), output: pathArg(exe) };
   const argsFor = (p: typeof paths): string[] => clangLinkArgs(o, p.input, p.runtime, p.output);
   const driverArgs = argsFor(paths);
-  const gold = goldFlags(!clangCodegenFlags(o).some((f) => f.startsWith('--target=')));
+  const gold = goldFlags(isHostTriple(o.triple));
   const linkTemplate = directLinkEnabled()
     ? await findLinkTemplate({
         driverArgs: (p) => [...gold, ...argsFor(p)],
