@@ -404,16 +404,39 @@ TML_RT_HIDDEN __attribute__((noinline)) void *tml_rt_pool_alloc_slow(TmlClassPoo
     return slot_init(pool, o, size, vtable, site);
 }
 
+/* Single-threaded only: puts one initialised slot on the empty free list (from the bump region, growing the pool if
+ * need be), for tml_class_pool_alloc to pop. Tracked builds also come here when `size` does not fit the slots
+ * (pool_set_size fixes the size on the first allocation and stops the program on a misfit). */
+TML_RT_HIDDEN __attribute__((noinline)) void tml_rt_pool_refill(TmlClassPool *pool, int64_t size, void **vtable,
+                                                               const TmlAllocSite *site) {
+    if (pool->stride == 0 || size > (int64_t)pool->stride - HIDDEN) pool_set_size(pool, size);
+    if (pool->free_list) return;
+    char *o = pool_pop_bump(pool);
+    if (!o) {
+        pool_grow(pool, size, site);
+        o = pool_pop_bump(pool);
+    }
+    slot_init(pool, o, size, vtable, site);
+    global_push(pool, o);
+}
+
 void *tml_class_pool_alloc(TmlClassPool *pool, int64_t size, void **vtable, const TmlAllocSite *site) {
     if (size >= 0 && size < (int64_t)sizeof(TmlObject)) size = sizeof(TmlObject);
     /* A free slot implies a slot size fixed by an earlier allocation of the class, which always passes the same
      * size; tracked builds still check it on every allocation. */
     char *o;
-    if (__builtin_expect(tml_rt_single_threaded() && pool->free_list != NULL, 1)
+    if (__builtin_expect(tml_rt_single_threaded(), 1)) {
+        /* The refill is out of line and the pop is after it, on both paths: in a --release loop the list head then
+         * has one value after the allocation (the popped slot's link), which LLVM keeps in a register up to the
+         * next free, as a C free list's head is; a pop on the fast path only would leave the slow path's head
+         * unknown, to be loaded again. */
+        if (__builtin_expect(pool->free_list == NULL
 #ifdef TML_DEBUG_MEMORY
-        && size <= (int64_t)pool->stride - HIDDEN
+                                 || size > (int64_t)pool->stride - HIDDEN
 #endif
-    ) {
+                             ,
+                             0))
+            tml_rt_pool_refill(pool, size, vtable, site);
         o = global_pop(pool);
 #if TML_RT_POOL_CHECKS
         SLOT_UNPOISON(o, size);
@@ -422,7 +445,8 @@ void *tml_class_pool_alloc(TmlClassPool *pool, int64_t size, void **vtable, cons
         *site_word(o) = site;
 #endif
         /* the vtable: a pool holds the instances of one class (the compiler's pool$C goes with vtable$C), so in
-         * the release runtime a reused slot still has it (its free wrote only the first word) */
+         * the release runtime a reused slot still has it (its free wrote only the first word; a refilled slot has
+         * it from slot_init) */
         ((TmlObject *)(void *)o)->vtable = vtable;
 #endif
     } else {
