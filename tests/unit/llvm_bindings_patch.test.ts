@@ -111,6 +111,47 @@ describe('attributes', () => {
   });
 });
 
+describe('metadata', () => {
+  it('TBAA nodes (root, scalar types, access tags) on loads and stores appear in the IR, one node per distinct tuple', () => {
+    const ctx = new llvm.LLVMContext();
+    const module = new llvm.Module('tbaa', ctx);
+    const builder = new llvm.IRBuilder(ctx);
+    const dbl = builder.getDoubleTy();
+    const fn = llvm.Function.Create(llvm.FunctionType.get(dbl, [llvm.PointerType.getUnqual(dbl)], false), llvm.GlobalValue.LinkageTypes.ExternalLinkage, 'f', module);
+    builder.SetInsertPoint(llvm.BasicBlock.Create(ctx, 'entry', fn));
+    const root = llvm.MDNode.getTBAARoot(ctx, 'Simple C/C++ TBAA');
+    const char = llvm.MDNode.getTBAAScalarType(ctx, 'omnipotent char', root);
+    const double = llvm.MDNode.getTBAAScalarType(ctx, 'double', char);
+    const tag = llvm.MDNode.getTBAAAccessTag(ctx, double, double, 0);
+    const again = llvm.MDNode.getTBAAAccessTag(ctx, llvm.MDNode.getTBAAScalarType(ctx, 'double', char), double, 0);
+    const load = builder.CreateLoad(dbl, fn.getArg(0));
+    load.setMetadata('tbaa', tag);
+    builder.CreateStore(load, fn.getArg(0)).setMetadata('tbaa', again);
+    builder.CreateRet(load);
+    expect(llvm.verifyModule(module)).toBe(false);
+    const ir = module.print();
+    expect(ir).toContain('%1 = load double, double* %0, align 8, !tbaa !0');
+    expect(ir).toContain('store double %1, double* %0, align 8, !tbaa !0');
+    expect(ir).toContain('!0 = !{!1, !1, i64 0}\n!1 = !{!"double", !2, i64 0}\n!2 = !{!"omnipotent char", !3, i64 0}\n!3 = !{!"Simple C/C++ TBAA"}');
+    builder.dispose();
+    module.dispose();
+    ctx.dispose();
+  });
+
+  it('a bad argument is a TypeError naming the expected signature', () => {
+    const ctx = new llvm.LLVMContext();
+    const root = llvm.MDNode.getTBAARoot(ctx, 'r');
+    expect(() => llvm.MDNode.getTBAAScalarType(ctx, 'double', null as unknown as llvm.MDNode)).toThrow(/getTBAAScalarType needs to be called with/);
+    expect(() => llvm.MDNode.getTBAAAccessTag(ctx, root, root, 'x' as unknown as number)).toThrow(/getTBAAAccessTag needs to be called with/);
+    const { module, fn, builder } = smallModule(ctx);
+    const load = builder.CreateLoad(builder.getInt8Ty(), fn.getArg(0));
+    expect(() => load.setMetadata('tbaa', 3 as unknown as llvm.MDNode)).toThrow(/LoadInst.setMetadata needs to be called with/);
+    builder.dispose();
+    module.dispose();
+    ctx.dispose();
+  });
+});
+
 describe('object emission', () => {
   it('an object file written by the TargetMachine links with clang into a program that runs', async () => {
     initTargets();
