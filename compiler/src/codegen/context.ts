@@ -1,5 +1,6 @@
 // What every part of code generation for one module shares.
 import type llvm from './llvm.js';
+import type { AliasTags } from './alias_tags.js';
 import type { ConstantPool } from './constants.js';
 import type { DebugInfo } from './debuginfo.js';
 import type { Externs } from './externs.js';
@@ -29,4 +30,6 @@ export interface ModuleContext {
   readonly vtables: ReadonlyMap<string, llvm.GlobalVariable>;
   /** program globals (static fields, class pools) by symbol */
   readonly globals: ReadonlyMap<string, llvm.GlobalVariable>;
+  /** `!tbaa` tags, in optimised builds only (alias_tags.ts) */
+  readonly aliasTags: AliasTags | null;
 }

@@ -399,7 +399,10 @@ class FunctionEmitter {
     const ty = this.L.llvmType(this.placeType(p));
     // zero-sized values (Unit, empty structs) have no memory: no load (AddressSanitizer mis-checks 0-byte accesses)
     if (this.L.sizeOfLLVM(ty) === 0) return this.mc.consts.zero(ty);
-    return this.b.CreateLoad(ty, addr);
+    const load = this.b.CreateLoad(ty, addr);
+    const tag = this.aliasTag(p);
+    if (tag) load.setMetadata('tbaa', tag);
+    return load;
   }
 
   /** Store `v` (of LLVM type `from` when known) into `p`. */
@@ -411,7 +414,22 @@ class FunctionEmitter {
     const addr = this.placeAddr(p);
     const ty = this.L.llvmType(this.placeType(p));
     if (this.L.sizeOfLLVM(ty) === 0) return; // nothing to store (see load)
-    this.b.CreateStore(this.coerce(v, ty, what, from), addr);
+    const store = this.b.CreateStore(this.coerce(v, ty, what, from), addr);
+    const tag = this.aliasTag(p);
+    if (tag) store.setMetadata('tbaa', tag);
+  }
+
+  /** The `!tbaa` tag of a load or store of `p` in an optimised build (alias_tags.ts): a class reference anywhere,
+   * or a number field of a class instance (`(*obj).f`, past the header's two fields, which are the runtime's). */
+  private aliasTag(p: Place): llvm.MDNode | null {
+    const tags = this.mc.aliasTags;
+    if (tags === null) return null;
+    const ty = this.placeType(p);
+    if (isClass(ty)) return tags.classReference();
+    const n = p.proj.length;
+    const last = p.proj[n - 1];
+    if (n < 2 || last?.k !== 'field' || last.index < 2 || p.proj[n - 2]!.k !== 'deref') return null;
+    return isClass(this.placeType({ local: p.local, proj: p.proj.slice(0, n - 2) })) ? tags.field(ty) : null;
   }
 
   // ---------- operands ----------

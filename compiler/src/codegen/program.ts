@@ -3,6 +3,7 @@
 // (program entry or test harness), debug info, verification. The result owns the module's native objects until its
 // dispose() (the driver calls it when the backend is done, so a long-lived process stays bounded).
 import llvm, { ice, isPointerType, ptrTo, requirePatchedBindings } from './llvm.js';
+import { AliasTags } from './alias_tags.js';
 import { ConstantPool } from './constants.js';
 import type { DeclaredFn, ModuleContext } from './context.js';
 import { DebugInfo } from './debuginfo.js';
@@ -28,6 +29,9 @@ export interface CodegenOptions {
   /** define the runtime's threads-started flag as a constant 0 when the program calls no C function that can start
    * a thread (single_threaded.ts); for release builds, whose runtime functions are inlined and fold the flag */
   singleThreadedWhenPossible?: boolean;
+  /** tag class fields and class references for LLVM's type-based alias analysis (alias_tags.ts): for builds that
+   * optimise, where it lets a store into a new object pass a list element's or a pool head's load */
+  aliasTags?: boolean;
   /** called after each function's body is emitted: the driver collects garbage there in a large build */
   afterFunction?: () => void;
 }
@@ -107,7 +111,8 @@ function emitModule(program: MirProgram, opts: CodegenOptions, parts: NativePart
   const vtables = new Map<string, llvm.GlobalVariable>();
   const globals = new Map<string, llvm.GlobalVariable>();
   const externs = new Externs(ctx, module, builder, layouts, (s) => fns.has(s) || vtables.has(s) || globals.has(s) || s === 'main');
-  const mc: ModuleContext = { ctx, module, builder, layouts, consts, externs, debug, program, fns, vtables, globals };
+  const aliasTags = opts.aliasTags === true ? new AliasTags(ctx) : null;
+  const mc: ModuleContext = { ctx, module, builder, layouts, consts, externs, debug, program, fns, vtables, globals, aliasTags };
   for (const g of program.globals) {
     if (globals.has(g.symbol) || fns.has(g.symbol)) ice(`global '${g.symbol}' is defined twice`);
     const ty = layouts.llvmType(g.ty);

@@ -227,6 +227,7 @@ async function codegen(
       functionAttributes: attribute === null ? [] : [attribute],
       // release builds without a sanitizer (which keep the runtime's own flag: TSan must see the atomic paths)
       singleThreadedWhenPossible: options.release && options.sanitize === null,
+      aliasTags: options.optLevel > 0,
       afterFunction: () => checkpoint.sometimes(),
     }),
   );
