@@ -9,46 +9,18 @@
 //
 // Knobs: TML_ALIAS_FUZZ_SEED, TML_ALIAS_FUZZ_COUNT (programs; default 12). The long run is
 // tests/fuzz/run_alias_fuzz.sh.
-import { execa } from 'execa';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AliasTags } from '../../compiler/src/codegen/alias_tags.js';
 import { build as buildInProcess } from '../../compiler/src/driver/pipeline.js';
 import { resolveBuildOptions } from '../../compiler/src/driver/settings.js';
 import { genAliasProgram } from './alias_gen.js';
+import { buildAndRun, runExecutable, scratchDir, type Run } from './build_run.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const TMLC = path.join(ROOT, 'bin', 'tmlc.js');
 const SEED = Number(process.env['TML_ALIAS_FUZZ_SEED'] ?? 0xa11a5);
 const COUNT = Number(process.env['TML_ALIAS_FUZZ_COUNT'] ?? 12);
-
-let dir = '';
-beforeAll(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'tml-alias-fuzz-'));
-});
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-interface Run {
-  stdout: string;
-  stderr: string;
-  status: number | undefined;
-}
-
-async function run(exe: string): Promise<Run> {
-  const r = await execa(exe, [], { reject: false, timeout: 30_000 });
-  return { stdout: r.stdout, stderr: r.stderr.replaceAll(exe, 'EXE'), status: r.exitCode };
-}
-
-async function buildAndRun(src: string, exe: string, flags: string[]): Promise<Run | string> {
-  const b = await execa('node', [TMLC, 'build', src, '-o', exe, ...flags], { reject: false });
-  if (b.exitCode !== 0) return `does not compile with ${flags.join(' ') || 'the defaults'}:\n${b.stderr}`;
-  return run(exe);
-}
+const scratch = scratchDir('tml-alias-fuzz-');
 
 function differences(where: string, debug: Run, release: Run): string[] {
   const out: string[] = [];
@@ -59,6 +31,7 @@ function differences(where: string, debug: Run, release: Run): string[] {
 }
 
 async function check(index: number): Promise<string[]> {
+  const dir = scratch();
   const text = genAliasProgram(SEED, index);
   const where = `program ${index} of seed ${SEED}`;
   const src = path.join(dir, `p${index}.tml`);
@@ -86,6 +59,7 @@ describe('the alias-tag fuzzer', () => {
     proto.field = function (this: typeof proto) {
       return this.scalar(`broken ${n++}`);
     };
+    const dir = scratch();
     let caught = '';
     try {
       for (let i = 0; i < 30 && !caught; i++) {
@@ -96,7 +70,7 @@ describe('the alias-tag fuzzer', () => {
         if ((await buildInProcess(src, exe, resolveBuildOptions({ release: true }), { io: quiet })) !== 0) continue;
         const debug = await buildAndRun(src, path.join(dir, `broken_d${i}`), []);
         if (typeof debug === 'string') continue;
-        const found = differences(`program ${i}`, debug, await run(exe));
+        const found = differences(`program ${i}`, debug, await runExecutable(exe));
         if (found.length) caught = found[0]!;
       }
     } finally {

@@ -8,49 +8,24 @@
 // makes a program that panics without the optimizer run on with it, and the comparison reports it.
 //
 // Knobs: TML_OPT_FUZZ_SEED, TML_OPT_FUZZ_COUNT (programs; default 24). The long run is tests/fuzz/run_opt_fuzz.sh.
-import { execa } from 'execa';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { build as buildInProcess } from '../../compiler/src/driver/pipeline.js';
 import { resolveBuildOptions } from '../../compiler/src/driver/settings.js';
 import type { Statement } from '../../compiler/src/mir/mir.js';
 import { PASSES, type MirPass } from '../../compiler/src/mir/pass_manager.js';
 import { T } from '../../compiler/src/sema/types.js';
+import { buildAndRun, runExecutable, scratchDir } from './build_run.js';
 import { genOptProgram } from './opt_gen.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const TMLC = path.join(ROOT, 'bin', 'tmlc.js');
 const SEED = Number(process.env['TML_OPT_FUZZ_SEED'] ?? 0x0b7);
 const COUNT = Number(process.env['TML_OPT_FUZZ_COUNT'] ?? 24);
-
-let dir = '';
-beforeAll(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'tml-opt-fuzz-'));
-});
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-interface Run {
-  stdout: string;
-  stderr: string;
-  status: number | undefined;
-}
-
-async function buildAndRun(src: string, exe: string, flags: string[]): Promise<Run | string> {
-  const b = await execa('node', [TMLC, 'build', src, '-o', exe, ...flags], { reject: false });
-  if (b.exitCode !== 0) return `does not compile with ${flags.join(' ') || 'the defaults'}:\n${b.stderr}`;
-  const r = await execa(exe, [], { reject: false, timeout: 30_000 });
-  // the executable's name differs between the two builds; nothing else may
-  const clean = (s: string) => s.replaceAll(exe, 'EXE');
-  return { stdout: r.stdout, stderr: clean(r.stderr), status: r.exitCode };
-}
+const scratch = scratchDir('tml-opt-fuzz-');
 
 /** The differences between the two builds of program `index` (empty: none). */
 async function check(index: number, release: boolean): Promise<string[]> {
+  const dir = scratch();
   const text = genOptProgram(SEED, index);
   const where = `program ${index} of seed ${SEED}${release ? ' (--release)' : ''}`;
   const src = path.join(dir, `p${index}.tml`);
@@ -103,6 +78,7 @@ describe('the optimizer fuzzer', () => {
     const at = PASSES.findIndex((p) => p.name === 'overflow_checks');
     const real = PASSES[at]!;
     (PASSES as MirPass[])[at] = broken;
+    const dir = scratch();
     let caught = '';
     try {
       for (let i = 0; i < 40 && !caught; i++) {
@@ -114,8 +90,8 @@ describe('the optimizer fuzzer', () => {
         if ((await buildInProcess(src, on, { ...resolveBuildOptions({}), mirOpt: true }, { io: quiet })) !== 0) continue;
         const off = await buildAndRun(src, path.join(dir, `broken_off${i}`), ['-Z', 'mir-opt=0']);
         if (typeof off === 'string' || !off.stderr.includes('with overflow')) continue;
-        const r = await execa(on, [], { reject: false, timeout: 30_000 });
-        if (r.stdout !== off.stdout || r.exitCode !== off.status) caught = `program ${i}: exit ${r.exitCode} vs ${off.status}`;
+        const r = await runExecutable(on);
+        if (r.stdout !== off.stdout || r.status !== off.status) caught = `program ${i}: exit ${r.status} vs ${off.status}`;
       }
     } finally {
       (PASSES as MirPass[])[at] = real;
