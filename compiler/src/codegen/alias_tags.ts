@@ -15,7 +15,7 @@ import type { Type } from '../sema/types.js';
 /** clang's root and its character type, which aliases every other type. */
 const ROOT = 'Simple C/C++ TBAA';
 const CHAR = 'omnipotent char';
-export const CLASS_REFERENCE = 'tml class reference';
+const CLASS_REFERENCE = 'tml class reference';
 
 export class AliasTags {
   private readonly root: llvm.MDNode;
