@@ -316,6 +316,16 @@ static inline char *pool_pop_bump(TmlClassPool *p) {
     return o;
 }
 
+/* A slot never handed out before: the next of the bump region, after a new chunk when the region is used up. */
+static char *pool_pop_new(TmlClassPool *p, int64_t size, const TmlAllocSite *site) {
+    char *o = pool_pop_bump(p);
+    if (!o) {
+        pool_grow(p, size, site);
+        o = pool_pop_bump(p);
+    }
+    return o;
+}
+
 static inline void *slot_init(TmlClassPool *home, char *o, int64_t size, void **vtable, const TmlAllocSite *site) {
     SLOT_UNPOISON(o, size);
     /* the fields are zeroed (the header is written just below) */
@@ -395,11 +405,7 @@ TML_RT_HIDDEN __attribute__((noinline)) void *tml_rt_pool_alloc_slow(TmlClassPoo
     int t = pool_lock(pool);
     if (pool->stride == 0 || size > (int64_t)pool->stride - HIDDEN) pool_set_size(pool, size);
     char *o = global_pop(pool);
-    if (!o) o = pool_pop_bump(pool);
-    if (!o) {
-        pool_grow(pool, size, site);
-        o = pool_pop_bump(pool);
-    }
+    if (!o) o = pool_pop_new(pool, size, site);
     pool_unlock(pool, t);
     return slot_init(pool, o, size, vtable, site);
 }
@@ -411,11 +417,7 @@ TML_RT_HIDDEN __attribute__((noinline)) void tml_rt_pool_refill(TmlClassPool *po
                                                                const TmlAllocSite *site) {
     if (pool->stride == 0 || size > (int64_t)pool->stride - HIDDEN) pool_set_size(pool, size);
     if (pool->free_list) return;
-    char *o = pool_pop_bump(pool);
-    if (!o) {
-        pool_grow(pool, size, site);
-        o = pool_pop_bump(pool);
-    }
+    char *o = pool_pop_new(pool, size, site);
     slot_init(pool, o, size, vtable, site);
     global_push(pool, o);
 }
@@ -598,11 +600,7 @@ void *tml_class_tlpool_alloc(TmlClassPool *key, int64_t size, void **vtable, con
         tml_spin_unlock(&tl->remote_lock);
         o = pool_pop_free(p);
     }
-    if (!o) o = pool_pop_bump(p);
-    if (!o) {
-        pool_grow(p, size, site);
-        o = pool_pop_bump(p);
-    }
+    if (!o) o = pool_pop_new(p, size, site);
     add_live(p, 1);
     return slot_init(p, o, size, vtable, site);
 }
