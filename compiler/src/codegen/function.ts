@@ -396,11 +396,12 @@ class FunctionEmitter {
       return this.b.CreateExtractValue(this.reg(p.local), [pr.index]);
     }
     const addr = this.placeAddr(p); // first: it names a misused trait object place
-    const ty = this.L.llvmType(this.placeType(p));
+    const pty = this.placeType(p);
+    const ty = this.L.llvmType(pty);
     // zero-sized values (Unit, empty structs) have no memory: no load (AddressSanitizer mis-checks 0-byte accesses)
     if (this.L.sizeOfLLVM(ty) === 0) return this.mc.consts.zero(ty);
     const load = this.b.CreateLoad(ty, addr);
-    const tag = this.aliasTag(p);
+    const tag = this.aliasTag(p, pty);
     if (tag) load.setMetadata('tbaa', tag);
     return load;
   }
@@ -412,19 +413,20 @@ class FunctionEmitter {
       return;
     }
     const addr = this.placeAddr(p);
-    const ty = this.L.llvmType(this.placeType(p));
+    const pty = this.placeType(p);
+    const ty = this.L.llvmType(pty);
     if (this.L.sizeOfLLVM(ty) === 0) return; // nothing to store (see load)
     const store = this.b.CreateStore(this.coerce(v, ty, what, from), addr);
-    const tag = this.aliasTag(p);
+    const tag = this.aliasTag(p, pty);
     if (tag) store.setMetadata('tbaa', tag);
   }
 
-  /** The `!tbaa` tag of a load or store of `p` in an optimised build (alias_tags.ts): a class reference anywhere,
-   * or a number field of a class instance (`(*obj).f`, past the header's two fields, which are the runtime's). */
-  private aliasTag(p: Place): llvm.MDNode | null {
+  /** The `!tbaa` tag of a load or store of `p` (of type `ty`) in an optimised build (alias_tags.ts): a class
+   * reference anywhere, or a number field of a class instance (`(*obj).f`, past the header's two fields, which are
+   * the runtime's). */
+  private aliasTag(p: Place, ty: Type): llvm.MDNode | null {
     const tags = this.mc.aliasTags;
     if (tags === null) return null;
-    const ty = this.placeType(p);
     if (isClass(ty)) return tags.classReference();
     const n = p.proj.length;
     const last = p.proj[n - 1];
