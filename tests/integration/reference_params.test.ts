@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { irFunction } from '../setup/ir_text.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TMLC = path.join(ROOT, 'bin', 'tmlc.js');
@@ -31,13 +32,6 @@ afterAll(() => {
   fs.rmSync(work, { recursive: true, force: true });
 });
 
-/** The text of the function whose symbol is `name`, from `define` to its closing brace. */
-function body(module: string, name: string): string {
-  const start = module.search(new RegExp(`^define [^\\n]*@"?${name.replace(/[.$]/g, '\\$&')}"?\\(`, 'm'));
-  expect(start, name).toBeGreaterThanOrEqual(0);
-  return module.slice(start, module.indexOf('\n}', start) + 2);
-}
-
 /** Runs LICM (after the clean-ups it needs) on `module` and returns the result. */
 async function licm(module: string, file: string): Promise<string> {
   const input = path.join(work, `${file}.ll`);
@@ -49,16 +43,16 @@ async function licm(module: string, file: string): Promise<string> {
 
 describe('list elements and reference parameters in the IR', () => {
   it('addresses a list element with an in-bounds GEP, and p.offset(n) with a plain one', () => {
-    const scan = body(ir, 'tml.main.scan');
+    const scan = irFunction(ir, 'tml.main.scan');
     expect(scan).toMatch(/= getelementptr inbounds i64, i64\* %\d+, i64 %\d+/);
-    const bump = body(ir, 'tml.main.bump');
+    const bump = irFunction(ir, 'tml.main.bump');
     expect(bump).toMatch(/= getelementptr i64, i64\* %\d+, i64 1\b/);
     for (const f of [scan, bump]) expect(f).not.toMatch(/inttoptr|ptrtoint/);
   });
 
   it('marks ref and mut ref parameters of sized types, and nothing else', () => {
-    expect(body(ir, 'tml.main.scan')).toContain(`define internal i64 @tml.main.scan(${LIST_REF}, i64 %1)`);
-    expect(body(ir, 'tml.main.bump')).toContain(
+    expect(irFunction(ir, 'tml.main.scan')).toContain(`define internal i64 @tml.main.scan(${LIST_REF}, i64 %1)`);
+    expect(irFunction(ir, 'tml.main.bump')).toContain(
       'define internal i64 @tml.main.bump(%main.Pair* nonnull align 8 dereferenceable(16) %0, i32* nonnull align 4 dereferenceable(4) %1, { i8*, i8* } %2, i8* %3, i64* %4)',
     );
     expect(ir.split('\n').filter((l) => l.startsWith('define ') && l.includes('noalias'))).toEqual([]);
@@ -68,11 +62,11 @@ describe('list elements and reference parameters in the IR', () => {
     const dataLoad = /load i64\*, i64\*\* %\d+/;
     const firstPhi = / = phi /;
     const loadBeforeLoop = (f: string) => f.search(dataLoad) >= 0 && f.search(dataLoad) < f.search(firstPhi);
-    const withAttrs = body(await licm(ir, 'with'), 'tml.main.scan');
+    const withAttrs = irFunction(await licm(ir, 'with'), 'tml.main.scan');
     expect(loadBeforeLoop(withAttrs)).toBe(true);
     const stripped = ir.replace(`@tml.main.scan(${LIST_REF}`, '@tml.main.scan(%"core.collections.List$I64$"* %0');
     expect(stripped).not.toBe(ir);
-    const without = body(await licm(stripped, 'without'), 'tml.main.scan');
+    const without = irFunction(await licm(stripped, 'without'), 'tml.main.scan');
     expect(without).toMatch(dataLoad);
     expect(loadBeforeLoop(without)).toBe(false);
   }, 60_000);

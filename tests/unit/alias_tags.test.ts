@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { execaSync } from 'execa';
 import { testTempDir } from '../setup/temp_dir.js';
+import { irFunction } from '../setup/ir_text.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const TMLC = path.join(ROOT, 'bin/tmlc.js');
@@ -55,13 +56,6 @@ function ir(...flags: string[]): string {
   return fs.readFileSync(out, 'utf8');
 }
 
-/** The body of function `symbol` in IR text. */
-function body(text: string, symbol: string): string {
-  const start = text.search(new RegExp(`^define [^\\n]*@"?${symbol.replace(/[.$]/g, '\\$&')}"?\\(`, 'm'));
-  expect(start, `no function ${symbol}`).toBeGreaterThanOrEqual(0);
-  return text.slice(start, text.indexOf('\n}\n', start));
-}
-
 /** The scalar type name of each access tag (`!0` → "tml class reference"), read from the module's metadata. */
 function tagNames(text: string): Map<string, string> {
   const nodes = new Map<string, string>();
@@ -94,7 +88,7 @@ describe('alias tags in an optimised build', () => {
   const release = ir('--release');
 
   it('tags a class instance number fields by type and its class-typed field as a class reference; Bool and Str fields are not tagged', () => {
-    expect(fieldStores(release, body(release, 'tml.main.Body.new$4'), 'Body')).toEqual([
+    expect(fieldStores(release, irFunction(release, 'tml.main.Body.new$4'), 'Body')).toEqual([
       '2: double double',
       '3: i64 long',
       '4: i32 int',
@@ -106,16 +100,16 @@ describe('alias tags in an optimised build', () => {
 
   it('tags the load of a class reference from a list element and in the drop glue', () => {
     const names = tagNames(release);
-    const glue = body(release, 'drop$main.Body');
+    const glue = irFunction(release, 'drop$main.Body');
     const load = /load i8\*, i8\*\* %\d+, align 8, !tbaa (!\d+)/.exec(glue);
     expect(load && names.get(load[1]!)).toBe('tml class reference');
-    const push = body(release, 'tml.core.collections.List.push$main.Body');
+    const push = irFunction(release, 'tml.core.collections.List.push$main.Body');
     const element = /store i8\* %\d+, i8\*\* %\d+, align 8, !tbaa (!\d+)/.exec(push);
     expect(element && names.get(element[1]!)).toBe('tml class reference');
   });
 
   it('leaves struct fields untagged: a Point in a list is only ever read and written without a tag', () => {
-    const main = body(release, 'tml.main.main');
+    const main = irFunction(release, 'tml.main.main');
     const pointGeps = [...main.matchAll(/(%\d+) = getelementptr inbounds %main\.Point, /g)].map((m) => m[1]!);
     expect(pointGeps.length).toBeGreaterThan(0);
     for (const g of pointGeps) expect(main).not.toMatch(new RegExp(`double\\* ${g}, align 8, !tbaa`));

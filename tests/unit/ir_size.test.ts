@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { testTempDir } from '../setup/temp_dir.js';
 import { execaSync } from 'execa';
+import { irFunction } from '../setup/ir_text.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const tmp = testTempDir('tmlc-irsize-');
@@ -17,13 +18,6 @@ function debugIr(name: string, source?: string): string {
   const ll = path.join(tmp, `${name}.ll`);
   execaSync('node', [path.join(ROOT, 'bin/tmlc.js'), 'build', file, '--emit=ir', '-o', ll]);
   return fs.readFileSync(ll, 'utf8');
-}
-
-/** The body of function `symbol` in IR text. */
-function body(ir: string, symbol: string): string {
-  const start = ir.search(new RegExp(`^define [^\\n]*@"?${symbol.replace(/[.$]/g, '\\$&')}"?\\(`, 'm'));
-  expect(start, `no function ${symbol}`).toBeGreaterThanOrEqual(0);
-  return ir.slice(start, ir.indexOf('\n}\n', start));
 }
 
 const count = (text: string, re: RegExp) => text.match(new RegExp(re.source, 'g'))?.length ?? 0;
@@ -45,7 +39,7 @@ func main() {
 }
 `;
   it('pushes every piece of an interpolation and a + chain into one join, integers without a Str of their own', () => {
-    const d = body(debugIr('join', SRC), 'tml.main.describe');
+    const d = irFunction(debugIr('join', SRC), 'tml.main.describe');
     expect(count(d, /call i8\* @tml_join_finish\(/)).toBe(1);
     // "v=(", x, ", ", y, ") ", tag, "!": seven pushes
     expect(count(d, /call void @tml_join_(str|i64|u64)\(/)).toBe(7);
@@ -58,10 +52,10 @@ func main() {
 
   it('leaves a join of two pieces one tml_str_concat, and of one formatted value that value', () => {
     const ir = debugIr('join', SRC);
-    const p = body(ir, 'tml.main.pair');
+    const p = irFunction(ir, 'tml.main.pair');
     expect(count(p, /@tml_str_concat\(/)).toBe(1);
     expect(p).not.toContain('tml_join');
-    const o = body(ir, 'tml.main.one');
+    const o = irFunction(ir, 'tml.main.one');
     expect(count(o, /@tml_str_from_i64\(/)).toBe(1);
     expect(o).not.toContain('tml_join');
     expect(o).not.toContain('tml_str_concat');
@@ -70,7 +64,7 @@ func main() {
 
 describe('aggregates of constants', () => {
   it('passes constant enum values as LLVM constants and stores a constant array in one store', () => {
-    const m = body(debugIr('const_aggregate_values'), 'tml.main.main');
+    const m = irFunction(debugIr('const_aggregate_values'), 'tml.main.main');
     expect(m).toContain('call i64 @tml.main.area(%main.Shape { i32 1, [3 x i64] [i64 -3, i64 5, i64 0] })');
     // Tri(-128, 100, false): the I8 is one byte, the I64 at offset 8, the Bool at 16
     expect(m).toContain('call i64 @tml.main.area(%main.Shape { i32 2, [3 x i64] [i64 128, i64 100, i64 0] })');
@@ -81,7 +75,7 @@ describe('aggregates of constants', () => {
   });
 
   it('builds an aggregate with a value that is not constant in memory, as before', () => {
-    const m = body(debugIr('const_aggregate_values'), 'tml.main.main');
+    const m = irFunction(debugIr('const_aggregate_values'), 'tml.main.main');
     // Shape::Rect(w, 5): one temporary slot, its tag and fields stored one by one
     expect(count(m, /= alloca %main\.Shape,/)).toBe(1);
     expect(m).toMatch(/store i32 1, i32\* %\d+/);
@@ -142,7 +136,7 @@ describe('closure environments on the stack', () => {
 
 describe('printing one integer', () => {
   it('prints its digits without a Str, and a value shown through Display still makes one', () => {
-    const m = body(debugIr('print_integers'), 'tml.main.main');
+    const m = irFunction(debugIr('print_integers'), 'tml.main.main');
     expect(count(m, /call void @tml_print_i64\(/)).toBe(9);
     expect(count(m, /call void @tml_print_u64\(/)).toBe(3);
     // the I128 goes through tml_str_from_i128 and tml_println as before
