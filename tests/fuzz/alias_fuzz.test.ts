@@ -16,19 +16,11 @@ import { AliasTags } from '../../compiler/src/codegen/alias_tags.js';
 import { build as buildInProcess } from '../../compiler/src/driver/pipeline.js';
 import { resolveBuildOptions } from '../../compiler/src/driver/settings.js';
 import { genAliasProgram } from './alias_gen.js';
-import { buildAndRun, runExecutable, scratchDir, type Run } from './build_run.js';
+import { buildAndRun, differences, runExecutable, scratchDir } from './build_run.js';
 
 const SEED = Number(process.env['TML_ALIAS_FUZZ_SEED'] ?? 0xa11a5);
 const COUNT = Number(process.env['TML_ALIAS_FUZZ_COUNT'] ?? 12);
 const scratch = scratchDir('tml-alias-fuzz-');
-
-function differences(where: string, debug: Run, release: Run): string[] {
-  const out: string[] = [];
-  if (debug.status !== release.status) out.push(`${where}: exit ${debug.status} in the debug build, ${release.status} with --release`);
-  if (debug.stdout !== release.stdout) out.push(`${where}: stdout differs\n--- debug ---\n${debug.stdout}\n--- --release ---\n${release.stdout}`);
-  if (debug.stderr !== release.stderr) out.push(`${where}: stderr differs\n--- debug ---\n${debug.stderr}\n--- --release ---\n${release.stderr}`);
-  return out;
-}
 
 async function check(index: number): Promise<string[]> {
   const dir = scratch();
@@ -37,10 +29,7 @@ async function check(index: number): Promise<string[]> {
   const src = path.join(dir, `p${index}.tml`);
   writeFileSync(src, text);
   const [debug, release] = await Promise.all([buildAndRun(src, path.join(dir, `d${index}`), []), buildAndRun(src, path.join(dir, `r${index}`), ['--release'])]);
-  const out =
-    typeof debug === 'string' || typeof release === 'string'
-      ? [`${where}: ${typeof debug === 'string' ? debug : ''}${typeof release === 'string' ? release : ''}`]
-      : differences(where, debug, release);
+  const out = differences(where, { name: 'debug', run: debug }, { name: '--release', run: release });
   if (out.length) out.push(`--- the program ---\n${text}`);
   return out;
 }
@@ -70,7 +59,7 @@ describe('the alias-tag fuzzer', () => {
         if ((await buildInProcess(src, exe, resolveBuildOptions({ release: true }), { io: quiet })) !== 0) continue;
         const debug = await buildAndRun(src, path.join(dir, `broken_d${i}`), []);
         if (typeof debug === 'string') continue;
-        const found = differences(`program ${i}`, debug, await runExecutable(exe));
+        const found = differences(`program ${i}`, { name: 'debug', run: debug }, { name: '--release', run: await runExecutable(exe) });
         if (found.length) caught = found[0]!;
       }
     } finally {

@@ -1,5 +1,5 @@
-// What the differential fuzzers (opt_fuzz, alias_fuzz) share: a scratch directory per test file, and building a
-// generated program with the CLI and running it, so that two builds of it can be compared.
+// What the differential fuzzers (opt_fuzz, alias_fuzz) share: a scratch directory per test file, building a
+// generated program with the CLI and running it, and comparing two builds' runs.
 import { execa } from 'execa';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -39,4 +39,24 @@ export async function buildAndRun(src: string, exe: string, flags: string[]): Pr
   const b = await execa('node', [TMLC, 'build', src, '-o', exe, ...flags], { reject: false });
   if (b.exitCode !== 0) return `does not compile with ${flags.join(' ') || 'the defaults'}:\n${b.stderr}`;
   return runExecutable(exe);
+}
+
+/** One build's run of a program (or the compiler's message when it did not build), named for reports. */
+export interface Named {
+  name: string;
+  run: Run | string;
+}
+
+/** What differs between two builds of one program (empty: nothing): a build that failed, the exit status, stdout,
+ * stderr. Each finding starts with `where`. */
+export function differences(where: string, a: Named, b: Named): string[] {
+  if (typeof a.run === 'string' || typeof b.run === 'string') {
+    return [`${where}: ${typeof a.run === 'string' ? a.run : ''}${typeof b.run === 'string' ? b.run : ''}`];
+  }
+  const out: string[] = [];
+  if (a.run.status !== b.run.status) out.push(`${where}: exit ${a.run.status} (${a.name}), ${b.run.status} (${b.name})`);
+  for (const stream of ['stdout', 'stderr'] as const) {
+    if (a.run[stream] !== b.run[stream]) out.push(`${where}: ${stream} differs\n--- ${a.name} ---\n${a.run[stream]}\n--- ${b.name} ---\n${b.run[stream]}`);
+  }
+  return out;
 }

@@ -16,7 +16,7 @@ import { resolveBuildOptions } from '../../compiler/src/driver/settings.js';
 import type { Statement } from '../../compiler/src/mir/mir.js';
 import { PASSES, type MirPass } from '../../compiler/src/mir/pass_manager.js';
 import { T } from '../../compiler/src/sema/types.js';
-import { buildAndRun, runExecutable, scratchDir } from './build_run.js';
+import { buildAndRun, differences, runExecutable, scratchDir } from './build_run.js';
 import { genOptProgram } from './opt_gen.js';
 
 const SEED = Number(process.env['TML_OPT_FUZZ_SEED'] ?? 0x0b7);
@@ -35,14 +35,7 @@ async function check(index: number, release: boolean): Promise<string[]> {
     buildAndRun(src, path.join(dir, `on${index}`), mode),
     buildAndRun(src, path.join(dir, `off${index}`), [...mode, '-Z', 'mir-opt=0']),
   ]);
-  const out: string[] = [];
-  if (typeof on === 'string' || typeof off === 'string') {
-    out.push(`${where}: ${typeof on === 'string' ? on : ''}${typeof off === 'string' ? off : ''}`);
-  } else {
-    if (on.status !== off.status) out.push(`${where}: exit ${on.status} with the optimizer, ${off.status} without`);
-    if (on.stdout !== off.stdout) out.push(`${where}: stdout differs\n--- optimized ---\n${on.stdout}\n--- not optimized ---\n${off.stdout}`);
-    if (on.stderr !== off.stderr) out.push(`${where}: stderr differs\n--- optimized ---\n${on.stderr}\n--- not optimized ---\n${off.stderr}`);
-  }
+  const out = differences(where, { name: 'optimized', run: on }, { name: 'not optimized', run: off });
   if (out.length) out.push(`--- the program ---\n${text}`);
   return out;
 }
