@@ -139,9 +139,17 @@ try {
     // files only: the language server's stand-in is no file
     const files = Object.keys(made.metafile.inputs).filter((f) => !f.startsWith(`${STUB_NAMESPACE}:`));
     writeFileSync(path.join(cli, 'tmlc.snapshot.inputs'), JSON.stringify(stalenessProbes(files.map((f) => path.resolve(f)))));
-    // the Node the blob is for, as bin/tmlc sees it (`stat -L -c '%s %Y %i'`), and the V8 flags to start it with
-    const node = statSync(process.execPath);
-    writeFileSync(path.join(cli, 'tmlc.snapshot.stamp'), `${node.size} ${Math.floor(node.mtimeMs / 1000)} ${node.ino}\n${flags.join(' ')}\n`);
+    // The Node the blob is for (for people: its path and version) and the V8 flags to start it with. bin/tmlc knows
+    // that Node by the stamp's modification time, which is the binary's to the nanosecond (`touch -r`; `[ -nt ]`
+    // and `[ -ot ]` compare it without starting a process).
+    const stamp = path.join(cli, 'tmlc.snapshot.stamp');
+    writeFileSync(stamp, `${process.execPath} ${process.version}\n${flags.join(' ')}\n`);
+    const touched = spawnSync('touch', ['-r', process.execPath, stamp], { encoding: 'utf8' });
+    const mtime = (f) => statSync(f, { bigint: true }).mtimeNs;
+    if (touched.status !== 0 || mtime(stamp) !== mtime(process.execPath)) {
+      rmSync(stamp, { force: true });
+      noSnapshot(`cannot give the stamp the modification time of ${process.execPath}: ${(touched.stderr || touched.error?.message || 'the times differ').trim()}`);
+    }
   }
 } catch (e) {
   noSnapshot(e instanceof Error ? e.message.split('\n')[0] : String(e));

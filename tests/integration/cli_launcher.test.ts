@@ -1,5 +1,5 @@
-// bin/tmlc, the `tmlc` command: it starts Node from the start-up snapshot only when the stamp next to the blob names
-// this Node binary (size, modification time, inode) and no setting asks for the script, passes the user's arguments
+// bin/tmlc, the `tmlc` command: it starts Node from the start-up snapshot only when the stamp next to the blob is for
+// this Node binary (it has the binary's modification time, to the nanosecond) and no setting asks for the script, passes the user's arguments
 // after `--` (so `tmlc --version` is tmlc's, not Node's), and starts Node without NODE_EXTRA_CA_CERTS, whose value
 // it hands over in TMLC_NODE_EXTRA_CA_CERTS. Tested on a copy of bin/tmlc in a stand-in package whose snapshot and
 // bin/tmlc.js only say which one ran, with what.
@@ -30,8 +30,12 @@ const flags = ['--no-opt', '--sparkplug'];
 const node = execFileSync('sh', ['-c', 'command -v node'], { encoding: 'utf8' }).trim();
 execFileSync(node, [...flags, '--snapshot-blob', path.join(cli, 'tmlc.snapshot.blob'), '--build-snapshot', entry]);
 const stamp = path.join(cli, 'tmlc.snapshot.stamp');
-const st = statSync(node);
-const rightStamp = `${st.size} ${Math.floor(st.mtimeMs / 1000)} ${st.ino}\n${flags.join(' ')}\n`;
+const stampText = `${node} ${process.version}\n${flags.join(' ')}\n`;
+/** The stamp ci/bundle_cli.mjs writes: for the Node on the PATH, by its modification time. */
+function writeRightStamp(): void {
+  writeFileSync(stamp, stampText);
+  execFileSync('touch', ['-r', node, stamp]);
+}
 
 interface Ran {
   how: string;
@@ -49,7 +53,7 @@ async function tmlc(args: string[], env: Record<string, string> = {}, cmd = laun
 
 describe('bin/tmlc', () => {
   it('starts Node from the snapshot, with the flags of the stamp, the arguments after `--`', async () => {
-    writeFileSync(stamp, rightStamp);
+    writeRightStamp();
     const r = await tmlc(['--version']);
     expect(r.how).toBe('snapshot');
     expect(r.args).toEqual(['--version']);
@@ -58,11 +62,16 @@ describe('bin/tmlc', () => {
   });
 
   it('runs bin/tmlc.js when the stamp is for another Node, or missing, or the blob is', async () => {
-    writeFileSync(stamp, `1 2 3\n${flags.join(' ')}\n`);
-    expect(await tmlc(['check', 'x.tml'])).toMatchObject({ how: 'script', args: ['check', 'x.tml'] });
+    // the right text with another time: a Node replaced in place (an upgrade), one second or one nanosecond apart
+    const t = statSync(node, { bigint: true }).mtimeNs;
+    for (const ns of [t + 1_000_000_000n, t - 1n, t + 1n]) {
+      writeFileSync(stamp, stampText);
+      execFileSync('touch', ['-d', `@${ns / 1_000_000_000n}.${String(ns % 1_000_000_000n).padStart(9, '0')}`, stamp]);
+      expect(await tmlc(['check', 'x.tml'])).toMatchObject({ how: 'script', args: ['check', 'x.tml'] });
+    }
     rmSync(stamp);
     expect((await tmlc(['check'])).how).toBe('script');
-    writeFileSync(stamp, rightStamp);
+    writeRightStamp();
     expect((await tmlc(['check'])).how).toBe('snapshot');
     // a stamp without its blob
     const blob = path.join(cli, 'tmlc.snapshot.blob');
@@ -72,7 +81,7 @@ describe('bin/tmlc', () => {
   });
 
   it('runs bin/tmlc.js for `lsp`, with NODE_OPTIONS, TMLC_V8_OPT=1, TMLC_NO_BUNDLE=1 or TMLC_NO_SNAPSHOT=1', async () => {
-    writeFileSync(stamp, rightStamp);
+    writeRightStamp();
     expect((await tmlc(['lsp'])).how).toBe('script');
     expect((await tmlc(['check'], { NODE_OPTIONS: '--max-old-space-size=4096' })).how).toBe('script');
     for (const v of ['TMLC_V8_OPT', 'TMLC_NO_BUNDLE', 'TMLC_NO_SNAPSHOT']) expect((await tmlc(['check'], { [v]: '1' })).how).toBe('script');
@@ -80,7 +89,7 @@ describe('bin/tmlc', () => {
   });
 
   it('starts Node without NODE_EXTRA_CA_CERTS and passes its value on, also when it is empty', async () => {
-    writeFileSync(stamp, rightStamp);
+    writeRightStamp();
     expect(await tmlc(['check'], { NODE_EXTRA_CA_CERTS: '/etc/certs.pem' })).toMatchObject({ how: 'snapshot', ca: null, saved: '/etc/certs.pem' });
     expect(await tmlc(['check'], { NODE_EXTRA_CA_CERTS: '' })).toMatchObject({ ca: null, saved: '' });
     expect(await tmlc(['check'])).toMatchObject({ ca: null, saved: null });
@@ -88,7 +97,7 @@ describe('bin/tmlc', () => {
   });
 
   it('works through a symbolic link (npm link puts one on the PATH)', async () => {
-    writeFileSync(stamp, rightStamp);
+    writeRightStamp();
     // the link in a directory of its own, as in npm's global bin
     const dir = mkdtempSync(path.join(pkg, 'link-'));
     symlinkSync(launcher, path.join(dir, 'tmlc'));

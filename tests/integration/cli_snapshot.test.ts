@@ -2,7 +2,7 @@
 // exist (a build that silently stopped making it would only be slower), and a command started from it must do
 // exactly what the same command started from bin/tmlc.js does: the same standard output, standard error and status.
 // A snapshot that is not the one next to the compiler it was made with runs the script instead.
-import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -55,8 +55,13 @@ const startUp = (stderr: string): string | undefined => /^time: start-up \((\w+)
 describe('the start-up snapshot', () => {
   it('is made by npm run build, with the stamp bin/tmlc checks', () => {
     expect(existsSync(path.join(cli, 'tmlc.snapshot.blob'))).toBe(true);
-    expect(existsSync(path.join(cli, 'tmlc.snapshot.stamp'))).toBe(true);
     expect(existsSync(path.join(cli, 'tmlc.snapshot.inputs'))).toBe(true);
+    // the stamp: for this Node (its path and version, then the flags), with the binary's modification time exactly
+    const stamp = path.join(cli, 'tmlc.snapshot.stamp');
+    const [madeFor, flags] = readFileSync(stamp, 'utf8').split('\n');
+    expect(madeFor).toBe(`${process.execPath} ${process.version}`);
+    expect(flags).toBe((JSON.parse(readFileSync(path.join(root, 'bin', 'one_shot_v8_flags.json'), 'utf8')) as string[]).join(' '));
+    expect(statSync(stamp, { bigint: true }).mtimeNs).toBe(statSync(process.execPath, { bigint: true }).mtimeNs);
   });
 
   it("checks for staleness a file of dist/ (tsc writes them all) and each bundled package's package.json", () => {
