@@ -681,6 +681,30 @@ describe('codegen: compiled and run', () => {
     expect(r.exitCode, runtimeNote).toBe(101);
   });
 
+  it('does not merge two panic blocks one branch leads to (one predecessor, two φ values would be invalid IR)', () => {
+    // `if c -> [panic at 4:12, panic at 5:7]` (the optimizer proved both arms fail), and a third panic reached from
+    // the entry: 4:12 and 6:9 share a block, 5:7 keeps its own
+    const f = new Fn('test::both_fail', I32, [T.bool, T.bool], 3);
+    const panic = (line: number, col: number, op: string) =>
+      call(null, ext('tml_panic_overflow', T.never), [loc(line, col), cstr(op)], { noReturn: true, line });
+    f.block([], { k: 'branch', cond: copy(2), then: 4, else: 1 });
+    f.block([], { k: 'branch', cond: copy(1), then: 2, else: 3 });
+    f.block([panic(4, 12, 'add')], { k: 'unreachable' });
+    f.block([panic(5, 7, 'multiply')], { k: 'unreachable' });
+    f.block([panic(6, 9, 'subtract')], { k: 'unreachable' });
+    const main = new Fn('test::main', T.unit, [], 10);
+    const r0 = main.local(I32);
+    main.block([call(pl(r0), fnc('test::both_fail'), [bool(false), bool(false)], { line: 11 })]);
+    const r = compileAndRun(program([f.build(), main.build()]));
+    const start = r.ir.indexOf('@"test::both_fail"(');
+    const body = r.ir.slice(start, r.ir.indexOf('\n}\n', start));
+    expect(body.match(/call void @tml_panic_overflow/g)?.length).toBe(2);
+    expect(body.match(/= phi i8\* /g)?.length).toBe(2);
+    expect(r.stderr).toContain(`${FILE}:5:7`);
+    expect(r.stderr).toContain('attempt to multiply with overflow');
+    expect(r.exitCode, runtimeNote).toBe(101);
+  });
+
   it('passes register temporaries to a shared panic block through φs', () => {
     // two bounds-style panics whose index is a register temporary: the φ takes each branch's value
     const f = new Fn('test::two_indices', T.unit, [I64], 3);

@@ -13,7 +13,7 @@
 // there (a register temporary's write dominates the panic block, hence every block that branches to it).
 import { printOperand } from '../mir/print.js';
 import { typeToString } from '../sema/types.js';
-import type { BlockId, MirFunction, Operand, Statement } from '../mir/mir.js';
+import { terminatorTargets, type BlockId, type MirFunction, type Operand, type Statement } from '../mir/mir.js';
 
 type PanicCall = Extract<Statement, { k: 'call' }>;
 
@@ -54,12 +54,25 @@ export function panicGroups(f: MirFunction, registers: ReadonlySet<number>): Pan
   const groups: PanicGroup[] = [];
   for (const members of byKey.values()) {
     if (members.size < 2) continue;
+    keepOneTargetPerBranch(f, members);
+    if (members.size < 2) continue;
     const calls = [...members.values()];
     const first = calls[0]!;
     const uniform = first.args.map((a, i) => a.k === 'const' && calls.every((c) => sameConstant(c.args[i]!, a)));
     groups.push({ members, uniform });
   }
   return groups;
+}
+
+/** A branch into two members of one group (`if c -> [true: panic A, false: panic B]`, where the optimizer has found
+ * that both arms fail) would reach the shared block twice from one block, with two different φ values: invalid IR.
+ * Such a branch keeps its first member in the group; the others stay blocks of their own. */
+function keepOneTargetPerBranch(f: MirFunction, members: Map<BlockId, PanicCall>): void {
+  for (const bb of f.blocks) {
+    const targets = new Set(terminatorTargets(bb.term).filter((t) => members.has(t)));
+    if (targets.size < 2) continue;
+    for (const t of [...targets].slice(1)) members.delete(t);
+  }
 }
 
 function isPanic(s: PanicCall): boolean {
