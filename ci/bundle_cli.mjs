@@ -147,7 +147,6 @@ try {
     const touched = spawnSync('touch', ['-r', process.execPath, stamp], { encoding: 'utf8' });
     const mtime = (f) => statSync(f, { bigint: true }).mtimeNs;
     if (touched.status !== 0 || mtime(stamp) !== mtime(process.execPath)) {
-      rmSync(stamp, { force: true });
       noSnapshot(`cannot give the stamp the modification time of ${process.execPath}: ${(touched.stderr || touched.error?.message || 'the times differ').trim()}`);
     }
   }

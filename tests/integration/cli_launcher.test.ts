@@ -1,8 +1,8 @@
 // bin/tmlc, the `tmlc` command: it starts Node from the start-up snapshot only when the stamp next to the blob is for
-// this Node binary (it has the binary's modification time, to the nanosecond) and no setting asks for the script, passes the user's arguments
-// after `--` (so `tmlc --version` is tmlc's, not Node's), and starts Node without NODE_EXTRA_CA_CERTS, whose value
-// it hands over in TMLC_NODE_EXTRA_CA_CERTS. Tested on a copy of bin/tmlc in a stand-in package whose snapshot and
-// bin/tmlc.js only say which one ran, with what.
+// this Node binary (it has the binary's modification time, to the nanosecond) and no setting asks for the script,
+// passes the user's arguments after `--` (so `tmlc --version` is tmlc's, not Node's), and starts Node without
+// NODE_EXTRA_CA_CERTS, whose value it hands over in TMLC_NODE_EXTRA_CA_CERTS. Tested on a copy of bin/tmlc in a
+// stand-in package whose snapshot and bin/tmlc.js only say which one ran, with what.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
