@@ -11,6 +11,7 @@ import { copyProp } from './copy_prop.js';
 import { stackClosureEnvs } from './closure_env.js';
 import { dropFlags } from './drop_flags.js';
 import { removeDeadLocals, removeDeadStores } from './dead_code.js';
+import { removeWriteOnlyFields } from './dead_fields.js';
 import { removeDeadFunctions } from './dead_fns.js';
 import { devirtualize } from './devirt.js';
 import { inlineCalls } from './inline.js';
@@ -56,6 +57,10 @@ export const OPT_PASSES: readonly MirPass[] = [
   perFunction('closure_env', (f, ctx) => stackClosureEnvs(f, ctx.opts.debuggable !== true)),
   // after the copies are gone: a `when` arm reads the payload it uses from where the copied enum came from
   perFunction('read_through', readThrough),
+  // whole-program, after the copies are gone (a counter's `+= 1` is a read and a store of the field); before
+  // dead_stores, which removes what computed the values it no longer stores. Not when debuggable: a debugger reads
+  // fields
+  { name: 'dead_fields', optimize: true, run: (ctx) => ctx.opts.debuggable !== true && removeWriteOnlyFields(ctx.program!) },
   perFunction('dead_stores', removeDeadStores),
   // after read_through (the tests of a `when` read the same place); before simplify_cfg, which removes the
   // discriminant tests it leaves without predecessors
