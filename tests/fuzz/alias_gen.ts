@@ -2,7 +2,9 @@
 // memory optimised builds tag — `@pool` class instances replaced in a list while the old one is still read, number
 // fields written and read back, a class-typed field reassigned, class references moved through an enum's payload
 // that also holds an F64 or an I64 — next to memory that is never tagged (a struct list of the same shape). A debug
-// build (no tags, no optimisation) and a `--release` build must print the same thing. Values stay bounded (`%`), so
+// build (no tags, no optimisation) and a `--release` build must print the same thing. A `Tally` struct has number
+// fields each program writes and prints only some of, and maybe reads through a raw `*I64` (the release build's
+// dead_fields pass removes the stores of the fields nothing reads, and must keep those the raw read sees). Values stay bounded (`%`), so
 // the debug build's overflow checks never fire; the loop variable is cast wherever it is used, whatever its type.
 // Deterministic: program `index` of `seed` depends only on the two.
 import { mutantSeed, Rng } from './mutate.js';
@@ -32,6 +34,8 @@ class B {
 type Slot { HasA(A), HasB(B), Num(F64), Int(I64) }
 
 type Plain { x: F64, n: I64 }
+
+type Tally { hits: I64, last: F64, seen: I64 }
 
 func slot_value(s: ref Slot) -> F64 {
     when s {
@@ -71,6 +75,9 @@ export class AliasProgramGen {
     const iterations = 20 + this.rng.int(200);
     const body = 4 + this.rng.int(10);
     for (let i = 0; i < body; i++) this.statement(2);
+    // which of the tally's fields the program reads: as fields, or its first word through a raw pointer
+    const shown = ['hits', 'last', 'seen'].filter(() => this.rng.chance(0.4));
+    const raw = this.rng.chance(0.4);
     return [
       PRELUDE,
       'func main() {',
@@ -82,6 +89,7 @@ export class AliasProgramGen {
       `    for i in 0 to ${this.ns} { ss.push(Num(i as F64)) }`,
       '    var pp = List[Plain]::new()',
       `    for i in 0 to ${this.np} { pp.push(Plain { x: i as F64, n: i as I64 }) }`,
+      '    var tl = Tally { hits: 0, last: 0.0, seen: 0 }',
       '    var af = 0.0',
       '    var ai: I64 = 0',
       `    for it in 0 to ${iterations} {`,
@@ -92,6 +100,8 @@ export class AliasProgramGen {
       `    for i in 0 to ${this.nb} { println("b{i} {bb[i].y} {bb[i].m} {bb[i].a.x} {bb[i].a.n}") }`,
       `    for i in 0 to ${this.ns} { println("s{i} {slot_value(ref ss[i])}") }`,
       `    for i in 0 to ${this.np} { println("p{i} {pp[i].x} {pp[i].n}") }`,
+      ...shown.map((f) => `    println("tally ${f} {tl.${f}}")`),
+      ...(raw ? ['    let first = lowlevel {', '        let p: *Tally = &tl', '        (p as *I64).read()', '    }', '    println("tally word {first}")'] : []),
       '}',
       '',
     ].join('\n');
@@ -154,7 +164,7 @@ export class AliasProgramGen {
   }
 
   private statement(depth: number): void {
-    switch (this.rng.int(16)) {
+    switch (this.rng.int(17)) {
       case 0:
         return this.emit(depth, `${this.a()} = A::new(${this.f()}, ${this.i()}, ${this.k()})`);
       case 1:
@@ -201,6 +211,8 @@ export class AliasProgramGen {
         this.emit(depth, `aa[${i}] = aa[${j}]`);
         return this.emit(depth, `aa[${j}] = ${t}`);
       }
+      case 15:
+        return this.emit(depth, this.rng.pick(['tl.hits += 1', `tl.last = ${this.f()}`, `tl.seen = (tl.seen + ${this.i()}) % 1000`]));
       default: {
         if (depth > 3) return this.emit(depth, `af += ${this.f()}`);
         this.emit(depth, `if ((it as I64) + ${this.rng.int(5)}) % 3 == 0 {`);
