@@ -14,12 +14,25 @@ const work = testTempDir('tmlc-tsan-');
 // Both tasks wait for one start signal, so the runtime's locks at a task's end cannot order the two tasks' writes;
 // and neither ends before both have written: with one task ended before the other began writing, the race went
 // unreported in 1 run of 6 (most likely LLVM 14's ThreadSanitizer giving the new thread the finished one's slot, so
-// that the old writes look like its own); with both alive, 16 runs of 16, 8 of them beside two CPU hogs.
+// that the old writes look like its own); with both alive, 16 runs of 16, 8 of them beside two CPU hogs. That still
+// missed the race once in a full suite on a loaded machine: a task whose thread started late reached its writes
+// through a runtime lock the other had taken after its own writes, which orders them. So each task, once started,
+// also waits (spinning on an atomic counter, which orders nothing after it) until both are: then no lock lies between
+// the barrier and either task's writes.
 const TESTS = `use test
 
-func bump(addr: I64, go: Channel[Bool], done: Channel[Bool], release: Channel[Bool], lock: Sync[Mutex[Unit]], locked: Bool, times: I64) {
+@extern("tml_atomic_add_i64")
+lowlevel func atomic_add(p: *I64, delta: I64) -> I64
+
+@extern("tml_atomic_load_i64")
+lowlevel func atomic_load(p: *I64) -> I64
+
+func bump(addr: I64, started: I64, go: Channel[Bool], done: Channel[Bool], release: Channel[Bool], lock: Sync[Mutex[Unit]], locked: Bool, times: I64) {
     let _ = go.recv()
     lowlevel {
+        let s = started as *I64
+        let _ = atomic_add(s, 1)
+        while atomic_load(s) < 2 { }
         let p = addr as *I64
         for _ in 0 to times {
             if locked {
@@ -42,8 +55,10 @@ func two_tasks(locked: Bool) -> I64 {
     lowlevel {
         let p = alloc(8) as *I64
         p.write(0)
-        let a = spawn(bump, p as I64, go, done, release, lock.duplicate(), locked, 1000)
-        let b = spawn(bump, p as I64, go, done, release, lock.duplicate(), locked, 1000)
+        let s = alloc(8) as *I64
+        s.write(0)
+        let a = spawn(bump, p as I64, s as I64, go, done, release, lock.duplicate(), locked, 1000)
+        let b = spawn(bump, p as I64, s as I64, go, done, release, lock.duplicate(), locked, 1000)
         go.send(true)
         go.send(true)
         let _ = done.recv()
@@ -54,6 +69,7 @@ func two_tasks(locked: Bool) -> I64 {
         join(b)
         let n = p.read()
         free(p as *Unit)
+        free(s as *Unit)
         n
     }
 }
