@@ -84,13 +84,15 @@ function scanFunction(f: MirFunction, read: FieldSet, escape: (t: Type) => void,
   const readPlace = (p: Place, skipLast: boolean) => {
     let t = f.locals[p.local]!.ty;
     const n = skipLast ? p.proj.length - 1 : p.proj.length;
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < p.proj.length; i++) {
       const pr = p.proj[i]!;
-      if (pr.k === 'field' && t.k === 'adt' && t.def.kind === 'struct') {
+      if (pr.k === 'field' && t.k === 'adt' && t.def.kind === 'struct' && i < n) {
         let set = read.get(t.def);
         if (!set) read.set(t.def, (set = new Set()));
         set.add(pr.index);
       }
+      // a union's fields share their memory: what is written as one may be read as another (a store too)
+      if (pr.k === 'field' && t.k === 'adt' && t.def.kind === 'union') escape(t);
       t = projType(t, pr);
     }
   };
