@@ -39,7 +39,15 @@ export function removeWriteOnlyFields(p: MirProgram): void {
     seenTypes.add(t);
     markReachable(t, escaped, seen);
   };
-  for (const f of p.functions) scanFunction(f, read, escape, stores);
+  // the pointee types of references made raw pointers, and every struct type the program's locals hold
+  const refTargets = new Set<string>();
+  const structs = new Map<string, Extract<Type, { k: 'adt' }>>();
+  for (const f of p.functions) {
+    scanFunction(f, read, escape, stores, refTargets);
+    for (const l of f.locals) collectStructs(l.ty, structs);
+  }
+  // a reference made a raw pointer may point at a field, and pointer arithmetic reaches the fields around it
+  if (refTargets.size) for (const t of structs.values()) if (holdsInline(t, refTargets, new Set())) escape(t);
   const dead = new Set<Statement>();
   for (const st of stores) if ((deadFieldsForTests.ignoreEscapes || !escaped.has(st.def)) && !read.get(st.def)?.has(st.index)) dead.add(st.stmt);
   const blocks = new Set(stores.filter((st) => dead.has(st.stmt)).map((st) => st.block));
@@ -78,7 +86,7 @@ class LocalFacts {
 
 /** Records what a function reads (`read`), which types' memory it lets out of sight (`escape`) and its stores into
  * number fields (`stores`). */
-function scanFunction(f: MirFunction, read: FieldSet, escape: (t: Type) => void, stores: Store[]): void {
+function scanFunction(f: MirFunction, read: FieldSet, escape: (t: Type) => void, stores: Store[], refTargets: Set<string>): void {
   const facts = new LocalFacts(f);
   const own = ownStoreReads(f, facts);
   const readPlace = (p: Place, skipLast: boolean) => {
@@ -110,7 +118,13 @@ function scanFunction(f: MirFunction, read: FieldSet, escape: (t: Type) => void,
         readPlace(s.place, true);
         const r = s.rvalue;
         if (r.k === 'ref' || r.k === 'discriminant') readPlace(r.place, false);
+        // the raw address of a field: pointer arithmetic reaches the rest of the struct (and of those around it)
+        if (r.k === 'ref' && r.raw) escapeEnclosing(f, r.place, escape, refTargets);
         else forEachStatementOperand(s, own.has(s) ? readOwnOperand : readOperand);
+        if (r.k === 'cast' && r.to.k === 'ptr' && r.operand.k !== 'const') {
+          const from = placeType(f, r.operand.place);
+          if (from.k === 'ref') refTargets.add(typeKey(from.inner));
+        }
         if (r.k === 'cast' && !isAllocCast(f, s, facts) && !isFreeCast(f, s, facts)) {
           escapeOperand(r.operand);
           escape(r.to);
@@ -131,6 +145,51 @@ function scanFunction(f: MirFunction, read: FieldSet, escape: (t: Type) => void,
     }
     for (const o of terminatorOperands(b.term)) readOperand(o);
   }
+}
+
+/** For the raw address of a place: escapes the structs it lies inside, up to its last dereference (`&raw s.a.b`
+ * lets out `s`'s and `s.a`'s memory); when that dereference is of a reference, what it points at may itself be a
+ * field of any struct, so its type joins `refTargets`. */
+function escapeEnclosing(f: MirFunction, p: Place, escape: (t: Type) => void, refTargets: Set<string>): void {
+  let t = f.locals[p.local]!.ty;
+  let inside: Type[] = [];
+  let throughRef: Type | null = null;
+  for (const pr of p.proj) {
+    if (pr.k === 'deref') {
+      inside = [];
+      throughRef = t.k === 'ref' ? t.inner : null;
+    } else inside.push(t);
+    t = projType(t, pr);
+  }
+  inside.forEach(escape);
+  if (throughRef) refTargets.add(typeKey(throughRef));
+}
+
+/** Every struct type `t` holds or points to, by its key. */
+function collectStructs(t: Type, out: Map<string, Extract<Type, { k: 'adt' }>>): void {
+  if (t.k === 'ref' || t.k === 'ptr') return collectStructs(t.inner, out);
+  if (t.k === 'tuple') return t.elems.forEach((e) => collectStructs(e, out));
+  if (t.k === 'array') return collectStructs(t.elem, out);
+  if (t.k !== 'adt') return;
+  const key = typeKey(t);
+  if (out.has(key)) return;
+  out.set(key, t);
+  if (t.def.kind === 'enum') t.def.variants.forEach((_, v) => variantFields(t, v).forEach((ft) => collectStructs(ft, out)));
+  else for (const fd of structFields(t)) collectStructs(fd.ty, out);
+  for (const a of t.args) collectStructs(a, out);
+}
+
+/** Whether a value of type `t` holds (in its own memory, not behind a pointer) a value of one of the `targets`. */
+function holdsInline(t: Type, targets: Set<string>, seen: Set<string>): boolean {
+  const key = typeKey(t);
+  if (targets.has(key)) return true;
+  if (seen.has(key)) return false;
+  seen.add(key);
+  if (t.k === 'tuple') return t.elems.some((e) => holdsInline(e, targets, seen));
+  if (t.k === 'array') return holdsInline(t.elem, targets, seen);
+  if (t.k !== 'adt' || t.def.kind === 'class' || t.def.kind === 'interface') return false;
+  if (t.def.kind === 'enum') return t.def.variants.some((_, v) => variantFields(t, v).some((ft) => holdsInline(ft, targets, seen)));
+  return structFields(t).some((fd) => holdsInline(fd.ty, targets, seen));
 }
 
 /** Each local's whole-local definitions (`_n = …`, a call into `_n`), for the locals defined exactly once. */
