@@ -2,11 +2,12 @@
 // its stores go: `Pool[T]`'s `acquires` counter in a program that never asks for `stats()`. A read that only feeds
 // the field's own store (`s.n += 1`: `_t = add(copy s.n, 1); s.n = move _t`) is not a read; dead_stores then removes
 // what computed the value. Whole-program and sound because all code that can read a field is here: the runtime and
-// C code see a struct only through an extern call, and memory reaches another type only through a cast, a union or
-// a `dyn`. A struct any of those can reach keeps every field, except for the two casts of its own memory that read
-// nothing: the allocation's (`tml_alloc(n) as *S`, the raw pointer used for nothing else) and the free's (`p as
-// *Unit`, given to `tml_free` and used for nothing else). Class objects keep theirs (the header is the runtime's).
-// Not in a debuggable build: a debugger reads fields too.
+// C code see a struct only through an extern call, and memory reaches another type only through a pointer cast, a
+// union, a `dyn`, or pointer arithmetic from a field's raw address (or from a reference made raw, `&*r`, which may
+// point at any struct's field). A struct any of those can reach keeps every field, except for the two casts of its
+// own memory that read nothing: the allocation's (`tml_alloc(n) as *S`, the raw pointer used for nothing else) and
+// the free's (`p as *Unit`, given only to `tml_free` or `tml_realloc`). Class objects keep theirs (the header is
+// the runtime's). Not in a debuggable build: a debugger reads fields too.
 import type { Type } from '../../sema/types.js';
 import { structFields, typeToString, variantFields, type AdtDef } from '../../sema/types.js';
 import { placeType, projType } from '../analysis/place_type.js';
