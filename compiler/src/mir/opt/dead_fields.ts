@@ -9,7 +9,7 @@
 // the free's (`p as *Unit`, given only to `tml_free` or `tml_realloc`). Class objects keep theirs (the header is
 // the runtime's). Not in a debuggable build: a debugger reads fields too.
 import type { Type } from '../../sema/types.js';
-import { structFields, typeToString, variantFields, type AdtDef } from '../../sema/types.js';
+import { mangleType, structFields, variantFields, type AdtDef } from '../../sema/types.js';
 import { placeType, projType } from '../analysis/place_type.js';
 import type { BasicBlock, LocalId, MirFunction, MirProgram, Operand, Place, Statement } from '../mir.js';
 import { forEachStatementOperand, localUses, statementOperands, terminatorOperands, type LocalUses } from './visit.js';
@@ -17,6 +17,8 @@ import { forEachStatementOperand, localUses, statementOperands, terminatorOperan
 /** For the fuzzer's proof that it can fail (tests/fuzz/alias_fuzz.test.ts): with `ignoreEscapes`, a struct whose
  * memory another type reads loses its stores too. */
 export const deadFieldsForTests = { ignoreEscapes: false };
+
+type AdtType = Extract<Type, { k: 'adt' }>;
 
 /** `(def, field)` pairs: the fields of each struct definition (all its instances together) that something reads. */
 type FieldSet = Map<AdtDef, Set<number>>;
@@ -38,17 +40,20 @@ export function removeWriteOnlyFields(p: MirProgram): void {
   const escape = (t: Type) => {
     if (seenTypes.has(t)) return;
     seenTypes.add(t);
-    markReachable(t, escaped, seen);
+    forEachReachableAdt(t, seen, (a) => escaped.add(a.def));
   };
-  // the pointee types of references made raw pointers, and every struct type the program's locals hold
+  // the pointee types of references made raw pointers
   const refTargets = new Set<string>();
-  const structs = new Map<string, Extract<Type, { k: 'adt' }>>();
-  for (const f of p.functions) {
-    scanFunction(f, read, escape, stores, refTargets);
-    for (const l of f.locals) collectStructs(l.ty, structs);
+  for (const f of p.functions) scanFunction(f, read, escape, stores, refTargets);
+  // such a pointer may point at a field, and pointer arithmetic reaches the fields around it: every ADT type the
+  // program's locals hold that holds a target inline lets its memory out
+  if (refTargets.size) {
+    const walked = new Set<string>();
+    const holder = (t: AdtType) => {
+      if (holdsInline(t, refTargets, new Set())) escape(t);
+    };
+    for (const f of p.functions) for (const l of f.locals) forEachReachableAdt(l.ty, walked, holder);
   }
-  // a reference made a raw pointer may point at a field, and pointer arithmetic reaches the fields around it
-  if (refTargets.size) for (const t of structs.values()) if (holdsInline(t, refTargets, new Set())) escape(t);
   const dead = new Set<Statement>();
   for (const st of stores) if ((deadFieldsForTests.ignoreEscapes || !escaped.has(st.def)) && !read.get(st.def)?.has(st.index)) dead.add(st.stmt);
   const blocks = new Set(stores.filter((st) => dead.has(st.stmt)).map((st) => st.block));
@@ -124,7 +129,7 @@ function scanFunction(f: MirFunction, read: FieldSet, escape: (t: Type) => void,
         else forEachStatementOperand(s, own.has(s) ? readOwnOperand : readOperand);
         if (r.k === 'cast' && r.to.k === 'ptr' && r.operand.k !== 'const') {
           const from = placeType(f, r.operand.place);
-          if (from.k === 'ref') refTargets.add(typeKey(from.inner));
+          if (from.k === 'ref') refTargets.add(mangleType(from.inner));
         }
         if (r.k === 'cast' && !isAllocCast(f, s, facts) && !isFreeCast(f, s, facts)) {
           escapeOperand(r.operand);
@@ -163,26 +168,12 @@ function escapeEnclosing(f: MirFunction, p: Place, escape: (t: Type) => void, re
     t = projType(t, pr);
   }
   inside.forEach(escape);
-  if (throughRef) refTargets.add(typeKey(throughRef));
-}
-
-/** Every struct type `t` holds or points to, by its key. */
-function collectStructs(t: Type, out: Map<string, Extract<Type, { k: 'adt' }>>): void {
-  if (t.k === 'ref' || t.k === 'ptr') return collectStructs(t.inner, out);
-  if (t.k === 'tuple') return t.elems.forEach((e) => collectStructs(e, out));
-  if (t.k === 'array') return collectStructs(t.elem, out);
-  if (t.k !== 'adt') return;
-  const key = typeKey(t);
-  if (out.has(key)) return;
-  out.set(key, t);
-  if (t.def.kind === 'enum') t.def.variants.forEach((_, v) => variantFields(t, v).forEach((ft) => collectStructs(ft, out)));
-  else for (const fd of structFields(t)) collectStructs(fd.ty, out);
-  for (const a of t.args) collectStructs(a, out);
+  if (throughRef) refTargets.add(mangleType(throughRef));
 }
 
 /** Whether a value of type `t` holds (in its own memory, not behind a pointer) a value of one of the `targets`. */
 function holdsInline(t: Type, targets: Set<string>, seen: Set<string>): boolean {
-  const key = typeKey(t);
+  const key = mangleType(t);
   if (targets.has(key)) return true;
   if (seen.has(key)) return false;
   seen.add(key);
@@ -268,47 +259,31 @@ function isFreeCast(f: MirFunction, s: Statement, facts: LocalFacts): boolean {
   return first?.k !== 'const' && first?.place.local === u && first.place.proj.length === 0 && only.length === 1;
 }
 
-/** Marks every struct a value of type `t` holds or points to (at any depth) as escaped. */
-function markReachable(t: Type, escaped: Set<AdtDef>, seen: Set<string>): void {
-  const key = typeKey(t);
-  if (seen.has(key)) return;
-  seen.add(key);
+/** Calls `visit` once for each ADT type a value of type `t` holds or points to, at any depth (`seen`: the ADT types
+ * already walked, by their mangled names; only an ADT can lead back to itself). */
+function forEachReachableAdt(t: Type, seen: Set<string>, visit: (t: AdtType) => void): void {
   switch (t.k) {
     case 'ref':
     case 'ptr':
-      markReachable(t.inner, escaped, seen);
+      forEachReachableAdt(t.inner, seen, visit);
       return;
     case 'tuple':
-      for (const e of t.elems) markReachable(e, escaped, seen);
+      for (const e of t.elems) forEachReachableAdt(e, seen, visit);
       return;
     case 'array':
-      markReachable(t.elem, escaped, seen);
+      forEachReachableAdt(t.elem, seen, visit);
       return;
-    case 'adt':
-      escaped.add(t.def);
-      if (t.def.kind === 'enum') t.def.variants.forEach((_, v) => variantFields(t, v).forEach((ft) => markReachable(ft, escaped, seen)));
-      else for (const fd of structFields(t)) markReachable(fd.ty, escaped, seen);
-      for (const a of t.args) markReachable(a, escaped, seen);
+    case 'adt': {
+      const key = mangleType(t);
+      if (seen.has(key)) return;
+      seen.add(key);
+      visit(t);
+      if (t.def.kind === 'enum') t.def.variants.forEach((_, v) => variantFields(t, v).forEach((ft) => forEachReachableAdt(ft, seen, visit)));
+      else for (const fd of structFields(t)) forEachReachableAdt(fd.ty, seen, visit);
+      for (const a of t.args) forEachReachableAdt(a, seen, visit);
       return;
+    }
     default:
       return;
-  }
-}
-
-/** A type's identity: `typeToString` with each definition's module path (two modules may both define a `State`). */
-function typeKey(t: Type): string {
-  switch (t.k) {
-    case 'adt':
-      return `${t.def.path}[${t.args.map(typeKey).join(',')}]`;
-    case 'ref':
-      return `${t.mutable ? '&mut ' : '&'}${typeKey(t.inner)}`;
-    case 'ptr':
-      return `*${typeKey(t.inner)}`;
-    case 'tuple':
-      return `(${t.elems.map(typeKey).join(',')})`;
-    case 'array':
-      return `[${typeKey(t.elem)};${t.size}]`;
-    default:
-      return typeToString(t);
   }
 }
