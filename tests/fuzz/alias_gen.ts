@@ -4,8 +4,9 @@
 // that also holds an F64 or an I64 — next to memory that is never tagged (a struct list of the same shape). A debug
 // build (no tags, no optimisation) and a `--release` build must print the same thing. A `Tally` struct has number
 // fields each program writes and prints only some of, and maybe reads through a raw `*I64` (the release build's
-// dead_fields pass removes the stores of the fields nothing reads, and must keep those the raw read sees). Values stay bounded (`%`), so
-// the debug build's overflow checks never fire; the loop variable is cast wherever it is used, whatever its type.
+// dead_fields pass removes the stores of the fields nothing reads, and must keep those the raw read sees). Values
+// stay bounded (`%`), so the debug build's overflow checks never fire; the loop variable is cast wherever it is used,
+// whatever its type.
 // Deterministic: program `index` of `seed` depends only on the two.
 import { mutantSeed, Rng } from './mutate.js';
 
