@@ -110,6 +110,21 @@ describe('tmlc build --release and the inline bitcode', () => {
     expect(own).toMatch(/(callq?|jmpq?)\s+\S+ <free@plt>/);
     expect(own).not.toMatch(/<tml_alloc>|<tml_free>/);
   });
+
+  it('inlines them into a --release object file too, which links with the release runtime and runs', async () => {
+    const obj = path.join(work, 'trees.o');
+    const b = await execa('node', [TMLC, 'build', '--release', '--emit=obj', '--verbose', path.join(work, 'trees.tml'), '-o', obj], { cwd: ROOT, reject: false });
+    expect(b.exitCode, b.stderr).toBe(0);
+    expect(b.stderr).toMatch(/llvm-link-14 .*tml_runtime_release_inline\.bc/);
+    const undefinedSymbols = (await execa('llvm-nm-14', ['--undefined-only', obj])).stdout.split('\n').map((l) => l.trim().split(/\s+/).pop());
+    expect(undefinedSymbols).toContain('malloc');
+    expect(undefinedSymbols).not.toContain('tml_alloc');
+    expect(undefinedSymbols).not.toContain('tml_free');
+    // an available_externally copy defines no symbol, so the library's definitions do not clash with the object's
+    const exe = path.join(work, 'trees-from-object');
+    await execa('clang-14', [obj, path.join(ROOT, 'build/lib/libtml_runtime_release.a'), '-lpthread', '-lm', '-o', exe]);
+    expect((await execa(exe)).stdout).toBe('2047');
+  });
 });
 
 // the list in CMakeLists.txt is what the build imports (the script checks each name at build time)

@@ -27,7 +27,7 @@ export interface BackendRequest {
   /** null: link an executable */
   emit: BackendEmit;
   options: BuildOptions;
-  /** the runtime library to link (only for executables) */
+  /** the runtime library: linked into an executable; next to it, the bitcode a --release build inlines */
   runtimeLib: string | null;
   /** private temp dir for intermediate files */
   workDir: string;
@@ -139,9 +139,10 @@ export async function runBackend(req: BackendRequest): Promise<void> {
 
   // --release: the runtime's hot functions are linked into the program before optimisation (TOOLCHAIN.md §2 (b)),
   // as available_externally copies, so that they inline (tml_alloc → malloc, refcounts); their definitions and the
-  // rest of the runtime come precompiled from the static library
+  // rest of the runtime come precompiled from the static library. An object file (--emit=obj) gets them too: an
+  // available_externally copy emits no symbol, so the object is the executable's code and links with that library.
   const inlineBc = o.release && o.sanitize === null ? runtimeInlineBitcode(req.runtimeLib) : null;
-  if (req.emit !== 'obj' && inlineBc !== null) {
+  if (inlineBc !== null) {
     const linked = path.join(req.workDir, 'prog.linked.bc');
     await timed(req, 'llvm-link', () => runTool('llvm-link', [bc, pathArg(inlineBc), '-o', linked], tools));
     bc = linked;

@@ -251,8 +251,10 @@ async function backEnd(
     return EXIT_ICE;
   }
 
+  // an executable links the runtime; a --release object file inlines its hot functions (backend.ts)
+  const needsRuntime = emit === null || (emit === 'obj' && options.release && options.sanitize === null);
   const runtimeLib =
-    emit === null
+    needsRuntime
       ? await timer.time('runtime', () => findRuntimeLibrary(runtimeVariant(options), { triple: options.triple, verbose: options.verbose, log }))
       : null;
   await withTempDir((workDir) =>
