@@ -4,6 +4,7 @@
 # prints the same text (checked before timing):
 #
 #   benchmarks/opt/run.sh [-n RUNS] [--rounds N] [--loop] [--only NAME[,NAME...]] [--compile-runs N]
+#                         [--placements N] [--placement-runs N]
 #
 #   ir_size          the generated 10,000-line program (benchmarks/gen_large.mjs: out/large.tml, out/large.c):
 #                    LLVM instructions, allocas and panic calls of `tmlc build --emit=ir` (debug) vs
@@ -13,12 +14,20 @@
 #                    (CPU) of `tmlc build` and `tmlc build --release` of large.tml, with and without the
 #                    optimizer (--compile-runs runs each, default 5; 0 skips it), and one `--time` report of each.
 #   enum_dispatch    an interpreter loop (`when` over a payload enum) in its own function (`small`) and inside a
-#                    large function (`large`) vs C `switch` (clang-14 -O2); goal <= 1.05x both
-#   list_sort_sieve  quicksort and a sieve over `List` vs C arrays (clang-14 -O2); goal <= 1.0x
+#                    large function (`large`) vs C `switch` (clang-14 -O2); goal <= 1.05x both, "wherever the loop
+#                    sits" (placements, below)
+#   list_sort_sieve  quicksort and a sieve over `List` vs C arrays (clang-14 -O2); goal <= 1.0x (placements too)
 #   word_freq        word counts of a generated 5.7 MB text (gen_words.mjs, 600,000 words, 19,354 distinct) in a
 #                    `HashMap[Str, I64]` vs Rust's `HashMap<String, i64>` with the entry API (rustc -O); goal
 #                    <= 1.2x. Also timed, for comparison only: Rust keyed by `&str` (`word_freq_rs_borrowed`, no
 #                    allocation per word).
+#
+# Code placement: the same machine code can run 1.3x slower at one address than at another (branch prediction and
+# instruction fetch work on address bits), in C as in TML, so one layout of each program compares their luck. After
+# the timing as built, enum_dispatch and list_sort_sieve are timed at --placements N placements (default 16; 0
+# skips): each program's object file (`tmlc build --release --emit=obj`, `clang-14 -O2 -c`) linked after 0, 16, ...,
+# 16(N-1) bytes of padding, so all of its code sits that much further on, each placement timed --placement-runs times
+# (default 3) after a warm-up. The ratio of the medians over the placements compares the code.
 #
 # Timing (lib.sh): hyperfine, RUNS runs (default 5) in --rounds rounds (default 5, so the programs of a benchmark
 # alternate run by run) after a warm-up each; or a bash loop that alternates them (--loop or no hyperfine). The
@@ -35,7 +44,10 @@ ROUNDS=5
 LOOP=0
 ONLY=""
 COMPILE_RUNS=5
-parse_args '-n --runs RUNS' '--rounds ROUNDS' '--loop LOOP=1' '--only ONLY' '--compile-runs COMPILE_RUNS' -- "$@"
+PLACEMENTS=16
+PLACEMENT_RUNS=3
+parse_args '-n --runs RUNS' '--rounds ROUNDS' '--loop LOOP=1' '--only ONLY' '--compile-runs COMPILE_RUNS' \
+  '--placements PLACEMENTS' '--placement-runs PLACEMENT_RUNS' -- "$@"
 [ "$RUNS" -ge 1 ] && [ "$ROUNDS" -ge 1 ] && [ "$ROUNDS" -le "$RUNS" ] || { echo "run.sh: need 1 <= --rounds <= -n" >&2; exit 2; }
 
 ALL=(ir_size enum_dispatch list_sort_sieve word_freq)
@@ -63,6 +75,49 @@ say ""
 # same_output A B: fails the script when the two output files differ.
 same_output() {
   cmp -s "$1" "$2" || { echo "run.sh: $(basename "$1") and $(basename "$2") differ:" >&2; diff "$1" "$2" | head -5 >&2; exit 1; }
+}
+
+# build_placed NAME: the object files of NAME.c (clang-14 -O2 -c) and NAME.tml (`tmlc build --release --emit=obj`,
+# with and without the optimizer), each linked after K bytes of padding, for K in OFFSETS (0, 16, ..., 16 *
+# (PLACEMENTS - 1)): out/NAME_c_atK, out/NAME_tml_atK, out/NAME_tml_noopt_atK. The padding is an object file linked
+# first, so every function of the program sits K bytes further on and the code itself is the same.
+build_placed() {
+  local name="$1" runtime="$ROOT/build/lib/libtml_runtime_release.a" k p pad
+  [ -f "$runtime" ] || { echo "run.sh: $runtime is missing (cmake --build build)" >&2; exit 1; }
+  echo "building $name at $PLACEMENTS code placements…" >&2
+  clang-14 -O2 -c "$HERE/$name.c" -o "$OUT/${name}_c.o"
+  "${TMLC[@]}" build --release --emit=obj "$HERE/$name.tml" -o "$OUT/${name}_tml.o"
+  "${TMLC[@]}" build --release --emit=obj "${NOOPT[@]}" "$HERE/$name.tml" -o "$OUT/${name}_tml_noopt.o"
+  OFFSETS=()
+  for ((k = 0; k < PLACEMENTS * 16; k += 16)); do
+    OFFSETS+=("$k")
+    pad="$OUT/pad_$k"
+    [ -f "$pad.o" ] || {
+      printf '.section .note.GNU-stack,"",@progbits\n.text\n.p2align 4\n.skip %d\n' "$k" >"$pad.s"
+      clang-14 -c "$pad.s" -o "$pad.o"
+    }
+    clang-14 "$pad.o" "$OUT/${name}_c.o" -o "$OUT/${name}_c_at$k"
+    for p in tml tml_noopt; do
+      clang-14 "$pad.o" "$OUT/${name}_$p.o" "$runtime" -lpthread -lm -o "$OUT/${name}_${p}_at$k"
+    done
+  done
+}
+
+# measure_placed BENCH NAME ARGS EXPECTED: at each placement of build_placed NAME, checks that the three programs
+# (run with ARGS, which may be empty) print EXPECTED, then measures BENCH_atK with PLACEMENT_RUNS runs each.
+measure_placed() {
+  local bench="$1" name="$2" args="$3" expected="$4" k p saved_runs="$RUNS" saved_rounds="$ROUNDS"
+  echo "timing $bench at ${#OFFSETS[@]} placements…" >&2
+  RUNS="$PLACEMENT_RUNS"; ROUNDS=1
+  for k in "${OFFSETS[@]}"; do
+    for p in c tml tml_noopt; do
+      "$OUT/${name}_${p}_at$k" $args >"$OUT/placed.out"
+      same_output "$expected" "$OUT/placed.out"
+    done
+    measure "${bench}_at$k" "C" "$OUT/${name}_c_at$k${args:+ $args}" "TML" "$OUT/${name}_tml_at$k${args:+ $args}" \
+      "TML_-Z_mir-opt=0" "$OUT/${name}_tml_noopt_at$k${args:+ $args}"
+  done
+  RUNS="$saved_runs"; ROUNDS="$saved_rounds"
 }
 
 # build_tml NAME: out/NAME_tml and out/NAME_tml_noopt from NAME.tml (--release), the build logs next to them.
@@ -155,8 +210,16 @@ enum_dispatch() {
     echo "timing enum_dispatch $m…" >&2
     measure "enum_dispatch_$m" "C" "$OUT/enum_dispatch_c $m" "TML" "$OUT/enum_dispatch_tml $m" "TML_-Z_mir-opt=0" "$OUT/enum_dispatch_tml_noopt $m"
   done
-  say "enum_dispatch (goal <= 1.05x of C in both):"
+  say "enum_dispatch (goal <= 1.05x of C in both), as built:"
   node "$HERE/report.mjs" "$OUT" enum_dispatch_small C enum_dispatch_large C | tee -a "$REPORT"
+  say ""
+  [ "$PLACEMENTS" -gt 0 ] || return 0
+  build_placed enum_dispatch
+  for m in small large; do
+    measure_placed "enum_dispatch_$m" enum_dispatch "$m" "$OUT/enum_$m.expected"
+  done
+  say "enum_dispatch over ${#OFFSETS[@]} code placements (0 to ${OFFSETS[-1]} bytes of padding before each program's code; goal <= 1.05x of C):"
+  node "$HERE/placements.mjs" "$OUT" enum_dispatch_small C "${OFFSETS[@]}" -- enum_dispatch_large C | tee -a "$REPORT"
   say ""
 }
 
@@ -171,8 +234,14 @@ list_sort_sieve() {
   done
   echo "timing list_sort_sieve…" >&2
   measure list_sort_sieve "C" "$OUT/list_sort_sieve_c" "TML" "$OUT/list_sort_sieve_tml" "TML_-Z_mir-opt=0" "$OUT/list_sort_sieve_tml_noopt"
-  say "list_sort_sieve (goal <= 1.0x of C):"
+  say "list_sort_sieve (goal <= 1.0x of C), as built:"
   node "$HERE/report.mjs" "$OUT" list_sort_sieve C | tee -a "$REPORT"
+  say ""
+  [ "$PLACEMENTS" -gt 0 ] || return 0
+  build_placed list_sort_sieve
+  measure_placed list_sort_sieve list_sort_sieve "" "$OUT/list_sort_sieve.expected"
+  say "list_sort_sieve over ${#OFFSETS[@]} code placements (0 to ${OFFSETS[-1]} bytes of padding; goal <= 1.0x of C):"
+  node "$HERE/placements.mjs" "$OUT" list_sort_sieve C "${OFFSETS[@]}" -- | tee -a "$REPORT"
   say ""
 }
 
