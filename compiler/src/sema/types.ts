@@ -71,6 +71,8 @@ export interface AdtDef {
   cls?: ClassInfo;
   /** interfaces: the methods an implementing class provides, in slot order (after the two fixed slots) */
   iface?: { methods: Map<string, unknown>; supers: AdtDef[] };
+  /** a class's heap object (`classObject`): the class; the runtime reads its header words */
+  objectOf?: AdtDef;
 }
 
 /** What a class adds to its AdtDef. `fields` of the AdtDef are the base's fields followed by the class's own. */
@@ -369,6 +371,7 @@ export function classObject(t: Extract<Type, { k: 'adt' }>): Extract<Type, { k: 
       span: def.span,
       attrs: new Set(),
       nodeId: def.nodeId,
+      objectOf: def,
     };
   }
   return { k: 'adt', def: cls.object, args: t.args };

@@ -60,15 +60,15 @@ export function removeWriteOnlyFields(p: MirProgram): void {
   for (const b of blocks) b.stmts = b.stmts.filter((s) => !dead.has(s));
 }
 
-/** The struct field a place names last (`(*_1).6`) when it is a number, or null. Class objects (`X.object`) never:
- * their header is the runtime's. */
+/** The struct field a place names last (`(*_1).6`) when it is a number, or null. Never a class object's
+ * (`AdtDef.objectOf`): the runtime makes, reads and frees those. */
 function numberField(f: MirFunction, p: Place): { def: AdtDef; index: number } | null {
   const n = p.proj.length;
   const last = p.proj[n - 1];
   if (last?.k !== 'field') return null;
   let t = f.locals[p.local]!.ty;
   for (let i = 0; i < n - 1; i++) t = projType(t, p.proj[i]!);
-  if (t.k !== 'adt' || t.def.kind !== 'struct' || t.def.name.endsWith('.object')) return null;
+  if (t.k !== 'adt' || t.def.kind !== 'struct' || t.def.objectOf !== undefined) return null;
   const ft = projType(t, last);
   return ft.k === 'int' || ft.k === 'float' || ft.k === 'bool' || ft.k === 'char' ? { def: t.def, index: last.index } : null;
 }
