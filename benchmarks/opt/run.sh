@@ -16,7 +16,8 @@
 #   enum_dispatch    an interpreter loop (`when` over a payload enum) in its own function (`small`) and inside a
 #                    large function (`large`) vs C `switch` (clang-14 -O2); goal <= 1.05x both, "wherever the loop
 #                    sits" (placements, below)
-#   list_sort_sieve  quicksort and a sieve over `List` vs C arrays (clang-14 -O2); goal <= 1.0x (placements too)
+#   list_sort_sieve  quicksort and a sieve over `List` vs C arrays (clang-14 -O2); goal <= 1.0x (placements too).
+#                    Also timed, for comparison only: the Rust twin (`Vec`, the same bounds-checked indexing; rustc -O)
 #   word_freq        word counts of a generated 5.7 MB text (gen_words.mjs, 600,000 words, 19,354 distinct) in a
 #                    `HashMap[Str, I64]` vs Rust's `HashMap<String, i64>` with the entry API (rustc -O); goal
 #                    <= 1.2x. Also timed, for comparison only: Rust keyed by `&str` (`word_freq_rs_borrowed`, no
@@ -225,15 +226,17 @@ enum_dispatch() {
 
 list_sort_sieve() {
   clang-14 -O2 "$HERE/list_sort_sieve.c" -o "$OUT/list_sort_sieve_c"
+  rustc -O "$HERE/list_sort_sieve.rs" -o "$OUT/list_sort_sieve_rs"
   build_tml list_sort_sieve
   "$OUT/list_sort_sieve_c" >"$OUT/list_sort_sieve.expected"
   local p
-  for p in list_sort_sieve_tml list_sort_sieve_tml_noopt; do
+  for p in list_sort_sieve_tml list_sort_sieve_tml_noopt list_sort_sieve_rs; do
     "$OUT/$p" >"$OUT/$p.out"
     same_output "$OUT/list_sort_sieve.expected" "$OUT/$p.out"
   done
   echo "timing list_sort_sieve…" >&2
-  measure list_sort_sieve "C" "$OUT/list_sort_sieve_c" "TML" "$OUT/list_sort_sieve_tml" "TML_-Z_mir-opt=0" "$OUT/list_sort_sieve_tml_noopt"
+  measure list_sort_sieve "C" "$OUT/list_sort_sieve_c" "TML" "$OUT/list_sort_sieve_tml" "TML_-Z_mir-opt=0" "$OUT/list_sort_sieve_tml_noopt" \
+    "Rust_bounds_checked" "$OUT/list_sort_sieve_rs"
   say "list_sort_sieve (goal <= 1.0x of C), as built:"
   node "$HERE/report.mjs" "$OUT" list_sort_sieve C | tee -a "$REPORT"
   say ""
