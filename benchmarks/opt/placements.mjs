@@ -1,7 +1,7 @@
 // Prints the code-placement table of benchmarks/opt/run.sh from measure()'s JSON files (lib.sh), one file per
 // placement (NAME_atK.json: every program linked after K bytes of padding):
 //   node placements.mjs OUT NAME TWIN_LABEL OFFSET... -- [NAME TWIN_LABEL]...
-// A hot loop's speed can change by a quarter when only its address does (the same machine code 16 bytes further
+// A hot loop's speed can change by up to 40% when only its address does (the same machine code 16 bytes further
 // on: branch prediction and instruction fetch work on address bits). One layout compares one program's luck with
 // another's; the distribution over placements compares the code. For each program: its CPU time (user + sys, the
 // mean of the placement's runs) at the best, median and worst placement, and its median's and mean's ratio to the

@@ -23,9 +23,9 @@
 #                    <= 1.2x. Also timed, for comparison only: Rust keyed by `&str` (`word_freq_rs_borrowed`, no
 #                    allocation per word).
 #
-# Code placement: the same machine code can run 1.3x slower at one address than at another (branch prediction and
-# instruction fetch work on address bits), in C as in TML, so one layout of each program compares their luck. After
-# the timing as built, enum_dispatch and list_sort_sieve are timed at --placements N placements (default 16; 0
+# Code placement: the same machine code can run up to 1.4x slower at one address than at another (branch prediction
+# and instruction fetch work on address bits), in C as in TML, so one layout of each program compares their luck.
+# After the timing as built, enum_dispatch and list_sort_sieve are timed at --placements N placements (default 16; 0
 # skips): each program's object file (`tmlc build --release --emit=obj`, `clang-14 -O2 -c`) linked after 0, 16, ...,
 # 16(N-1) bytes of padding, so all of its code sits that much further on, each placement timed --placement-runs times
 # (default 3) after a warm-up. The ratio of the medians over the placements compares the code.
