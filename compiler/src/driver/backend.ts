@@ -72,6 +72,12 @@ export function clangCodegenFlags(o: BuildOptions, arch: string = process.arch):
   return flags;
 }
 
+/** Whether the build links the runtime's hot functions into the program before optimisation (runBackend): a
+ * `--release` build without a sanitizer, for an executable or an object file. */
+export function inlinesRuntimeBitcode(o: BuildOptions): boolean {
+  return o.release && o.sanitize === null;
+}
+
 /** `clang-14` arguments that link `input` (bitcode, which clang compiles first, or an object file) with the runtime
  * into the executable `out`. A `-g` build also pulls in the runtime's gdb pretty-printers (runtime-c/gdb_scripts.c). */
 export function clangLinkArgs(o: BuildOptions, input: string, runtimeLib: string, out: string, arch?: string): string[] {
@@ -141,7 +147,7 @@ export async function runBackend(req: BackendRequest): Promise<void> {
   // as available_externally copies, so that they inline (tml_alloc → malloc, refcounts); their definitions and the
   // rest of the runtime come precompiled from the static library. An object file (--emit=obj) gets them too: an
   // available_externally copy emits no symbol, so the object is the executable's code and links with that library.
-  const inlineBc = o.release && o.sanitize === null ? runtimeInlineBitcode(req.runtimeLib) : null;
+  const inlineBc = inlinesRuntimeBitcode(o) ? runtimeInlineBitcode(req.runtimeLib) : null;
   if (inlineBc !== null) {
     const linked = path.join(req.workDir, 'prog.linked.bc');
     await timed(req, 'llvm-link', () => runTool('llvm-link', [bc, pathArg(inlineBc), '-o', linked], tools));

@@ -8,7 +8,7 @@ import type { Diagnostic } from '../syntax/diagnostics.js';
 import type { SourceMap } from '../syntax/source.js';
 import type { MirProgram } from '../mir/mir.js';
 import type { CodegenResult, generateLLVM as GenerateLLVM } from '../codegen/program.js';
-import { runBackend, sanitizeAttribute, type BackendEmit } from './backend.js';
+import { inlinesRuntimeBitcode, runBackend, sanitizeAttribute, type BackendEmit } from './backend.js';
 import { checkInputFile, checkOutputPath, writeOutputFile } from './files.js';
 import { runFrontEnd } from './frontend.js';
 import { PhaseTimer } from './phase_timer.js';
@@ -252,7 +252,7 @@ async function backEnd(
   }
 
   // an executable links the runtime; a --release object file inlines its hot functions (backend.ts)
-  const needsRuntime = emit === null || (emit === 'obj' && options.release && options.sanitize === null);
+  const needsRuntime = emit === null || (emit === 'obj' && inlinesRuntimeBitcode(options));
   const runtimeLib =
     needsRuntime
       ? await timer.time('runtime', () => findRuntimeLibrary(runtimeVariant(options), { triple: options.triple, verbose: options.verbose, log }))
