@@ -107,18 +107,17 @@ build_placed() {
 # measure_placed BENCH NAME ARGS EXPECTED: at each placement of build_placed NAME, checks that the three programs
 # (run with ARGS, which may be empty) print EXPECTED, then measures BENCH_atK with PLACEMENT_RUNS runs each.
 measure_placed() {
-  local bench="$1" name="$2" args="$3" expected="$4" k p saved_runs="$RUNS" saved_rounds="$ROUNDS"
+  local bench="$1" name="$2" args="$3" expected="$4" k p
   echo "timing $bench at ${#OFFSETS[@]} placements…" >&2
-  RUNS="$PLACEMENT_RUNS"; ROUNDS=1
   for k in "${OFFSETS[@]}"; do
     for p in c tml tml_noopt; do
       "$OUT/${name}_${p}_at$k" $args >"$OUT/placed.out"
       same_output "$expected" "$OUT/placed.out"
     done
-    measure "${bench}_at$k" "C" "$OUT/${name}_c_at$k${args:+ $args}" "TML" "$OUT/${name}_tml_at$k${args:+ $args}" \
-      "TML_-Z_mir-opt=0" "$OUT/${name}_tml_noopt_at$k${args:+ $args}"
+    # the assignments hold for this call only
+    RUNS="$PLACEMENT_RUNS" ROUNDS=1 measure "${bench}_at$k" "C" "$OUT/${name}_c_at$k${args:+ $args}" \
+      "TML" "$OUT/${name}_tml_at$k${args:+ $args}" "TML_-Z_mir-opt=0" "$OUT/${name}_tml_noopt_at$k${args:+ $args}"
   done
-  RUNS="$saved_runs"; ROUNDS="$saved_rounds"
 }
 
 # build_tml NAME: out/NAME_tml and out/NAME_tml_noopt from NAME.tml (--release), the build logs next to them.
